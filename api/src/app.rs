@@ -1,0 +1,198 @@
+//! Builds the one axum `Router` that the Lambda, the local server and the tests share.
+
+use crate::{
+    auth::{Verifier, local::LocalIssuer, local::LocalUser},
+    config::{Config, IssuerConfig},
+    error::{self, ApiError},
+    extract::BODY_LIMIT,
+    routes,
+    store::Store,
+};
+use axum::{
+    Json, Router,
+    extract::{DefaultBodyLimit, Request, State},
+    http::{HeaderName, HeaderValue, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use std::{path::PathBuf, sync::Arc};
+use tower::ServiceExt;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::{ServeDir, ServeFile},
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// Everything a handler may need. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub verifier: Arc<Verifier>,
+    /// Present only when the local development issuer is configured.
+    pub local_issuer: Option<Arc<LocalIssuer>>,
+    /// Built frontend to serve for non-API paths (local dev server only).
+    pub static_dir: Option<PathBuf>,
+}
+
+impl AppState {
+    /// Wires the state from configuration. `local_users` are the accounts the local
+    /// issuer accepts (ignored when tokens come from a remote issuer).
+    pub async fn from_config(config: &Config, local_users: Vec<LocalUser>) -> anyhow::Result<Self> {
+        let client = Store::client(&config.region, config.dynamodb_endpoint.as_deref()).await;
+        let store = Store::new(client, &config.table);
+        let (verifier, local_issuer) = match &config.issuer {
+            IssuerConfig::Remote { jwks_url } => (
+                Verifier::remote(&config.jwt_issuer, &config.jwt_audience, jwks_url).await?,
+                None,
+            ),
+            IssuerConfig::Local { key_path } => {
+                let issuer = LocalIssuer::load_or_create(
+                    key_path,
+                    &config.jwt_issuer,
+                    &config.jwt_audience,
+                    local_users,
+                )?;
+                (
+                    Verifier::with_jwks(&config.jwt_issuer, &config.jwt_audience, &issuer.jwks())?,
+                    Some(Arc::new(issuer)),
+                )
+            }
+        };
+        Ok(Self {
+            store,
+            verifier: Arc::new(verifier),
+            local_issuer,
+            static_dir: config.static_dir.clone(),
+        })
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Credence API",
+        description = "Customer credit management: credit files, scores, limits, order checks. \
+                       Errors are RFC 9457 problem+json; money amounts are decimal strings."
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "meta", description = "Health and API description"),
+        (name = "identity", description = "Who is signed in"),
+        (name = "customers", description = "Customers and their credit summary"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The API paths this router owns; anything else may be the frontend.
+const API_PREFIXES: [&str; 5] = ["/v1/", "/auth/", "/.well-known/", "/health", "/openapi.json"];
+
+/// The whole HTTP API.
+pub fn router(state: AppState) -> Router {
+    let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(routes::health::health))
+        .routes(routes!(routes::me::me))
+        .routes(routes!(routes::customers::list))
+        .routes(routes!(routes::customers::get));
+    if state.local_issuer.is_some() {
+        api = api
+            .routes(routes!(routes::auth::token))
+            .routes(routes!(routes::auth::jwks));
+    }
+    let (router, openapi) = api.split_for_parts();
+    let openapi = Arc::new(openapi);
+    let request_id = HeaderName::from_static("x-request-id");
+
+    router
+        .route(
+            "/openapi.json",
+            get(move || {
+                let openapi = openapi.clone();
+                async move { Json(openapi) }
+            }),
+        )
+        .fallback(fallback)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(axum::middleware::from_fn(error::problem_details))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!(
+                    "request",
+                    method = %req.method(),
+                    path = %req.uri().path(),
+                    request_id = %id,
+                    tenant = tracing::field::Empty,
+                )
+            }),
+        )
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Unknown API paths are 404 problems; other paths serve the frontend (with the SPA's
+/// index.html for client-side routes) when a static directory is configured.
+async fn fallback(State(state): State<AppState>, request: Request) -> Response {
+    let path = request.uri().path();
+    let is_api = API_PREFIXES.iter().any(|p| path.starts_with(p));
+    match (&state.static_dir, is_api) {
+        (Some(dir), false) => {
+            let index = dir.join("index.html");
+            let serve = ServeDir::new(dir).fallback(ServeFile::new(index));
+            match serve.oneshot(request).await {
+                Ok(response) => {
+                    let mut response = response.into_response();
+                    // Trunk hashes asset names, so only index.html must never be cached.
+                    let cache = if response
+                        .headers()
+                        .get(header::CONTENT_TYPE)
+                        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+                    {
+                        "no-cache"
+                    } else {
+                        "public, max-age=31536000, immutable"
+                    };
+                    response
+                        .headers_mut()
+                        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+                    response
+                }
+                Err(never) => match never {},
+            }
+        }
+        _ => ApiError::NotFound.into_response(),
+    }
+}

@@ -1,0 +1,187 @@
+//! The local development issuer: signs RS256 tokens for configured users with a key
+//! generated on first run, and publishes that key as a JWKS.
+//!
+//! It exists only when `LOCAL_ISSUER_KEY` is set (never in AWS, where Cognito issues
+//! tokens). Its tokens go through the same [`Verifier`](super::Verifier) as Cognito's.
+
+use super::verify::Claims;
+use crate::error::ApiError;
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use credence_shared::{Role, TenantId, UserId, dto::TokenResponse};
+use jsonwebtoken::{
+    Algorithm, EncodingKey, Header,
+    jwk::{
+        AlgorithmParameters, CommonParameters, Jwk, JwkSet, KeyAlgorithm, PublicKeyUse,
+        RSAKeyParameters, RSAKeyType,
+    },
+};
+use rsa::{
+    RsaPrivateKey, RsaPublicKey,
+    pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding},
+    traits::PublicKeyParts,
+};
+use std::path::Path;
+
+/// Lifetime of an issued token.
+pub const TOKEN_TTL_SECS: u64 = 8 * 60 * 60;
+
+/// A user the local issuer knows. Passwords are plain text: this is a development issuer
+/// for demo accounts only and is never configured in AWS.
+#[derive(Debug, Clone)]
+pub struct LocalUser {
+    pub username: String,
+    pub password: String,
+    pub user_id: UserId,
+    pub tenant: TenantId,
+    pub roles: Vec<Role>,
+}
+
+pub struct LocalIssuer {
+    issuer: String,
+    audience: String,
+    kid: String,
+    encoding_key: EncodingKey,
+    public: RsaPublicKey,
+    users: Vec<LocalUser>,
+}
+
+impl LocalIssuer {
+    /// Loads the key at `path`, or generates and saves one (mode 0600) on first run.
+    pub fn load_or_create(
+        path: &Path,
+        issuer: &str,
+        audience: &str,
+        users: Vec<LocalUser>,
+    ) -> anyhow::Result<Self> {
+        use anyhow::Context;
+        let private = if path.exists() {
+            let pem = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the local issuer key {}", path.display()))?;
+            RsaPrivateKey::from_pkcs8_pem(&pem)
+                .with_context(|| format!("{} is not a PKCS#8 RSA key", path.display()))?
+        } else {
+            let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048)?;
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let pem = key.to_pkcs8_pem(LineEnding::LF)?;
+            write_private(path, pem.as_bytes())
+                .with_context(|| format!("writing the local issuer key {}", path.display()))?;
+            key
+        };
+        Self::from_key(private, issuer, audience, users)
+    }
+
+    pub fn from_key(
+        private: RsaPrivateKey,
+        issuer: &str,
+        audience: &str,
+        users: Vec<LocalUser>,
+    ) -> anyhow::Result<Self> {
+        let pem = private.to_pkcs8_pem(LineEnding::LF)?;
+        let encoding_key = EncodingKey::from_rsa_pem(pem.as_bytes())?;
+        let public = RsaPublicKey::from(&private);
+        // The key id is derived from the public modulus, so it changes when the key does.
+        let n = public.n().to_bytes_be();
+        let kid = URL_SAFE_NO_PAD.encode(&n[n.len().saturating_sub(12)..]);
+        Ok(Self {
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+            kid,
+            encoding_key,
+            public,
+            users,
+        })
+    }
+
+    pub fn jwks(&self) -> JwkSet {
+        JwkSet {
+            keys: vec![Jwk {
+                common: CommonParameters {
+                    public_key_use: Some(PublicKeyUse::Signature),
+                    key_algorithm: Some(KeyAlgorithm::RS256),
+                    key_id: Some(self.kid.clone()),
+                    ..Default::default()
+                },
+                algorithm: AlgorithmParameters::RSA(RSAKeyParameters {
+                    key_type: RSAKeyType::RSA,
+                    n: URL_SAFE_NO_PAD.encode(self.public.n().to_bytes_be()),
+                    e: URL_SAFE_NO_PAD.encode(self.public.e().to_bytes_be()),
+                }),
+            }],
+        }
+    }
+
+    /// Checks the password and issues a token. Wrong username and wrong password get
+    /// the same answer, so usernames cannot be probed.
+    pub fn sign_in(&self, username: &str, password: &str) -> Result<TokenResponse, ApiError> {
+        let user = self
+            .users
+            .iter()
+            .find(|u| u.username == username)
+            .filter(|u| constant_time_eq(u.password.as_bytes(), password.as_bytes()))
+            .ok_or_else(|| ApiError::Unauthorized("wrong username or password".into()))?;
+        let now = now_secs();
+        let claims = Claims {
+            sub: user.user_id.to_string(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            exp: now + TOKEN_TTL_SECS,
+            iat: now,
+            tenant: Some(user.tenant.to_string()),
+            cognito_tenant: None,
+            roles: user.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            cognito_groups: vec![],
+            username: Some(user.username.clone()),
+            cognito_username: None,
+        };
+        Ok(TokenResponse {
+            access_token: self.sign(&claims).map_err(ApiError::Internal)?,
+            token_type: "Bearer".into(),
+            expires_in: TOKEN_TTL_SECS,
+        })
+    }
+
+    /// Signs arbitrary claims with this issuer's key (tests use it to forge expired or
+    /// foreign-audience tokens that are otherwise genuine).
+    pub fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
+        let mut header = Header::new(Algorithm::RS256);
+        header.kid = Some(self.kid.clone());
+        Ok(jsonwebtoken::encode(&header, claims, &self.encoding_key)?)
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+    pub fn audience(&self) -> &str {
+        &self.audience
+    }
+}
+
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(bytes)
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
+}

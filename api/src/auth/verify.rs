@@ -1,0 +1,207 @@
+//! RS256 JWT verification against a JWKS: signature, issuer, audience, expiry.
+//!
+//! Claims are read in both our local issuer's shape (`tenant`, `roles`) and Cognito's
+//! (`custom:tenant`, `cognito:groups`, `cognito:username`), so the same code runs in both.
+
+use super::Principal;
+use crate::error::ApiError;
+use credence_shared::{Role, TenantId, UserId};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header, jwk::JwkSet};
+use serde::{Deserialize, Serialize};
+use std::{
+    collections::HashMap,
+    sync::RwLock,
+    time::{Duration, Instant},
+};
+
+/// Seconds of clock skew tolerated on `exp`/`nbf`.
+const LEEWAY_SECS: u64 = 30;
+/// At most one JWKS refresh per this interval when an unknown key id shows up.
+const REFRESH_INTERVAL: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub iss: String,
+    pub aud: String,
+    pub exp: u64,
+    pub iat: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    #[serde(
+        default,
+        rename = "custom:tenant",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cognito_tenant: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    #[serde(
+        default,
+        rename = "cognito:groups",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub cognito_groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(
+        default,
+        rename = "cognito:username",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cognito_username: Option<String>,
+}
+
+impl Claims {
+    fn into_principal(self) -> Result<Principal, ApiError> {
+        let bad = |what: &str| ApiError::Unauthorized(format!("token has no valid {what}"));
+        let tenant = self
+            .tenant
+            .or(self.cognito_tenant)
+            .and_then(|t| TenantId::parse(&t).ok())
+            .ok_or_else(|| bad("tenant"))?;
+        // Cognito `sub`s are UUIDs, which are valid ids.
+        let user_id = UserId::parse(&self.sub).map_err(|_| bad("subject"))?;
+        // Unknown group names (e.g. Cognito's own) are ignored, not fatal.
+        let mut roles: Vec<Role> = self
+            .roles
+            .iter()
+            .chain(&self.cognito_groups)
+            .filter_map(|r| r.parse().ok())
+            .collect();
+        roles.sort();
+        roles.dedup();
+        let username = self
+            .username
+            .or(self.cognito_username)
+            .unwrap_or_else(|| user_id.to_string());
+        Ok(Principal {
+            user_id,
+            username,
+            tenant,
+            roles,
+        })
+    }
+}
+
+/// Verifies tokens with keys from a JWKS. Remote key sets are refreshed when a token
+/// names a key id we have not seen (key rotation), at most once a minute.
+pub struct Verifier {
+    issuer: String,
+    audience: String,
+    jwks_url: Option<String>,
+    keys: RwLock<HashMap<String, DecodingKey>>,
+    last_refresh: RwLock<Option<Instant>>,
+    http: reqwest::Client,
+}
+
+impl Verifier {
+    /// A verifier with a fixed key set (the local issuer's, or a test's).
+    pub fn with_jwks(issuer: &str, audience: &str, jwks: &JwkSet) -> anyhow::Result<Self> {
+        Ok(Self {
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+            jwks_url: None,
+            keys: RwLock::new(keys_of(jwks)?),
+            last_refresh: RwLock::new(None),
+            http: reqwest::Client::new(),
+        })
+    }
+
+    /// A verifier that fetches its keys from `jwks_url` (Cognito).
+    pub async fn remote(issuer: &str, audience: &str, jwks_url: &str) -> anyhow::Result<Self> {
+        let verifier = Self {
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+            jwks_url: Some(jwks_url.to_owned()),
+            keys: RwLock::new(HashMap::new()),
+            last_refresh: RwLock::new(None),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()?,
+        };
+        verifier.refresh().await?;
+        Ok(verifier)
+    }
+
+    async fn refresh(&self) -> anyhow::Result<()> {
+        let Some(url) = &self.jwks_url else {
+            return Ok(());
+        };
+        let jwks: JwkSet = self
+            .http
+            .get(url)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let keys = keys_of(&jwks)?;
+        *self.keys.write().unwrap_or_else(|e| e.into_inner()) = keys;
+        *self.last_refresh.write().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+        Ok(())
+    }
+
+    fn key(&self, kid: &str) -> Option<DecodingKey> {
+        self.keys
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(kid)
+            .cloned()
+    }
+
+    pub async fn verify(&self, token: &str) -> Result<Principal, ApiError> {
+        let invalid = |why: &str| ApiError::Unauthorized(why.to_owned());
+        let header = decode_header(token).map_err(|_| invalid("token is not a JWT"))?;
+        if header.alg != Algorithm::RS256 {
+            return Err(invalid("token must be signed with RS256"));
+        }
+        let kid = header.kid.ok_or_else(|| invalid("token has no key id"))?;
+        let key = match self.key(&kid) {
+            Some(key) => key,
+            None => {
+                let due = self
+                    .last_refresh
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .is_none_or(|t| t.elapsed() > REFRESH_INTERVAL);
+                if self.jwks_url.is_some()
+                    && due
+                    && let Err(e) = self.refresh().await
+                {
+                    tracing::warn!(error = %e, "JWKS refresh failed");
+                }
+                self.key(&kid)
+                    .ok_or_else(|| invalid("token signed by an unknown key"))?
+            }
+        };
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = LEEWAY_SECS;
+        let data = decode::<Claims>(token, &key, &validation).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind;
+            match e.kind() {
+                ErrorKind::ExpiredSignature => invalid("token has expired"),
+                ErrorKind::InvalidIssuer => invalid("token is from another issuer"),
+                ErrorKind::InvalidAudience => invalid("token is for another audience"),
+                ErrorKind::InvalidSignature => invalid("token signature is invalid"),
+                _ => invalid("token is invalid"),
+            }
+        })?;
+        data.claims.into_principal()
+    }
+}
+
+fn keys_of(jwks: &JwkSet) -> anyhow::Result<HashMap<String, DecodingKey>> {
+    let mut keys = HashMap::new();
+    for jwk in &jwks.keys {
+        let Some(kid) = &jwk.common.key_id else {
+            continue;
+        };
+        keys.insert(kid.clone(), DecodingKey::from_jwk(jwk)?);
+    }
+    anyhow::ensure!(!keys.is_empty(), "the JWKS has no usable keys");
+    Ok(keys)
+}

@@ -1,0 +1,55 @@
+//! The local server behind `cargo xtask dev`: the same Router as the Lambda, plus the
+//! built frontend, the local token issuer, table creation and the demo tenant.
+//!
+//! Usage: `credence-local [--port N] [--seed-demo]` (env: the API's variables, `PORT`).
+
+use anyhow::Context;
+use credence_api::{AppState, Config, router, seed, store::schema, telemetry};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let mut port: u16 = std::env::var("PORT")
+        .ok()
+        .map(|p| p.parse().context("PORT must be a port number"))
+        .transpose()?
+        .unwrap_or(8080);
+    let mut seed_demo = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--port" => {
+                port = args
+                    .next()
+                    .context("--port needs a value")?
+                    .parse()
+                    .context("--port must be a port number")?
+            }
+            "--seed-demo" => seed_demo = true,
+            other => anyhow::bail!("unknown argument {other}; usage: credence-local [--port N] [--seed-demo]"),
+        }
+    }
+    let config = Config::from_env().context("configuration")?;
+    telemetry::init(config.log_format);
+    let state = AppState::from_config(&config, seed::demo_users()).await?;
+    schema::ensure_table(state.store.raw_client(), state.store.table())
+        .await
+        .context("creating the table in DynamoDB")?;
+    if seed_demo {
+        let today = time::OffsetDateTime::now_utc().date();
+        let started = std::time::Instant::now();
+        let outcome = seed::seed_demo(&state.store, &seed::demo_tenant(), today, seed::DEMO_CUSTOMERS).await?;
+        tracing::info!(?outcome, elapsed_ms = started.elapsed().as_millis() as u64, "demo tenant");
+    }
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .with_context(|| format!("listening on 127.0.0.1:{port}"))?;
+    tracing::info!("listening on http://127.0.0.1:{port}");
+    // Compression here only: under Lambda, CloudFront compresses.
+    let app = router(state).layer(tower_http::compression::CompressionLayer::new());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

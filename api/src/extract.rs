@@ -1,0 +1,160 @@
+//! Request extractors whose failures are problem+json naming the field that is wrong.
+//!
+//! axum's own `Json`/`Query` rejections are plain text and do not say which field failed;
+//! these use `serde_path_to_error` so the client learns e.g. `items[2].amount`.
+
+use crate::error::ApiError;
+use axum::{
+    extract::{FromRequest, FromRequestParts, Request, rejection::BytesRejection},
+    http::{StatusCode, header, request::Parts},
+};
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+
+/// Largest request body the API reads, in bytes.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// A JSON body: `Content-Type: application/json`, at most [`BODY_LIMIT`] bytes.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim();
+                mime.eq_ignore_ascii_case("application/json")
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e: BytesRejection| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge
+                } else {
+                    ApiError::Malformed {
+                        detail: "the request body could not be read".into(),
+                        field: None,
+                    }
+                }
+            })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses JSON, telling syntax errors (400) from wrong or missing fields (422).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        use serde_json::error::Category;
+        match inner.classify() {
+            Category::Data => ApiError::field(
+                if path == "." { "body".to_owned() } else { path },
+                clean_serde_message(&inner.to_string()),
+            ),
+            Category::Syntax | Category::Eof | Category::Io => ApiError::Malformed {
+                detail: format!("the body is not valid JSON: {}", clean_serde_message(&inner.to_string())),
+                field: Some("body".into()),
+            },
+        }
+    })
+}
+
+/// serde's messages end with " at line 1 column 5"; the field path already says where.
+fn clean_serde_message(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+/// Query-string parameters, with the failing parameter named.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|err| {
+                let path = err.path().to_string();
+                let message = err.into_inner().to_string();
+                // Unknown or missing parameters are reported by serde with the name in the message.
+                let field = if path == "." {
+                    message
+                        .split('`')
+                        .nth(1)
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| "query".to_owned())
+                } else {
+                    path
+                };
+                ApiError::field(field, message)
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Order {
+        amount: u32,
+        lines: Vec<Line>,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Line {
+        qty: u32,
+    }
+
+    fn field_of(result: Result<Order, ApiError>) -> String {
+        match result {
+            Err(ApiError::Validation(errors)) => errors[0].field.clone(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_wrong_type_deep_in_the_body_names_its_path() {
+        let r = parse_json::<Order>(br#"{"amount":1,"lines":[{"qty":1},{"qty":"x"}]}"#);
+        assert_eq!(field_of(r), "lines[1].qty");
+    }
+
+    #[test]
+    fn an_unknown_field_is_a_validation_error() {
+        let r = parse_json::<Order>(br#"{"amount":1,"lines":[],"amout":2}"#);
+        assert!(matches!(r, Err(ApiError::Validation(_))));
+    }
+
+    #[test]
+    fn broken_json_is_malformed_not_invalid() {
+        let r = parse_json::<Order>(br#"{"amount":"#);
+        assert!(matches!(r, Err(ApiError::Malformed { .. })));
+    }
+}

@@ -1,0 +1,6 @@
+//! Thin HTTP handlers: extract, call a service, return. One file per resource.
+
+pub mod auth;
+pub mod customers;
+pub mod health;
+pub mod me;

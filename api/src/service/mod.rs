@@ -1,0 +1,3 @@
+//! Use cases: the rules between a handler and the store (validation, authorisation).
+
+pub mod customers;

@@ -1,0 +1,352 @@
+//! Customer profiles with their credit summary, the by-name listing and the search index.
+
+use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use credence_shared::{
+    Currency, CustomerId, Grade, Money, TenantId, UserId, Usci,
+    dto::{CustomerPage, CustomerSummary},
+    search,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// What is written for a customer (profile + current credit summary).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerRecord {
+    pub id: CustomerId,
+    pub number: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub usci: Option<Usci>,
+    pub country: String,
+    pub industry: String,
+    pub owner: Option<UserId>,
+    pub grade: Option<Grade>,
+    pub credit_limit: Money,
+    pub exposure: Money,
+    pub overdue: Money,
+    pub oldest_overdue_days: u32,
+    pub terms_days: u32,
+    pub on_hold: bool,
+    pub blacklisted: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CustomerItem {
+    #[serde(rename = "PK")]
+    pk: String,
+    #[serde(rename = "SK")]
+    sk: String,
+    #[serde(rename = "GSI1PK")]
+    gsi1pk: String,
+    #[serde(rename = "GSI1SK")]
+    gsi1sk: String,
+    entity: String,
+    id: String,
+    number: String,
+    name: String,
+    name_en: Option<String>,
+    usci: Option<String>,
+    country: String,
+    industry: String,
+    owner: Option<String>,
+    grade: Option<Grade>,
+    currency: String,
+    credit_limit: Decimal,
+    exposure: Decimal,
+    overdue: Decimal,
+    oldest_overdue_days: u32,
+    terms_days: u32,
+    on_hold: bool,
+    blacklisted: bool,
+    /// Optimistic-concurrency version; every guarded update bumps it.
+    version: u64,
+}
+
+impl CustomerItem {
+    fn from_record(tenant: &TenantId, c: &CustomerRecord) -> Self {
+        Self {
+            pk: keys::customer_pk(tenant, &c.id),
+            sk: keys::PROFILE_SK.to_owned(),
+            gsi1pk: keys::customers_gsi1pk(tenant),
+            gsi1sk: keys::customers_gsi1sk(&search::normalise(&c.name), &c.id),
+            entity: "customer".into(),
+            id: c.id.to_string(),
+            number: c.number.clone(),
+            name: c.name.clone(),
+            name_en: c.name_en.clone(),
+            usci: c.usci.as_ref().map(|u| u.to_string()),
+            country: c.country.clone(),
+            industry: c.industry.clone(),
+            owner: c.owner.as_ref().map(|o| o.to_string()),
+            grade: c.grade,
+            currency: c.credit_limit.currency.to_string(),
+            credit_limit: c.credit_limit.amount,
+            exposure: c.exposure.amount,
+            overdue: c.overdue.amount,
+            oldest_overdue_days: c.oldest_overdue_days,
+            terms_days: c.terms_days,
+            on_hold: c.on_hold,
+            blacklisted: c.blacklisted,
+            version: 1,
+        }
+    }
+
+    fn into_summary(self) -> Result<CustomerSummary, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("customer {}: {what}", self.id));
+        let currency = Currency::parse(&self.currency).map_err(|_| corrupt("currency"))?;
+        let money = |amount| Money::new(amount, currency);
+        Ok(CustomerSummary {
+            id: CustomerId::parse(&self.id).map_err(|_| corrupt("id"))?,
+            usci: match &self.usci {
+                Some(code) => Some(Usci::parse(code).map_err(|_| corrupt("usci"))?),
+                None => None,
+            },
+            owner: match &self.owner {
+                Some(o) => Some(UserId::parse(o).map_err(|_| corrupt("owner"))?),
+                None => None,
+            },
+            available: money(self.credit_limit - self.exposure),
+            credit_limit: money(self.credit_limit),
+            exposure: money(self.exposure),
+            overdue: money(self.overdue),
+            number: self.number,
+            name: self.name,
+            name_en: self.name_en,
+            country: self.country,
+            grade: self.grade,
+            oldest_overdue_days: self.oldest_overdue_days,
+            terms_days: self.terms_days,
+            on_hold: self.on_hold,
+            blacklisted: self.blacklisted,
+        })
+    }
+}
+
+fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
+    serde_dynamo::to_item(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn from_item(item: Item) -> Result<CustomerSummary, StoreError> {
+    serde_dynamo::from_item::<_, CustomerItem>(item)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?
+        .into_summary()
+}
+
+/// Most search-index items read per page while collecting hits.
+const SEARCH_PAGE: i32 = 100;
+
+impl Store {
+    /// Bulk-writes new customers with their search terms (seeding and imports).
+    pub async fn put_new_customers(
+        &self,
+        tenant: &TenantId,
+        customers: &[CustomerRecord],
+    ) -> Result<(), StoreError> {
+        let mut items = Vec::new();
+        for c in customers {
+            items.push(to_item(&CustomerItem::from_record(tenant, c))?);
+            let terms = search::index_terms(
+                &c.name,
+                c.name_en.as_deref(),
+                &c.number,
+                c.usci.as_ref().map(Usci::as_str),
+            );
+            for term in terms {
+                let mut item = Item::new();
+                item.insert(keys::PK.into(), AttributeValue::S(keys::search_pk(tenant)));
+                item.insert(
+                    keys::SK.into(),
+                    AttributeValue::S(keys::search_sk(&term, &c.id)),
+                );
+                items.push(item);
+            }
+        }
+        self.batch_put(items).await
+    }
+
+    pub async fn get_customer(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+    ) -> Result<Option<CustomerSummary>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, AttributeValue::S(keys::customer_pk(tenant, id)))
+            .key(keys::SK, AttributeValue::S(keys::PROFILE_SK.to_owned()))
+            .send()
+            .await?;
+        out.item.map(from_item).transpose()
+    }
+
+    /// Customers in name order, a page at a time.
+    pub async fn list_customers(
+        &self,
+        tenant: &TenantId,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<CustomerPage, StoreError> {
+        let partition = keys::customers_gsi1pk(tenant);
+        let start = cursor
+            .map(|c| {
+                decode_cursor(
+                    c,
+                    &[keys::PK, keys::SK, keys::GSI1PK, keys::GSI1SK],
+                    keys::GSI1PK,
+                    &partition,
+                )
+            })
+            .transpose()?;
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", keys::GSI1PK)
+            .expression_attribute_values(":pk", AttributeValue::S(partition))
+            .set_exclusive_start_key(start)
+            .limit(limit as i32)
+            .send()
+            .await?;
+        let items = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(CustomerPage {
+            items,
+            next_cursor: out.last_evaluated_key.as_ref().and_then(encode_cursor),
+        })
+    }
+
+    /// Customers whose name (any part), code or number starts with `query`
+    /// (already normalised with [`search::normalise_query`]).
+    pub async fn search_customers(
+        &self,
+        tenant: &TenantId,
+        query: &str,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<CustomerPage, StoreError> {
+        let partition = keys::search_pk(tenant);
+        let mut start = cursor
+            .map(|c| decode_cursor(c, &[keys::PK, keys::SK], keys::PK, &partition))
+            .transpose()?;
+        let mut ids: Vec<String> = Vec::new();
+        let mut last_key: Option<Item>;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :q)")
+                .expression_attribute_names("#pk", keys::PK)
+                .expression_attribute_names("#sk", keys::SK)
+                .expression_attribute_values(":pk", AttributeValue::S(partition.clone()))
+                .expression_attribute_values(":q", AttributeValue::S(query.to_owned()))
+                .set_exclusive_start_key(start.take())
+                .limit(SEARCH_PAGE)
+                .send()
+                .await?;
+            last_key = out.last_evaluated_key;
+            for item in out.items.unwrap_or_default() {
+                let Some(sk) = item.get(keys::SK).and_then(|v| v.as_s().ok()) else {
+                    continue;
+                };
+                if let Some(id) = keys::customer_of_search_sk(sk)
+                    && !ids.iter().any(|known| known == id)
+                {
+                    ids.push(id.to_owned());
+                    if ids.len() == limit as usize {
+                        // Resume right after this hit next time.
+                        last_key = Some(
+                            [
+                                (keys::PK.to_owned(), AttributeValue::S(partition.clone())),
+                                (keys::SK.to_owned(), AttributeValue::S(sk.clone())),
+                            ]
+                            .into(),
+                        );
+                        break;
+                    }
+                }
+            }
+            if ids.len() == limit as usize || last_key.is_none() {
+                break;
+            }
+            start = last_key.clone();
+        }
+        let items = self.get_customers(tenant, &ids).await?;
+        Ok(CustomerPage {
+            items,
+            next_cursor: last_key.as_ref().and_then(encode_cursor),
+        })
+    }
+
+    /// Profiles for the given ids, in the given order (missing ids are skipped).
+    async fn get_customers(
+        &self,
+        tenant: &TenantId,
+        ids: &[String],
+    ) -> Result<Vec<CustomerSummary>, StoreError> {
+        let mut found: HashMap<String, CustomerSummary> = HashMap::new();
+        for chunk in ids.chunks(100) {
+            let mut keys_and_attrs = KeysAndAttributes::builder();
+            for id in chunk {
+                let id = CustomerId::parse(id).map_err(|_| StoreError::Corrupt(format!("search id {id}")))?;
+                keys_and_attrs = keys_and_attrs.keys(
+                    [
+                        (
+                            keys::PK.to_owned(),
+                            AttributeValue::S(keys::customer_pk(tenant, &id)),
+                        ),
+                        (
+                            keys::SK.to_owned(),
+                            AttributeValue::S(keys::PROFILE_SK.to_owned()),
+                        ),
+                    ]
+                    .into(),
+                );
+            }
+            let mut request: Option<KeysAndAttributes> = Some(
+                keys_and_attrs
+                    .build()
+                    .map_err(|e| StoreError::Other(e.to_string()))?,
+            );
+            let mut attempt = 0u32;
+            while let Some(req) = request.take() {
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, req)
+                    .send()
+                    .await?;
+                for item in out
+                    .responses
+                    .and_then(|mut r| r.remove(&self.table))
+                    .unwrap_or_default()
+                {
+                    let summary = from_item(item)?;
+                    found.insert(summary.id.to_string(), summary);
+                }
+                request = out
+                    .unprocessed_keys
+                    .and_then(|mut u| u.remove(&self.table))
+                    .filter(|k| !k.keys().is_empty());
+                if request.is_some() {
+                    attempt += 1;
+                    if attempt > 8 {
+                        return Err(StoreError::Unavailable("batch get kept being throttled".into()));
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(20 << attempt)).await;
+                }
+            }
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+}

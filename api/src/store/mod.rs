@@ -1,0 +1,225 @@
+//! The only code that talks to DynamoDB. Items are private to this module tree; callers
+//! get domain types and DTOs. Key formats live in [`keys`], the table in [`schema`].
+
+pub mod customers;
+pub mod keys;
+pub mod schema;
+pub mod seed;
+
+use aws_sdk_dynamodb::{
+    Client,
+    error::{ProvideErrorMetadata, SdkError},
+    types::AttributeValue,
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use std::collections::HashMap;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Throttled, timed out or unreachable: the caller may retry.
+    #[error("DynamoDB unavailable: {0}")]
+    Unavailable(String),
+    /// A condition expression failed (a concurrent write won).
+    #[error("condition failed")]
+    ConditionFailed,
+    /// A paging cursor that we did not issue, or issued for another query.
+    #[error("invalid cursor")]
+    BadCursor,
+    /// An item that does not decode: a bug or a manual edit, never the client's fault.
+    #[error("corrupt item: {0}")]
+    Corrupt(String),
+    #[error("DynamoDB error: {0}")]
+    Other(String),
+}
+
+impl<E, R> From<SdkError<E, R>> for StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    fn from(err: SdkError<E, R>) -> Self {
+        match &err {
+            SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => {
+                StoreError::Unavailable(format!("{err}"))
+            }
+            SdkError::ServiceError(service) => match service.err().code() {
+                Some("ConditionalCheckFailedException") => StoreError::ConditionFailed,
+                Some(
+                    "ProvisionedThroughputExceededException"
+                    | "ThrottlingException"
+                    | "RequestLimitExceeded"
+                    | "InternalServerError"
+                    | "ServiceUnavailable",
+                ) => StoreError::Unavailable(service.err().code().unwrap_or_default().to_owned()),
+                code => StoreError::Other(format!(
+                    "{}: {}",
+                    code.unwrap_or("unknown"),
+                    service.err().message().unwrap_or_default()
+                )),
+            },
+            _ => StoreError::Other(format!("{err:?}")),
+        }
+    }
+}
+
+/// A handle on the table. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    client: Client,
+    table: String,
+}
+
+impl Store {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    /// A client for the real service (`endpoint = None`) or DynamoDB Local. Local gets
+    /// fixed credentials so the default chain never probes instance metadata.
+    pub async fn client(region: &str, endpoint: Option<&str>) -> Client {
+        let region = aws_config::Region::new(region.to_owned());
+        match endpoint {
+            Some(url) => {
+                let config = aws_sdk_dynamodb::Config::builder()
+                    .behavior_version(aws_config::BehaviorVersion::latest())
+                    .region(region)
+                    .endpoint_url(url)
+                    .credentials_provider(aws_credential_types::Credentials::new(
+                        "local", "local", None, None, "static",
+                    ))
+                    .build();
+                Client::from_conf(config)
+            }
+            None => {
+                let shared = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                    .region(region)
+                    .load()
+                    .await;
+                Client::new(&shared)
+            }
+        }
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    pub fn raw_client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Writes items in batches of 25, retrying what DynamoDB leaves unprocessed.
+    /// For bulk loads of new, immutable items only (no conditions are possible here).
+    pub(crate) async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+        for chunk in items.chunks(25) {
+            let mut pending: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|item| {
+                    WriteRequest::builder()
+                        .put_request(
+                            PutRequest::builder()
+                                .set_item(Some(item.clone()))
+                                .build()
+                                .expect("item is set"),
+                        )
+                        .build()
+                })
+                .collect();
+            let mut attempt = 0u32;
+            while !pending.is_empty() {
+                let out = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, pending)
+                    .send()
+                    .await?;
+                pending = out
+                    .unprocessed_items()
+                    .and_then(|m| m.get(&self.table).cloned())
+                    .unwrap_or_default();
+                if !pending.is_empty() {
+                    attempt += 1;
+                    if attempt > 8 {
+                        return Err(StoreError::Unavailable("batch write kept being throttled".into()));
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Encodes a LastEvaluatedKey as an opaque cursor.
+pub(crate) fn encode_cursor(key: &Item) -> Option<String> {
+    let map: HashMap<&str, &str> = key
+        .iter()
+        .filter_map(|(k, v)| v.as_s().ok().map(|s| (k.as_str(), s.as_str())))
+        .collect();
+    serde_json::to_vec(&map)
+        .ok()
+        .map(|json| URL_SAFE_NO_PAD.encode(json))
+}
+
+/// Decodes a cursor and checks it belongs to the query: it must have exactly `attrs`,
+/// and `partition_attr` must equal `partition` (so a cursor cannot reach another tenant).
+pub(crate) fn decode_cursor(
+    cursor: &str,
+    attrs: &[&str],
+    partition_attr: &str,
+    partition: &str,
+) -> Result<Item, StoreError> {
+    let json = URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| StoreError::BadCursor)?;
+    let map: HashMap<String, String> =
+        serde_json::from_slice(&json).map_err(|_| StoreError::BadCursor)?;
+    if map.len() != attrs.len()
+        || !attrs.iter().all(|a| map.contains_key(*a))
+        || map.get(partition_attr).map(String::as_str) != Some(partition)
+    {
+        return Err(StoreError::BadCursor);
+    }
+    Ok(map
+        .into_iter()
+        .map(|(k, v)| (k, AttributeValue::S(v)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_round_trips_for_its_own_partition() {
+        let key: Item = [("PK", "T#a#X"), ("SK", "k1")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), AttributeValue::S(v.to_owned())))
+            .collect();
+        let cursor = encode_cursor(&key).unwrap();
+        assert_eq!(decode_cursor(&cursor, &["PK", "SK"], "PK", "T#a#X").unwrap(), key);
+    }
+
+    #[test]
+    fn a_cursor_for_another_partition_is_refused() {
+        let key: Item = [("PK", "T#other#X"), ("SK", "k1")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), AttributeValue::S(v.to_owned())))
+            .collect();
+        let cursor = encode_cursor(&key).unwrap();
+        assert!(matches!(
+            decode_cursor(&cursor, &["PK", "SK"], "PK", "T#a#X"),
+            Err(StoreError::BadCursor)
+        ));
+        assert!(matches!(
+            decode_cursor("not base64!", &["PK", "SK"], "PK", "T#a#X"),
+            Err(StoreError::BadCursor)
+        ));
+    }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Upload the built frontend (frontend/dist) to a deployed Credence stack and
+# invalidate its CloudFront cache.
+#
+#   (cd frontend && trunk build --release)
+#   infra/deploy-frontend.sh [stack-name]        # default: credence-dev
+#
+# Needs the AWS CLI with credentials for the stack's account and region.
+set -euo pipefail
+
+STACK="${1:-credence-dev}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DIST="$ROOT/frontend/dist"
+
+if [[ ! -f "$DIST/index.html" ]]; then
+  echo "error: $DIST/index.html not found; run (cd frontend && trunk build --release) first" >&2
+  exit 1
+fi
+
+output() {
+  aws cloudformation describe-stacks --stack-name "$STACK" \
+    --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
+}
+BUCKET="$(output FrontendBucketName)"
+DISTRIBUTION_ID="$(output DistributionId)"
+if [[ -z "$BUCKET" || "$BUCKET" == "None" || -z "$DISTRIBUTION_ID" || "$DISTRIBUTION_ID" == "None" ]]; then
+  echo "error: stack $STACK has no FrontendBucketName / DistributionId outputs" >&2
+  exit 1
+fi
+
+IMMUTABLE="public, max-age=31536000, immutable"
+
+# 1. Trunk puts a content hash in the names of the .js, .css and .wasm files
+#    it emits, so they can be cached for a year. .wasm gets its MIME type
+#    explicitly: WebAssembly.instantiateStreaming requires application/wasm.
+#    (An unhashed .js/.css you add yourself, such as a service worker, must
+#    be excluded here and uploaded with no-cache in step 2.)
+aws s3 sync "$DIST" "s3://$BUCKET" \
+  --exclude "*" --include "*.js" --include "*.css" \
+  --cache-control "$IMMUTABLE"
+aws s3 sync "$DIST" "s3://$BUCKET" \
+  --exclude "*" --include "*.wasm" \
+  --content-type application/wasm --cache-control "$IMMUTABLE"
+
+# 2. Everything else (icons, manifest, locale files ...) is revalidated on
+#    every use.
+aws s3 sync "$DIST" "s3://$BUCKET" \
+  --exclude "*.js" --exclude "*.css" --exclude "*.wasm" --exclude "index.html" \
+  --cache-control "no-cache"
+
+# 3. index.html last, so it never points at assets that are not there yet.
+aws s3 cp "$DIST/index.html" "s3://$BUCKET/index.html" \
+  --cache-control "no-cache" --content-type "text/html; charset=utf-8"
+
+# 4. Remove files from older builds. Everything left was uploaded above with
+#    the same size, so --size-only makes this pass delete-only.
+aws s3 sync "$DIST" "s3://$BUCKET" --delete --size-only
+
+# 5. Drop what CloudFront's edges still hold.
+aws cloudfront create-invalidation --distribution-id "$DISTRIBUTION_ID" \
+  --paths "/*" --query "Invalidation.Id" --output text
+
+echo "deployed $DIST to s3://$BUCKET; CloudFront distribution $DISTRIBUTION_ID invalidated"

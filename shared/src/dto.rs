@@ -1,0 +1,117 @@
+//! Wire types of the HTTP API: what the browser, integrators and the server exchange.
+//!
+//! These are not storage items (those live in `api/src/store`) and not the domain model;
+//! they are the contract documented in `/openapi.json`. Request types reject unknown
+//! fields so a typo in a field name is an error, not silently ignored.
+
+use crate::{CustomerId, Grade, Money, Role, TenantId, UserId, Usci};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// `POST /auth/token` (local issuer only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    #[cfg_attr(feature = "openapi", schema(example = "sales"))]
+    pub username: String,
+    #[cfg_attr(feature = "openapi", schema(example = "demo"))]
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the token expires.
+    pub expires_in: u64,
+}
+
+/// The signed-in user, as the API understood the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Me {
+    pub user_id: UserId,
+    pub username: String,
+    pub tenant: TenantId,
+    pub roles: Vec<Role>,
+}
+
+/// `GET /health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}
+
+/// What a sales rep needs to see of a customer at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CustomerSummary {
+    pub id: CustomerId,
+    /// The tenant's own customer number (from its ERP).
+    pub number: String,
+    /// Legal name, as registered (often Chinese).
+    pub name: String,
+    /// English or trading name, if known.
+    pub name_en: Option<String>,
+    /// Unified social credit code, for Chinese companies.
+    pub usci: Option<Usci>,
+    /// ISO 3166-1 alpha-2 country of registration.
+    pub country: String,
+    pub grade: Option<Grade>,
+    pub credit_limit: Money,
+    pub exposure: Money,
+    /// Credit limit minus exposure; negative when the customer is over the limit.
+    pub available: Money,
+    pub overdue: Money,
+    /// Days past due of the oldest unpaid invoice; 0 when nothing is overdue.
+    pub oldest_overdue_days: u32,
+    pub terms_days: u32,
+    pub on_hold: bool,
+    pub blacklisted: bool,
+    /// The sales rep who owns the customer relationship.
+    pub owner: Option<UserId>,
+}
+
+/// One page of customers. Pass `next_cursor` back as `cursor` for the next page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CustomerPage {
+    pub items: Vec<CustomerSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// One field that was wrong in a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FieldError {
+    /// Where the problem is: a JSON path (`items[2].amount`), a query parameter or a header.
+    pub field: String,
+    pub message: String,
+}
+
+/// RFC 9457 problem details: the body of every error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Problem {
+    /// A stable URI naming the kind of problem, e.g. `https://credence.dev/problems/validation`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// The id to quote when reporting the problem; also in the `x-request-id` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}

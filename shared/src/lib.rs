@@ -1,0 +1,16 @@
+//! Credence's shared core: domain types, wire DTOs and input validation.
+//!
+//! Invariant: pure. No I/O, no async runtime, no AWS, no browser APIs. It compiles
+//! for `wasm32-unknown-unknown` and native, and gives the same answer on both.
+
+pub mod dto;
+pub mod ids;
+pub mod money;
+pub mod role;
+pub mod search;
+pub mod usci;
+
+pub use ids::{CustomerId, IdError, TenantId, UserId};
+pub use money::{Currency, CurrencyError, Money};
+pub use role::{Grade, Role};
+pub use usci::{Usci, UsciError};

@@ -1,0 +1,199 @@
+//! Sign-in and token checks: only genuine, current tokens for this API get in.
+
+use crate::helpers::*;
+use credence_api::auth::{Claims, local::LocalIssuer, local::now_secs};
+
+fn claims(tenant: &str) -> Claims {
+    let now = now_secs();
+    Claims {
+        sub: "sales".into(),
+        iss: ISSUER.into(),
+        aud: AUDIENCE.into(),
+        exp: now + 600,
+        iat: now,
+        tenant: Some(tenant.into()),
+        cognito_tenant: None,
+        roles: vec!["sales".into()],
+        cognito_groups: vec![],
+        username: Some("sales".into()),
+        cognito_username: None,
+    }
+}
+
+#[tokio::test]
+async fn a_demo_user_signs_in_and_the_token_says_who_they_are() {
+    let app = spawn_app().await;
+
+    let token = app.token_for("risk").await;
+    let me = app.get("/v1/me", Some(&token)).await;
+
+    assert_eq!(me.status, 200);
+    assert_eq!(me.body["username"], "risk");
+    assert_eq!(me.body["tenant"], "alpha");
+    assert_eq!(me.body["roles"], serde_json::json!(["risk"]));
+}
+
+#[tokio::test]
+async fn the_token_response_has_the_documented_shape() {
+    let app = spawn_app().await;
+
+    let response = app.post_json("/auth/token", r#"{"username":"sales","password":"secret"}"#).await;
+
+    assert_eq!(response.status, 200);
+    assert!(response.body["access_token"].as_str().unwrap().split('.').count() == 3);
+    assert_eq!(response.body["token_type"], "Bearer");
+    assert_eq!(response.body["expires_in"], 8 * 3600);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_user_get_the_same_401() {
+    let app = spawn_app().await;
+
+    let wrong_password = app.post_json("/auth/token", r#"{"username":"sales","password":"nope"}"#).await;
+    let unknown_user = app.post_json("/auth/token", r#"{"username":"nobody","password":"secret"}"#).await;
+
+    wrong_password.problem(401);
+    unknown_user.problem(401);
+    assert_eq!(wrong_password.body["detail"], unknown_user.body["detail"]);
+}
+
+#[tokio::test]
+async fn an_empty_username_is_named_as_the_wrong_field() {
+    let app = spawn_app().await;
+
+    let response = app.post_json("/auth/token", r#"{"username":" ","password":"x"}"#).await;
+
+    response.problem(422);
+    assert_eq!(response.problem_field(), "username");
+}
+
+#[tokio::test]
+async fn a_request_without_a_token_gets_401_with_a_bearer_challenge() {
+    let app = spawn_app().await;
+
+    let response = app.get("/v1/customers", None).await;
+
+    response.problem(401);
+    assert_eq!(response.headers["www-authenticate"], "Bearer");
+}
+
+#[tokio::test]
+async fn an_expired_token_gets_401() {
+    let app = spawn_app().await;
+    let mut expired = claims("alpha");
+    expired.iat = now_secs() - 7200;
+    expired.exp = now_secs() - 3600;
+    let token = app.issuer.sign(&expired).unwrap();
+
+    let response = app.get("/v1/me", Some(&token)).await;
+
+    assert_eq!(response.problem(401)["detail"], "token has expired");
+}
+
+#[tokio::test]
+async fn a_tampered_token_gets_401() {
+    let app = spawn_app().await;
+    let token = app.token_for("sales").await;
+    // Swap the payload for one claiming another tenant, keeping the signature.
+    let parts: Vec<&str> = token.split('.').collect();
+    let forged_payload = {
+        use base64::Engine;
+        let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let mut payload: serde_json::Value = serde_json::from_slice(&engine.decode(parts[1]).unwrap()).unwrap();
+        payload["tenant"] = "beta".into();
+        engine.encode(serde_json::to_vec(&payload).unwrap())
+    };
+    let tampered = format!("{}.{}.{}", parts[0], forged_payload, parts[2]);
+
+    let response = app.get("/v1/me", Some(&tampered)).await;
+
+    assert_eq!(response.problem(401)["detail"], "token signature is invalid");
+}
+
+#[tokio::test]
+async fn a_token_for_another_audience_or_issuer_gets_401() {
+    let app = spawn_app().await;
+    let mut other_audience = claims("alpha");
+    other_audience.aud = "some-other-app".into();
+    let mut other_issuer = claims("alpha");
+    other_issuer.iss = "https://evil.example".into();
+
+    let audience = app.get("/v1/me", Some(&app.issuer.sign(&other_audience).unwrap())).await;
+    let issuer = app.get("/v1/me", Some(&app.issuer.sign(&other_issuer).unwrap())).await;
+
+    assert_eq!(audience.problem(401)["detail"], "token is for another audience");
+    assert_eq!(issuer.problem(401)["detail"], "token is from another issuer");
+}
+
+#[tokio::test]
+async fn a_token_signed_by_a_key_we_do_not_know_gets_401() {
+    let app = spawn_app().await;
+    let stranger_key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+    let stranger = LocalIssuer::from_key(stranger_key, ISSUER, AUDIENCE, vec![]).unwrap();
+
+    let response = app.get("/v1/me", Some(&stranger.sign(&claims("alpha")).unwrap())).await;
+
+    response.problem(401);
+}
+
+#[tokio::test]
+async fn garbage_in_the_authorization_header_gets_401_not_500() {
+    let app = spawn_app().await;
+
+    for token in ["x", "a.b.c", "eyJhbGciOiJub25lIn0.e30.", "Bearer"] {
+        let response = app.get("/v1/me", Some(token)).await;
+        response.problem(401);
+    }
+}
+
+#[tokio::test]
+async fn a_token_without_a_tenant_gets_401() {
+    let app = spawn_app().await;
+    let mut no_tenant = claims("alpha");
+    no_tenant.tenant = None;
+
+    let response = app.get("/v1/me", Some(&app.issuer.sign(&no_tenant).unwrap())).await;
+
+    response.problem(401);
+}
+
+#[tokio::test]
+async fn cognito_shaped_claims_are_understood() {
+    let app = spawn_app().await;
+    let mut cognito = claims("ignored");
+    cognito.tenant = None;
+    cognito.cognito_tenant = Some("alpha".into());
+    cognito.roles = vec![];
+    cognito.cognito_groups = vec!["approver".into(), "some-other-group".into()];
+    cognito.username = None;
+    cognito.cognito_username = Some("li.wei".into());
+
+    let me = app.get("/v1/me", Some(&app.issuer.sign(&cognito).unwrap())).await;
+
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert_eq!(me.body["tenant"], "alpha");
+    assert_eq!(me.body["roles"], serde_json::json!(["approver"]));
+    assert_eq!(me.body["username"], "li.wei");
+}
+
+#[tokio::test]
+async fn the_jwks_endpoint_publishes_the_key_that_signs_tokens() {
+    let app = spawn_app().await;
+    let token = app.token_for("sales").await;
+
+    let jwks = app.get("/.well-known/jwks.json", None).await;
+
+    assert_eq!(jwks.status, 200);
+    let kid = jwks.body["keys"][0]["kid"].as_str().unwrap();
+    let header = jsonwebtoken_header_kid(&token);
+    assert_eq!(kid, header);
+    assert_eq!(jwks.body["keys"][0]["kty"], "RSA");
+}
+
+fn jsonwebtoken_header_kid(token: &str) -> String {
+    use base64::Engine;
+    let header = token.split('.').next().unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    json["kid"].as_str().unwrap().to_owned()
+}

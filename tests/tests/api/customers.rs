@@ -1,0 +1,141 @@
+//! Customer search and reads, and tenant isolation.
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn part_of_a_chinese_name_finds_the_customer() {
+    let app = spawn_app().await;
+    let token = app.token_for("sales").await;
+
+    let page = app.get("/v1/customers?q=%E6%81%92%E9%80%9A", Some(&token)).await; // 恒通
+
+    assert_eq!(page.status, 200, "{}", page.body);
+    let items = page.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], "C1");
+    assert_eq!(items[0]["available"]["amount"], "380000");
+    assert_eq!(items[0]["credit_limit"]["currency"], "CNY");
+}
+
+#[tokio::test]
+async fn an_english_word_in_any_case_the_credit_code_and_the_number_find_customers() {
+    let app = spawn_app().await;
+    let token = app.token_for("sales").await;
+
+    let by_word = app.get("/v1/customers?q=TRADING", Some(&token)).await;
+    let by_code = app.get("/v1/customers?q=91350100", Some(&token)).await;
+    let by_number = app.get("/v1/customers?q=KH-C3", Some(&token)).await;
+
+    assert_eq!(by_word.body["items"][0]["id"], "C2");
+    assert_eq!(by_code.body["items"][0]["id"], "C1");
+    assert_eq!(by_number.body["items"][0]["id"], "C3");
+}
+
+#[tokio::test]
+async fn listing_without_a_query_pages_through_customers_by_name() {
+    let app = spawn_app().await;
+    let token = app.token_for("risk").await;
+
+    let first = app.get("/v1/customers?limit=2", Some(&token)).await;
+    let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
+    let second = app.get(&format!("/v1/customers?limit=2&cursor={cursor}"), Some(&token)).await;
+
+    assert_eq!(first.body["items"].as_array().unwrap().len(), 2);
+    let second_items = second.body["items"].as_array().unwrap();
+    assert_eq!(second_items.len(), 1);
+    let mut all: Vec<String> = first.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second_items)
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    all.sort();
+    assert_eq!(all, ["C1", "C2", "C3"]);
+}
+
+#[tokio::test]
+async fn search_pages_do_not_repeat_customers() {
+    let app = spawn_app().await;
+    let token = app.token_for("risk").await;
+
+    // "有限公司" is in both Chinese names.
+    let first = app.get("/v1/customers?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&limit=1", Some(&token)).await;
+    let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
+    let second = app
+        .get(&format!("/v1/customers?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&limit=1&cursor={cursor}"), Some(&token))
+        .await;
+
+    assert_ne!(first.body["items"][0]["id"], second.body["items"][0]["id"]);
+}
+
+#[tokio::test]
+async fn a_customer_is_read_by_id() {
+    let app = spawn_app().await;
+    let token = app.token_for("sales").await;
+
+    let customer = app.get("/v1/customers/C2", Some(&token)).await;
+
+    assert_eq!(customer.status, 200);
+    assert_eq!(customer.body["name"], "上海博远贸易有限公司");
+    assert_eq!(customer.body["grade"], "B");
+}
+
+#[tokio::test]
+async fn another_tenants_customer_is_not_found_rather_than_forbidden() {
+    let app = spawn_app().await;
+    let intruder = app.token_for("intruder").await;
+
+    let response = app.get("/v1/customers/C1", Some(&intruder)).await;
+
+    response.problem(404);
+}
+
+#[tokio::test]
+async fn another_tenant_sees_none_of_this_tenants_customers_in_lists_or_search() {
+    let app = spawn_app().await;
+    let intruder = app.token_for("intruder").await;
+
+    let list = app.get("/v1/customers", Some(&intruder)).await;
+    let search = app.get("/v1/customers?q=%E6%81%92%E9%80%9A", Some(&intruder)).await;
+
+    let ids: Vec<&str> = list.body["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["C9"]);
+    assert!(search.body["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_cursor_from_another_tenant_is_rejected_as_a_bad_field() {
+    let app = spawn_app().await;
+    let sales = app.token_for("sales").await;
+    let intruder = app.token_for("intruder").await;
+    let first = app.get("/v1/customers?limit=1", Some(&sales)).await;
+    let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
+
+    let response = app.get(&format!("/v1/customers?cursor={cursor}"), Some(&intruder)).await;
+
+    response.problem(422);
+    assert_eq!(response.problem_field(), "cursor");
+}
+
+#[tokio::test]
+async fn every_stored_key_of_a_tenant_starts_with_that_tenant() {
+    let app = spawn_app().await;
+
+    // A test-only Scan of the test's own table: request paths never scan.
+    let out = app
+        .store
+        .raw_client()
+        .scan()
+        .table_name(app.store.table())
+        .send()
+        .await
+        .unwrap();
+
+    let items = out.items();
+    assert!(items.len() > 10);
+    for item in items {
+        let pk = item["PK"].as_s().unwrap();
+        assert!(pk.starts_with("T#alpha#") || pk.starts_with("T#beta#"), "{pk}");
+    }
+}

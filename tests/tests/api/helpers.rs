@@ -1,0 +1,194 @@
+//! `spawn_app()`: a Router on its own fresh table, a local issuer with users in two
+//! tenants, and a few customers; plus request helpers that read problem+json.
+
+use axum::{Router, body::Body, http::Request};
+use credence_api::{
+    AppState,
+    auth::{Verifier, local::LocalIssuer, local::LocalUser},
+    router,
+    store::{Store, customers::CustomerRecord, schema},
+};
+use credence_shared::{Currency, CustomerId, Grade, Money, Role, TenantId, UserId, Usci};
+use http_body_util::BodyExt;
+use rsa::RsaPrivateKey;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::sync::{Arc, OnceLock};
+use tower::ServiceExt;
+
+pub const ISSUER: &str = "http://credence.test";
+pub const AUDIENCE: &str = "credence-test";
+
+/// One RSA key per test binary: generating one per test would dominate run time.
+pub fn test_key() -> RsaPrivateKey {
+    static KEY: OnceLock<RsaPrivateKey> = OnceLock::new();
+    KEY.get_or_init(|| RsaPrivateKey::new(&mut rand::thread_rng(), 2048).expect("key"))
+        .clone()
+}
+
+pub fn endpoint() -> String {
+    std::env::var("DYNAMODB_ENDPOINT").expect(
+        "DYNAMODB_ENDPOINT is not set: run the integration tests through `cargo xtask test`, \
+         which starts DynamoDB Local",
+    )
+}
+
+pub fn tenant(name: &str) -> TenantId {
+    TenantId::parse(name).unwrap()
+}
+
+fn user(name: &str, tenant_name: &str, role: Role) -> LocalUser {
+    LocalUser {
+        username: name.into(),
+        password: "secret".into(),
+        user_id: UserId::parse(name).unwrap(),
+        tenant: tenant(tenant_name),
+        roles: vec![role],
+    }
+}
+
+pub fn cny(amount: i64) -> Money {
+    Money::new(Decimal::from(amount), Currency::CNY)
+}
+
+pub fn customer(id: &str, name: &str, name_en: Option<&str>, usci: Option<&str>) -> CustomerRecord {
+    CustomerRecord {
+        id: CustomerId::parse(id).unwrap(),
+        number: format!("KH-{id}"),
+        name: name.into(),
+        name_en: name_en.map(Into::into),
+        usci: usci.map(|u| Usci::parse(u).unwrap()),
+        country: "CN".into(),
+        industry: "电子".into(),
+        owner: Some(UserId::parse("sales").unwrap()),
+        grade: Some(Grade::B),
+        credit_limit: cny(500_000),
+        exposure: cny(120_000),
+        overdue: cny(0),
+        oldest_overdue_days: 0,
+        terms_days: 60,
+        on_hold: false,
+        blacklisted: false,
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub issuer: Arc<LocalIssuer>,
+    pub store: Store,
+}
+
+/// A router on a fresh table with users `sales`/`risk` in tenant `alpha` and `intruder`
+/// in tenant `beta`, and three `alpha` customers and one `beta` customer.
+pub async fn spawn_app() -> TestApp {
+    let table = format!("test-{}", uuid::Uuid::new_v4());
+    let client = Store::client("local", Some(&endpoint())).await;
+    schema::ensure_table(&client, &table).await.expect("table");
+    let store = Store::new(client, &table);
+    let users = vec![
+        user("sales", "alpha", Role::Sales),
+        user("risk", "alpha", Role::Risk),
+        user("intruder", "beta", Role::Admin),
+    ];
+    let issuer = Arc::new(LocalIssuer::from_key(test_key(), ISSUER, AUDIENCE, users).unwrap());
+    let verifier = Verifier::with_jwks(ISSUER, AUDIENCE, &issuer.jwks()).unwrap();
+    store
+        .put_new_customers(
+            &tenant("alpha"),
+            &[
+                customer("C1", "深圳恒通电子有限公司", Some("Shenzhen Hengtong Electronics Co., Ltd."), Some("91350100M000100Y43")),
+                customer("C2", "上海博远贸易有限公司", Some("Shanghai Boyuan Trading Co., Ltd."), None),
+                customer("C3", "Harbour Parts Pte. Ltd.", None, None),
+            ],
+        )
+        .await
+        .expect("alpha customers");
+    store
+        .put_new_customers(&tenant("beta"), &[customer("C9", "杭州秘密科技有限公司", None, None)])
+        .await
+        .expect("beta customers");
+    let state = AppState {
+        store: store.clone(),
+        verifier: Arc::new(verifier),
+        local_issuer: Some(issuer.clone()),
+        static_dir: None,
+    };
+    TestApp {
+        router: router(state),
+        issuer,
+        store,
+    }
+}
+
+pub struct TestResponse {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let content_type = headers
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        TestResponse {
+            status,
+            content_type,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> TestResponse {
+        let mut request = Request::get(path);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &str) -> TestResponse {
+        self.send(
+            Request::post(path)
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_owned()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn token_for(&self, username: &str) -> String {
+        let response = self
+            .post_json("/auth/token", &format!(r#"{{"username":"{username}","password":"secret"}}"#))
+            .await;
+        assert_eq!(response.status, 200, "sign-in failed: {:?}", response.body);
+        response.body["access_token"].as_str().unwrap().to_owned()
+    }
+}
+
+impl TestResponse {
+    /// Asserts a problem+json response with this status, returning the body.
+    pub fn problem(&self, status: u16) -> &Value {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        assert!(
+            self.content_type.starts_with("application/problem+json"),
+            "content-type was {:?}",
+            self.content_type
+        );
+        assert!(self.body["type"].as_str().unwrap().starts_with("urn:credence:problem:"));
+        assert_eq!(self.body["status"], status);
+        &self.body
+    }
+
+    /// The `field` of the first entry in `errors`.
+    pub fn problem_field(&self) -> &str {
+        self.body["errors"][0]["field"].as_str().unwrap_or_default()
+    }
+}

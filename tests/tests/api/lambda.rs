@@ -1,0 +1,55 @@
+//! The Lambda adapter: a recorded API Gateway HTTP API (payload v2) event goes through
+//! `lambda_http`'s adapter into the same Router and comes back as an API Gateway response.
+
+use crate::helpers::*;
+use lambda_http::{Adapter, Context, LambdaEvent, Service, request::LambdaRequest};
+
+const HEALTH_EVENT: &str = include_str!("../../fixtures/apigw-v2-get-health.json");
+const CUSTOMERS_EVENT: &str = include_str!("../../fixtures/apigw-v2-get-customers.json");
+
+async fn invoke(app: &TestApp, event: &str) -> serde_json::Value {
+    let request: LambdaRequest = serde_json::from_str(event).expect("a valid API Gateway v2 event");
+    let mut adapter = Adapter::from(app.router.clone());
+    let response = adapter
+        .call(LambdaEvent::new(request, Context::default()))
+        .await
+        .expect("the router never fails");
+    serde_json::to_value(response).unwrap()
+}
+
+#[tokio::test]
+async fn a_recorded_health_event_gets_a_200_api_gateway_response() {
+    let app = spawn_app().await;
+
+    let response = invoke(&app, HEALTH_EVENT).await;
+
+    assert_eq!(response["statusCode"], 200);
+    let body: serde_json::Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(response["headers"]["content-type"], "application/json");
+}
+
+#[tokio::test]
+async fn a_recorded_search_event_without_a_valid_token_gets_a_401_problem() {
+    let app = spawn_app().await;
+
+    let response = invoke(&app, CUSTOMERS_EVENT).await;
+
+    assert_eq!(response["statusCode"], 401);
+    assert_eq!(response["headers"]["content-type"], "application/problem+json");
+    let body: serde_json::Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["instance"], "/v1/customers");
+}
+
+#[tokio::test]
+async fn a_recorded_search_event_with_a_token_reaches_the_store() {
+    let app = spawn_app().await;
+    let token = app.token_for("sales").await;
+    let event = CUSTOMERS_EVENT.replace("eyJrecorded.token.signature", &token);
+
+    let response = invoke(&app, &event).await;
+
+    assert_eq!(response["statusCode"], 200, "{response}");
+    let body: serde_json::Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["items"][0]["id"], "C2");
+}

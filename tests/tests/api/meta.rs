@@ -1,0 +1,46 @@
+//! Health, the OpenAPI description and request ids.
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn health_answers_without_a_token() {
+    let app = spawn_app().await;
+
+    let response = app.get("/health", None).await;
+
+    assert_eq!(response.status, 200);
+    assert_eq!(response.body["status"], "ok");
+}
+
+#[tokio::test]
+async fn the_openapi_description_lists_every_route_with_its_problem_type() {
+    let app = spawn_app().await;
+
+    let response = app.get("/openapi.json", None).await;
+
+    assert_eq!(response.status, 200);
+    let paths = response.body["paths"].as_object().unwrap();
+    for path in ["/health", "/v1/me", "/v1/customers", "/v1/customers/{id}", "/auth/token", "/.well-known/jwks.json"] {
+        assert!(paths.contains_key(path), "{path} missing from /openapi.json");
+    }
+    assert!(response.body["components"]["schemas"]["Problem"].is_object());
+    assert!(response.body["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn every_response_has_a_request_id_and_a_given_one_is_kept() {
+    let app = spawn_app().await;
+
+    let fresh = app.get("/health", None).await;
+    let given = app
+        .send(
+            axum::http::Request::get("/health")
+                .header("x-request-id", "trace-123")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+
+    assert_eq!(fresh.headers["x-request-id"].len(), 36);
+    assert_eq!(given.headers["x-request-id"], "trace-123");
+}

@@ -1,0 +1,145 @@
+//! Bad input gets a 4xx problem+json naming the field, never a 500.
+
+use crate::helpers::*;
+use axum::{body::Body, http::Request};
+
+#[tokio::test]
+async fn malformed_json_is_a_400_about_the_body() {
+    let app = spawn_app().await;
+
+    let response = app.post_json("/auth/token", r#"{"username": "sales", "#).await;
+
+    response.problem(400);
+    assert_eq!(response.problem_field(), "body");
+}
+
+#[tokio::test]
+async fn a_wrong_type_names_the_field() {
+    let app = spawn_app().await;
+
+    let response = app.post_json("/auth/token", r#"{"username": 42, "password": "x"}"#).await;
+
+    response.problem(422);
+    assert_eq!(response.problem_field(), "username");
+}
+
+#[tokio::test]
+async fn an_unknown_field_is_refused_and_named() {
+    let app = spawn_app().await;
+
+    let response = app
+        .post_json("/auth/token", r#"{"username":"sales","password":"secret","remember":true}"#)
+        .await;
+
+    response.problem(422);
+    assert!(response.body["errors"][0]["message"].as_str().unwrap().contains("remember"));
+}
+
+#[tokio::test]
+async fn a_missing_field_is_named() {
+    let app = spawn_app().await;
+
+    let response = app.post_json("/auth/token", r#"{"username":"sales"}"#).await;
+
+    response.problem(422);
+    assert!(response.body["errors"][0]["message"].as_str().unwrap().contains("password"));
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_a_413() {
+    let app = spawn_app().await;
+    let huge = format!(r#"{{"username":"{}","password":"x"}}"#, "a".repeat(300 * 1024));
+
+    let response = app.post_json("/auth/token", &huge).await;
+
+    response.problem(413);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_a_415() {
+    let app = spawn_app().await;
+
+    let response = app
+        .send(
+            Request::post("/auth/token")
+                .header("content-type", "text/plain")
+                .body(Body::from("username=sales"))
+                .unwrap(),
+        )
+        .await;
+
+    response.problem(415);
+}
+
+#[tokio::test]
+async fn bad_query_parameters_are_named() {
+    let app = spawn_app().await;
+    let token = app.token_for("sales").await;
+
+    let limit_zero = app.get("/v1/customers?limit=0", Some(&token)).await;
+    let limit_text = app.get("/v1/customers?limit=lots", Some(&token)).await;
+    let unknown = app.get("/v1/customers?colour=red", Some(&token)).await;
+    let long_q = app.get(&format!("/v1/customers?q={}", "x".repeat(100)), Some(&token)).await;
+    let junk_q = app.get("/v1/customers?q=%2C%2E", Some(&token)).await;
+    let junk_cursor = app.get("/v1/customers?cursor=%%%", Some(&token)).await;
+
+    limit_zero.problem(422);
+    assert_eq!(limit_zero.problem_field(), "limit");
+    limit_text.problem(422);
+    assert_eq!(limit_text.problem_field(), "limit");
+    unknown.problem(422);
+    assert_eq!(unknown.problem_field(), "colour");
+    long_q.problem(422);
+    assert_eq!(long_q.problem_field(), "q");
+    junk_q.problem(422);
+    assert_eq!(junk_q.problem_field(), "q");
+    assert!(junk_cursor.status == 400 || junk_cursor.status == 422, "{}", junk_cursor.status);
+}
+
+#[tokio::test]
+async fn a_forged_cursor_is_a_field_error_not_a_500() {
+    let app = spawn_app().await;
+    let token = app.token_for("sales").await;
+    use base64::Engine;
+    let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(r#"{"PK":"T#alpha#C#C1","SK":"PROFILE","GSI1PK":"T#alpha#CUSTOMERS","GSI1SK":1}"#);
+
+    let response = app.get(&format!("/v1/customers?cursor={forged}"), Some(&token)).await;
+
+    response.problem(422);
+    assert_eq!(response.problem_field(), "cursor");
+}
+
+#[tokio::test]
+async fn ids_that_cannot_exist_are_not_found() {
+    let app = spawn_app().await;
+    let token = app.token_for("sales").await;
+
+    for id in ["a%23b", "%E5%AE%A2%E6%88%B7", &"x".repeat(200)] {
+        let response = app.get(&format!("/v1/customers/{id}"), Some(&token)).await;
+        response.problem(404);
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_path_and_a_wrong_method_are_problems_too() {
+    let app = spawn_app().await;
+
+    let unknown = app.get("/v1/nothing-here", None).await;
+    let wrong_method = app.send(Request::delete("/health").body(Body::empty()).unwrap()).await;
+
+    unknown.problem(404);
+    wrong_method.problem(405);
+}
+
+#[tokio::test]
+async fn a_problem_carries_the_request_id_and_path() {
+    let app = spawn_app().await;
+
+    let response = app.get("/v1/customers", None).await;
+
+    let body = response.problem(401);
+    let header_id = response.headers["x-request-id"].to_str().unwrap();
+    assert_eq!(body["request_id"], header_id);
+    assert_eq!(body["instance"], "/v1/customers");
+}

@@ -1,0 +1,99 @@
+//! One definition of the table: the SAM template must describe exactly the table the
+//! code creates locally, and the deployed function must not get local-only powers.
+
+use credence_api::store::schema::table_def;
+use serde_yaml::Value;
+use std::collections::BTreeSet;
+
+fn template() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../infra/template.yaml");
+    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).expect("template parses as plain YAML")
+}
+
+fn key_schema(v: &Value) -> (String, String) {
+    let mut hash = String::new();
+    let mut range = String::new();
+    for k in v.as_sequence().unwrap() {
+        let name = k["AttributeName"].as_str().unwrap().to_owned();
+        match k["KeyType"].as_str().unwrap() {
+            "HASH" => hash = name,
+            "RANGE" => range = name,
+            other => panic!("key type {other}"),
+        }
+    }
+    (hash, range)
+}
+
+#[test]
+fn the_sam_table_matches_the_table_the_code_creates() {
+    let t = template();
+    let def = table_def();
+
+    let table = &t["Resources"]["CredenceTable"];
+    let props = &table["Properties"];
+
+    assert_eq!(table["Type"], "AWS::DynamoDB::Table");
+    assert_eq!(props["BillingMode"], def.billing_mode);
+    let attributes: BTreeSet<(String, String)> = props["AttributeDefinitions"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|a| (a["AttributeName"].as_str().unwrap().to_owned(), a["AttributeType"].as_str().unwrap().to_owned()))
+        .collect();
+    let expected: BTreeSet<(String, String)> = def.attributes.iter().map(|a| (a.to_string(), "S".to_owned())).collect();
+    assert_eq!(attributes, expected);
+    assert_eq!(key_schema(&props["KeySchema"]), (def.hash.to_owned(), def.range.to_owned()));
+    let indexes: BTreeSet<(String, String, String)> = props["GlobalSecondaryIndexes"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            assert_eq!(i["Projection"]["ProjectionType"], "ALL");
+            let (h, r) = key_schema(&i["KeySchema"]);
+            (i["IndexName"].as_str().unwrap().to_owned(), h, r)
+        })
+        .collect();
+    let expected: BTreeSet<(String, String, String)> =
+        def.indexes.iter().map(|i| (i.name.to_owned(), i.hash.to_owned(), i.range.to_owned())).collect();
+    assert_eq!(indexes, expected);
+    assert_eq!(props["StreamSpecification"]["StreamViewType"], def.stream_view);
+    assert_eq!(props["TimeToLiveSpecification"]["AttributeName"], def.ttl_attribute);
+    assert_eq!(props["TimeToLiveSpecification"]["Enabled"], true);
+    assert_eq!(props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], true);
+}
+
+#[test]
+fn the_deployed_api_function_has_no_local_issuer_and_cannot_scan() {
+    let t = template();
+    let resources = t["Resources"].as_mapping().unwrap();
+
+    let functions: Vec<&Value> = resources
+        .values()
+        .filter(|r| r["Type"] == "AWS::Serverless::Function")
+        .collect();
+    assert!(!functions.is_empty());
+    for f in functions {
+        let env = &f["Properties"]["Environment"]["Variables"];
+        if let Some(vars) = env.as_mapping() {
+            assert!(!vars.keys().any(|k| k.as_str().unwrap().starts_with("LOCAL_ISSUER")));
+        }
+        let text = serde_yaml::to_string(&f["Properties"]["Policies"]).unwrap();
+        assert!(!text.contains("dynamodb:Scan"), "a function may scan: {text}");
+        assert!(!text.contains("dynamodb:*"), "a function has every DynamoDB action");
+    }
+}
+
+#[test]
+fn cognito_has_a_group_for_every_role() {
+    let t = template();
+    let resources = t["Resources"].as_mapping().unwrap();
+
+    let groups: BTreeSet<String> = resources
+        .values()
+        .filter(|r| r["Type"] == "AWS::Cognito::UserPoolGroup")
+        .map(|g| g["Properties"]["GroupName"].as_str().unwrap().to_owned())
+        .collect();
+
+    let roles: BTreeSet<String> = credence_shared::Role::ALL.iter().map(|r| r.as_str().to_owned()).collect();
+    assert_eq!(groups, roles);
+}

@@ -1,0 +1,294 @@
+//! Developer commands. `cargo xtask dev` runs the whole app with demo data;
+//! `cargo xtask test` runs every check CI runs. Both install missing tools first.
+
+mod procs;
+mod tools;
+
+use anyhow::{Context, Result, bail};
+use procs::{Service, free_port, wait_http_ok, wait_tcp};
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    time::{Duration, Instant},
+};
+
+const USAGE: &str = "usage:
+  cargo xtask dev [--port N]     run app + API + DynamoDB Local with demo data (default port 8080 or $PORT)
+  cargo xtask test               fmt, clippy, unit + integration + browser tests, cfn-lint
+  cargo xtask lambda             cargo lambda build --release --arm64 (the deployable api function)";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => dev(&args[1..]),
+        Some("test") => test(),
+        Some("lambda") => lambda(),
+        _ => {
+            eprintln!("{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("\nxtask: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn step(name: &str) {
+    println!("\n==> {name}");
+}
+
+/// Runs a command in the workspace root, failing with its name if it fails.
+fn run(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .current_dir_if_unset(&root())
+        .status()
+        .with_context(|| format!("starting {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    Ok(())
+}
+
+trait CurrentDirIfUnset {
+    fn current_dir_if_unset(&mut self, dir: &Path) -> &mut Self;
+}
+impl CurrentDirIfUnset for Command {
+    fn current_dir_if_unset(&mut self, dir: &Path) -> &mut Self {
+        if self.get_current_dir().is_none() {
+            self.current_dir(dir);
+        }
+        self
+    }
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.env("PATH", tools::path_with_tools());
+    cmd
+}
+
+/// Builds the frontend into `frontend/dist` with Trunk, offline, with the pinned tools.
+fn build_frontend() -> Result<()> {
+    step("building the frontend (trunk build --release)");
+    run(cargo().args(["fetch", "--target", "wasm32-unknown-unknown"]))?;
+    run(Command::new(tools::trunk())
+        .args(["build", "--release", "--offline"])
+        .current_dir(root().join("frontend"))
+        .env("PATH", tools::path_with_tools())
+        .env_remove("CARGO_TARGET_DIR"))
+}
+
+/// Environment for `credence-local` (the local issuer signs for this origin).
+fn server_env(cmd: &mut Command, port: u16, dynamo_port: u16, table: &str, data: &Path) {
+    let origin = format!("http://127.0.0.1:{port}");
+    cmd.env("CREDENCE_TABLE", table)
+        .env("DYNAMODB_ENDPOINT", format!("http://127.0.0.1:{dynamo_port}"))
+        .env("AWS_REGION", "local")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("JWT_ISSUER", &origin)
+        .env("JWT_AUDIENCE", "credence-local")
+        .env("LOCAL_ISSUER_KEY", data.join("local-issuer-key.pem"))
+        .env("STATIC_DIR", root().join("frontend/dist"))
+        .env("PORT", port.to_string());
+}
+
+fn dev(args: &[String]) -> Result<()> {
+    let mut port: u16 = match std::env::var("PORT") {
+        Ok(p) => p.parse().context("PORT must be a port number")?,
+        Err(_) => 8080,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--port" => {
+                port = it
+                    .next()
+                    .context("--port needs a value")?
+                    .parse()
+                    .context("--port must be a port number")?
+            }
+            other => bail!("unknown argument {other}\n{USAGE}"),
+        }
+    }
+    let started = Instant::now();
+    tools::ensure_for_dev()?;
+    let data = root().join(".credence");
+    std::fs::create_dir_all(data.join("dynamodb"))?;
+
+    // Ctrl-C reaches every process in the group; we only need to survive it to clean up.
+    let (tx, rx) = std::sync::mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = tx.send(());
+    })
+    .context("installing the Ctrl-C handler")?;
+
+    let dynamo_port = free_port()?;
+    step(&format!("starting DynamoDB Local on port {dynamo_port} (data in .credence/dynamodb)"));
+    let dynamo = Service::start("dynamodb-local", &mut tools::dynamodb_local(dynamo_port, Some(&data.join("dynamodb")))?)?;
+    wait_tcp(dynamo_port, Duration::from_secs(60)).context("DynamoDB Local did not start")?;
+
+    build_frontend()?;
+    step("building the API");
+    run(cargo().args(["build", "-p", "credence-api", "--bin", "credence-local"]))?;
+
+    step("starting the app (creates the table and seeds the demo tenant once)");
+    let mut cmd = Command::new(root().join("target/debug/credence-local"));
+    server_env(&mut cmd, port, dynamo_port, "credence", &data);
+    cmd.arg("--seed-demo");
+    let mut server = Service::start("credence-local", &mut cmd)?;
+    let url = format!("http://127.0.0.1:{port}");
+    wait_http_ok(port, "/health", Duration::from_secs(180), &mut server)
+        .context("the app did not become healthy")?;
+
+    println!(
+        "\nCredence is running at {url}   (ready in {:.0} s)\n\n  Demo sign-ins (password: demo):\n    sales      sales rep: customer lookup\n    risk       credit analyst\n    finance    finance / collections\n    approver   credit manager\n    admin      administrator\n\n  API description: {url}/openapi.json\n  Press Ctrl-C to stop everything.",
+        started.elapsed().as_secs_f64()
+    );
+
+    loop {
+        if rx.recv_timeout(Duration::from_millis(500)).is_ok() {
+            println!("\nstopping…");
+            break;
+        }
+        if let Some(status) = server.try_wait()? {
+            eprintln!("credence-local exited ({status})");
+            break;
+        }
+    }
+    drop(server);
+    drop(dynamo);
+    Ok(())
+}
+
+/// One line per check, printed at the end.
+struct Summary(Vec<(String, bool, Duration)>);
+
+impl Summary {
+    fn check(&mut self, name: &str, f: impl FnOnce() -> Result<()>) -> bool {
+        let started = Instant::now();
+        step(name);
+        let ok = match f() {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("FAILED: {name}: {e:#}");
+                false
+            }
+        };
+        self.0.push((name.to_owned(), ok, started.elapsed()));
+        ok
+    }
+}
+
+fn test() -> Result<()> {
+    let started = Instant::now();
+    tools::ensure_for_test()?;
+    let mut summary = Summary(Vec::new());
+    let mut all_ok = true;
+
+    all_ok &= summary.check("cargo fmt --check", || run(cargo().args(["fmt", "--all", "--", "--check"])));
+    all_ok &= summary.check("cargo clippy (native, all targets)", || {
+        run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+    });
+    all_ok &= summary.check("cargo clippy (wasm: shared, frontend)", || {
+        run(cargo().args([
+            "clippy", "-p", "credence-shared", "-p", "credence-frontend", "--target", "wasm32-unknown-unknown",
+            "--", "-D", "warnings",
+        ]))
+    });
+    all_ok &= summary.check("cfn-lint infra/template.yaml", || {
+        run(Command::new(tools::venv_bin("cfn-lint")).arg("infra/template.yaml"))
+    });
+
+    let dynamo_port = free_port()?;
+    step(&format!("starting DynamoDB Local (in memory) on port {dynamo_port}"));
+    let dynamo = Service::start("dynamodb-local", &mut tools::dynamodb_local(dynamo_port, None)?)?;
+    wait_tcp(dynamo_port, Duration::from_secs(60)).context("DynamoDB Local did not start")?;
+    let endpoint = format!("http://127.0.0.1:{dynamo_port}");
+
+    all_ok &= summary.check("unit and integration tests (DynamoDB Local)", || {
+        run(cargo()
+            .args(["test", "--workspace", "--exclude", "credence-frontend", "--no-fail-fast"])
+            .args(["--lib", "--bins", "--test", "api"])
+            .env("DYNAMODB_ENDPOINT", &endpoint)
+            .env("AWS_EC2_METADATA_DISABLED", "true"))
+    });
+
+    all_ok &= summary.check("browser tests (headless Chromium, 390x844 and 1366x768)", || {
+        browser_tests(dynamo_port)
+    });
+    drop(dynamo);
+
+    println!("\n==> summary ({:.0} s)", started.elapsed().as_secs_f64());
+    let (mut passed, mut failed) = (0, 0);
+    for (name, ok, took) in &summary.0 {
+        println!("  {} {name} ({:.0} s)", if *ok { "ok  " } else { "FAIL" }, took.as_secs_f64());
+        if *ok {
+            passed += 1
+        } else {
+            failed += 1
+        }
+    }
+    println!("checks: {passed} passed, {failed} failed");
+    if !all_ok {
+        bail!("{failed} check(s) failed");
+    }
+    Ok(())
+}
+
+fn browser_tests(dynamo_port: u16) -> Result<()> {
+    build_frontend()?;
+    run(cargo().args(["build", "-p", "credence-api", "--bin", "credence-local"]))?;
+    let data = root().join("target/browser-test");
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data)?;
+    let screenshots = root().join("target/screenshots");
+    let _ = std::fs::remove_dir_all(&screenshots);
+    std::fs::create_dir_all(&screenshots)?;
+
+    let port = free_port()?;
+    let table = format!("browser-{}", std::process::id());
+    let mut cmd = Command::new(root().join("target/debug/credence-local"));
+    server_env(&mut cmd, port, dynamo_port, &table, &data);
+    cmd.arg("--seed-demo");
+    let mut server = Service::start_logged("credence-local", &mut cmd, &data.join("server.log"))?;
+    wait_http_ok(port, "/health", Duration::from_secs(180), &mut server)?;
+
+    let driver_port = free_port()?;
+    let _driver = Service::start_logged(
+        "chromedriver",
+        Command::new(tools::chromedriver()).arg(format!("--port={driver_port}")),
+        &data.join("chromedriver.log"),
+    )?;
+    wait_http_ok(driver_port, "/status", Duration::from_secs(30), &mut server)?;
+
+    run(cargo()
+        .args(["test", "-p", "credence-tests", "--test", "browser", "--", "--test-threads=1"])
+        .env("CREDENCE_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("CHROMEDRIVER_URL", format!("http://127.0.0.1:{driver_port}"))
+        .env("CREDENCE_SCREENSHOTS", &screenshots))?;
+    println!("screenshots: {}", screenshots.display());
+    Ok(())
+}
+
+fn lambda() -> Result<()> {
+    tools::ensure_lambda()?;
+    step("cargo lambda build --release --arm64 --bin api");
+    run(Command::new(tools::venv_bin("cargo-lambda"))
+        .args(["lambda", "build", "--release", "--arm64", "--bin", "api"])
+        .env("PATH", tools::path_with_tools()))?;
+    let bootstrap = root().join("target/lambda/api/bootstrap");
+    let size = std::fs::metadata(&bootstrap)
+        .with_context(|| format!("{} was not built", bootstrap.display()))?
+        .len();
+    println!("built {} ({:.1} MB)", bootstrap.display(), size as f64 / 1e6);
+    Ok(())
+}
