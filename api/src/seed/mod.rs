@@ -1,8 +1,6 @@
 //! The demo tenant: its users (for the local issuer) and its data, seeded once.
 
-#[path = "/tmp/seedgen/src/seed/generate.rs"]
 pub mod generate;
-#[path = "/tmp/seedgen/src/seed/names.rs"]
 mod names;
 
 use crate::{
