@@ -108,7 +108,13 @@ impl Modify for BearerAuth {
 }
 
 /// The API paths this router owns; anything else may be the frontend.
-const API_PREFIXES: [&str; 5] = ["/v1/", "/auth/", "/.well-known/", "/health", "/openapi.json"];
+const API_PREFIXES: [&str; 5] = [
+    "/v1/",
+    "/auth/",
+    "/.well-known/",
+    "/health",
+    "/openapi.json",
+];
 
 /// The whole HTTP API.
 pub fn router(state: AppState) -> Router {
@@ -144,22 +150,20 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                let id = req
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default();
-                tracing::info_span!(
-                    "request",
-                    method = %req.method(),
-                    path = %req.uri().path(),
-                    request_id = %id,
-                    tenant = tracing::field::Empty,
-                )
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            tracing::info_span!(
+                "request",
+                method = %req.method(),
+                path = %req.uri().path(),
+                request_id = %id,
+                tenant = tracing::field::Empty,
+            )
+        }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }
 

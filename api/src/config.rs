@@ -11,7 +11,9 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("environment variable {var} is invalid: {reason}")]
     Invalid { var: &'static str, reason: String },
-    #[error("set exactly one of JWKS_URL (a real issuer such as Cognito) or LOCAL_ISSUER_KEY (the local issuer)")]
+    #[error(
+        "set exactly one of JWKS_URL (a real issuer such as Cognito) or LOCAL_ISSUER_KEY (the local issuer)"
+    )]
     IssuerChoice,
 }
 

@@ -156,10 +156,9 @@ impl IntoResponse for ApiError {
         }
         let mut response = problem_response(&self.to_problem());
         if matches!(self, ApiError::Unauthorized(_)) {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer"),
-            );
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }
@@ -248,9 +247,13 @@ impl From<crate::store::StoreError> for ApiError {
     fn from(err: crate::store::StoreError) -> Self {
         use crate::store::StoreError as S;
         match err {
-            S::BadCursor => ApiError::field("cursor", "not a cursor this API issued for this query"),
+            S::BadCursor => {
+                ApiError::field("cursor", "not a cursor this API issued for this query")
+            }
             S::Unavailable(why) => ApiError::Unavailable(why),
-            S::ConditionFailed => ApiError::Conflict("the record changed meanwhile; reload and try again".into()),
+            S::ConditionFailed => {
+                ApiError::Conflict("the record changed meanwhile; reload and try again".into())
+            }
             other => ApiError::Internal(anyhow::Error::new(other)),
         }
     }
@@ -262,7 +265,8 @@ mod tests {
 
     #[test]
     fn an_internal_error_never_shows_its_cause() {
-        let problem = ApiError::Internal(anyhow::anyhow!("SDK said: secret table xyz")).to_problem();
+        let problem =
+            ApiError::Internal(anyhow::anyhow!("SDK said: secret table xyz")).to_problem();
         let json = serde_json::to_string(&problem).unwrap();
         assert!(!json.contains("secret"));
         assert_eq!(problem.status, 500);

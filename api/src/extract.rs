@@ -67,7 +67,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 clean_serde_message(&inner.to_string()),
             ),
             Category::Syntax | Category::Eof | Category::Io => ApiError::Malformed {
-                detail: format!("the body is not valid JSON: {}", clean_serde_message(&inner.to_string())),
+                detail: format!(
+                    "the body is not valid JSON: {}",
+                    clean_serde_message(&inner.to_string())
+                ),
                 field: Some("body".into()),
             },
         }

@@ -4,8 +4,9 @@ use crate::config::LogFormat;
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,aws_smithy_runtime=warn,aws_config=warn,hyper=warn"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new("info,aws_smithy_runtime=warn,aws_config=warn,hyper=warn")
+    });
     let registry = tracing_subscriber::registry().with(filter);
     let result = match format {
         LogFormat::Json => registry

@@ -4,7 +4,7 @@
 //! they are the contract documented in `/openapi.json`. Request types reject unknown
 //! fields so a typo in a field name is an error, not silently ignored.
 
-use crate::{CustomerId, Grade, Money, Role, TenantId, UserId, Usci};
+use crate::{CustomerId, Grade, Money, Role, TenantId, Usci, UserId};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "openapi")]

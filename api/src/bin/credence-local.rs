@@ -25,7 +25,9 @@ async fn main() -> anyhow::Result<()> {
                     .context("--port must be a port number")?
             }
             "--seed-demo" => seed_demo = true,
-            other => anyhow::bail!("unknown argument {other}; usage: credence-local [--port N] [--seed-demo]"),
+            other => anyhow::bail!(
+                "unknown argument {other}; usage: credence-local [--port N] [--seed-demo]"
+            ),
         }
     }
     let config = Config::from_env().context("configuration")?;
@@ -37,8 +39,18 @@ async fn main() -> anyhow::Result<()> {
     if seed_demo {
         let today = time::OffsetDateTime::now_utc().date();
         let started = std::time::Instant::now();
-        let outcome = seed::seed_demo(&state.store, &seed::demo_tenant(), today, seed::DEMO_CUSTOMERS).await?;
-        tracing::info!(?outcome, elapsed_ms = started.elapsed().as_millis() as u64, "demo tenant");
+        let outcome = seed::seed_demo(
+            &state.store,
+            &seed::demo_tenant(),
+            today,
+            seed::DEMO_CUSTOMERS,
+        )
+        .await?;
+        tracing::info!(
+            ?outcome,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "demo tenant"
+        );
     }
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await

@@ -35,7 +35,9 @@ pub async fn token(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    Ok(Json(issuer.sign_in(request.username.trim(), &request.password)?))
+    Ok(Json(
+        issuer.sign_in(request.username.trim(), &request.password)?,
+    ))
 }
 
 #[utoipa::path(get, path = "/.well-known/jwks.json", tag = "identity",

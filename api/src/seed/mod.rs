@@ -38,7 +38,10 @@ pub fn demo_users() -> Vec<LocalUser> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SeedOutcome {
     AlreadySeeded,
-    Seeded { customers: usize, ledger_entries: usize },
+    Seeded {
+        customers: usize,
+        ledger_entries: usize,
+    },
 }
 
 /// Seeds `tenant` with demo data as of `as_of`, unless it was seeded before.

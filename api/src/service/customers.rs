@@ -35,7 +35,10 @@ pub async fn find(
 ) -> Result<CustomerPage, ApiError> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::field("limit", format!("must be between 1 and {MAX_PAGE}")));
+        return Err(ApiError::field(
+            "limit",
+            format!("must be between 1 and {MAX_PAGE}"),
+        ));
     }
     if let Some(cursor) = &query.cursor
         && (cursor.is_empty() || cursor.len() > 2048)
@@ -49,12 +52,18 @@ pub async fn find(
             let q = search::normalise_query(raw).map_err(|e| match e {
                 QueryError::Empty | QueryError::TooLong => ApiError::field("q", e.to_string()),
             })?;
-            Ok(store.search_customers(&who.tenant, &q, cursor, limit).await?)
+            Ok(store
+                .search_customers(&who.tenant, &q, cursor, limit)
+                .await?)
         }
     }
 }
 
-pub async fn get(store: &Store, who: &Principal, raw_id: &str) -> Result<CustomerSummary, ApiError> {
+pub async fn get(
+    store: &Store,
+    who: &Principal,
+    raw_id: &str,
+) -> Result<CustomerSummary, ApiError> {
     // An id that cannot exist is simply not found: same answer as another tenant's id.
     let id = CustomerId::parse(raw_id).map_err(|_| ApiError::NotFound)?;
     store

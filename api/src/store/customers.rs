@@ -3,7 +3,7 @@
 use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use credence_shared::{
-    Currency, CustomerId, Grade, Money, TenantId, UserId, Usci,
+    Currency, CustomerId, Grade, Money, TenantId, Usci, UserId,
     dto::{CustomerPage, CustomerSummary},
     search,
 };
@@ -298,7 +298,8 @@ impl Store {
         for chunk in ids.chunks(100) {
             let mut keys_and_attrs = KeysAndAttributes::builder();
             for id in chunk {
-                let id = CustomerId::parse(id).map_err(|_| StoreError::Corrupt(format!("search id {id}")))?;
+                let id = CustomerId::parse(id)
+                    .map_err(|_| StoreError::Corrupt(format!("search id {id}")))?;
                 keys_and_attrs = keys_and_attrs.keys(
                     [
                         (
@@ -341,7 +342,9 @@ impl Store {
                 if request.is_some() {
                     attempt += 1;
                     if attempt > 8 {
-                        return Err(StoreError::Unavailable("batch get kept being throttled".into()));
+                        return Err(StoreError::Unavailable(
+                            "batch get kept being throttled".into(),
+                        ));
                     }
                     tokio::time::sleep(std::time::Duration::from_millis(20 << attempt)).await;
                 }

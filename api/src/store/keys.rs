@@ -104,6 +104,9 @@ mod tests {
     #[test]
     fn a_search_key_gives_back_its_customer() {
         let c = CustomerId::parse("C00001").unwrap();
-        assert_eq!(customer_of_search_sk(&search_sk("华为", &c)), Some("C00001"));
+        assert_eq!(
+            customer_of_search_sk(&search_sk("华为", &c)),
+            Some("C00001")
+        );
     }
 }

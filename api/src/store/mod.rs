@@ -146,7 +146,9 @@ impl Store {
                 if !pending.is_empty() {
                     attempt += 1;
                     if attempt > 8 {
-                        return Err(StoreError::Unavailable("batch write kept being throttled".into()));
+                        return Err(StoreError::Unavailable(
+                            "batch write kept being throttled".into(),
+                        ));
                     }
                     tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
                 }
@@ -203,7 +205,10 @@ mod tests {
             .map(|(k, v)| (k.to_owned(), AttributeValue::S(v.to_owned())))
             .collect();
         let cursor = encode_cursor(&key).unwrap();
-        assert_eq!(decode_cursor(&cursor, &["PK", "SK"], "PK", "T#a#X").unwrap(), key);
+        assert_eq!(
+            decode_cursor(&cursor, &["PK", "SK"], "PK", "T#a#X").unwrap(),
+            key
+        );
     }
 
     #[test]

@@ -86,7 +86,11 @@ pub async fn ensure_table(client: &Client, table: &str) -> anyhow::Result<()> {
                         .collect()
                 })
                 .unwrap_or_default();
-            for index in def.indexes.iter().filter(|i| !have.iter().any(|h| h == i.name)) {
+            for index in def
+                .indexes
+                .iter()
+                .filter(|i| !have.iter().any(|h| h == i.name))
+            {
                 add_index(client, table, &def, index).await?;
                 wait_active(client, table).await?;
             }
@@ -195,9 +199,9 @@ async fn wait_active(client: &Client, table: &str) -> anyhow::Result<()> {
         let t = out.table();
         let table_active = t.and_then(|t| t.table_status()) == Some(&TableStatus::Active);
         let indexes_active = t.is_some_and(|t| {
-            t.global_secondary_indexes().iter().all(|i| {
-                i.index_status() == Some(&aws_sdk_dynamodb::types::IndexStatus::Active)
-            })
+            t.global_secondary_indexes()
+                .iter()
+                .all(|i| i.index_status() == Some(&aws_sdk_dynamodb::types::IndexStatus::Active))
         });
         if table_active && indexes_active {
             return Ok(());

@@ -38,7 +38,11 @@ struct LedgerItem<'a> {
 }
 
 impl Store {
-    pub async fn put_ledger(&self, tenant: &TenantId, entries: &[LedgerRecord]) -> Result<(), StoreError> {
+    pub async fn put_ledger(
+        &self,
+        tenant: &TenantId,
+        entries: &[LedgerRecord],
+    ) -> Result<(), StoreError> {
         let items = entries
             .iter()
             .map(|e| {
@@ -77,7 +81,12 @@ impl Store {
 
     /// Records that seeding finished. Conditional, so two seeders racing cannot both
     /// believe they finished first; the loser gets `ConditionFailed`.
-    pub async fn mark_seeded(&self, tenant: &TenantId, customers: usize, as_of: &str) -> Result<(), StoreError> {
+    pub async fn mark_seeded(
+        &self,
+        tenant: &TenantId,
+        customers: usize,
+        as_of: &str,
+    ) -> Result<(), StoreError> {
         self.client
             .put_item()
             .table_name(&self.table)

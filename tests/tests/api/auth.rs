@@ -37,10 +37,19 @@ async fn a_demo_user_signs_in_and_the_token_says_who_they_are() {
 async fn the_token_response_has_the_documented_shape() {
     let app = spawn_app().await;
 
-    let response = app.post_json("/auth/token", r#"{"username":"sales","password":"secret"}"#).await;
+    let response = app
+        .post_json("/auth/token", r#"{"username":"sales","password":"secret"}"#)
+        .await;
 
     assert_eq!(response.status, 200);
-    assert!(response.body["access_token"].as_str().unwrap().split('.').count() == 3);
+    assert!(
+        response.body["access_token"]
+            .as_str()
+            .unwrap()
+            .split('.')
+            .count()
+            == 3
+    );
     assert_eq!(response.body["token_type"], "Bearer");
     assert_eq!(response.body["expires_in"], 8 * 3600);
 }
@@ -49,8 +58,15 @@ async fn the_token_response_has_the_documented_shape() {
 async fn a_wrong_password_and_an_unknown_user_get_the_same_401() {
     let app = spawn_app().await;
 
-    let wrong_password = app.post_json("/auth/token", r#"{"username":"sales","password":"nope"}"#).await;
-    let unknown_user = app.post_json("/auth/token", r#"{"username":"nobody","password":"secret"}"#).await;
+    let wrong_password = app
+        .post_json("/auth/token", r#"{"username":"sales","password":"nope"}"#)
+        .await;
+    let unknown_user = app
+        .post_json(
+            "/auth/token",
+            r#"{"username":"nobody","password":"secret"}"#,
+        )
+        .await;
 
     wrong_password.problem(401);
     unknown_user.problem(401);
@@ -61,7 +77,9 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_401() {
 async fn an_empty_username_is_named_as_the_wrong_field() {
     let app = spawn_app().await;
 
-    let response = app.post_json("/auth/token", r#"{"username":" ","password":"x"}"#).await;
+    let response = app
+        .post_json("/auth/token", r#"{"username":" ","password":"x"}"#)
+        .await;
 
     response.problem(422);
     assert_eq!(response.problem_field(), "username");
@@ -99,7 +117,8 @@ async fn a_tampered_token_gets_401() {
     let forged_payload = {
         use base64::Engine;
         let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        let mut payload: serde_json::Value = serde_json::from_slice(&engine.decode(parts[1]).unwrap()).unwrap();
+        let mut payload: serde_json::Value =
+            serde_json::from_slice(&engine.decode(parts[1]).unwrap()).unwrap();
         payload["tenant"] = "beta".into();
         engine.encode(serde_json::to_vec(&payload).unwrap())
     };
@@ -107,7 +126,10 @@ async fn a_tampered_token_gets_401() {
 
     let response = app.get("/v1/me", Some(&tampered)).await;
 
-    assert_eq!(response.problem(401)["detail"], "token signature is invalid");
+    assert_eq!(
+        response.problem(401)["detail"],
+        "token signature is invalid"
+    );
 }
 
 #[tokio::test]
@@ -118,11 +140,21 @@ async fn a_token_for_another_audience_or_issuer_gets_401() {
     let mut other_issuer = claims("alpha");
     other_issuer.iss = "https://evil.example".into();
 
-    let audience = app.get("/v1/me", Some(&app.issuer.sign(&other_audience).unwrap())).await;
-    let issuer = app.get("/v1/me", Some(&app.issuer.sign(&other_issuer).unwrap())).await;
+    let audience = app
+        .get("/v1/me", Some(&app.issuer.sign(&other_audience).unwrap()))
+        .await;
+    let issuer = app
+        .get("/v1/me", Some(&app.issuer.sign(&other_issuer).unwrap()))
+        .await;
 
-    assert_eq!(audience.problem(401)["detail"], "token is for another audience");
-    assert_eq!(issuer.problem(401)["detail"], "token is from another issuer");
+    assert_eq!(
+        audience.problem(401)["detail"],
+        "token is for another audience"
+    );
+    assert_eq!(
+        issuer.problem(401)["detail"],
+        "token is from another issuer"
+    );
 }
 
 #[tokio::test]
@@ -131,7 +163,9 @@ async fn a_token_signed_by_a_key_we_do_not_know_gets_401() {
     let stranger_key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
     let stranger = LocalIssuer::from_key(stranger_key, ISSUER, AUDIENCE, vec![]).unwrap();
 
-    let response = app.get("/v1/me", Some(&stranger.sign(&claims("alpha")).unwrap())).await;
+    let response = app
+        .get("/v1/me", Some(&stranger.sign(&claims("alpha")).unwrap()))
+        .await;
 
     response.problem(401);
 }
@@ -152,7 +186,9 @@ async fn a_token_without_a_tenant_gets_401() {
     let mut no_tenant = claims("alpha");
     no_tenant.tenant = None;
 
-    let response = app.get("/v1/me", Some(&app.issuer.sign(&no_tenant).unwrap())).await;
+    let response = app
+        .get("/v1/me", Some(&app.issuer.sign(&no_tenant).unwrap()))
+        .await;
 
     response.problem(401);
 }
@@ -168,7 +204,9 @@ async fn cognito_shaped_claims_are_understood() {
     cognito.username = None;
     cognito.cognito_username = Some("li.wei".into());
 
-    let me = app.get("/v1/me", Some(&app.issuer.sign(&cognito).unwrap())).await;
+    let me = app
+        .get("/v1/me", Some(&app.issuer.sign(&cognito).unwrap()))
+        .await;
 
     assert_eq!(me.status, 200, "{}", me.body);
     assert_eq!(me.body["tenant"], "alpha");
@@ -193,7 +231,9 @@ async fn the_jwks_endpoint_publishes_the_key_that_signs_tokens() {
 fn jsonwebtoken_header_kid(token: &str) -> String {
     use base64::Engine;
     let header = token.split('.').next().unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header)
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     json["kid"].as_str().unwrap().to_owned()
 }

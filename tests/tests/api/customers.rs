@@ -7,7 +7,9 @@ async fn part_of_a_chinese_name_finds_the_customer() {
     let app = spawn_app().await;
     let token = app.token_for("sales").await;
 
-    let page = app.get("/v1/customers?q=%E6%81%92%E9%80%9A", Some(&token)).await; // 恒通
+    let page = app
+        .get("/v1/customers?q=%E6%81%92%E9%80%9A", Some(&token))
+        .await; // 恒通
 
     assert_eq!(page.status, 200, "{}", page.body);
     let items = page.body["items"].as_array().unwrap();
@@ -38,7 +40,12 @@ async fn listing_without_a_query_pages_through_customers_by_name() {
 
     let first = app.get("/v1/customers?limit=2", Some(&token)).await;
     let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
-    let second = app.get(&format!("/v1/customers?limit=2&cursor={cursor}"), Some(&token)).await;
+    let second = app
+        .get(
+            &format!("/v1/customers?limit=2&cursor={cursor}"),
+            Some(&token),
+        )
+        .await;
 
     assert_eq!(first.body["items"].as_array().unwrap().len(), 2);
     let second_items = second.body["items"].as_array().unwrap();
@@ -60,10 +67,20 @@ async fn search_pages_do_not_repeat_customers() {
     let token = app.token_for("risk").await;
 
     // "有限公司" is in both Chinese names.
-    let first = app.get("/v1/customers?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&limit=1", Some(&token)).await;
+    let first = app
+        .get(
+            "/v1/customers?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&limit=1",
+            Some(&token),
+        )
+        .await;
     let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
     let second = app
-        .get(&format!("/v1/customers?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&limit=1&cursor={cursor}"), Some(&token))
+        .get(
+            &format!(
+                "/v1/customers?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&limit=1&cursor={cursor}"
+            ),
+            Some(&token),
+        )
         .await;
 
     assert_ne!(first.body["items"][0]["id"], second.body["items"][0]["id"]);
@@ -97,9 +114,16 @@ async fn another_tenant_sees_none_of_this_tenants_customers_in_lists_or_search()
     let intruder = app.token_for("intruder").await;
 
     let list = app.get("/v1/customers", Some(&intruder)).await;
-    let search = app.get("/v1/customers?q=%E6%81%92%E9%80%9A", Some(&intruder)).await;
+    let search = app
+        .get("/v1/customers?q=%E6%81%92%E9%80%9A", Some(&intruder))
+        .await;
 
-    let ids: Vec<&str> = list.body["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["C9"]);
     assert!(search.body["items"].as_array().unwrap().is_empty());
 }
@@ -112,7 +136,9 @@ async fn a_cursor_from_another_tenant_is_rejected_as_a_bad_field() {
     let first = app.get("/v1/customers?limit=1", Some(&sales)).await;
     let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
 
-    let response = app.get(&format!("/v1/customers?cursor={cursor}"), Some(&intruder)).await;
+    let response = app
+        .get(&format!("/v1/customers?cursor={cursor}"), Some(&intruder))
+        .await;
 
     response.problem(422);
     assert_eq!(response.problem_field(), "cursor");
@@ -136,6 +162,9 @@ async fn every_stored_key_of_a_tenant_starts_with_that_tenant() {
     assert!(items.len() > 10);
     for item in items {
         let pk = item["PK"].as_s().unwrap();
-        assert!(pk.starts_with("T#alpha#") || pk.starts_with("T#beta#"), "{pk}");
+        assert!(
+            pk.starts_with("T#alpha#") || pk.starts_with("T#beta#"),
+            "{pk}"
+        );
     }
 }

@@ -8,7 +8,7 @@ use credence_api::{
     router,
     store::{Store, customers::CustomerRecord, schema},
 };
-use credence_shared::{Currency, CustomerId, Grade, Money, Role, TenantId, UserId, Usci};
+use credence_shared::{Currency, CustomerId, Grade, Money, Role, TenantId, Usci, UserId};
 use http_body_util::BodyExt;
 use rsa::RsaPrivateKey;
 use rust_decimal::Decimal;
@@ -96,15 +96,28 @@ pub async fn spawn_app() -> TestApp {
         .put_new_customers(
             &tenant("alpha"),
             &[
-                customer("C1", "深圳恒通电子有限公司", Some("Shenzhen Hengtong Electronics Co., Ltd."), Some("91350100M000100Y43")),
-                customer("C2", "上海博远贸易有限公司", Some("Shanghai Boyuan Trading Co., Ltd."), None),
+                customer(
+                    "C1",
+                    "深圳恒通电子有限公司",
+                    Some("Shenzhen Hengtong Electronics Co., Ltd."),
+                    Some("91350100M000100Y43"),
+                ),
+                customer(
+                    "C2",
+                    "上海博远贸易有限公司",
+                    Some("Shanghai Boyuan Trading Co., Ltd."),
+                    None,
+                ),
                 customer("C3", "Harbour Parts Pte. Ltd.", None, None),
             ],
         )
         .await
         .expect("alpha customers");
     store
-        .put_new_customers(&tenant("beta"), &[customer("C9", "杭州秘密科技有限公司", None, None)])
+        .put_new_customers(
+            &tenant("beta"),
+            &[customer("C9", "杭州秘密科技有限公司", None, None)],
+        )
         .await
         .expect("beta customers");
     let state = AppState {
@@ -166,7 +179,10 @@ impl TestApp {
 
     pub async fn token_for(&self, username: &str) -> String {
         let response = self
-            .post_json("/auth/token", &format!(r#"{{"username":"{username}","password":"secret"}}"#))
+            .post_json(
+                "/auth/token",
+                &format!(r#"{{"username":"{username}","password":"secret"}}"#),
+            )
             .await;
         assert_eq!(response.status, 200, "sign-in failed: {:?}", response.body);
         response.body["access_token"].as_str().unwrap().to_owned()
@@ -182,7 +198,12 @@ impl TestResponse {
             "content-type was {:?}",
             self.content_type
         );
-        assert!(self.body["type"].as_str().unwrap().starts_with("urn:credence:problem:"));
+        assert!(
+            self.body["type"]
+                .as_str()
+                .unwrap()
+                .starts_with("urn:credence:problem:")
+        );
         assert_eq!(self.body["status"], status);
         &self.body
     }

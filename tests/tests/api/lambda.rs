@@ -36,7 +36,10 @@ async fn a_recorded_search_event_without_a_valid_token_gets_a_401_problem() {
     let response = invoke(&app, CUSTOMERS_EVENT).await;
 
     assert_eq!(response["statusCode"], 401);
-    assert_eq!(response["headers"]["content-type"], "application/problem+json");
+    assert_eq!(
+        response["headers"]["content-type"],
+        "application/problem+json"
+    );
     let body: serde_json::Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
     assert_eq!(body["instance"], "/v1/customers");
 }

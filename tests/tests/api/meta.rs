@@ -20,8 +20,18 @@ async fn the_openapi_description_lists_every_route_with_its_problem_type() {
 
     assert_eq!(response.status, 200);
     let paths = response.body["paths"].as_object().unwrap();
-    for path in ["/health", "/v1/me", "/v1/customers", "/v1/customers/{id}", "/auth/token", "/.well-known/jwks.json"] {
-        assert!(paths.contains_key(path), "{path} missing from /openapi.json");
+    for path in [
+        "/health",
+        "/v1/me",
+        "/v1/customers",
+        "/v1/customers/{id}",
+        "/auth/token",
+        "/.well-known/jwks.json",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from /openapi.json"
+        );
     }
     assert!(response.body["components"]["schemas"]["Problem"].is_object());
     assert!(response.body["components"]["securitySchemes"]["bearer"].is_object());

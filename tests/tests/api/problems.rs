@@ -7,7 +7,9 @@ use axum::{body::Body, http::Request};
 async fn malformed_json_is_a_400_about_the_body() {
     let app = spawn_app().await;
 
-    let response = app.post_json("/auth/token", r#"{"username": "sales", "#).await;
+    let response = app
+        .post_json("/auth/token", r#"{"username": "sales", "#)
+        .await;
 
     response.problem(400);
     assert_eq!(response.problem_field(), "body");
@@ -17,7 +19,9 @@ async fn malformed_json_is_a_400_about_the_body() {
 async fn a_wrong_type_names_the_field() {
     let app = spawn_app().await;
 
-    let response = app.post_json("/auth/token", r#"{"username": 42, "password": "x"}"#).await;
+    let response = app
+        .post_json("/auth/token", r#"{"username": 42, "password": "x"}"#)
+        .await;
 
     response.problem(422);
     assert_eq!(response.problem_field(), "username");
@@ -28,27 +32,45 @@ async fn an_unknown_field_is_refused_and_named() {
     let app = spawn_app().await;
 
     let response = app
-        .post_json("/auth/token", r#"{"username":"sales","password":"secret","remember":true}"#)
+        .post_json(
+            "/auth/token",
+            r#"{"username":"sales","password":"secret","remember":true}"#,
+        )
         .await;
 
     response.problem(422);
-    assert!(response.body["errors"][0]["message"].as_str().unwrap().contains("remember"));
+    assert!(
+        response.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("remember")
+    );
 }
 
 #[tokio::test]
 async fn a_missing_field_is_named() {
     let app = spawn_app().await;
 
-    let response = app.post_json("/auth/token", r#"{"username":"sales"}"#).await;
+    let response = app
+        .post_json("/auth/token", r#"{"username":"sales"}"#)
+        .await;
 
     response.problem(422);
-    assert!(response.body["errors"][0]["message"].as_str().unwrap().contains("password"));
+    assert!(
+        response.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("password")
+    );
 }
 
 #[tokio::test]
 async fn an_oversized_body_is_a_413() {
     let app = spawn_app().await;
-    let huge = format!(r#"{{"username":"{}","password":"x"}}"#, "a".repeat(300 * 1024));
+    let huge = format!(
+        r#"{{"username":"{}","password":"x"}}"#,
+        "a".repeat(300 * 1024)
+    );
 
     let response = app.post_json("/auth/token", &huge).await;
 
@@ -79,7 +101,12 @@ async fn bad_query_parameters_are_named() {
     let limit_zero = app.get("/v1/customers?limit=0", Some(&token)).await;
     let limit_text = app.get("/v1/customers?limit=lots", Some(&token)).await;
     let unknown = app.get("/v1/customers?colour=red", Some(&token)).await;
-    let long_q = app.get(&format!("/v1/customers?q={}", "x".repeat(100)), Some(&token)).await;
+    let long_q = app
+        .get(
+            &format!("/v1/customers?q={}", "x".repeat(100)),
+            Some(&token),
+        )
+        .await;
     let junk_q = app.get("/v1/customers?q=%2C%2E", Some(&token)).await;
     let junk_cursor = app.get("/v1/customers?cursor=%%%", Some(&token)).await;
 
@@ -93,7 +120,11 @@ async fn bad_query_parameters_are_named() {
     assert_eq!(long_q.problem_field(), "q");
     junk_q.problem(422);
     assert_eq!(junk_q.problem_field(), "q");
-    assert!(junk_cursor.status == 400 || junk_cursor.status == 422, "{}", junk_cursor.status);
+    assert!(
+        junk_cursor.status == 400 || junk_cursor.status == 422,
+        "{}",
+        junk_cursor.status
+    );
 }
 
 #[tokio::test]
@@ -104,7 +135,9 @@ async fn a_forged_cursor_is_a_field_error_not_a_500() {
     let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .encode(r#"{"PK":"T#alpha#C#C1","SK":"PROFILE","GSI1PK":"T#alpha#CUSTOMERS","GSI1SK":1}"#);
 
-    let response = app.get(&format!("/v1/customers?cursor={forged}"), Some(&token)).await;
+    let response = app
+        .get(&format!("/v1/customers?cursor={forged}"), Some(&token))
+        .await;
 
     response.problem(422);
     assert_eq!(response.problem_field(), "cursor");
@@ -126,7 +159,9 @@ async fn an_unknown_path_and_a_wrong_method_are_problems_too() {
     let app = spawn_app().await;
 
     let unknown = app.get("/v1/nothing-here", None).await;
-    let wrong_method = app.send(Request::delete("/health").body(Body::empty()).unwrap()).await;
+    let wrong_method = app
+        .send(Request::delete("/health").body(Body::empty()).unwrap())
+        .await;
 
     unknown.problem(404);
     wrong_method.problem(405);

@@ -8,11 +8,18 @@ async fn the_demo_tenant_is_seeded_once_with_over_200_customers_and_their_ledger
     let app = spawn_app().await;
     let today = time::macros::date!(2026 - 11 - 28);
 
-    let first = seed_demo(&app.store, &demo_tenant(), today, 220).await.unwrap();
-    let second = seed_demo(&app.store, &demo_tenant(), today, 220).await.unwrap();
+    let first = seed_demo(&app.store, &demo_tenant(), today, 220)
+        .await
+        .unwrap();
+    let second = seed_demo(&app.store, &demo_tenant(), today, 220)
+        .await
+        .unwrap();
 
     match first {
-        SeedOutcome::Seeded { customers, ledger_entries } => {
+        SeedOutcome::Seeded {
+            customers,
+            ledger_entries,
+        } => {
             assert_eq!(customers, 220);
             // 18 months of orders, invoices and payments.
             assert!(ledger_entries > 220 * 18, "{ledger_entries}");
@@ -23,7 +30,11 @@ async fn the_demo_tenant_is_seeded_once_with_over_200_customers_and_their_ledger
     let mut count = 0;
     let mut cursor: Option<String> = None;
     loop {
-        let page = app.store.list_customers(&demo_tenant(), cursor.as_deref(), 50).await.unwrap();
+        let page = app
+            .store
+            .list_customers(&demo_tenant(), cursor.as_deref(), 50)
+            .await
+            .unwrap();
         count += page.items.len();
         for c in &page.items {
             if c.country == "CN" {

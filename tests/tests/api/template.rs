@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 
 fn template() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../infra/template.yaml");
-    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).expect("template parses as plain YAML")
+    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap())
+        .expect("template parses as plain YAML")
 }
 
 fn key_schema(v: &Value) -> (String, String) {
@@ -38,11 +39,23 @@ fn the_sam_table_matches_the_table_the_code_creates() {
         .as_sequence()
         .unwrap()
         .iter()
-        .map(|a| (a["AttributeName"].as_str().unwrap().to_owned(), a["AttributeType"].as_str().unwrap().to_owned()))
+        .map(|a| {
+            (
+                a["AttributeName"].as_str().unwrap().to_owned(),
+                a["AttributeType"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
-    let expected: BTreeSet<(String, String)> = def.attributes.iter().map(|a| (a.to_string(), "S".to_owned())).collect();
+    let expected: BTreeSet<(String, String)> = def
+        .attributes
+        .iter()
+        .map(|a| (a.to_string(), "S".to_owned()))
+        .collect();
     assert_eq!(attributes, expected);
-    assert_eq!(key_schema(&props["KeySchema"]), (def.hash.to_owned(), def.range.to_owned()));
+    assert_eq!(
+        key_schema(&props["KeySchema"]),
+        (def.hash.to_owned(), def.range.to_owned())
+    );
     let indexes: BTreeSet<(String, String, String)> = props["GlobalSecondaryIndexes"]
         .as_sequence()
         .unwrap()
@@ -53,13 +66,25 @@ fn the_sam_table_matches_the_table_the_code_creates() {
             (i["IndexName"].as_str().unwrap().to_owned(), h, r)
         })
         .collect();
-    let expected: BTreeSet<(String, String, String)> =
-        def.indexes.iter().map(|i| (i.name.to_owned(), i.hash.to_owned(), i.range.to_owned())).collect();
+    let expected: BTreeSet<(String, String, String)> = def
+        .indexes
+        .iter()
+        .map(|i| (i.name.to_owned(), i.hash.to_owned(), i.range.to_owned()))
+        .collect();
     assert_eq!(indexes, expected);
-    assert_eq!(props["StreamSpecification"]["StreamViewType"], def.stream_view);
-    assert_eq!(props["TimeToLiveSpecification"]["AttributeName"], def.ttl_attribute);
+    assert_eq!(
+        props["StreamSpecification"]["StreamViewType"],
+        def.stream_view
+    );
+    assert_eq!(
+        props["TimeToLiveSpecification"]["AttributeName"],
+        def.ttl_attribute
+    );
     assert_eq!(props["TimeToLiveSpecification"]["Enabled"], true);
-    assert_eq!(props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], true);
+    assert_eq!(
+        props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
+        true
+    );
 }
 
 #[test]
@@ -75,11 +100,21 @@ fn the_deployed_api_function_has_no_local_issuer_and_cannot_scan() {
     for f in functions {
         let env = &f["Properties"]["Environment"]["Variables"];
         if let Some(vars) = env.as_mapping() {
-            assert!(!vars.keys().any(|k| k.as_str().unwrap().starts_with("LOCAL_ISSUER")));
+            assert!(
+                !vars
+                    .keys()
+                    .any(|k| k.as_str().unwrap().starts_with("LOCAL_ISSUER"))
+            );
         }
         let text = serde_yaml::to_string(&f["Properties"]["Policies"]).unwrap();
-        assert!(!text.contains("dynamodb:Scan"), "a function may scan: {text}");
-        assert!(!text.contains("dynamodb:*"), "a function has every DynamoDB action");
+        assert!(
+            !text.contains("dynamodb:Scan"),
+            "a function may scan: {text}"
+        );
+        assert!(
+            !text.contains("dynamodb:*"),
+            "a function has every DynamoDB action"
+        );
     }
 }
 
@@ -94,6 +129,9 @@ fn cognito_has_a_group_for_every_role() {
         .map(|g| g["Properties"]["GroupName"].as_str().unwrap().to_owned())
         .collect();
 
-    let roles: BTreeSet<String> = credence_shared::Role::ALL.iter().map(|r| r.as_str().to_owned()).collect();
+    let roles: BTreeSet<String> = credence_shared::Role::ALL
+        .iter()
+        .map(|r| r.as_str().to_owned())
+        .collect();
     assert_eq!(groups, roles);
 }
