@@ -258,11 +258,12 @@ fn test() -> Result<()> {
             .env("AWS_EC2_METADATA_DISABLED", "true"))
     });
 
+    // The browser tests get their own DynamoDB Local: a clean, unloaded instance.
+    drop(dynamo);
     all_ok &= summary.check(
         "browser tests (headless Chromium, 390x844 and 1366x768)",
-        || browser_tests(dynamo_port),
+        browser_tests,
     );
-    drop(dynamo);
 
     println!("\n==> summary ({:.0} s)", started.elapsed().as_secs_f64());
     let (mut passed, mut failed) = (0, 0);
@@ -281,9 +282,15 @@ fn test() -> Result<()> {
     Ok(())
 }
 
-fn browser_tests(dynamo_port: u16) -> Result<()> {
+fn browser_tests() -> Result<()> {
     build_frontend()?;
     run(cargo().args(["build", "-p", "credence-api", "--bin", "credence-local"]))?;
+    let dynamo_port = free_port()?;
+    let _dynamo = Service::start(
+        "dynamodb-local",
+        &mut tools::dynamodb_local(dynamo_port, None)?,
+    )?;
+    wait_tcp(dynamo_port, Duration::from_secs(60)).context("DynamoDB Local did not start")?;
     let data = root().join("target/browser-test");
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data)?;
@@ -296,8 +303,17 @@ fn browser_tests(dynamo_port: u16) -> Result<()> {
     let mut cmd = Command::new(root().join("target/debug/credence-local"));
     server_env(&mut cmd, port, dynamo_port, &table, &data);
     cmd.arg("--seed-demo");
-    let mut server = Service::start_logged("credence-local", &mut cmd, &data.join("server.log"))?;
-    wait_http_ok(port, "/health", Duration::from_secs(180), &mut server)?;
+    let log = data.join("server.log");
+    let mut server = Service::start_logged("credence-local", &mut cmd, &log)?;
+    if let Err(e) = wait_http_ok(port, "/health", Duration::from_secs(300), &mut server) {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(20).collect();
+        eprintln!("--- last lines of {} ---", log.display());
+        for line in tail.iter().rev() {
+            eprintln!("{line}");
+        }
+        return Err(e);
+    }
 
     let driver_port = free_port()?;
     let _driver = Service::start_logged(

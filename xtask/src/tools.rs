@@ -93,10 +93,10 @@ pub fn wasm_bindgen_version() -> Result<String> {
         std::fs::read_to_string(crate::root().join("Cargo.lock")).context("reading Cargo.lock")?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
-                return Ok(v.trim_end_matches('"').to_owned());
-            }
+        if line == "name = \"wasm-bindgen\""
+            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_owned());
         }
     }
     bail!("wasm-bindgen is not in Cargo.lock")
@@ -268,7 +268,7 @@ pub fn dynamodb_local(port: u16, db_path: Option<&std::path::Path>) -> Result<Co
         "-Djava.library.path={}",
         dir.join("DynamoDBLocal_lib").display()
     ))
-    .arg("-Xmx512m")
+    .arg("-Xmx1g")
     .arg("-jar")
     .arg(dir.join("DynamoDBLocal.jar"))
     .args(["-port", &port.to_string()]);

@@ -1,0 +1,317 @@
+//! A browser per test and size, and the few steps every test shares.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T = ()> = std::result::Result<T, Error>;
+
+/// Fails the test with a message (and still closes the browser): `check!(cond, "why {x}")`.
+macro_rules! check {
+    ($cond:expr, $($msg:tt)+) => {
+        let holds: bool = $cond;
+        if !holds {
+            return Err(format!($($msg)+).into());
+        }
+    };
+}
+pub(crate) use check;
+
+/// How long the app may take to show what a step waits for.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    pub name: &'static str,
+    pub width: u32,
+    pub height: u32,
+    /// Phones: touch, device pixel ratio 2, and `<meta viewport>` honoured.
+    pub mobile: bool,
+}
+
+pub const PHONE: Size = Size {
+    name: "phone",
+    width: 390,
+    height: 844,
+    mobile: true,
+};
+pub const LAPTOP: Size = Size {
+    name: "laptop",
+    width: 1366,
+    height: 768,
+    mobile: false,
+};
+pub const SIZES: [Size; 2] = [PHONE, LAPTOP];
+
+struct Env {
+    base_url: String,
+    chromedriver_url: String,
+    screenshots: PathBuf,
+}
+
+fn env() -> Env {
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!(
+                "{name} is not set. Browser tests need the app, chromedriver and a screenshot \
+                 directory: run them with `cargo xtask test`, which sets CREDENCE_BASE_URL, \
+                 CHROMEDRIVER_URL and CREDENCE_SCREENSHOTS."
+            )
+        })
+    };
+    Env {
+        base_url: var("CREDENCE_BASE_URL").trim_end_matches('/').to_owned(),
+        chromedriver_url: var("CHROMEDRIVER_URL"),
+        screenshots: PathBuf::from(var("CREDENCE_SCREENSHOTS")),
+    }
+}
+
+/// A fresh Chromium (own profile: no stored token or language) at one size.
+pub struct Browser {
+    pub client: Client,
+    pub size: Size,
+    base_url: String,
+    screenshots: PathBuf,
+}
+
+/// Runs `test` in a fresh browser at every size, closing each browser even when the
+/// test fails, then fails with the test's message.
+pub async fn at_each_size(test: impl AsyncFn(&Browser) -> Result) {
+    let env = env();
+    for size in SIZES {
+        let profile = fresh_profile_dir();
+        let client = connect(&env, size, &profile).await;
+        let browser = Browser {
+            client,
+            size,
+            base_url: env.base_url.clone(),
+            screenshots: env.screenshots.clone(),
+        };
+        let outcome = test(&browser).await;
+        if outcome.is_err() {
+            // A picture of the failure helps more than the message alone.
+            let _ = browser.screenshot("failure").await;
+        }
+        let _ = browser.client.close().await;
+        let _ = std::fs::remove_dir_all(&profile);
+        if let Err(error) = outcome {
+            panic!(
+                "at {} size ({}x{}): {error}",
+                size.name, size.width, size.height
+            );
+        }
+    }
+}
+
+fn fresh_profile_dir() -> PathBuf {
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "credence-browser-{}-{}",
+        std::process::id(),
+        COUNT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("creating a Chromium profile directory");
+    dir
+}
+
+async fn connect(env: &Env, size: Size, profile: &std::path::Path) -> Client {
+    // `--window-size` sizes the whole window: Chromium keeps it at least 500px wide and
+    // the viewport ends up smaller than asked. Device metrics fix the viewport exactly.
+    let capabilities = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "mobileEmulation": {
+                "deviceMetrics": {
+                    "width": size.width,
+                    "height": size.height,
+                    "pixelRatio": if size.mobile { 2.0 } else { 1.0 },
+                    "mobile": size.mobile,
+                    "touch": size.mobile,
+                }
+            },
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                format!("--window-size={},{}", size.width, size.height),
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!("a JSON object literal")
+    };
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&env.chromedriver_url)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start Chromium through chromedriver at {}: {e}",
+                env.chromedriver_url
+            )
+        })
+}
+
+/// The CSS selector for a `data-testid`.
+pub fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub async fn open(&self, path: &str) -> Result {
+        self.client.goto(&self.url(path)).await?;
+        Ok(())
+    }
+
+    pub async fn path(&self) -> Result<String> {
+        Ok(self.client.current_url().await?.path().to_owned())
+    }
+
+    /// Polls `probe` until it gives `Some`, or fails after a while saying what it waited for.
+    pub async fn eventually<T, F, Fut>(&self, what: &str, mut probe: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Option<T>>>,
+    {
+        let started = Instant::now();
+        let mut last_error = None;
+        loop {
+            match probe().await {
+                Ok(Some(value)) => return Ok(value),
+                Ok(None) => {}
+                Err(error) => last_error = Some(error),
+            }
+            if started.elapsed() > PATIENCE {
+                let detail = last_error
+                    .map(|e| format!(" (last error: {e})"))
+                    .unwrap_or_default();
+                return Err(format!("timed out waiting for {what}{detail}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The element with this `data-testid` once it is displayed.
+    pub async fn visible(&self, id: &str) -> Result<Element> {
+        let selector = testid(id);
+        self.eventually(&format!("{selector} to be visible"), || async {
+            for element in self.client.find_all(Locator::Css(&selector)).await? {
+                if element.is_displayed().await? {
+                    return Ok(Some(element));
+                }
+            }
+            Ok(None)
+        })
+        .await
+    }
+
+    /// Scrolls the element to the middle of the screen, as a person would, and clicks it.
+    /// (chromedriver's own scrolling ignores `scroll-padding` and would leave it behind
+    /// the phone's fixed bottom bar.)
+    pub async fn tap(&self, id: &str) -> Result {
+        let element = self.visible(id).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await?;
+        element.click().await?;
+        Ok(())
+    }
+
+    /// Whether an element with this `data-testid` is displayed right now.
+    pub async fn is_visible(&self, id: &str) -> Result<bool> {
+        for element in self.client.find_all(Locator::Css(&testid(id))).await? {
+            if element.is_displayed().await? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The texts of all elements matching a CSS selector.
+    pub async fn texts(&self, selector: &str) -> Result<Vec<String>> {
+        let mut texts = Vec::new();
+        for element in self.client.find_all(Locator::Css(selector)).await? {
+            texts.push(element.text().await?);
+        }
+        Ok(texts)
+    }
+
+    pub async fn js(&self, script: &str) -> Result<serde_json::Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    /// Signs in through the form and waits for the customer search.
+    pub async fn sign_in(&self, username: &str, password: &str) -> Result {
+        self.open("/signin").await?;
+        self.visible("signin-username")
+            .await?
+            .send_keys(username)
+            .await?;
+        self.visible("signin-password")
+            .await?
+            .send_keys(password)
+            .await?;
+        self.visible("signin-submit").await?.click().await?;
+        self.visible("search-input").await?;
+        Ok(())
+    }
+
+    /// Waits until at least one customer card is shown and returns how many there are.
+    pub async fn results(&self) -> Result<usize> {
+        self.eventually("customer results", || async {
+            let cards = self
+                .client
+                .find_all(Locator::Css(&testid("customer-result")))
+                .await?;
+            Ok((!cards.is_empty()).then_some(cards.len()))
+        })
+        .await
+    }
+
+    /// On a phone the language switch and sign-out sit in a pop-up account menu.
+    pub async fn open_account_menu_if_needed(&self) -> Result {
+        if self.is_visible("account-menu").await? {
+            let toggle = self.visible("account-menu").await?;
+            if toggle.attr("aria-expanded").await?.as_deref() != Some("true") {
+                toggle.click().await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Saves `CREDENCE_SCREENSHOTS/<name>-<size>.png`.
+    pub async fn screenshot(&self, name: &str) -> Result {
+        // Let fonts and the last render settle so the picture shows the final state.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.client.screenshot().await?;
+        std::fs::create_dir_all(&self.screenshots)?;
+        let path = self
+            .screenshots
+            .join(format!("{name}-{}.png", self.size.name));
+        std::fs::write(&path, png)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+//! Signing in and out.
+
+use crate::helpers::{Result, at_each_size, check};
+
+#[tokio::test]
+async fn a_sales_user_signs_in_and_sees_customer_search_with_available_credit() {
+    at_each_size(async |browser| -> Result {
+        // Arrange
+        browser.open("/").await?;
+        browser.visible("signin-username").await?;
+        check!(
+            browser.path().await? == "/signin",
+            "an unauthenticated visit to / should land on /signin, not {}",
+            browser.path().await?
+        );
+        browser.screenshot("signin").await?;
+
+        // Act
+        browser.sign_in("sales", "demo").await?;
+        let count = browser.results().await?;
+
+        // Assert
+        check!(count >= 1, "no customers listed after signing in");
+        let available = browser
+            .texts("[data-testid=\"customer-available\"]")
+            .await?;
+        check!(
+            available.len() == count,
+            "{count} cards but {} available-credit amounts",
+            available.len()
+        );
+        check!(
+            available
+                .iter()
+                .all(|amount| amount.contains('¥') && amount.contains('.')),
+            "available credit should be money with a currency symbol: {available:?}"
+        );
+        let who = browser
+            .js("return document.querySelector('[data-testid=\"who\"]')?.textContent ?? ''")
+            .await?;
+        check!(
+            who.as_str().is_some_and(|text| text.contains("sales")),
+            "the signed-in user should be named in the account area, found {who}"
+        );
+        browser.screenshot("search").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_wrong_password_shows_the_error_next_to_the_form_and_keeps_the_typed_username() {
+    at_each_size(async |browser| -> Result {
+        // Arrange
+        browser.open("/signin").await?;
+        browser
+            .visible("signin-username")
+            .await?
+            .send_keys("sales")
+            .await?;
+        browser
+            .visible("signin-password")
+            .await?
+            .send_keys("not-the-password")
+            .await?;
+
+        // Act
+        browser.visible("signin-submit").await?.click().await?;
+
+        // Assert
+        let error = browser.visible("signin-error").await?;
+        let message = error.text().await?;
+        check!(!message.trim().is_empty(), "the sign-in error is empty");
+        check!(
+            browser.path().await? == "/signin",
+            "a failed sign-in should stay on /signin"
+        );
+        let username = browser
+            .visible("signin-username")
+            .await?
+            .prop("value")
+            .await?;
+        check!(
+            username.as_deref() == Some("sales"),
+            "the typed username should be kept, found {username:?}"
+        );
+        browser.screenshot("signin-error").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn signing_out_returns_to_signin_and_guards_the_app_again() {
+    at_each_size(async |browser| -> Result {
+        // Arrange
+        browser.sign_in("sales", "demo").await?;
+        browser.open_account_menu_if_needed().await?;
+        browser.screenshot("account-menu").await?;
+
+        // Act
+        browser.visible("signout").await?.click().await?;
+
+        // Assert
+        browser.visible("signin-username").await?;
+        check!(
+            browser.path().await? == "/signin",
+            "signing out should show /signin, not {}",
+            browser.path().await?
+        );
+        browser.open("/").await?;
+        browser.visible("signin-username").await?;
+        check!(
+            browser.path().await? == "/signin",
+            "after signing out, / should redirect to /signin"
+        );
+        Ok(())
+    })
+    .await;
+}
