@@ -191,3 +191,101 @@ pub fn breakdown(facts: &Facts, model: &ScorecardModel) -> Vec<Reason> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Currency;
+    use crate::engine::facts::{CustomerInfo, ExternalSignals};
+    use crate::engine::model::default_model;
+    use crate::engine::testkit::*;
+    use time::macros::date;
+
+    const AS_OF: Date = date!(2024 - 06 - 30);
+
+    fn facts_with(customer: CustomerInfo) -> Facts {
+        Facts::without_history(Currency::CNY, AS_OF, customer)
+    }
+
+    #[test]
+    fn a_new_customer_with_nothing_known_scores_the_missing_points() {
+        // Arrange
+        let model = default_model();
+        // Act
+        let a = assess(&facts_with(CustomerInfo::default()), &model);
+        // Assert: 600 − 10 (no payment index) − 15 (no tenure) − 10 (founding unknown) − 5
+        // (lawsuits not checked).
+        assert_eq!(a.score, dec("560"));
+        assert_eq!(a.grade, Grade::C);
+        assert_eq!(a.pd, model.grades().get(Grade::C).pd);
+        let codes: Vec<&str> = a.reasons.iter().map(|r| &*r.code).collect();
+        assert_eq!(codes, ["TENURE", "PAY_INDEX", "BUSINESS_AGE", "LAWSUITS"]);
+        assert!(
+            a.reasons
+                .iter()
+                .all(|r| r.effect == Effect::Lowered && r.value.is_none())
+        );
+    }
+
+    #[test]
+    fn knock_outs_override_the_score_but_keep_the_score_grade_visible() {
+        let cases = [
+            (
+                CustomerInfo {
+                    blacklisted: true,
+                    ..Default::default()
+                },
+                "KO_BLACKLISTED",
+            ),
+            (
+                CustomerInfo {
+                    signals: ExternalSignals {
+                        on_enforcement_list: true,
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                "KO_ENFORCEMENT_LIST",
+            ),
+        ];
+        for (customer, code) in cases {
+            let a = assess(&facts_with(customer), &default_model());
+            assert_eq!(a.grade, Grade::E, "{code}");
+            assert_eq!(a.score_grade, Grade::C, "{code}");
+            assert_eq!(a.knocked_out.len(), 1);
+            assert_eq!(&*a.knocked_out[0].code, code);
+        }
+    }
+
+    #[test]
+    fn reasons_are_the_largest_effects_strongest_first_and_match_the_breakdown() {
+        let customer = CustomerInfo {
+            signals: ExternalSignals {
+                lawsuits_24m: Some(7),
+                negative_news_12m: Some(0),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let facts = facts_with(customer);
+        let model = default_model();
+        let a = assess(&facts, &model);
+        let all = breakdown(&facts, &model);
+        let total: Decimal = all.iter().map(|r| r.points).sum::<Decimal>() + model.base_points();
+        assert_eq!(total, a.score);
+        assert_eq!(&*a.reasons[0].code, "LAWSUITS");
+        assert_eq!(a.reasons[0].points, dec("-45"));
+        assert_eq!(a.reasons[0].value, Some(dec("7")));
+        let strengths: Vec<Decimal> = a.reasons.iter().map(|r| r.points.abs()).collect();
+        assert!(strengths.windows(2).all(|w| w[0] >= w[1]));
+        assert_eq!(a.reasons.len(), model.reason_count());
+    }
+
+    #[test]
+    fn an_assessment_serialises_with_snake_case_names_and_decimal_strings() {
+        let a = assess(&facts_with(CustomerInfo::default()), &default_model());
+        let json = serde_json::to_string(&a).unwrap();
+        assert!(json.starts_with(r#"{"model_id":"credence-default","model_version":1,"as_of":"2024-06-30","score":"560","grade":"C","score_grade":"C","pd":"0.038""#), "{json}");
+        assert_eq!(serde_json::from_str::<Assessment>(&json).unwrap(), a);
+    }
+}

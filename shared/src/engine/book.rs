@@ -435,3 +435,114 @@ fn duplicate(index: usize, kind: &'static str, reference: &DocRef) -> LedgerErro
         reference: reference.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testkit::*;
+    use time::macros::date;
+
+    #[test]
+    fn a_payment_before_its_invoice_waits_on_account_and_then_settles_it() {
+        let entries = [
+            payment(date!(2024 - 04 - 01), "P1", "150"),
+            invoice(date!(2024 - 04 - 15), "I1", date!(2024 - 05 - 15), "100"),
+        ];
+        let b = fold(&entries, date!(2024 - 06 - 30));
+        assert_eq!(b.invoices[0].open(), Decimal::ZERO);
+        assert_eq!(b.invoices[0].settlements[0].date, date!(2024 - 04 - 15));
+        assert_eq!(b.open_items().unapplied_credit, cny("50"));
+    }
+
+    #[test]
+    fn entries_after_the_as_of_date_are_ignored() {
+        let entries = [
+            invoice(date!(2024 - 04 - 15), "I1", date!(2024 - 05 - 15), "100"),
+            payment(date!(2024 - 07 - 01), "P1", "100"),
+        ];
+        assert_eq!(
+            fold(&entries, date!(2024 - 06 - 30)).invoices[0].open(),
+            dec("100")
+        );
+        assert_eq!(
+            fold(&entries, date!(2024 - 07 - 01)).invoices[0].open(),
+            Decimal::ZERO
+        );
+    }
+
+    #[test]
+    fn same_day_entries_are_taken_invoice_before_payment_whatever_their_order() {
+        let on = date!(2024 - 05 - 01);
+        let entries = [payment(on, "P1", "100"), invoice(on, "I1", on, "100")];
+        let b = fold(&entries, on);
+        assert_eq!(b.invoices[0].settlements[0].kind, SettlementKind::Cash);
+        assert_eq!(b.open_items().unapplied_credit, cny("0"));
+    }
+
+    #[test]
+    fn only_credit_notes_leave_credit_on_account_and_no_invoices() {
+        let entries = [credit(
+            date!(2024 - 05 - 01),
+            "CN1",
+            None,
+            "80",
+            crate::engine::ledger::CreditReason::Other,
+        )];
+        let b = fold(&entries, date!(2024 - 06 - 30));
+        assert!(b.invoices.is_empty());
+        assert_eq!(b.open_items().unapplied_credit, cny("80"));
+    }
+
+    #[test]
+    fn orders_are_open_until_shipped_or_invoiced_and_shipped_until_invoiced() {
+        let on = date!(2024 - 05 - 01);
+        let entries = [
+            order(on, "O1", "100"),
+            shipped(on, "O1", "60"),
+            invoice_for(
+                date!(2024 - 05 - 02),
+                "I1",
+                "O1",
+                date!(2024 - 06 - 01),
+                "40",
+            ),
+        ];
+        let items = fold(&entries, on.next_day().unwrap()).open_items();
+        assert_eq!(items.open_orders, cny("40"));
+        assert_eq!(items.shipped_not_invoiced, cny("20"));
+    }
+
+    #[test]
+    fn a_ledger_that_contradicts_itself_does_not_fold() {
+        let on = date!(2024 - 05 - 01);
+        let cases: Vec<(Vec<LedgerEntry>, &str)> = vec![
+            (
+                vec![invoice(on, "I1", on, "1"), invoice(on, "I1", on, "2")],
+                "Duplicate",
+            ),
+            (
+                vec![payment(on, "P1", "1"), payment(on, "P1", "1")],
+                "Duplicate",
+            ),
+            (vec![write_off(on, "I9", "1")], "UnknownInvoice"),
+            (
+                vec![invoice(on, "I1", on, "1"), write_off(on, "I1", "2")],
+                "ExceedsOpen",
+            ),
+            (
+                vec![
+                    invoice(on, "I1", on, "1"),
+                    payment_to(on, "P1", "5", &[("I2", "1")]),
+                ],
+                "Allocation",
+            ),
+        ];
+        for (entries, kind) in cases {
+            let err = Book::fold(Currency::CNY, &entries, on).unwrap_err();
+            assert!(
+                format!("{err:?}").starts_with(kind),
+                "{err:?} is not {kind}"
+            );
+        }
+    }
+}

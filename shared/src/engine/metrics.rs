@@ -634,3 +634,467 @@ impl Behaviour {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::facts::StatementLines;
+    use crate::engine::ledger::{CreditReason, LedgerEntry};
+    use crate::engine::testkit::*;
+    use crate::{Currency, Money};
+    use time::macros::date;
+
+    const AS_OF: Date = date!(2024 - 06 - 30);
+
+    fn book(entries: &[LedgerEntry]) -> Book {
+        fold(entries, AS_OF)
+    }
+
+    #[test]
+    fn aging_puts_each_open_invoice_in_its_days_past_due_bucket() {
+        // (due date, days past due on 30 June, bucket: 0 current .. 4 over 90)
+        let cases = [
+            (date!(2024 - 07 - 10), 0),
+            (date!(2024 - 06 - 30), 0),
+            (date!(2024 - 06 - 29), 1),
+            (date!(2024 - 05 - 31), 1),
+            (date!(2024 - 05 - 30), 2),
+            (date!(2024 - 05 - 01), 2),
+            (date!(2024 - 04 - 30), 3),
+            (date!(2024 - 04 - 01), 3),
+            (date!(2024 - 03 - 31), 4),
+        ];
+        for (due, bucket) in cases {
+            // Arrange
+            let b = book(&[invoice(date!(2024 - 01 - 01), "INV-1", due, "10")]);
+            // Act
+            let a = aging(&b.open_items(), AS_OF);
+            // Assert
+            let amounts = [
+                a.current,
+                a.days_1_30,
+                a.days_31_60,
+                a.days_61_90,
+                a.days_over_90,
+            ];
+            for (i, m) in amounts.iter().enumerate() {
+                let expected = if i == bucket {
+                    dec("10")
+                } else {
+                    Decimal::ZERO
+                };
+                assert_eq!(m.amount, expected, "due {due}, bucket {i}");
+            }
+            assert_eq!(a.total(), cny("10"));
+        }
+    }
+
+    #[test]
+    fn the_payment_index_follows_the_paydex_anchors() {
+        let cases = [
+            ("-40", 100),
+            ("-30", 100),
+            ("-15", 90),
+            ("0", 80),
+            ("0.5", 80),
+            ("0.51", 79),
+            ("15", 65),
+            ("30", 50),
+            ("45", 45),
+            ("90", 30),
+            ("150", 11),
+            ("180", 1),
+            ("400", 1),
+        ];
+        for (days, expected) in cases {
+            assert_eq!(paydex_for_days(dec(days)).value(), expected, "{days} days");
+        }
+    }
+
+    #[test]
+    fn days_beyond_terms_weighs_each_payment_experience_by_amount() {
+        let (d1, d2) = (date!(2024 - 05 - 01), date!(2024 - 05 - 31));
+        let cases: Vec<(&str, Vec<LedgerEntry>, Option<&str>, Option<u8>)> = vec![
+            ("no history", vec![], None, None),
+            (
+                "paid ten days late",
+                vec![
+                    invoice(d1, "I1", d2, "100"),
+                    payment(date!(2024 - 06 - 10), "P1", "100"),
+                ],
+                Some("10"),
+                Some(70),
+            ),
+            (
+                "a small late and a large prompt payment",
+                vec![
+                    invoice(d1, "I1", d2, "100"),
+                    invoice(d1, "I2", d2, "300"),
+                    payment_to(date!(2024 - 06 - 10), "P1", "100", &[("I1", "100")]),
+                    payment_to(d2, "P2", "300", &[("I2", "300")]),
+                ],
+                Some("2.5"),
+                Some(78),
+            ),
+            (
+                "only current invoices: no history yet",
+                vec![invoice(
+                    date!(2024 - 06 - 15),
+                    "I1",
+                    date!(2024 - 07 - 15),
+                    "100",
+                )],
+                None,
+                None,
+            ),
+            (
+                "open twenty days past due",
+                vec![invoice(
+                    date!(2024 - 05 - 11),
+                    "I1",
+                    date!(2024 - 06 - 10),
+                    "100",
+                )],
+                Some("20"),
+                Some(60),
+            ),
+            (
+                "paid a month early",
+                vec![invoice(d1, "I1", d2, "100"), payment(d1, "P1", "100")],
+                Some("-30"),
+                Some(100),
+            ),
+            (
+                "partly paid late, the rest still open",
+                vec![
+                    invoice(d1, "I1", d2, "100"),
+                    payment(date!(2024 - 06 - 10), "P1", "40"),
+                ],
+                Some("22"),
+                Some(58),
+            ),
+            (
+                "settled only by a credit note: nothing says how it pays",
+                vec![
+                    invoice(d1, "I1", d2, "100"),
+                    credit(d1, "CN1", Some("I1"), "100", CreditReason::Return),
+                ],
+                None,
+                None,
+            ),
+            (
+                "paid before the invoice was issued: paid on the issue date",
+                vec![
+                    payment(date!(2024 - 04 - 01), "P1", "100"),
+                    invoice(d1, "I1", d2, "100"),
+                ],
+                Some("-30"),
+                Some(100),
+            ),
+            (
+                "due before the 12-month window and paid then: out of the window",
+                vec![
+                    invoice(date!(2023 - 05 - 01), "I1", date!(2023 - 05 - 31), "100"),
+                    payment(date!(2023 - 09 - 01), "P1", "100"),
+                ],
+                None,
+                None,
+            ),
+        ];
+        for (name, entries, dbt, index) in cases {
+            let b = book(&entries);
+            assert_eq!(days_beyond_terms(&b), dbt.map(dec), "{name}");
+            assert_eq!(paydex(&b).map(Paydex::value), index, "{name}");
+        }
+    }
+
+    #[test]
+    fn the_window_starts_on_the_same_day_a_year_back_in_a_leap_year() {
+        // 29 Feb 2024 - 12 months = 28 Feb 2023, excluded; 1 March 2023 included.
+        let as_of = date!(2024 - 02 - 29);
+        let entries = [
+            invoice(date!(2023 - 01 - 29), "I1", date!(2023 - 02 - 28), "100"),
+            invoice(date!(2023 - 01 - 30), "I2", date!(2023 - 03 - 01), "100"),
+            payment_to(date!(2023 - 03 - 10), "P1", "100", &[("I1", "100")]),
+            payment_to(date!(2023 - 03 - 11), "P2", "100", &[("I2", "100")]),
+        ];
+        let b = fold(&entries, as_of);
+        assert_eq!(days_beyond_terms(&b), Some(dec("10")));
+    }
+
+    #[test]
+    fn on_time_share_counts_overdue_open_amounts_as_late() {
+        let (d1, d2) = (date!(2024 - 05 - 01), date!(2024 - 05 - 31));
+        let cases: Vec<(&str, Vec<LedgerEntry>, Option<&str>)> = vec![
+            ("no history", vec![], None),
+            (
+                "a quarter paid late",
+                vec![
+                    invoice(d1, "I1", d2, "100"),
+                    invoice(d1, "I2", d2, "300"),
+                    payment_to(date!(2024 - 06 - 10), "P1", "100", &[("I1", "100")]),
+                    payment_to(d2, "P2", "300", &[("I2", "300")]),
+                ],
+                Some("0.75"),
+            ),
+            (
+                "half paid on time, half open and overdue",
+                vec![invoice(d1, "I1", d2, "200"), payment(d2, "P1", "100")],
+                Some("0.5"),
+            ),
+            (
+                "current open amounts are left out",
+                vec![invoice(
+                    date!(2024 - 06 - 20),
+                    "I1",
+                    date!(2024 - 07 - 20),
+                    "200",
+                )],
+                None,
+            ),
+        ];
+        for (name, entries, expected) in cases {
+            let got = on_time_share(&book(&entries)).map(Decimal::from);
+            assert_eq!(got, expected.map(dec), "{name}");
+        }
+    }
+
+    #[test]
+    fn max_days_past_due_looks_back_over_each_window() {
+        let entries = [
+            invoice(date!(2023 - 12 - 02), "I1", date!(2024 - 01 - 01), "100"),
+            payment(date!(2024 - 02 - 15), "P1", "100"),
+            invoice(date!(2024 - 05 - 11), "I2", date!(2024 - 06 - 10), "50"),
+        ];
+        let b = book(&entries);
+        assert_eq!(max_days_past_due(&b, 3), Some(20));
+        assert_eq!(max_days_past_due(&b, 6), Some(45));
+        assert_eq!(max_days_past_due(&b, 12), Some(45));
+        assert_eq!(max_days_past_due(&book(&[]), 12), None);
+        let not_due = book(&[invoice(AS_OF, "I1", date!(2024 - 07 - 30), "1")]);
+        assert_eq!(max_days_past_due(&not_due, 12), None);
+    }
+
+    #[test]
+    fn a_lengthening_payment_cycle_shows_as_a_positive_trend() {
+        let paid = [
+            invoice(date!(2023 - 11 - 01), "I1", date!(2023 - 12 - 01), "100"),
+            payment(date!(2023 - 12 - 01), "P1", "100"),
+            invoice(date!(2024 - 04 - 01), "I2", date!(2024 - 05 - 01), "100"),
+            payment(date!(2024 - 05 - 16), "P2", "100"),
+        ];
+        let b = book(&paid);
+        assert_eq!(
+            days_to_pay(&b, months_before(AS_OF, 3), AS_OF),
+            Some(dec("45"))
+        );
+        assert_eq!(days_to_pay_trend(&b), Some(dec("15")));
+
+        // A customer who stops paying does not look as if it stopped being slow.
+        let mut unpaid = paid.to_vec();
+        unpaid.push(invoice(
+            date!(2024 - 05 - 01),
+            "I3",
+            date!(2024 - 05 - 31),
+            "100",
+        ));
+        assert_eq!(days_to_pay_trend(&book(&unpaid)), Some(dec("22.5")));
+
+        assert_eq!(days_to_pay_trend(&book(&paid[2..])), None, "no baseline");
+    }
+
+    #[test]
+    fn dso_relates_open_receivables_to_the_last_three_months_of_sales() {
+        let entries = [
+            invoice(date!(2024 - 04 - 10), "I1", date!(2024 - 05 - 10), "300"),
+            payment(date!(2024 - 05 - 10), "P1", "300"),
+            invoice(date!(2024 - 06 - 01), "I2", date!(2024 - 07 - 01), "300"),
+        ];
+        // 300 / 600 × 92 days (31 March to 30 June).
+        assert_eq!(dso(&book(&entries)), Some(dec("46")));
+        assert_eq!(dso(&book(&[])), None);
+    }
+
+    #[test]
+    fn trading_pattern_metrics_average_over_the_year_or_the_tenure() {
+        let mut year = vec![order(date!(2022 - 06 - 30), "O0", "10")];
+        for m in 1..=6u8 {
+            let on = Date::from_calendar_date(2024, time::Month::try_from(m).unwrap(), 5).unwrap();
+            year.push(order(on, &format!("O{m}"), "100"));
+            year.push(invoice(on, &format!("I{m}"), on, "200"));
+        }
+        let b = book(&year);
+        assert_eq!(tenure_months(&b), Some(24));
+        assert_eq!(orders_per_month(&b), dec("0.5"));
+        assert_eq!(average_monthly_purchases(&b), cny("100"));
+
+        let young = book(&[
+            order(date!(2024 - 05 - 01), "O1", "10"),
+            order(date!(2024 - 05 - 02), "O2", "10"),
+            order(date!(2024 - 06 - 01), "O3", "10"),
+        ]);
+        assert_eq!(tenure_months(&young), Some(1));
+        assert_eq!(orders_per_month(&young), dec("3"));
+        assert_eq!(tenure_months(&book(&[])), None);
+    }
+
+    #[test]
+    fn order_volume_trend_compares_the_last_quarter_with_the_half_year_before() {
+        let mut entries = Vec::new();
+        for (i, on) in [
+            date!(2023 - 10 - 15),
+            date!(2023 - 11 - 15),
+            date!(2023 - 12 - 15),
+            date!(2024 - 01 - 15),
+            date!(2024 - 02 - 15),
+            date!(2024 - 03 - 15),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            entries.push(order(on, &format!("B{i}"), "100"));
+        }
+        entries.push(order(date!(2024 - 05 - 15), "R1", "150"));
+        assert_eq!(order_volume_trend(&book(&entries)), Some(dec("-0.5")));
+        assert_eq!(order_volume_trend(&book(&entries[6..])), None);
+    }
+
+    #[test]
+    fn return_and_dispute_rates_are_shares_of_what_was_invoiced() {
+        let on = date!(2024 - 03 - 01);
+        let entries = [
+            invoice(on, "I1", date!(2024 - 04 - 01), "1000"),
+            credit(on, "CN1", Some("I1"), "50", CreditReason::Return),
+            credit(on, "CN2", Some("I1"), "30", CreditReason::PriceAdjustment),
+            dispute(on, "D1", "I1", "20"),
+        ];
+        let b = book(&entries);
+        assert_eq!(return_rate(&b), Some(dec("0.05")));
+        assert_eq!(dispute_rate(&b), Some(dec("0.02")));
+        assert_eq!(return_rate(&book(&[])), None);
+        assert_eq!(dispute_rate(&book(&[])), None);
+    }
+
+    #[test]
+    fn write_offs_count_invoices_and_sum_amounts() {
+        let entries = [
+            invoice(date!(2024 - 01 - 01), "I1", date!(2024 - 01 - 31), "100"),
+            write_off(date!(2024 - 05 - 01), "I1", "40"),
+        ];
+        assert_eq!(write_offs(&book(&entries), 12), (1, cny("40")));
+        assert_eq!(write_offs(&book(&entries), 1), (0, cny("0")));
+    }
+
+    #[test]
+    fn exposure_counts_what_the_tenant_chose() {
+        let entries = [
+            invoice(date!(2024 - 06 - 01), "I1", date!(2024 - 07 - 01), "100"),
+            order(date!(2024 - 06 - 02), "O1", "50"),
+            order(date!(2024 - 06 - 03), "O2", "40"),
+            shipped(date!(2024 - 06 - 04), "O2", "30"),
+        ];
+        let mut with_credit = entries.to_vec();
+        with_credit.push(credit(AS_OF, "CN1", None, "120", CreditReason::Other));
+        let items = book(&entries).open_items();
+        let credited = book(&with_credit).open_items();
+        let none = ExposureComposition {
+            open_receivables: false,
+            open_orders: false,
+            shipped_not_invoiced: false,
+            net_unapplied_credit: false,
+        };
+        let receivables_only = ExposureComposition {
+            open_receivables: true,
+            ..none
+        };
+        // open orders: 50 + (40 − 30); shipped not invoiced: 30.
+        assert_eq!(exposure(&items, &ExposureComposition::ALL), cny("190"));
+        assert_eq!(exposure(&items, &receivables_only), cny("100"));
+        assert_eq!(exposure(&items, &none), cny("0"));
+        // The credit note pays the invoice (100) and leaves 20 on account.
+        assert_eq!(exposure(&credited, &ExposureComposition::ALL), cny("70"));
+    }
+
+    #[test]
+    fn utilisation_needs_a_positive_limit_and_never_goes_below_zero() {
+        let cases = [
+            ("500", Some("1000"), Some("0.5")),
+            ("1500", Some("1000"), Some("1.5")),
+            ("-200", Some("1000"), Some("0")),
+            ("500", Some("0"), None),
+            ("500", None, None),
+            ("1", Some("3"), Some("0.3333")),
+        ];
+        for (exp, limit, expected) in cases {
+            assert_eq!(
+                utilisation(cny(exp), limit.map(cny)),
+                expected.map(dec),
+                "{exp}/{limit:?}"
+            );
+        }
+        let usd_limit = Money::new(dec("1000"), Currency::USD);
+        assert_eq!(utilisation(cny("1"), Some(usd_limit)), None);
+    }
+
+    #[test]
+    fn overdue_beyond_leaves_out_disputes_unless_told_otherwise() {
+        let entries = [
+            invoice(date!(2024 - 04 - 01), "I1", date!(2024 - 05 - 01), "100"),
+            dispute(date!(2024 - 05 - 10), "D1", "I1", "30"),
+            invoice(date!(2024 - 05 - 20), "I2", date!(2024 - 06 - 19), "50"),
+        ];
+        let items = book(&entries).open_items();
+        assert_eq!(overdue_beyond(&items, AS_OF, 30, false), cny("70"));
+        assert_eq!(overdue_beyond(&items, AS_OF, 30, true), cny("100"));
+        assert_eq!(overdue_beyond(&items, AS_OF, 0, true), cny("150"));
+        assert_eq!(oldest_overdue_days(&items, AS_OF), 60);
+        let (age, inv) = oldest_open_item(&items, AS_OF).unwrap();
+        assert_eq!((age, inv.as_str()), (90, "I1"));
+    }
+
+    #[test]
+    fn many_decimal_places_are_kept_exactly() {
+        let entries = [
+            invoice(
+                date!(2024 - 05 - 01),
+                "I1",
+                date!(2024 - 05 - 31),
+                "100.123456789",
+            ),
+            payment(date!(2024 - 05 - 10), "P1", "33.374485596"),
+            payment(date!(2024 - 05 - 11), "P2", "33.374485596"),
+            payment(date!(2024 - 05 - 12), "P3", "33.374485596"),
+        ];
+        let items = book(&entries).open_items();
+        assert_eq!(receivables(&items), cny("0.000000001"));
+    }
+
+    #[test]
+    fn altman_z_double_prime_weighs_the_four_ratios() {
+        let f = Financials::new(
+            Currency::CNY,
+            date!(2023 - 12 - 31),
+            StatementLines {
+                total_assets: dec("1000"),
+                current_assets: dec("500"),
+                current_liabilities: dec("300"),
+                total_liabilities: dec("600"),
+                retained_earnings: dec("100"),
+                ebit: dec("80"),
+                equity: dec("400"),
+            },
+        )
+        .unwrap();
+        // 6.56×0.2 + 3.26×0.1 + 6.72×0.08 + 1.05×0.6667 = 2.8756
+        assert_eq!(altman_z_double_prime(&f), dec("2.88"));
+    }
+
+    #[test]
+    fn a_customer_with_no_ledger_has_the_empty_metrics() {
+        let b = book(&[]);
+        assert_eq!(
+            Behaviour::compute(&b, None, &ExposureComposition::ALL),
+            Behaviour::empty(Currency::CNY)
+        );
+    }
+}

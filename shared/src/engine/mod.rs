@@ -48,6 +48,7 @@ pub mod assess;
 pub mod book;
 pub mod calendar;
 pub mod check;
+pub mod evaluate;
 pub mod facts;
 pub mod identity;
 pub mod ledger;
@@ -57,6 +58,8 @@ pub mod open_items;
 pub mod policy;
 pub mod quantity;
 pub mod recommend;
+#[cfg(test)]
+mod testkit;
 
 pub use allocate::{AllocationError, AllocationPlan, allocate};
 pub use assess::{Assessment, Effect, KnockOut, Reason, assess, breakdown};
@@ -65,6 +68,7 @@ pub use check::{
     CheckError, CheckReason, CheckResult, CreditFile, Decision, Finding, OrderRequest, Severity,
     check_order,
 };
+pub use evaluate::{EvaluateError, Evaluation, Scenario, evaluate, file_from};
 pub use facts::{
     BureauRating, CompanySize, CustomerInfo, ExternalSignals, Facts, FactsError, Financials, Flag,
     Metric, Profile, StatementLines,
@@ -72,9 +76,15 @@ pub use facts::{
 pub use identity::{CountryCode, RegistrationError, RegistrationId};
 pub use ledger::{Allocation, CreditReason, DocRef, LedgerEntry, LedgerError, LedgerEvent};
 pub use metrics::{Behaviour, Metrics, Paydex};
-pub use model::{LocalizedText, ModelError, ScorecardModel, default_model};
+pub use model::{
+    LocalizedText, ModelError, ModelSpec, PerGrade, ScorecardModel, default_model,
+    default_model_json,
+};
 pub use open_items::{Aging, ExposureComposition, OpenInvoice, OpenItems};
-pub use policy::{ApprovalLevel, Policy, PolicyError, RuleSeverity, default_policy};
+pub use policy::{
+    ApprovalLevel, Policy, PolicyError, PolicySpec, RuleSeverity, default_policy,
+    default_policy_json,
+};
 pub use quantity::{Multiplier, QuantityError, Share};
 pub use recommend::{
     LimitBasis, LimitBinding, RecommendError, Recommendation, approval_level, recommend,

@@ -249,7 +249,7 @@ impl ScorecardModel {
                 _ => false,
             }
         });
-        if !cut_offs_ok {
+        if !cut_offs_ok || spec.grades.e.min_score.is_some() {
             return Err(ModelError::Grades);
         }
         if spec.reason_count == 0 || usize::from(spec.reason_count) > MAX_REASONS {
@@ -335,4 +335,105 @@ pub fn default_model() -> ScorecardModel {
 /// The default model's JSON, for a risk team to start its own from.
 pub fn default_model_json() -> &'static str {
     DEFAULT_MODEL_JSON
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testkit::dec;
+
+    fn spec() -> ModelSpec {
+        default_model().spec().clone()
+    }
+
+    #[test]
+    fn the_default_model_reads_and_writes_back_unchanged() {
+        let model = default_model();
+        let json = serde_json::to_string(&model).unwrap();
+        assert_eq!(
+            serde_json::from_str::<ScorecardModel>(&json).unwrap(),
+            model
+        );
+        let (low, high) = model.score_range();
+        assert!(low < dec("500") && high > dec("680"), "{low}..{high}");
+    }
+
+    #[test]
+    fn a_broken_model_is_refused_when_read() {
+        let cases: Vec<(fn(&mut ModelSpec), ModelError)> = vec![
+            (|s| s.version = 0, ModelError::Identity),
+            (|s| s.scaling.pdo = Decimal::ZERO, ModelError::Scaling),
+            (
+                |s| s.characteristics[0].bins[0].from = Some(Decimal::ONE),
+                ModelError::Bins("PAY_INDEX".into()),
+            ),
+            (
+                |s| s.characteristics[0].bins.swap(1, 2),
+                ModelError::Bins("PAY_INDEX".into()),
+            ),
+            (
+                |s| s.characteristics[1].code = "PAY_INDEX".into(),
+                ModelError::DuplicateCode("PAY_INDEX".into()),
+            ),
+            (
+                |s| s.characteristics[1].metric = Metric::Paydex,
+                ModelError::DuplicateMetric(Metric::Paydex),
+            ),
+            (
+                |s| s.grades.b.min_score = Some(Decimal::from(700)),
+                ModelError::Grades,
+            ),
+            (
+                |s| s.grades.e.min_score = Some(Decimal::ZERO),
+                ModelError::Grades,
+            ),
+            (|s| s.grades.c.pd = s.grades.d.pd, ModelError::Grades),
+            (|s| s.reason_count = 11, ModelError::ReasonCount),
+        ];
+        for (breaks, expected) in cases {
+            let mut s = spec();
+            breaks(&mut s);
+            assert_eq!(ScorecardModel::new(s), Err(expected.clone()), "{expected}");
+        }
+    }
+
+    #[test]
+    fn a_value_earns_the_points_of_the_last_bin_it_reaches() {
+        let model = default_model();
+        let paydex = &model.characteristics()[0];
+        let cases = [
+            (None, "-10"),
+            (Some("1"), "-60"),
+            (Some("30"), "-35"),
+            (Some("79"), "0"),
+            (Some("80"), "20"),
+            (Some("100"), "30"),
+        ];
+        for (value, points) in cases {
+            assert_eq!(paydex.points_for(value.map(dec)), dec(points), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn grades_follow_the_cut_offs_and_the_scaling_implies_the_odds() {
+        let model = default_model();
+        let cases = [
+            ("780", Grade::A),
+            ("680", Grade::A),
+            ("679.99", Grade::B),
+            ("620", Grade::B),
+            ("560", Grade::C),
+            ("500", Grade::D),
+            ("499", Grade::E),
+        ];
+        for (score, grade) in cases {
+            assert_eq!(model.grade_for(dec(score)), grade, "{score}");
+        }
+        // 600 points = 30:1; 40 more double it.
+        assert_eq!(model.scaling().odds_at(dec("600")), Some(dec("30")));
+        assert_eq!(
+            model.scaling().odds_at(dec("640")).map(|o| o.round_dp(6)),
+            Some(dec("60"))
+        );
+    }
 }

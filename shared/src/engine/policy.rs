@@ -288,3 +288,50 @@ pub fn default_policy() -> Policy {
 pub fn default_policy_json() -> &'static str {
     DEFAULT_POLICY_JSON
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testkit::*;
+
+    #[test]
+    fn the_default_policy_reads_and_writes_back_unchanged() {
+        let policy = default_policy();
+        let json = serde_json::to_string(&policy).unwrap();
+        assert_eq!(serde_json::from_str::<Policy>(&json).unwrap(), policy);
+    }
+
+    #[test]
+    fn a_broken_policy_is_refused_when_read() {
+        let cases: Vec<(fn(&mut PolicySpec), PolicyError)> = vec![
+            (|s| s.version = 0, PolicyError::Identity),
+            (|s| s.limit.rounding = Decimal::ZERO, PolicyError::Rounding),
+            (
+                |s| s.limit.maximum = Some(Money::new(Decimal::ONE, Currency::USD)),
+                PolicyError::Currency("limit.maximum", Currency::CNY),
+            ),
+            (
+                |s| {
+                    s.approval.bands.pop();
+                },
+                PolicyError::Bands,
+            ),
+            (|s| s.approval.bands.swap(0, 1), PolicyError::Bands),
+            (
+                |s| s.check.severity.over_limit = RuleSeverity::Off,
+                PolicyError::LimitSeverities,
+            ),
+            (|s| s.grades.e.max_terms_days = 90, PolicyError::GradeOrder),
+            (
+                |s| s.grades.a.limit_multiplier = Multiplier::ZERO,
+                PolicyError::GradeOrder,
+            ),
+        ];
+        for (breaks, expected) in cases {
+            let mut s = default_policy().spec().clone();
+            breaks(&mut s);
+            assert_eq!(Policy::new(s), Err(expected.clone()), "{expected}");
+        }
+        let _ = cny("0");
+    }
+}

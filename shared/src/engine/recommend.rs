@@ -221,3 +221,123 @@ pub fn approval_level(
     // A checked policy ends with an open band, so one is always found.
     Ok(band.map_or(ApprovalLevel::Committee, |b| *b.levels.get(grade)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::assess::assess;
+    use crate::engine::facts::{CustomerInfo, Facts, Financials, StatementLines};
+    use crate::engine::model::default_model;
+    use crate::engine::policy::default_policy;
+    use crate::engine::testkit::*;
+    use time::macros::date;
+
+    fn recommend_for(grade: Grade, customer: CustomerInfo) -> Recommendation {
+        let facts = Facts::without_history(Currency::CNY, date!(2024 - 06 - 30), customer);
+        let mut assessment = assess(&facts, &default_model());
+        assessment.grade = grade;
+        recommend(&assessment, &facts, &default_policy()).unwrap()
+    }
+
+    fn buying(monthly: &str) -> CustomerInfo {
+        CustomerInfo {
+            expected_monthly_purchases: Some(cny(monthly)),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_limit_is_purchases_times_terms_and_tolerance_scaled_by_grade() {
+        // 100 000 a month × (terms + 15) / 30 × multiplier, rounded down to 1 000.
+        let cases = [
+            (Grade::A, "375000", 60, "0"),
+            (Grade::B, "240000", 45, "0"),
+            (Grade::C, "150000", 30, "0"),
+            (Grade::D, "50000", 15, "0.3"),
+            (Grade::E, "0", 0, "1"),
+        ];
+        for (grade, limit, terms, prepay) in cases {
+            let r = recommend_for(grade, buying("100000"));
+            assert_eq!(r.limit, cny(limit), "{grade:?}");
+            assert_eq!(r.terms_days, terms);
+            assert_eq!(r.prepayment_share.value(), dec(prepay));
+            assert_eq!(r.basis.binding, LimitBinding::Formula);
+        }
+        assert_eq!(
+            recommend_for(Grade::C, buying("1234.56")).limit,
+            cny("1000")
+        );
+    }
+
+    #[test]
+    fn the_limit_is_capped_by_net_worth_and_the_maximum() {
+        let statements = Financials::new(
+            Currency::CNY,
+            date!(2023 - 12 - 31),
+            StatementLines {
+                total_assets: dec("2000000"),
+                current_assets: dec("1000000"),
+                current_liabilities: dec("500000"),
+                total_liabilities: dec("1500000"),
+                retained_earnings: dec("100000"),
+                ebit: dec("50000"),
+                equity: dec("500000"),
+            },
+        )
+        .unwrap();
+        let capped = recommend_for(
+            Grade::A,
+            CustomerInfo {
+                financials: Some(statements),
+                ..buying("100000")
+            },
+        );
+        assert_eq!(capped.limit, cny("100000"));
+        assert_eq!(capped.basis.binding, LimitBinding::NetWorth);
+        let huge = recommend_for(Grade::A, buying("100000000"));
+        assert_eq!(huge.limit, cny("20000000"));
+        assert_eq!(huge.basis.binding, LimitBinding::Maximum);
+    }
+
+    #[test]
+    fn raising_a_limit_needs_the_level_of_its_band_and_lowering_it_the_least() {
+        let policy = default_policy();
+        let cases = [
+            (Grade::A, None, "100000", ApprovalLevel::Automatic),
+            (Grade::C, None, "100000", ApprovalLevel::Analyst),
+            (Grade::C, None, "100001", ApprovalLevel::CreditManager),
+            (Grade::E, Some("0"), "6000000", ApprovalLevel::Committee),
+            (Grade::E, Some("6000000"), "0", ApprovalLevel::Automatic),
+        ];
+        for (grade, current, proposed, level) in cases {
+            let got = approval_level(&policy, grade, current.map(cny), cny(proposed)).unwrap();
+            assert_eq!(got, level, "{grade:?} {current:?} → {proposed}");
+        }
+    }
+
+    #[test]
+    fn a_policy_in_another_currency_must_be_converted_first() {
+        let facts = Facts::without_history(
+            Currency::USD,
+            date!(2024 - 06 - 30),
+            CustomerInfo::default(),
+        );
+        let a = assess(&facts, &default_model());
+        assert!(matches!(
+            recommend(&a, &facts, &default_policy()),
+            Err(RecommendError::Currency { .. })
+        ));
+        let rate = crate::money::FxRate::new(
+            Currency::CNY,
+            Currency::USD,
+            dec("0.14"),
+            date!(2024 - 06 - 28),
+        )
+        .unwrap();
+        let converted = default_policy().converted(&rate).unwrap();
+        assert_eq!(
+            recommend(&a, &facts, &converted).unwrap().limit.currency,
+            Currency::USD
+        );
+    }
+}
