@@ -351,3 +351,228 @@ pub fn check_order(
         prepayment: money(prepayment).rounded(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::policy::default_policy;
+    use crate::engine::testkit::*;
+    use time::macros::date;
+
+    const AS_OF: Date = date!(2024 - 06 - 30);
+
+    fn file(limit: &str) -> CreditFile {
+        CreditFile {
+            limit: cny(limit),
+            limit_expires: None,
+            review_due: None,
+            terms_days: 30,
+            prepayment_share: Share::ZERO,
+            grade: Some(Grade::B),
+            on_hold: false,
+            blacklisted: false,
+        }
+    }
+
+    fn rules(result: &CheckResult) -> Vec<(Severity, String)> {
+        result
+            .reasons
+            .iter()
+            .map(|r| {
+                let json = serde_json::to_value(&r.finding).unwrap();
+                (r.severity, json["rule"].as_str().unwrap().to_owned())
+            })
+            .collect()
+    }
+
+    fn check(
+        file: &CreditFile,
+        entries: &[crate::engine::ledger::LedgerEntry],
+        amount: &str,
+    ) -> CheckResult {
+        let items = fold(entries, AS_OF).open_items();
+        let order = OrderRequest::new(cny(amount)).unwrap();
+        check_order(file, &items, &order, &default_policy(), AS_OF).unwrap()
+    }
+
+    #[test]
+    fn each_rule_that_applies_is_reported_with_its_severity() {
+        use Severity::{Block, Warn};
+        let overdue = [invoice(
+            date!(2024 - 02 - 01),
+            "I1",
+            date!(2024 - 03 - 01),
+            "500",
+        )];
+        let cases: Vec<(
+            &str,
+            CreditFile,
+            Vec<_>,
+            &str,
+            Decision,
+            Vec<(Severity, &str)>,
+        )> = vec![
+            (
+                "within the limit",
+                file("10000"),
+                vec![],
+                "1000",
+                Decision::Pass,
+                vec![],
+            ),
+            (
+                "near the limit",
+                file("10000"),
+                vec![],
+                "9500",
+                Decision::Warn,
+                vec![(Warn, "near_limit")],
+            ),
+            (
+                "over the limit",
+                file("10000"),
+                vec![],
+                "10001",
+                Decision::Block,
+                vec![(Block, "over_limit")],
+            ),
+            (
+                "a zero limit",
+                file("0"),
+                vec![],
+                "1",
+                Decision::Block,
+                vec![(Block, "over_limit")],
+            ),
+            (
+                "overdue and too old",
+                file("10000"),
+                overdue.to_vec(),
+                "100",
+                Decision::Block,
+                vec![(Block, "overdue"), (Warn, "oldest_open_item")],
+            ),
+            (
+                "on hold",
+                CreditFile {
+                    on_hold: true,
+                    ..file("10000")
+                },
+                vec![],
+                "1",
+                Decision::Block,
+                vec![(Block, "on_hold")],
+            ),
+            (
+                "blacklisted",
+                CreditFile {
+                    blacklisted: true,
+                    ..file("10000")
+                },
+                vec![],
+                "1",
+                Decision::Block,
+                vec![(Block, "blacklisted")],
+            ),
+            (
+                "limit expired yesterday",
+                CreditFile {
+                    limit_expires: Some(date!(2024 - 06 - 29)),
+                    ..file("10000")
+                },
+                vec![],
+                "1",
+                Decision::Block,
+                vec![(Block, "limit_expired")],
+            ),
+            (
+                "limit valid through today",
+                CreditFile {
+                    limit_expires: Some(AS_OF),
+                    ..file("10000")
+                },
+                vec![],
+                "1",
+                Decision::Pass,
+                vec![],
+            ),
+            (
+                "review overdue",
+                CreditFile {
+                    review_due: Some(date!(2024 - 06 - 01)),
+                    ..file("10000")
+                },
+                vec![],
+                "1",
+                Decision::Warn,
+                vec![(Warn, "review_expired")],
+            ),
+            (
+                "prepayment required",
+                CreditFile {
+                    prepayment_share: Share::new(dec("0.3")).unwrap(),
+                    ..file("10000")
+                },
+                vec![],
+                "1000",
+                Decision::Warn,
+                vec![(Warn, "prepayment_required")],
+            ),
+        ];
+        for (name, file, entries, amount, decision, expected) in cases {
+            let result = check(&file, &entries, amount);
+            let expected: Vec<(Severity, String)> = expected
+                .into_iter()
+                .map(|(s, r)| (s, r.to_owned()))
+                .collect();
+            assert_eq!(rules(&result), expected, "{name}");
+            assert_eq!(result.decision, decision, "{name}");
+        }
+    }
+
+    #[test]
+    fn available_credit_is_shown_before_and_after_the_order() {
+        let entries = [invoice(
+            date!(2024 - 06 - 01),
+            "I1",
+            date!(2024 - 07 - 01),
+            "3000",
+        )];
+        let prepaid = CreditFile {
+            prepayment_share: Share::new(dec("0.3")).unwrap(),
+            ..file("10000")
+        };
+        let result = check(&prepaid, &entries, "1000");
+        assert_eq!(result.exposure_before, cny("3000"));
+        assert_eq!(result.available_before, cny("7000"));
+        // Only the 700 not prepaid uses the limit.
+        assert_eq!(result.exposure_after, cny("3700.0"));
+        assert_eq!(result.available_after, cny("6300.0"));
+        assert_eq!(result.prepayment, cny("300.00"));
+    }
+
+    #[test]
+    fn a_finding_is_written_flat_with_its_rule_and_severity() {
+        let result = check(&file("100"), &[], "150");
+        let json = serde_json::to_string(&result.reasons[0]).unwrap();
+        assert_eq!(
+            json,
+            r#"{"severity":"block","rule":"over_limit","limit":{"amount":"100","currency":"CNY"},"exposure_after":{"amount":"150","currency":"CNY"},"excess":{"amount":"50","currency":"CNY"}}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<CheckReason>(&json).unwrap(),
+            result.reasons[0]
+        );
+        let whole = serde_json::to_string(&result).unwrap();
+        assert_eq!(serde_json::from_str::<CheckResult>(&whole).unwrap(), result);
+    }
+
+    #[test]
+    fn an_order_in_another_currency_is_refused() {
+        let items = OpenItems::empty(Currency::CNY, AS_OF);
+        let order = OrderRequest::new(Money::new(dec("1"), Currency::USD)).unwrap();
+        let got = check_order(&file("1"), &items, &order, &default_policy(), AS_OF);
+        assert!(matches!(got, Err(CheckError::Currency { .. })));
+        assert!(OrderRequest::new(cny("0")).is_err());
+    }
+}
