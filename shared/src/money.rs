@@ -122,6 +122,126 @@ impl fmt::Display for Money {
     }
 }
 
+/// A dated exchange rate: on `date`, one unit of `from` is worth `rate` units of `to`.
+/// The only way to turn money of one currency into another ([`Money::convert`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "RawFxRate", into = "RawFxRate")]
+pub struct FxRate {
+    from: Currency,
+    to: Currency,
+    rate: Decimal,
+    date: time::Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FxRateError {
+    #[error("an exchange rate must be positive, got {0}")]
+    NotPositive(Decimal),
+    #[error("an exchange rate converts between two different currencies, got {0} to {0}")]
+    SameCurrency(Currency),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConversionError {
+    #[error("this rate converts {rate_from}, the amount is in {amount}")]
+    WrongCurrency {
+        rate_from: Currency,
+        amount: Currency,
+    },
+    #[error("the converted amount is too large to represent")]
+    Overflow,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFxRate {
+    from: Currency,
+    to: Currency,
+    rate: Decimal,
+    #[serde(with = "crate::engine::calendar::iso_date")]
+    date: time::Date,
+}
+
+impl FxRate {
+    pub fn new(
+        from: Currency,
+        to: Currency,
+        rate: Decimal,
+        date: time::Date,
+    ) -> Result<Self, FxRateError> {
+        if rate <= Decimal::ZERO {
+            return Err(FxRateError::NotPositive(rate));
+        }
+        if from == to {
+            return Err(FxRateError::SameCurrency(from));
+        }
+        Ok(Self {
+            from,
+            to,
+            rate,
+            date,
+        })
+    }
+
+    pub fn from(&self) -> Currency {
+        self.from
+    }
+    pub fn to(&self) -> Currency {
+        self.to
+    }
+    pub fn rate(&self) -> Decimal {
+        self.rate
+    }
+    pub fn date(&self) -> time::Date {
+        self.date
+    }
+
+    /// The same rate read the other way round (`to` → `from`), on the same date.
+    pub fn inverse(&self) -> FxRate {
+        FxRate {
+            from: self.to,
+            to: self.from,
+            rate: Decimal::ONE / self.rate,
+            date: self.date,
+        }
+    }
+}
+
+impl TryFrom<RawFxRate> for FxRate {
+    type Error = FxRateError;
+    fn try_from(raw: RawFxRate) -> Result<Self, FxRateError> {
+        FxRate::new(raw.from, raw.to, raw.rate, raw.date)
+    }
+}
+impl From<FxRate> for RawFxRate {
+    fn from(r: FxRate) -> RawFxRate {
+        RawFxRate {
+            from: r.from,
+            to: r.to,
+            rate: r.rate,
+            date: r.date,
+        }
+    }
+}
+
+impl Money {
+    /// Converts with an explicit dated rate. Unrounded, so a chain of calculations rounds once;
+    /// fails if the rate does not start from this amount's currency.
+    pub fn convert(self, rate: &FxRate) -> Result<Money, ConversionError> {
+        if self.currency != rate.from {
+            return Err(ConversionError::WrongCurrency {
+                rate_from: rate.from,
+                amount: self.currency,
+            });
+        }
+        self.amount
+            .checked_mul(rate.rate)
+            .map(|amount| Money::new(amount, rate.to))
+            .ok_or(ConversionError::Overflow)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +283,38 @@ mod tests {
     fn rounding_goes_half_away_from_zero() {
         assert_eq!(cny("2.345").rounded(), cny("2.35"));
         assert_eq!(cny("-2.345").rounded(), cny("-2.35"));
+    }
+
+    #[test]
+    fn converting_needs_a_rate_from_the_amounts_currency() {
+        let date = time::macros::date!(2024 - 06 - 28);
+        let rate = FxRate::new(
+            Currency::USD,
+            Currency::CNY,
+            Decimal::from_str("7.1268").unwrap(),
+            date,
+        )
+        .unwrap();
+        let usd = Money::new(Decimal::from_str("100").unwrap(), Currency::USD);
+        assert_eq!(usd.convert(&rate), Ok(cny("712.68")));
+        assert_eq!(
+            cny("1").convert(&rate),
+            Err(ConversionError::WrongCurrency {
+                rate_from: Currency::USD,
+                amount: Currency::CNY
+            })
+        );
+        assert_eq!(rate.inverse().from(), Currency::CNY);
+    }
+
+    #[test]
+    fn an_exchange_rate_is_positive_and_between_two_currencies() {
+        let date = time::macros::date!(2024 - 06 - 28);
+        assert!(FxRate::new(Currency::USD, Currency::CNY, Decimal::ZERO, date).is_err());
+        assert!(FxRate::new(Currency::CNY, Currency::CNY, Decimal::ONE, date).is_err());
+        let json = r#"{"from":"USD","to":"CNY","rate":"7.1268","date":"2024-06-28"}"#;
+        let rate: FxRate = serde_json::from_str(json).unwrap();
+        assert_eq!(serde_json::to_string(&rate).unwrap(), json);
+        assert!(serde_json::from_str::<FxRate>(&json.replace("7.1268", "-1")).is_err());
     }
 }
