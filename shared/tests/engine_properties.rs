@@ -22,15 +22,19 @@ struct Invoice {
 }
 
 fn invoice() -> impl Strategy<Value = Invoice> {
-    (0i64..730, 0i64..=90, 1i64..50_000_000, prop::option::weighted(0.8, -90i64..240)).prop_map(
-        |(issued_day, terms, cents, paid)| Invoice {
+    (
+        0i64..730,
+        0i64..=90,
+        1i64..50_000_000,
+        prop::option::weighted(0.8, -90i64..240),
+    )
+        .prop_map(|(issued_day, terms, cents, paid)| Invoice {
             issued_day,
             terms,
             cents,
             // Never paid before it was issued: an allocation needs the invoice.
             paid_after_due: paid.map(|d| d.max(-terms)),
-        },
-    )
+        })
 }
 
 fn cny(amount: Decimal) -> Money {
@@ -49,7 +53,12 @@ fn ledger(invoices: &[Invoice]) -> Vec<LedgerEntry> {
         let amount = cny(Decimal::new(inv.cents, 2));
         entries.push(LedgerEntry::new(
             issued,
-            LedgerEvent::Invoice { invoice: doc(format!("INV-{i}")), order: None, due_date: due, amount },
+            LedgerEvent::Invoice {
+                invoice: doc(format!("INV-{i}")),
+                order: None,
+                due_date: due,
+                amount,
+            },
         ));
         if let Some(after) = inv.paid_after_due {
             entries.push(LedgerEntry::new(
@@ -57,7 +66,10 @@ fn ledger(invoices: &[Invoice]) -> Vec<LedgerEntry> {
                 LedgerEvent::Payment {
                     payment: doc(format!("PAY-{i}")),
                     amount,
-                    allocations: vec![Allocation { invoice: doc(format!("INV-{i}")), amount }],
+                    allocations: vec![Allocation {
+                        invoice: doc(format!("INV-{i}")),
+                        amount,
+                    }],
                 },
             ));
         }
