@@ -182,6 +182,9 @@ pub(crate) fn plan(
 
 #[cfg(test)]
 mod tests {
+    // Case tables are tuples; naming each shape would only hide the table.
+    #![allow(clippy::type_complexity)]
+
     use super::*;
     use rust_decimal::dec;
     use time::macros::date;

@@ -354,6 +354,9 @@ pub fn check_order(
 
 #[cfg(test)]
 mod tests {
+    // Case tables are tuples; naming each shape would only hide the table.
+    #![allow(clippy::type_complexity)]
+
     use super::*;
     use crate::engine::policy::default_policy;
     use crate::engine::testkit::*;

@@ -637,6 +637,9 @@ impl Behaviour {
 
 #[cfg(test)]
 mod tests {
+    // Case tables are tuples; naming each shape would only hide the table.
+    #![allow(clippy::type_complexity)]
+
     use super::*;
     use crate::engine::facts::StatementLines;
     use crate::engine::ledger::{CreditReason, LedgerEntry};

@@ -339,6 +339,9 @@ pub fn default_model_json() -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    // Case tables are tuples; naming each shape would only hide the table.
+    #![allow(clippy::type_complexity)]
+
     use super::*;
     use crate::engine::testkit::dec;
 

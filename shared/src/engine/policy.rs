@@ -291,6 +291,9 @@ pub fn default_policy_json() -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    // Case tables are tuples; naming each shape would only hide the table.
+    #![allow(clippy::type_complexity)]
+
     use super::*;
     use crate::engine::testkit::*;
 
