@@ -1,5 +1,6 @@
 //! Builds the one axum `Router` that the Lambda, the local server and the tests share.
 
+use crate::service::credit::CreditEngine;
 use crate::{
     auth::{Verifier, local::LocalIssuer, local::LocalUser},
     config::{Config, IssuerConfig},
@@ -39,6 +40,8 @@ pub struct AppState {
     pub local_issuer: Option<Arc<LocalIssuer>>,
     /// Built frontend to serve for non-API paths (local dev server only).
     pub static_dir: Option<PathBuf>,
+    /// The scorecard model and credit policy in force.
+    pub engine: CreditEngine,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ impl AppState {
             verifier: Arc::new(verifier),
             local_issuer,
             static_dir: config.static_dir.clone(),
+            engine: CreditEngine::defaults(),
         })
     }
 }
@@ -122,7 +126,14 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::health::health))
         .routes(routes!(routes::me::me))
         .routes(routes!(routes::customers::list))
-        .routes(routes!(routes::customers::get));
+        .routes(routes!(routes::customers::get))
+        .routes(routes!(routes::credit::view))
+        .routes(routes!(routes::credit::check))
+        .routes(routes!(routes::credit::decide))
+        .routes(routes!(routes::credit::post_events))
+        .routes(routes!(routes::credit::put_fx_rate))
+        .routes(routes!(routes::credit::put_group))
+        .routes(routes!(routes::credit::blocked_orders));
     if state.local_issuer.is_some() {
         api = api
             .routes(routes!(routes::auth::token))

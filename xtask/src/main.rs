@@ -233,6 +233,33 @@ fn test() -> Result<()> {
         run(Command::new(tools::venv_bin("cfn-lint")).arg("infra/template.yaml"))
     });
 
+    all_ok &= summary.check(
+        "shared engine: unit, property and vector tests (native)",
+        || run(cargo().args(["test", "-p", "credence-shared", "--no-fail-fast"])),
+    );
+    all_ok &= summary.check(
+        "shared engine: vector tests as wasm in headless Chromium",
+        || {
+            run(cargo()
+                .args([
+                    "test",
+                    "-p",
+                    "credence-shared",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--test",
+                    "engine_vectors_wasm",
+                ])
+                .env(
+                    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                    tools::wasm_bindgen_test_runner(),
+                )
+                .env("CHROMEDRIVER", tools::chromedriver())
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "180")
+                .env("PATH", tools::path_with_tools()))
+        },
+    );
+
     let dynamo_port = free_port()?;
     step(&format!(
         "starting DynamoDB Local (in memory) on port {dynamo_port}"
@@ -251,6 +278,8 @@ fn test() -> Result<()> {
                 "--workspace",
                 "--exclude",
                 "credence-frontend",
+                "--exclude",
+                "credence-shared",
                 "--no-fail-fast",
             ])
             .args(["--lib", "--bins", "--test", "api"])

@@ -47,6 +47,11 @@ pub fn trunk() -> PathBuf {
     cargo_bin().join("trunk")
 }
 
+/// Runs wasm tests in headless Chromium (installed with wasm-bindgen-cli).
+pub fn wasm_bindgen_test_runner() -> PathBuf {
+    cargo_bin().join("wasm-bindgen-test-runner")
+}
+
 pub fn chromedriver() -> PathBuf {
     PathBuf::from("/usr/bin/chromedriver")
 }

@@ -1,6 +1,7 @@
 //! Thin HTTP handlers: extract, call a service, return. One file per resource.
 
 pub mod auth;
+pub mod credit;
 pub mod customers;
 pub mod health;
 pub mod me;

@@ -5,9 +5,19 @@ mod names;
 
 use crate::{
     auth::local::LocalUser,
-    store::{Store, customers::CustomerRecord, seed::LedgerRecord},
+    service::credit::{self, CreditEngine},
+    store::{
+        Store,
+        credit::{CreditState, StoredEntry, seed_items},
+        customers::CustomerRecord,
+    },
 };
-use credence_shared::{Role, TenantId, UserId};
+use anyhow::Context;
+use credence_shared::{
+    Role, TenantId, UserId,
+    credit::{CreditDecision, DecidedLimit},
+    engine::{Allocation, DocRef, LedgerEntry, LedgerEvent, calendar::months_before},
+};
 use generate::{DemoCustomer, EntryKind};
 
 pub const DEMO_TENANT: &str = "demo";
@@ -46,6 +56,11 @@ pub enum SeedOutcome {
 
 /// Seeds `tenant` with demo data as of `as_of`, unless it was seeded before.
 /// The marker is written last, so an interrupted seed is redone on the next start.
+///
+/// Every customer's credit file is computed by the same engine code as a live posting
+/// ([`credit::compute_state`]), with a monthly history for the charts. The generated limits,
+/// terms and holds are stored as decisions made by the `risk` user, so the engine's
+/// recommendation shows beside them.
 pub async fn seed_demo(
     store: &Store,
     tenant: &TenantId,
@@ -56,10 +71,56 @@ pub async fn seed_demo(
         return Ok(SeedOutcome::AlreadySeeded);
     }
     let data = generate::generate(DEMO_SEED, as_of, customers);
-    let records: Vec<CustomerRecord> = data.customers.iter().map(record_of).collect();
+    let engine = CreditEngine::defaults();
+    let mut records = Vec::new();
+    let mut items = Vec::new();
+    let mut ledger_entries = 0;
+    for c in &data.customers {
+        let entries = ledger_of(c)?;
+        ledger_entries += entries.len();
+        let decision = decision_of(c, as_of);
+        let plain: Vec<LedgerEntry> = entries.iter().map(|e| e.entry.clone()).collect();
+        let mut history = Vec::new();
+        let mut previous: Option<CreditState> = None;
+        for months_ago in (1..=HISTORY_MONTHS).rev() {
+            let date = months_before(as_of, months_ago);
+            if plain.first().is_none_or(|e| e.date > date) {
+                continue;
+            }
+            let (state, _) = credit::compute_state(
+                &engine,
+                previous.as_ref(),
+                c.credit_limit.currency,
+                &plain,
+                decision.clone(),
+                date,
+            )
+            .with_context(|| format!("demo ledger of {}", c.id))?;
+            history.extend(credit::history_point(None, &state, "monthly review"));
+            previous = Some(state);
+        }
+        let (state, summary) = credit::compute_state(
+            &engine,
+            previous.as_ref(),
+            c.credit_limit.currency,
+            &plain,
+            decision,
+            as_of,
+        )
+        .with_context(|| format!("demo ledger of {}", c.id))?;
+        history.extend(credit::history_point(None, &state, "current assessment"));
+        let mut record = record_of(c);
+        record.grade = Some(summary.grade);
+        record.credit_limit = summary.credit_limit;
+        record.exposure = summary.exposure;
+        record.overdue = summary.overdue;
+        record.oldest_overdue_days = summary.oldest_overdue_days;
+        record.terms_days = summary.terms_days;
+        records.push(record);
+        items.extend(seed_items(tenant, &c.id, &state, &entries, &history)?);
+    }
     store.put_new_customers(tenant, &records).await?;
-    let ledger: Vec<LedgerRecord> = data.customers.iter().flat_map(ledger_of).collect();
-    store.put_ledger(tenant, &ledger).await?;
+    store.batch_put(items).await?;
     let as_of_text = as_of.to_string();
     match store.mark_seeded(tenant, records.len(), &as_of_text).await {
         Ok(()) | Err(crate::store::StoreError::ConditionFailed) => {}
@@ -67,8 +128,27 @@ pub async fn seed_demo(
     }
     Ok(SeedOutcome::Seeded {
         customers: records.len(),
-        ledger_entries: ledger.len(),
+        ledger_entries,
     })
+}
+
+/// Months of monthly history points seeded per customer.
+const HISTORY_MONTHS: u32 = 17;
+
+fn decision_of(c: &DemoCustomer, as_of: time::Date) -> CreditDecision {
+    CreditDecision {
+        limit: Some(DecidedLimit {
+            amount: c.credit_limit,
+            reason: "Limit agreed at onboarding".into(),
+            decided_by: "risk".into(),
+            decided_on: months_before(as_of, HISTORY_MONTHS + 1),
+        }),
+        temporary: None,
+        terms_days: Some(u16::try_from(c.terms_days).unwrap_or(u16::MAX)),
+        review_due: None,
+        on_hold: c.on_hold || c.blacklisted,
+        blacklisted: c.blacklisted,
+    }
 }
 
 fn record_of(c: &DemoCustomer) -> CustomerRecord {
@@ -87,24 +167,44 @@ fn record_of(c: &DemoCustomer) -> CustomerRecord {
         overdue: c.overdue,
         oldest_overdue_days: c.oldest_overdue_days,
         terms_days: c.terms_days,
-        on_hold: c.on_hold,
+        on_hold: c.on_hold || c.blacklisted,
         blacklisted: c.blacklisted,
     }
 }
 
-fn ledger_of(c: &DemoCustomer) -> impl Iterator<Item = LedgerRecord> + '_ {
-    c.ledger.iter().map(|e| LedgerRecord {
-        customer: c.id.clone(),
-        kind: match e.kind {
-            EntryKind::Order => "order",
-            EntryKind::Invoice => "invoice",
-            EntryKind::Payment => "payment",
-        },
-        doc_id: e.id.clone(),
-        date: e.date.to_string(),
-        due: e.due.map(|d| d.to_string()),
-        amount: e.amount,
-        applies_to: e.applies_to.clone(),
-        order: e.order.clone(),
-    })
+/// The demo ledger as the events an ERP would have posted.
+fn ledger_of(c: &DemoCustomer) -> anyhow::Result<Vec<StoredEntry>> {
+    let doc = |raw: &str| DocRef::parse(raw).with_context(|| format!("document {raw}"));
+    c.ledger
+        .iter()
+        .map(|e| {
+            let event = match e.kind {
+                EntryKind::Order => LedgerEvent::OrderPlaced {
+                    order: doc(&e.id)?,
+                    amount: e.amount,
+                },
+                EntryKind::Invoice => LedgerEvent::Invoice {
+                    invoice: doc(&e.id)?,
+                    order: e.order.as_deref().map(doc).transpose()?,
+                    due_date: e.due.context("invoice without due date")?,
+                    amount: e.amount,
+                },
+                EntryKind::Payment => LedgerEvent::Payment {
+                    payment: doc(&e.id)?,
+                    amount: e.amount,
+                    allocations: match &e.applies_to {
+                        Some(invoice) => vec![Allocation {
+                            invoice: doc(invoice)?,
+                            amount: e.amount,
+                        }],
+                        None => Vec::new(),
+                    },
+                },
+            };
+            Ok(StoredEntry {
+                idempotency_key: format!("demo:{}", e.id),
+                entry: LedgerEntry::new(e.date, event),
+            })
+        })
+        .collect()
 }

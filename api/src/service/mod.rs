@@ -1,3 +1,5 @@
 //! Use cases: the rules between a handler and the store (validation, authorisation).
 
+pub mod credit;
 pub mod customers;
+pub mod ledger;

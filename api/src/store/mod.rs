@@ -1,6 +1,7 @@
 //! The only code that talks to DynamoDB. Items are private to this module tree; callers
 //! get domain types and DTOs. Key formats live in [`keys`], the table in [`schema`].
 
+pub mod credit;
 pub mod customers;
 pub mod keys;
 pub mod schema;

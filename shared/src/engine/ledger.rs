@@ -220,6 +220,27 @@ impl LedgerEvent {
             .chain(allocations.iter().map(|a| &a.amount))
     }
 
+    /// The amounts this event carries, to convert them into the account currency.
+    pub fn amounts_mut(&mut self) -> Vec<&mut Money> {
+        match self {
+            LedgerEvent::OrderPlaced { amount, .. }
+            | LedgerEvent::OrderCancelled { amount, .. }
+            | LedgerEvent::OrderShipped { amount, .. }
+            | LedgerEvent::Invoice { amount, .. }
+            | LedgerEvent::CreditNote { amount, .. }
+            | LedgerEvent::DisputeOpened { amount, .. }
+            | LedgerEvent::WriteOff { amount, .. } => vec![amount],
+            LedgerEvent::Payment {
+                amount,
+                allocations,
+                ..
+            } => std::iter::once(amount)
+                .chain(allocations.iter_mut().map(|a| &mut a.amount))
+                .collect(),
+            LedgerEvent::DisputeResolved { .. } => Vec::new(),
+        }
+    }
+
     /// Checks what can be checked without the rest of the ledger: the currency, that amounts
     /// are positive and in range, that an invoice is not due before it is issued.
     /// `index` only labels the error.

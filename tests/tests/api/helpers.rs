@@ -88,6 +88,7 @@ pub async fn spawn_app() -> TestApp {
     let users = vec![
         user("sales", "alpha", Role::Sales),
         user("risk", "alpha", Role::Risk),
+        user("finance", "alpha", Role::Finance),
         user("intruder", "beta", Role::Admin),
     ];
     let issuer = Arc::new(LocalIssuer::from_key(test_key(), ISSUER, AUDIENCE, users).unwrap());
@@ -125,6 +126,7 @@ pub async fn spawn_app() -> TestApp {
         verifier: Arc::new(verifier),
         local_issuer: Some(issuer.clone()),
         static_dir: None,
+        engine: credence_api::service::credit::CreditEngine::defaults(),
     };
     TestApp {
         router: router(state),
@@ -172,6 +174,26 @@ impl TestApp {
             Request::post(path)
                 .header("content-type", "application/json")
                 .body(Body::from(body.to_owned()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Sends `body` as JSON with `method`, signed in with `token`.
+    pub async fn send_json(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: &Value,
+    ) -> TestResponse {
+        self.send(
+            Request::builder()
+                .method(method)
+                .uri(path)
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::from(body.to_string()))
                 .unwrap(),
         )
         .await

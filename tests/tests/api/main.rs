@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod customers;
 mod lambda;
+mod ledger;
 mod meta;
 mod problems;
 mod seed;

@@ -1,0 +1,143 @@
+//! Credit files, the order credit check, decisions, ledger events, exchange rates, groups
+//! and the blocked-orders queue. Bodies and answers are the types of `credence_shared::credit`.
+
+use crate::{
+    app::AppState,
+    auth::Principal,
+    error::ApiError,
+    extract::ApiJson,
+    service::{credit, ledger},
+};
+use axum::{
+    Json,
+    extract::{Path, State},
+};
+use credence_shared::{
+    credit::{
+        CreditCheckRequest, CreditCheckResponse, CreditView, DecisionRequest, FxRateRequest,
+        GroupRequest, IngestResponse,
+    },
+    dto::Problem,
+};
+
+#[utoipa::path(get, path = "/v1/customers/{id}/credit", tag = "credit", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")),
+    responses(
+        (status = 200, description = "The credit file: assessment, recommendation, decision, exposure, open items, policy and history (`CreditView`)"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "no such customer in your tenant"),
+    ))]
+pub async fn view(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<CreditView>, ApiError> {
+    Ok(Json(
+        credit::view(&state.store, &state.engine, &who, &id).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/v1/customers/{id}/credit-check", tag = "credit", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")),
+    request_body(content_type = "application/json", description = "`{\"amount\": {\"amount\": \"12000.00\", \"currency\": \"CNY\"}}`"),
+    responses(
+        (status = 200, description = "pass, warn or block with every reason, and available credit before and after (`CreditCheckResponse`)"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "bad amount or currency; `errors[].field` names it"),
+    ))]
+pub async fn check(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CreditCheckRequest>,
+) -> Result<Json<CreditCheckResponse>, ApiError> {
+    Ok(Json(
+        credit::check(&state.store, &state.engine, &who, &id, body).await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/v1/customers/{id}/credit-decision", tag = "credit", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")),
+    request_body(content_type = "application/json", description = "`DecisionRequest`: version seen, reason, and any of limit, temporary_limit + temporary_until, terms_days, on_hold"),
+    responses(
+        (status = 200, description = "The updated credit file (`CreditView`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "only risk, approvers and admins decide"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "the credit file changed since `version`"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn decide(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<DecisionRequest>,
+) -> Result<Json<CreditView>, ApiError> {
+    Ok(Json(
+        credit::decide(&state.store, &state.engine, &who, &id, body).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/v1/ledger/events", tag = "ledger", security(("bearer" = [])),
+    request_body(content_type = "application/json", description = "`{\"events\": [IncomingEvent, ...]}`, 1 to 500 events, each with its idempotency key"),
+    responses(
+        (status = 200, description = "Per event, in the order sent: accepted, duplicate (already applied) or rejected with the field and why (`IngestResponse`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "only finance and admins post events"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "the body is not `{\"events\": [...]}` or has too many events"),
+    ))]
+pub async fn post_events(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<Json<IngestResponse>, ApiError> {
+    Ok(Json(
+        ledger::ingest(&state.store, &state.engine, &who, body).await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/v1/fx-rates", tag = "ledger", security(("bearer" = [])),
+    request_body(content_type = "application/json", description = "`{\"from\":\"USD\",\"to\":\"CNY\",\"date\":\"2026-11-01\",\"rate\":\"7.1268\"}`"),
+    responses(
+        (status = 204, description = "stored"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_fx_rate(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(body): ApiJson<FxRateRequest>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    credit::put_fx_rate(&state.store, &who, body).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(put, path = "/v1/groups/{group}", tag = "credit", security(("bearer" = [])),
+    params(("group" = String, Path, description = "Group id")),
+    request_body(content_type = "application/json", description = "`{\"name\": \"...\", \"limit\": Money, \"members\": [\"C00001\", ...]}`"),
+    responses(
+        (status = 204, description = "stored; members now share the group's limit"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "a member is not a customer of yours"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_group(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(group): Path<String>,
+    ApiJson(body): ApiJson<GroupRequest>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    credit::put_group(&state.store, &state.engine, &who, &group, body).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/v1/blocked-orders", tag = "credit", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Orders the credit check blocked, oldest first"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn blocked_orders(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    Ok(Json(credit::blocked_orders(&state.store, &who).await?))
+}

@@ -1,0 +1,647 @@
+//! Credit files: recomputing a customer's credit state with the shared engine, reading it,
+//! the order credit check, and decisions by a person (limit, temporary limit, terms, hold).
+//!
+//! The server is authoritative: whatever the browser previewed, the answer here is computed
+//! again from the stored ledger with `credence_shared::engine`.
+
+use crate::{
+    auth::Principal,
+    error::ApiError,
+    store::{
+        Store,
+        credit::{
+            CreditRecord, CreditState, CreditWrite, StoredEntry, SummaryUpdate, WriteConflict,
+        },
+    },
+};
+use credence_shared::{
+    CustomerId, Money, Role,
+    credit::{
+        CreditCheckRequest, CreditCheckResponse, CreditDecision, CreditView, DecidedLimit,
+        DecisionRequest, ExposureView, GroupCheck, GroupView, HistoryPoint, LedgerLine,
+        TemporaryLimit,
+    },
+    engine::{
+        Book, CreditFile, CustomerInfo, DocRef, Facts, LedgerEntry, LedgerError, OpenItems,
+        OrderRequest, Policy, RecommendError, ScorecardModel, assess, check_order, metrics,
+        recommend,
+    },
+};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+use time::Date;
+
+/// The scorecard model and policy in force. Tenants share the shipped defaults until the
+/// admin pages (workflow issue) store per-tenant versions.
+#[derive(Clone)]
+pub struct CreditEngine {
+    pub model: Arc<ScorecardModel>,
+    pub policy: Arc<Policy>,
+}
+
+impl CreditEngine {
+    pub fn defaults() -> Self {
+        Self {
+            model: Arc::new(credence_shared::engine::default_model()),
+            policy: Arc::new(credence_shared::engine::default_policy()),
+        }
+    }
+}
+
+/// Why a credit state could not be computed from a ledger.
+#[derive(Debug, thiserror::Error)]
+pub enum ComputeError {
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Recommend(#[from] RecommendError),
+}
+
+/// Today's date in UTC: the "as of" of every server computation.
+pub fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// Recomputes a customer's credit state from its whole ledger as of `as_of`.
+/// `decision` (what people decided) is carried over untouched.
+pub fn compute_state(
+    engine: &CreditEngine,
+    previous: Option<&CreditState>,
+    currency: credence_shared::Currency,
+    entries: &[LedgerEntry],
+    decision: CreditDecision,
+    as_of: Date,
+) -> Result<(CreditState, SummaryUpdate), ComputeError> {
+    let book = Book::fold(currency, entries, as_of)?;
+    let limit_in_force =
+        previous.map(|p| p.decision.effective_file(&p.recommendation, as_of).limit);
+    let info = CustomerInfo {
+        blacklisted: decision.blacklisted,
+        credit_limit: limit_in_force,
+        ..CustomerInfo::default()
+    };
+    let facts = Facts::gather(&book, info, engine.policy.exposure());
+    let assessment = assess(&facts, &engine.model);
+    let recommendation = recommend(&assessment, &facts, &engine.policy)?;
+    let state = CreditState {
+        currency,
+        computed_on: as_of,
+        decision,
+        recommendation,
+        assessment,
+        open_items: book.open_items(),
+        days_to_pay: facts.behaviour.days_to_pay_recent,
+        group: previous.and_then(|p| p.group.clone()),
+    };
+    let summary = summary_of(&state, &facts, as_of);
+    Ok((state, summary))
+}
+
+fn summary_of(state: &CreditState, facts: &Facts, as_of: Date) -> SummaryUpdate {
+    let file = state.decision.effective_file(&state.recommendation, as_of);
+    let b = &facts.behaviour;
+    SummaryUpdate {
+        grade: state.assessment.grade,
+        credit_limit: file.limit,
+        exposure: b.exposure,
+        overdue: b.aging.overdue(),
+        oldest_overdue_days: b.oldest_overdue_days,
+        terms_days: u32::from(file.terms_days),
+        on_hold: file.on_hold,
+        blacklisted: file.blacklisted,
+    }
+}
+
+/// The history point a change leaves, when score, grade or limit moved (or on the first).
+pub fn history_point(
+    previous: Option<&CreditState>,
+    next: &CreditState,
+    reason: &str,
+) -> Option<HistoryPoint> {
+    let limit = next
+        .decision
+        .effective_file(&next.recommendation, next.computed_on)
+        .limit;
+    if let Some(p) = previous {
+        let before = p
+            .decision
+            .effective_file(&p.recommendation, next.computed_on)
+            .limit;
+        if p.assessment.score == next.assessment.score
+            && p.assessment.grade == next.assessment.grade
+            && before == limit
+        {
+            return None;
+        }
+    }
+    Some(HistoryPoint {
+        date: next.computed_on,
+        score: next.assessment.score,
+        grade: next.assessment.grade,
+        limit,
+        days_to_pay: next.days_to_pay,
+        reason: reason.to_owned(),
+    })
+}
+
+fn parse_id(raw: &str) -> Result<CustomerId, ApiError> {
+    // An id that cannot exist is simply not found: same answer as another tenant's id.
+    CustomerId::parse(raw).map_err(|_| ApiError::NotFound)
+}
+
+/// Roles that may see invoice-level detail.
+fn has_finance_rights(who: &Principal) -> bool {
+    [Role::Finance, Role::Risk, Role::Approver, Role::Admin]
+        .iter()
+        .any(|r| who.has(*r))
+}
+
+/// Reads the credit file; a customer without one yet gets it computed (and stored) now.
+async fn load_or_init(
+    store: &Store,
+    engine: &CreditEngine,
+    who: &Principal,
+    id: &CustomerId,
+) -> Result<CreditRecord, ApiError> {
+    if let Some(record) = store.get_credit(&who.tenant, id).await? {
+        return Ok(record);
+    }
+    let customer = store
+        .get_customer(&who.tenant, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let entries: Vec<LedgerEntry> = store
+        .get_ledger(&who.tenant, id)
+        .await?
+        .into_iter()
+        .map(|e| e.entry)
+        .collect();
+    let currency = customer.credit_limit.currency;
+    let (state, summary) = compute_state(
+        engine,
+        None,
+        currency,
+        &entries,
+        CreditDecision::default(),
+        today(),
+    )
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored ledger of {id}: {e}")))?;
+    let write = CreditWrite {
+        expected_version: None,
+        history: history_point(None, &state, "first assessment"),
+        state: state.clone(),
+        summary,
+        new_entries: Vec::new(),
+        blocked: Vec::new(),
+        group_delta: None,
+    };
+    match store.write_credit(&who.tenant, id, &write, &now()).await {
+        Ok(version) => Ok(CreditRecord { version, state }),
+        // Someone else initialised it first: theirs is as good.
+        Err(WriteConflict::Version | WriteConflict::Duplicate) => store
+            .get_credit(&who.tenant, id)
+            .await?
+            .ok_or_else(|| ApiError::Unavailable("credit file is being created".into())),
+        Err(WriteConflict::Store(e)) => Err(e.into()),
+    }
+}
+
+pub fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn exposure_view(
+    state: &CreditState,
+    file: &CreditFile,
+    policy: &Policy,
+    as_of: Date,
+) -> ExposureView {
+    let items = &state.open_items;
+    let exposure = metrics::exposure(items, policy.exposure());
+    let aging = metrics::aging(items, as_of.max(items.as_of));
+    let receivables: Decimal = items.invoices.iter().map(|i| i.open.amount).sum();
+    let c = items.currency;
+    ExposureView {
+        limit: cents(file.limit),
+        exposure: cents(exposure),
+        available: cents(Money::new(file.limit.amount - exposure.amount, c)),
+        open_receivables: cents(Money::new(receivables, c)),
+        open_orders: cents(items.open_orders),
+        shipped_not_invoiced: cents(items.shipped_not_invoiced),
+        unapplied_credit: cents(items.unapplied_credit),
+        overdue: cents(aging.overdue()),
+        oldest_overdue_days: metrics::oldest_overdue_days(items, as_of.max(items.as_of)),
+        aging: credence_shared::engine::Aging {
+            current: cents(aging.current),
+            days_1_30: cents(aging.days_1_30),
+            days_31_60: cents(aging.days_31_60),
+            days_61_90: cents(aging.days_61_90),
+            days_over_90: cents(aging.days_over_90),
+        },
+    }
+}
+
+/// Money as shown: rounded to cents, always with two decimals ("0.00", not "0").
+fn cents(m: Money) -> Money {
+    let mut amount = m.amount.round_dp(2);
+    amount.rescale(2);
+    Money::new(amount, m.currency)
+}
+
+/// Open items with invoice numbers replaced, for roles without finance rights.
+fn redacted(items: &OpenItems) -> OpenItems {
+    let mut items = items.clone();
+    for (n, invoice) in items.invoices.iter_mut().enumerate() {
+        if let Ok(placeholder) = DocRef::parse(&format!("OPEN-{}", n + 1)) {
+            invoice.invoice = placeholder;
+        }
+        invoice.order = None;
+    }
+    items
+}
+
+async fn group_view(
+    store: &Store,
+    who: &Principal,
+    state: &CreditState,
+) -> Result<Option<GroupView>, ApiError> {
+    let Some(group) = &state.group else {
+        return Ok(None);
+    };
+    Ok(store
+        .get_group(&who.tenant, group)
+        .await?
+        .map(|(name, limit, exposure)| GroupView {
+            id: group.clone(),
+            name,
+            limit,
+            exposure: Money::new(exposure, limit.currency),
+            available: Money::new(limit.amount - exposure, limit.currency),
+        }))
+}
+
+/// `GET /v1/customers/{id}/credit`.
+pub async fn view(
+    store: &Store,
+    engine: &CreditEngine,
+    who: &Principal,
+    raw_id: &str,
+) -> Result<CreditView, ApiError> {
+    let id = parse_id(raw_id)?;
+    let customer = store
+        .get_customer(&who.tenant, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let record = load_or_init(store, engine, who, &id).await?;
+    let as_of = today();
+    let state = &record.state;
+    let file = state.decision.effective_file(&state.recommendation, as_of);
+    let finance = has_finance_rights(who);
+    let ledger = if finance {
+        let mut lines: Vec<LedgerLine> = store
+            .get_ledger(&who.tenant, &id)
+            .await?
+            .into_iter()
+            .map(|e| LedgerLine {
+                date: e.entry.date,
+                idempotency_key: e.idempotency_key,
+                event: e.entry.event,
+            })
+            .collect();
+        lines.reverse();
+        Some(lines)
+    } else {
+        None
+    };
+    let mut open_items = if finance {
+        state.open_items.clone()
+    } else {
+        redacted(&state.open_items)
+    };
+    open_items.as_of = open_items.as_of.max(as_of);
+    Ok(CreditView {
+        exposure: exposure_view(state, &file, &engine.policy, as_of),
+        group: group_view(store, who, state).await?,
+        history: store.get_history(&who.tenant, &id).await?,
+        customer,
+        as_of,
+        file,
+        decision: state.decision.clone(),
+        recommendation: state.recommendation.clone(),
+        assessment: state.assessment.clone(),
+        open_items,
+        policy: (*engine.policy).clone(),
+        ledger,
+        version: record.version,
+    })
+}
+
+/// Runs the order check against a stored credit state (also used when an order is posted).
+pub fn check_against(
+    engine: &CreditEngine,
+    state: &CreditState,
+    order: &OrderRequest,
+    as_of: Date,
+) -> Result<credence_shared::engine::CheckResult, ApiError> {
+    let file = state.decision.effective_file(&state.recommendation, as_of);
+    check_order(&file, &state.open_items, order, &engine.policy, as_of).map_err(|e| {
+        use credence_shared::engine::CheckError;
+        match e {
+            CheckError::OrderAmount(_) => ApiError::field("amount.amount", e.to_string()),
+            CheckError::Currency { .. } => ApiError::field("amount.currency", e.to_string()),
+        }
+    })
+}
+
+/// `POST /v1/customers/{id}/credit-check`.
+pub async fn check(
+    store: &Store,
+    engine: &CreditEngine,
+    who: &Principal,
+    raw_id: &str,
+    request: CreditCheckRequest,
+) -> Result<CreditCheckResponse, ApiError> {
+    let id = parse_id(raw_id)?;
+    let order = OrderRequest::new(request.amount)
+        .map_err(|e| ApiError::field("amount.amount", e.to_string()))?;
+    let record = load_or_init(store, engine, who, &id).await?;
+    let result = check_against(engine, &record.state, &order, today())?;
+    let group = match group_view(store, who, &record.state).await? {
+        Some(g) => {
+            let after = g.exposure.amount + order.amount().amount;
+            Some(GroupCheck {
+                over_limit: after > g.limit.amount,
+                id: g.id,
+                limit: g.limit,
+                exposure_before: g.exposure,
+                exposure_after: Money::new(after, g.limit.currency),
+                available_after: Money::new(g.limit.amount - after, g.limit.currency),
+            })
+        }
+        None => None,
+    };
+    let mut result = result;
+    if group.as_ref().is_some_and(|g| g.over_limit) {
+        result.decision = credence_shared::engine::Decision::Block;
+    }
+    Ok(CreditCheckResponse { result, group })
+}
+
+/// Most attempts at a guarded write before giving up with 503 (the client may retry).
+pub const MAX_ATTEMPTS: u32 = 40;
+
+/// Exponential backoff with jitter between guarded-write attempts.
+pub async fn backoff(attempt: u32) {
+    let cap = 2u64.saturating_pow(attempt.min(7)) * 5;
+    let jitter = u64::from(rand::random::<u16>()) % cap.max(1);
+    tokio::time::sleep(std::time::Duration::from_millis(cap / 2 + jitter)).await;
+}
+
+/// `PUT /v1/customers/{id}/credit-decision`: a person sets the limit, a temporary limit,
+/// terms or the hold. Risk, approvers and admins only; guarded by the version the person saw.
+pub async fn decide(
+    store: &Store,
+    engine: &CreditEngine,
+    who: &Principal,
+    raw_id: &str,
+    request: DecisionRequest,
+) -> Result<CreditView, ApiError> {
+    let id = parse_id(raw_id)?;
+    if !(who.has(Role::Risk) || who.has(Role::Approver) || who.has(Role::Admin)) {
+        // Hide existence from other tenants first, then refuse.
+        store
+            .get_customer(&who.tenant, &id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        return Err(ApiError::Forbidden);
+    }
+    let reason = request.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(ApiError::field(
+            "reason",
+            "give a reason of 1 to 500 characters",
+        ));
+    }
+    let record = load_or_init(store, engine, who, &id).await?;
+    if record.version != request.version {
+        return Err(ApiError::Conflict(format!(
+            "the credit file changed (version {} now, you saw {}); reload and decide again",
+            record.version, request.version
+        )));
+    }
+    let state = &record.state;
+    let currency = state.currency;
+    let as_of = today();
+    let mut decision = state.decision.clone();
+    let money_ok = |field: &str, m: &Money| -> Result<(), ApiError> {
+        if m.currency != currency {
+            return Err(ApiError::field(
+                format!("{field}.currency"),
+                format!("limits are kept in the account currency {currency}"),
+            ));
+        }
+        if m.amount.is_sign_negative() || m.amount.scale() > 2 {
+            return Err(ApiError::field(
+                format!("{field}.amount"),
+                "must be zero or more, with at most 2 decimals",
+            ));
+        }
+        Ok(())
+    };
+    if let Some(limit) = &request.limit {
+        money_ok("limit", limit)?;
+        decision.limit = Some(DecidedLimit {
+            amount: *limit,
+            reason: reason.to_owned(),
+            decided_by: who.username.clone(),
+            decided_on: as_of,
+        });
+    }
+    match (&request.temporary_limit, request.temporary_until) {
+        (Some(limit), Some(until)) => {
+            money_ok("temporary_limit", limit)?;
+            if until < as_of {
+                return Err(ApiError::field("temporary_until", "must be today or later"));
+            }
+            decision.temporary = Some(TemporaryLimit {
+                amount: *limit,
+                expires: until,
+                reason: reason.to_owned(),
+                decided_by: who.username.clone(),
+                decided_on: as_of,
+            });
+        }
+        (Some(_), None) => {
+            return Err(ApiError::field(
+                "temporary_until",
+                "a temporary limit needs its last day",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(ApiError::field(
+                "temporary_limit",
+                "give the temporary limit for this date",
+            ));
+        }
+        (None, None) => {}
+    }
+    if let Some(days) = request.terms_days {
+        if days > 365 {
+            return Err(ApiError::field("terms_days", "at most 365 days"));
+        }
+        decision.terms_days = Some(days);
+    }
+    if let Some(hold) = request.on_hold {
+        decision.on_hold = hold;
+    }
+    let entries: Vec<LedgerEntry> = store
+        .get_ledger(&who.tenant, &id)
+        .await?
+        .into_iter()
+        .map(|e: StoredEntry| e.entry)
+        .collect();
+    let (next, summary) =
+        compute_state(engine, Some(state), currency, &entries, decision, as_of)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored ledger of {id}: {e}")))?;
+    let write = CreditWrite {
+        expected_version: Some(record.version),
+        history: history_point(Some(state), &next, reason),
+        state: next,
+        summary,
+        new_entries: Vec::new(),
+        blocked: Vec::new(),
+        group_delta: None,
+    };
+    match store.write_credit(&who.tenant, &id, &write, &now()).await {
+        Ok(_) => view(store, engine, who, raw_id).await,
+        Err(WriteConflict::Version | WriteConflict::Duplicate) => Err(ApiError::Conflict(
+            "the credit file changed while you decided; reload and decide again".into(),
+        )),
+        Err(WriteConflict::Store(e)) => Err(e.into()),
+    }
+}
+
+/// `PUT /v1/fx-rates` (finance, admin).
+pub async fn put_fx_rate(
+    store: &Store,
+    who: &Principal,
+    request: credence_shared::credit::FxRateRequest,
+) -> Result<(), ApiError> {
+    if !(who.has(Role::Finance) || who.has(Role::Admin)) {
+        return Err(ApiError::Forbidden);
+    }
+    let rate =
+        credence_shared::money::FxRate::new(request.from, request.to, request.rate, request.date)
+            .map_err(|e| {
+            use credence_shared::money::FxRateError;
+            match e {
+                FxRateError::NotPositive(_) => ApiError::field("rate", e.to_string()),
+                FxRateError::SameCurrency(_) => ApiError::field("to", e.to_string()),
+            }
+        })?;
+    Ok(store.put_fx_rate(&who.tenant, &rate).await?)
+}
+
+/// Longest group id and name.
+const MAX_GROUP_ID: usize = 64;
+
+/// `PUT /v1/groups/{group}` (risk, approver, admin): sets the group's limit and adds members.
+/// Each member's current exposure joins the group's in the same guarded write as the
+/// membership, so the group total stays exact.
+pub async fn put_group(
+    store: &Store,
+    engine: &CreditEngine,
+    who: &Principal,
+    group: &str,
+    request: credence_shared::credit::GroupRequest,
+) -> Result<(), ApiError> {
+    if !(who.has(Role::Risk) || who.has(Role::Approver) || who.has(Role::Admin)) {
+        return Err(ApiError::Forbidden);
+    }
+    if group.is_empty()
+        || group.len() > MAX_GROUP_ID
+        || !group
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(ApiError::field("group", "1 to 64 of A-Z a-z 0-9 - _"));
+    }
+    let name = request.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::field(
+            "name",
+            "give a name of 1 to 200 characters",
+        ));
+    }
+    if request.limit.amount.is_sign_negative() {
+        return Err(ApiError::field("limit.amount", "must be zero or more"));
+    }
+    let mut members = Vec::new();
+    for (i, raw) in request.members.iter().enumerate() {
+        let id = CustomerId::parse(raw)
+            .map_err(|_| ApiError::field(format!("members[{i}]"), "unknown customer"))?;
+        if store.get_customer(&who.tenant, &id).await?.is_none() {
+            return Err(ApiError::field(format!("members[{i}]"), "unknown customer"));
+        }
+        members.push(id);
+    }
+    store
+        .put_group(&who.tenant, group, name, request.limit)
+        .await?;
+    for id in members {
+        for attempt in 0..MAX_ATTEMPTS {
+            let record = load_or_init(store, engine, who, &id).await?;
+            match &record.state.group {
+                Some(g) if g == group => break,
+                Some(other) => {
+                    return Err(ApiError::Conflict(format!(
+                        "customer {id} already belongs to group {other}"
+                    )));
+                }
+                None => {}
+            }
+            let mut state = record.state.clone();
+            state.group = Some(group.to_owned());
+            let exposure = metrics::exposure(&state.open_items, engine.policy.exposure()).amount;
+            let file = state
+                .decision
+                .effective_file(&state.recommendation, today());
+            let summary = SummaryUpdate {
+                grade: state.assessment.grade,
+                credit_limit: file.limit,
+                exposure: Money::new(exposure, state.currency),
+                overdue: metrics::aging(&state.open_items, today()).overdue(),
+                oldest_overdue_days: metrics::oldest_overdue_days(&state.open_items, today()),
+                terms_days: u32::from(file.terms_days),
+                on_hold: file.on_hold,
+                blacklisted: file.blacklisted,
+            };
+            let write = CreditWrite {
+                expected_version: Some(record.version),
+                state,
+                summary,
+                new_entries: Vec::new(),
+                history: None,
+                blocked: Vec::new(),
+                group_delta: Some((group.to_owned(), exposure)),
+            };
+            match store.write_credit(&who.tenant, &id, &write, &now()).await {
+                Ok(_) => break,
+                Err(WriteConflict::Version | WriteConflict::Duplicate) => backoff(attempt).await,
+                Err(WriteConflict::Store(e)) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `GET /v1/blocked-orders` (risk, finance, approver, admin).
+pub async fn blocked_orders(store: &Store, who: &Principal) -> Result<serde_json::Value, ApiError> {
+    if !has_finance_rights(who) {
+        return Err(ApiError::Forbidden);
+    }
+    let orders = store.blocked_orders(&who.tenant, 100).await?;
+    Ok(serde_json::json!({ "items": orders }))
+}

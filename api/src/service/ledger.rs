@@ -1,0 +1,413 @@
+//! `POST /v1/ledger/events`: a batch of business events from a source system.
+//!
+//! Each event is read and validated on its own, so a bad event never blocks the good ones
+//! beside it. Replays are no-ops: every event carries the source's idempotency key, and an
+//! event whose key was applied before is reported as a duplicate. Events of one customer are
+//! applied together with the customer's recomputed credit file in one guarded transaction;
+//! when another request changed the file meanwhile, the batch part is re-read and re-applied.
+
+use crate::{
+    auth::Principal,
+    error::ApiError,
+    service::credit::{
+        CreditEngine, MAX_ATTEMPTS, backoff, check_against, compute_state, history_point, now,
+        today,
+    },
+    store::{
+        Store,
+        credit::{BlockedOrder, CreditWrite, MAX_EVENTS_PER_WRITE, StoredEntry, WriteConflict},
+    },
+};
+use credence_shared::{
+    Currency, CustomerId, Role,
+    credit::{
+        EventOutcome, IncomingEvent, IngestResponse, MAX_EVENTS_PER_BATCH, valid_idempotency_key,
+    },
+    engine::{Book, CheckResult, Decision, LedgerEntry, LedgerEvent, OrderRequest},
+    money::FxRate,
+};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use time::Date;
+
+/// One event that passed the checks that need no stored state.
+struct Candidate {
+    index: usize,
+    key: String,
+    entry: LedgerEntry,
+}
+
+/// Reads the batch body: `{"events": [...]}`.
+pub fn parse_batch(body: &serde_json::Value) -> Result<&Vec<serde_json::Value>, ApiError> {
+    let events = body
+        .as_object()
+        .and_then(|o| o.get("events"))
+        .ok_or_else(|| ApiError::field("events", "send {\"events\": [ ... ]}"))?
+        .as_array()
+        .ok_or_else(|| ApiError::field("events", "must be an array of events"))?;
+    if events.is_empty() || events.len() > MAX_EVENTS_PER_BATCH {
+        return Err(ApiError::field(
+            "events",
+            format!("send 1 to {MAX_EVENTS_PER_BATCH} events per request"),
+        ));
+    }
+    if let Some(o) = body.as_object()
+        && let Some(extra) = o.keys().find(|k| *k != "events")
+    {
+        return Err(ApiError::field(extra.clone(), "unknown field"));
+    }
+    Ok(events)
+}
+
+fn rejected(
+    index: usize,
+    key: Option<&str>,
+    field: &str,
+    detail: impl Into<String>,
+) -> EventOutcome {
+    EventOutcome::Rejected {
+        index,
+        idempotency_key: key.map(str::to_owned),
+        field: format!(
+            "events[{index}]{}{field}",
+            if field.is_empty() { "" } else { "." }
+        ),
+        detail: detail.into(),
+    }
+}
+
+/// Who may post ledger events: finance (the ERP integration user has it) and admins.
+fn may_post(who: &Principal) -> bool {
+    who.has(Role::Finance) || who.has(Role::Admin)
+}
+
+/// Ingests a batch. Per-event outcomes come back in the order sent.
+pub async fn ingest(
+    store: &Store,
+    engine: &CreditEngine,
+    who: &Principal,
+    body: serde_json::Value,
+) -> Result<IngestResponse, ApiError> {
+    if !may_post(who) {
+        return Err(ApiError::Forbidden);
+    }
+    let raw = parse_batch(&body)?;
+    let today = today();
+    let mut outcomes: Vec<Option<EventOutcome>> = vec![None; raw.len()];
+    let mut by_customer: BTreeMap<String, Vec<Candidate>> = BTreeMap::new();
+    let mut keys_in_batch: HashSet<String> = HashSet::new();
+
+    for (index, value) in raw.iter().enumerate() {
+        let key_hint = value.get("idempotency_key").and_then(|k| k.as_str());
+        let event: IncomingEvent = match serde_path_to_error::deserialize(value) {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err.path().to_string();
+                let field = if path == "." { String::new() } else { path };
+                outcomes[index] = Some(rejected(index, key_hint, &field, err.inner().to_string()));
+                continue;
+            }
+        };
+        let key = event.idempotency_key.clone();
+        if !valid_idempotency_key(&key) {
+            outcomes[index] = Some(rejected(
+                index,
+                None,
+                "idempotency_key",
+                "1 to 128 of A-Z a-z 0-9 - _ . : /",
+            ));
+            continue;
+        }
+        if !keys_in_batch.insert(key.clone()) {
+            outcomes[index] = Some(EventOutcome::Duplicate {
+                index,
+                idempotency_key: key,
+            });
+            continue;
+        }
+        if CustomerId::parse(&event.customer_id).is_err() {
+            outcomes[index] = Some(rejected(
+                index,
+                Some(&key),
+                "customer_id",
+                "unknown customer",
+            ));
+            continue;
+        }
+        if event.date > today {
+            outcomes[index] = Some(rejected(
+                index,
+                Some(&key),
+                "date",
+                format!("{} is in the future", event.date),
+            ));
+            continue;
+        }
+        by_customer
+            .entry(event.customer_id.clone())
+            .or_default()
+            .push(Candidate {
+                index,
+                key,
+                entry: LedgerEntry::new(event.date, event.event),
+            });
+    }
+
+    // Replays: keys applied by an earlier request.
+    let all_keys: Vec<&str> = by_customer
+        .values()
+        .flatten()
+        .map(|c| c.key.as_str())
+        .collect();
+    let applied = store.applied_keys(&who.tenant, &all_keys).await?;
+    for candidates in by_customer.values_mut() {
+        candidates.retain(|c| {
+            if applied.contains(&c.key) {
+                outcomes[c.index] = Some(EventOutcome::Duplicate {
+                    index: c.index,
+                    idempotency_key: c.key.clone(),
+                });
+                false
+            } else {
+                true
+            }
+        });
+    }
+
+    let mut rates = RateCache::default();
+    for (customer, candidates) in by_customer {
+        let id = CustomerId::parse(&customer).expect("checked above");
+        for chunk in candidates.chunks(MAX_EVENTS_PER_WRITE) {
+            let results = apply_chunk(store, engine, who, &id, chunk, today, &mut rates).await?;
+            for outcome in results {
+                let index = match &outcome {
+                    EventOutcome::Accepted { index, .. }
+                    | EventOutcome::Duplicate { index, .. }
+                    | EventOutcome::Rejected { index, .. } => *index,
+                };
+                outcomes[index] = Some(outcome);
+            }
+        }
+    }
+
+    let results: Vec<EventOutcome> = outcomes
+        .into_iter()
+        .enumerate()
+        .map(|(index, o)| o.unwrap_or_else(|| rejected(index, None, "", "not processed")))
+        .collect();
+    let count = |f: fn(&EventOutcome) -> bool| results.iter().filter(|o| f(o)).count();
+    Ok(IngestResponse {
+        accepted: count(|o| matches!(o, EventOutcome::Accepted { .. })),
+        duplicates: count(|o| matches!(o, EventOutcome::Duplicate { .. })),
+        rejected: count(|o| matches!(o, EventOutcome::Rejected { .. })),
+        results,
+    })
+}
+
+#[derive(Default)]
+struct RateCache(HashMap<(Currency, Currency, Date), Option<FxRate>>);
+
+impl RateCache {
+    async fn get(
+        &mut self,
+        store: &Store,
+        who: &Principal,
+        from: Currency,
+        to: Currency,
+        date: Date,
+    ) -> Result<Option<FxRate>, ApiError> {
+        if let Some(rate) = self.0.get(&(from, to, date)) {
+            return Ok(*rate);
+        }
+        let mut rate = store.fx_rate_on(&who.tenant, from, to, date).await?;
+        if rate.is_none() {
+            rate = store
+                .fx_rate_on(&who.tenant, to, from, date)
+                .await?
+                .map(|r| r.inverse());
+        }
+        self.0.insert((from, to, date), rate);
+        Ok(rate)
+    }
+}
+
+/// Converts an event's amounts into the account currency with the rate of its date.
+async fn convert(
+    store: &Store,
+    who: &Principal,
+    rates: &mut RateCache,
+    account: Currency,
+    entry: &mut LedgerEntry,
+) -> Result<(), (String, String)> {
+    let date = entry.date;
+    for money in entry.event.amounts_mut() {
+        if money.currency == account {
+            continue;
+        }
+        let rate = rates
+            .get(store, who, money.currency, account, date)
+            .await
+            .map_err(|_| ("event".to_owned(), "exchange rates are unavailable".to_owned()))?
+            .ok_or_else(|| {
+                (
+                    "event".to_owned(),
+                    format!(
+                        "no exchange rate {}→{account} on or before {date}; an admin maintains rates",
+                        money.currency
+                    ),
+                )
+            })?;
+        *money = money
+            .convert(&rate)
+            .map(|m| m.rounded())
+            .map_err(|e| ("event".to_owned(), e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Applies one customer's events (at most [`MAX_EVENTS_PER_WRITE`]) with retries.
+async fn apply_chunk(
+    store: &Store,
+    engine: &CreditEngine,
+    who: &Principal,
+    id: &CustomerId,
+    chunk: &[Candidate],
+    today: Date,
+    rates: &mut RateCache,
+) -> Result<Vec<EventOutcome>, ApiError> {
+    for attempt in 0..MAX_ATTEMPTS {
+        let Some(customer) = store.get_customer(&who.tenant, id).await? else {
+            return Ok(chunk
+                .iter()
+                .map(|c| rejected(c.index, Some(&c.key), "customer_id", "unknown customer"))
+                .collect());
+        };
+        let record = store.get_credit(&who.tenant, id).await?;
+        let currency = record
+            .as_ref()
+            .map_or(customer.credit_limit.currency, |r| r.state.currency);
+        let stored = store.get_ledger(&who.tenant, id).await?;
+        let mut entries: Vec<LedgerEntry> = stored.into_iter().map(|e| e.entry).collect();
+
+        // Keys applied by a request that raced this one (a retry after a conflict).
+        let keys: Vec<&str> = chunk.iter().map(|c| c.key.as_str()).collect();
+        let applied = if attempt == 0 {
+            HashSet::new()
+        } else {
+            store.applied_keys(&who.tenant, &keys).await?
+        };
+
+        let mut results = Vec::new();
+        let mut accepted: Vec<StoredEntry> = Vec::new();
+        let mut blocked = Vec::new();
+        let mut checks: HashMap<usize, CheckResult> = HashMap::new();
+        for c in chunk {
+            if applied.contains(&c.key) {
+                results.push(EventOutcome::Duplicate {
+                    index: c.index,
+                    idempotency_key: c.key.clone(),
+                });
+                continue;
+            }
+            let mut entry = c.entry.clone();
+            if let Err((field, detail)) = convert(store, who, rates, currency, &mut entry).await {
+                results.push(rejected(c.index, Some(&c.key), &field, detail));
+                continue;
+            }
+            entries.push(entry.clone());
+            // The ledger with this event must still fold: no payment above what is open,
+            // no unknown invoice, no duplicate document, due date after issue…
+            let as_of = today.max(entry.date);
+            match Book::fold(currency, &entries, as_of) {
+                Ok(book) => {
+                    if let LedgerEvent::OrderPlaced { order, amount } = &entry.event {
+                        // The check runs on the exposure before this order.
+                        entries.pop();
+                        let before = Book::fold(currency, &entries, as_of)
+                            .map(|b| b.open_items())
+                            .ok();
+                        entries.push(entry.clone());
+                        if let (Some(items), Some(state), Ok(request)) = (
+                            before,
+                            record.as_ref().map(|r| &r.state),
+                            OrderRequest::new(*amount),
+                        ) {
+                            let mut state = state.clone();
+                            state.open_items = items;
+                            let result = check_against(engine, &state, &request, today)?;
+                            if result.decision == Decision::Block {
+                                blocked.push(BlockedOrder {
+                                    customer_id: id.to_string(),
+                                    idempotency_key: c.key.clone(),
+                                    date: entry.date,
+                                    order: order.to_string(),
+                                    amount: *amount,
+                                    reasons: serde_json::to_value(&result.reasons)
+                                        .unwrap_or_default(),
+                                });
+                            }
+                            checks.insert(c.index, result);
+                        }
+                    }
+                    drop(book);
+                    accepted.push(StoredEntry {
+                        idempotency_key: c.key.clone(),
+                        entry,
+                    });
+                }
+                Err(err) => {
+                    entries.pop();
+                    results.push(rejected(c.index, Some(&c.key), "event", err.to_string()));
+                }
+            }
+        }
+        if accepted.is_empty() {
+            return Ok(results);
+        }
+
+        let previous = record.as_ref().map(|r| &r.state);
+        let decision = previous.map(|p| p.decision.clone()).unwrap_or_default();
+        let (state, summary) = compute_state(engine, previous, currency, &entries, decision, today)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("ledger of {id}: {e}")))?;
+        let group_delta = state.group.clone().map(|g| {
+            let before = previous.map_or(rust_decimal::Decimal::ZERO, |p| {
+                credence_shared::engine::metrics::exposure(&p.open_items, engine.policy.exposure())
+                    .amount
+            });
+            (g, summary.exposure.amount - before)
+        });
+        let reason = format!("{} ledger event(s)", accepted.len());
+        let write = CreditWrite {
+            expected_version: record.as_ref().map(|r| r.version),
+            history: history_point(previous, &state, &reason),
+            state,
+            summary,
+            new_entries: accepted.clone(),
+            blocked,
+            group_delta,
+        };
+        match store.write_credit(&who.tenant, id, &write, &now()).await {
+            Ok(_) => {
+                for e in accepted {
+                    let index = chunk
+                        .iter()
+                        .find(|c| c.key == e.idempotency_key)
+                        .map_or(0, |c| c.index);
+                    results.push(EventOutcome::Accepted {
+                        index,
+                        idempotency_key: e.idempotency_key,
+                        check: checks.remove(&index),
+                    });
+                }
+                return Ok(results);
+            }
+            Err(WriteConflict::Version | WriteConflict::Duplicate) => {
+                tracing::debug!(%id, attempt, "credit file changed meanwhile; retrying");
+                backoff(attempt).await;
+            }
+            Err(WriteConflict::Store(e)) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::Unavailable(format!(
+        "too many concurrent changes to customer {id}; retry the batch (replays are safe)"
+    )))
+}

@@ -1,0 +1,683 @@
+//! Credit files: the ledger of immutable events, the computed credit state of each customer
+//! (one `CREDIT` item, versioned), its history, idempotency markers, blocked orders, exchange
+//! rates and customer groups.
+//!
+//! Every change to a credit file is one `TransactWriteItems`: the new state conditioned on the
+//! version that was read, the customer's summary, the new ledger entries with their
+//! idempotency markers (each conditioned on not existing), a history point and any blocked
+//! orders. A concurrent writer makes the transaction fail as a whole; the caller re-reads and
+//! tries again, so no update is ever lost.
+
+use super::{Item, Store, StoreError, keys};
+use aws_sdk_dynamodb::{
+    error::SdkError,
+    operation::transact_write_items::TransactWriteItemsError,
+    types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem, Update},
+};
+use credence_shared::{
+    Currency, CustomerId, Money, TenantId,
+    credit::{CreditDecision, HistoryPoint},
+    engine::{Assessment, LedgerEntry, OpenItems, Recommendation},
+    money::FxRate,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use time::Date;
+
+/// What the server computed for a customer the last time its credit file changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreditState {
+    pub currency: Currency,
+    #[serde(with = "credence_shared::engine::calendar::iso_date")]
+    pub computed_on: Date,
+    pub decision: CreditDecision,
+    pub recommendation: Recommendation,
+    pub assessment: Assessment,
+    pub open_items: OpenItems,
+    /// Amount-weighted days to pay over the recent window (for the history chart).
+    #[serde(default)]
+    pub days_to_pay: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+/// A credit file as read, with the version that guards the next write.
+#[derive(Debug, Clone)]
+pub struct CreditRecord {
+    pub version: u64,
+    pub state: CreditState,
+}
+
+/// A stored ledger entry with the key of the event that created it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredEntry {
+    pub idempotency_key: String,
+    pub entry: LedgerEntry,
+}
+
+/// The summary fields of the customer's profile item (what lists and the card show).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryUpdate {
+    pub grade: credence_shared::Grade,
+    pub credit_limit: Money,
+    pub exposure: Money,
+    pub overdue: Money,
+    pub oldest_overdue_days: u32,
+    pub terms_days: u32,
+    pub on_hold: bool,
+    pub blacklisted: bool,
+}
+
+/// An order the check blocked, queued for release or rejection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BlockedOrder {
+    pub customer_id: String,
+    pub idempotency_key: String,
+    #[serde(with = "credence_shared::engine::calendar::iso_date")]
+    pub date: Date,
+    pub order: String,
+    pub amount: Money,
+    pub reasons: serde_json::Value,
+}
+
+/// Everything one guarded write changes.
+#[derive(Debug, Clone)]
+pub struct CreditWrite {
+    /// The version read; `None` when the customer has no credit file yet.
+    pub expected_version: Option<u64>,
+    pub state: CreditState,
+    pub summary: SummaryUpdate,
+    pub new_entries: Vec<StoredEntry>,
+    pub history: Option<HistoryPoint>,
+    pub blocked: Vec<BlockedOrder>,
+    /// Change of the customer's exposure to add to its group's (same transaction).
+    pub group_delta: Option<(String, Decimal)>,
+}
+
+/// Why a guarded write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteConflict {
+    /// Someone changed the credit file since it was read: read again and retry.
+    #[error("the credit file changed since it was read")]
+    Version,
+    /// One of the events was applied meanwhile by another request: read again and retry.
+    #[error("an event was applied concurrently")]
+    Duplicate,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// DynamoDB allows 100 items per transaction; this leaves room for the state, summary,
+/// history and group items.
+pub const MAX_EVENTS_PER_WRITE: usize = 30;
+
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+fn json<T: Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn attr<'a>(item: &'a Item, name: &str) -> Result<&'a str, StoreError> {
+    item.get(name)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+        .ok_or_else(|| StoreError::Corrupt(format!("item without {name}")))
+}
+
+impl Store {
+    /// The customer's credit file (strongly consistent), or `None` if it has none yet.
+    pub async fn get_credit(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+    ) -> Result<Option<CreditRecord>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::customer_pk(tenant, id)))
+            .key(keys::SK, s(keys::CREDIT_SK))
+            .consistent_read(true)
+            .send()
+            .await?;
+        let Some(item) = out.item else {
+            return Ok(None);
+        };
+        let version = item
+            .get("version")
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| StoreError::Corrupt("credit file without version".into()))?;
+        let state = serde_json::from_str(attr(&item, "state")?)
+            .map_err(|e| StoreError::Corrupt(format!("credit file of {id}: {e}")))?;
+        Ok(Some(CreditRecord { version, state }))
+    }
+
+    /// The customer's whole ledger in date order (strongly consistent).
+    pub async fn get_ledger(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        let items = self
+            .query_prefix(keys::customer_pk(tenant, id), keys::LEDGER_PREFIX, true)
+            .await?;
+        items
+            .iter()
+            .map(|item| {
+                serde_json::from_str(attr(item, "event")?)
+                    .map_err(|e| StoreError::Corrupt(format!("ledger entry of {id}: {e}")))
+            })
+            .collect()
+    }
+
+    /// The customer's credit history, oldest first.
+    pub async fn get_history(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+    ) -> Result<Vec<HistoryPoint>, StoreError> {
+        let items = self
+            .query_prefix(keys::customer_pk(tenant, id), keys::HISTORY_PREFIX, false)
+            .await?;
+        items
+            .iter()
+            .map(|item| {
+                serde_json::from_str(attr(item, "point")?)
+                    .map_err(|e| StoreError::Corrupt(format!("history of {id}: {e}")))
+            })
+            .collect()
+    }
+
+    async fn query_prefix(
+        &self,
+        pk: String,
+        prefix: &str,
+        consistent: bool,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :p)")
+                .expression_attribute_names("#pk", keys::PK)
+                .expression_attribute_names("#sk", keys::SK)
+                .expression_attribute_values(":pk", s(pk.clone()))
+                .expression_attribute_values(":p", s(prefix))
+                .consistent_read(consistent)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            items.extend(out.items.unwrap_or_default());
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => return Ok(items),
+            }
+        }
+    }
+
+    /// Which of `keys` have already been applied (one BatchGetItem per 100 keys).
+    pub async fn applied_keys(
+        &self,
+        tenant: &TenantId,
+        event_keys: &[&str],
+    ) -> Result<HashSet<String>, StoreError> {
+        let mut seen = HashSet::new();
+        let unique: Vec<&str> = {
+            let mut set = HashSet::new();
+            event_keys
+                .iter()
+                .copied()
+                .filter(|k| set.insert(*k))
+                .collect()
+        };
+        for chunk in unique.chunks(100) {
+            let mut request = KeysAndAttributes::builder().consistent_read(true);
+            for key in chunk {
+                let mut k = Item::new();
+                k.insert(keys::PK.into(), s(keys::idempotency_pk(tenant, key)));
+                k.insert(keys::SK.into(), s(keys::IDEMPOTENCY_SK));
+                request = request.keys(k);
+            }
+            let mut pending = Some(HashMap::from([(
+                self.table.clone(),
+                request
+                    .build()
+                    .map_err(|e| StoreError::Other(e.to_string()))?,
+            )]));
+            while let Some(request) = pending.take().filter(|r| !r.is_empty()) {
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .set_request_items(Some(request))
+                    .send()
+                    .await?;
+                for item in out
+                    .responses
+                    .unwrap_or_default()
+                    .remove(&self.table)
+                    .unwrap_or_default()
+                {
+                    seen.insert(attr(&item, "key")?.to_owned());
+                }
+                pending = out.unprocessed_keys;
+            }
+        }
+        Ok(seen)
+    }
+
+    /// Applies one change to a credit file as a single transaction (see the module docs).
+    pub async fn write_credit(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        write: &CreditWrite,
+        now: &str,
+    ) -> Result<u64, WriteConflict> {
+        let pk = keys::customer_pk(tenant, id);
+        let version = write.expected_version.map_or(1, |v| v + 1);
+        let mut items = Vec::new();
+
+        // 0: the credit state, guarded by its version.
+        let mut state = Item::new();
+        state.insert(keys::PK.into(), s(pk.clone()));
+        state.insert(keys::SK.into(), s(keys::CREDIT_SK));
+        state.insert("entity".into(), s("credit"));
+        state.insert("version".into(), n(version));
+        state.insert("state".into(), s(json(&write.state)?));
+        let mut put = Put::builder().table_name(&self.table).set_item(Some(state));
+        put = match write.expected_version {
+            Some(v) => put
+                .condition_expression("version = :v")
+                .expression_attribute_values(":v", n(v)),
+            None => put.condition_expression("attribute_not_exists(PK)"),
+        };
+        items.push(
+            TransactWriteItem::builder()
+                .put(put.build().map_err(|e| StoreError::Other(e.to_string()))?)
+                .build(),
+        );
+
+        // 1: the customer's summary (the profile must exist).
+        let sum = &write.summary;
+        let update = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(pk.clone()))
+            .key(keys::SK, s(keys::PROFILE_SK))
+            .update_expression(
+                "SET #g = :g, #l = :l, #e = :e, #o = :o, #d = :d, #t = :t, #h = :h, #b = :b, #c = :c",
+            )
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_names("#g", "grade")
+            .expression_attribute_names("#l", "creditLimit")
+            .expression_attribute_names("#e", "exposure")
+            .expression_attribute_names("#o", "overdue")
+            .expression_attribute_names("#d", "oldestOverdueDays")
+            .expression_attribute_names("#t", "termsDays")
+            .expression_attribute_names("#h", "onHold")
+            .expression_attribute_names("#b", "blacklisted")
+            .expression_attribute_names("#c", "currency")
+            .expression_attribute_values(":g", s(sum.grade.to_string()))
+            .expression_attribute_values(":l", n(sum.credit_limit.amount))
+            .expression_attribute_values(":e", n(sum.exposure.amount))
+            .expression_attribute_values(":o", n(sum.overdue.amount))
+            .expression_attribute_values(":d", n(sum.oldest_overdue_days))
+            .expression_attribute_values(":t", n(sum.terms_days))
+            .expression_attribute_values(":h", AttributeValue::Bool(sum.on_hold))
+            .expression_attribute_values(":b", AttributeValue::Bool(sum.blacklisted))
+            .expression_attribute_values(":c", s(sum.credit_limit.currency.to_string()))
+            .build()
+            .map_err(|e| StoreError::Other(e.to_string()))?;
+        items.push(TransactWriteItem::builder().update(update).build());
+
+        // Ledger entries and their idempotency markers, each new.
+        for e in &write.new_entries {
+            let date = e.entry.date.to_string();
+            let mut entry = Item::new();
+            entry.insert(keys::PK.into(), s(pk.clone()));
+            entry.insert(
+                keys::SK.into(),
+                s(keys::ledger_sk(&date, &e.idempotency_key)),
+            );
+            entry.insert("entity".into(), s("ledger"));
+            entry.insert("event".into(), s(json(e)?));
+            entry.insert("recordedAt".into(), s(now));
+            items.push(new_item(&self.table, entry)?);
+
+            let mut marker = Item::new();
+            marker.insert(
+                keys::PK.into(),
+                s(keys::idempotency_pk(tenant, &e.idempotency_key)),
+            );
+            marker.insert(keys::SK.into(), s(keys::IDEMPOTENCY_SK));
+            marker.insert("entity".into(), s("idempotency"));
+            marker.insert("key".into(), s(e.idempotency_key.clone()));
+            marker.insert("customer".into(), s(id.to_string()));
+            marker.insert("recordedAt".into(), s(now));
+            items.push(new_item(&self.table, marker)?);
+        }
+
+        if let Some(point) = &write.history {
+            let mut h = Item::new();
+            h.insert(keys::PK.into(), s(pk.clone()));
+            h.insert(
+                keys::SK.into(),
+                s(keys::history_sk(&point.date.to_string(), version)),
+            );
+            h.insert("entity".into(), s("history"));
+            h.insert("point".into(), s(json(point)?));
+            items.push(plain_put(&self.table, h)?);
+        }
+
+        for b in &write.blocked {
+            let mut item = Item::new();
+            item.insert(keys::PK.into(), s(pk.clone()));
+            item.insert(keys::SK.into(), s(keys::blocked_sk(&b.idempotency_key)));
+            item.insert(keys::GSI1PK.into(), s(keys::blocked_gsi1pk(tenant)));
+            item.insert(
+                keys::GSI1SK.into(),
+                s(keys::blocked_gsi1sk(
+                    &b.date.to_string(),
+                    id,
+                    &b.idempotency_key,
+                )),
+            );
+            item.insert("entity".into(), s("blocked_order"));
+            item.insert("order".into(), s(json(b)?));
+            item.insert("status".into(), s("blocked"));
+            items.push(plain_put(&self.table, item)?);
+        }
+
+        if let Some((group, delta)) = &write.group_delta
+            && !delta.is_zero()
+        {
+            let update = Update::builder()
+                .table_name(&self.table)
+                .key(keys::PK, s(keys::group_pk(tenant, group)))
+                .key(keys::SK, s(keys::GROUP_SK))
+                .update_expression("ADD exposure :d")
+                .condition_expression("attribute_exists(PK)")
+                .expression_attribute_values(":d", n(delta))
+                .build()
+                .map_err(|e| StoreError::Other(e.to_string()))?;
+            items.push(TransactWriteItem::builder().update(update).build());
+        }
+
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(version),
+            Err(SdkError::ServiceError(service))
+                if matches!(
+                    service.err(),
+                    TransactWriteItemsError::TransactionCanceledException(_)
+                ) =>
+            {
+                let TransactWriteItemsError::TransactionCanceledException(cancel) = service.err()
+                else {
+                    unreachable!()
+                };
+                let codes: Vec<&str> = cancel
+                    .cancellation_reasons()
+                    .iter()
+                    .map(|r| r.code().unwrap_or("None"))
+                    .collect();
+                match codes.first() {
+                    Some(&"ConditionalCheckFailed") => Err(WriteConflict::Version),
+                    _ if codes.iter().skip(2).any(|c| *c == "ConditionalCheckFailed") => {
+                        Err(WriteConflict::Duplicate)
+                    }
+                    _ if codes.contains(&"TransactionConflict") => Err(WriteConflict::Version),
+                    _ if codes.get(1) == Some(&"ConditionalCheckFailed") => {
+                        Err(WriteConflict::Store(StoreError::Corrupt(format!(
+                            "credit file of {id} without a customer profile"
+                        ))))
+                    }
+                    _ => Err(WriteConflict::Store(StoreError::Unavailable(format!(
+                        "transaction cancelled: {codes:?}"
+                    )))),
+                }
+            }
+            Err(e) => Err(WriteConflict::Store(e.into())),
+        }
+    }
+
+    /// Blocked orders of the tenant, oldest first.
+    pub async fn blocked_orders(
+        &self,
+        tenant: &TenantId,
+        limit: i32,
+    ) -> Result<Vec<BlockedOrder>, StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", keys::GSI1PK)
+            .expression_attribute_values(":pk", s(keys::blocked_gsi1pk(tenant)))
+            .limit(limit)
+            .send()
+            .await?;
+        out.items
+            .unwrap_or_default()
+            .iter()
+            .map(|item| {
+                serde_json::from_str(attr(item, "order")?)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect()
+    }
+
+    /// Records a dated exchange rate (replaces the rate of the same pair and day).
+    pub async fn put_fx_rate(&self, tenant: &TenantId, rate: &FxRate) -> Result<(), StoreError> {
+        let mut item = Item::new();
+        item.insert(keys::PK.into(), s(keys::fx_pk(tenant)));
+        item.insert(
+            keys::SK.into(),
+            s(keys::fx_sk(
+                &rate.from().to_string(),
+                &rate.to().to_string(),
+                &rate.date().to_string(),
+            )),
+        );
+        item.insert("entity".into(), s("fx_rate"));
+        item.insert("rate".into(), s(json(rate)?));
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// The latest rate from `from` to `to` dated on or before `date`.
+    pub async fn fx_rate_on(
+        &self,
+        tenant: &TenantId,
+        from: Currency,
+        to: Currency,
+        date: Date,
+    ) -> Result<Option<FxRate>, StoreError> {
+        let (f, t) = (from.to_string(), to.to_string());
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_names("#sk", keys::SK)
+            .expression_attribute_values(":pk", s(keys::fx_pk(tenant)))
+            .expression_attribute_values(":lo", s(keys::fx_sk(&f, &t, "")))
+            .expression_attribute_values(":hi", s(keys::fx_sk(&f, &t, &date.to_string())))
+            .scan_index_forward(false)
+            .limit(1)
+            .send()
+            .await?;
+        out.items
+            .unwrap_or_default()
+            .first()
+            .map(|item| {
+                serde_json::from_str(attr(item, "rate")?)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .transpose()
+    }
+
+    /// Creates or renames a customer group and sets its shared limit.
+    pub async fn put_group(
+        &self,
+        tenant: &TenantId,
+        group: &str,
+        name: &str,
+        limit: Money,
+    ) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::group_pk(tenant, group)))
+            .key(keys::SK, s(keys::GROUP_SK))
+            .update_expression(
+                "SET #name = :name, limitAmount = :l, currency = :c, entity = :ent \
+                 ADD exposure :zero",
+            )
+            .expression_attribute_names("#name", "name")
+            .expression_attribute_values(":name", s(name))
+            .expression_attribute_values(":l", n(limit.amount))
+            .expression_attribute_values(":c", s(limit.currency.to_string()))
+            .expression_attribute_values(":ent", s("group"))
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// A group's name, limit and current exposure.
+    pub async fn get_group(
+        &self,
+        tenant: &TenantId,
+        group: &str,
+    ) -> Result<Option<(String, Money, Decimal)>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::group_pk(tenant, group)))
+            .key(keys::SK, s(keys::GROUP_SK))
+            .consistent_read(true)
+            .send()
+            .await?;
+        let Some(item) = out.item else {
+            return Ok(None);
+        };
+        let number = |name: &str| -> Result<Decimal, StoreError> {
+            item.get(name)
+                .and_then(|v| v.as_n().ok())
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| StoreError::Corrupt(format!("group {group} without {name}")))
+        };
+        let currency = Currency::parse(attr(&item, "currency")?)
+            .map_err(|_| StoreError::Corrupt(format!("group {group} currency")))?;
+        Ok(Some((
+            attr(&item, "name")?.to_owned(),
+            Money::new(number("limitAmount")?, currency),
+            number("exposure")?,
+        )))
+    }
+}
+
+fn new_item(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
+    Ok(TransactWriteItem::builder()
+        .put(
+            Put::builder()
+                .table_name(table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(PK)")
+                .build()
+                .map_err(|e| StoreError::Other(e.to_string()))?,
+        )
+        .build())
+}
+
+fn plain_put(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
+    Ok(TransactWriteItem::builder()
+        .put(
+            Put::builder()
+                .table_name(table)
+                .set_item(Some(item))
+                .build()
+                .map_err(|e| StoreError::Other(e.to_string()))?,
+        )
+        .build())
+}
+
+/// Seeding: items for a customer's initial credit file, ledger and history, for
+/// [`Store::batch_put`] into an empty table.
+pub fn seed_items(
+    tenant: &TenantId,
+    id: &CustomerId,
+    state: &CreditState,
+    entries: &[StoredEntry],
+    history: &[HistoryPoint],
+) -> Result<Vec<Item>, StoreError> {
+    let pk = keys::customer_pk(tenant, id);
+    let mut items = Vec::new();
+    let mut credit = Item::new();
+    credit.insert(keys::PK.into(), s(pk.clone()));
+    credit.insert(keys::SK.into(), s(keys::CREDIT_SK));
+    credit.insert("entity".into(), s("credit"));
+    credit.insert("version".into(), n(1));
+    credit.insert("state".into(), s(json(state)?));
+    items.push(credit);
+    for e in entries {
+        let mut entry = Item::new();
+        entry.insert(keys::PK.into(), s(pk.clone()));
+        entry.insert(
+            keys::SK.into(),
+            s(keys::ledger_sk(
+                &e.entry.date.to_string(),
+                &e.idempotency_key,
+            )),
+        );
+        entry.insert("entity".into(), s("ledger"));
+        entry.insert("event".into(), s(json(e)?));
+        items.push(entry);
+        let mut marker = Item::new();
+        marker.insert(
+            keys::PK.into(),
+            s(keys::idempotency_pk(tenant, &e.idempotency_key)),
+        );
+        marker.insert(keys::SK.into(), s(keys::IDEMPOTENCY_SK));
+        marker.insert("entity".into(), s("idempotency"));
+        marker.insert("key".into(), s(e.idempotency_key.clone()));
+        marker.insert("customer".into(), s(id.to_string()));
+        items.push(marker);
+    }
+    for (i, point) in history.iter().enumerate() {
+        let mut h = Item::new();
+        h.insert(keys::PK.into(), s(pk.clone()));
+        h.insert(
+            keys::SK.into(),
+            s(keys::history_sk(&point.date.to_string(), i as u64)),
+        );
+        h.insert("entity".into(), s("history"));
+        h.insert("point".into(), s(json(point)?));
+        items.push(h);
+    }
+    Ok(items)
+}

@@ -1,0 +1,365 @@
+//! Wire types of a customer's credit file: what `GET /v1/customers/{id}/credit` returns, what
+//! the ledger and credit-check endpoints take and answer. The browser runs
+//! [`crate::engine::check_order`] on a [`CreditView`] to preview a decision as the rep types;
+//! the server runs the same function on the same data and its answer counts.
+
+use crate::Money;
+use crate::dto::CustomerSummary;
+use crate::engine::calendar::iso_date;
+use crate::engine::{
+    Aging, Assessment, CheckResult, CreditFile, LedgerEvent, OpenItems, Policy, Recommendation,
+};
+use crate::role::Grade;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// Longest idempotency key a source system may send.
+pub const MAX_IDEMPOTENCY_KEY: usize = 128;
+/// Most events one `POST /v1/ledger/events` may carry.
+pub const MAX_EVENTS_PER_BATCH: usize = 500;
+
+/// Checks an idempotency key: 1–128 of `A-Z a-z 0-9 - _ . : /`.
+pub fn valid_idempotency_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= MAX_IDEMPOTENCY_KEY
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:/".contains(&b))
+}
+
+/// What a person decided, kept apart from what the engine recommends: a recommendation never
+/// overwrites a decision.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreditDecision {
+    /// The limit set by a person; `None` means "use the recommendation".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<DecidedLimit>,
+    /// A temporary limit that replaces the limit until `expires` (inclusive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temporary: Option<TemporaryLimit>,
+    /// Payment terms set by a person; `None` means "use the recommendation".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms_days: Option<u16>,
+    /// When the credit file must be reviewed again.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "iso_date::option"
+    )]
+    pub review_due: Option<Date>,
+    #[serde(default)]
+    pub on_hold: bool,
+    #[serde(default)]
+    pub blacklisted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecidedLimit {
+    pub amount: Money,
+    pub reason: String,
+    pub decided_by: String,
+    #[serde(with = "iso_date")]
+    pub decided_on: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemporaryLimit {
+    pub amount: Money,
+    /// Last day the temporary limit applies.
+    #[serde(with = "iso_date")]
+    pub expires: Date,
+    pub reason: String,
+    pub decided_by: String,
+    #[serde(with = "iso_date")]
+    pub decided_on: Date,
+}
+
+impl CreditDecision {
+    /// The credit file that counts on `as_of`: decisions first, then the recommendation.
+    /// An expired temporary limit simply stops applying.
+    pub fn effective_file(&self, rec: &Recommendation, as_of: Date) -> CreditFile {
+        let temporary = self.temporary.as_ref().filter(|t| as_of <= t.expires);
+        let limit = match (temporary, &self.limit) {
+            (Some(t), _) => t.amount,
+            (None, Some(l)) => l.amount,
+            (None, None) => rec.limit,
+        };
+        CreditFile {
+            limit,
+            limit_expires: temporary.map(|t| t.expires),
+            review_due: self.review_due,
+            terms_days: self.terms_days.unwrap_or(rec.terms_days),
+            prepayment_share: rec.prepayment_share,
+            grade: Some(rec.grade),
+            on_hold: self.on_hold,
+            blacklisted: self.blacklisted,
+        }
+    }
+}
+
+/// Exposure and available credit, in the account currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExposureView {
+    pub limit: Money,
+    /// What counts against the limit under the tenant's exposure composition.
+    pub exposure: Money,
+    pub available: Money,
+    pub open_receivables: Money,
+    pub open_orders: Money,
+    pub shipped_not_invoiced: Money,
+    pub unapplied_credit: Money,
+    pub overdue: Money,
+    pub oldest_overdue_days: u32,
+    pub aging: Aging,
+}
+
+/// A customer group whose limit its members share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupView {
+    pub id: String,
+    pub name: String,
+    pub limit: Money,
+    pub exposure: Money,
+    pub available: Money,
+}
+
+/// One point of the credit file's history (after each change that moved it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryPoint {
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    pub score: rust_decimal::Decimal,
+    pub grade: Grade,
+    pub limit: Money,
+    /// Amount-weighted days from invoice to payment over the recent window, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_to_pay: Option<rust_decimal::Decimal>,
+    pub reason: String,
+}
+
+/// A ledger entry as shown on the credit file page (finance rights only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerLine {
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    pub idempotency_key: String,
+    pub event: LedgerEvent,
+}
+
+/// `GET /v1/customers/{id}/credit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditView {
+    pub customer: CustomerSummary,
+    #[serde(with = "iso_date")]
+    pub as_of: Date,
+    /// The file that counts today (decisions over recommendation).
+    pub file: CreditFile,
+    pub decision: CreditDecision,
+    pub recommendation: Recommendation,
+    pub assessment: Assessment,
+    pub exposure: ExposureView,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupView>,
+    /// What the order check needs. For roles without finance rights, invoice numbers are
+    /// replaced by placeholders.
+    pub open_items: OpenItems,
+    /// The tenant's policy in force, so the browser can preview a check.
+    pub policy: Policy,
+    /// Invoice-level ledger lines, newest first; only for roles with finance rights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<Vec<LedgerLine>>,
+    pub history: Vec<HistoryPoint>,
+    /// The credit file's version (changes with every accepted event or decision).
+    pub version: u64,
+}
+
+/// `POST /v1/customers/{id}/credit-check`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreditCheckRequest {
+    pub amount: Money,
+}
+
+/// The server's answer to a credit check, with the group check when the customer has one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditCheckResponse {
+    #[serde(flatten)]
+    pub result: CheckResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupCheck>,
+}
+
+/// The group side of a credit check: the group's limit shared by its members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCheck {
+    pub id: String,
+    pub limit: Money,
+    pub exposure_before: Money,
+    pub exposure_after: Money,
+    pub available_after: Money,
+    pub over_limit: bool,
+}
+
+/// One event of `POST /v1/ledger/events`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncomingEvent {
+    /// The source system's key for this event; the same key is never applied twice.
+    pub idempotency_key: String,
+    pub customer_id: String,
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    pub event: LedgerEvent,
+}
+
+/// Per-event outcome, in the order the events were sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum EventOutcome {
+    Accepted {
+        index: usize,
+        idempotency_key: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        check: Option<CheckResult>,
+    },
+    /// Already applied earlier: nothing changed.
+    Duplicate {
+        index: usize,
+        idempotency_key: String,
+    },
+    Rejected {
+        index: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        idempotency_key: Option<String>,
+        /// The field that is wrong, as a JSON path inside the event.
+        field: String,
+        detail: String,
+    },
+}
+
+/// `POST /v1/ledger/events` response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestResponse {
+    pub accepted: usize,
+    pub duplicates: usize,
+    pub rejected: usize,
+    pub results: Vec<EventOutcome>,
+}
+
+/// `PUT /v1/customers/{id}/credit-decision` (risk, approver, admin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    /// The version of the credit file this decision was made on (optimistic lock).
+    pub version: u64,
+    /// Why; kept with the decision and in the history.
+    pub reason: String,
+    /// A permanent limit (`null` clears a person's limit so the recommendation applies).
+    #[serde(default)]
+    pub limit: Option<Money>,
+    /// A temporary limit and its last day.
+    #[serde(default)]
+    pub temporary_limit: Option<Money>,
+    #[serde(default, with = "iso_date::option")]
+    pub temporary_until: Option<Date>,
+    #[serde(default)]
+    pub terms_days: Option<u16>,
+    #[serde(default)]
+    pub on_hold: Option<bool>,
+}
+
+/// `PUT /v1/groups/{group}` (risk, approver, admin): a group whose members share a limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupRequest {
+    pub name: String,
+    pub limit: Money,
+    /// Customer ids to add to the group (a customer belongs to at most one group).
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
+/// `PUT /v1/fx-rates` (finance, admin): one dated rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FxRateRequest {
+    pub from: crate::Currency,
+    pub to: crate::Currency,
+    #[serde(with = "iso_date")]
+    pub date: Date,
+    pub rate: rust_decimal::Decimal,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{CustomerInfo, Facts, assess, default_model, default_policy, recommend};
+    use crate::{Currency, Money};
+    use rust_decimal::Decimal;
+    use time::macros::date;
+
+    fn recommendation() -> Recommendation {
+        let facts = Facts::without_history(
+            Currency::CNY,
+            date!(2026 - 01 - 01),
+            CustomerInfo::default(),
+        );
+        let assessment = assess(&facts, &default_model());
+        recommend(&assessment, &facts, &default_policy()).unwrap()
+    }
+
+    fn cny(n: i64) -> Money {
+        Money::new(Decimal::from(n), Currency::CNY)
+    }
+
+    #[test]
+    fn a_temporary_limit_applies_through_its_last_day_and_then_the_decided_limit_returns() {
+        let decision = CreditDecision {
+            limit: Some(DecidedLimit {
+                amount: cny(1000),
+                reason: "agreed".into(),
+                decided_by: "risk".into(),
+                decided_on: date!(2026 - 01 - 01),
+            }),
+            temporary: Some(TemporaryLimit {
+                amount: cny(5000),
+                expires: date!(2026 - 02 - 28),
+                reason: "season".into(),
+                decided_by: "risk".into(),
+                decided_on: date!(2026 - 01 - 01),
+            }),
+            ..CreditDecision::default()
+        };
+        let rec = recommendation();
+
+        let last_day = decision.effective_file(&rec, date!(2026 - 02 - 28));
+        let day_after = decision.effective_file(&rec, date!(2026 - 03 - 01));
+
+        assert_eq!(last_day.limit, cny(5000));
+        assert_eq!(last_day.limit_expires, Some(date!(2026 - 02 - 28)));
+        assert_eq!(day_after.limit, cny(1000));
+        assert_eq!(day_after.limit_expires, None);
+    }
+
+    #[test]
+    fn without_a_decision_the_recommendation_is_the_file() {
+        let rec = recommendation();
+
+        let file = CreditDecision::default().effective_file(&rec, date!(2026 - 01 - 01));
+
+        assert_eq!(file.limit, rec.limit);
+        assert_eq!(file.terms_days, rec.terms_days);
+    }
+
+    #[test]
+    fn an_idempotency_key_is_short_printable_ascii() {
+        assert!(valid_idempotency_key("erp:INV-2026/0001"));
+        assert!(!valid_idempotency_key(""));
+        assert!(!valid_idempotency_key("a b"));
+        assert!(!valid_idempotency_key("k#1"));
+        assert!(!valid_idempotency_key(&"x".repeat(129)));
+    }
+}
