@@ -104,6 +104,9 @@ fn server_env(cmd: &mut Command, port: u16, dynamo_port: u16, table: &str, data:
         .env("PORT", port.to_string());
 }
 
+/// DynamoDB Local's folder under `.credence/`; bump when stored items change shape.
+const DEV_DATA: &str = "dynamodb-v2";
+
 fn dev(args: &[String]) -> Result<()> {
     let mut port: u16 = match std::env::var("PORT") {
         Ok(p) => p.parse().context("PORT must be a port number")?,
@@ -125,7 +128,10 @@ fn dev(args: &[String]) -> Result<()> {
     let started = Instant::now();
     tools::ensure_for_dev()?;
     let data = root().join(".credence");
-    std::fs::create_dir_all(data.join("dynamodb"))?;
+    // The folder name carries the data format: a new format starts from a fresh seed
+    // instead of reading items an older build wrote.
+    let db_dir = data.join(DEV_DATA);
+    std::fs::create_dir_all(&db_dir)?;
 
     // Ctrl-C reaches every process in the group; we only need to survive it to clean up.
     let (tx, rx) = std::sync::mpsc::channel();
@@ -136,11 +142,11 @@ fn dev(args: &[String]) -> Result<()> {
 
     let dynamo_port = free_port()?;
     step(&format!(
-        "starting DynamoDB Local on port {dynamo_port} (data in .credence/dynamodb)"
+        "starting DynamoDB Local on port {dynamo_port} (data in .credence/{DEV_DATA})"
     ));
     let dynamo = Service::start(
         "dynamodb-local",
-        &mut tools::dynamodb_local(dynamo_port, Some(&data.join("dynamodb")))?,
+        &mut tools::dynamodb_local(dynamo_port, Some(&db_dir))?,
     )?;
     wait_tcp(dynamo_port, Duration::from_secs(60)).context("DynamoDB Local did not start")?;
 
