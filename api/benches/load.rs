@@ -144,7 +144,10 @@ async fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     let today = time::OffsetDateTime::now_utc().date();
     seed_demo(&store, &demo_tenant(), today, 220).await?;
-    println!("seeded the demo tenant in {:.1} s", t.elapsed().as_secs_f64());
+    println!(
+        "seeded the demo tenant in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
     let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048)?;
     let issuer = LocalIssuer::from_key(key, "http://load", "load", demo_users())?;
@@ -161,7 +164,9 @@ async fn main() -> anyhow::Result<()> {
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, router(state)).await });
 
-    let http = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()?;
     let token = |user: &'static str| {
         let http = http.clone();
         let base = base.clone();
@@ -252,7 +257,10 @@ async fn main() -> anyhow::Result<()> {
             async move {
                 c.get_item()
                     .table_name(tb)
-                    .key("PK", AttributeValue::S(format!("T#demo#C#{}", i[n % i.len()])))
+                    .key(
+                        "PK",
+                        AttributeValue::S(format!("T#demo#C#{}", i[n % i.len()])),
+                    )
                     .key("SK", AttributeValue::S("PROFILE".into()))
                     .send()
                     .await

@@ -2,6 +2,7 @@
 //! [`Principal`] extractor every protected handler takes, and the local development issuer.
 
 pub mod local;
+pub mod policy;
 pub mod verify;
 
 use crate::{app::AppState, error::ApiError};

@@ -5,7 +5,10 @@
 //! again from the stored ledger with `credence_shared::engine`.
 
 use crate::{
-    auth::Principal,
+    auth::{
+        Principal,
+        policy::{self, Action},
+    },
     error::ApiError,
     store::{
         Store,
@@ -15,7 +18,7 @@ use crate::{
     },
 };
 use credence_shared::{
-    CustomerId, Money, Role,
+    CustomerId, Money,
     credit::{
         CreditCheckRequest, CreditCheckResponse, CreditDecision, CreditView, DecidedLimit,
         DecisionRequest, ExposureView, GroupCheck, GroupView, HistoryPoint, LedgerLine,
@@ -149,11 +152,8 @@ fn parse_id(raw: &str) -> Result<CustomerId, ApiError> {
     CustomerId::parse(raw).map_err(|_| ApiError::NotFound)
 }
 
-/// Roles that may see invoice-level detail.
 fn has_finance_rights(who: &Principal) -> bool {
-    [Role::Finance, Role::Risk, Role::Approver, Role::Admin]
-        .iter()
-        .any(|r| who.has(*r))
+    policy::allows(who, Action::SeeInvoiceDetail)
 }
 
 /// Reads the credit file; a customer without one yet gets it computed (and stored) now.
@@ -289,6 +289,7 @@ pub async fn view(
     who: &Principal,
     raw_id: &str,
 ) -> Result<CreditView, ApiError> {
+    policy::require(who, Action::ReadCustomers)?;
     let id = parse_id(raw_id)?;
     let customer = store
         .get_customer(&who.tenant, &id)
@@ -363,6 +364,7 @@ pub async fn check(
     raw_id: &str,
     request: CreditCheckRequest,
 ) -> Result<CreditCheckResponse, ApiError> {
+    policy::require(who, Action::CheckOrder)?;
     let id = parse_id(raw_id)?;
     let order = OrderRequest::new(request.amount)
         .map_err(|e| ApiError::field("amount.amount", e.to_string()))?;
@@ -409,7 +411,7 @@ pub async fn decide(
     request: DecisionRequest,
 ) -> Result<CreditView, ApiError> {
     let id = parse_id(raw_id)?;
-    if !(who.has(Role::Risk) || who.has(Role::Approver) || who.has(Role::Admin)) {
+    if !policy::allows(who, Action::DecideCredit) {
         // Hide existence from other tenants first, then refuse.
         store
             .get_customer(&who.tenant, &id)
@@ -529,9 +531,7 @@ pub async fn put_fx_rate(
     who: &Principal,
     request: credence_shared::credit::FxRateRequest,
 ) -> Result<(), ApiError> {
-    if !(who.has(Role::Finance) || who.has(Role::Admin)) {
-        return Err(ApiError::Forbidden);
-    }
+    policy::require(who, Action::ManageFxRates)?;
     let rate =
         credence_shared::money::FxRate::new(request.from, request.to, request.rate, request.date)
             .map_err(|e| {
@@ -557,9 +557,7 @@ pub async fn put_group(
     group: &str,
     request: credence_shared::credit::GroupRequest,
 ) -> Result<(), ApiError> {
-    if !(who.has(Role::Risk) || who.has(Role::Approver) || who.has(Role::Admin)) {
-        return Err(ApiError::Forbidden);
-    }
+    policy::require(who, Action::ManageGroups)?;
     if group.is_empty()
         || group.len() > MAX_GROUP_ID
         || !group
@@ -639,9 +637,7 @@ pub async fn put_group(
 
 /// `GET /v1/blocked-orders` (risk, finance, approver, admin).
 pub async fn blocked_orders(store: &Store, who: &Principal) -> Result<serde_json::Value, ApiError> {
-    if !has_finance_rights(who) {
-        return Err(ApiError::Forbidden);
-    }
+    policy::require(who, Action::ReadBlockedOrders)?;
     let orders = store.blocked_orders(&who.tenant, 100).await?;
     Ok(serde_json::json!({ "items": orders }))
 }

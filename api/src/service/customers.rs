@@ -3,7 +3,14 @@
 //! Every role of a tenant may read its customers' credit summaries for now; per-owner
 //! visibility for sales reps belongs to the authorisation policy (workflow issue).
 
-use crate::{auth::Principal, error::ApiError, store::Store};
+use crate::{
+    auth::{
+        Principal,
+        policy::{self, Action},
+    },
+    error::ApiError,
+    store::Store,
+};
 use credence_shared::{
     CustomerId,
     dto::{CustomerPage, CustomerSummary},
@@ -33,6 +40,7 @@ pub async fn find(
     who: &Principal,
     query: CustomerQuery,
 ) -> Result<CustomerPage, ApiError> {
+    policy::require(who, Action::ReadCustomers)?;
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::field(
@@ -64,6 +72,7 @@ pub async fn get(
     who: &Principal,
     raw_id: &str,
 ) -> Result<CustomerSummary, ApiError> {
+    policy::require(who, Action::ReadCustomers)?;
     // An id that cannot exist is simply not found: same answer as another tenant's id.
     let id = CustomerId::parse(raw_id).map_err(|_| ApiError::NotFound)?;
     store

@@ -7,7 +7,10 @@
 //! when another request changed the file meanwhile, the batch part is re-read and re-applied.
 
 use crate::{
-    auth::Principal,
+    auth::{
+        Principal,
+        policy::{self, Action},
+    },
     error::ApiError,
     service::credit::{
         CreditEngine, MAX_ATTEMPTS, backoff, check_against, compute_state, history_point, now,
@@ -19,7 +22,7 @@ use crate::{
     },
 };
 use credence_shared::{
-    Currency, CustomerId, Role,
+    Currency, CustomerId,
     credit::{
         EventOutcome, IncomingEvent, IngestResponse, MAX_EVENTS_PER_BATCH, valid_idempotency_key,
     },
@@ -75,11 +78,6 @@ fn rejected(
     }
 }
 
-/// Who may post ledger events: finance (the ERP integration user has it) and admins.
-fn may_post(who: &Principal) -> bool {
-    who.has(Role::Finance) || who.has(Role::Admin)
-}
-
 /// Ingests a batch. Per-event outcomes come back in the order sent.
 pub async fn ingest(
     store: &Store,
@@ -87,9 +85,7 @@ pub async fn ingest(
     who: &Principal,
     body: serde_json::Value,
 ) -> Result<IngestResponse, ApiError> {
-    if !may_post(who) {
-        return Err(ApiError::Forbidden);
-    }
+    policy::require(who, Action::PostLedgerEvents)?;
     let raw = parse_batch(&body)?;
     let today = today();
     let mut outcomes: Vec<Option<EventOutcome>> = vec![None; raw.len()];

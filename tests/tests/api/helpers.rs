@@ -89,6 +89,8 @@ pub async fn spawn_app() -> TestApp {
         user("sales", "alpha", Role::Sales),
         user("risk", "alpha", Role::Risk),
         user("finance", "alpha", Role::Finance),
+        user("approver", "alpha", Role::Approver),
+        user("admin", "alpha", Role::Admin),
         user("intruder", "beta", Role::Admin),
     ];
     let issuer = Arc::new(LocalIssuer::from_key(test_key(), ISSUER, AUDIENCE, users).unwrap());

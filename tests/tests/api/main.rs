@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod authorisation;
 mod customers;
 mod lambda;
 mod ledger;

@@ -1,0 +1,88 @@
+//! Who may do what: the one authorisation policy. Services ask [`require`] before acting;
+//! the endpoint × role test in `tests/api/authorisation.rs` checks every route against it.
+//!
+//! Tenant isolation is not here: it is structural (every key starts with the caller's
+//! tenant), so another tenant's ids are simply not found.
+
+use super::Principal;
+use crate::error::ApiError;
+use credence_shared::Role;
+
+/// Something a caller may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Search customers and read their credit summary and credit card.
+    ReadCustomers,
+    /// Run the order credit check.
+    CheckOrder,
+    /// See invoice-level detail (ledger lines, invoice numbers).
+    SeeInvoiceDetail,
+    /// Work the blocked-orders queue.
+    ReadBlockedOrders,
+    /// Post ledger events (the ERP integration user has the finance role).
+    PostLedgerEvents,
+    /// Maintain exchange rates.
+    ManageFxRates,
+    /// Set a limit, temporary limit, terms or hold on a credit file.
+    DecideCredit,
+    /// Create groups and set their shared limit.
+    ManageGroups,
+}
+
+/// The roles that may perform `action`.
+pub fn roles_for(action: Action) -> &'static [Role] {
+    use Role::*;
+    match action {
+        Action::ReadCustomers | Action::CheckOrder => &[Sales, Risk, Finance, Approver, Admin],
+        Action::SeeInvoiceDetail | Action::ReadBlockedOrders => &[Risk, Finance, Approver, Admin],
+        Action::PostLedgerEvents | Action::ManageFxRates => &[Finance, Admin],
+        Action::DecideCredit | Action::ManageGroups => &[Risk, Approver, Admin],
+    }
+}
+
+pub fn allows(who: &Principal, action: Action) -> bool {
+    roles_for(action).iter().any(|r| who.has(*r))
+}
+
+/// `Forbidden` unless the caller may perform `action`.
+pub fn require(who: &Principal, action: Action) -> Result<(), ApiError> {
+    if allows(who, action) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use credence_shared::{TenantId, UserId};
+
+    fn with(role: Role) -> Principal {
+        Principal {
+            user_id: UserId::parse("u").unwrap(),
+            username: "u".into(),
+            tenant: TenantId::parse("t").unwrap(),
+            roles: vec![role],
+        }
+    }
+
+    #[test]
+    fn a_sales_rep_may_look_up_and_check_but_not_see_invoices_or_decide() {
+        let sales = with(Role::Sales);
+
+        assert!(allows(&sales, Action::ReadCustomers));
+        assert!(allows(&sales, Action::CheckOrder));
+        assert!(!allows(&sales, Action::SeeInvoiceDetail));
+        assert!(!allows(&sales, Action::DecideCredit));
+        assert!(!allows(&sales, Action::PostLedgerEvents));
+    }
+
+    #[test]
+    fn finance_posts_events_and_risk_decides_but_not_the_other_way_round() {
+        assert!(allows(&with(Role::Finance), Action::PostLedgerEvents));
+        assert!(!allows(&with(Role::Finance), Action::DecideCredit));
+        assert!(allows(&with(Role::Risk), Action::DecideCredit));
+        assert!(!allows(&with(Role::Risk), Action::PostLedgerEvents));
+    }
+}
