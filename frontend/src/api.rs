@@ -4,10 +4,11 @@
 //! Calls that need a token take the [`Session`]; a 401 ends the session, which sends
 //! the user back to `/signin`.
 
-use credence_shared::CustomerId;
+use credence_shared::credit::{CreditCheckRequest, CreditCheckResponse, CreditView};
 use credence_shared::dto::{
     CustomerPage, CustomerSummary, FieldError, Me, Problem, TokenRequest, TokenResponse,
 };
+use credence_shared::{CustomerId, Money};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
@@ -95,19 +96,63 @@ pub async fn customer(session: Session, id: &CustomerId) -> Result<CustomerSumma
     authorised(session, Request::get(&format!("/v1/customers/{id}"))).await
 }
 
+/// `GET /v1/customers/{id}/credit`: the whole credit file, with what the order check needs.
+pub async fn credit(session: Session, id: &CustomerId) -> Result<CreditView, ApiError> {
+    authorised(session, Request::get(&format!("/v1/customers/{id}/credit"))).await
+}
+
+/// `POST /v1/customers/{id}/credit-check`: the server's decision on an order of `amount`.
+pub async fn credit_check(
+    session: Session,
+    id: &CustomerId,
+    amount: Money,
+) -> Result<CreditCheckResponse, ApiError> {
+    let body = CreditCheckRequest { amount };
+    authorised_with_body(
+        session,
+        Request::post(&format!("/v1/customers/{id}/credit-check")),
+        &body,
+    )
+    .await
+}
+
 async fn authorised<T: DeserializeOwned>(
     session: Session,
     request: RequestBuilder,
 ) -> Result<T, ApiError> {
-    let Some(token) = session.bearer() else {
+    let Some(request) = with_token(session, request) else {
         return Err(ApiError::Unauthorized);
     };
-    let response = request
-        .header("Authorization", &format!("Bearer {token}"))
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(network)?;
+    let response = request.send().await.map_err(network)?;
+    finish(session, response).await
+}
+
+async fn authorised_with_body<T: DeserializeOwned, B: serde::Serialize>(
+    session: Session,
+    request: RequestBuilder,
+    body: &B,
+) -> Result<T, ApiError> {
+    let Some(request) = with_token(session, request) else {
+        return Err(ApiError::Unauthorized);
+    };
+    let request = request
+        .json(body)
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let response = request.send().await.map_err(network)?;
+    finish(session, response).await
+}
+
+fn with_token(session: Session, request: RequestBuilder) -> Option<RequestBuilder> {
+    let token = session.bearer()?;
+    Some(
+        request
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Accept", "application/json"),
+    )
+}
+
+/// Reads the answer; a 401 ends the session, which sends the user to sign in.
+async fn finish<T: DeserializeOwned>(session: Session, response: Response) -> Result<T, ApiError> {
     let result = read(response).await;
     if matches!(result, Err(ApiError::Unauthorized)) {
         session.end();

@@ -240,6 +240,28 @@ impl Browser {
         Ok(())
     }
 
+    /// Scrolls the element to the top of the screen, as a person reading down the page would.
+    pub async fn scroll_to(&self, id: &str) -> Result<Element> {
+        let element = self.visible(id).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'start'});",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await?;
+        Ok(element)
+    }
+
+    /// Replaces what a text field holds, key by key (select all, delete, type), so the app
+    /// sees the same input events a person's typing makes.
+    pub async fn retype(&self, id: &str, text: &str) -> Result {
+        let field = self.visible(id).await?;
+        // Control+A, release the modifier, Backspace.
+        field.send_keys("\u{E009}a\u{E000}\u{E003}").await?;
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
     /// Whether an element with this `data-testid` is displayed right now.
     pub async fn is_visible(&self, id: &str) -> Result<bool> {
         for element in self.client.find_all(Locator::Css(&testid(id))).await? {

@@ -7,6 +7,7 @@
 
 mod helpers;
 
+mod credit;
 mod navigation;
 mod search;
 mod signin;
