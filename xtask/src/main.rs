@@ -243,6 +243,9 @@ fn test() -> Result<()> {
         "shared engine: unit, property and vector tests (native)",
         || run(cargo().args(["test", "-p", "credence-shared", "--no-fail-fast"])),
     );
+    all_ok &= summary.check("frontend unit tests (native)", || {
+        run(cargo().args(["test", "-p", "credence-frontend", "--lib"]))
+    });
     all_ok &= summary.check(
         "shared engine: vector tests as wasm in headless Chromium",
         || {
