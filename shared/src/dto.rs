@@ -77,6 +77,14 @@ pub struct CustomerSummary {
     pub blacklisted: bool,
     /// The sales rep who owns the customer relationship.
     pub owner: Option<UserId>,
+    /// Date of establishment (成立日期), if known; the scorecard uses the business age.
+    #[serde(
+        default,
+        with = "crate::engine::calendar::iso_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub founded: Option<time::Date>,
 }
 
 /// One page of customers. Pass `next_cursor` back as `cursor` for the next page.

@@ -16,7 +16,7 @@ use anyhow::Context;
 use credence_shared::{
     Role, TenantId, UserId,
     credit::{CreditDecision, DecidedLimit},
-    engine::{Allocation, DocRef, LedgerEntry, LedgerEvent, calendar::months_before},
+    engine::{Allocation, DocRef, LedgerEntry, LedgerEvent, Profile, calendar::months_before},
 };
 use generate::{DemoCustomer, EntryKind};
 
@@ -92,6 +92,7 @@ pub async fn seed_demo(
                 previous.as_ref(),
                 c.credit_limit.currency,
                 &plain,
+                profile_of(c),
                 decision.clone(),
                 date,
             )
@@ -104,6 +105,7 @@ pub async fn seed_demo(
             previous.as_ref(),
             c.credit_limit.currency,
             &plain,
+            profile_of(c),
             decision,
             as_of,
         )
@@ -130,6 +132,15 @@ pub async fn seed_demo(
         customers: records.len(),
         ledger_entries,
     })
+}
+
+fn profile_of(c: &DemoCustomer) -> Profile {
+    Profile {
+        founded: Some(c.founded),
+        registered_capital: Some(c.registered_capital),
+        industry: Some(c.industry.clone()),
+        ..Profile::default()
+    }
 }
 
 /// Months of monthly history points seeded per customer.
@@ -169,6 +180,7 @@ fn record_of(c: &DemoCustomer) -> CustomerRecord {
         terms_days: c.terms_days,
         on_hold: c.on_hold || c.blacklisted,
         blacklisted: c.blacklisted,
+        founded: Some(c.founded),
     }
 }
 

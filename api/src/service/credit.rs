@@ -26,8 +26,8 @@ use credence_shared::{
     },
     engine::{
         Book, CreditFile, CustomerInfo, DocRef, Facts, LedgerEntry, LedgerError, OpenItems,
-        OrderRequest, Policy, RecommendError, ScorecardModel, assess, check_order, metrics,
-        recommend,
+        OrderRequest, Policy, Profile, RecommendError, ScorecardModel, assess, check_order,
+        metrics, recommend,
     },
 };
 use rust_decimal::Decimal;
@@ -60,6 +60,14 @@ pub enum ComputeError {
     Recommend(#[from] RecommendError),
 }
 
+/// What the customer record tells the scorecard about the company.
+pub fn profile_of(customer: &credence_shared::dto::CustomerSummary) -> Profile {
+    Profile {
+        founded: customer.founded,
+        ..Profile::default()
+    }
+}
+
 /// Today's date in UTC: the "as of" of every server computation.
 pub fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
@@ -72,6 +80,7 @@ pub fn compute_state(
     previous: Option<&CreditState>,
     currency: credence_shared::Currency,
     entries: &[LedgerEntry],
+    profile: Profile,
     decision: CreditDecision,
     as_of: Date,
 ) -> Result<(CreditState, SummaryUpdate), ComputeError> {
@@ -79,6 +88,7 @@ pub fn compute_state(
     let limit_in_force =
         previous.map(|p| p.decision.effective_file(&p.recommendation, as_of).limit);
     let info = CustomerInfo {
+        profile,
         blacklisted: decision.blacklisted,
         credit_limit: limit_in_force,
         ..CustomerInfo::default()
@@ -182,6 +192,7 @@ async fn load_or_init(
         None,
         currency,
         &entries,
+        profile_of(&customer),
         CreditDecision::default(),
         today(),
     )
@@ -426,6 +437,10 @@ pub async fn decide(
             "give a reason of 1 to 500 characters",
         ));
     }
+    let customer = store
+        .get_customer(&who.tenant, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let record = load_or_init(store, engine, who, &id).await?;
     if record.version != request.version {
         return Err(ApiError::Conflict(format!(
@@ -504,9 +519,16 @@ pub async fn decide(
         .into_iter()
         .map(|e: StoredEntry| e.entry)
         .collect();
-    let (next, summary) =
-        compute_state(engine, Some(state), currency, &entries, decision, as_of)
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored ledger of {id}: {e}")))?;
+    let (next, summary) = compute_state(
+        engine,
+        Some(state),
+        currency,
+        &entries,
+        profile_of(&customer),
+        decision,
+        as_of,
+    )
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored ledger of {id}: {e}")))?;
     let write = CreditWrite {
         expected_version: Some(record.version),
         history: history_point(Some(state), &next, reason),

@@ -13,8 +13,8 @@ use crate::{
     },
     error::ApiError,
     service::credit::{
-        CreditEngine, MAX_ATTEMPTS, backoff, check_against, compute_state, history_point, now,
-        today,
+        self, CreditEngine, MAX_ATTEMPTS, backoff, check_against, compute_state, history_point,
+        now, today,
     },
     store::{
         Store,
@@ -362,8 +362,16 @@ async fn apply_chunk(
 
         let previous = record.as_ref().map(|r| &r.state);
         let decision = previous.map(|p| p.decision.clone()).unwrap_or_default();
-        let (state, summary) = compute_state(engine, previous, currency, &entries, decision, today)
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("ledger of {id}: {e}")))?;
+        let (state, summary) = compute_state(
+            engine,
+            previous,
+            currency,
+            &entries,
+            credit::profile_of(&customer),
+            decision,
+            today,
+        )
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("ledger of {id}: {e}")))?;
         let group_delta = state.group.clone().map(|g| {
             let before = previous.map_or(rust_decimal::Decimal::ZERO, |p| {
                 credence_shared::engine::metrics::exposure(&p.open_items, engine.policy.exposure())

@@ -30,6 +30,7 @@ pub struct CustomerRecord {
     pub terms_days: u32,
     pub on_hold: bool,
     pub blacklisted: bool,
+    pub founded: Option<time::Date>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -63,6 +64,8 @@ struct CustomerItem {
     blacklisted: bool,
     /// Optimistic-concurrency version; every guarded update bumps it.
     version: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    founded: Option<String>,
 }
 
 impl CustomerItem {
@@ -91,6 +94,7 @@ impl CustomerItem {
             on_hold: c.on_hold,
             blacklisted: c.blacklisted,
             version: 1,
+            founded: c.founded.map(|d| d.to_string()),
         }
     }
 
@@ -121,6 +125,13 @@ impl CustomerItem {
             terms_days: self.terms_days,
             on_hold: self.on_hold,
             blacklisted: self.blacklisted,
+            founded: match &self.founded {
+                Some(d) => Some(
+                    time::Date::parse(d, &time::format_description::well_known::Iso8601::DATE)
+                        .map_err(|_| corrupt("founded"))?,
+                ),
+                None => None,
+            },
         })
     }
 }

@@ -69,6 +69,7 @@ pub fn customer(id: &str, name: &str, name_en: Option<&str>, usci: Option<&str>)
         terms_days: 60,
         on_hold: false,
         blacklisted: false,
+        founded: None,
     }
 }
 

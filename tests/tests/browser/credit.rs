@@ -63,11 +63,13 @@ async fn open_customer(browser: &Browser, script: &str) -> Result<String> {
     Ok(name)
 }
 
-/// A customer in good standing: grade A or B, credit available, nothing overdue, no hold.
-const IN_GOOD_STANDING: &str = "return cards.findIndex(c => \
+/// A customer in good standing: grade A or B, nothing overdue, no hold, and more than a
+/// fifth of the limit free (so a small order is not "near the limit").
+const IN_GOOD_STANDING: &str = "const num = e => parseFloat(e.textContent.replace(/[^0-9.-]/g, '')); \
+     return cards.findIndex(c => \
      /grade-(a|b)\\b/.test(c.querySelector('.grade').className) \
      && !c.querySelector('.overdue, [data-testid=\"badge-hold\"], [data-testid=\"badge-blacklist\"]') \
-     && !c.querySelector('[data-testid=\"customer-available\"]').classList.contains('negative'));";
+     && num(c.querySelector('[data-testid=\"customer-available\"]')) > 0.2 * num(c.querySelector('.limit')));";
 
 const THE_FIRST: &str = "return cards.length > 0 ? 0 : -1;";
 
