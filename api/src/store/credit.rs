@@ -131,6 +131,17 @@ fn attr<'a>(item: &'a Item, name: &str) -> Result<&'a str, StoreError> {
         .ok_or_else(|| StoreError::Corrupt(format!("item without {name}")))
 }
 
+/// Reads the JSON document kept in attribute `name` of an item of kind `what`.
+fn decode<T: serde::de::DeserializeOwned>(
+    item: &Item,
+    name: &str,
+    what: &str,
+) -> Result<T, StoreError> {
+    let pk = item.get(keys::PK).and_then(|v| v.as_s().ok());
+    serde_json::from_str(attr(item, name)?)
+        .map_err(|e| StoreError::Corrupt(format!("{what} in {pk:?}: {e}")))
+}
+
 impl Store {
     /// The customer's credit file (strongly consistent), or `None` if it has none yet.
     pub async fn get_credit(
@@ -155,8 +166,7 @@ impl Store {
             .and_then(|v| v.as_n().ok())
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| StoreError::Corrupt("credit file without version".into()))?;
-        let state = serde_json::from_str(attr(&item, "state")?)
-            .map_err(|e| StoreError::Corrupt(format!("credit file of {id}: {e}")))?;
+        let state = decode(&item, "state", "credit file")?;
         Ok(Some(CreditRecord { version, state }))
     }
 
@@ -171,10 +181,7 @@ impl Store {
             .await?;
         items
             .iter()
-            .map(|item| {
-                serde_json::from_str(attr(item, "event")?)
-                    .map_err(|e| StoreError::Corrupt(format!("ledger entry of {id}: {e}")))
-            })
+            .map(|item| decode(item, "event", "ledger entry"))
             .collect()
     }
 
@@ -189,10 +196,7 @@ impl Store {
             .await?;
         items
             .iter()
-            .map(|item| {
-                serde_json::from_str(attr(item, "point")?)
-                    .map_err(|e| StoreError::Corrupt(format!("history of {id}: {e}")))
-            })
+            .map(|item| decode(item, "point", "history point"))
             .collect()
     }
 
@@ -476,10 +480,7 @@ impl Store {
         out.items
             .unwrap_or_default()
             .iter()
-            .map(|item| {
-                serde_json::from_str(attr(item, "order")?)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
-            })
+            .map(|item| decode(item, "order", "blocked order"))
             .collect()
     }
 
@@ -532,10 +533,7 @@ impl Store {
         out.items
             .unwrap_or_default()
             .first()
-            .map(|item| {
-                serde_json::from_str(attr(item, "rate")?)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
-            })
+            .map(|item| decode(item, "rate", "exchange rate"))
             .transpose()
     }
 
