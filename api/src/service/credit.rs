@@ -380,26 +380,37 @@ pub async fn check(
     let order = OrderRequest::new(request.amount)
         .map_err(|e| ApiError::field("amount.amount", e.to_string()))?;
     let record = load_or_init(store, engine, who, &id).await?;
-    let result = check_against(engine, &record.state, &order, today())?;
-    let group = match group_view(store, who, &record.state).await? {
-        Some(g) => {
-            let after = g.exposure.amount + order.amount().amount;
-            Some(GroupCheck {
-                over_limit: after > g.limit.amount,
-                id: g.id,
-                limit: g.limit,
-                exposure_before: g.exposure,
-                exposure_after: Money::new(after, g.limit.currency),
-                available_after: Money::new(g.limit.amount - after, g.limit.currency),
-            })
-        }
-        None => None,
+    let mut result = check_against(engine, &record.state, &order, today())?;
+    let group = check_group(store, who, &record.state, &order, &mut result).await?;
+    Ok(CreditCheckResponse { result, group })
+}
+
+/// The group side of an order check: the group's shared limit against its members' exposure
+/// with the order. Over the group limit blocks the order. Used by the credit-check endpoint
+/// and by order events alike.
+pub async fn check_group(
+    store: &Store,
+    who: &Principal,
+    state: &CreditState,
+    order: &OrderRequest,
+    result: &mut credence_shared::engine::CheckResult,
+) -> Result<Option<GroupCheck>, ApiError> {
+    let Some(g) = group_view(store, who, state).await? else {
+        return Ok(None);
     };
-    let mut result = result;
-    if group.as_ref().is_some_and(|g| g.over_limit) {
+    let after = g.exposure.amount + order.amount().amount;
+    let check = GroupCheck {
+        over_limit: after > g.limit.amount,
+        id: g.id,
+        limit: g.limit,
+        exposure_before: g.exposure,
+        exposure_after: Money::new(after, g.limit.currency),
+        available_after: Money::new(g.limit.amount - after, g.limit.currency),
+    };
+    if check.over_limit {
         result.decision = credence_shared::engine::Decision::Block;
     }
-    Ok(CreditCheckResponse { result, group })
+    Ok(Some(check))
 }
 
 /// Most attempts at a guarded write before giving up with 503 (the client may retry).

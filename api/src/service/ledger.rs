@@ -13,8 +13,8 @@ use crate::{
     },
     error::ApiError,
     service::credit::{
-        self, CreditEngine, MAX_ATTEMPTS, backoff, check_against, compute_state, history_point,
-        now, today,
+        self, CreditEngine, MAX_ATTEMPTS, backoff, check_against, check_group, compute_state,
+        history_point, now, today,
     },
     store::{
         Store,
@@ -329,7 +329,8 @@ async fn apply_chunk(
                         ) {
                             let mut state = state.clone();
                             state.open_items = items;
-                            let result = check_against(engine, &state, &request, today)?;
+                            let mut result = check_against(engine, &state, &request, today)?;
+                            check_group(store, who, &state, &request, &mut result).await?;
                             if result.decision == Decision::Block {
                                 blocked.push(BlockedOrder {
                                     customer_id: id.to_string(),

@@ -399,6 +399,19 @@ async fn a_group_limit_shared_by_two_customers_blocks_an_order_one_alone_could_t
     assert_eq!(check.body["group"]["exposure_before"]["amount"], "70000.00");
     assert_eq!(check.body["group"]["over_limit"], true);
     assert_eq!(check.body["decision"], "block");
+    // The same order posted as an event is blocked by the group and queued.
+    let order = post(
+        &app,
+        &finance,
+        vec![json!({"idempotency_key": "so-g", "customer_id": "C1", "date": days_ago(0),
+                    "event": {"type": "order_placed", "order": "SO-G", "amount": money("20000.00")}})],
+    )
+    .await;
+    assert_eq!(
+        order.body["results"][0]["check"]["decision"], "block",
+        "{}",
+        order.body
+    );
     // A later payment lowers the group's exposure in the same transaction.
     post(
         &app,
@@ -407,7 +420,8 @@ async fn a_group_limit_shared_by_two_customers_blocks_an_order_one_alone_could_t
     )
     .await;
     let after = credit(&app, &risk, "C1").await;
-    assert_eq!(after["group"]["exposure"]["amount"], "30000.00");
+    // C1's 30000 invoice plus its 20000 open order; C2 paid in full.
+    assert_eq!(after["group"]["exposure"]["amount"], "50000.00");
 }
 
 #[tokio::test]
