@@ -18,7 +18,6 @@ use credence_api::{
     auth::{Verifier, local::LocalIssuer},
     router,
     seed::{demo_tenant, demo_users, seed_demo},
-    service::credit::CreditEngine,
     store::{Store, schema},
 };
 use std::sync::{
@@ -158,7 +157,8 @@ async fn main() -> anyhow::Result<()> {
         verifier: Arc::new(verifier),
         local_issuer: Some(issuer.clone()),
         static_dir: None,
-        engine: CreditEngine::defaults(),
+        engines: Default::default(),
+        clock: credence_api::clock::Clock::system(),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);

@@ -1,6 +1,7 @@
 //! Builds the one axum `Router` that the Lambda, the local server and the tests share.
 
-use crate::service::credit::CreditEngine;
+use crate::clock::Clock;
+use crate::service::{config::Engines, credit::CreditEngine, workflow::Env};
 use crate::{
     auth::{Verifier, local::LocalIssuer, local::LocalUser},
     config::{Config, IssuerConfig},
@@ -40,8 +41,27 @@ pub struct AppState {
     pub local_issuer: Option<Arc<LocalIssuer>>,
     /// Built frontend to serve for non-API paths (local dev server only).
     pub static_dir: Option<PathBuf>,
-    /// The scorecard model and credit policy in force.
-    pub engine: CreditEngine,
+    /// The scorecard model and credit policy in force, per tenant (cached).
+    pub engines: Engines,
+    pub clock: Clock,
+}
+
+impl AppState {
+    /// The engine in force for the caller's tenant.
+    pub async fn engine(
+        &self,
+        tenant: &credence_shared::TenantId,
+    ) -> Result<CreditEngine, ApiError> {
+        self.engines.get(&self.store, tenant).await
+    }
+
+    pub fn env(&self) -> Env<'_> {
+        Env {
+            store: &self.store,
+            engines: &self.engines,
+            clock: &self.clock,
+        }
+    }
 }
 
 impl AppState {
@@ -73,7 +93,8 @@ impl AppState {
             verifier: Arc::new(verifier),
             local_issuer,
             static_dir: config.static_dir.clone(),
-            engine: CreditEngine::defaults(),
+            engines: Engines::default(),
+            clock: Clock::system(),
         })
     }
 }
@@ -90,6 +111,8 @@ impl AppState {
         (name = "meta", description = "Health and API description"),
         (name = "identity", description = "Who is signed in"),
         (name = "customers", description = "Customers and their credit summary"),
+        (name = "workflow", description = "Credit requests, approvals, inbox, applications, blacklist, audit trail"),
+        (name = "admin", description = "Users and roles, custom fields, approval matrix, engine versions"),
     )
 )]
 struct ApiDoc;
@@ -133,7 +156,45 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::credit::post_events))
         .routes(routes!(routes::credit::put_fx_rate))
         .routes(routes!(routes::credit::put_group))
-        .routes(routes!(routes::credit::blocked_orders));
+        .routes(routes!(routes::credit::blocked_orders))
+        .routes(routes!(
+            routes::workflow::file,
+            routes::workflow::customer_requests
+        ))
+        .routes(routes!(
+            routes::workflow::detail,
+            routes::workflow::resubmit
+        ))
+        .routes(routes!(routes::workflow::review))
+        .routes(routes!(routes::workflow::withdraw))
+        .routes(routes!(routes::workflow::open_requests))
+        .routes(routes!(routes::workflow::inbox))
+        .routes(routes!(routes::workflow::engine))
+        .routes(routes!(routes::workflow::application_form))
+        .routes(routes!(routes::workflow::screen))
+        .routes(routes!(routes::workflow::submit_application))
+        .routes(routes!(
+            routes::workflow::blacklist,
+            routes::workflow::add_to_blacklist
+        ))
+        .routes(routes!(routes::workflow::customer_audit))
+        .routes(routes!(routes::workflow::tenant_audit))
+        .routes(routes!(routes::workflow::export_audit))
+        .routes(routes!(routes::workflow::users))
+        .routes(routes!(routes::workflow::put_user))
+        .routes(routes!(
+            routes::workflow::custom_fields,
+            routes::workflow::put_custom_fields
+        ))
+        .routes(routes!(
+            routes::workflow::approval_matrix,
+            routes::workflow::put_approval_matrix
+        ))
+        .routes(routes!(
+            routes::workflow::engine_versions,
+            routes::workflow::publish_engine
+        ))
+        .routes(routes!(routes::workflow::activate_engine));
     if state.local_issuer.is_some() {
         api = api
             .routes(routes!(routes::auth::token))

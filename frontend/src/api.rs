@@ -8,9 +8,17 @@ use credence_shared::credit::{CreditCheckRequest, CreditCheckResponse, CreditVie
 use credence_shared::dto::{
     CustomerPage, CustomerSummary, FieldError, Me, Problem, TokenRequest, TokenResponse,
 };
-use credence_shared::{CustomerId, Money};
+use credence_shared::engine::{Policy, ScorecardModel};
+use credence_shared::workflow::{
+    Application, ApplicationCreated, ApprovalMatrix, AuditPage, BlacklistAdd, BlacklistEntry,
+    CreditRequest, EngineVersion, FieldSet, Inbox, NewRequest, PublishEngine, RequestDetail,
+    RequestSummary, ResubmitRequest, ReviewRequest, ScreenRequest, ScreenResult, UserRecord,
+    UserUpdate, Versioned,
+};
+use credence_shared::{Currency, CustomerId, Money};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::session::Session;
 
@@ -30,6 +38,9 @@ pub enum ApiError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// Someone else changed the thing meanwhile (409): reload and look again.
+    #[error("changed meanwhile")]
+    Conflict(Option<Problem>),
     /// The server refused the request and said why (4xx with a problem body).
     #[error("request rejected: {}", .0.title)]
     Rejected(Problem),
@@ -52,6 +63,37 @@ impl ApiError {
             _ => &[],
         }
     }
+}
+
+/// `{"items": [...]}`, the shape of every plain list.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}
+
+/// `GET /v1/engine`: the tenant's scorecard model and credit policy in force.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct EngineInForce {
+    pub version: u32,
+    pub model: ScorecardModel,
+    pub policy: Policy,
+}
+
+/// `GET /v1/applications/form`: the account currency and the custom fields I can see.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ApplicationForm {
+    pub currency: Currency,
+    pub fields: FieldSet,
+}
+
+#[derive(Serialize)]
+struct VersionOnly {
+    version: u64,
+}
+
+#[derive(Serialize)]
+struct ReasonOnly<'a> {
+    reason: &'a str,
 }
 
 /// `POST /auth/token`: exchanges a username and password for an access token.
@@ -116,6 +158,226 @@ pub async fn credit_check(
     .await
 }
 
+/// `GET /v1/inbox`.
+pub async fn inbox(session: Session) -> Result<Inbox, ApiError> {
+    authorised(session, Request::get("/v1/inbox")).await
+}
+
+/// `GET /v1/requests`: every open request I may see.
+pub async fn open_requests(session: Session) -> Result<Vec<RequestSummary>, ApiError> {
+    let list: Items<RequestSummary> = authorised(session, Request::get("/v1/requests")).await?;
+    Ok(list.items)
+}
+
+/// `GET /v1/customers/{id}/requests`.
+pub async fn customer_requests(
+    session: Session,
+    id: &CustomerId,
+) -> Result<Vec<RequestSummary>, ApiError> {
+    let list: Items<RequestSummary> = authorised(
+        session,
+        Request::get(&format!("/v1/customers/{id}/requests")),
+    )
+    .await?;
+    Ok(list.items)
+}
+
+/// `POST /v1/customers/{id}/requests`.
+pub async fn file_request(
+    session: Session,
+    id: &CustomerId,
+    body: &NewRequest,
+) -> Result<CreditRequest, ApiError> {
+    let url = format!("/v1/customers/{id}/requests");
+    authorised_with_body(session, Request::post(&url), body).await
+}
+
+fn request_url(id: &CustomerId, rid: &str) -> String {
+    format!(
+        "/v1/customers/{id}/requests/{}",
+        String::from(js_sys::encode_uri_component(rid))
+    )
+}
+
+/// `GET /v1/customers/{id}/requests/{rid}`.
+pub async fn request_detail(
+    session: Session,
+    id: &CustomerId,
+    rid: &str,
+) -> Result<RequestDetail, ApiError> {
+    authorised(session, Request::get(&request_url(id, rid))).await
+}
+
+/// `POST .../review`: approve, reject or return.
+pub async fn review(
+    session: Session,
+    id: &CustomerId,
+    rid: &str,
+    body: &ReviewRequest,
+) -> Result<RequestDetail, ApiError> {
+    let url = format!("{}/review", request_url(id, rid));
+    authorised_with_body(session, Request::post(&url), body).await
+}
+
+/// `PUT .../{rid}`: the requester amends a returned request.
+pub async fn resubmit(
+    session: Session,
+    id: &CustomerId,
+    rid: &str,
+    body: &ResubmitRequest,
+) -> Result<RequestDetail, ApiError> {
+    authorised_with_body(session, Request::put(&request_url(id, rid)), body).await
+}
+
+/// `POST .../withdraw`.
+pub async fn withdraw(
+    session: Session,
+    id: &CustomerId,
+    rid: &str,
+    version: u64,
+) -> Result<RequestDetail, ApiError> {
+    let url = format!("{}/withdraw", request_url(id, rid));
+    authorised_with_body(session, Request::post(&url), &VersionOnly { version }).await
+}
+
+/// `GET /v1/engine`.
+pub async fn engine(session: Session) -> Result<EngineInForce, ApiError> {
+    authorised(session, Request::get("/v1/engine")).await
+}
+
+/// `GET /v1/applications/form`.
+pub async fn application_form(session: Session) -> Result<ApplicationForm, ApiError> {
+    authorised(session, Request::get("/v1/applications/form")).await
+}
+
+/// `POST /v1/applications/screen`: duplicates and blacklist hits for a code or name.
+pub async fn screen(session: Session, body: &ScreenRequest) -> Result<ScreenResult, ApiError> {
+    authorised_with_body(session, Request::post("/v1/applications/screen"), body).await
+}
+
+/// `POST /v1/applications`.
+pub async fn apply(session: Session, body: &Application) -> Result<ApplicationCreated, ApiError> {
+    authorised_with_body(session, Request::post("/v1/applications"), body).await
+}
+
+/// `GET /v1/blacklist`.
+pub async fn blacklist(session: Session) -> Result<Vec<BlacklistEntry>, ApiError> {
+    let list: Items<BlacklistEntry> = authorised(session, Request::get("/v1/blacklist")).await?;
+    Ok(list.items)
+}
+
+/// `POST /v1/blacklist`.
+pub async fn blacklist_add(
+    session: Session,
+    body: &BlacklistAdd,
+) -> Result<BlacklistEntry, ApiError> {
+    authorised_with_body(session, Request::post("/v1/blacklist"), body).await
+}
+
+/// `GET /v1/customers/{id}/audit`.
+pub async fn customer_audit(session: Session, id: &CustomerId) -> Result<AuditPage, ApiError> {
+    authorised(session, Request::get(&format!("/v1/customers/{id}/audit"))).await
+}
+
+/// `GET /v1/audit?from=&to=&cursor=`: the tenant's audit trail between two dates.
+pub async fn audit(
+    session: Session,
+    from: &str,
+    to: &str,
+    cursor: Option<String>,
+) -> Result<AuditPage, ApiError> {
+    let mut params: Vec<(&str, &str)> = vec![("from", from), ("to", to)];
+    if let Some(c) = cursor.as_deref() {
+        params.push(("cursor", c));
+    }
+    authorised(session, Request::get("/v1/audit").query(params)).await
+}
+
+/// `GET /v1/audit/export?from=&to=`: the same trail as CSV text.
+pub async fn audit_csv(session: Session, from: &str, to: &str) -> Result<String, ApiError> {
+    let Some(token) = session.bearer() else {
+        return Err(ApiError::Unauthorized);
+    };
+    let response = Request::get("/v1/audit/export")
+        .query([("from", from), ("to", to)])
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Accept", "text/csv")
+        .send()
+        .await
+        .map_err(network)?;
+    if response.ok() {
+        return response.text().await.map_err(network);
+    }
+    let result = read::<()>(response).await;
+    if matches!(result, Err(ApiError::Unauthorized)) {
+        session.end();
+    }
+    Err(result.err().unwrap_or(ApiError::Decode("empty".into())))
+}
+
+/// `GET /v1/admin/users`.
+pub async fn users(session: Session) -> Result<Vec<UserRecord>, ApiError> {
+    let list: Items<UserRecord> = authorised(session, Request::get("/v1/admin/users")).await?;
+    Ok(list.items)
+}
+
+/// `PUT /v1/admin/users/{username}`.
+pub async fn update_user(
+    session: Session,
+    username: &str,
+    body: &UserUpdate,
+) -> Result<(), ApiError> {
+    let url = format!(
+        "/v1/admin/users/{}",
+        String::from(js_sys::encode_uri_component(username))
+    );
+    authorised_ignoring_answer(session, Request::put(&url), body).await
+}
+
+/// `GET /v1/admin/custom-fields`.
+pub async fn custom_fields(session: Session) -> Result<FieldSet, ApiError> {
+    authorised(session, Request::get("/v1/admin/custom-fields")).await
+}
+
+/// `PUT /v1/admin/custom-fields`.
+pub async fn save_custom_fields(
+    session: Session,
+    body: &Versioned<FieldSet>,
+) -> Result<(), ApiError> {
+    authorised_ignoring_answer(session, Request::put("/v1/admin/custom-fields"), body).await
+}
+
+/// `GET /v1/admin/approval-matrix`.
+pub async fn approval_matrix(session: Session) -> Result<ApprovalMatrix, ApiError> {
+    authorised(session, Request::get("/v1/admin/approval-matrix")).await
+}
+
+/// `PUT /v1/admin/approval-matrix`.
+pub async fn save_approval_matrix(
+    session: Session,
+    body: &Versioned<ApprovalMatrix>,
+) -> Result<(), ApiError> {
+    authorised_ignoring_answer(session, Request::put("/v1/admin/approval-matrix"), body).await
+}
+
+/// `GET /v1/admin/engine-versions`.
+pub async fn engine_versions(session: Session) -> Result<Vec<EngineVersion>, ApiError> {
+    let list: Items<EngineVersion> =
+        authorised(session, Request::get("/v1/admin/engine-versions")).await?;
+    Ok(list.items)
+}
+
+/// `POST /v1/admin/engine-versions`: publish (in force at once).
+pub async fn publish_engine(session: Session, body: &PublishEngine) -> Result<(), ApiError> {
+    authorised_ignoring_answer(session, Request::post("/v1/admin/engine-versions"), body).await
+}
+
+/// `POST /v1/admin/engine-versions/{v}/activate`.
+pub async fn activate_engine(session: Session, version: u32, reason: &str) -> Result<(), ApiError> {
+    let url = format!("/v1/admin/engine-versions/{version}/activate");
+    authorised_ignoring_answer(session, Request::post(&url), &ReasonOnly { reason }).await
+}
+
 async fn authorised<T: DeserializeOwned>(
     session: Session,
     request: RequestBuilder,
@@ -140,6 +402,25 @@ async fn authorised_with_body<T: DeserializeOwned, B: serde::Serialize>(
         .map_err(|e| ApiError::Decode(e.to_string()))?;
     let response = request.send().await.map_err(network)?;
     finish(session, response).await
+}
+
+/// For changes whose answer the page does not need (it reloads the list instead).
+async fn authorised_ignoring_answer<B: serde::Serialize>(
+    session: Session,
+    request: RequestBuilder,
+    body: &B,
+) -> Result<(), ApiError> {
+    let Some(request) = with_token(session, request) else {
+        return Err(ApiError::Unauthorized);
+    };
+    let request = request
+        .json(body)
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let response = request.send().await.map_err(network)?;
+    if response.ok() {
+        return Ok(());
+    }
+    finish::<()>(session, response).await
 }
 
 fn with_token(session: Session, request: RequestBuilder) -> Option<RequestBuilder> {
@@ -174,6 +455,7 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
         (401, _) => ApiError::Unauthorized,
         (403, _) => ApiError::Forbidden,
         (404, _) => ApiError::NotFound,
+        (409, problem) => ApiError::Conflict(problem),
         (400..=499, Some(problem)) => ApiError::Rejected(problem),
         (_, problem) => ApiError::Server {
             status,

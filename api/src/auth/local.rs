@@ -115,12 +115,26 @@ impl LocalIssuer {
     /// Checks the password and issues a token. Wrong username and wrong password get
     /// the same answer, so usernames cannot be probed.
     pub fn sign_in(&self, username: &str, password: &str) -> Result<TokenResponse, ApiError> {
-        let user = self
-            .users
+        self.sign_in_as(self.check_password(username, password)?, None)
+    }
+
+    /// The user with this username and password.
+    pub fn check_password(&self, username: &str, password: &str) -> Result<&LocalUser, ApiError> {
+        self.users
             .iter()
             .find(|u| u.username == username)
             .filter(|u| constant_time_eq(u.password.as_bytes(), password.as_bytes()))
-            .ok_or_else(|| ApiError::Unauthorized("wrong username or password".into()))?;
+            .ok_or_else(|| ApiError::Unauthorized("wrong username or password".into()))
+    }
+
+    /// A token for `user`, with `roles` instead of the configured ones when an admin
+    /// manages the user's roles in the tenant's user directory.
+    pub fn sign_in_as(
+        &self,
+        user: &LocalUser,
+        roles: Option<&[Role]>,
+    ) -> Result<TokenResponse, ApiError> {
+        let roles = roles.unwrap_or(&user.roles);
         let now = now_secs();
         let claims = Claims {
             sub: user.user_id.to_string(),
@@ -130,7 +144,7 @@ impl LocalIssuer {
             iat: now,
             tenant: Some(user.tenant.to_string()),
             cognito_tenant: None,
-            roles: user.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
             cognito_groups: vec![],
             username: Some(user.username.clone()),
             cognito_username: None,

@@ -27,6 +27,20 @@ pub enum Action {
     DecideCredit,
     /// Create groups and set their shared limit.
     ManageGroups,
+    /// File a credit request (limit, terms, hold release, blocked order, blacklist) for a
+    /// customer the caller may see.
+    FileRequest,
+    /// Review requests (which step is whose is the approval matrix's business).
+    ReviewRequests,
+    /// Onboard a new customer with a credit application.
+    SubmitApplication,
+    /// Read the blacklist and the tenant's audit trail.
+    ReadBlacklist,
+    ReadTenantAudit,
+    /// Put a party on the blacklist at once (removal goes through approval).
+    AddToBlacklist,
+    /// Users and roles, custom fields, approval matrix, engine versions.
+    ManageConfiguration,
 }
 
 /// The roles that may perform `action`.
@@ -37,6 +51,31 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         Action::SeeInvoiceDetail | Action::ReadBlockedOrders => &[Risk, Finance, Approver, Admin],
         Action::PostLedgerEvents | Action::ManageFxRates => &[Finance, Admin],
         Action::DecideCredit | Action::ManageGroups => &[Risk, Approver, Admin],
+        Action::FileRequest => &[Sales, Risk, Finance, Approver, Admin],
+        Action::ReviewRequests => &[Risk, Finance, Approver, Admin],
+        Action::SubmitApplication => &[Sales, Risk, Admin],
+        Action::ReadBlacklist | Action::ReadTenantAudit => &[Risk, Finance, Approver, Admin],
+        Action::AddToBlacklist => &[Risk, Admin],
+        Action::ManageConfiguration => &[Admin],
+    }
+}
+
+/// Whether `who` may see a customer owned by `owner`: a sales rep sees only their own
+/// customers; every other role sees all customers of its tenant.
+pub fn may_see_customer(who: &Principal, owner: Option<&credence_shared::UserId>) -> bool {
+    let only_sales = who.roles.iter().all(|r| *r == Role::Sales);
+    !only_sales || owner == Some(&who.user_id)
+}
+
+/// `Forbidden` unless `who` may see a customer owned by `owner`.
+pub fn require_customer(
+    who: &Principal,
+    owner: Option<&credence_shared::UserId>,
+) -> Result<(), ApiError> {
+    if may_see_customer(who, owner) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
     }
 }
 
@@ -76,6 +115,28 @@ mod tests {
         assert!(!allows(&sales, Action::SeeInvoiceDetail));
         assert!(!allows(&sales, Action::DecideCredit));
         assert!(!allows(&sales, Action::PostLedgerEvents));
+    }
+
+    #[test]
+    fn a_sales_rep_sees_only_their_own_customers_and_risk_sees_all() {
+        let sales = with(Role::Sales);
+        let mine = UserId::parse("u").unwrap();
+        let theirs = UserId::parse("someone-else").unwrap();
+
+        assert!(may_see_customer(&sales, Some(&mine)));
+        assert!(!may_see_customer(&sales, Some(&theirs)));
+        assert!(!may_see_customer(&sales, None));
+        assert!(may_see_customer(&with(Role::Risk), Some(&theirs)));
+    }
+
+    #[test]
+    fn only_admins_manage_configuration() {
+        for role in Role::ALL {
+            assert_eq!(
+                allows(&with(role), Action::ManageConfiguration),
+                role == Role::Admin
+            );
+        }
     }
 
     #[test]

@@ -35,9 +35,16 @@ pub async fn token(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    Ok(Json(
-        issuer.sign_in(request.username.trim(), &request.password)?,
-    ))
+    let user = issuer.check_password(request.username.trim(), &request.password)?;
+    // The tenant's user directory (admin pages) decides the roles and whether the account
+    // may sign in at all.
+    let stored =
+        crate::service::config::stored_user(&state.store, &user.tenant, &user.username).await?;
+    match stored {
+        Some(u) if !u.active => Err(ApiError::Unauthorized("this account is disabled".into())),
+        Some(u) => Ok(Json(issuer.sign_in_as(user, Some(&u.roles))?)),
+        None => Ok(Json(issuer.sign_in_as(user, None)?)),
+    }
 }
 
 #[utoipa::path(get, path = "/.well-known/jwks.json", tag = "identity",

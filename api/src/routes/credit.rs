@@ -33,7 +33,7 @@ pub async fn view(
     Path(id): Path<String>,
 ) -> Result<Json<CreditView>, ApiError> {
     Ok(Json(
-        credit::view(&state.store, &state.engine, &who, &id).await?,
+        credit::view(&state.store, &state.engine(&who.tenant).await?, &who, &id).await?,
     ))
 }
 
@@ -53,7 +53,14 @@ pub async fn check(
     ApiJson(body): ApiJson<CreditCheckRequest>,
 ) -> Result<Json<CreditCheckResponse>, ApiError> {
     Ok(Json(
-        credit::check(&state.store, &state.engine, &who, &id, body).await?,
+        credit::check(
+            &state.store,
+            &state.engine(&who.tenant).await?,
+            &who,
+            &id,
+            body,
+        )
+        .await?,
     ))
 }
 
@@ -74,7 +81,15 @@ pub async fn decide(
     ApiJson(body): ApiJson<DecisionRequest>,
 ) -> Result<Json<CreditView>, ApiError> {
     Ok(Json(
-        credit::decide(&state.store, &state.engine, &who, &id, body).await?,
+        credit::decide(
+            &state.store,
+            &state.engine(&who.tenant).await?,
+            &state.clock,
+            &who,
+            &id,
+            body,
+        )
+        .await?,
     ))
 }
 
@@ -91,7 +106,7 @@ pub async fn post_events(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Json<IngestResponse>, ApiError> {
     Ok(Json(
-        ledger::ingest(&state.store, &state.engine, &who, body).await?,
+        ledger::ingest(&state.store, &state.engine(&who.tenant).await?, &who, body).await?,
     ))
 }
 
@@ -126,7 +141,14 @@ pub async fn put_group(
     Path(group): Path<String>,
     ApiJson(body): ApiJson<GroupRequest>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    credit::put_group(&state.store, &state.engine, &who, &group, body).await?;
+    credit::put_group(
+        &state.store,
+        &state.engine(&who.tenant).await?,
+        &who,
+        &group,
+        body,
+    )
+    .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

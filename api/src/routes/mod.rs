@@ -5,3 +5,4 @@ pub mod credit;
 pub mod customers;
 pub mod health;
 pub mod me;
+pub mod workflow;

@@ -167,7 +167,7 @@ fn has_finance_rights(who: &Principal) -> bool {
 }
 
 /// Reads the credit file; a customer without one yet gets it computed (and stored) now.
-async fn load_or_init(
+pub async fn load_or_init(
     store: &Store,
     engine: &CreditEngine,
     who: &Principal,
@@ -205,11 +205,12 @@ async fn load_or_init(
         new_entries: Vec::new(),
         blocked: Vec::new(),
         group_delta: None,
+        extra: Vec::new(),
     };
     match store.write_credit(&who.tenant, id, &write, &now()).await {
         Ok(version) => Ok(CreditRecord { version, state }),
         // Someone else initialised it first: theirs is as good.
-        Err(WriteConflict::Version | WriteConflict::Duplicate) => store
+        Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => store
             .get_credit(&who.tenant, id)
             .await?
             .ok_or_else(|| ApiError::Unavailable("credit file is being created".into())),
@@ -302,10 +303,7 @@ pub async fn view(
 ) -> Result<CreditView, ApiError> {
     policy::require(who, Action::ReadCustomers)?;
     let id = parse_id(raw_id)?;
-    let customer = store
-        .get_customer(&who.tenant, &id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let customer = super::customers::visible_customer(store, who, &id).await?;
     let record = load_or_init(store, engine, who, &id).await?;
     let as_of = today();
     let state = &record.state;
@@ -377,6 +375,7 @@ pub async fn check(
 ) -> Result<CreditCheckResponse, ApiError> {
     policy::require(who, Action::CheckOrder)?;
     let id = parse_id(raw_id)?;
+    super::customers::require_visible(store, who, &id).await?;
     let order = OrderRequest::new(request.amount)
         .map_err(|e| ApiError::field("amount.amount", e.to_string()))?;
     let record = load_or_init(store, engine, who, &id).await?;
@@ -428,6 +427,7 @@ pub async fn backoff(attempt: u32) {
 pub async fn decide(
     store: &Store,
     engine: &CreditEngine,
+    clock: &crate::clock::Clock,
     who: &Principal,
     raw_id: &str,
     request: DecisionRequest,
@@ -448,10 +448,7 @@ pub async fn decide(
             "give a reason of 1 to 500 characters",
         ));
     }
-    let customer = store
-        .get_customer(&who.tenant, &id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let customer = super::customers::visible_customer(store, who, &id).await?;
     let record = load_or_init(store, engine, who, &id).await?;
     if record.version != request.version {
         return Err(ApiError::Conflict(format!(
@@ -540,6 +537,17 @@ pub async fn decide(
         as_of,
     )
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored ledger of {id}: {e}")))?;
+    let entry = super::config::audit(
+        who,
+        clock,
+        credence_shared::workflow::AuditEntity::CreditFile,
+        id.as_str(),
+        Some(&id),
+        "decide",
+        serde_json::to_value(&state.decision).ok(),
+        serde_json::to_value(&next.decision).ok(),
+        reason,
+    );
     let write = CreditWrite {
         expected_version: Some(record.version),
         history: history_point(Some(state), &next, reason),
@@ -548,12 +556,15 @@ pub async fn decide(
         new_entries: Vec::new(),
         blocked: Vec::new(),
         group_delta: None,
+        extra: vec![store.audit_write(&who.tenant, &entry)?],
     };
     match store.write_credit(&who.tenant, &id, &write, &now()).await {
         Ok(_) => view(store, engine, who, raw_id).await,
-        Err(WriteConflict::Version | WriteConflict::Duplicate) => Err(ApiError::Conflict(
-            "the credit file changed while you decided; reload and decide again".into(),
-        )),
+        Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => {
+            Err(ApiError::Conflict(
+                "the credit file changed while you decided; reload and decide again".into(),
+            ))
+        }
         Err(WriteConflict::Store(e)) => Err(e.into()),
     }
 }
@@ -657,10 +668,13 @@ pub async fn put_group(
                 history: None,
                 blocked: Vec::new(),
                 group_delta: Some((group.to_owned(), exposure)),
+                extra: Vec::new(),
             };
             match store.write_credit(&who.tenant, &id, &write, &now()).await {
                 Ok(_) => break,
-                Err(WriteConflict::Version | WriteConflict::Duplicate) => backoff(attempt).await,
+                Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => {
+                    backoff(attempt).await
+                }
                 Err(WriteConflict::Store(e)) => return Err(e.into()),
             }
         }

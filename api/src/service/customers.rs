@@ -1,7 +1,7 @@
 //! Finding and reading customers.
 //!
-//! Every role of a tenant may read its customers' credit summaries for now; per-owner
-//! visibility for sales reps belongs to the authorisation policy (workflow issue).
+//! A sales rep sees only the customers they own; every other role sees all customers of its
+//! tenant (`policy::may_see_customer`).
 
 use crate::{
     auth::{
@@ -55,16 +55,30 @@ pub async fn find(
     }
     let cursor = query.cursor.as_deref();
     match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        None => Ok(store.list_customers(&who.tenant, cursor, limit).await?),
+        None => Ok(own_only(
+            who,
+            store.list_customers(&who.tenant, cursor, limit).await?,
+        )),
         Some(raw) => {
             let q = search::normalise_query(raw).map_err(|e| match e {
                 QueryError::Empty | QueryError::TooLong => ApiError::field("q", e.to_string()),
             })?;
-            Ok(store
-                .search_customers(&who.tenant, &q, cursor, limit)
-                .await?)
+            Ok(own_only(
+                who,
+                store
+                    .search_customers(&who.tenant, &q, cursor, limit)
+                    .await?,
+            ))
         }
     }
+}
+
+/// Drops the customers the caller may not see (a sales rep's page may come out shorter; the
+/// cursor still moves on).
+fn own_only(who: &Principal, mut page: CustomerPage) -> CustomerPage {
+    page.items
+        .retain(|c| policy::may_see_customer(who, c.owner.as_ref()));
+    page
 }
 
 pub async fn get(
@@ -75,8 +89,32 @@ pub async fn get(
     policy::require(who, Action::ReadCustomers)?;
     // An id that cannot exist is simply not found: same answer as another tenant's id.
     let id = CustomerId::parse(raw_id).map_err(|_| ApiError::NotFound)?;
-    store
-        .get_customer(&who.tenant, &id)
+    visible_customer(store, who, &id).await
+}
+
+/// The customer, if it exists in the caller's tenant (404) and the caller may see it (403).
+pub async fn visible_customer(
+    store: &Store,
+    who: &Principal,
+    id: &CustomerId,
+) -> Result<CustomerSummary, ApiError> {
+    let customer = store
+        .get_customer(&who.tenant, id)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NotFound)?;
+    policy::require_customer(who, customer.owner.as_ref())?;
+    Ok(customer)
+}
+
+/// Like [`visible_customer`] for callers that do not need the record: only a sales rep's
+/// request pays for the read.
+pub async fn require_visible(
+    store: &Store,
+    who: &Principal,
+    id: &CustomerId,
+) -> Result<(), ApiError> {
+    if policy::may_see_customer(who, None) {
+        return Ok(());
+    }
+    visible_customer(store, who, id).await.map(|_| ())
 }

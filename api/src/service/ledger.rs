@@ -389,6 +389,7 @@ async fn apply_chunk(
             new_entries: accepted.clone(),
             blocked,
             group_delta,
+            extra: Vec::new(),
         };
         match store.write_credit(&who.tenant, id, &write, &now()).await {
             Ok(_) => {
@@ -405,7 +406,7 @@ async fn apply_chunk(
                 }
                 return Ok(results);
             }
-            Err(WriteConflict::Version | WriteConflict::Duplicate) => {
+            Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => {
                 tracing::debug!(%id, attempt, "credit file changed meanwhile; retrying");
                 backoff(attempt).await;
             }

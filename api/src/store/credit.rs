@@ -93,6 +93,10 @@ pub struct CreditWrite {
     pub blocked: Vec<BlockedOrder>,
     /// Change of the customer's exposure to add to its group's (same transaction).
     pub group_delta: Option<(String, Decimal)>,
+    /// Further items written in the same transaction (a request's new state guarded by its
+    /// version, audit entries, a blacklist entry). If one of their conditions fails, the
+    /// write is [`WriteConflict::Stale`].
+    pub extra: Vec<TransactWriteItem>,
 }
 
 /// Why a guarded write did not happen.
@@ -104,6 +108,10 @@ pub enum WriteConflict {
     /// One of the events was applied meanwhile by another request: read again and retry.
     #[error("an event was applied concurrently")]
     Duplicate,
+    /// A condition on one of the [`CreditWrite::extra`] items failed (someone acted on the
+    /// same request meanwhile).
+    #[error("a related item changed since it was read")]
+    Stale,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -112,19 +120,19 @@ pub enum WriteConflict {
 /// history and group items.
 pub const MAX_EVENTS_PER_WRITE: usize = 30;
 
-fn s(v: impl Into<String>) -> AttributeValue {
+pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
 
-fn n(v: impl ToString) -> AttributeValue {
+pub(crate) fn n(v: impl ToString) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
-fn json<T: Serialize>(v: &T) -> Result<String, StoreError> {
+pub(crate) fn json<T: Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn attr<'a>(item: &'a Item, name: &str) -> Result<&'a str, StoreError> {
+pub(crate) fn attr<'a>(item: &'a Item, name: &str) -> Result<&'a str, StoreError> {
     item.get(name)
         .and_then(|v| v.as_s().ok())
         .map(String::as_str)
@@ -132,7 +140,7 @@ fn attr<'a>(item: &'a Item, name: &str) -> Result<&'a str, StoreError> {
 }
 
 /// Reads the JSON document kept in attribute `name` of an item of kind `what`.
-fn decode<T: serde::de::DeserializeOwned>(
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     item: &Item,
     name: &str,
     what: &str,
@@ -417,6 +425,8 @@ impl Store {
             items.push(TransactWriteItem::builder().update(update).build());
         }
 
+        let extra_start = items.len();
+        items.extend(write.extra.iter().cloned());
         let result = self
             .client
             .transact_write_items()
@@ -442,6 +452,13 @@ impl Store {
                     .collect();
                 match codes.first() {
                     Some(&"ConditionalCheckFailed") => Err(WriteConflict::Version),
+                    _ if codes
+                        .iter()
+                        .skip(extra_start)
+                        .any(|c| *c == "ConditionalCheckFailed") =>
+                    {
+                        Err(WriteConflict::Stale)
+                    }
                     _ if codes.iter().skip(2).any(|c| *c == "ConditionalCheckFailed") => {
                         Err(WriteConflict::Duplicate)
                     }
@@ -599,7 +616,7 @@ impl Store {
     }
 }
 
-fn new_item(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
+pub(crate) fn new_item(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
     Ok(TransactWriteItem::builder()
         .put(
             Put::builder()
@@ -612,7 +629,7 @@ fn new_item(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
         .build())
 }
 
-fn plain_put(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
+pub(crate) fn plain_put(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
     Ok(TransactWriteItem::builder()
         .put(
             Put::builder()

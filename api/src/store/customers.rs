@@ -149,6 +149,30 @@ fn from_item(item: Item) -> Result<CustomerSummary, StoreError> {
 /// Most search-index items read per page while collecting hits.
 const SEARCH_PAGE: i32 = 100;
 
+/// A customer's profile item followed by its search-index items.
+pub(crate) fn customer_items(
+    tenant: &TenantId,
+    c: &CustomerRecord,
+) -> Result<Vec<Item>, StoreError> {
+    let mut items = vec![to_item(&CustomerItem::from_record(tenant, c))?];
+    let terms = search::index_terms(
+        &c.name,
+        c.name_en.as_deref(),
+        &c.number,
+        c.usci.as_ref().map(Usci::as_str),
+    );
+    for term in terms {
+        let mut item = Item::new();
+        item.insert(keys::PK.into(), AttributeValue::S(keys::search_pk(tenant)));
+        item.insert(
+            keys::SK.into(),
+            AttributeValue::S(keys::search_sk(&term, &c.id)),
+        );
+        items.push(item);
+    }
+    Ok(items)
+}
+
 impl Store {
     /// Bulk-writes new customers with their search terms (seeding and imports).
     pub async fn put_new_customers(
@@ -158,22 +182,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut items = Vec::new();
         for c in customers {
-            items.push(to_item(&CustomerItem::from_record(tenant, c))?);
-            let terms = search::index_terms(
-                &c.name,
-                c.name_en.as_deref(),
-                &c.number,
-                c.usci.as_ref().map(Usci::as_str),
-            );
-            for term in terms {
-                let mut item = Item::new();
-                item.insert(keys::PK.into(), AttributeValue::S(keys::search_pk(tenant)));
-                item.insert(
-                    keys::SK.into(),
-                    AttributeValue::S(keys::search_sk(&term, &c.id)),
-                );
-                items.push(item);
-            }
+            items.extend(customer_items(tenant, c)?);
         }
         self.batch_put(items).await
     }

@@ -20,6 +20,18 @@
 //! | list customers by name, paged | Query | `GSI1PK = T#{t}#CUSTOMERS` | GSI1 |
 //! | find customers by name part, code or number | Query | `PK = T#{t}#SEARCH`, `SK begins_with {term}` | table |
 //! | has the demo tenant been seeded | GetItem | `PK = T#{t}#META`, `SK = SEED` | table |
+//! | a credit request | GetItem | `PK = T#{t}#C#{id}`, `SK = RQ#{rid}` | table |
+//! | a customer's requests, oldest first | Query | `PK = T#{t}#C#{id}`, `SK begins_with RQ#` | table |
+//! | open requests of the tenant (inboxes) | Query | `GSI1PK = T#{t}#RQ#OPEN` | GSI1 |
+//! | closed requests, newest first | Query | `GSI1PK = T#{t}#RQ#CLOSED`, descending | GSI1 |
+//! | a customer's audit trail | Query | `PK = T#{t}#C#{id}`, `SK begins_with A#` | table |
+//! | the tenant's audit trail for a month | Query | `GSI1PK = T#{t}#AUDIT#{yyyy-mm}`, `GSI1SK between` | GSI1 |
+//! | configuration audit entries | Query | `PK = T#{t}#AUDIT`, `SK begins_with A#` | table |
+//! | approval matrix, custom fields, engine pointer | GetItem | `PK = T#{t}#CFG`, `SK = MATRIX / FIELDS / ENGINE` | table |
+//! | engine versions | Query | `PK = T#{t}#CFG`, `SK begins_with ENGINE#` | table |
+//! | users of the tenant | Query / GetItem | `PK = T#{t}#CFG`, `SK begins_with USER#` | table |
+//! | the blacklist | Query / GetItem | `PK = T#{t}#BL`, `SK = {code or NAME:name}` | table |
+//! | a customer's credit application | GetItem | `PK = T#{t}#C#{id}`, `SK = APPLICATION` | table |
 //!
 //! GSI2 is reserved for time-driven work (open invoices by due date) and not used yet.
 
@@ -126,6 +138,80 @@ pub fn meta_pk(t: &TenantId) -> String {
     format!("{}#META", tenant(t))
 }
 
+/// A credit request lives with its customer.
+pub fn request_sk(rid: &str) -> String {
+    format!("{REQUEST_PREFIX}{rid}")
+}
+
+pub const REQUEST_PREFIX: &str = "RQ#";
+
+/// Open requests (pending or returned) of a tenant, by the time they were filed.
+pub fn requests_open_gsi1pk(t: &TenantId) -> String {
+    format!("{}#RQ#OPEN", tenant(t))
+}
+
+/// Closed requests of a tenant, by the time they closed.
+pub fn requests_closed_gsi1pk(t: &TenantId) -> String {
+    format!("{}#RQ#CLOSED", tenant(t))
+}
+
+pub fn request_gsi1sk(at: &str, id: &CustomerId, rid: &str) -> String {
+    format!("{at}#{id}#{rid}")
+}
+
+/// Audit entries sort by time; `unique` keeps two entries of one instant apart.
+pub fn audit_sk(at: &str, unique: &str) -> String {
+    format!("{AUDIT_PREFIX}{at}#{unique}")
+}
+
+pub const AUDIT_PREFIX: &str = "A#";
+
+/// Where audit entries that belong to no customer (configuration, users) live.
+pub fn audit_pk(t: &TenantId) -> String {
+    format!("{}#AUDIT", tenant(t))
+}
+
+/// Every audit entry is also listed per tenant and month (`2026-11`).
+pub fn audit_gsi1pk(t: &TenantId, month: &str) -> String {
+    format!("{}#AUDIT#{month}", tenant(t))
+}
+
+pub fn audit_gsi1sk(at: &str, unique: &str) -> String {
+    format!("{at}#{unique}")
+}
+
+pub fn config_pk(t: &TenantId) -> String {
+    format!("{}#CFG", tenant(t))
+}
+
+pub const MATRIX_SK: &str = "MATRIX";
+pub const FIELDS_SK: &str = "FIELDS";
+/// Points at the engine version in force.
+pub const ENGINE_SK: &str = "ENGINE";
+pub const ENGINE_VERSION_PREFIX: &str = "ENGINE#";
+
+pub fn engine_version_sk(version: u32) -> String {
+    format!("{ENGINE_VERSION_PREFIX}{version:06}")
+}
+
+pub const USER_PREFIX: &str = "USER#";
+
+/// Usernames are checked on input: `[A-Za-z0-9_.@-]`, never `#`.
+pub fn user_sk(username: &str) -> String {
+    format!("{USER_PREFIX}{username}")
+}
+
+pub fn blacklist_pk(t: &TenantId) -> String {
+    format!("{}#BL", tenant(t))
+}
+
+/// A blacklist entry is keyed by the party's code, or `NAME:{normalised name}` without one.
+pub fn blacklist_sk(key: &str) -> String {
+    key.to_owned()
+}
+
+pub const APPLICATION_SK: &str = "APPLICATION";
+
 /// The prefix every key of a tenant starts with (tests use it to prove isolation).
 pub fn tenant_prefix(t: &TenantId) -> String {
     format!("{}#", tenant(t))
@@ -151,6 +237,12 @@ mod tests {
             blocked_gsi1pk(&t()),
             fx_pk(&t()),
             group_pk(&t(), "G1"),
+            requests_open_gsi1pk(&t()),
+            requests_closed_gsi1pk(&t()),
+            audit_pk(&t()),
+            audit_gsi1pk(&t(), "2026-11"),
+            config_pk(&t()),
+            blacklist_pk(&t()),
         ] {
             assert!(pk.starts_with(&tenant_prefix(&t())), "{pk}");
         }

@@ -1,30 +1,98 @@
 //! The frame around signed-in pages: navigation (a bottom bar on phones, a side bar
 //! from 900px up), the account area with language switch and sign-out, and `<main>`.
+//!
+//! The bar on phones holds what reps use (customers, inbox with its count, a new
+//! application); the desk pages (blacklist, audit, admin) sit in the account pop-up there
+//! and in the side bar on laptops. Who is signed in is loaded once and shared as
+//! [`CurrentUser`], so pages can offer what the roles allow.
 
 use credence_shared::Role;
 use credence_shared::dto::Me;
+use credence_shared::workflow::InboxCounts;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_location;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::i18n::{LocaleExt, other, t, t_string, use_i18n};
 use crate::session::use_session;
+
+/// Who is signed in, loaded once by the shell.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub LocalResource<Result<Me, ApiError>>);
+
+impl CurrentUser {
+    /// The roles, once known (empty while loading or when the call failed).
+    pub fn roles(&self) -> Vec<Role> {
+        self.0
+            .get()
+            .and_then(Result::ok)
+            .map(|me| me.roles)
+            .unwrap_or_default()
+    }
+
+    pub fn username(&self) -> Option<String> {
+        self.0.get().and_then(Result::ok).map(|me| me.username)
+    }
+
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        self.roles().iter().any(|r| roles.contains(r))
+    }
+}
+
+pub fn use_current_user() -> CurrentUser {
+    expect_context::<CurrentUser>()
+}
+
+/// Who may file a credit application for a new customer.
+pub const APPLICANTS: [Role; 3] = [Role::Sales, Role::Risk, Role::Admin];
+/// Who may see the blacklist.
+pub const BLACKLIST_READERS: [Role; 4] = [Role::Risk, Role::Finance, Role::Approver, Role::Admin];
+/// Who may see the tenant's audit trail.
+pub const AUDIT_READERS: [Role; 4] = [Role::Risk, Role::Finance, Role::Approver, Role::Admin];
+
+/// Whether `path` is within the section whose nav entry is `href`.
+pub fn in_section(path: &str, href: &str) -> bool {
+    match href {
+        "/" => path == "/" || (path.starts_with("/customers/") && !path.contains("/requests/")),
+        "/inbox" => path == "/inbox" || path.contains("/requests/"),
+        _ => path == href || path.starts_with(&format!("{href}/")),
+    }
+}
 
 #[component]
 pub fn Shell() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let me = LocalResource::new(move || api::me(session));
+    let user = CurrentUser(me);
+    provide_context(user);
     // The account panel is a pop-up above the bottom bar on phones; always shown on laptops.
     let account_open = RwSignal::new(false);
     // Customer pages belong to the Customers section, so its tab stays marked there.
     let location = use_location();
-    let in_customers = move || {
+    let current = move |href: &'static str| {
         let path = location.pathname.get();
-        path == "/" || path.starts_with("/customers/")
+        in_section(&path, href).then_some("page")
     };
+    // The inbox count is asked for again on every navigation, so it follows what was done.
+    let counts = LocalResource::new(move || {
+        location.pathname.track();
+        async move { api::inbox(session).await.map(|inbox| inbox.counts) }
+    });
+    let badge = move || {
+        counts
+            .get()
+            .and_then(Result::ok)
+            .map(|c: InboxCounts| c.badge())
+            .filter(|n| *n > 0)
+    };
+    let close = move |_| account_open.set(false);
+    let can_apply = move || user.has_any(&APPLICANTS);
+    let can_blacklist = move || user.has_any(&BLACKLIST_READERS);
+    let can_audit = move || user.has_any(&AUDIT_READERS);
+    let is_admin = move || user.has_any(&[Role::Admin]);
     let close_on_escape = move |event: ev::KeyboardEvent| {
         if event.key() == "Escape" {
             account_open.set(false);
@@ -56,13 +124,71 @@ pub fn Shell() -> impl IntoView {
                         <a
                             href="/"
                             class="nav-item"
-                            aria-current=move || in_customers().then_some("page")
-                            on:click=move |_| account_open.set(false)
+                            aria-current=move || current("/")
+                            on:click=close
                         >
                             <IconCustomers />
                             <span class="nav-label">{t!(i18n, nav_customers)}</span>
                         </a>
                     </li>
+                    <li>
+                        <a
+                            href="/inbox"
+                            class="nav-item"
+                            data-testid="nav-inbox"
+                            aria-current=move || current("/inbox")
+                            on:click=close
+                        >
+                            <span class="nav-icon">
+                                <IconInbox />
+                                {move || badge().map(|n| view! {
+                                    <span class="nav-badge" data-testid="inbox-badge">
+                                        {n.to_string()}
+                                        <span class="sr-only">" " {t!(i18n, inbox_badge_label)}</span>
+                                    </span>
+                                })}
+                            </span>
+                            <span class="nav-label">{t!(i18n, nav_inbox)}</span>
+                        </a>
+                    </li>
+                    <Show when=can_apply>
+                        <li>
+                            <a
+                                href="/apply"
+                                class="nav-item"
+                                data-testid="nav-apply"
+                                aria-current=move || current("/apply")
+                                on:click=close
+                            >
+                                <IconApply />
+                                <span class="nav-label">{t!(i18n, nav_apply)}</span>
+                            </a>
+                        </li>
+                    </Show>
+                    <Show when=can_blacklist>
+                        <li class="nav-desk">
+                            <a href="/blacklist" class="nav-item" aria-current=move || current("/blacklist")>
+                                <IconBlacklist />
+                                <span class="nav-label">{t!(i18n, nav_blacklist)}</span>
+                            </a>
+                        </li>
+                    </Show>
+                    <Show when=can_audit>
+                        <li class="nav-desk">
+                            <a href="/audit" class="nav-item" aria-current=move || current("/audit")>
+                                <IconAudit />
+                                <span class="nav-label">{t!(i18n, nav_audit)}</span>
+                            </a>
+                        </li>
+                    </Show>
+                    <Show when=is_admin>
+                        <li class="nav-desk">
+                            <a href="/admin" class="nav-item" aria-current=move || current("/admin")>
+                                <IconAdmin />
+                                <span class="nav-label">{t!(i18n, nav_admin)}</span>
+                            </a>
+                        </li>
+                    </Show>
                     <li class="nav-account-toggle">
                         <button
                             type="button"
@@ -89,6 +215,33 @@ pub fn Shell() -> impl IntoView {
                             me.await.ok().map(|me| view! { <Who me /> })
                         })}
                     </Transition>
+                    // Phones: the desk pages, which have no room in the bottom bar.
+                    <ul class="account-links">
+                        <Show when=can_blacklist>
+                            <li>
+                                <a href="/blacklist" class="button button-ghost" on:click=close>
+                                    <IconBlacklist />
+                                    {t!(i18n, nav_blacklist)}
+                                </a>
+                            </li>
+                        </Show>
+                        <Show when=can_audit>
+                            <li>
+                                <a href="/audit" class="button button-ghost" on:click=close>
+                                    <IconAudit />
+                                    {t!(i18n, nav_audit)}
+                                </a>
+                            </li>
+                        </Show>
+                        <Show when=is_admin>
+                            <li>
+                                <a href="/admin" class="button button-ghost" on:click=close>
+                                    <IconAdmin />
+                                    {t!(i18n, nav_admin)}
+                                </a>
+                            </li>
+                        </Show>
+                    </ul>
                     <LangSwitch />
                     <button
                         type="button"
@@ -184,6 +337,53 @@ fn IconCustomers() -> impl IntoView {
 }
 
 #[component]
+fn IconInbox() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M3 13h5l1.5 3h5L16 13h5M5.5 5h13L21 13v6a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-6z" />
+        </svg>
+    }
+}
+
+#[component]
+fn IconApply() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M14 3H6a1 1 0 0 0-1 1v16a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V8zM14 3v5h5M12 11v6M9 14h6" />
+        </svg>
+    }
+}
+
+#[component]
+fn IconBlacklist() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <circle cx="12" cy="12" r="9" />
+            <path d="M5.6 5.6l12.8 12.8" />
+        </svg>
+    }
+}
+
+#[component]
+fn IconAudit() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M9 4h10M9 12h10M9 20h10M4 4h.01M4 12h.01M4 20h.01" />
+        </svg>
+    }
+}
+
+#[component]
+fn IconAdmin() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <circle cx="12" cy="12" r="3" />
+            <path d="M12 2v3M12 19v3M2 12h3M19 12h3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M4.9 19.1 7 17M17 7l2.1-2.1" />
+        </svg>
+    }
+}
+
+#[component]
 fn IconAccount() -> impl IntoView {
     view! {
         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
@@ -209,5 +409,21 @@ fn IconSignOut() -> impl IntoView {
         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
             <path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 17l5-5-5-5M15 12H3" />
         </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_section;
+
+    #[test]
+    fn a_request_page_belongs_to_the_inbox_and_a_customer_page_to_customers() {
+        assert!(in_section("/customers/C1", "/"));
+        assert!(in_section("/", "/"));
+        assert!(!in_section("/customers/C1/requests/R1", "/"));
+        assert!(in_section("/customers/C1/requests/R1", "/inbox"));
+        assert!(in_section("/admin", "/admin"));
+        assert!(!in_section("/administrator", "/admin"));
+        assert!(!in_section("/audit", "/"));
     }
 }

@@ -1,10 +1,16 @@
 //! Pieces the pages share: the app frame and navigation, money, customer cards, notices,
-//! the order check, check findings in words and the history chart.
+//! the order check, check findings in words, the history chart, and the workflow pieces
+//! (form helpers, labels, request lists, the request form, the audit list).
 
+pub mod audit_list;
 pub mod customer_card;
 pub mod finding;
+pub mod form;
 pub mod history_chart;
+pub mod labels;
 pub mod layout;
 pub mod money;
 pub mod notice;
 pub mod order_check;
+pub mod request_form;
+pub mod request_list;

@@ -64,6 +64,7 @@ pub fn error_message(error: ApiError) -> impl IntoView {
         // A 401 has already sent the user to sign in; this shows only for an instant.
         ApiError::Unauthorized => t!(i18n, error_forbidden).into_any(),
         ApiError::NotFound => t!(i18n, customer_not_found).into_any(),
+        ApiError::Conflict(_) => t!(i18n, error_conflict).into_any(),
         ApiError::Decode(_) => t!(i18n, error_bad_response).into_any(),
         ApiError::Server { status, .. } => t!(i18n, error_server, status).into_any(),
         ApiError::Rejected(problem) => {

@@ -5,6 +5,7 @@ use axum::{Router, body::Body, http::Request};
 use credence_api::{
     AppState,
     auth::{Verifier, local::LocalIssuer, local::LocalUser},
+    clock::Clock,
     router,
     store::{Store, customers::CustomerRecord, schema},
 };
@@ -77,6 +78,8 @@ pub struct TestApp {
     pub router: Router,
     pub issuer: Arc<LocalIssuer>,
     pub store: Store,
+    /// The server's clock: stopped at the start of the test, moved on only by the test.
+    pub clock: Clock,
 }
 
 /// A router on a fresh table with users `sales`/`risk` in tenant `alpha` and `intruder`
@@ -113,6 +116,10 @@ pub async fn spawn_app() -> TestApp {
                     None,
                 ),
                 customer("C3", "Harbour Parts Pte. Ltd.", None, None),
+                CustomerRecord {
+                    owner: Some(UserId::parse("other-rep").unwrap()),
+                    ..customer("C4", "广州另一销售客户有限公司", None, None)
+                },
             ],
         )
         .await
@@ -124,17 +131,20 @@ pub async fn spawn_app() -> TestApp {
         )
         .await
         .expect("beta customers");
+    let clock = Clock::fixed(time::OffsetDateTime::now_utc());
     let state = AppState {
         store: store.clone(),
         verifier: Arc::new(verifier),
         local_issuer: Some(issuer.clone()),
         static_dir: None,
-        engine: credence_api::service::credit::CreditEngine::defaults(),
+        engines: Default::default(),
+        clock: clock.clone(),
     };
     TestApp {
         router: router(state),
         issuer,
         store,
+        clock,
     }
 }
 

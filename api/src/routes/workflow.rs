@@ -1,0 +1,487 @@
+//! Credit requests and their review, the inbox, onboarding applications, the blacklist, the
+//! audit trail and the admin configuration. Bodies and answers are the types of
+//! `credence_shared::workflow`.
+
+use crate::{
+    app::AppState,
+    auth::Principal,
+    error::ApiError,
+    extract::{ApiJson, ApiQuery},
+    service::{
+        config::{self, EngineInForce},
+        workflow::{self, ApplicationForm, AuditQuery, BlacklistList, RequestList, WithdrawBody},
+    },
+};
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::{StatusCode, header},
+    response::IntoResponse,
+};
+use credence_shared::{
+    dto::Problem,
+    workflow::{
+        Application, ApplicationCreated, ApprovalMatrix, AuditPage, BlacklistAdd, BlacklistEntry,
+        CreditRequest, EngineVersion, FieldSet, Inbox, NewRequest, PublishEngine, RequestDetail,
+        ResubmitRequest, ReviewRequest, ScreenRequest, ScreenResult, UserRecord, UserUpdate,
+        Versioned,
+    },
+};
+use serde::{Deserialize, Serialize};
+
+#[utoipa::path(post, path = "/v1/customers/{id}/requests", tag = "workflow", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")),
+    request_body(content_type = "application/json", description = "`NewRequest`: `{\"change\": {\"type\": \"limit\", \"limit\": Money}, \"justification\": \"...\"}`"),
+    responses(
+        (status = 201, description = "The request, routed by the approval matrix (`CreditRequest`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "not one of your customers"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "the same request is already open"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn file(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewRequest>,
+) -> Result<(StatusCode, Json<CreditRequest>), ApiError> {
+    let request = workflow::file(&state.env(), &who, &id, body).await?;
+    Ok((StatusCode::CREATED, Json(request)))
+}
+
+#[utoipa::path(get, path = "/v1/customers/{id}/requests", tag = "workflow", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id")),
+    responses(
+        (status = 200, body = RequestList, description = "The customer's requests, newest first"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn customer_requests(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<RequestList>, ApiError> {
+    Ok(Json(
+        workflow::customer_requests(&state.env(), &who, &id).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/customers/{id}/requests/{rid}", tag = "workflow", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id"), ("rid" = String, Path, description = "Request id")),
+    responses(
+        (status = 200, description = "The request, its timeline and SLA, the evidence then and now, and what the caller may do (`RequestDetail`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn detail(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, rid)): Path<(String, String)>,
+) -> Result<Json<RequestDetail>, ApiError> {
+    Ok(Json(workflow::detail(&state.env(), &who, &id, &rid).await?))
+}
+
+#[utoipa::path(post, path = "/v1/customers/{id}/requests/{rid}/review", tag = "workflow", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id"), ("rid" = String, Path, description = "Request id")),
+    request_body(content_type = "application/json", description = "`{\"action\": \"approve\" | \"reject\" | \"return\", \"note\": \"...\", \"version\": 3}`"),
+    responses(
+        (status = 200, description = "The request after the decision (`RequestDetail`); a final approval has changed the credit file"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "not your step, your own request, or you approved an earlier step"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "someone acted on the request since `version`"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "reject and return need a `note`"),
+    ))]
+pub async fn review(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, rid)): Path<(String, String)>,
+    ApiJson(body): ApiJson<ReviewRequest>,
+) -> Result<Json<RequestDetail>, ApiError> {
+    Ok(Json(
+        workflow::review(&state.env(), &who, &id, &rid, body).await?,
+    ))
+}
+
+#[utoipa::path(put, path = "/v1/customers/{id}/requests/{rid}", tag = "workflow", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id"), ("rid" = String, Path, description = "Request id")),
+    request_body(content_type = "application/json", description = "`ResubmitRequest`: the requester amends a returned request"),
+    responses(
+        (status = 200, description = "The resubmitted request (`RequestDetail`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn resubmit(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, rid)): Path<(String, String)>,
+    ApiJson(body): ApiJson<ResubmitRequest>,
+) -> Result<Json<RequestDetail>, ApiError> {
+    Ok(Json(
+        workflow::resubmit(&state.env(), &who, &id, &rid, body).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/v1/customers/{id}/requests/{rid}/withdraw", tag = "workflow", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id"), ("rid" = String, Path, description = "Request id")),
+    request_body(content_type = "application/json", description = "`{\"version\": 2}`"),
+    responses(
+        (status = 200, description = "The withdrawn request (`RequestDetail`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    who: Principal,
+    Path((id, rid)): Path<(String, String)>,
+    ApiJson(body): ApiJson<WithdrawBody>,
+) -> Result<Json<RequestDetail>, ApiError> {
+    Ok(Json(
+        workflow::withdraw(&state.env(), &who, &id, &rid, body).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/requests", tag = "workflow", security(("bearer" = [])),
+    responses(
+        (status = 200, body = RequestList, description = "Open requests the caller may see (a sales rep: their own)"),
+    ))]
+pub async fn open_requests(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<RequestList>, ApiError> {
+    Ok(Json(workflow::open_requests(&state.env(), &who).await?))
+}
+
+#[utoipa::path(get, path = "/v1/inbox", tag = "workflow", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Requests waiting for me, returned to me and mine that moved, with counts (`Inbox`)"),
+    ))]
+pub async fn inbox(State(state): State<AppState>, who: Principal) -> Result<Json<Inbox>, ApiError> {
+    Ok(Json(workflow::inbox(&state.env(), &who).await?))
+}
+
+#[utoipa::path(get, path = "/v1/engine", tag = "workflow", security(("bearer" = [])),
+    responses((status = 200, body = EngineInForce, description = "The tenant's scorecard model and credit policy in force (for previews in the browser)")))]
+pub async fn engine(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<EngineInForce>, ApiError> {
+    Ok(Json(
+        config::engine_in_force(&state.store, &state.engines, &who).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/applications/form", tag = "workflow", security(("bearer" = [])),
+    responses(
+        (status = 200, body = ApplicationForm, description = "Account currency and the custom fields the caller sees"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn application_form(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<ApplicationForm>, ApiError> {
+    Ok(Json(workflow::application_form(&state.env(), &who).await?))
+}
+
+#[utoipa::path(post, path = "/v1/applications/screen", tag = "workflow", security(("bearer" = [])),
+    request_body(content_type = "application/json", description = "`{\"usci\": \"...\", \"name\": \"...\"}`"),
+    responses(
+        (status = 200, description = "Customers with the same code or name, and blacklist entries (`ScreenResult`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn screen(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(body): ApiJson<ScreenRequest>,
+) -> Result<Json<ScreenResult>, ApiError> {
+    Ok(Json(workflow::screen(&state.env(), &who, body).await?))
+}
+
+#[utoipa::path(post, path = "/v1/applications", tag = "workflow", security(("bearer" = [])),
+    request_body(content_type = "application/json", description = "`Application`: identity, contacts, size, capital, founding date, expected purchases, requested limit and terms, references, statements, custom fields, justification"),
+    responses(
+        (status = 201, description = "The new customer (no credit until approved) and its credit-line request (`ApplicationCreated`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "a field is wrong, the code or name is already a customer, or on the blacklist"),
+    ))]
+pub async fn submit_application(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(body): ApiJson<Application>,
+) -> Result<(StatusCode, Json<ApplicationCreated>), ApiError> {
+    let created = workflow::submit_application(&state.env(), &who, body).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[utoipa::path(get, path = "/v1/blacklist", tag = "workflow", security(("bearer" = [])),
+    responses(
+        (status = 200, body = BlacklistList, description = "The tenant's blacklist, newest first"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn blacklist(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<BlacklistList>, ApiError> {
+    Ok(Json(workflow::blacklist(&state.env(), &who).await?))
+}
+
+#[utoipa::path(post, path = "/v1/blacklist", tag = "workflow", security(("bearer" = [])),
+    request_body(content_type = "application/json", description = "`BlacklistAdd`: a customer id, or a code and/or name, with reason and source"),
+    responses(
+        (status = 201, description = "The entry (`BlacklistEntry`); a customer is put on hold"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn add_to_blacklist(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(body): ApiJson<BlacklistAdd>,
+) -> Result<(StatusCode, Json<BlacklistEntry>), ApiError> {
+    let entry = workflow::add_to_blacklist(&state.env(), &who, body).await?;
+    Ok((StatusCode::CREATED, Json(entry)))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CursorQuery {
+    pub cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/v1/customers/{id}/audit", tag = "workflow", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Customer id"), CursorQuery),
+    responses(
+        (status = 200, description = "The customer's audit trail, newest first (`AuditPage`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn customer_audit(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<CursorQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    Ok(Json(
+        workflow::customer_audit(&state.env(), &who, &id, q.cursor).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/audit", tag = "workflow", security(("bearer" = [])),
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "The tenant's audit trail for the dates, oldest first (`AuditPage`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn tenant_audit(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    Ok(Json(workflow::tenant_audit(&state.env(), &who, q).await?))
+}
+
+#[utoipa::path(get, path = "/v1/audit/export", tag = "workflow", security(("bearer" = [])),
+    params(AuditQuery),
+    responses(
+        (status = 200, content_type = "text/csv", description = "The audit trail for the dates as CSV"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn export_audit(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let csv = workflow::export_audit(&state.env(), &who, q).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"credence-audit.csv\"",
+            ),
+        ],
+        csv,
+    ))
+}
+
+// ----- admin -------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UserList {
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<UserRecord>,
+}
+
+#[utoipa::path(get, path = "/v1/admin/users", tag = "admin", security(("bearer" = [])),
+    responses(
+        (status = 200, body = UserList),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn users(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<UserList>, ApiError> {
+    Ok(Json(UserList {
+        items: config::users(&state.store, &who).await?,
+    }))
+}
+
+#[utoipa::path(put, path = "/v1/admin/users/{username}", tag = "admin", security(("bearer" = [])),
+    params(("username" = String, Path, description = "Username")),
+    request_body(content_type = "application/json", description = "`UserUpdate`: version seen (0 to add), roles, active, reason"),
+    responses(
+        (status = 200, description = "The user (`UserRecord`); roles apply from the next sign-in"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_user(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(username): Path<String>,
+    ApiJson(body): ApiJson<UserUpdate>,
+) -> Result<Json<UserRecord>, ApiError> {
+    Ok(Json(
+        config::put_user(&state.store, &state.clock, &who, &username, body).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/admin/custom-fields", tag = "admin", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "All custom application fields (`FieldSet`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn custom_fields(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<FieldSet>, ApiError> {
+    crate::auth::policy::require(&who, crate::auth::policy::Action::ManageConfiguration)?;
+    Ok(Json(config::fields(&state.store, &who.tenant).await?))
+}
+
+#[utoipa::path(put, path = "/v1/admin/custom-fields", tag = "admin", security(("bearer" = [])),
+    request_body(content_type = "application/json", description = "`{\"replaces\": 2, \"reason\": \"...\", \"document\": FieldSet}`"),
+    responses(
+        (status = 200, description = "The new version (`FieldSet`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_custom_fields(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(body): ApiJson<Versioned<FieldSet>>,
+) -> Result<Json<FieldSet>, ApiError> {
+    Ok(Json(
+        config::put_fields(&state.store, &state.clock, &who, body).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/admin/approval-matrix", tag = "admin", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The approval matrix (`ApprovalMatrix`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn approval_matrix(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<ApprovalMatrix>, ApiError> {
+    crate::auth::policy::require(&who, crate::auth::policy::Action::ManageConfiguration)?;
+    Ok(Json(config::matrix(&state.store, &who.tenant).await?))
+}
+
+#[utoipa::path(put, path = "/v1/admin/approval-matrix", tag = "admin", security(("bearer" = [])),
+    request_body(content_type = "application/json", description = "`{\"replaces\": 1, \"reason\": \"...\", \"document\": ApprovalMatrix}`"),
+    responses(
+        (status = 200, description = "The new version (`ApprovalMatrix`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_approval_matrix(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(body): ApiJson<Versioned<ApprovalMatrix>>,
+) -> Result<Json<ApprovalMatrix>, ApiError> {
+    Ok(Json(
+        config::put_matrix(&state.store, &state.clock, &who, body).await?,
+    ))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EngineVersionList {
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<EngineVersion>,
+}
+
+#[utoipa::path(get, path = "/v1/admin/engine-versions", tag = "admin", security(("bearer" = [])),
+    responses(
+        (status = 200, body = EngineVersionList, description = "Published model and policy versions, the one in force marked"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn engine_versions(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<EngineVersionList>, ApiError> {
+    Ok(Json(EngineVersionList {
+        items: config::engine_versions(&state.store, &who).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/v1/admin/engine-versions", tag = "admin", security(("bearer" = [])),
+    request_body(content_type = "application/json", description = "`{\"model\": ScorecardModel, \"policy\": PolicySpec, \"reason\": \"...\"}`"),
+    responses(
+        (status = 201, description = "The new version, in force at once (`EngineVersion`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "the model or policy is invalid; the field names the path"),
+    ))]
+pub async fn publish_engine(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(body): ApiJson<PublishEngine>,
+) -> Result<(StatusCode, Json<EngineVersion>), ApiError> {
+    let v = config::publish_engine(&state.store, &state.engines, &state.clock, &who, body).await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/v1/admin/engine-versions/{version}/activate", tag = "admin", security(("bearer" = [])),
+    params(("version" = u32, Path, description = "Engine version")),
+    request_body(content_type = "application/json", description = "`{\"reason\": \"...\"}`"),
+    responses(
+        (status = 200, description = "The version now in force (`EngineVersion`)"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn activate_engine(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(version): Path<String>,
+    ApiJson(body): ApiJson<ReasonBody>,
+) -> Result<Json<EngineVersion>, ApiError> {
+    let version: u32 = version.parse().map_err(|_| ApiError::NotFound)?;
+    Ok(Json(
+        config::activate_engine(
+            &state.store,
+            &state.engines,
+            &state.clock,
+            &who,
+            version,
+            &body.reason,
+        )
+        .await?,
+    ))
+}

@@ -1,0 +1,585 @@
+//! Tenant configuration: the engine (scorecard model + credit policy) versions in force, the
+//! approval matrix, the custom application fields and the users' roles. Every change is
+//! guarded by the version it replaces and recorded in the audit trail in the same
+//! transaction. Tenants without their own configuration use the shipped defaults.
+
+use crate::{
+    auth::{
+        Principal,
+        policy::{self, Action},
+    },
+    clock::Clock,
+    error::ApiError,
+    service::credit::CreditEngine,
+    store::{Store, StoreError, keys},
+};
+use credence_shared::{
+    Role, TenantId,
+    dto::FieldError,
+    engine::{Policy, ScorecardModel},
+    workflow::{
+        ApprovalMatrix, AuditEntity, AuditEntry, EngineVersion, FieldSet, PublishEngine,
+        UserRecord, UserUpdate, Versioned,
+    },
+};
+use serde::{Deserialize, Serialize};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+/// How long an instance keeps a tenant's engine before reading the pointer again. Another
+/// Lambda instance sees a newly published version within this time.
+pub const ENGINE_TTL: Duration = Duration::from_secs(30);
+
+/// The engine in force per tenant, cached for [`ENGINE_TTL`].
+#[derive(Clone, Default)]
+pub struct Engines {
+    cache: Arc<Mutex<HashMap<TenantId, (Instant, CreditEngine)>>>,
+}
+
+/// The pointer item: which engine version is in force.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct EnginePointer {
+    version: u32,
+}
+
+impl Engines {
+    pub async fn get(&self, store: &Store, tenant: &TenantId) -> Result<CreditEngine, ApiError> {
+        if let Some((at, engine)) = self.cache.lock().expect("engine cache").get(tenant)
+            && at.elapsed() < ENGINE_TTL
+        {
+            return Ok(engine.clone());
+        }
+        let engine = match store
+            .get_config::<EnginePointer>(tenant, keys::ENGINE_SK)
+            .await?
+        {
+            None => CreditEngine::defaults(),
+            Some((_, pointer)) => {
+                let version = store
+                    .get_config::<EngineVersion>(tenant, &keys::engine_version_sk(pointer.version))
+                    .await?
+                    .ok_or_else(|| {
+                        StoreError::Corrupt(format!("engine version {} missing", pointer.version))
+                    })?
+                    .1;
+                engine_of(&version).map_err(|e| {
+                    StoreError::Corrupt(format!("engine version {}: {e:?}", pointer.version))
+                })?
+            }
+        };
+        self.cache
+            .lock()
+            .expect("engine cache")
+            .insert(tenant.clone(), (Instant::now(), engine.clone()));
+        Ok(engine)
+    }
+
+    pub fn invalidate(&self, tenant: &TenantId) {
+        self.cache.lock().expect("engine cache").remove(tenant);
+    }
+}
+
+fn engine_of(v: &EngineVersion) -> Result<CreditEngine, Vec<FieldError>> {
+    let model: ScorecardModel = parse_json("model", &v.model)?;
+    let policy: Policy = parse_json("policy", &v.policy)?;
+    Ok(CreditEngine {
+        model: Arc::new(model),
+        policy: Arc::new(policy),
+    })
+}
+
+/// Parses a JSON document, naming the path of the first problem (`policy.grades.A.terms_days`).
+fn parse_json<T: serde::de::DeserializeOwned>(
+    root: &str,
+    value: &serde_json::Value,
+) -> Result<T, Vec<FieldError>> {
+    let text = value.to_string();
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." || path.is_empty() {
+            root.to_owned()
+        } else {
+            format!("{root}.{path}")
+        };
+        vec![FieldError {
+            field,
+            message: e.into_inner().to_string(),
+        }]
+    })
+}
+
+/// An audit entry for `who` doing `action`.
+#[allow(clippy::too_many_arguments)]
+pub fn audit(
+    who: &Principal,
+    clock: &Clock,
+    entity: AuditEntity,
+    entity_id: impl Into<String>,
+    customer: Option<&credence_shared::CustomerId>,
+    action: &str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+    reason: &str,
+) -> AuditEntry {
+    AuditEntry {
+        at: clock.now(),
+        actor: who.username.clone(),
+        entity,
+        entity_id: entity_id.into(),
+        customer_id: customer.cloned(),
+        action: action.to_owned(),
+        before,
+        after,
+        reason: reason.to_owned(),
+    }
+}
+
+fn reason_ok(reason: &str) -> Result<&str, ApiError> {
+    let r = reason.trim();
+    if r.is_empty() || r.chars().count() > 500 {
+        return Err(ApiError::field(
+            "reason",
+            "give a reason of 1 to 500 characters",
+        ));
+    }
+    Ok(r)
+}
+
+fn conflict_or(e: StoreError, what: &str) -> ApiError {
+    match e {
+        StoreError::ConditionFailed => ApiError::Conflict(format!(
+            "the {what} changed since you loaded it; reload and edit again"
+        )),
+        e => e.into(),
+    }
+}
+
+fn to_value<T: Serialize>(v: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(v).ok()
+}
+
+// ----- approval matrix ---------------------------------------------------------------------
+
+/// The tenant's approval matrix (the shipped default until an admin saves one; version 0).
+pub async fn matrix(store: &Store, tenant: &TenantId) -> Result<ApprovalMatrix, ApiError> {
+    Ok(
+        match store
+            .get_config::<ApprovalMatrix>(tenant, keys::MATRIX_SK)
+            .await?
+        {
+            Some((v, mut m)) => {
+                m.version = v as u32;
+                m
+            }
+            None => ApprovalMatrix::default_matrix(),
+        },
+    )
+}
+
+pub async fn put_matrix(
+    store: &Store,
+    clock: &Clock,
+    who: &Principal,
+    body: Versioned<ApprovalMatrix>,
+) -> Result<ApprovalMatrix, ApiError> {
+    policy::require(who, Action::ManageConfiguration)?;
+    let reason = reason_ok(&body.reason)?;
+    body.document.validate().map_err(|errors| {
+        ApiError::Validation(
+            errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: format!("document.{}", e.field),
+                    message: e.message,
+                })
+                .collect(),
+        )
+    })?;
+    let before = matrix(store, &who.tenant).await?;
+    if before.version != body.replaces {
+        return Err(ApiError::Conflict(format!(
+            "the matrix is at version {}, you edited version {}; reload",
+            before.version, body.replaces
+        )));
+    }
+    let mut next = body.document;
+    next.version = before.version + 1;
+    let entry = audit(
+        who,
+        clock,
+        AuditEntity::Matrix,
+        "approval-matrix",
+        None,
+        "publish",
+        to_value(&before),
+        to_value(&next),
+        reason,
+    );
+    store
+        .transact(vec![
+            store.config_write(
+                &who.tenant,
+                keys::MATRIX_SK,
+                u64::from(next.version),
+                u64::from(before.version),
+                &next,
+            )?,
+            store.audit_write(&who.tenant, &entry)?,
+        ])
+        .await
+        .map_err(|e| conflict_or(e, "approval matrix"))?;
+    Ok(next)
+}
+
+// ----- custom fields -----------------------------------------------------------------------
+
+pub async fn fields(store: &Store, tenant: &TenantId) -> Result<FieldSet, ApiError> {
+    Ok(
+        match store
+            .get_config::<FieldSet>(tenant, keys::FIELDS_SK)
+            .await?
+        {
+            Some((v, mut f)) => {
+                f.version = v as u32;
+                f
+            }
+            None => FieldSet::default(),
+        },
+    )
+}
+
+pub async fn put_fields(
+    store: &Store,
+    clock: &Clock,
+    who: &Principal,
+    body: Versioned<FieldSet>,
+) -> Result<FieldSet, ApiError> {
+    policy::require(who, Action::ManageConfiguration)?;
+    let reason = reason_ok(&body.reason)?;
+    body.document.validate().map_err(|errors| {
+        ApiError::Validation(
+            errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: format!("document.{}", e.field),
+                    message: e.message,
+                })
+                .collect(),
+        )
+    })?;
+    let before = fields(store, &who.tenant).await?;
+    if before.version != body.replaces {
+        return Err(ApiError::Conflict(format!(
+            "the fields are at version {}, you edited version {}; reload",
+            before.version, body.replaces
+        )));
+    }
+    let mut next = body.document;
+    next.version = before.version + 1;
+    let entry = audit(
+        who,
+        clock,
+        AuditEntity::CustomFields,
+        "custom-fields",
+        None,
+        "publish",
+        to_value(&before),
+        to_value(&next),
+        reason,
+    );
+    store
+        .transact(vec![
+            store.config_write(
+                &who.tenant,
+                keys::FIELDS_SK,
+                u64::from(next.version),
+                u64::from(before.version),
+                &next,
+            )?,
+            store.audit_write(&who.tenant, &entry)?,
+        ])
+        .await
+        .map_err(|e| conflict_or(e, "custom fields"))?;
+    Ok(next)
+}
+
+// ----- engine versions ---------------------------------------------------------------------
+
+/// Published versions, oldest first, with the one in force marked. A tenant that never
+/// published sees the shipped defaults as version 0.
+pub async fn engine_versions(
+    store: &Store,
+    who: &Principal,
+) -> Result<Vec<EngineVersion>, ApiError> {
+    policy::require(who, Action::ManageConfiguration)?;
+    let active = store
+        .get_config::<EnginePointer>(&who.tenant, keys::ENGINE_SK)
+        .await?
+        .map(|(_, p)| p.version);
+    let mut versions = store.engine_versions(&who.tenant).await?;
+    if versions.is_empty() {
+        versions.push(default_version());
+    }
+    for v in &mut versions {
+        v.active = Some(v.version) == active || (active.is_none() && v.version == 0);
+    }
+    Ok(versions)
+}
+
+fn default_version() -> EngineVersion {
+    let d = CreditEngine::defaults();
+    EngineVersion {
+        version: 0,
+        model: serde_json::to_value(&*d.model).unwrap_or_default(),
+        policy: serde_json::to_value(&*d.policy).unwrap_or_default(),
+        published_by: "credence".into(),
+        published_at: time::OffsetDateTime::UNIX_EPOCH,
+        reason: "shipped defaults".into(),
+        active: true,
+    }
+}
+
+/// The model and policy in force, for the browser's previews (every signed-in role).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EngineInForce {
+    pub version: u32,
+    #[schema(value_type = Object)]
+    pub model: serde_json::Value,
+    #[schema(value_type = Object)]
+    pub policy: serde_json::Value,
+}
+
+pub async fn engine_in_force(
+    store: &Store,
+    engines: &Engines,
+    who: &Principal,
+) -> Result<EngineInForce, ApiError> {
+    policy::require(who, Action::ReadCustomers)?;
+    let engine = engines.get(store, &who.tenant).await?;
+    let version = store
+        .get_config::<EnginePointer>(&who.tenant, keys::ENGINE_SK)
+        .await?
+        .map_or(0, |(_, p)| p.version);
+    Ok(EngineInForce {
+        version,
+        model: serde_json::to_value(&*engine.model).unwrap_or_default(),
+        policy: serde_json::to_value(&*engine.policy).unwrap_or_default(),
+    })
+}
+
+/// Publishes a new version and puts it in force at once.
+pub async fn publish_engine(
+    store: &Store,
+    engines: &Engines,
+    clock: &Clock,
+    who: &Principal,
+    body: PublishEngine,
+) -> Result<EngineVersion, ApiError> {
+    policy::require(who, Action::ManageConfiguration)?;
+    let reason = reason_ok(&body.reason)?;
+    let candidate = EngineVersion {
+        version: 0,
+        model: body.model,
+        policy: body.policy,
+        published_by: who.username.clone(),
+        published_at: clock.now(),
+        reason: reason.to_owned(),
+        active: true,
+    };
+    engine_of(&candidate).map_err(ApiError::Validation)?;
+    let versions = store.engine_versions(&who.tenant).await?;
+    let last = versions.last().map_or(0, |v| v.version);
+    let version = EngineVersion {
+        version: last + 1,
+        ..candidate
+    };
+    activate_write(store, engines, clock, who, &version, true, reason).await?;
+    Ok(version)
+}
+
+/// Puts an earlier version back in force.
+pub async fn activate_engine(
+    store: &Store,
+    engines: &Engines,
+    clock: &Clock,
+    who: &Principal,
+    version: u32,
+    reason: &str,
+) -> Result<EngineVersion, ApiError> {
+    policy::require(who, Action::ManageConfiguration)?;
+    let reason = reason_ok(reason)?;
+    let (_, found) = store
+        .get_config::<EngineVersion>(&who.tenant, &keys::engine_version_sk(version))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    activate_write(store, engines, clock, who, &found, false, reason).await?;
+    Ok(EngineVersion {
+        active: true,
+        ..found
+    })
+}
+
+async fn activate_write(
+    store: &Store,
+    engines: &Engines,
+    clock: &Clock,
+    who: &Principal,
+    version: &EngineVersion,
+    new: bool,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let pointer = store
+        .get_config::<EnginePointer>(&who.tenant, keys::ENGINE_SK)
+        .await?;
+    let (pointer_version, before) = match &pointer {
+        Some((v, p)) => (*v, p.version),
+        None => (0, 0),
+    };
+    let mut items = Vec::new();
+    if new {
+        items.push(store.config_write(
+            &who.tenant,
+            &keys::engine_version_sk(version.version),
+            1,
+            0,
+            version,
+        )?);
+    }
+    items.push(store.config_write(
+        &who.tenant,
+        keys::ENGINE_SK,
+        pointer_version + 1,
+        pointer_version,
+        &EnginePointer {
+            version: version.version,
+        },
+    )?);
+    let entry = audit(
+        who,
+        clock,
+        AuditEntity::Policy,
+        format!("engine-v{}", version.version),
+        None,
+        if new { "publish" } else { "activate" },
+        Some(serde_json::json!({ "version": before })),
+        Some(serde_json::json!({
+            "version": version.version,
+            "model": version.model.get("id").zip(version.model.get("version")),
+            "policy": version.policy.get("id").zip(version.policy.get("version")),
+        })),
+        reason,
+    );
+    items.push(store.audit_write(&who.tenant, &entry)?);
+    store
+        .transact(items)
+        .await
+        .map_err(|e| conflict_or(e, "engine version"))?;
+    engines.invalidate(&who.tenant);
+    Ok(())
+}
+
+// ----- users -------------------------------------------------------------------------------
+
+pub async fn users(store: &Store, who: &Principal) -> Result<Vec<UserRecord>, ApiError> {
+    policy::require(who, Action::ManageConfiguration)?;
+    Ok(store.users(&who.tenant).await?)
+}
+
+/// The roles stored for `username`, if an admin manages that user here.
+pub async fn stored_user(
+    store: &Store,
+    tenant: &TenantId,
+    username: &str,
+) -> Result<Option<UserRecord>, ApiError> {
+    Ok(store
+        .get_config::<UserRecord>(tenant, &keys::user_sk(username))
+        .await?
+        .map(|(v, mut u)| {
+            u.version = v;
+            u
+        }))
+}
+
+pub fn valid_username(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.@-".contains(&b))
+}
+
+pub async fn put_user(
+    store: &Store,
+    clock: &Clock,
+    who: &Principal,
+    username: &str,
+    body: UserUpdate,
+) -> Result<UserRecord, ApiError> {
+    policy::require(who, Action::ManageConfiguration)?;
+    if !valid_username(username) {
+        return Err(ApiError::field(
+            "username",
+            "1 to 64 of A-Z a-z 0-9 _ . @ -",
+        ));
+    }
+    let reason = reason_ok(&body.reason)?;
+    if body.roles.is_empty() {
+        return Err(ApiError::field("roles", "give at least one role"));
+    }
+    if body.display_name.chars().count() > 100 {
+        return Err(ApiError::field("display_name", "at most 100 characters"));
+    }
+    if username == who.username && !body.roles.contains(&Role::Admin) {
+        return Err(ApiError::field(
+            "roles",
+            "you cannot take the admin role from yourself",
+        ));
+    }
+    let before = stored_user(store, &who.tenant, username).await?;
+    let current = before.as_ref().map_or(0, |u| u.version);
+    if current != body.version {
+        return Err(ApiError::Conflict(format!(
+            "the user is at version {current}, you edited version {}; reload",
+            body.version
+        )));
+    }
+    let mut roles = body.roles.clone();
+    roles.sort();
+    roles.dedup();
+    let next = UserRecord {
+        username: username.to_owned(),
+        display_name: body.display_name.trim().to_owned(),
+        roles,
+        active: body.active,
+        version: current + 1,
+    };
+    let entry = audit(
+        who,
+        clock,
+        AuditEntity::User,
+        username,
+        None,
+        if before.is_some() { "update" } else { "create" },
+        before.as_ref().and_then(to_value),
+        to_value(&next),
+        reason,
+    );
+    store
+        .transact(vec![
+            store.config_write(
+                &who.tenant,
+                &keys::user_sk(username),
+                next.version,
+                current,
+                &next,
+            )?,
+            store.audit_write(&who.tenant, &entry)?,
+        ])
+        .await
+        .map_err(|e| conflict_or(e, "user"))?;
+    Ok(next)
+}

@@ -1,0 +1,709 @@
+//! Workflow items: credit requests, the audit trail, the blacklist, tenant configuration
+//! (approval matrix, custom fields, engine versions, users) and credit applications.
+//!
+//! Writes are built as `TransactWriteItem`s so a service can put a request's new state, its
+//! audit entries and the credit file change in one transaction ([`Store::transact`] or
+//! [`CreditWrite::extra`](super::credit::CreditWrite)). Every versioned document is guarded
+//! by the version that was read; audit entries are conditioned on not existing and never
+//! updated or deleted (append-only).
+
+use super::credit::{decode, json, n, new_item, plain_put, s};
+use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys};
+use aws_sdk_dynamodb::{
+    error::SdkError,
+    operation::transact_write_items::TransactWriteItemsError,
+    types::{Delete, Put, TransactWriteItem, Update},
+};
+use credence_shared::{
+    CustomerId, TenantId,
+    workflow::{AuditEntry, AuditPage, BlacklistEntry, CreditRequest, EngineVersion, UserRecord},
+};
+use serde::{Serialize, de::DeserializeOwned};
+use time::Date;
+
+/// Most open requests an inbox reads (a tenant with more has a backlog to fix first).
+pub const MAX_OPEN_REQUESTS: usize = 2000;
+
+fn other(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Other(e.to_string())
+}
+
+fn stamp(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn unique() -> String {
+    format!("{:08x}", rand::random::<u32>())
+}
+
+impl Store {
+    /// Runs items as one transaction. A failed condition is [`StoreError::ConditionFailed`].
+    pub async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<(), StoreError> {
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(service))
+                if matches!(
+                    service.err(),
+                    TransactWriteItemsError::TransactionCanceledException(_)
+                ) =>
+            {
+                let TransactWriteItemsError::TransactionCanceledException(cancel) = service.err()
+                else {
+                    unreachable!()
+                };
+                let codes: Vec<&str> = cancel
+                    .cancellation_reasons()
+                    .iter()
+                    .map(|r| r.code().unwrap_or("None"))
+                    .collect();
+                if codes.contains(&"ConditionalCheckFailed")
+                    || codes.contains(&"TransactionConflict")
+                {
+                    Err(StoreError::ConditionFailed)
+                } else {
+                    Err(StoreError::Unavailable(format!(
+                        "transaction cancelled: {codes:?}"
+                    )))
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    // ----- requests ------------------------------------------------------------------------
+
+    /// Puts `request`: new when `expected` is `None`, else only over version `expected`.
+    pub fn request_write(
+        &self,
+        tenant: &TenantId,
+        request: &CreditRequest,
+        expected: Option<u64>,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let mut item = Item::new();
+        item.insert(
+            keys::PK.into(),
+            s(keys::customer_pk(tenant, &request.customer_id)),
+        );
+        item.insert(keys::SK.into(), s(keys::request_sk(&request.id)));
+        let (gsi_pk, at) = if request.status.is_open() {
+            (keys::requests_open_gsi1pk(tenant), request.created_at)
+        } else {
+            (keys::requests_closed_gsi1pk(tenant), request.updated_at)
+        };
+        item.insert(keys::GSI1PK.into(), s(gsi_pk));
+        item.insert(
+            keys::GSI1SK.into(),
+            s(keys::request_gsi1sk(
+                &stamp(at),
+                &request.customer_id,
+                &request.id,
+            )),
+        );
+        item.insert("entity".into(), s("request"));
+        item.insert("version".into(), n(request.version));
+        item.insert("request".into(), s(json(request)?));
+        match expected {
+            None => new_item(&self.table, item),
+            Some(v) => Ok(TransactWriteItem::builder()
+                .put(
+                    Put::builder()
+                        .table_name(&self.table)
+                        .set_item(Some(item))
+                        .condition_expression("version = :v")
+                        .expression_attribute_values(":v", n(v))
+                        .build()
+                        .map_err(other)?,
+                )
+                .build()),
+        }
+    }
+
+    pub async fn get_request(
+        &self,
+        tenant: &TenantId,
+        customer: &CustomerId,
+        rid: &str,
+    ) -> Result<Option<CreditRequest>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::customer_pk(tenant, customer)))
+            .key(keys::SK, s(keys::request_sk(rid)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        out.item
+            .map(|i| decode(&i, "request", "credit request"))
+            .transpose()
+    }
+
+    /// A customer's requests, oldest first.
+    pub async fn customer_requests(
+        &self,
+        tenant: &TenantId,
+        customer: &CustomerId,
+    ) -> Result<Vec<CreditRequest>, StoreError> {
+        let items = self
+            .query_all(
+                keys::PK,
+                &keys::customer_pk(tenant, customer),
+                Some(keys::REQUEST_PREFIX),
+                None,
+                true,
+                500,
+            )
+            .await?;
+        items
+            .iter()
+            .map(|i| decode(i, "request", "credit request"))
+            .collect()
+    }
+
+    /// Open requests of the tenant, oldest first (eventually consistent index).
+    pub async fn open_requests(&self, tenant: &TenantId) -> Result<Vec<CreditRequest>, StoreError> {
+        let items = self
+            .query_all(
+                keys::GSI1PK,
+                &keys::requests_open_gsi1pk(tenant),
+                None,
+                Some(keys::GSI1),
+                true,
+                MAX_OPEN_REQUESTS,
+            )
+            .await?;
+        items
+            .iter()
+            .map(|i| decode(i, "request", "credit request"))
+            .collect()
+    }
+
+    /// The most recently closed requests of the tenant, newest first.
+    pub async fn closed_requests(
+        &self,
+        tenant: &TenantId,
+        limit: usize,
+    ) -> Result<Vec<CreditRequest>, StoreError> {
+        let items = self
+            .query_all(
+                keys::GSI1PK,
+                &keys::requests_closed_gsi1pk(tenant),
+                None,
+                Some(keys::GSI1),
+                false,
+                limit,
+            )
+            .await?;
+        items
+            .iter()
+            .map(|i| decode(i, "request", "credit request"))
+            .collect()
+    }
+
+    /// Records that the requester has seen `version` (only if it is still the latest).
+    pub async fn mark_request_seen(
+        &self,
+        tenant: &TenantId,
+        request: &CreditRequest,
+    ) -> Result<(), StoreError> {
+        let mut seen = request.clone();
+        seen.requester_seen = request.version;
+        // Same version: a seen-marker is not a change of the request.
+        let write = self.request_write(tenant, &seen, Some(request.version))?;
+        match self.transact(vec![write]).await {
+            Ok(()) | Err(StoreError::ConditionFailed) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    // ----- audit ---------------------------------------------------------------------------
+
+    /// An append-only audit item: under its customer (or the tenant's configuration audit
+    /// partition) and listed by month on GSI1.
+    pub fn audit_write(
+        &self,
+        tenant: &TenantId,
+        entry: &AuditEntry,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let at = stamp(entry.at);
+        let unique = unique();
+        let pk = match &entry.customer_id {
+            Some(c) => keys::customer_pk(tenant, c),
+            None => keys::audit_pk(tenant),
+        };
+        let mut item = Item::new();
+        item.insert(keys::PK.into(), s(pk));
+        item.insert(keys::SK.into(), s(keys::audit_sk(&at, &unique)));
+        item.insert(
+            keys::GSI1PK.into(),
+            s(keys::audit_gsi1pk(tenant, &at[..7.min(at.len())])),
+        );
+        item.insert(keys::GSI1SK.into(), s(keys::audit_gsi1sk(&at, &unique)));
+        item.insert("entity".into(), s("audit"));
+        item.insert("entry".into(), s(json(entry)?));
+        new_item(&self.table, item)
+    }
+
+    /// A customer's audit trail, newest first, a page at a time.
+    pub async fn customer_audit(
+        &self,
+        tenant: &TenantId,
+        customer: &CustomerId,
+        cursor: Option<&str>,
+        limit: i32,
+    ) -> Result<AuditPage, StoreError> {
+        let pk = keys::customer_pk(tenant, customer);
+        let start = cursor
+            .map(|c| decode_cursor(c, &[keys::PK, keys::SK], keys::PK, &pk))
+            .transpose()?;
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :p)")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_names("#sk", keys::SK)
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":p", s(keys::AUDIT_PREFIX))
+            .scan_index_forward(false)
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await?;
+        let items = out
+            .items()
+            .iter()
+            .map(|i| decode(i, "entry", "audit entry"))
+            .collect::<Result<Vec<AuditEntry>, _>>()?;
+        Ok(AuditPage {
+            items,
+            next_cursor: out.last_evaluated_key().and_then(encode_cursor),
+        })
+    }
+
+    /// The tenant's audit trail from `from` to `to` (inclusive), oldest first, month by month.
+    /// The cursor carries the month and the position in it.
+    pub async fn tenant_audit(
+        &self,
+        tenant: &TenantId,
+        from: Date,
+        to: Date,
+        cursor: Option<&str>,
+        limit: i32,
+    ) -> Result<AuditPage, StoreError> {
+        let lo = format!("{from}");
+        let hi = format!("{to}T99");
+        let mut month = match cursor {
+            Some(c) => c
+                .split_once('~')
+                .map(|(m, _)| m.to_owned())
+                .ok_or(StoreError::BadCursor)?,
+            None => lo[..7].to_owned(),
+        };
+        let mut start = match cursor.and_then(|c| c.split_once('~')) {
+            Some((m, rest)) if !rest.is_empty() => Some(decode_cursor(
+                rest,
+                &[keys::PK, keys::SK, keys::GSI1PK, keys::GSI1SK],
+                keys::GSI1PK,
+                &keys::audit_gsi1pk(tenant, m),
+            )?),
+            _ => None,
+        };
+        if month.len() != 7 || month.as_str() < &lo[..7] || month.as_str() > &hi[..7] {
+            return Err(StoreError::BadCursor);
+        }
+        let mut items = Vec::new();
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::GSI1)
+                .key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
+                .expression_attribute_names("#pk", keys::GSI1PK)
+                .expression_attribute_names("#sk", keys::GSI1SK)
+                .expression_attribute_values(":pk", s(keys::audit_gsi1pk(tenant, &month)))
+                .expression_attribute_values(":lo", s(lo.clone()))
+                .expression_attribute_values(":hi", s(hi.clone()))
+                .limit(limit - items.len() as i32)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await?;
+            for i in out.items() {
+                items.push(decode::<AuditEntry>(i, "entry", "audit entry")?);
+            }
+            if let Some(key) = out.last_evaluated_key() {
+                let next = encode_cursor(key).map(|c| format!("{month}~{c}"));
+                return Ok(AuditPage {
+                    items,
+                    next_cursor: next,
+                });
+            }
+            let Some(next_month) = next_month(&month).filter(|m| m.as_str() <= &hi[..7]) else {
+                return Ok(AuditPage {
+                    items,
+                    next_cursor: None,
+                });
+            };
+            month = next_month;
+            if items.len() as i32 >= limit {
+                return Ok(AuditPage {
+                    items,
+                    next_cursor: Some(format!("{month}~")),
+                });
+            }
+        }
+    }
+
+    // ----- configuration -------------------------------------------------------------------
+
+    /// A versioned configuration document (`MATRIX`, `FIELDS`, `ENGINE`, `USER#…`).
+    pub async fn get_config<T: DeserializeOwned>(
+        &self,
+        tenant: &TenantId,
+        sk: &str,
+    ) -> Result<Option<(u64, T)>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::config_pk(tenant)))
+            .key(keys::SK, s(sk))
+            .consistent_read(true)
+            .send()
+            .await?;
+        let Some(item) = out.item else {
+            return Ok(None);
+        };
+        let version = item
+            .get("version")
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| StoreError::Corrupt(format!("config {sk} without a version")))?;
+        Ok(Some((version, decode(&item, "doc", "configuration")?)))
+    }
+
+    /// Writes configuration document `sk` as `version`, over `replaces` (0: must not exist).
+    pub fn config_write<T: Serialize>(
+        &self,
+        tenant: &TenantId,
+        sk: &str,
+        version: u64,
+        replaces: u64,
+        doc: &T,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let mut item = Item::new();
+        item.insert(keys::PK.into(), s(keys::config_pk(tenant)));
+        item.insert(keys::SK.into(), s(sk));
+        item.insert("entity".into(), s("config"));
+        item.insert("version".into(), n(version));
+        item.insert("doc".into(), s(json(doc)?));
+        if replaces == 0 {
+            return new_item(&self.table, item);
+        }
+        Ok(TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(item))
+                    .condition_expression("version = :v")
+                    .expression_attribute_values(":v", n(replaces))
+                    .build()
+                    .map_err(other)?,
+            )
+            .build())
+    }
+
+    /// Every published engine version, oldest first.
+    pub async fn engine_versions(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Vec<EngineVersion>, StoreError> {
+        let items = self
+            .query_all(
+                keys::PK,
+                &keys::config_pk(tenant),
+                Some(keys::ENGINE_VERSION_PREFIX),
+                None,
+                true,
+                1000,
+            )
+            .await?;
+        items
+            .iter()
+            .map(|i| decode(i, "doc", "engine version"))
+            .collect()
+    }
+
+    pub async fn users(&self, tenant: &TenantId) -> Result<Vec<UserRecord>, StoreError> {
+        let items = self
+            .query_all(
+                keys::PK,
+                &keys::config_pk(tenant),
+                Some(keys::USER_PREFIX),
+                None,
+                true,
+                5000,
+            )
+            .await?;
+        items
+            .iter()
+            .map(|i| {
+                let mut u: UserRecord = decode(i, "doc", "user")?;
+                u.version = i
+                    .get("version")
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                Ok(u)
+            })
+            .collect()
+    }
+
+    // ----- blacklist -----------------------------------------------------------------------
+
+    pub async fn blacklist(&self, tenant: &TenantId) -> Result<Vec<BlacklistEntry>, StoreError> {
+        let items = self
+            .query_all(
+                keys::PK,
+                &keys::blacklist_pk(tenant),
+                None,
+                None,
+                true,
+                10_000,
+            )
+            .await?;
+        items
+            .iter()
+            .map(|i| decode(i, "entry", "blacklist entry"))
+            .collect()
+    }
+
+    /// The entries for any of `keys_` (a code and a name key), at most two reads.
+    pub async fn blacklist_lookup(
+        &self,
+        tenant: &TenantId,
+        lookup: &[String],
+    ) -> Result<Vec<BlacklistEntry>, StoreError> {
+        let mut found = Vec::new();
+        for key in lookup {
+            let out = self
+                .client
+                .get_item()
+                .table_name(&self.table)
+                .key(keys::PK, s(keys::blacklist_pk(tenant)))
+                .key(keys::SK, s(keys::blacklist_sk(key)))
+                .send()
+                .await?;
+            if let Some(item) = out.item {
+                found.push(decode(&item, "entry", "blacklist entry")?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// A new blacklist entry (fails if the party is already on it).
+    pub fn blacklist_put(
+        &self,
+        tenant: &TenantId,
+        entry: &BlacklistEntry,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let mut item = Item::new();
+        item.insert(keys::PK.into(), s(keys::blacklist_pk(tenant)));
+        item.insert(keys::SK.into(), s(keys::blacklist_sk(&entry.key)));
+        item.insert("entity".into(), s("blacklist"));
+        item.insert("entry".into(), s(json(entry)?));
+        new_item(&self.table, item)
+    }
+
+    pub fn blacklist_delete(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+    ) -> Result<TransactWriteItem, StoreError> {
+        Ok(TransactWriteItem::builder()
+            .delete(
+                Delete::builder()
+                    .table_name(&self.table)
+                    .key(keys::PK, s(keys::blacklist_pk(tenant)))
+                    .key(keys::SK, s(keys::blacklist_sk(key)))
+                    .build()
+                    .map_err(other)?,
+            )
+            .build())
+    }
+
+    // ----- applications and blocked orders ------------------------------------------------
+
+    /// The application a customer was onboarded with (kept as filed).
+    pub fn application_put<T: Serialize>(
+        &self,
+        tenant: &TenantId,
+        customer: &CustomerId,
+        application: &T,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let mut item = Item::new();
+        item.insert(keys::PK.into(), s(keys::customer_pk(tenant, customer)));
+        item.insert(keys::SK.into(), s(keys::APPLICATION_SK));
+        item.insert("entity".into(), s("application"));
+        item.insert("application".into(), s(json(application)?));
+        plain_put(&self.table, item)
+    }
+
+    /// A blocked order still waiting in the queue, or `None`.
+    pub async fn get_blocked_order(
+        &self,
+        tenant: &TenantId,
+        customer: &CustomerId,
+        key: &str,
+    ) -> Result<Option<super::credit::BlockedOrder>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::customer_pk(tenant, customer)))
+            .key(keys::SK, s(keys::blocked_sk(key)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        match out.item {
+            Some(item)
+                if item
+                    .get("status")
+                    .and_then(|v| v.as_s().ok())
+                    .map(String::as_str)
+                    == Some("blocked") =>
+            {
+                Ok(Some(decode(&item, "order", "blocked order")?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Takes a blocked order out of the queue as `released` or `rejected` (only if still
+    /// blocked).
+    pub fn blocked_order_close(
+        &self,
+        tenant: &TenantId,
+        customer: &CustomerId,
+        key: &str,
+        status: &str,
+        by: &str,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::customer_pk(tenant, customer)))
+            .key(keys::SK, s(keys::blocked_sk(key)))
+            .update_expression("SET #s = :s, closedBy = :b REMOVE #gpk, #gsk")
+            .condition_expression("#s = :blocked")
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_names("#gpk", keys::GSI1PK)
+            .expression_attribute_names("#gsk", keys::GSI1SK)
+            .expression_attribute_values(":s", s(status))
+            .expression_attribute_values(":b", s(by))
+            .expression_attribute_values(":blocked", s("blocked"))
+            .build()
+            .map_err(other)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// Creates an applicant: its search terms first (harmless if the rest fails: a search
+    /// hit without a profile is skipped), then in one transaction its profile, its first
+    /// credit file, the application, the request and the audit entries (each new).
+    pub async fn onboard(
+        &self,
+        tenant: &TenantId,
+        customer: &super::customers::CustomerRecord,
+        state: &super::credit::CreditState,
+        mut extra: Vec<TransactWriteItem>,
+    ) -> Result<(), StoreError> {
+        let mut items = super::customers::customer_items(tenant, customer)?;
+        let profile = items.remove(0);
+        self.batch_put(items).await?;
+        let credit = super::credit::seed_items(tenant, &customer.id, state, &[], &[])?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Other("no credit item".into()))?;
+        let mut tx = vec![
+            new_item(&self.table, profile)?,
+            new_item(&self.table, credit)?,
+        ];
+        tx.append(&mut extra);
+        self.transact(tx).await
+    }
+
+    // ----- helpers -------------------------------------------------------------------------
+
+    /// Reads up to `max` items of one partition (optionally with a sort-key prefix).
+    async fn query_all(
+        &self,
+        pk_attr: &str,
+        pk: &str,
+        prefix: Option<&str>,
+        index: Option<&str>,
+        forward: bool,
+        max: usize,
+    ) -> Result<Vec<Item>, StoreError> {
+        let sk_attr = if pk_attr == keys::PK {
+            keys::SK
+        } else {
+            keys::GSI1SK
+        };
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let mut q = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .set_index_name(index.map(str::to_owned))
+                .expression_attribute_names("#pk", pk_attr)
+                .expression_attribute_values(":pk", s(pk))
+                .scan_index_forward(forward)
+                .set_exclusive_start_key(start.take());
+            q = match prefix {
+                Some(p) => q
+                    .key_condition_expression("#pk = :pk AND begins_with(#sk, :p)")
+                    .expression_attribute_names("#sk", sk_attr)
+                    .expression_attribute_values(":p", s(p)),
+                None => q.key_condition_expression("#pk = :pk"),
+            };
+            let out = q.send().await?;
+            items.extend(out.items().iter().cloned());
+            match out.last_evaluated_key() {
+                Some(key) if items.len() < max => start = Some(key.clone()),
+                _ => break,
+            }
+        }
+        items.truncate(max);
+        Ok(items)
+    }
+}
+
+fn next_month(month: &str) -> Option<String> {
+    let (y, m) = month.split_once('-')?;
+    let (y, m): (u32, u32) = (y.parse().ok()?, m.parse().ok()?);
+    Some(if m >= 12 {
+        format!("{:04}-01", y + 1)
+    } else {
+        format!("{y:04}-{:02}", m + 1)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_month_after_december_is_january_of_the_next_year() {
+        assert_eq!(next_month("2026-12").as_deref(), Some("2027-01"));
+        assert_eq!(next_month("2026-09").as_deref(), Some("2026-10"));
+    }
+}

@@ -1,0 +1,313 @@
+//! What the forms share: messages next to the field they name (from the server's problem or
+//! from the shared validation), reading typed numbers and dates, and dates and times for people.
+
+use credence_shared::dto::FieldError;
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+use time::{Date, OffsetDateTime, UtcOffset};
+
+use crate::api::ApiError;
+use crate::i18n::{t_string, use_i18n};
+
+/// Field messages, looked up by the field a form control edits.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn from_api(error: &ApiError) -> Self {
+        FieldErrors(error.field_errors().to_vec())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first message about `field` or anything inside it: `change.limit` answers for
+    /// `change.limit.amount`, `contacts` for `contacts[0].name` only when asked for it exactly.
+    pub fn get(&self, field: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|e| names_field(&e.field, field))
+            .map(|e| e.message.clone())
+    }
+
+    /// Messages that no control of the form shows, so they can be listed above the button.
+    pub fn others(&self, shown: &[&str]) -> Vec<FieldError> {
+        self.0
+            .iter()
+            .filter(|e| !shown.iter().any(|f| names_field(&e.field, f)))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Whether an error about `reported` belongs to the control for `control`.
+pub fn names_field(reported: &str, control: &str) -> bool {
+    match reported.strip_prefix(control) {
+        Some("") => true,
+        Some(rest) => rest.starts_with('.'),
+        None => false,
+    }
+}
+
+/// A shared validation message in the language in use: the common ones are translated, the
+/// rest (specific limits and formats) are shown as the server or the shared code words them.
+pub fn translate_message(message: &str) -> String {
+    let i18n = use_i18n();
+    match message {
+        "required" => t_string!(i18n, field_required),
+        "number:not_a_number" => t_string!(i18n, amount_not_a_number),
+        "number:negative" => t_string!(i18n, number_negative),
+        "number:decimals" => t_string!(i18n, amount_too_many_decimals),
+        "number:not_whole" => t_string!(i18n, number_not_whole),
+        "date:invalid" => t_string!(i18n, date_invalid),
+        _ => return message.to_owned(),
+    }
+    .to_owned()
+}
+
+/// The message under a control; empty (and hidden) when there is nothing to say.
+#[component]
+pub fn FieldMessage(
+    #[prop(into)] id: String,
+    #[prop(into)] message: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <p
+            id=id.clone()
+            class="field-error"
+            data-testid=format!("{id}")
+            aria-live="polite"
+            hidden=move || message.with(Option::is_none)
+        >
+            {move || message.get().map(|m| translate_message(&m))}
+        </p>
+    }
+}
+
+/// Cleans what was typed into a number: full-width digits and punctuation, currency signs,
+/// thousands separators and spaces. `None` when nothing was typed.
+pub fn clean_number(text: &str) -> Option<String> {
+    let mut cleaned = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '０'..='９' => {
+                cleaned.push(char::from(b'0' + (u32::from(c) - u32::from('０')) as u8));
+            }
+            '．' | '。' => cleaned.push('.'),
+            '－' | '−' => cleaned.push('-'),
+            ',' | '，' | '_' | '¥' | '￥' => {}
+            c if c.is_whitespace() => {}
+            c => cleaned.push(c),
+        }
+    }
+    (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// Why a typed number cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberError {
+    NotANumber,
+    Negative,
+    TooManyDecimals,
+    NotWhole,
+}
+
+impl NumberError {
+    /// A code that stands in for the message until [`translate_message`] words it.
+    pub fn code(self) -> String {
+        match self {
+            NumberError::NotANumber => "number:not_a_number",
+            NumberError::Negative => "number:negative",
+            NumberError::TooManyDecimals => "number:decimals",
+            NumberError::NotWhole => "number:not_whole",
+        }
+        .to_owned()
+    }
+}
+
+/// A number with at most `decimals` places; negative only when `signed`.
+pub fn parse_decimal(
+    text: &str,
+    decimals: u32,
+    signed: bool,
+) -> Result<Option<Decimal>, NumberError> {
+    let Some(cleaned) = clean_number(text) else {
+        return Ok(None);
+    };
+    let (negative, digits) = match cleaned.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, cleaned.strip_prefix('+').unwrap_or(&cleaned)),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let well_formed = !(whole.is_empty() && fraction.is_empty())
+        && whole.len() <= 16
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit());
+    if !well_formed {
+        return Err(NumberError::NotANumber);
+    }
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let mut value: Decimal = format!("{whole}.{fraction}0")
+        .parse()
+        .map_err(|_| NumberError::NotANumber)?;
+    if negative {
+        value = -value;
+    }
+    if value.is_sign_negative() && !value.is_zero() && !signed {
+        return Err(NumberError::Negative);
+    }
+    if fraction.trim_end_matches('0').len() > decimals as usize {
+        return Err(if decimals == 0 {
+            NumberError::NotWhole
+        } else {
+            NumberError::TooManyDecimals
+        });
+    }
+    Ok(Some(value.normalize()))
+}
+
+/// An amount of money: zero or more, at most two decimals.
+pub fn parse_money(text: &str) -> Result<Option<Decimal>, NumberError> {
+    parse_decimal(text, 2, false)
+}
+
+/// A whole number of days (or years) that fits in `u16`.
+pub fn parse_days(text: &str) -> Result<Option<u16>, NumberError> {
+    match parse_decimal(text, 0, false)? {
+        None => Ok(None),
+        Some(d) => u16::try_from(d.mantissa())
+            .map(Some)
+            .map_err(|_| NumberError::NotANumber),
+    }
+}
+
+/// `YYYY-MM-DD`, as `<input type=date>` gives it.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text.trim(), format).ok()
+}
+
+/// The browser's local date today.
+pub fn today() -> Date {
+    let now = now();
+    now.to_offset(local_offset()).date()
+}
+
+/// The browser's clock, as a UTC time.
+pub fn now() -> OffsetDateTime {
+    let ms = js_sys::Date::now() as i128;
+    OffsetDateTime::from_unix_timestamp_nanos(ms * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+fn local_offset() -> UtcOffset {
+    // `getTimezoneOffset` is minutes *behind* UTC (UTC+8 gives -480).
+    let minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+    UtcOffset::from_whole_seconds(minutes * 60).unwrap_or(UtcOffset::UTC)
+}
+
+/// `2026-11-02 17:05` in the browser's time zone.
+pub fn local_datetime(at: OffsetDateTime) -> String {
+    datetime_at_offset(at, local_offset())
+}
+
+/// `2026-11-02 17:05` at `offset`.
+pub fn datetime_at_offset(at: OffsetDateTime, offset: UtcOffset) -> String {
+    let at = at.to_offset(offset);
+    format!("{} {:02}:{:02}", at.date(), at.hour(), at.minute())
+}
+
+/// A date `days` after `from` (or `from` itself when that would overflow).
+pub fn days_after(from: Date, days: i64) -> Date {
+    from.checked_add(time::Duration::days(days)).unwrap_or(from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use credence_shared::dto::FieldError;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn errors(fields: &[&str]) -> FieldErrors {
+        FieldErrors(
+            fields
+                .iter()
+                .map(|f| FieldError {
+                    field: (*f).to_owned(),
+                    message: format!("bad {f}"),
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_message_about_a_nested_field_shows_at_its_control() {
+        let e = errors(&["change.limit.amount", "contacts[0].name", "note"]);
+
+        assert_eq!(
+            e.get("change.limit").as_deref(),
+            Some("bad change.limit.amount")
+        );
+        assert_eq!(e.get("note").as_deref(), Some("bad note"));
+        assert_eq!(
+            e.get("contacts[0].name").as_deref(),
+            Some("bad contacts[0].name")
+        );
+        assert_eq!(e.get("change.lim"), None);
+        assert_eq!(e.get("contacts"), None);
+    }
+
+    #[test]
+    fn messages_no_control_shows_are_listed_apart() {
+        let e = errors(&["change.limit.amount", "version"]);
+
+        let others = e.others(&["change.limit", "justification"]);
+
+        assert_eq!(others.len(), 1);
+        assert_eq!(others[0].field, "version");
+    }
+
+    #[test]
+    fn typed_amounts_accept_separators_and_full_width_digits() {
+        assert_eq!(parse_money("1,234.5"), Ok(Some(d("1234.5"))));
+        assert_eq!(parse_money("１２３"), Ok(Some(d("123"))));
+        assert_eq!(parse_money("0"), Ok(Some(d("0"))));
+        assert_eq!(parse_money("  "), Ok(None));
+        assert_eq!(parse_money("12.345"), Err(NumberError::TooManyDecimals));
+        assert_eq!(parse_money("-5"), Err(NumberError::Negative));
+        assert_eq!(parse_money("abc"), Err(NumberError::NotANumber));
+        assert_eq!(parse_money("1e5"), Err(NumberError::NotANumber));
+    }
+
+    #[test]
+    fn signed_numbers_keep_their_sign() {
+        assert_eq!(parse_decimal("-1,500.25", 2, true), Ok(Some(d("-1500.25"))));
+        assert_eq!(parse_decimal("+7", 2, true), Ok(Some(d("7"))));
+        assert_eq!(parse_decimal("-", 2, true), Err(NumberError::NotANumber));
+    }
+
+    #[test]
+    fn days_are_whole_numbers_that_fit() {
+        assert_eq!(parse_days("60"), Ok(Some(60)));
+        assert_eq!(parse_days("60.0"), Ok(Some(60)));
+        assert_eq!(parse_days("7.5"), Err(NumberError::NotWhole));
+        assert_eq!(parse_days("70000"), Err(NumberError::NotANumber));
+        assert_eq!(parse_days(""), Ok(None));
+    }
+
+    #[test]
+    fn dates_read_as_iso_and_times_show_in_the_given_zone() {
+        assert_eq!(
+            parse_date("2026-11-02"),
+            Some(time::macros::date!(2026 - 11 - 02))
+        );
+        assert_eq!(parse_date("02/11/2026"), None);
+        let at = time::macros::datetime!(2026-11-02 23:30 UTC);
+        let beijing = UtcOffset::from_hms(8, 0, 0).unwrap();
+        assert_eq!(datetime_at_offset(at, beijing), "2026-11-03 07:30");
+    }
+}

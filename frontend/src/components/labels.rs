@@ -1,0 +1,97 @@
+//! Workflow words in the language in use: request kinds, statuses, step outcomes, timeline
+//! actions, and the status badge.
+
+use credence_shared::workflow::{RequestKind, RequestStatus, StepOutcome, TimelineAction};
+use leptos::prelude::*;
+
+use crate::i18n::{t_string, use_i18n};
+
+/// The translated name of a request kind; reactive when called inside a closure.
+pub fn kind_label(kind: RequestKind) -> &'static str {
+    let i18n = use_i18n();
+    match kind {
+        RequestKind::NewCreditLine => t_string!(i18n, kind_new_credit_line),
+        RequestKind::LimitIncrease => t_string!(i18n, kind_limit_increase),
+        RequestKind::LimitDecrease => t_string!(i18n, kind_limit_decrease),
+        RequestKind::TemporaryLimit => t_string!(i18n, kind_temporary_limit),
+        RequestKind::TermsChange => t_string!(i18n, kind_terms_change),
+        RequestKind::HoldRelease => t_string!(i18n, kind_hold_release),
+        RequestKind::BlockedOrderRelease => t_string!(i18n, kind_blocked_order_release),
+        RequestKind::BlockedOrderReject => t_string!(i18n, kind_blocked_order_reject),
+        RequestKind::BlacklistAdd => t_string!(i18n, kind_blacklist_add),
+        RequestKind::BlacklistRemove => t_string!(i18n, kind_blacklist_remove),
+    }
+}
+
+pub fn status_name(status: RequestStatus) -> &'static str {
+    match status {
+        RequestStatus::Pending => "pending",
+        RequestStatus::Returned => "returned",
+        RequestStatus::Approved => "approved",
+        RequestStatus::Rejected => "rejected",
+        RequestStatus::Withdrawn => "withdrawn",
+    }
+}
+
+pub fn status_label(status: RequestStatus) -> &'static str {
+    let i18n = use_i18n();
+    match status {
+        RequestStatus::Pending => t_string!(i18n, status_pending),
+        RequestStatus::Returned => t_string!(i18n, status_returned),
+        RequestStatus::Approved => t_string!(i18n, status_approved),
+        RequestStatus::Rejected => t_string!(i18n, status_rejected),
+        RequestStatus::Withdrawn => t_string!(i18n, status_withdrawn),
+    }
+}
+
+pub fn outcome_label(outcome: StepOutcome) -> &'static str {
+    let i18n = use_i18n();
+    match outcome {
+        StepOutcome::Approved => t_string!(i18n, outcome_approved),
+        StepOutcome::Rejected => t_string!(i18n, outcome_rejected),
+        StepOutcome::Returned => t_string!(i18n, outcome_returned),
+    }
+}
+
+pub fn action_label(action: TimelineAction) -> &'static str {
+    let i18n = use_i18n();
+    match action {
+        TimelineAction::Submitted => t_string!(i18n, tl_submitted),
+        TimelineAction::Approved => t_string!(i18n, tl_approved),
+        TimelineAction::Rejected => t_string!(i18n, tl_rejected),
+        TimelineAction::Returned => t_string!(i18n, tl_returned),
+        TimelineAction::Resubmitted => t_string!(i18n, tl_resubmitted),
+        TimelineAction::Withdrawn => t_string!(i18n, tl_withdrawn),
+        TimelineAction::Rechecked => t_string!(i18n, tl_rechecked),
+        TimelineAction::Applied => t_string!(i18n, tl_applied),
+    }
+}
+
+/// The request's status as a coloured badge.
+#[component]
+pub fn StatusBadge(
+    status: RequestStatus,
+    #[prop(optional)] testid: Option<&'static str>,
+) -> impl IntoView {
+    let name = status_name(status);
+    view! {
+        <span
+            class=format!("badge status status-{name}")
+            data-testid=testid
+            data-status=name
+        >
+            {move || status_label(status)}
+        </span>
+    }
+}
+
+/// "Overdue" on a step or request past its SLA.
+#[component]
+pub fn OverdueBadge() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <span class="badge badge-warn" data-testid="overdue-badge">
+            {move || t_string!(i18n, sla_overdue)}
+        </span>
+    }
+}

@@ -1,0 +1,683 @@
+//! The form that asks for a change to a credit file: a new limit, a temporary limit, other
+//! terms, release from hold, or a blacklist change, with the justification reviewers read.
+//! Used to file a request (customer page) and to amend a returned one (request page).
+//!
+//! What can be checked in the browser is checked with the shared rules (`Change::validate`,
+//! `validate_justification`) before anything is sent; the server's field messages replace
+//! them when it answers.
+
+use credence_shared::workflow::{Change, RequestKind, validate_justification};
+use credence_shared::{Currency, Money};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+use time::Date;
+
+use crate::components::form::{
+    FieldErrors, FieldMessage, days_after, parse_date, parse_days, parse_money, today,
+    translate_message,
+};
+use crate::components::labels::kind_label;
+use crate::components::money::format_money;
+use crate::i18n::{t, t_string, use_i18n};
+
+/// What the form offers to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Limit,
+    Temporary,
+    Terms,
+    HoldRelease,
+    BlacklistAdd,
+    BlacklistRemove,
+    /// A new customer's first line (only when amending one).
+    NewCreditLine,
+    /// A change the form cannot edit (a blocked order): kept as it is.
+    Fixed,
+}
+
+impl Choice {
+    pub fn value(self) -> &'static str {
+        match self {
+            Choice::Limit => "limit",
+            Choice::Temporary => "temporary_limit",
+            Choice::Terms => "terms_change",
+            Choice::HoldRelease => "hold_release",
+            Choice::BlacklistAdd => "blacklist_add",
+            Choice::BlacklistRemove => "blacklist_remove",
+            Choice::NewCreditLine => "new_credit_line",
+            Choice::Fixed => "fixed",
+        }
+    }
+
+    fn of(change: &Change) -> Self {
+        match change {
+            Change::NewCreditLine { .. } => Choice::NewCreditLine,
+            Change::Limit { .. } => Choice::Limit,
+            Change::TemporaryLimit { .. } => Choice::Temporary,
+            Change::TermsChange { .. } => Choice::Terms,
+            Change::HoldRelease => Choice::HoldRelease,
+            Change::BlacklistAdd { .. } => Choice::BlacklistAdd,
+            Change::BlacklistRemove => Choice::BlacklistRemove,
+            Change::BlockedOrderRelease { .. } | Change::BlockedOrderReject { .. } => Choice::Fixed,
+        }
+    }
+}
+
+/// The credit file as the form needs it: what is in force, and what the engine recommends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileNow {
+    pub currency: Currency,
+    pub limit: Money,
+    pub recommended_limit: Money,
+    pub terms_days: u32,
+    pub on_hold: bool,
+    pub blacklisted: bool,
+}
+
+impl FileNow {
+    /// The changes that make sense for this file, in the order offered.
+    pub fn choices(&self) -> Vec<Choice> {
+        let mut out = vec![Choice::Limit, Choice::Temporary, Choice::Terms];
+        if self.on_hold {
+            out.push(Choice::HoldRelease);
+        }
+        out.push(if self.blacklisted {
+            Choice::BlacklistRemove
+        } else {
+            Choice::BlacklistAdd
+        });
+        out
+    }
+}
+
+/// What is typed, as typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestDraft {
+    pub choice: Choice,
+    pub limit: String,
+    pub until: String,
+    pub terms: String,
+    pub reason: String,
+    pub source: String,
+    pub justification: String,
+    /// The change being amended, for `Choice::Fixed`.
+    pub fixed: Option<Change>,
+}
+
+/// A sensible starting amount for a new limit: the recommendation when it is higher than the
+/// limit in force, else the limit in force.
+pub fn suggested_limit(file: &FileNow) -> Decimal {
+    file.recommended_limit
+        .amount
+        .max(file.limit.amount)
+        .round_dp(2)
+}
+
+/// A temporary limit to start from: the recommendation when higher, else 20% above the limit.
+pub fn suggested_temporary(file: &FileNow) -> Decimal {
+    let raised = (file.limit.amount * Decimal::new(12, 1)).round_dp(0);
+    file.recommended_limit.amount.max(raised).round_dp(2)
+}
+
+impl RequestDraft {
+    /// A blank request, prefilled from the file.
+    pub fn new(file: &FileNow, today: Date) -> Self {
+        RequestDraft {
+            choice: Choice::Limit,
+            limit: suggested_limit(file).normalize().to_string(),
+            until: days_after(today, 30).to_string(),
+            terms: file.terms_days.to_string(),
+            reason: String::new(),
+            source: String::new(),
+            justification: String::new(),
+            fixed: None,
+        }
+    }
+
+    /// The draft of a request being amended.
+    pub fn amending(change: &Change, justification: &str, file: &FileNow, today: Date) -> Self {
+        let mut draft = RequestDraft::new(file, today);
+        draft.choice = Choice::of(change);
+        draft.justification = justification.to_owned();
+        match change {
+            Change::NewCreditLine { limit, terms_days } => {
+                draft.limit = limit.amount.normalize().to_string();
+                draft.terms = terms_days.to_string();
+            }
+            Change::Limit { limit } => draft.limit = limit.amount.normalize().to_string(),
+            Change::TemporaryLimit { limit, until } => {
+                draft.limit = limit.amount.normalize().to_string();
+                draft.until = until.to_string();
+            }
+            Change::TermsChange { terms_days } => draft.terms = terms_days.to_string(),
+            Change::BlacklistAdd { reason, source } => {
+                draft.reason = reason.clone();
+                draft.source = source.clone();
+            }
+            Change::BlockedOrderRelease { .. } | Change::BlockedOrderReject { .. } => {
+                draft.fixed = Some(change.clone());
+            }
+            Change::HoldRelease | Change::BlacklistRemove => {}
+        }
+        draft
+    }
+
+    /// Switching to a temporary limit starts from a temporary amount, and back.
+    pub fn choose(&mut self, choice: Choice, file: &FileNow) {
+        let from_default = |d: Decimal| self.limit == d.normalize().to_string();
+        if choice == Choice::Temporary && from_default(suggested_limit(file)) {
+            self.limit = suggested_temporary(file).normalize().to_string();
+        } else if choice == Choice::Limit && from_default(suggested_temporary(file)) {
+            self.limit = suggested_limit(file).normalize().to_string();
+        }
+        self.choice = choice;
+    }
+
+    /// The change asked for, or every message about what is typed. Field names follow the
+    /// server's (`change.limit`, `change.until`, `justification`, …).
+    pub fn build(&self, currency: Currency, today: Date) -> Result<Change, FieldErrors> {
+        let mut errors = Vec::new();
+        let mut push = |field: &str, message: String| {
+            errors.push(credence_shared::dto::FieldError {
+                field: field.to_owned(),
+                message,
+            })
+        };
+        let limit = || -> Result<Money, (&'static str, String)> {
+            match parse_money(&self.limit) {
+                Ok(Some(amount)) => Ok(Money::new(amount, currency)),
+                Ok(None) => Err(("change.limit", "required".to_owned())),
+                Err(e) => Err(("change.limit", e.code())),
+            }
+        };
+        let terms = || -> Result<u16, (&'static str, String)> {
+            match parse_days(&self.terms) {
+                Ok(Some(days)) => Ok(days),
+                Ok(None) => Err(("change.terms_days", "required".to_owned())),
+                Err(e) => Err(("change.terms_days", e.code())),
+            }
+        };
+        let change = match self.choice {
+            Choice::Limit => limit().map(|limit| Change::Limit { limit }),
+            Choice::Temporary => {
+                let until = parse_date(&self.until);
+                match (limit(), until) {
+                    (Ok(limit), Some(until)) => Ok(Change::TemporaryLimit { limit, until }),
+                    (Err(e), _) => Err(e),
+                    (_, None) => Err(("change.until", "required".to_owned())),
+                }
+            }
+            Choice::Terms => terms().map(|terms_days| Change::TermsChange { terms_days }),
+            Choice::NewCreditLine => match (limit(), terms()) {
+                (Ok(limit), Ok(terms_days)) => Ok(Change::NewCreditLine { limit, terms_days }),
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            },
+            Choice::HoldRelease => Ok(Change::HoldRelease),
+            Choice::BlacklistAdd => Ok(Change::BlacklistAdd {
+                reason: self.reason.trim().to_owned(),
+                source: self.source.trim().to_owned(),
+            }),
+            Choice::BlacklistRemove => Ok(Change::BlacklistRemove),
+            Choice::Fixed => self.fixed.clone().ok_or(("change", "required".to_owned())),
+        };
+        let change = match change {
+            Ok(change) => {
+                if let Err(found) = change.validate(today) {
+                    errors.extend(found);
+                }
+                Some(change)
+            }
+            Err((field, message)) => {
+                push(field, message);
+                None
+            }
+        };
+        if let Err(found) = validate_justification("justification", &self.justification) {
+            errors.extend(found);
+        }
+        match change {
+            Some(change) if errors.is_empty() => Ok(change),
+            _ => Err(FieldErrors(errors)),
+        }
+    }
+}
+
+/// The fields the form shows messages for; anything else is listed above the button.
+const SHOWN: [&str; 6] = [
+    "change.limit",
+    "change.until",
+    "change.terms_days",
+    "change.reason",
+    "change.source",
+    "justification",
+];
+
+#[component]
+pub fn RequestForm(
+    file: FileNow,
+    /// Start from this change (amending); a blank request when `None`.
+    #[prop(optional)]
+    initial: Option<(Change, String)>,
+    /// Sends the change and justification; the parent shows progress and errors.
+    on_submit: Callback<(Change, String)>,
+    #[prop(into)] busy: Signal<bool>,
+    /// The server's field messages for the last try.
+    #[prop(into)]
+    server_errors: Signal<FieldErrors>,
+    /// Closes the form; no cancel button without it.
+    #[prop(optional)]
+    on_cancel: Option<Callback<()>>,
+    /// The label on the submit button.
+    submit_label: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let today = today();
+    let choices = {
+        let mut list = file.choices();
+        if let Some((change, _)) = &initial {
+            let choice = Choice::of(change);
+            if !list.contains(&choice) {
+                list.insert(0, choice);
+            }
+        }
+        list
+    };
+    let amending_fixed = initial
+        .as_ref()
+        .is_some_and(|(c, _)| matches!(Choice::of(c), Choice::Fixed | Choice::NewCreditLine));
+    let draft = RwSignal::new(match &initial {
+        Some((change, justification)) => {
+            RequestDraft::amending(change, justification, &file, today)
+        }
+        None => RequestDraft::new(&file, today),
+    });
+    let tried = RwSignal::new(false);
+    let file = StoredValue::new(file);
+    let currency = file.with_value(|f| f.currency);
+
+    let checked = Memo::new(move |_| draft.with(|d| d.build(currency, today)));
+    // The server's messages count until the person edits again; ours only after a first try.
+    let shown_errors = Memo::new(move |_| {
+        let server = server_errors.get();
+        if !server.is_empty() {
+            return server;
+        }
+        if !tried.get() {
+            return FieldErrors::default();
+        }
+        checked.with(|c| c.as_ref().err().cloned().unwrap_or_default())
+    });
+    let error =
+        move |field: &'static str| Signal::derive(move || shown_errors.with(|e| e.get(field)));
+    let invalid = move |field: &'static str| {
+        move || shown_errors.with(|e| e.get(field).is_some()).to_string()
+    };
+    let others = move || shown_errors.with(|e| e.others(&SHOWN));
+
+    let edit = move |f: fn(&mut RequestDraft, String)| {
+        move |event| {
+            let value = event_target_value(&event);
+            draft.update(|d| f(d, value));
+        }
+    };
+    let choice = move || draft.with(|d| d.choice);
+    let shows = move |wanted: &'static [Choice]| move || wanted.contains(&choice());
+
+    // What kind the change will be routed as (a lower limit is a decrease).
+    let routed_kind = move || -> Option<RequestKind> {
+        let limit = file.with_value(|f| f.limit.amount);
+        checked
+            .with(|c| c.as_ref().ok().cloned())
+            .map(|change| change.kind(Some(limit)))
+            .or_else(|| match choice() {
+                Choice::Temporary => Some(RequestKind::TemporaryLimit),
+                Choice::Terms => Some(RequestKind::TermsChange),
+                _ => None,
+            })
+    };
+
+    let on_form_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        tried.set(true);
+        if let Ok(change) = checked.get_untracked() {
+            let justification = draft.with_untracked(|d| d.justification.trim().to_owned());
+            on_submit.run((change, justification));
+        }
+    };
+
+    let now_limit = file.with_value(|f| format_money(&f.limit));
+    let recommended = file.with_value(|f| format_money(&f.recommended_limit));
+    let now_terms = file.with_value(|f| f.terms_days);
+    let symbol = currency.symbol().unwrap_or("").to_owned();
+
+    view! {
+        <form class="form request-form" data-testid="request-form" on:submit=on_form_submit novalidate>
+            <div class="field">
+                <label for="request-kind">{t!(i18n, request_what)}</label>
+                <select
+                    id="request-kind"
+                    data-testid="request-kind"
+                    disabled=amending_fixed
+                    on:change=move |event| {
+                        let value = event_target_value(&event);
+                        let picked = choices_for_select(&value);
+                        if let Some(picked) = picked {
+                            file.with_value(|f| draft.update(|d| d.choose(picked, f)));
+                        }
+                    }
+                >
+                    {choices.into_iter().map(|c| view! {
+                        <option value=c.value() selected=move || choice() == c>
+                            {move || choice_label(c)}
+                        </option>
+                    }).collect_view()}
+                </select>
+                {move || routed_kind().map(|kind| view! {
+                    <p class="muted small" data-testid="request-routed-kind">
+                        {t!(i18n, request_routed_as)} " " <strong>{move || kind_label(kind)}</strong>
+                    </p>
+                })}
+            </div>
+
+            <div class="field" hidden=move || !shows(&[Choice::Limit, Choice::Temporary, Choice::NewCreditLine])()>
+                <label for="request-limit">
+                    {move || if choice() == Choice::Temporary {
+                        t_string!(i18n, request_temporary_amount)
+                    } else {
+                        t_string!(i18n, request_new_limit)
+                    }}
+                    " (" {currency.to_string()} ")"
+                </label>
+                <div class="amount-input">
+                    <span class="amount-prefix" aria-hidden="true">{symbol}</span>
+                    <input
+                        id="request-limit"
+                        type="text"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        data-testid="request-limit"
+                        aria-describedby="request-limit-error request-limit-hint"
+                        aria-invalid=invalid("change.limit")
+                        prop:value=move || draft.with(|d| d.limit.clone())
+                        on:input=edit(|d, v| d.limit = v)
+                    />
+                </div>
+                <p id="request-limit-hint" class="muted small">
+                    {t!(i18n, request_limit_now, limit = now_limit.clone(), recommended = recommended.clone())}
+                </p>
+                <FieldMessage id="request-limit-error" message=error("change.limit") />
+            </div>
+
+            <div class="field" hidden=move || !shows(&[Choice::Temporary])()>
+                <label for="request-until">{t!(i18n, request_until)}</label>
+                <input
+                    id="request-until"
+                    type="date"
+                    data-testid="request-until"
+                    min=today.to_string()
+                    aria-describedby="request-until-error"
+                    aria-invalid=invalid("change.until")
+                    prop:value=move || draft.with(|d| d.until.clone())
+                    on:input=edit(|d, v| d.until = v)
+                />
+                <FieldMessage id="request-until-error" message=error("change.until") />
+            </div>
+
+            <div class="field" hidden=move || !shows(&[Choice::Terms, Choice::NewCreditLine])()>
+                <label for="request-terms">{t!(i18n, request_terms_days)}</label>
+                <input
+                    id="request-terms"
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    data-testid="request-terms"
+                    aria-describedby="request-terms-error request-terms-hint"
+                    aria-invalid=invalid("change.terms_days")
+                    prop:value=move || draft.with(|d| d.terms.clone())
+                    on:input=edit(|d, v| d.terms = v)
+                />
+                <p id="request-terms-hint" class="muted small">
+                    {t!(i18n, request_terms_now, days = now_terms)}
+                </p>
+                <FieldMessage id="request-terms-error" message=error("change.terms_days") />
+            </div>
+
+            <div class="field" hidden=move || !shows(&[Choice::BlacklistAdd])()>
+                <label for="request-reason">{t!(i18n, blacklist_reason)}</label>
+                <input
+                    id="request-reason"
+                    type="text"
+                    data-testid="request-reason"
+                    aria-describedby="request-reason-error"
+                    aria-invalid=invalid("change.reason")
+                    prop:value=move || draft.with(|d| d.reason.clone())
+                    on:input=edit(|d, v| d.reason = v)
+                />
+                <FieldMessage id="request-reason-error" message=error("change.reason") />
+            </div>
+            <div class="field" hidden=move || !shows(&[Choice::BlacklistAdd])()>
+                <label for="request-source">{t!(i18n, blacklist_source)}</label>
+                <input
+                    id="request-source"
+                    type="text"
+                    data-testid="request-source"
+                    placeholder=move || t_string!(i18n, blacklist_source_hint)
+                    aria-describedby="request-source-error"
+                    aria-invalid=invalid("change.source")
+                    prop:value=move || draft.with(|d| d.source.clone())
+                    on:input=edit(|d, v| d.source = v)
+                />
+                <FieldMessage id="request-source-error" message=error("change.source") />
+            </div>
+
+            <div class="field">
+                <label for="request-justification">{t!(i18n, justification)}</label>
+                <textarea
+                    id="request-justification"
+                    rows="4"
+                    data-testid="request-justification"
+                    placeholder=move || t_string!(i18n, justification_hint)
+                    aria-describedby="request-justification-error"
+                    aria-invalid=invalid("justification")
+                    prop:value=move || draft.with(|d| d.justification.clone())
+                    on:input=edit(|d, v| d.justification = v)
+                ></textarea>
+                <FieldMessage id="request-justification-error" message=error("justification") />
+            </div>
+
+            {move || {
+                let others = others();
+                (!others.is_empty()).then(|| view! {
+                    <div class="notice notice-error" role="alert" data-testid="request-form-errors">
+                        <ul>
+                            {others.into_iter().map(|e| view! {
+                                <li><span class="mono">{e.field}</span> ": " {translate_message(&e.message)}</li>
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                })
+            }}
+
+            <div class="form-actions">
+                <button
+                    type="submit"
+                    class="button button-primary"
+                    id="request-submit"
+                    data-testid="request-submit"
+                    disabled=move || busy.get()
+                >
+                    {move || if busy.get() { t_string!(i18n, sending).to_owned() } else { submit_label.get() }}
+                </button>
+                {on_cancel.map(|cancel| view! {
+                    <button
+                        type="button"
+                        class="button button-secondary"
+                        data-testid="request-cancel"
+                        on:click=move |_| cancel.run(())
+                    >
+                        {t!(i18n, cancel)}
+                    </button>
+                })}
+            </div>
+        </form>
+    }
+}
+
+fn choices_for_select(value: &str) -> Option<Choice> {
+    [
+        Choice::Limit,
+        Choice::Temporary,
+        Choice::Terms,
+        Choice::HoldRelease,
+        Choice::BlacklistAdd,
+        Choice::BlacklistRemove,
+        Choice::NewCreditLine,
+        Choice::Fixed,
+    ]
+    .into_iter()
+    .find(|c| c.value() == value)
+}
+
+fn choice_label(choice: Choice) -> &'static str {
+    let i18n = use_i18n();
+    match choice {
+        Choice::Limit => t_string!(i18n, choice_limit),
+        Choice::Temporary => t_string!(i18n, kind_temporary_limit),
+        Choice::Terms => t_string!(i18n, kind_terms_change),
+        Choice::HoldRelease => t_string!(i18n, kind_hold_release),
+        Choice::BlacklistAdd => t_string!(i18n, kind_blacklist_add),
+        Choice::BlacklistRemove => t_string!(i18n, kind_blacklist_remove),
+        Choice::NewCreditLine => t_string!(i18n, kind_new_credit_line),
+        Choice::Fixed => t_string!(i18n, choice_fixed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+    use time::macros::date;
+
+    fn cny(s: &str) -> Money {
+        Money::new(Decimal::from_str(s).unwrap(), Currency::CNY)
+    }
+
+    fn file() -> FileNow {
+        FileNow {
+            currency: Currency::CNY,
+            limit: cny("100000"),
+            recommended_limit: cny("150000"),
+            terms_days: 30,
+            on_hold: false,
+            blacklisted: false,
+        }
+    }
+
+    const TODAY: Date = date!(2026 - 11 - 02);
+
+    #[test]
+    fn a_new_request_starts_from_the_recommended_limit_when_it_is_higher() {
+        let draft = RequestDraft::new(&file(), TODAY);
+
+        assert_eq!(draft.limit, "150000");
+        assert_eq!(draft.terms, "30");
+        assert_eq!(draft.until, "2026-12-02");
+    }
+
+    #[test]
+    fn hold_release_and_blacklist_removal_are_offered_only_when_they_apply() {
+        let mut f = file();
+        assert_eq!(
+            f.choices(),
+            [
+                Choice::Limit,
+                Choice::Temporary,
+                Choice::Terms,
+                Choice::BlacklistAdd
+            ]
+        );
+
+        f.on_hold = true;
+        f.blacklisted = true;
+
+        assert_eq!(
+            f.choices(),
+            [
+                Choice::Limit,
+                Choice::Temporary,
+                Choice::Terms,
+                Choice::HoldRelease,
+                Choice::BlacklistRemove
+            ]
+        );
+    }
+
+    #[test]
+    fn a_filled_limit_request_builds_its_change() {
+        let mut draft = RequestDraft::new(&file(), TODAY);
+        draft.limit = "120,000".into();
+        draft.justification = "peak season".into();
+
+        let change = draft.build(Currency::CNY, TODAY).unwrap();
+
+        assert_eq!(
+            change,
+            Change::Limit {
+                limit: cny("120000")
+            }
+        );
+    }
+
+    #[test]
+    fn a_missing_justification_and_a_bad_amount_name_their_fields() {
+        let mut draft = RequestDraft::new(&file(), TODAY);
+        draft.limit = "12.345".into();
+
+        let errors = draft.build(Currency::CNY, TODAY).unwrap_err();
+
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["change.limit", "justification"]);
+    }
+
+    #[test]
+    fn a_temporary_limit_in_the_past_is_refused_by_the_shared_rule() {
+        let mut draft = RequestDraft::new(&file(), TODAY);
+        draft.choose(Choice::Temporary, &file());
+        draft.until = "2026-10-01".into();
+        draft.justification = "fair".into();
+
+        let errors = draft.build(Currency::CNY, TODAY).unwrap_err();
+
+        assert!(errors.get("change.until").is_some(), "{errors:?}");
+    }
+
+    #[test]
+    fn switching_to_a_temporary_limit_raises_the_untouched_amount() {
+        let mut f = file();
+        f.recommended_limit = cny("90000");
+        let mut draft = RequestDraft::new(&f, TODAY);
+        assert_eq!(draft.limit, "100000");
+
+        draft.choose(Choice::Temporary, &f);
+
+        assert_eq!(draft.limit, "120000");
+    }
+
+    #[test]
+    fn amending_keeps_what_was_asked() {
+        let change = Change::TemporaryLimit {
+            limit: cny("180000"),
+            until: date!(2026 - 12 - 24),
+        };
+
+        let draft = RequestDraft::amending(&change, "xmas", &file(), TODAY);
+
+        assert_eq!(draft.choice, Choice::Temporary);
+        assert_eq!(
+            (draft.limit.as_str(), draft.until.as_str()),
+            ("180000", "2026-12-24")
+        );
+        assert_eq!(draft.build(Currency::CNY, TODAY).unwrap(), change);
+    }
+}
