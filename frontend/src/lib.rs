@@ -16,7 +16,11 @@ use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::components::layout::Shell;
-use crate::pages::{customer::CustomerPage, home::Home, not_found::NotFound, signin::SignIn};
+use crate::pages::{
+    admin::AdminPage, apply::ApplyPage, audit::AuditPage, blacklist::BlacklistPage,
+    customer::CustomerPage, home::Home, inbox::InboxPage, not_found::NotFound,
+    request::RequestPage, signin::SignIn,
+};
 use crate::session::Session;
 
 #[component]
@@ -37,6 +41,12 @@ pub fn App() -> impl IntoView {
                 >
                     <Route path=path!("") view=Home />
                     <Route path=path!("customers/:id") view=CustomerPage />
+                    <Route path=path!("customers/:id/requests/:rid") view=RequestPage />
+                    <Route path=path!("inbox") view=InboxPage />
+                    <Route path=path!("apply") view=ApplyPage />
+                    <Route path=path!("blacklist") view=BlacklistPage />
+                    <Route path=path!("audit") view=AuditPage />
+                    <Route path=path!("admin") view=AdminPage />
                 </ProtectedParentRoute>
             </Routes>
         </Router>

@@ -703,6 +703,7 @@ impl CreditRequest {
 
     /// The requester amends a returned request; it starts again from the first step of the
     /// rule it is routed by now (earlier approvals were given on other facts).
+    #[allow(clippy::too_many_arguments)]
     pub fn resubmit(
         &mut self,
         actor: &Actor,

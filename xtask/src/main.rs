@@ -160,7 +160,7 @@ fn dev(args: &[String]) -> Result<()> {
     cmd.arg("--seed-demo");
     let mut server = Service::start("credence-local", &mut cmd)?;
     let url = format!("http://127.0.0.1:{port}");
-    wait_http_ok(port, "/health", Duration::from_secs(180), &mut server)
+    wait_http_ok(port, "/health", Duration::from_secs(600), &mut server)
         .context("the app did not become healthy")?;
 
     println!(
@@ -343,7 +343,7 @@ fn browser_tests() -> Result<()> {
     cmd.arg("--seed-demo");
     let log = data.join("server.log");
     let mut server = Service::start_logged("credence-local", &mut cmd, &log)?;
-    if let Err(e) = wait_http_ok(port, "/health", Duration::from_secs(300), &mut server) {
+    if let Err(e) = wait_http_ok(port, "/health", Duration::from_secs(600), &mut server) {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         let tail: Vec<&str> = text.lines().rev().take(20).collect();
         eprintln!("--- last lines of {} ---", log.display());

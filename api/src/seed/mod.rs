@@ -2,6 +2,7 @@
 
 pub mod generate;
 mod names;
+pub mod workflow;
 
 use crate::{
     auth::local::LocalUser,
@@ -123,6 +124,7 @@ pub async fn seed_demo(
     }
     store.put_new_customers(tenant, &records).await?;
     store.batch_put(items).await?;
+    workflow::seed_workflow(store, tenant, &data.customers).await?;
     let as_of_text = as_of.to_string();
     match store.mark_seeded(tenant, records.len(), &as_of_text).await {
         Ok(()) | Err(crate::store::StoreError::ConditionFailed) => {}

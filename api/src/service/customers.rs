@@ -53,25 +53,44 @@ pub async fn find(
     {
         return Err(ApiError::field("cursor", "not a cursor this API issued"));
     }
-    let cursor = query.cursor.as_deref();
-    match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        None => Ok(own_only(
-            who,
-            store.list_customers(&who.tenant, cursor, limit).await?,
-        )),
-        Some(raw) => {
-            let q = search::normalise_query(raw).map_err(|e| match e {
-                QueryError::Empty | QueryError::TooLong => ApiError::field("q", e.to_string()),
-            })?;
-            Ok(own_only(
-                who,
+    let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        None => None,
+        Some(raw) => Some(search::normalise_query(raw).map_err(|e| match e {
+            QueryError::Empty | QueryError::TooLong => ApiError::field("q", e.to_string()),
+        })?),
+    };
+    // A sales rep sees only their own customers: read on until the page is full (a bounded
+    // number of reads), so pages are not short.
+    let mut cursor = query.cursor.clone();
+    let mut items = Vec::new();
+    for _ in 0..MAX_READS_PER_PAGE {
+        let page = match &q {
+            None => {
                 store
-                    .search_customers(&who.tenant, &q, cursor, limit)
-                    .await?,
-            ))
+                    .list_customers(&who.tenant, cursor.as_deref(), limit)
+                    .await?
+            }
+            Some(q) => {
+                store
+                    .search_customers(&who.tenant, q, cursor.as_deref(), limit)
+                    .await?
+            }
+        };
+        let page = own_only(who, page);
+        items.extend(page.items);
+        cursor = page.next_cursor;
+        if items.len() >= limit as usize || cursor.is_none() {
+            break;
         }
     }
+    Ok(CustomerPage {
+        items,
+        next_cursor: cursor,
+    })
 }
+
+/// Most reads one page of a sales rep's customers makes before answering with what it has.
+const MAX_READS_PER_PAGE: usize = 5;
 
 /// Drops the customers the caller may not see (a sales rep's page may come out shorter; the
 /// cursor still moves on).

@@ -416,7 +416,7 @@ pub async fn inbox(env: &Env<'_>, who: &Principal) -> Result<Inbox, ApiError> {
             .filter(|r| r.requester == who.username)
             .map(|r| r.summary(now)),
     );
-    mine.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    mine.sort_by_key(|r| std::cmp::Reverse(r.updated_at));
     mine.truncate(50);
     let counts = InboxCounts {
         waiting: waiting.len() as u32,
@@ -624,7 +624,13 @@ async fn apply(
             decision.blacklisted = true;
             decision.on_hold = true;
             let entry = blacklist_entry(customer, why, source, who, as_of);
-            extra.push(env.store.blacklist_put(&who.tenant, &entry)?);
+            for key in blacklist_keys(customer.usci.as_ref(), &customer.name) {
+                let under = BlacklistEntry {
+                    key,
+                    ..entry.clone()
+                };
+                extra.push(env.store.blacklist_put(&who.tenant, &under)?);
+            }
         }
         Change::BlacklistRemove => {
             decision.blacklisted = false;
@@ -909,7 +915,9 @@ pub struct BlacklistList {
 pub async fn blacklist(env: &Env<'_>, who: &Principal) -> Result<BlacklistList, ApiError> {
     policy::require(who, Action::ReadBlacklist)?;
     let mut items = env.store.blacklist(&who.tenant).await?;
-    items.sort_by(|a, b| b.added_on.cmp(&a.added_on));
+    // A party is kept under its code and its name: list it once.
+    items.retain(|e| !e.key.starts_with("NAME:") || e.usci.is_none());
+    items.sort_by_key(|e| std::cmp::Reverse(e.added_on));
     Ok(BlacklistList { items })
 }
 
@@ -956,8 +964,15 @@ pub async fn add_to_blacklist(
             decision.blacklisted = true;
             decision.on_hold = true;
             let why = format!("blacklisted: {}", entry.reason);
-            let extra = vec![
-                env.store.blacklist_put(&who.tenant, &entry)?,
+            let mut extra = Vec::new();
+            for key in blacklist_keys(customer.usci.as_ref(), &customer.name) {
+                let under = BlacklistEntry {
+                    key,
+                    ..entry.clone()
+                };
+                extra.push(env.store.blacklist_put(&who.tenant, &under)?);
+            }
+            extra.extend([
                 env.store.audit_write(
                     &who.tenant,
                     &audit(
@@ -986,7 +1001,7 @@ pub async fn add_to_blacklist(
                         &why,
                     ),
                 )?,
-            ];
+            ]);
             match recompute_and_write(env, who, &engine, &customer, &record, decision, &why, extra)
                 .await
             {
@@ -1046,18 +1061,21 @@ pub async fn add_to_blacklist(
         to_value(&entry),
         &entry.reason,
     );
-    env.store
-        .transact(vec![
-            env.store.blacklist_put(&who.tenant, &entry)?,
-            env.store.audit_write(&who.tenant, &record)?,
-        ])
-        .await
-        .map_err(|e| match e {
-            StoreError::ConditionFailed => {
-                ApiError::Conflict("the party is already on the blacklist".into())
-            }
-            e => e.into(),
-        })?;
+    let mut items = Vec::new();
+    for key in blacklist_keys(entry.usci.as_ref(), &entry.name) {
+        let under = BlacklistEntry {
+            key,
+            ..entry.clone()
+        };
+        items.push(env.store.blacklist_put(&who.tenant, &under)?);
+    }
+    items.push(env.store.audit_write(&who.tenant, &record)?);
+    env.store.transact(items).await.map_err(|e| match e {
+        StoreError::ConditionFailed => {
+            ApiError::Conflict("the party is already on the blacklist".into())
+        }
+        e => e.into(),
+    })?;
     Ok(entry)
 }
 

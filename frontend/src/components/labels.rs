@@ -1,10 +1,45 @@
 //! Workflow words in the language in use: request kinds, statuses, step outcomes, timeline
 //! actions, and the status badge.
 
+use credence_shared::engine::{Effect, LocalizedText, Reason};
 use credence_shared::workflow::{RequestKind, RequestStatus, StepOutcome, TimelineAction};
 use leptos::prelude::*;
 
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::{Locale, t_string, use_i18n};
+
+/// A text from the model or policy, in the language in use.
+pub fn localized_text(text: LocalizedText) -> impl Fn() -> String + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || match i18n.get_locale() {
+        Locale::zh_CN => text.zh_cn.to_string(),
+        Locale::en => text.en.to_string(),
+    }
+}
+
+/// Score reasons as a compact list: ▲ raised, ▼ lowered.
+#[component]
+pub fn ReasonList(reasons: Vec<Reason>) -> impl IntoView {
+    if reasons.is_empty() {
+        return "—".into_any();
+    }
+    view! {
+        <ul class="reason-list">
+            {reasons.into_iter().map(|r| {
+                let (class, arrow) = match r.effect {
+                    Effect::Raised => ("effect-raised", "▲"),
+                    Effect::Lowered => ("effect-lowered", "▼"),
+                };
+                view! {
+                    <li class=class>
+                        <span class="effect" aria-hidden="true">{arrow}" "</span>
+                        {localized_text(r.text)}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
 
 /// The translated name of a request kind; reactive when called inside a closure.
 pub fn kind_label(kind: RequestKind) -> &'static str {

@@ -174,6 +174,13 @@ impl RequestDraft {
         self.choice = choice;
     }
 
+    /// The change alone, when it can be read (the justification not considered).
+    pub fn change_only(&self, currency: Currency, today: Date) -> Option<Change> {
+        let mut with_reason = self.clone();
+        with_reason.justification = "-".into();
+        with_reason.build(currency, today).ok()
+    }
+
     /// The change asked for, or every message about what is typed. Field names follow the
     /// server's (`change.limit`, `change.until`, `justification`, …).
     pub fn build(&self, currency: Currency, today: Date) -> Result<Change, FieldErrors> {
@@ -324,17 +331,13 @@ pub fn RequestForm(
     let choice = move || draft.with(|d| d.choice);
     let shows = move |wanted: &'static [Choice]| move || wanted.contains(&choice());
 
-    // What kind the change will be routed as (a lower limit is a decrease).
+    // What kind the change will be routed as (a lower limit is a decrease), as soon as the
+    // change itself can be read, whatever the justification says so far.
     let routed_kind = move || -> Option<RequestKind> {
         let limit = file.with_value(|f| f.limit.amount);
-        checked
-            .with(|c| c.as_ref().ok().cloned())
+        draft
+            .with(|d| d.change_only(currency, today))
             .map(|change| change.kind(Some(limit)))
-            .or_else(|| match choice() {
-                Choice::Temporary => Some(RequestKind::TemporaryLimit),
-                Choice::Terms => Some(RequestKind::TermsChange),
-                _ => None,
-            })
     };
 
     let on_form_submit = move |event: SubmitEvent| {
@@ -679,5 +682,18 @@ mod tests {
             ("180000", "2026-12-24")
         );
         assert_eq!(draft.build(Currency::CNY, TODAY).unwrap(), change);
+    }
+
+    #[test]
+    fn the_kind_shows_before_the_justification_is_written() {
+        let mut draft = RequestDraft::new(&file(), TODAY);
+        draft.limit = "80000".into();
+
+        let change = draft.change_only(Currency::CNY, TODAY).unwrap();
+
+        assert_eq!(
+            change.kind(Some(Decimal::from(100_000))),
+            RequestKind::LimitDecrease
+        );
     }
 }

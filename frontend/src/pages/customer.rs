@@ -143,7 +143,7 @@ fn RequestAction(id: CustomerId, file: FileNow) -> impl IntoView {
         <div class="page-actions">
             <button
                 type="button"
-                class="button button-primary"
+                class="button button-secondary"
                 data-testid="request-open"
                 aria-expanded=move || open.get().to_string()
                 aria-controls="request-panel"

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::customer_card::CustomerCard;
+use crate::components::layout::{APPLICANTS, use_current_user};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
@@ -42,6 +43,8 @@ struct MorePages {
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    let user = use_current_user();
+    let can_apply = move || user.has_any(&APPLICANTS);
 
     let text = RwSignal::new(String::new());
     let query = RwSignal::new(Ok(None) as Query);
@@ -114,6 +117,14 @@ pub fn Home() -> impl IntoView {
     view! {
         <div class="page page-search">
             <h1 class="page-title">{t!(i18n, search_title)}</h1>
+            <Show when=can_apply>
+                <div class="page-actions">
+                    <a href="/apply" class="button button-secondary" data-testid="home-apply">
+                        <span aria-hidden="true">"＋"</span>
+                        {t!(i18n, apply_title)}
+                    </a>
+                </div>
+            </Show>
             <form class="search" role="search" on:submit=on_submit>
                 <label for="customer-search" class="search-label">{t!(i18n, search_label)}</label>
                 <div class="search-box" class:busy=move || searching.get()>

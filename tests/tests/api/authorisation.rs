@@ -1,5 +1,9 @@
-//! Every endpoint × every role × another tenant, against the expected policy written out
-//! here independently of the code. An endpoint in `/openapi.json` without a row fails.
+//! Every endpoint × every role × own/other customer × another tenant, against the expected
+//! policy written out here independently of the code. An endpoint in `/openapi.json` without
+//! a row fails.
+//!
+//! Customer-scoped endpoints are called on C1 (owned by the `sales` user) and on C4 (owned
+//! by another rep): a sales rep gets 403 on C4, every other allowed role gets through.
 
 use crate::helpers::*;
 use serde_json::{Value, json};
@@ -19,6 +23,8 @@ struct Row {
 
 const ALL: &[&str] = &ROLES;
 const FINANCE_RIGHTS: &[&str] = &["risk", "finance", "approver", "admin"];
+const APPLICANTS: &[&str] = &["sales", "risk", "admin"];
+const ADMIN: &[&str] = &["admin"];
 
 fn rows() -> Vec<Row> {
     let row = |method, template, allowed, customer_scoped| Row {
@@ -56,7 +62,56 @@ fn rows() -> Vec<Row> {
             false,
         ),
         row("get", "/v1/blocked-orders", Some(FINANCE_RIGHTS), false),
+        row("post", "/v1/customers/{id}/requests", Some(ALL), true),
+        row("get", "/v1/customers/{id}/requests", Some(ALL), true),
+        row("get", "/v1/customers/{id}/requests/{rid}", Some(ALL), true),
+        // A stale version: 409 for whoever may see the customer.
+        row("put", "/v1/customers/{id}/requests/{rid}", Some(ALL), true),
+        row(
+            "post",
+            "/v1/customers/{id}/requests/{rid}/review",
+            Some(FINANCE_RIGHTS),
+            true,
+        ),
+        row(
+            "post",
+            "/v1/customers/{id}/requests/{rid}/withdraw",
+            Some(ALL),
+            true,
+        ),
+        row("get", "/v1/requests", Some(ALL), false),
+        row("get", "/v1/inbox", Some(ALL), false),
+        row("get", "/v1/engine", Some(ALL), false),
+        row("get", "/v1/applications/form", Some(APPLICANTS), false),
+        row("post", "/v1/applications/screen", Some(APPLICANTS), false),
+        row("post", "/v1/applications", Some(APPLICANTS), false),
+        row("get", "/v1/blacklist", Some(FINANCE_RIGHTS), false),
+        row("post", "/v1/blacklist", Some(&["risk", "admin"]), false),
+        row("get", "/v1/customers/{id}/audit", Some(ALL), true),
+        row("get", "/v1/audit", Some(FINANCE_RIGHTS), false),
+        row("get", "/v1/audit/export", Some(FINANCE_RIGHTS), false),
+        row("get", "/v1/admin/users", Some(ADMIN), false),
+        row("put", "/v1/admin/users/{username}", Some(ADMIN), false),
+        row("get", "/v1/admin/custom-fields", Some(ADMIN), false),
+        row("put", "/v1/admin/custom-fields", Some(ADMIN), false),
+        row("get", "/v1/admin/approval-matrix", Some(ADMIN), false),
+        row("put", "/v1/admin/approval-matrix", Some(ADMIN), false),
+        row("get", "/v1/admin/engine-versions", Some(ADMIN), false),
+        row("post", "/v1/admin/engine-versions", Some(ADMIN), false),
+        row(
+            "post",
+            "/v1/admin/engine-versions/{version}/activate",
+            Some(ADMIN),
+            false,
+        ),
     ]
+}
+
+/// A valid unified social credit code made from `n`.
+fn usci(n: usize) -> String {
+    let first17 = format!("91350100M{n:08}");
+    let check = credence_shared::usci::check_character(&first17).unwrap();
+    format!("{first17}{check}")
 }
 
 fn body_for(template: &str, n: usize) -> Value {
@@ -73,12 +128,89 @@ fn body_for(template: &str, n: usize) -> Value {
                       "amount": cny("10.00")}}]}),
         "/v1/fx-rates" => json!({"from": "USD", "to": "CNY", "date": "2026-01-01", "rate": "7.1"}),
         "/v1/groups/{group}" => json!({"name": "G", "limit": cny("1000.00"), "members": []}),
+        // The same request again is 409 (already open): fine for an allowed caller.
+        "/v1/customers/{id}/requests" => json!({
+            "change": {"type": "terms_change", "terms_days": 45}, "justification": "authz"}),
+        "/v1/customers/{id}/requests/{rid}" => json!({"version": 0,
+            "change": {"type": "terms_change", "terms_days": 50}, "justification": "authz"}),
+        "/v1/customers/{id}/requests/{rid}/review" => {
+            json!({"action": "approve", "note": "", "version": 0})
+        }
+        "/v1/customers/{id}/requests/{rid}/withdraw" => json!({"version": 0}),
+        "/v1/applications/screen" => json!({"usci": "", "name": "恒通"}),
+        "/v1/applications" => json!({
+            "name": format!("授权测试有限公司{n}"), "usci": usci(n), "industry": "电子",
+            "size": "small", "registered_capital": cny("1000000.00"), "founded": "2015-03-01",
+            "expected_monthly_purchases": cny("50000.00"), "requested_limit": cny("80000.00"),
+            "requested_terms_days": 30, "contacts": [{"name": "王", "phone": "13800000000"}],
+            "justification": "authz"}),
+        "/v1/blacklist" => json!({"name": format!("失信企业{n}"), "reason": "court list",
+            "source": "court"}),
+        "/v1/admin/users/{username}" => json!({"version": 0, "roles": ["risk"],
+            "reason": "authz"}),
+        "/v1/admin/custom-fields" => json!({"replaces": 0, "reason": "authz",
+            "document": {"fields": []}}),
+        "/v1/admin/approval-matrix" => json!({"replaces": 0, "reason": "authz",
+            "document": serde_json::from_str::<Value>(
+                include_str!("../../../shared/defaults/approval_matrix.json")).unwrap()}),
+        "/v1/admin/engine-versions" => json!({"reason": "authz",
+            "model": serde_json::from_str::<Value>(
+                credence_shared::engine::default_model_json()).unwrap(),
+            "policy": serde_json::from_str::<Value>(
+                credence_shared::engine::default_policy_json()).unwrap()}),
+        "/v1/admin/engine-versions/{version}/activate" => json!({"reason": "authz"}),
         _ => Value::Null,
     }
 }
 
-async fn call(app: &TestApp, row: &Row, token: &str, n: usize) -> u16 {
-    let path = row.template.replace("{id}", "C1").replace("{group}", "G1");
+/// Requests filed before the table runs, one per customer used.
+struct Fixture {
+    c1_request: String,
+    c4_request: String,
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let mut ids = Vec::new();
+    for (customer, who) in [("C1", "sales"), ("C4", "risk")] {
+        let token = app.token_for(who).await;
+        let filed = app
+            .send_json(
+                "POST",
+                &format!("/v1/customers/{customer}/requests"),
+                &token,
+                &json!({"change": {"type": "terms_change", "terms_days": 40},
+                        "justification": "fixture"}),
+            )
+            .await;
+        assert_eq!(filed.status, 201, "{}", filed.body);
+        ids.push(filed.body["id"].as_str().unwrap().to_owned());
+    }
+    Fixture {
+        c1_request: ids[0].clone(),
+        c4_request: ids[1].clone(),
+    }
+}
+
+async fn call(
+    app: &TestApp,
+    row: &Row,
+    token: &str,
+    n: usize,
+    customer: &str,
+    fixture: &Fixture,
+) -> u16 {
+    let rid = if customer == "C4" {
+        &fixture.c4_request
+    } else {
+        &fixture.c1_request
+    };
+    let path = row
+        .template
+        .replace("{id}", customer)
+        .replace("{rid}", rid)
+        .replace("{group}", "G1")
+        .replace("{username}", "new-user")
+        .replace("{version}", "1");
     if row.method == "get" {
         app.get(&path, Some(token)).await.status
     } else {
@@ -120,6 +252,7 @@ async fn every_endpoint_in_the_api_description_has_a_row_in_the_policy_table() {
 #[tokio::test]
 async fn every_role_gets_exactly_what_the_policy_table_allows_and_another_tenant_sees_nothing() {
     let app = spawn_app().await;
+    let fixture = fixture(&app).await;
     let mut tokens = Vec::new();
     for role in ROLES {
         tokens.push((role, app.token_for(role).await));
@@ -130,24 +263,36 @@ async fn every_role_gets_exactly_what_the_policy_table_allows_and_another_tenant
     for row in rows() {
         let Some(allowed) = row.allowed else { continue };
         for (role, token) in &tokens {
-            n += 1;
-
-            let status = call(&app, &row, token, n).await;
-
-            if allowed.contains(role) {
-                assert!(
-                    (200..300).contains(&status) || status == 409,
-                    "{role} {} {}: {status}",
-                    row.method,
-                    row.template
-                );
+            let customers: &[&str] = if row.customer_scoped {
+                &["C1", "C4"]
             } else {
-                assert_eq!(status, 403, "{role} {} {}", row.method, row.template);
+                &["C1"]
+            };
+            for customer in customers {
+                n += 1;
+
+                let status = call(&app, &row, token, n, customer, &fixture).await;
+
+                let others_customer = *customer == "C4" && *role == "sales";
+                if allowed.contains(role) && !others_customer {
+                    assert!(
+                        (200..300).contains(&status) || status == 409,
+                        "{role} {} {} on {customer}: {status}",
+                        row.method,
+                        row.template
+                    );
+                } else {
+                    assert_eq!(
+                        status, 403,
+                        "{role} {} {} on {customer}",
+                        row.method, row.template
+                    );
+                }
             }
         }
         if row.customer_scoped {
             n += 1;
-            let status = call(&app, &row, &intruder, n).await;
+            let status = call(&app, &row, &intruder, n, "C1", &fixture).await;
             assert_eq!(
                 status, 404,
                 "another tenant on {} {}",
@@ -155,9 +300,14 @@ async fn every_role_gets_exactly_what_the_policy_table_allows_and_another_tenant
             );
         }
         let anonymous = if row.method == "get" {
-            app.get(&row.template.replace("{id}", "C1"), None)
-                .await
-                .status
+            app.get(
+                &row.template
+                    .replace("{id}", "C1")
+                    .replace("{rid}", &fixture.c1_request),
+                None,
+            )
+            .await
+            .status
         } else {
             401
         };

@@ -49,7 +49,7 @@ async fn listing_without_a_query_pages_through_customers_by_name() {
 
     assert_eq!(first.body["items"].as_array().unwrap().len(), 2);
     let second_items = second.body["items"].as_array().unwrap();
-    assert_eq!(second_items.len(), 1);
+    assert_eq!(second_items.len(), 2);
     let mut all: Vec<String> = first.body["items"]
         .as_array()
         .unwrap()
@@ -58,7 +58,28 @@ async fn listing_without_a_query_pages_through_customers_by_name() {
         .map(|c| c["id"].as_str().unwrap().to_owned())
         .collect();
     all.sort();
-    assert_eq!(all, ["C1", "C2", "C3"]);
+    assert_eq!(all, ["C1", "C2", "C3", "C4"]);
+}
+
+#[tokio::test]
+async fn a_sales_rep_lists_and_finds_only_their_own_customers() {
+    let app = spawn_app().await;
+    let sales = app.token_for("sales").await;
+
+    let listed = app.get("/v1/customers?limit=50", Some(&sales)).await;
+    let found = app.get("/v1/customers?q=广州", Some(&sales)).await;
+    let read = app.get("/v1/customers/C4", Some(&sales)).await;
+
+    let ids: Vec<&str> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    assert!(!ids.contains(&"C4"));
+    assert_eq!(found.body["items"].as_array().unwrap().len(), 0);
+    assert_eq!(read.status, 403);
 }
 
 #[tokio::test]

@@ -12,3 +12,4 @@ mod meta;
 mod problems;
 mod seed;
 mod template;
+mod workflow;
