@@ -1251,7 +1251,11 @@ pub async fn submit_application(
     .await?;
     if let Some(b) = screen.blacklisted.first() {
         return Err(ApiError::field(
-            if b.usci.is_some() { "usci" } else { "name" },
+            if b.usci.as_ref() == Some(&usci) {
+                "usci"
+            } else {
+                "name"
+            },
             format!("on the blacklist since {}: {}", b.added_on, b.reason),
         ));
     }
