@@ -22,7 +22,7 @@ use crate::{
     },
     store::{
         Store, StoreError,
-        credit::{CreditRecord, CreditWrite, StoredEntry, WriteConflict},
+        credit::{CreditRecord, CreditWrite, WriteConflict},
         customers::CustomerRecord,
     },
 };
@@ -658,39 +658,12 @@ async fn apply(
     for e in &entries {
         extra.push(env.store.audit_write(&who.tenant, e)?);
     }
-    let ledger: Vec<LedgerEntry> = env
-        .store
-        .get_ledger(&who.tenant, &customer.id)
-        .await?
-        .into_iter()
-        .map(|e: StoredEntry| e.entry)
-        .collect();
-    let (next, summary) = compute_state(
-        &engine,
-        Some(state),
-        state.currency,
-        &ledger,
-        profile_of(customer),
-        decision,
-        as_of,
+    match recompute_and_write(
+        env, who, &engine, customer, &record, decision, &reason, extra,
     )
-    .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored ledger of {}: {e}", customer.id)))?;
-    let write = CreditWrite {
-        expected_version: Some(record.version),
-        history: history_point(Some(state), &next, &reason),
-        state: next,
-        summary,
-        new_entries: Vec::new(),
-        blocked: Vec::new(),
-        group_delta: None,
-        extra,
-    };
-    match env
-        .store
-        .write_credit(&who.tenant, &customer.id, &write, &env.clock.stamp())
-        .await
+    .await
     {
-        Ok(_) => Ok(()),
+        Ok(()) => Ok(()),
         Err(WriteConflict::Version | WriteConflict::Duplicate) => Err(ApiErrorOr::Retry),
         Err(WriteConflict::Stale) => Err(ApiError::Conflict(
             "someone acted on this request at the same moment; reload".into(),
