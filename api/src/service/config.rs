@@ -162,6 +162,69 @@ fn to_value<T: Serialize>(v: &T) -> Option<serde_json::Value> {
     serde_json::to_value(v).ok()
 }
 
+/// Where a versioned configuration document is kept and how the audit trail names it.
+struct Document {
+    sk: &'static str,
+    entity: AuditEntity,
+    id: &'static str,
+    what: &'static str,
+}
+
+impl Document {
+    const MATRIX: Document = Document {
+        sk: keys::MATRIX_SK,
+        entity: AuditEntity::Matrix,
+        id: "approval-matrix",
+        what: "approval matrix",
+    };
+    const FIELDS: Document = Document {
+        sk: keys::FIELDS_SK,
+        entity: AuditEntity::CustomFields,
+        id: "custom-fields",
+        what: "custom fields",
+    };
+}
+
+/// Writes version `next_version` of a document over `before_version`, with its audit entry,
+/// in one transaction.
+#[allow(clippy::too_many_arguments)]
+async fn write_document<T: Serialize>(
+    store: &Store,
+    clock: &Clock,
+    who: &Principal,
+    doc: Document,
+    before: &T,
+    before_version: u32,
+    next: &T,
+    next_version: u32,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let entry = audit(
+        who,
+        clock,
+        doc.entity,
+        doc.id,
+        None,
+        "publish",
+        to_value(before),
+        to_value(next),
+        reason,
+    );
+    store
+        .transact(vec![
+            store.config_write(
+                &who.tenant,
+                doc.sk,
+                u64::from(next_version),
+                u64::from(before_version),
+                next,
+            )?,
+            store.audit_write(&who.tenant, &entry)?,
+        ])
+        .await
+        .map_err(|e| conflict_or(e, doc.what))
+}
+
 // ----- approval matrix ---------------------------------------------------------------------
 
 /// The tenant's approval matrix (the shipped default until an admin saves one; version 0).
@@ -208,30 +271,18 @@ pub async fn put_matrix(
     }
     let mut next = body.document;
     next.version = before.version + 1;
-    let entry = audit(
-        who,
+    write_document(
+        store,
         clock,
-        AuditEntity::Matrix,
-        "approval-matrix",
-        None,
-        "publish",
-        to_value(&before),
-        to_value(&next),
+        who,
+        Document::MATRIX,
+        &before,
+        before.version,
+        &next,
+        next.version,
         reason,
-    );
-    store
-        .transact(vec![
-            store.config_write(
-                &who.tenant,
-                keys::MATRIX_SK,
-                u64::from(next.version),
-                u64::from(before.version),
-                &next,
-            )?,
-            store.audit_write(&who.tenant, &entry)?,
-        ])
-        .await
-        .map_err(|e| conflict_or(e, "approval matrix"))?;
+    )
+    .await?;
     Ok(next)
 }
 
@@ -280,30 +331,18 @@ pub async fn put_fields(
     }
     let mut next = body.document;
     next.version = before.version + 1;
-    let entry = audit(
-        who,
+    write_document(
+        store,
         clock,
-        AuditEntity::CustomFields,
-        "custom-fields",
-        None,
-        "publish",
-        to_value(&before),
-        to_value(&next),
+        who,
+        Document::FIELDS,
+        &before,
+        before.version,
+        &next,
+        next.version,
         reason,
-    );
-    store
-        .transact(vec![
-            store.config_write(
-                &who.tenant,
-                keys::FIELDS_SK,
-                u64::from(next.version),
-                u64::from(before.version),
-                &next,
-            )?,
-            store.audit_write(&who.tenant, &entry)?,
-        ])
-        .await
-        .map_err(|e| conflict_or(e, "custom fields"))?;
+    )
+    .await?;
     Ok(next)
 }
 
