@@ -15,6 +15,7 @@ use std::{
 const USAGE: &str = "usage:
   cargo xtask dev [--port N]     run app + API + DynamoDB Local with demo data (default port 8080 or $PORT)
   cargo xtask test               fmt, clippy, unit + integration + browser tests, cfn-lint
+  cargo xtask browser [FILTER]   only the browser tests (those whose name contains FILTER)
   cargo xtask lambda             cargo lambda build --release --arm64 (the deployable api function)";
 
 fn main() {
@@ -22,6 +23,9 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("dev") => dev(&args[1..]),
         Some("test") => test(),
+        Some("browser") => {
+            tools::ensure_for_test().and_then(|()| browser_tests(args.get(1).map(String::as_str)))
+        }
         Some("lambda") => lambda(),
         _ => {
             eprintln!("{USAGE}");
@@ -300,7 +304,7 @@ fn test() -> Result<()> {
     drop(dynamo);
     all_ok &= summary.check(
         "browser tests (headless Chromium, 390x844 and 1366x768)",
-        browser_tests,
+        || browser_tests(None),
     );
 
     println!("\n==> summary ({:.0} s)", started.elapsed().as_secs_f64());
@@ -320,7 +324,7 @@ fn test() -> Result<()> {
     Ok(())
 }
 
-fn browser_tests() -> Result<()> {
+fn browser_tests(filter: Option<&str>) -> Result<()> {
     build_frontend()?;
     run(cargo().args(["build", "-p", "credence-api", "--bin", "credence-local"]))?;
     let dynamo_port = free_port()?;
@@ -371,6 +375,7 @@ fn browser_tests() -> Result<()> {
             "--",
             "--test-threads=1",
         ])
+        .args(filter)
         .env("CREDENCE_BASE_URL", format!("http://127.0.0.1:{port}"))
         .env(
             "CHROMEDRIVER_URL",

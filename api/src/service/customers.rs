@@ -59,45 +59,21 @@ pub async fn find(
             QueryError::Empty | QueryError::TooLong => ApiError::field("q", e.to_string()),
         })?),
     };
-    // A sales rep sees only their own customers: read on until the page is full (a bounded
-    // number of reads), so pages are not short.
-    let mut cursor = query.cursor.clone();
-    let mut items = Vec::new();
-    for _ in 0..MAX_READS_PER_PAGE {
-        let page = match &q {
-            None => {
-                store
-                    .list_customers(&who.tenant, cursor.as_deref(), limit)
-                    .await?
-            }
-            Some(q) => {
-                store
-                    .search_customers(&who.tenant, q, cursor.as_deref(), limit)
-                    .await?
-            }
-        };
-        let page = own_only(who, page);
-        items.extend(page.items);
-        cursor = page.next_cursor;
-        if items.len() >= limit as usize || cursor.is_none() {
-            break;
+    // A sales rep sees only their own customers; the store reads on until the page is full.
+    let keep = |c: &CustomerSummary| policy::may_see_customer(who, c.owner.as_ref());
+    let cursor = query.cursor.as_deref();
+    Ok(match &q {
+        None => {
+            store
+                .list_customers(&who.tenant, cursor, limit, &keep)
+                .await?
         }
-    }
-    Ok(CustomerPage {
-        items,
-        next_cursor: cursor,
+        Some(q) => {
+            store
+                .search_customers(&who.tenant, q, cursor, limit, &keep)
+                .await?
+        }
     })
-}
-
-/// Most reads one page of a sales rep's customers makes before answering with what it has.
-const MAX_READS_PER_PAGE: usize = 5;
-
-/// Drops the customers the caller may not see (a sales rep's page may come out shorter; the
-/// cursor still moves on).
-fn own_only(who: &Principal, mut page: CustomerPage) -> CustomerPage {
-    page.items
-        .retain(|c| policy::may_see_customer(who, c.owner.as_ref()));
-    page
 }
 
 pub async fn get(

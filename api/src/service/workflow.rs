@@ -232,6 +232,15 @@ pub async fn file(
         .limit
         .amount;
     let kind = body.change.kind(Some(current_limit));
+    if record.state.decision.blacklisted
+        && grants_credit(&body.change)
+        && kind != RequestKind::LimitDecrease
+    {
+        return Err(ApiError::field(
+            "change.type",
+            "the customer is on the blacklist: no more credit until their removal is approved",
+        ));
+    }
     if let Some(same) = open
         .iter()
         .find(|r| r.status.is_open() && r.kind == kind && r.change == body.change)
@@ -1150,7 +1159,7 @@ pub async fn screen(
         };
         let page = env
             .store
-            .search_customers(&who.tenant, &q, None, 20)
+            .search_customers(&who.tenant, &q, None, 20, &|_| true)
             .await?;
         for c in page.items {
             let same_code = parsed.is_some() && c.usci == parsed;

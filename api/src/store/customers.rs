@@ -149,6 +149,24 @@ fn from_item(item: Item) -> Result<CustomerSummary, StoreError> {
 /// Most search-index items read per page while collecting hits.
 const SEARCH_PAGE: i32 = 100;
 
+/// Customers one list read asks for (at least; more when the page is larger).
+const LIST_READ: u32 = 100;
+
+/// Most queries one page of customers makes before answering with what it found (a page
+/// may then be short; its cursor still moves on).
+const MAX_READS: usize = 10;
+
+/// Which customers a list or search returns (the caller's visibility rule).
+pub type Keep<'a> = dyn Fn(&CustomerSummary) -> bool + Send + Sync + 'a;
+
+/// The primary and GSI1 key of a customer item: a list cursor that resumes after it.
+fn index_key(item: &Item) -> Item {
+    [keys::PK, keys::SK, keys::GSI1PK, keys::GSI1SK]
+        .into_iter()
+        .filter_map(|k| item.get(k).map(|v| (k.to_owned(), v.clone())))
+        .collect()
+}
+
 /// A customer's profile item followed by its search-index items.
 pub(crate) fn customer_items(
     tenant: &TenantId,
@@ -203,15 +221,18 @@ impl Store {
         out.item.map(from_item).transpose()
     }
 
-    /// Customers in name order, a page at a time.
+    /// Customers in name order, a page at a time: up to `limit` of those `keep` accepts
+    /// (a sales rep's own, say). Reads on until the page is full or [`MAX_READS`] queries
+    /// were made; the cursor resumes right after the last customer returned.
     pub async fn list_customers(
         &self,
         tenant: &TenantId,
         cursor: Option<&str>,
         limit: u32,
+        keep: &Keep<'_>,
     ) -> Result<CustomerPage, StoreError> {
         let partition = keys::customers_gsi1pk(tenant);
-        let start = cursor
+        let mut start = cursor
             .map(|c| {
                 decode_cursor(
                     c,
@@ -221,46 +242,64 @@ impl Store {
                 )
             })
             .transpose()?;
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI1)
-            .key_condition_expression("#pk = :pk")
-            .expression_attribute_names("#pk", keys::GSI1PK)
-            .expression_attribute_values(":pk", AttributeValue::S(partition))
-            .set_exclusive_start_key(start)
-            .limit(limit as i32)
-            .send()
-            .await?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(from_item)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut items = Vec::new();
+        let mut last_key: Option<Item> = None;
+        for _ in 0..MAX_READS {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::GSI1)
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", keys::GSI1PK)
+                .expression_attribute_values(":pk", AttributeValue::S(partition.clone()))
+                .set_exclusive_start_key(start.take())
+                .limit(limit.max(LIST_READ) as i32)
+                .send()
+                .await?;
+            last_key = out.last_evaluated_key;
+            for item in out.items.unwrap_or_default() {
+                let key = index_key(&item);
+                let customer = from_item(item)?;
+                if keep(&customer) {
+                    items.push(customer);
+                    if items.len() == limit as usize {
+                        // Resume right after this customer next time.
+                        last_key = Some(key);
+                        break;
+                    }
+                }
+            }
+            if items.len() == limit as usize || last_key.is_none() {
+                break;
+            }
+            start = last_key.clone();
+        }
         Ok(CustomerPage {
             items,
-            next_cursor: out.last_evaluated_key.as_ref().and_then(encode_cursor),
+            next_cursor: last_key.as_ref().and_then(encode_cursor),
         })
     }
 
     /// Customers whose name (any part), code or number starts with `query`
-    /// (already normalised with [`search::normalise_query`]).
+    /// (already normalised with [`search::normalise_query`]): up to `limit` of those `keep`
+    /// accepts, in index order, read on like [`Store::list_customers`].
     pub async fn search_customers(
         &self,
         tenant: &TenantId,
         query: &str,
         cursor: Option<&str>,
         limit: u32,
+        keep: &Keep<'_>,
     ) -> Result<CustomerPage, StoreError> {
         let partition = keys::search_pk(tenant);
         let mut start = cursor
             .map(|c| decode_cursor(c, &[keys::PK, keys::SK], keys::PK, &partition))
             .transpose()?;
-        let mut ids: Vec<String> = Vec::new();
-        let mut last_key: Option<Item>;
-        loop {
+        let mut seen: Vec<String> = Vec::new();
+        let mut items: Vec<CustomerSummary> = Vec::new();
+        let mut last_key: Option<Item> = None;
+        for _ in 0..MAX_READS {
             let out = self
                 .client
                 .query()
@@ -275,20 +314,38 @@ impl Store {
                 .send()
                 .await?;
             last_key = out.last_evaluated_key;
+            // The hits of this read that name a customer not seen yet, with their sort keys.
+            let mut hits: Vec<(String, String)> = Vec::new();
             for item in out.items.unwrap_or_default() {
                 let Some(sk) = item.get(keys::SK).and_then(|v| v.as_s().ok()) else {
                     continue;
                 };
                 if let Some(id) = keys::customer_of_search_sk(sk)
-                    && !ids.iter().any(|known| known == id)
+                    && !seen.iter().any(|known| known == id)
                 {
-                    ids.push(id.to_owned());
-                    if ids.len() == limit as usize {
+                    seen.push(id.to_owned());
+                    hits.push((id.to_owned(), sk.clone()));
+                }
+            }
+            let ids: Vec<String> = hits.iter().map(|(id, _)| id.clone()).collect();
+            let found: HashMap<String, CustomerSummary> = self
+                .get_customers(tenant, &ids)
+                .await?
+                .into_iter()
+                .map(|c| (c.id.to_string(), c))
+                .collect();
+            for (id, sk) in hits {
+                let Some(customer) = found.get(&id) else {
+                    continue;
+                };
+                if keep(customer) {
+                    items.push(customer.clone());
+                    if items.len() == limit as usize {
                         // Resume right after this hit next time.
                         last_key = Some(
                             [
                                 (keys::PK.to_owned(), AttributeValue::S(partition.clone())),
-                                (keys::SK.to_owned(), AttributeValue::S(sk.clone())),
+                                (keys::SK.to_owned(), AttributeValue::S(sk)),
                             ]
                             .into(),
                         );
@@ -296,19 +353,17 @@ impl Store {
                     }
                 }
             }
-            if ids.len() == limit as usize || last_key.is_none() {
+            if items.len() == limit as usize || last_key.is_none() {
                 break;
             }
             start = last_key.clone();
         }
-        let items = self.get_customers(tenant, &ids).await?;
         Ok(CustomerPage {
             items,
             next_cursor: last_key.as_ref().and_then(encode_cursor),
         })
     }
 
-    /// Profiles for the given ids, in the given order (missing ids are skipped).
     async fn get_customers(
         &self,
         tenant: &TenantId,

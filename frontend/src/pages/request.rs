@@ -431,7 +431,7 @@ fn StepsCard(steps: Vec<Step>, overdue: Vec<usize>) -> impl IntoView {
                     };
                     let sla = step.sla_hours;
                     view! {
-                        <li class=format!("step step-{state}") class:overdue=late data-testid="request-step" data-state=state.clone()>
+                        <li class=format!("step step-{state}") class:overdue=late data-testid="request-step" data-state=state.clone() data-role=role.as_str()>
                             <span class="step-mark" aria-hidden="true"></span>
                             <div class="step-body">
                                 <p class="step-head">

@@ -189,3 +189,38 @@ async fn every_stored_key_of_a_tenant_starts_with_that_tenant() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_sales_reps_pages_are_full_until_the_last_and_skip_other_reps_customers() {
+    let app = spawn_app().await;
+    let sales = app.token_for("sales").await;
+
+    let mut pages: Vec<Vec<String>> = Vec::new();
+    let mut path = "/v1/customers?limit=2".to_owned();
+    for _ in 0..5 {
+        let page = app.get(&path, Some(&sales)).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        pages.push(
+            page.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned())
+                .collect(),
+        );
+        match page.body["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/v1/customers?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+
+    let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+    assert_eq!(sizes[0], 2, "the first page is full: {pages:?}");
+    assert!(
+        sizes.iter().all(|&n| n <= 2),
+        "no page overshoots: {pages:?}"
+    );
+    let mut all: Vec<String> = pages.concat();
+    all.sort();
+    assert_eq!(all, ["C1", "C2", "C3"]);
+}

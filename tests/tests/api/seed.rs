@@ -32,7 +32,7 @@ async fn the_demo_tenant_is_seeded_once_with_over_200_customers_and_their_ledger
     loop {
         let page = app
             .store
-            .list_customers(&demo_tenant(), cursor.as_deref(), 50)
+            .list_customers(&demo_tenant(), cursor.as_deref(), 50, &|_| true)
             .await
             .unwrap();
         count += page.items.len();

@@ -807,16 +807,7 @@ async fn a_request_approved_after_the_customer_was_blacklisted_is_returned_not_a
     let risk = app.token_for("risk").await;
     customer_with_limit(&app, "C1", "10000.00").await;
     let rid = filed(&app, &sales, "C1", limit_change("80000.00")).await;
-    let listed = app
-        .send_json(
-            "POST",
-            "/v1/blacklist",
-            &risk,
-            &json!({"customer_id": "C1", "reason": "court enforcement list",
-                    "source": "court"}),
-        )
-        .await;
-    assert_eq!(listed.status, 201, "{}", listed.body);
+    blacklist_customer(&app, &risk, "C1").await;
     assert!(detail(&app, &risk, "C1", &rid).await["changed_since_filed"] == true);
 
     let approved = review(&app, &risk, "C1", &rid, "approve", "", 1).await;
@@ -835,6 +826,24 @@ async fn a_request_approved_after_the_customer_was_blacklisted_is_returned_not_a
         ids_in(&inbox(&app, &sales).await["returned"]),
         [rid.as_str()]
     );
+}
+
+#[tokio::test]
+async fn more_credit_for_a_blacklisted_customer_is_refused_when_filed_but_a_cut_is_not() {
+    let app = spawn_app().await;
+    let sales = app.token_for("sales").await;
+    let risk = app.token_for("risk").await;
+    customer_with_limit(&app, "C1", "50000.00").await;
+    blacklist_customer(&app, &risk, "C1").await;
+
+    let increase = file_request(&app, &sales, "C1", limit_change("80000.00")).await;
+    let release = file_request(&app, &sales, "C1", json!({"type": "hold_release"})).await;
+    let cut = file_request(&app, &risk, "C1", limit_change("20000.00")).await;
+
+    assert_eq!(increase.status, 422, "{}", increase.body);
+    assert_eq!(increase.body["errors"][0]["field"], "change.type");
+    assert_eq!(release.status, 422, "{}", release.body);
+    assert_eq!(cut.status, 201, "{}", cut.body);
 }
 
 #[tokio::test]
@@ -1038,6 +1047,20 @@ async fn an_application_creates_a_customer_without_credit_until_its_line_is_appr
 }
 
 /// Puts a party that is not a customer on the blacklist by its code and name.
+/// Risk puts one of the tenant's customers on the blacklist.
+async fn blacklist_customer(app: &TestApp, risk: &str, customer: &str) {
+    let listed = app
+        .send_json(
+            "POST",
+            "/v1/blacklist",
+            risk,
+            &json!({"customer_id": customer, "reason": "court enforcement list",
+                    "source": "court"}),
+        )
+        .await;
+    assert_eq!(listed.status, 201, "{}", listed.body);
+}
+
 async fn blacklist_party(app: &TestApp, code: &str, name: &str) {
     let risk = app.token_for("risk").await;
     let listed = app

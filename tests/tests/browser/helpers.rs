@@ -84,29 +84,37 @@ pub struct Browser {
 /// Runs `test` in a fresh browser at every size, closing each browser even when the
 /// test fails, then fails with the test's message.
 pub async fn at_each_size(test: impl AsyncFn(&Browser) -> Result) {
-    let env = env();
     for size in SIZES {
-        let profile = fresh_profile_dir();
-        let client = connect(&env, size, &profile).await;
-        let browser = Browser {
-            client,
-            size,
-            base_url: env.base_url.clone(),
-            screenshots: env.screenshots.clone(),
-        };
-        let outcome = test(&browser).await;
-        if outcome.is_err() {
-            // A picture of the failure helps more than the message alone.
-            let _ = browser.screenshot("failure").await;
-        }
-        let _ = browser.client.close().await;
-        let _ = std::fs::remove_dir_all(&profile);
-        if let Err(error) = outcome {
-            panic!(
-                "at {} size ({}x{}): {error}",
-                size.name, size.width, size.height
-            );
-        }
+        with_browser(size, &test).await;
+    }
+}
+
+/// Runs `test` in a fresh browser (own profile: signed out) at one size, closing the
+/// browser even when the test fails, then fails with the test's message. Tests that
+/// follow one piece of work from person to person open one browser per person.
+pub async fn with_browser<T>(size: Size, test: impl AsyncFn(&Browser) -> Result<T>) -> T {
+    let env = env();
+    let profile = fresh_profile_dir();
+    let client = connect(&env, size, &profile).await;
+    let browser = Browser {
+        client,
+        size,
+        base_url: env.base_url.clone(),
+        screenshots: env.screenshots.clone(),
+    };
+    let outcome = test(&browser).await;
+    if outcome.is_err() {
+        // A picture of the failure helps more than the message alone.
+        let _ = browser.screenshot("failure").await;
+    }
+    let _ = browser.client.close().await;
+    let _ = std::fs::remove_dir_all(&profile);
+    match outcome {
+        Ok(value) => value,
+        Err(error) => panic!(
+            "at {} size ({}x{}): {error}",
+            size.name, size.width, size.height
+        ),
     }
 }
 
@@ -285,6 +293,26 @@ impl Browser {
         Ok(self.client.execute(script, vec![]).await?)
     }
 
+    /// `GET path` on the API as the signed-in user (the app's stored token), for the
+    /// arranging a test does; what the test checks it reads off the screen.
+    pub async fn api_get(&self, path: &str) -> Result<serde_json::Value> {
+        let script = r#"
+            const [path, done] = arguments;
+            const session = JSON.parse(localStorage.getItem('credence.session') || 'null');
+            fetch(path, { headers: { authorization: 'Bearer ' + (session && session.access_token) } })
+              .then(async r => done({ status: r.status, body: await r.json() }))
+              .catch(e => done({ status: 0, body: String(e) }));
+        "#;
+        let answer = self
+            .client
+            .execute_async(script, vec![serde_json::Value::from(path)])
+            .await?;
+        if answer["status"] != 200 {
+            return Err(format!("GET {path} answered {answer}").into());
+        }
+        Ok(answer["body"].clone())
+    }
+
     /// Signs in through the form and waits for the customer search.
     pub async fn sign_in(&self, username: &str, password: &str) -> Result {
         self.open("/signin").await?;
@@ -302,6 +330,19 @@ impl Browser {
     }
 
     /// Waits until at least one customer card is shown and returns how many there are.
+    /// Waits for a link with this test id that goes to `href` (one line of a list).
+    pub async fn link_to(&self, id: &str, href: &str) -> Result<Element> {
+        self.eventually(&format!("a {id} linking to {href}"), || async {
+            for link in self.client.find_all(Locator::Css(&testid(id))).await? {
+                if link.attr("href").await?.as_deref() == Some(href) {
+                    return Ok(Some(link));
+                }
+            }
+            Ok(None)
+        })
+        .await
+    }
+
     pub async fn results(&self) -> Result<usize> {
         self.eventually("customer results", || async {
             let cards = self

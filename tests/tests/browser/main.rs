@@ -11,3 +11,4 @@ mod credit;
 mod navigation;
 mod search;
 mod signin;
+mod workflow;
