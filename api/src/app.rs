@@ -112,7 +112,8 @@ impl AppState {
         (name = "identity", description = "Who is signed in"),
         (name = "customers", description = "Customers and their credit summary"),
         (name = "workflow", description = "Credit requests, approvals, inbox, applications, blacklist, audit trail"),
-        (name = "admin", description = "Users and roles, custom fields, approval matrix, engine versions"),
+        (name = "watch", description = "Early warning and collections: alerts, worklist, promises, aging, KPIs"),
+        (name = "admin", description = "Users and roles, custom fields, approval matrix, engine versions, warning rules, dunning, webhooks"),
     )
 )]
 struct ApiDoc;
@@ -194,7 +195,32 @@ pub fn router(state: AppState) -> Router {
             routes::workflow::engine_versions,
             routes::workflow::publish_engine
         ))
-        .routes(routes!(routes::workflow::activate_engine));
+        .routes(routes!(routes::workflow::activate_engine))
+        .routes(routes!(routes::watch::alerts))
+        .routes(routes!(routes::watch::customer_alerts))
+        .routes(routes!(routes::watch::update_alert))
+        .routes(routes!(routes::watch::worklist))
+        .routes(routes!(routes::watch::task_done))
+        .routes(routes!(routes::watch::collections))
+        .routes(routes!(routes::watch::add_promise))
+        .routes(routes!(routes::watch::add_note))
+        .routes(routes!(routes::watch::add_signal))
+        .routes(routes!(routes::watch::aging))
+        .routes(routes!(routes::watch::kpis))
+        .routes(routes!(routes::watch::run))
+        .routes(routes!(
+            routes::watch::warning_rules,
+            routes::watch::put_warning_rules
+        ))
+        .routes(routes!(
+            routes::watch::dunning_ladder,
+            routes::watch::put_dunning_ladder
+        ))
+        .routes(routes!(
+            routes::watch::webhooks,
+            routes::watch::put_webhooks
+        ))
+        .routes(routes!(routes::watch::deliveries));
     if state.local_issuer.is_some() {
         api = api
             .routes(routes!(routes::auth::token))

@@ -15,6 +15,7 @@ pub mod seed;
 pub mod service;
 pub mod store;
 pub mod telemetry;
+pub mod watcher;
 
 pub use app::{AppState, router};
 pub use config::Config;

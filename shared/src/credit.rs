@@ -52,6 +52,10 @@ pub struct CreditDecision {
     pub on_hold: bool,
     #[serde(default)]
     pub blacklisted: bool,
+    /// A share of each order to be paid in advance that a person or a warning rule set; the
+    /// policy's share applies when it is higher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepayment: Option<crate::engine::quantity::Share>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,7 +96,9 @@ impl CreditDecision {
             limit_expires: temporary.map(|t| t.expires),
             review_due: self.review_due,
             terms_days: self.terms_days.unwrap_or(rec.terms_days),
-            prepayment_share: rec.prepayment_share,
+            prepayment_share: self
+                .prepayment
+                .map_or(rec.prepayment_share, |p| p.max(rec.prepayment_share)),
             grade: Some(rec.grade),
             on_hold: self.on_hold,
             blacklisted: self.blacklisted,

@@ -11,6 +11,7 @@ pub mod money;
 pub mod role;
 pub mod search;
 pub mod usci;
+pub mod watch;
 pub mod workflow;
 
 pub use ids::{CustomerId, IdError, TenantId, UserId};

@@ -14,15 +14,18 @@ pub enum Role {
     Finance,
     Approver,
     Admin,
+    /// Works the collections worklist: overdue customers, dunning, promises to pay.
+    Collector,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Sales,
         Role::Risk,
         Role::Finance,
         Role::Approver,
         Role::Admin,
+        Role::Collector,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -32,6 +35,7 @@ impl Role {
             Role::Finance => "finance",
             Role::Approver => "approver",
             Role::Admin => "admin",
+            Role::Collector => "collector",
         }
     }
 }

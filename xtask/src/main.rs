@@ -109,7 +109,7 @@ fn server_env(cmd: &mut Command, port: u16, dynamo_port: u16, table: &str, data:
 }
 
 /// DynamoDB Local's folder under `.credence/`; bump when stored items change shape.
-const DEV_DATA: &str = "dynamodb-v2";
+const DEV_DATA: &str = "dynamodb-v3";
 
 fn dev(args: &[String]) -> Result<()> {
     let mut port: u16 = match std::env::var("PORT") {

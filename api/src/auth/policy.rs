@@ -41,22 +41,43 @@ pub enum Action {
     AddToBlacklist,
     /// Users and roles, custom fields, approval matrix, engine versions.
     ManageConfiguration,
+    /// Read alerts (a sales rep: those of their own customers).
+    ReadAlerts,
+    /// Acknowledge or resolve an alert.
+    HandleAlerts,
+    /// Promises to pay, notes, collection tasks.
+    WorkCollections,
+    /// Record a negative external signal (lawsuit, enforcement list, news).
+    RecordSignals,
+    /// The portfolio dashboard and the tenant-wide aging.
+    ReadKpis,
+    /// Run the daily pass by hand (it also runs on its schedule).
+    RunDailyPass,
 }
 
 /// The roles that may perform `action`.
 pub fn roles_for(action: Action) -> &'static [Role] {
     use Role::*;
     match action {
-        Action::ReadCustomers | Action::CheckOrder => &[Sales, Risk, Finance, Approver, Admin],
-        Action::SeeInvoiceDetail | Action::ReadBlockedOrders => &[Risk, Finance, Approver, Admin],
+        Action::ReadCustomers | Action::CheckOrder => {
+            &[Sales, Risk, Finance, Approver, Admin, Collector]
+        }
+        Action::SeeInvoiceDetail => &[Risk, Finance, Approver, Admin, Collector],
+        Action::ReadBlockedOrders => &[Risk, Finance, Approver, Admin],
         Action::PostLedgerEvents | Action::ManageFxRates => &[Finance, Admin],
         Action::DecideCredit | Action::ManageGroups => &[Risk, Approver, Admin],
-        Action::FileRequest => &[Sales, Risk, Finance, Approver, Admin],
+        Action::FileRequest => &[Sales, Risk, Finance, Approver, Admin, Collector],
         Action::ReviewRequests => &[Risk, Finance, Approver, Admin],
         Action::SubmitApplication => &[Sales, Risk, Admin],
         Action::ReadBlacklist | Action::ReadTenantAudit => &[Risk, Finance, Approver, Admin],
         Action::AddToBlacklist => &[Risk, Admin],
         Action::ManageConfiguration => &[Admin],
+        Action::ReadAlerts | Action::HandleAlerts | Action::WorkCollections => {
+            &[Sales, Risk, Finance, Approver, Admin, Collector]
+        }
+        Action::RecordSignals => &[Risk, Admin],
+        Action::ReadKpis => &[Risk, Finance, Approver, Admin, Collector],
+        Action::RunDailyPass => &[Admin],
     }
 }
 

@@ -4,7 +4,7 @@
 //! Usage: `credence-local [--port N] [--seed-demo]` (env: the API's variables, `PORT`).
 
 use anyhow::Context;
-use credence_api::{AppState, Config, router, seed, store::schema, telemetry};
+use credence_api::{AppState, Config, router, seed, store::schema, telemetry, watcher};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -51,7 +51,29 @@ async fn main() -> anyhow::Result<()> {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "demo tenant"
         );
+        if matches!(outcome, seed::SeedOutcome::Seeded { .. }) {
+            // Watch every demo customer once; from then on changes and the daily pass do.
+            let report =
+                credence_api::service::watch::daily(&state.env(), &seed::demo_tenant(), true)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("watching the demo tenant: {e}"))?;
+            tracing::info!(?report, "first early-warning pass over the demo tenant");
+        }
     }
+    // The early-warning consumers: in AWS two Lambda functions, here two tasks.
+    let watcher = watcher::Watcher::new(state.store.clone(), state.clock.clone());
+    if let Some(endpoint) = config.dynamodb_endpoint.clone() {
+        tokio::spawn(watcher::consume_local_stream(
+            watcher.clone(),
+            endpoint,
+            config.region.clone(),
+        ));
+    }
+    let mut tenants = watcher::tenants_from_env();
+    if tenants.is_empty() {
+        tenants.push(seed::demo_tenant());
+    }
+    tokio::spawn(watcher::local_schedule(watcher, tenants));
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .with_context(|| format!("listening on 127.0.0.1:{port}"))?;

@@ -106,7 +106,14 @@ pub async fn post_events(
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Json<IngestResponse>, ApiError> {
     Ok(Json(
-        ledger::ingest(&state.store, &state.engine(&who.tenant).await?, &who, body).await?,
+        ledger::ingest(
+            &state.store,
+            &state.engine(&who.tenant).await?,
+            &state.clock,
+            &who,
+            body,
+        )
+        .await?,
     ))
 }
 

@@ -5,4 +5,5 @@ pub mod credit;
 pub mod customers;
 pub mod health;
 pub mod me;
+pub mod watch;
 pub mod workflow;

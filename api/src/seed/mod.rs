@@ -161,6 +161,7 @@ fn decision_of(c: &DemoCustomer, as_of: time::Date) -> CreditDecision {
         review_due: None,
         on_hold: c.on_hold || c.blacklisted,
         blacklisted: c.blacklisted,
+        prepayment: None,
     }
 }
 

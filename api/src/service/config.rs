@@ -163,7 +163,7 @@ fn to_value<T: Serialize>(v: &T) -> Option<serde_json::Value> {
 }
 
 /// Where a versioned configuration document is kept and how the audit trail names it.
-struct Document {
+pub struct Document {
     sk: &'static str,
     entity: AuditEntity,
     id: &'static str,
@@ -176,6 +176,24 @@ impl Document {
         entity: AuditEntity::Matrix,
         id: "approval-matrix",
         what: "approval matrix",
+    };
+    pub const WARNING_RULES: Document = Document {
+        sk: keys::WARNING_RULES_SK,
+        entity: AuditEntity::Policy,
+        id: "warning-rules",
+        what: "warning rules",
+    };
+    pub const DUNNING: Document = Document {
+        sk: keys::DUNNING_SK,
+        entity: AuditEntity::Policy,
+        id: "dunning-ladder",
+        what: "dunning ladder",
+    };
+    pub const WEBHOOKS: Document = Document {
+        sk: keys::WEBHOOKS_SK,
+        entity: AuditEntity::Policy,
+        id: "webhooks",
+        what: "webhooks",
     };
     const FIELDS: Document = Document {
         sk: keys::FIELDS_SK,
@@ -223,6 +241,71 @@ async fn write_document<T: Serialize>(
         ])
         .await
         .map_err(|e| conflict_or(e, doc.what))
+}
+
+/// A configuration document that carries its own stored version (0: the shipped default).
+pub trait Configured: Serialize + serde::de::DeserializeOwned {
+    const DOC: Document;
+    fn shipped() -> Self;
+    fn version_mut(&mut self) -> &mut u32;
+    fn check(&self) -> Result<(), Vec<FieldError>>;
+}
+
+/// The tenant's document `T` (the shipped default until an admin saves one).
+pub async fn document<T: Configured>(store: &Store, tenant: &TenantId) -> Result<T, ApiError> {
+    Ok(match store.get_config::<T>(tenant, T::DOC.sk).await? {
+        Some((v, mut d)) => {
+            *d.version_mut() = v as u32;
+            d
+        }
+        None => T::shipped(),
+    })
+}
+
+/// Saves a new version of document `T` (admin), checked, over the version the admin edited.
+pub async fn put_document<T: Configured>(
+    store: &Store,
+    clock: &Clock,
+    who: &Principal,
+    mut body: Versioned<T>,
+) -> Result<T, ApiError> {
+    policy::require(who, Action::ManageConfiguration)?;
+    let reason = reason_ok(&body.reason)?;
+    body.document.check().map_err(|errors| {
+        ApiError::Validation(
+            errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: format!("document.{}", e.field),
+                    message: e.message,
+                })
+                .collect(),
+        )
+    })?;
+    let mut before = document::<T>(store, &who.tenant).await?;
+    let before_version = *before.version_mut();
+    if before_version != body.replaces {
+        return Err(ApiError::Conflict(format!(
+            "the {} are at version {before_version}, you edited version {}; reload",
+            T::DOC.what,
+            body.replaces
+        )));
+    }
+    *body.document.version_mut() = before_version + 1;
+    let next_version = before_version + 1;
+    write_document(
+        store,
+        clock,
+        who,
+        T::DOC,
+        &before,
+        before_version,
+        &body.document,
+        next_version,
+        reason,
+    )
+    .await?;
+    Ok(body.document)
 }
 
 // ----- approval matrix ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ use crate::{
         },
     },
 };
+use credence_shared::watch::WatchFigures;
 use credence_shared::{
     CustomerId, Money,
     credit::{
@@ -105,6 +106,7 @@ pub fn compute_state(
         open_items: book.open_items(),
         days_to_pay: facts.behaviour.days_to_pay_recent,
         group: previous.and_then(|p| p.group.clone()),
+        watch: WatchFigures::of(&facts.behaviour),
     };
     let summary = summary_of(&state, &facts, as_of);
     Ok((state, summary))

@@ -14,7 +14,7 @@ use crate::{
     error::ApiError,
     service::credit::{
         self, CreditEngine, MAX_ATTEMPTS, backoff, check_against, check_group, compute_state,
-        history_point, now, today,
+        history_point,
     },
     store::{
         Store,
@@ -82,12 +82,13 @@ fn rejected(
 pub async fn ingest(
     store: &Store,
     engine: &CreditEngine,
+    clock: &crate::clock::Clock,
     who: &Principal,
     body: serde_json::Value,
 ) -> Result<IngestResponse, ApiError> {
     policy::require(who, Action::PostLedgerEvents)?;
     let raw = parse_batch(&body)?;
-    let today = today();
+    let today = clock.today();
     let mut outcomes: Vec<Option<EventOutcome>> = vec![None; raw.len()];
     let mut by_customer: BTreeMap<String, Vec<Candidate>> = BTreeMap::new();
     let mut keys_in_batch: HashSet<String> = HashSet::new();
@@ -173,7 +174,7 @@ pub async fn ingest(
     for (customer, candidates) in by_customer {
         let id = CustomerId::parse(&customer).expect("checked above");
         for chunk in candidates.chunks(MAX_EVENTS_PER_WRITE) {
-            let results = apply_chunk(store, engine, who, &id, chunk, today, &mut rates).await?;
+            let results = apply_chunk(store, engine, who, &id, chunk, clock, &mut rates).await?;
             for outcome in results {
                 let index = match &outcome {
                     EventOutcome::Accepted { index, .. }
@@ -267,9 +268,10 @@ async fn apply_chunk(
     who: &Principal,
     id: &CustomerId,
     chunk: &[Candidate],
-    today: Date,
+    clock: &crate::clock::Clock,
     rates: &mut RateCache,
 ) -> Result<Vec<EventOutcome>, ApiError> {
+    let today = clock.today();
     for attempt in 0..MAX_ATTEMPTS {
         let Some(customer) = store.get_customer(&who.tenant, id).await? else {
             return Ok(chunk
@@ -391,7 +393,10 @@ async fn apply_chunk(
             group_delta,
             extra: Vec::new(),
         };
-        match store.write_credit(&who.tenant, id, &write, &now()).await {
+        match store
+            .write_credit(&who.tenant, id, &write, &clock.stamp())
+            .await
+        {
             Ok(_) => {
                 for e in accepted {
                     let index = chunk

@@ -4,4 +4,5 @@ pub mod config;
 pub mod credit;
 pub mod customers;
 pub mod ledger;
+pub mod watch;
 pub mod workflow;

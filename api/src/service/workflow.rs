@@ -1061,6 +1061,44 @@ pub async fn add_to_blacklist(
     Ok(entry)
 }
 
+/// Writes a changed decision (an automatic action) with its audit entry, guarded by the
+/// credit file's version: a concurrent change is a conflict the caller retries.
+pub(crate) async fn apply_decision(
+    env: &Env<'_>,
+    who: &Principal,
+    id: &CustomerId,
+    record: &CreditRecord,
+    decision: CreditDecision,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let customer = env
+        .store
+        .get_customer(&who.tenant, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let engine = env.engines.get(env.store, &who.tenant).await?;
+    let entry = audit(
+        who,
+        env.clock,
+        AuditEntity::CreditFile,
+        id.as_str(),
+        Some(id),
+        "automatic-action",
+        to_value(&record.state.decision),
+        to_value(&decision),
+        reason,
+    );
+    let extra = vec![env.store.audit_write(&who.tenant, &entry)?];
+    recompute_and_write(
+        env, who, &engine, &customer, record, decision, reason, extra,
+    )
+    .await
+    .map_err(|e| match e {
+        WriteConflict::Store(e) => e.into(),
+        other => ApiError::Conflict(other.to_string()),
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn recompute_and_write(
     env: &Env<'_>,

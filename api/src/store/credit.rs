@@ -40,6 +40,9 @@ pub struct CreditState {
     pub days_to_pay: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// What the early-warning rules read (behaviour trends and rates).
+    #[serde(default)]
+    pub watch: credence_shared::watch::WatchFigures,
 }
 
 /// A credit file as read, with the version that guards the next write.

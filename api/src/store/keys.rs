@@ -32,8 +32,17 @@
 //! | users of the tenant | Query / GetItem | `PK = T#{t}#CFG`, `SK begins_with USER#` | table |
 //! | the blacklist | Query / GetItem | `PK = T#{t}#BL`, `SK = {code or NAME:name}` | table |
 //! | a customer's credit application | GetItem | `PK = T#{t}#C#{id}`, `SK = APPLICATION` | table |
-//!
-//! GSI2 is reserved for time-driven work (open invoices by due date) and not used yet.
+//! | a customer's watch state (last figures, reference, dunning steps taken) | GetItem | `PK = T#{t}#C#{id}`, `SK = WATCH` | table |
+//! | every watched customer (KPIs) | Query | `GSI1PK = T#{t}#WATCHED` | GSI1 |
+//! | customers time alone changes on or before a day (the daily pass) | Query | `GSI2PK = T#{t}#WAKE`, `GSI2SK <= {date}#~` | GSI2 |
+//! | a customer's alerts (one per rule) | Query / GetItem | `PK = T#{t}#C#{id}`, `SK = AL#{rule}` | table |
+//! | open / resolved alerts of the tenant, newest first | Query | `GSI1PK = T#{t}#ALERTS#OPEN` or `#RESOLVED` | GSI1 |
+//! | a customer's collection tasks, promises, signals, activity | Query | `PK = T#{t}#C#{id}`, `SK begins_with TK# / PR# / SG# / ACT#` | table |
+//! | a person's open collection tasks (worklist) | Query | `GSI1PK = T#{t}#TASKS#{user}` | GSI1 |
+//! | webhook deliveries (log) | Query | `PK = T#{t}#WH`, `SK begins_with D#`, newest first | table |
+//! | webhook deliveries waiting to be (re)tried | Query | `GSI1PK = T#{t}#WH#PENDING`, `GSI1SK <= {now}` | GSI1 |
+//! | warning rules, dunning ladder, webhooks | GetItem | `PK = T#{t}#CFG`, `SK = WARNING_RULES / DUNNING / WEBHOOKS` | table |
+//! | yesterday's KPI snapshot (grade drift) | Query | `PK = T#{t}#KPI`, `SK begins_with K#`, newest first | table |
 
 use credence_shared::{CustomerId, TenantId};
 
@@ -215,6 +224,113 @@ pub const APPLICATION_SK: &str = "APPLICATION";
 /// The prefix every key of a tenant starts with (tests use it to prove isolation).
 pub fn tenant_prefix(t: &TenantId) -> String {
     format!("{}#", tenant(t))
+}
+
+// ----- early warning and collections ----------------------------------------------------------
+
+pub const WATCH_SK: &str = "WATCH";
+
+pub fn watched_gsi1pk(t: &TenantId) -> String {
+    format!("{}#WATCHED", tenant(t))
+}
+
+/// GSI2: customers by the next day time alone may change their warnings or dunning.
+pub fn wake_gsi2pk(t: &TenantId) -> String {
+    format!("{}#WAKE", tenant(t))
+}
+
+pub fn wake_gsi2sk(date: &str, id: &CustomerId) -> String {
+    format!("{date}#{id}")
+}
+
+/// Everything waking on or before `date` sorts before this.
+pub fn wake_until(date: &str) -> String {
+    format!("{date}#~")
+}
+
+pub fn alert_sk(rule: &str) -> String {
+    format!("AL#{rule}")
+}
+
+pub const ALERT_PREFIX: &str = "AL#";
+
+pub fn alerts_gsi1pk(t: &TenantId, open: bool) -> String {
+    format!(
+        "{}#ALERTS#{}",
+        tenant(t),
+        if open { "OPEN" } else { "RESOLVED" }
+    )
+}
+
+pub fn alert_gsi1sk(stamp: &str, id: &CustomerId, rule: &str) -> String {
+    format!("{stamp}#{id}#{rule}")
+}
+
+pub fn task_sk(id: &str) -> String {
+    format!("TK#{id}")
+}
+
+pub const TASK_PREFIX: &str = "TK#";
+
+/// Open tasks by assignee; done tasks leave the index (they stay under the customer).
+pub fn tasks_gsi1pk(t: &TenantId, assignee: &str) -> String {
+    format!("{}#TASKS#{assignee}", tenant(t))
+}
+
+pub fn promise_sk(id: &str) -> String {
+    format!("PR#{id}")
+}
+
+pub const PROMISE_PREFIX: &str = "PR#";
+
+pub fn signal_sk(key: &str) -> String {
+    format!("SG#{key}")
+}
+
+pub const SIGNAL_PREFIX: &str = "SG#";
+
+pub fn activity_sk(stamp: &str, unique: &str) -> String {
+    format!("ACT#{stamp}#{unique}")
+}
+
+pub const ACTIVITY_PREFIX: &str = "ACT#";
+
+pub fn webhook_pk(t: &TenantId) -> String {
+    format!("{}#WH", tenant(t))
+}
+
+pub fn delivery_sk(stamp: &str, id: &str) -> String {
+    format!("D#{stamp}#{id}")
+}
+
+pub const DELIVERY_PREFIX: &str = "D#";
+
+pub fn deliveries_pending_gsi1pk(t: &TenantId) -> String {
+    format!("{}#WH#PENDING", tenant(t))
+}
+
+pub fn kpi_pk(t: &TenantId) -> String {
+    format!("{}#KPI", tenant(t))
+}
+
+pub fn kpi_sk(date: &str) -> String {
+    format!("K#{date}")
+}
+
+pub const KPI_PREFIX: &str = "K#";
+
+pub const WARNING_RULES_SK: &str = "WARNING_RULES";
+pub const DUNNING_SK: &str = "DUNNING";
+pub const WEBHOOKS_SK: &str = "WEBHOOKS";
+
+/// The customer a stream record's partition key names, if it is a customer's.
+pub fn customer_of_pk<'a>(t: &TenantId, pk: &'a str) -> Option<&'a str> {
+    pk.strip_prefix(&format!("{}#C#", tenant(t)))
+}
+
+/// The tenant a partition key belongs to.
+pub fn tenant_of_pk(pk: &str) -> Option<&str> {
+    pk.strip_prefix("T#")?.split('#').next()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod customers;
 pub mod keys;
 pub mod schema;
 pub mod seed;
+pub mod watch;
 pub mod workflow;
 
 use aws_sdk_dynamodb::{

@@ -642,7 +642,7 @@ impl Store {
     // ----- helpers -------------------------------------------------------------------------
 
     /// Reads up to `max` items of one partition (optionally with a sort-key prefix).
-    async fn query_all(
+    pub(crate) async fn query_all(
         &self,
         pk_attr: &str,
         pk: &str,

@@ -9,7 +9,7 @@ use crate::helpers::*;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
-const ROLES: [&str; 5] = ["sales", "risk", "finance", "approver", "admin"];
+const ROLES: [&str; 6] = ["sales", "risk", "finance", "approver", "admin", "collector"];
 
 struct Row {
     method: &'static str,
@@ -25,6 +25,7 @@ const ALL: &[&str] = &ROLES;
 const FINANCE_RIGHTS: &[&str] = &["risk", "finance", "approver", "admin"];
 const APPLICANTS: &[&str] = &["sales", "risk", "admin"];
 const ADMIN: &[&str] = &["admin"];
+const PORTFOLIO: &[&str] = &["risk", "finance", "approver", "admin", "collector"];
 
 fn rows() -> Vec<Row> {
     let row = |method, template, allowed, customer_scoped| Row {
@@ -104,6 +105,36 @@ fn rows() -> Vec<Row> {
             Some(ADMIN),
             false,
         ),
+        row("get", "/v1/alerts", Some(ALL), false),
+        row("get", "/v1/customers/{id}/alerts", Some(ALL), true),
+        // A stale version: 409 for whoever may handle it.
+        row("post", "/v1/customers/{id}/alerts/{rule}", Some(ALL), true),
+        row("get", "/v1/worklist", Some(ALL), false),
+        row(
+            "post",
+            "/v1/customers/{id}/tasks/{task}/done",
+            Some(ALL),
+            true,
+        ),
+        row("get", "/v1/customers/{id}/collections", Some(ALL), true),
+        row("post", "/v1/customers/{id}/promises", Some(ALL), true),
+        row("post", "/v1/customers/{id}/notes", Some(ALL), true),
+        row(
+            "post",
+            "/v1/customers/{id}/signals",
+            Some(&["risk", "admin"]),
+            true,
+        ),
+        row("get", "/v1/aging", Some(PORTFOLIO), false),
+        row("get", "/v1/kpis", Some(PORTFOLIO), false),
+        row("post", "/v1/watch/run", Some(ADMIN), false),
+        row("get", "/v1/admin/warning-rules", Some(ADMIN), false),
+        row("put", "/v1/admin/warning-rules", Some(ADMIN), false),
+        row("get", "/v1/admin/dunning-ladder", Some(ADMIN), false),
+        row("put", "/v1/admin/dunning-ladder", Some(ADMIN), false),
+        row("get", "/v1/admin/webhooks", Some(ADMIN), false),
+        row("put", "/v1/admin/webhooks", Some(ADMIN), false),
+        row("get", "/v1/admin/webhooks/deliveries", Some(ADMIN), false),
     ]
 }
 
@@ -159,14 +190,70 @@ fn body_for(template: &str, n: usize) -> Value {
             "policy": serde_json::from_str::<Value>(
                 credence_shared::engine::default_policy_json()).unwrap()}),
         "/v1/admin/engine-versions/{version}/activate" => json!({"reason": "authz"}),
+        "/v1/customers/{id}/alerts/{rule}" => {
+            json!({"action": "acknowledge", "note": "", "version": 0})
+        }
+        "/v1/customers/{id}/tasks/{task}/done" => json!({"note": "called", "version": 0}),
+        "/v1/customers/{id}/notes" => json!({"text": format!("authz note {n}")}),
+        "/v1/customers/{id}/signals" => json!({"idempotency_key": format!("authz-{n}"),
+            "kind": "negative_news", "date": "2026-01-05", "source": "news",
+            "summary": "authz"}),
+        "/v1/watch/run" => json!({"all": false}),
+        "/v1/admin/warning-rules" => json!({"replaces": 0, "reason": "authz",
+            "document": serde_json::from_str::<Value>(
+                include_str!("../../../shared/defaults/warning_rules.json")).unwrap()}),
+        "/v1/admin/dunning-ladder" => json!({"replaces": 0, "reason": "authz",
+            "document": serde_json::from_str::<Value>(
+                include_str!("../../../shared/defaults/dunning_ladder.json")).unwrap()}),
+        "/v1/admin/webhooks" => json!({"replaces": 0, "reason": "authz",
+            "document": {"endpoints": []}}),
         _ => Value::Null,
     }
 }
 
-/// Requests filed before the table runs, one per customer used.
+/// Requests filed, and alerts and collection tasks raised, before the table runs, one per
+/// customer used.
 struct Fixture {
     c1_request: String,
     c4_request: String,
+    c1_task: String,
+    c4_task: String,
+}
+
+/// An invoice 40 days overdue on `customer`, then the watcher: the overdue rule opens an
+/// alert and a collection task. Returns the task's id.
+async fn overdue_task(app: &TestApp, customer: &str) -> String {
+    let finance = app.token_for("finance").await;
+    let today = app.clock.today();
+    let issued = today - time::Duration::days(70);
+    let due = today - time::Duration::days(40);
+    let posted = app
+        .send_json(
+            "POST",
+            "/v1/ledger/events",
+            &finance,
+            &json!({"events": [{
+                "idempotency_key": format!("authz-overdue-{customer}"), "customer_id": customer,
+                "date": issued.to_string(),
+                "event": {"type": "invoice", "invoice": format!("INV-OD-{customer}"),
+                          "due_date": due.to_string(),
+                          "amount": {"amount": "5000.00", "currency": "CNY"}}}]}),
+        )
+        .await;
+    assert_eq!(posted.status, 200, "{}", posted.body);
+    app.watch(customer).await;
+    let risk = app.token_for("risk").await;
+    let view = app
+        .get(
+            &format!("/v1/customers/{customer}/collections"),
+            Some(&risk),
+        )
+        .await;
+    assert_eq!(view.status, 200, "{}", view.body);
+    view.body["tasks"][0]["id"]
+        .as_str()
+        .expect("the overdue rule opened a task")
+        .to_owned()
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -188,6 +275,8 @@ async fn fixture(app: &TestApp) -> Fixture {
     Fixture {
         c1_request: ids[0].clone(),
         c4_request: ids[1].clone(),
+        c1_task: overdue_task(app, "C1").await,
+        c4_task: overdue_task(app, "C4").await,
     }
 }
 
@@ -199,29 +288,33 @@ async fn call(
     customer: &str,
     fixture: &Fixture,
 ) -> u16 {
-    let rid = if customer == "C4" {
-        &fixture.c4_request
+    let (rid, task) = if customer == "C4" {
+        (&fixture.c4_request, &fixture.c4_task)
     } else {
-        &fixture.c1_request
+        (&fixture.c1_request, &fixture.c1_task)
     };
     let path = row
         .template
         .replace("{id}", customer)
         .replace("{rid}", rid)
+        .replace("{rule}", "overdue_steps")
+        .replace("{task}", task)
         .replace("{group}", "G1")
         .replace("{username}", "new-user")
         .replace("{version}", "1");
+    let body = match row.template {
+        // A promise is for a day from today on (the app's clock).
+        "/v1/customers/{id}/promises" => json!({
+            "date": (app.clock.today() + time::Duration::days(5)).to_string(),
+            "amount": {"amount": "1000.00", "currency": "CNY"}, "note": "authz"}),
+        other => body_for(other, n),
+    };
     if row.method == "get" {
         app.get(&path, Some(token)).await.status
     } else {
-        app.send_json(
-            &row.method.to_uppercase(),
-            &path,
-            token,
-            &body_for(row.template, n),
-        )
-        .await
-        .status
+        app.send_json(&row.method.to_uppercase(), &path, token, &body)
+            .await
+            .status
     }
 }
 

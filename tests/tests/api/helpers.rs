@@ -80,6 +80,8 @@ pub struct TestApp {
     pub store: Store,
     /// The server's clock: stopped at the start of the test, moved on only by the test.
     pub clock: Clock,
+    /// The same engine cache the router uses.
+    pub engines: credence_api::service::config::Engines,
 }
 
 /// A router on a fresh table with users `sales`/`risk` in tenant `alpha` and `intruder`
@@ -95,6 +97,7 @@ pub async fn spawn_app() -> TestApp {
         user("finance", "alpha", Role::Finance),
         user("approver", "alpha", Role::Approver),
         user("admin", "alpha", Role::Admin),
+        user("collector", "alpha", Role::Collector),
         user("intruder", "beta", Role::Admin),
     ];
     let issuer = Arc::new(LocalIssuer::from_key(test_key(), ISSUER, AUDIENCE, users).unwrap());
@@ -132,12 +135,13 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("beta customers");
     let clock = Clock::fixed(time::OffsetDateTime::now_utc());
+    let engines = credence_api::service::config::Engines::default();
     let state = AppState {
         store: store.clone(),
         verifier: Arc::new(verifier),
         local_issuer: Some(issuer.clone()),
         static_dir: None,
-        engines: Default::default(),
+        engines: engines.clone(),
         clock: clock.clone(),
     };
     TestApp {
@@ -145,6 +149,7 @@ pub async fn spawn_app() -> TestApp {
         issuer,
         store,
         clock,
+        engines,
     }
 }
 
@@ -156,6 +161,26 @@ pub struct TestResponse {
 }
 
 impl TestApp {
+    /// What the service functions (and the watcher) run on: this app's table and clock.
+    pub fn env(&self) -> credence_api::service::workflow::Env<'_> {
+        credence_api::service::workflow::Env {
+            store: &self.store,
+            engines: &self.engines,
+            clock: &self.clock,
+        }
+    }
+
+    /// Watches one customer of tenant `alpha` now, as the stream consumer would.
+    pub async fn watch(&self, customer: &str) {
+        credence_api::service::watch::evaluate(
+            &self.env(),
+            &tenant("alpha"),
+            &credence_shared::CustomerId::parse(customer).unwrap(),
+        )
+        .await
+        .expect("watching a customer");
+    }
+
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status().as_u16();

@@ -12,4 +12,5 @@ mod meta;
 mod problems;
 mod seed;
 mod template;
+mod watch;
 mod workflow;

@@ -1,0 +1,224 @@
+//! Where the early-warning code runs: the two Lambda adapters (`watch-stream` for DynamoDB
+//! Streams events, `watch-daily` for the schedule) and, locally, the same work as tasks of
+//! `credence-local`: a consumer of DynamoDB Local's stream and a daily timer. All of them
+//! hand the same keys to [`watch::on_changes`] and call the same [`watch::daily`].
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use anyhow::Context;
+use aws_sdk_dynamodbstreams::types::ShardIteratorType;
+use credence_shared::TenantId;
+use serde_json::Value;
+
+use crate::clock::Clock;
+use crate::service::config::Engines;
+use crate::service::watch;
+use crate::service::workflow::Env;
+use crate::store::{Store, keys};
+
+/// What the watcher needs: the table, the engines cache and a clock.
+#[derive(Clone)]
+pub struct Watcher {
+    pub store: Store,
+    pub engines: Engines,
+    pub clock: Clock,
+}
+
+impl Watcher {
+    pub fn new(store: Store, clock: Clock) -> Self {
+        Self {
+            store,
+            engines: Engines::default(),
+            clock,
+        }
+    }
+
+    /// From `CREDENCE_TABLE`, `AWS_REGION` and (locally) `DYNAMODB_ENDPOINT`.
+    pub async fn from_env() -> anyhow::Result<Self> {
+        let table = std::env::var("CREDENCE_TABLE").context("CREDENCE_TABLE is not set")?;
+        let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
+        let endpoint = std::env::var("DYNAMODB_ENDPOINT")
+            .ok()
+            .filter(|e| !e.is_empty());
+        let client = Store::client(&region, endpoint.as_deref()).await;
+        Ok(Self::new(Store::new(client, table), Clock::system()))
+    }
+
+    pub fn env(&self) -> Env<'_> {
+        Env {
+            store: &self.store,
+            engines: &self.engines,
+            clock: &self.clock,
+        }
+    }
+}
+
+/// The keys (`PK`, `SK`) of the records of a DynamoDB Streams Lambda event.
+pub fn keys_of_stream_event(event: &Value) -> Vec<(String, String)> {
+    event["Records"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            let k = &r["dynamodb"]["Keys"];
+            Some((
+                k[keys::PK]["S"].as_str()?.to_owned(),
+                k[keys::SK]["S"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// The tenants of `CREDENCE_TENANTS` (comma-separated).
+pub fn tenants_from_env() -> Vec<TenantId> {
+    std::env::var("CREDENCE_TENANTS")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|t| TenantId::parse(t.trim()).ok())
+        .collect()
+}
+
+/// Runs the daily pass for every tenant, logging each report.
+pub async fn daily_for(watcher: &Watcher, tenants: &[TenantId]) -> anyhow::Result<()> {
+    for tenant in tenants {
+        let report = watch::daily(&watcher.env(), tenant, false)
+            .await
+            .map_err(|e| anyhow::anyhow!("daily pass of {tenant}: {e}"))?;
+        tracing::info!(%tenant, ?report, "daily pass");
+    }
+    Ok(())
+}
+
+/// Retries the webhook deliveries that are due, for every tenant.
+pub async fn deliver_for(watcher: &Watcher, tenants: &[TenantId]) -> anyhow::Result<u32> {
+    let mut sent = 0;
+    for tenant in tenants {
+        sent += watch::deliver_due(&watcher.store, tenant, watcher.clock.now())
+            .await
+            .map_err(|e| anyhow::anyhow!("deliveries of {tenant}: {e}"))?;
+    }
+    Ok(sent)
+}
+
+/// Locally: consumes DynamoDB Local's stream of the table forever (new records only),
+/// passing each batch's keys to the watcher, as the Lambda event source does in AWS.
+pub async fn consume_local_stream(watcher: Watcher, endpoint: String, region: String) {
+    let config = aws_sdk_dynamodbstreams::Config::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(region))
+        .endpoint_url(endpoint)
+        .credentials_provider(aws_credential_types::Credentials::new(
+            "local", "local", None, None, "static",
+        ))
+        .build();
+    let streams = aws_sdk_dynamodbstreams::Client::from_conf(config);
+    loop {
+        if let Err(e) = consume(&watcher, &streams).await {
+            tracing::warn!(error = %e, "stream consumer stopped; restarting in 5 s");
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
+}
+
+async fn consume(
+    watcher: &Watcher,
+    streams: &aws_sdk_dynamodbstreams::Client,
+) -> anyhow::Result<()> {
+    let table = watcher
+        .store
+        .raw_client()
+        .describe_table()
+        .table_name(watcher.store.table())
+        .send()
+        .await?;
+    let arn = table
+        .table()
+        .and_then(|t| t.latest_stream_arn())
+        .context("the table has no stream")?
+        .to_owned();
+    // Shard id → iterator. Shards open when we start are read from now on; shards that
+    // appear later are read from their start.
+    let mut iterators: HashMap<String, Option<String>> = HashMap::new();
+    let mut first = true;
+    loop {
+        let described = streams.describe_stream().stream_arn(&arn).send().await?;
+        for shard in described
+            .stream_description()
+            .map(|d| d.shards())
+            .unwrap_or_default()
+        {
+            let Some(id) = shard.shard_id() else { continue };
+            if iterators.contains_key(id) {
+                continue;
+            }
+            let kind = if first {
+                ShardIteratorType::Latest
+            } else {
+                ShardIteratorType::TrimHorizon
+            };
+            let it = streams
+                .get_shard_iterator()
+                .stream_arn(&arn)
+                .shard_id(id)
+                .shard_iterator_type(kind)
+                .send()
+                .await?;
+            iterators.insert(id.to_owned(), it.shard_iterator().map(str::to_owned));
+        }
+        first = false;
+        for _ in 0..10 {
+            let mut changed = Vec::new();
+            for iterator in iterators.values_mut() {
+                let Some(current) = iterator.clone() else {
+                    continue;
+                };
+                let out = streams
+                    .get_records()
+                    .shard_iterator(current)
+                    .limit(1000)
+                    .send()
+                    .await?;
+                for record in out.records() {
+                    let Some(keys) = record.dynamodb().and_then(|d| d.keys()) else {
+                        continue;
+                    };
+                    let get = |k: &str| keys.get(k).and_then(|v| v.as_s().ok()).cloned();
+                    if let (Some(pk), Some(sk)) = (get(keys::PK), get(keys::SK)) {
+                        changed.push((pk, sk));
+                    }
+                }
+                *iterator = out.next_shard_iterator().map(str::to_owned);
+            }
+            if !changed.is_empty() {
+                match watch::on_changes(&watcher.env(), &changed).await {
+                    Ok(report) if report.customers > 0 => {
+                        tracing::info!(?report, "stream batch");
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "stream batch failed"),
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+}
+
+/// Locally: the daily pass once at start and then after each midnight (server time), and
+/// due webhook deliveries every 15 s.
+pub async fn local_schedule(watcher: Watcher, tenants: Vec<TenantId>) {
+    let mut last_day = None;
+    loop {
+        let today = watcher.clock.today();
+        if last_day != Some(today) {
+            if let Err(e) = daily_for(&watcher, &tenants).await {
+                tracing::warn!(error = %e, "daily pass failed");
+            }
+            last_day = Some(today);
+        }
+        if let Err(e) = deliver_for(&watcher, &tenants).await {
+            tracing::warn!(error = %e, "webhook deliveries failed");
+        }
+        tokio::time::sleep(Duration::from_secs(15)).await;
+    }
+}

@@ -1,0 +1,803 @@
+//! Early warning and collections with a clock the test moves: rules that fire once and rise,
+//! the dunning ladder, promises to pay, stream replays, webhooks, alerts and the worklist.
+
+use std::sync::{Arc, Mutex};
+
+use crate::helpers::*;
+use credence_api::service::watch;
+use credence_shared::watch::RunReport;
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use time::{Date, Duration};
+
+fn money(amount: &str) -> Value {
+    json!({"amount": amount, "currency": "CNY"})
+}
+
+/// Posts ledger events as finance; every one must be accepted.
+async fn post_events(app: &TestApp, events: Vec<Value>) {
+    let finance = app.token_for("finance").await;
+    let r = app
+        .send_json(
+            "POST",
+            "/v1/ledger/events",
+            &finance,
+            &json!({"events": events}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["rejected"], 0, "{}", r.body["results"]);
+}
+
+fn invoice(key: &str, customer: &str, issued: Date, due: Date, amount: &str) -> Value {
+    json!({"idempotency_key": key, "customer_id": customer, "date": issued.to_string(),
+           "event": {"type": "invoice", "invoice": key.to_uppercase(),
+                     "due_date": due.to_string(), "amount": money(amount)}})
+}
+
+fn payment(key: &str, customer: &str, on: Date, amount: &str) -> Value {
+    json!({"idempotency_key": key, "customer_id": customer, "date": on.to_string(),
+           "event": {"type": "payment", "payment": key.to_uppercase(), "amount": money(amount)}})
+}
+
+/// Moves the app's clock to midday of `day`.
+fn set_day(app: &TestApp, day: Date) {
+    let now = app.clock.now();
+    let target = day.with_hms(12, 0, 0).unwrap().assume_utc();
+    app.clock.advance(target - now);
+}
+
+async fn daily(app: &TestApp) -> RunReport {
+    watch::daily(&app.env(), &tenant("alpha"), false)
+        .await
+        .expect("the daily pass")
+}
+
+async fn collections(app: &TestApp, customer: &str) -> Value {
+    let risk = app.token_for("risk").await;
+    let r = app
+        .get(
+            &format!("/v1/customers/{customer}/collections"),
+            Some(&risk),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.body
+}
+
+fn alert<'a>(view: &'a Value, rule: &str) -> Option<&'a Value> {
+    view["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["rule_id"] == rule)
+}
+
+fn actions_of(alert: &Value) -> Vec<&str> {
+    alert["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect()
+}
+
+fn activity_of<'a>(view: &'a Value, kind: &str) -> Vec<&'a str> {
+    let mut texts: Vec<(&str, &str)> = view["activity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == kind)
+        .map(|a| (a["at"].as_str().unwrap(), a["text"].as_str().unwrap()))
+        .collect();
+    texts.sort();
+    texts.into_iter().map(|(_, t)| t).collect()
+}
+
+#[tokio::test]
+async fn payments_slowing_month_by_month_open_the_lengthening_cycle_alert_once() {
+    // Arrange: a year of monthly invoices; each is paid 3 days later than the one before.
+    let app = spawn_app().await;
+    let start = app.clock.today() - Duration::days(400);
+    let mut events: Vec<(Date, Value)> = Vec::new();
+    for m in 0..13_i64 {
+        let issued = start + Duration::days(30 * m);
+        events.push((
+            issued,
+            invoice(
+                &format!("inv-{m}"),
+                "C2",
+                issued,
+                issued + Duration::days(30),
+                "1000.00",
+            ),
+        ));
+        let paid = issued + Duration::days(20 + 3 * m);
+        events.push((paid, payment(&format!("pay-{m}"), "C2", paid, "1000.00")));
+    }
+    events.sort_by_key(|(d, _)| *d);
+
+    // Act: each event on its day, watched as the stream consumer would.
+    let mut opened_on = Vec::new();
+    for (day, event) in events {
+        set_day(&app, day);
+        post_events(&app, vec![event]).await;
+        app.watch("C2").await;
+        if alert(&collections(&app, "C2").await, "paying_slower").is_some() && opened_on.is_empty()
+        {
+            opened_on.push(day);
+        }
+    }
+
+    // Assert
+    let view = collections(&app, "C2").await;
+    let slower = alert(&view, "paying_slower").expect("the lengthening-cycle alert");
+    assert_eq!(actions_of(slower), ["opened"], "it fired once: {slower}");
+    assert_eq!(slower["status"], "open");
+    let trend: f64 = slower["figures"][0]["value"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(trend > 10.0, "the trend it shows: {trend}");
+    let told: Vec<&str> = activity_of(&view, "alert")
+        .into_iter()
+        .filter(|t| t.starts_with("Payment cycle"))
+        .collect();
+    assert_eq!(told.len(), 1, "people were told once: {told:?}");
+    // The first four months paid within 30 days: no trend yet.
+    assert!(
+        opened_on[0] > start + Duration::days(120),
+        "not while payments were steady: {opened_on:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_invoice_walking_through_30_60_90_days_takes_each_rung_of_the_ladder_once() {
+    // Arrange: one invoice, unpaid; the daily pass runs every day from before it falls due.
+    let app = spawn_app().await;
+    let due = app.clock.today() + Duration::days(5);
+    post_events(
+        &app,
+        vec![invoice(
+            "inv-walk",
+            "C1",
+            app.clock.today(),
+            due,
+            "20000.00",
+        )],
+    )
+    .await;
+    app.watch("C1").await;
+
+    // Act
+    let mut woken_days = 0;
+    for day in 0..=100 {
+        set_day(&app, due + Duration::days(day - 4));
+        let report = daily(&app).await;
+        if report.customers > 0 {
+            woken_days += 1;
+        }
+    }
+    let before_replay = collections(&app, "C1").await;
+    let replay = daily(&app).await;
+
+    // Assert
+    let ladder: Vec<String> = activity_of(&before_replay, "dunning")
+        .into_iter()
+        .map(|t| t.split(':').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        ladder,
+        ["reminder", "reminder", "call", "escalate", "hold", "legal"]
+    );
+    let overdue = alert(&before_replay, "overdue_steps").unwrap();
+    assert_eq!(actions_of(overdue), ["opened", "raised", "raised"]);
+    assert_eq!(overdue["level"], 3);
+    let tasks = before_replay["tasks"].as_array().unwrap();
+    assert_eq!(
+        tasks.len(),
+        1,
+        "one open task per customer, raised: {tasks:?}"
+    );
+    assert_eq!(tasks[0]["action"], "legal");
+    let risk = app.token_for("risk").await;
+    let file = app.get("/v1/customers/C1/credit", Some(&risk)).await.body;
+    assert_eq!(file["decision"]["on_hold"], true, "day 60 put it on hold");
+    assert!(
+        woken_days < 30,
+        "the wake index woke it only when something was due: {woken_days} days"
+    );
+    assert_eq!(
+        (
+            replay.alerts_opened,
+            replay.alerts_raised,
+            replay.dunning_summaries
+        ),
+        (0, 0, 0)
+    );
+    assert_eq!(
+        collections(&app, "C1").await["activity"],
+        before_replay["activity"]
+    );
+}
+
+#[tokio::test]
+async fn a_disputed_invoice_waits_out_of_dunning_until_the_dispute_is_resolved() {
+    // Arrange
+    let app = spawn_app().await;
+    let today = app.clock.today();
+    post_events(
+        &app,
+        vec![
+            invoice(
+                "inv-d",
+                "C1",
+                today - Duration::days(50),
+                today - Duration::days(20),
+                "900.00",
+            ),
+            json!({"idempotency_key": "dis-1", "customer_id": "C1", "date": today.to_string(),
+                   "event": {"type": "dispute_opened", "dispute": "DIS-1", "invoice": "INV-D",
+                             "amount": money("900.00")}}),
+        ],
+    )
+    .await;
+
+    // Act
+    app.watch("C1").await;
+
+    // Assert
+    let view = collections(&app, "C1").await;
+    assert!(
+        activity_of(&view, "dunning").is_empty(),
+        "{}",
+        view["activity"]
+    );
+}
+
+#[tokio::test]
+async fn a_broken_promise_raises_an_alert_and_a_kept_one_does_not() {
+    // Arrange: two customers with an overdue invoice each promise to pay in 3 days.
+    let app = spawn_app().await;
+    let today = app.clock.today();
+    let collector = app.token_for("collector").await;
+    for c in ["C1", "C2"] {
+        post_events(
+            &app,
+            vec![invoice(
+                &format!("inv-p{c}"),
+                c,
+                today - Duration::days(45),
+                today - Duration::days(15),
+                "3000.00",
+            )],
+        )
+        .await;
+        let promised = app
+            .send_json(
+                "POST",
+                &format!("/v1/customers/{c}/promises"),
+                &collector,
+                &json!({"date": (today + Duration::days(3)).to_string(),
+                        "amount": money("3000.00"), "note": "CFO on the phone"}),
+            )
+            .await;
+        assert_eq!(promised.status, 201, "{}", promised.body);
+    }
+    set_day(&app, today + Duration::days(2));
+    post_events(
+        &app,
+        vec![payment(
+            "pay-kept",
+            "C2",
+            today + Duration::days(2),
+            "3000.00",
+        )],
+    )
+    .await;
+
+    // Act
+    set_day(&app, today + Duration::days(4));
+    let report = daily(&app).await;
+
+    // Assert
+    let broken = collections(&app, "C1").await;
+    let kept = collections(&app, "C2").await;
+    assert_eq!(broken["promises"][0]["status"], "broken");
+    assert_eq!(
+        kept["promises"][0]["status"], "kept",
+        "{}",
+        kept["promises"]
+    );
+    assert!(alert(&broken, "promise_broken").is_some());
+    assert!(alert(&kept, "promise_broken").is_none());
+    assert_eq!(report.promises_broken, 1);
+}
+
+#[tokio::test]
+async fn a_promise_in_the_past_or_in_another_currency_is_refused_by_field() {
+    let app = spawn_app().await;
+    let collector = app.token_for("collector").await;
+    post_events(
+        &app,
+        vec![invoice(
+            "inv-x",
+            "C1",
+            app.clock.today(),
+            app.clock.today(),
+            "10.00",
+        )],
+    )
+    .await;
+
+    let past = app
+        .send_json(
+            "POST",
+            "/v1/customers/C1/promises",
+            &collector,
+            &json!({"date": "2020-01-01", "amount": money("10.00")}),
+        )
+        .await;
+    let usd = app
+        .send_json(
+            "POST",
+            "/v1/customers/C1/promises",
+            &collector,
+            &json!({"date": (app.clock.today() + Duration::days(2)).to_string(),
+                    "amount": {"amount": "10.00", "currency": "USD"}}),
+        )
+        .await;
+
+    assert_eq!(past.status, 422);
+    assert_eq!(past.body["errors"][0]["field"], "date");
+    assert_eq!(usd.status, 422);
+    assert_eq!(usd.body["errors"][0]["field"], "amount.currency");
+}
+
+#[tokio::test]
+async fn replaying_a_stream_batch_raises_nothing_new() {
+    // Arrange: a lawsuit is recorded; the stream carries the signal and the credit file.
+    let app = spawn_app().await;
+    let risk = app.token_for("risk").await;
+    post_events(
+        &app,
+        vec![invoice(
+            "inv-s",
+            "C1",
+            app.clock.today(),
+            app.clock.today(),
+            "10.00",
+        )],
+    )
+    .await;
+    let signal = app
+        .send_json(
+            "POST",
+            "/v1/customers/C1/signals",
+            &risk,
+            &json!({"idempotency_key": "court-123", "kind": "lawsuit",
+                    "date": app.clock.today().to_string(), "source": "court records",
+                    "summary": "sued by a supplier for 2.1M"}),
+        )
+        .await;
+    assert_eq!(signal.status, 201, "{}", signal.body);
+    let pk = "T#alpha#C#C1".to_owned();
+    let batch = vec![
+        (pk.clone(), "SG#court-123".to_owned()),
+        (pk, "CREDIT".to_owned()),
+    ];
+
+    // Act
+    let first = watch::on_changes(&app.env(), &batch).await.unwrap();
+    let after_first = collections(&app, "C1").await;
+    let second = watch::on_changes(&app.env(), &batch).await.unwrap();
+    let again = app
+        .send_json(
+            "POST",
+            "/v1/customers/C1/signals",
+            &risk,
+            &json!({"idempotency_key": "court-123", "kind": "lawsuit",
+                    "date": app.clock.today().to_string(), "source": "court records",
+                    "summary": "sued by a supplier for 2.1M"}),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(first.alerts_opened, 1, "{first:?}");
+    assert_eq!(
+        (second.alerts_opened, second.alerts_raised),
+        (0, 0),
+        "{second:?}"
+    );
+    let after_second = collections(&app, "C1").await;
+    assert_eq!(after_second["alerts"], after_first["alerts"]);
+    assert_eq!(after_second["activity"], after_first["activity"]);
+    assert_eq!(again.status, 200, "the same signal twice is recorded once");
+    let file = app.get("/v1/customers/C1/credit", Some(&risk)).await.body;
+    assert_eq!(
+        file["decision"]["on_hold"], true,
+        "the rule's action put it on hold"
+    );
+}
+
+/// A webhook receiver that fails the first `failures` calls, recording every call.
+async fn receiver(failures: usize) -> (String, Arc<Mutex<Vec<(String, String)>>>) {
+    use axum::{Router, http::HeaderMap, http::StatusCode, routing::post};
+    let calls: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let seen = calls.clone();
+    let app = Router::new().route(
+        "/hook",
+        post(move |headers: HeaderMap, body: String| {
+            let seen = seen.clone();
+            async move {
+                let signature = headers
+                    .get("x-credence-signature")
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default();
+                let mut calls = seen.lock().unwrap();
+                calls.push((signature, body));
+                if calls.len() <= failures {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::NO_CONTENT
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, calls)
+}
+
+#[tokio::test]
+async fn webhooks_are_signed_and_retried_with_backoff_until_the_receiver_takes_them() {
+    // Arrange: a receiver that fails twice; an admin points the tenant's webhook at it.
+    let app = spawn_app().await;
+    let (url, calls) = receiver(2).await;
+    let secret = "a-long-shared-secret-0123";
+    let admin = app.token_for("admin").await;
+    let saved = app
+        .send_json(
+            "PUT",
+            "/v1/admin/webhooks",
+            &admin,
+            &json!({"replaces": 0, "reason": "ERP integration",
+                    "document": {"endpoints": [{"id": "erp", "url": url, "secret": secret}]}}),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    // Only the signal rule, so exactly one alert goes out.
+    let mut rules: Value =
+        serde_json::from_str(include_str!("../../../shared/defaults/warning_rules.json")).unwrap();
+    rules["rules"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| r["id"] == "external_signal");
+    let only_signals = app
+        .send_json(
+            "PUT",
+            "/v1/admin/warning-rules",
+            &admin,
+            &json!({"replaces": 0, "reason": "signals only", "document": rules}),
+        )
+        .await;
+    assert_eq!(only_signals.status, 200, "{}", only_signals.body);
+    let risk = app.token_for("risk").await;
+    post_events(
+        &app,
+        // Due in a month: no dunning step yet, so the alert is the only event.
+        vec![invoice(
+            "inv-w",
+            "C1",
+            app.clock.today(),
+            app.clock.today() + Duration::days(30),
+            "10.00",
+        )],
+    )
+    .await;
+    let signal = app
+        .send_json(
+            "POST",
+            "/v1/customers/C1/signals",
+            &risk,
+            &json!({"idempotency_key": "news-9", "kind": "negative_news",
+                    "date": app.clock.today().to_string(), "source": "press",
+                    "summary": "factory closed"}),
+        )
+        .await;
+    assert_eq!(signal.status, 201);
+    app.watch("C1").await;
+    let tenant = tenant("alpha");
+
+    // Act: deliver now, too early for the retry, after 30 s, after another minute.
+    let mut sent = Vec::new();
+    for wait in [0, 10, 20, 60] {
+        app.clock.advance(Duration::seconds(wait));
+        sent.push(
+            watch::deliver_due(&app.store, &tenant, app.clock.now())
+                .await
+                .unwrap(),
+        );
+    }
+
+    // Assert
+    let log = app
+        .get("/v1/admin/webhooks/deliveries", Some(&admin))
+        .await
+        .body;
+    assert_eq!(sent, [0, 0, 0, 1], "delivered on the third attempt: {log}");
+    let calls = calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 3, "no attempt before its backoff: {calls:?}");
+    for (signature, body) in &calls {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(body.as_bytes());
+        let expected = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+        assert_eq!(signature, &expected);
+        assert_eq!(body, &calls[0].1, "every attempt sends the same body");
+    }
+    let event: Value = serde_json::from_str(&calls[0].1).unwrap();
+    assert_eq!(event["event"], "alert.opened");
+    assert_eq!(event["data"]["rule_id"], "external_signal");
+    let delivery = &log["items"][0];
+    assert_eq!(delivery["status"], "delivered");
+    let statuses: Vec<Value> = delivery["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status"].clone())
+        .collect();
+    assert_eq!(statuses, [json!(500), json!(500), json!(204)]);
+}
+
+#[tokio::test]
+async fn an_alert_is_acknowledged_then_resolved_with_a_note_and_a_stale_version_is_refused() {
+    // Arrange
+    let app = spawn_app().await;
+    let risk = app.token_for("risk").await;
+    let today = app.clock.today();
+    post_events(
+        &app,
+        vec![invoice(
+            "inv-a",
+            "C1",
+            today - Duration::days(70),
+            today - Duration::days(40),
+            "500.00",
+        )],
+    )
+    .await;
+    app.watch("C1").await;
+    let path = "/v1/customers/C1/alerts/overdue_steps";
+
+    // Act
+    let ack = app
+        .send_json(
+            "POST",
+            path,
+            &risk,
+            &json!({"action": "acknowledge", "version": 1}),
+        )
+        .await;
+    let stale = app
+        .send_json(
+            "POST",
+            path,
+            &risk,
+            &json!({"action": "resolve", "note": "paid", "version": 1}),
+        )
+        .await;
+    let no_note = app
+        .send_json(
+            "POST",
+            path,
+            &risk,
+            &json!({"action": "resolve", "version": 2}),
+        )
+        .await;
+    let resolved = app
+        .send_json(
+            "POST",
+            path,
+            &risk,
+            &json!({"action": "resolve", "note": "agreed a payment plan", "version": 2}),
+        )
+        .await;
+    app.watch("C1").await;
+
+    // Assert
+    assert_eq!(ack.status, 200, "{}", ack.body);
+    assert_eq!(ack.body["status"], "acknowledged");
+    assert_eq!(stale.status, 409);
+    assert_eq!(no_note.status, 422);
+    assert_eq!(no_note.body["errors"][0]["field"], "note");
+    assert_eq!(resolved.body["status"], "resolved");
+    let open = app.get("/v1/alerts", Some(&risk)).await.body;
+    assert!(
+        open["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["rule_id"] != "overdue_steps"),
+        "resolved, and watching again with nothing new does not reopen it"
+    );
+    let resolved_list = app
+        .get("/v1/alerts?status=resolved", Some(&risk))
+        .await
+        .body;
+    assert_eq!(resolved_list["items"][0]["rule_id"], "overdue_steps");
+}
+
+#[tokio::test]
+async fn a_sales_rep_sees_only_alerts_of_their_own_customers() {
+    // Arrange: C1 is the rep's, C4 another rep's; both have an overdue invoice.
+    let app = spawn_app().await;
+    let today = app.clock.today();
+    for c in ["C1", "C4"] {
+        post_events(
+            &app,
+            vec![invoice(
+                &format!("inv-o{c}"),
+                c,
+                today - Duration::days(70),
+                today - Duration::days(35),
+                "800.00",
+            )],
+        )
+        .await;
+        app.watch(c).await;
+    }
+    let sales = app.token_for("sales").await;
+
+    // Act
+    let listed = app.get("/v1/alerts", Some(&sales)).await;
+
+    // Assert
+    let customers: Vec<&str> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["customer_id"].as_str().unwrap())
+        .collect();
+    assert!(customers.contains(&"C1"), "{customers:?}");
+    assert!(!customers.contains(&"C4"), "{customers:?}");
+    assert!(listed.body["mine_open"].as_u64().unwrap() >= 1);
+}
+
+#[tokio::test]
+async fn tasks_go_to_the_least_loaded_collector_and_leave_the_worklist_when_done() {
+    // Arrange: two collectors in the directory; two customers 40 days late.
+    let app = spawn_app().await;
+    let admin = app.token_for("admin").await;
+    for name in ["collector", "wang"] {
+        let r = app
+            .send_json(
+                "PUT",
+                &format!("/v1/admin/users/{name}"),
+                &admin,
+                &json!({"version": 0, "roles": ["collector"], "reason": "collections team"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let today = app.clock.today();
+    for c in ["C2", "C3"] {
+        post_events(
+            &app,
+            vec![invoice(
+                &format!("inv-t{c}"),
+                c,
+                today - Duration::days(70),
+                today - Duration::days(40),
+                "1200.00",
+            )],
+        )
+        .await;
+        app.watch(c).await;
+    }
+    let collector = app.token_for("collector").await;
+    let mine = app.get("/v1/worklist", Some(&collector)).await.body;
+    let theirs = app
+        .get("/v1/worklist?assignee=wang", Some(&admin))
+        .await
+        .body;
+
+    // Act
+    let task = &mine["items"][0];
+    let done = app
+        .send_json(
+            "POST",
+            &format!(
+                "/v1/customers/{}/tasks/{}/done",
+                task["customer_id"].as_str().unwrap(),
+                task["id"].as_str().unwrap()
+            ),
+            &collector,
+            &json!({"note": "called, will pay Friday", "version": task["version"]}),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(theirs["items"].as_array().unwrap().len(), 1, "{theirs}");
+    assert_eq!(done.status, 200, "{}", done.body);
+    let after = app.get("/v1/worklist", Some(&collector)).await.body;
+    assert!(after["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn warning_rules_with_falling_steps_are_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let admin = app.token_for("admin").await;
+    let mut rules: Value =
+        serde_json::from_str(include_str!("../../../shared/defaults/warning_rules.json")).unwrap();
+    rules["rules"][1]["when"]["steps"] = json!([60, 30]);
+
+    let r = app
+        .send_json(
+            "PUT",
+            "/v1/admin/warning-rules",
+            &admin,
+            &json!({"replaces": 0, "reason": "tighter", "document": rules}),
+        )
+        .await;
+
+    assert_eq!(r.status, 422);
+    assert_eq!(r.body["errors"][0]["field"], "document.rules[1].when.steps");
+}
+
+#[tokio::test]
+async fn the_kpis_add_up_the_watched_customers() {
+    // Arrange
+    let app = spawn_app().await;
+    let today = app.clock.today();
+    post_events(
+        &app,
+        vec![
+            invoice(
+                "inv-k1",
+                "C1",
+                today - Duration::days(60),
+                today - Duration::days(30),
+                "3000.00",
+            ),
+            invoice(
+                "inv-k2",
+                "C2",
+                today - Duration::days(10),
+                today + Duration::days(20),
+                "1000.00",
+            ),
+        ],
+    )
+    .await;
+    for c in ["C1", "C2", "C3", "C4"] {
+        app.watch(c).await;
+    }
+    let risk = app.token_for("risk").await;
+
+    // Act
+    let kpis = app.get("/v1/kpis", Some(&risk)).await;
+    let aging = app.get("/v1/aging", Some(&risk)).await;
+
+    // Assert
+    assert_eq!(kpis.status, 200, "{}", kpis.body);
+    // C3 and C4 have no account yet (no ledger): nothing to watch.
+    assert_eq!(kpis.body["customers"], 2);
+    assert_eq!(kpis.body["receivables"]["amount"], "4000.00");
+    assert_eq!(kpis.body["overdue_share"], "0.75");
+    let buckets: Vec<(&str, &str)> = aging.body["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["bucket"].as_str().unwrap(),
+                b["amount"]["amount"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(buckets[0], ("current", "1000.00"));
+    assert_eq!(buckets[1], ("1-30", "3000.00"));
+}
