@@ -222,3 +222,47 @@ pub async fn local_schedule(watcher: Watcher, tenants: Vec<TenantId>) {
         tokio::time::sleep(Duration::from_secs(15)).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_keys_of_a_dynamodb_streams_lambda_event_are_read_from_each_record() {
+        let event = serde_json::json!({"Records": [
+            {"eventName": "MODIFY", "eventSource": "aws:dynamodb",
+             "dynamodb": {"Keys": {"PK": {"S": "T#demo#C#C001"}, "SK": {"S": "CREDIT"}},
+                          "SequenceNumber": "1", "StreamViewType": "NEW_AND_OLD_IMAGES"}},
+            {"eventName": "INSERT",
+             "dynamodb": {"Keys": {"PK": {"S": "T#demo#C#C002"}, "SK": {"S": "SG#k1"}}}},
+            {"eventName": "REMOVE", "dynamodb": {}}
+        ]});
+
+        let keys = keys_of_stream_event(&event);
+
+        assert_eq!(
+            keys,
+            [
+                ("T#demo#C#C001".to_owned(), "CREDIT".to_owned()),
+                ("T#demo#C#C002".to_owned(), "SG#k1".to_owned())
+            ]
+        );
+        let customers = watch::customers_to_watch(&keys);
+        assert_eq!(customers.len(), 2);
+    }
+
+    #[test]
+    fn the_watchers_own_writes_do_not_wake_it() {
+        let keys = [
+            ("T#demo#C#C001".to_owned(), "WATCH".to_owned()),
+            ("T#demo#C#C001".to_owned(), "AL#overdue_steps".to_owned()),
+            (
+                "T#demo#C#C001".to_owned(),
+                "ACT#2026-11-29T10:00:00Z#ab".to_owned(),
+            ),
+            ("T#demo#WH".to_owned(), "D#x".to_owned()),
+        ];
+
+        assert!(watch::customers_to_watch(&keys).is_empty());
+    }
+}

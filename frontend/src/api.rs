@@ -9,6 +9,11 @@ use credence_shared::dto::{
     CustomerPage, CustomerSummary, FieldError, Me, Problem, TokenRequest, TokenResponse,
 };
 use credence_shared::engine::{Policy, ScorecardModel};
+use credence_shared::watch::{
+    Activity, Alert, AlertList, AlertUpdate, CollectionTask, CollectionsView, Delivery,
+    DunningLadder, Kpis, NewNote, NewPromise, PortfolioAging, Promise, TaskUpdate, WarningRules,
+    WebhookConfig, Worklist,
+};
 use credence_shared::workflow::{
     Application, ApplicationCreated, ApprovalMatrix, AuditPage, BlacklistAdd, BlacklistEntry,
     CreditRequest, EngineVersion, FieldSet, Inbox, NewRequest, PublishEngine, RequestDetail,
@@ -376,6 +381,157 @@ pub async fn publish_engine(session: Session, body: &PublishEngine) -> Result<()
 pub async fn activate_engine(session: Session, version: u32, reason: &str) -> Result<(), ApiError> {
     let url = format!("/v1/admin/engine-versions/{version}/activate");
     authorised_ignoring_answer(session, Request::post(&url), &ReasonOnly { reason }).await
+}
+
+/// Which alerts the alert centre asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertStatusFilter {
+    Open,
+    Resolved,
+}
+
+impl AlertStatusFilter {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertStatusFilter::Open => "open",
+            AlertStatusFilter::Resolved => "resolved",
+        }
+    }
+}
+
+/// A path segment the server chose (a rule or task id), escaped for the URL.
+fn segment(raw: &str) -> String {
+    String::from(js_sys::encode_uri_component(raw))
+}
+
+/// `GET /v1/alerts?status=&mine=`: the alerts I may see, and how many open ones are mine.
+pub async fn alerts(
+    session: Session,
+    status: AlertStatusFilter,
+    mine: bool,
+) -> Result<AlertList, ApiError> {
+    let params = [
+        ("status", status.as_str()),
+        ("mine", if mine { "true" } else { "false" }),
+    ];
+    authorised(session, Request::get("/v1/alerts").query(params)).await
+}
+
+/// `POST /v1/customers/{id}/alerts/{rule_id}`: acknowledge or resolve (with a note).
+pub async fn update_alert(
+    session: Session,
+    id: &CustomerId,
+    rule_id: &str,
+    body: &AlertUpdate,
+) -> Result<Alert, ApiError> {
+    let url = format!("/v1/customers/{id}/alerts/{}", segment(rule_id));
+    authorised_with_body(session, Request::post(&url), body).await
+}
+
+/// `GET /v1/worklist?assignee=`: open collection tasks, highest priority first; mine, or
+/// (for risk, finance and admins) someone else's.
+pub async fn worklist(session: Session, assignee: Option<String>) -> Result<Worklist, ApiError> {
+    let mut request = Request::get("/v1/worklist");
+    if let Some(name) = assignee.as_deref() {
+        request = request.query([("assignee", name)]);
+    }
+    authorised(session, request).await
+}
+
+/// `POST /v1/customers/{id}/tasks/{task_id}/done`.
+pub async fn task_done(
+    session: Session,
+    id: &CustomerId,
+    task_id: &str,
+    body: &TaskUpdate,
+) -> Result<CollectionTask, ApiError> {
+    let url = format!("/v1/customers/{id}/tasks/{}/done", segment(task_id));
+    authorised_with_body(session, Request::post(&url), body).await
+}
+
+/// `GET /v1/customers/{id}/collections`: aging, promises, tasks, alerts, activity.
+pub async fn collections(session: Session, id: &CustomerId) -> Result<CollectionsView, ApiError> {
+    authorised(
+        session,
+        Request::get(&format!("/v1/customers/{id}/collections")),
+    )
+    .await
+}
+
+/// `POST /v1/customers/{id}/promises`.
+pub async fn record_promise(
+    session: Session,
+    id: &CustomerId,
+    body: &NewPromise,
+) -> Result<Promise, ApiError> {
+    let url = format!("/v1/customers/{id}/promises");
+    authorised_with_body(session, Request::post(&url), body).await
+}
+
+/// `POST /v1/customers/{id}/notes`.
+pub async fn add_note(
+    session: Session,
+    id: &CustomerId,
+    body: &NewNote,
+) -> Result<Activity, ApiError> {
+    let url = format!("/v1/customers/{id}/notes");
+    authorised_with_body(session, Request::post(&url), body).await
+}
+
+/// `GET /v1/aging`: the portfolio's aging in the reporting currency.
+pub async fn portfolio_aging(session: Session) -> Result<PortfolioAging, ApiError> {
+    authorised(session, Request::get("/v1/aging")).await
+}
+
+/// `GET /v1/kpis`: the portfolio dashboard.
+pub async fn kpis(session: Session) -> Result<Kpis, ApiError> {
+    authorised(session, Request::get("/v1/kpis")).await
+}
+
+/// `GET /v1/admin/warning-rules`.
+pub async fn warning_rules(session: Session) -> Result<WarningRules, ApiError> {
+    authorised(session, Request::get("/v1/admin/warning-rules")).await
+}
+
+/// `PUT /v1/admin/warning-rules`.
+pub async fn save_warning_rules(
+    session: Session,
+    body: &Versioned<WarningRules>,
+) -> Result<(), ApiError> {
+    authorised_ignoring_answer(session, Request::put("/v1/admin/warning-rules"), body).await
+}
+
+/// `GET /v1/admin/dunning-ladder`.
+pub async fn dunning_ladder(session: Session) -> Result<DunningLadder, ApiError> {
+    authorised(session, Request::get("/v1/admin/dunning-ladder")).await
+}
+
+/// `PUT /v1/admin/dunning-ladder`.
+pub async fn save_dunning_ladder(
+    session: Session,
+    body: &Versioned<DunningLadder>,
+) -> Result<(), ApiError> {
+    authorised_ignoring_answer(session, Request::put("/v1/admin/dunning-ladder"), body).await
+}
+
+/// `GET /v1/admin/webhooks`.
+pub async fn webhooks(session: Session) -> Result<WebhookConfig, ApiError> {
+    authorised(session, Request::get("/v1/admin/webhooks")).await
+}
+
+/// `PUT /v1/admin/webhooks`.
+pub async fn save_webhooks(
+    session: Session,
+    body: &Versioned<WebhookConfig>,
+) -> Result<(), ApiError> {
+    authorised_ignoring_answer(session, Request::put("/v1/admin/webhooks"), body).await
+}
+
+/// `GET /v1/admin/webhooks/deliveries`: what was sent where, newest first.
+pub async fn deliveries(session: Session) -> Result<Vec<Delivery>, ApiError> {
+    let list: Items<Delivery> =
+        authorised(session, Request::get("/v1/admin/webhooks/deliveries")).await?;
+    Ok(list.items)
 }
 
 async fn authorised<T: DeserializeOwned>(

@@ -17,9 +17,10 @@ use leptos_router::path;
 
 use crate::components::layout::Shell;
 use crate::pages::{
-    admin::AdminPage, apply::ApplyPage, audit::AuditPage, blacklist::BlacklistPage,
-    customer::CustomerPage, home::Home, inbox::InboxPage, not_found::NotFound,
-    request::RequestPage, signin::SignIn,
+    admin::AdminPage, alerts::AlertsPage, apply::ApplyPage, audit::AuditPage,
+    blacklist::BlacklistPage, customer::CustomerPage, dashboard::DashboardPage, home::Home,
+    inbox::InboxPage, not_found::NotFound, request::RequestPage, signin::SignIn,
+    worklist::WorklistPage,
 };
 use crate::session::Session;
 
@@ -43,6 +44,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers/:id") view=CustomerPage />
                     <Route path=path!("customers/:id/requests/:rid") view=RequestPage />
                     <Route path=path!("inbox") view=InboxPage />
+                    <Route path=path!("alerts") view=AlertsPage />
+                    <Route path=path!("worklist") view=WorklistPage />
+                    <Route path=path!("dashboard") view=DashboardPage />
                     <Route path=path!("apply") view=ApplyPage />
                     <Route path=path!("blacklist") view=BlacklistPage />
                     <Route path=path!("audit") view=AuditPage />

@@ -16,7 +16,7 @@ const USAGE: &str = "usage:
   cargo xtask dev [--port N]     run app + API + DynamoDB Local with demo data (default port 8080 or $PORT)
   cargo xtask test               fmt, clippy, unit + integration + browser tests, cfn-lint
   cargo xtask browser [FILTER]   only the browser tests (those whose name contains FILTER)
-  cargo xtask lambda             cargo lambda build --release --arm64 (the deployable api function)";
+  cargo xtask lambda             cargo lambda build --release --arm64 (api, watch-stream, watch-daily)";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -388,18 +388,21 @@ fn browser_tests(filter: Option<&str>) -> Result<()> {
 
 fn lambda() -> Result<()> {
     tools::ensure_lambda()?;
-    step("cargo lambda build --release --arm64 --bin api");
-    run(Command::new(tools::venv_bin("cargo-lambda"))
-        .args(["lambda", "build", "--release", "--arm64", "--bin", "api"])
-        .env("PATH", tools::path_with_tools()))?;
-    let bootstrap = root().join("target/lambda/api/bootstrap");
-    let size = std::fs::metadata(&bootstrap)
-        .with_context(|| format!("{} was not built", bootstrap.display()))?
-        .len();
-    println!(
-        "built {} ({:.1} MB)",
-        bootstrap.display(),
-        size as f64 / 1e6
-    );
+    // The HTTP API and the two early-warning functions (stream consumer, daily pass).
+    for bin in ["api", "watch-stream", "watch-daily"] {
+        step(&format!("cargo lambda build --release --arm64 --bin {bin}"));
+        run(Command::new(tools::venv_bin("cargo-lambda"))
+            .args(["lambda", "build", "--release", "--arm64", "--bin", bin])
+            .env("PATH", tools::path_with_tools()))?;
+        let bootstrap = root().join(format!("target/lambda/{bin}/bootstrap"));
+        let size = std::fs::metadata(&bootstrap)
+            .with_context(|| format!("{} was not built", bootstrap.display()))?
+            .len();
+        println!(
+            "built {} ({:.1} MB)",
+            bootstrap.display(),
+            size as f64 / 1e6
+        );
+    }
     Ok(())
 }

@@ -61,6 +61,12 @@ pub fn translate_message(message: &str) -> String {
         "number:decimals" => t_string!(i18n, amount_too_many_decimals),
         "number:not_whole" => t_string!(i18n, number_not_whole),
         "date:invalid" => t_string!(i18n, date_invalid),
+        // The shared rules for a promise to pay (`NewPromise::validate`), which the server
+        // words the same way.
+        "a promise is for today or later" => t_string!(i18n, promise_date_past),
+        "at most 180 days ahead" => t_string!(i18n, promise_date_far),
+        "an amount above 0 with at most 2 decimals" => t_string!(i18n, promise_amount_invalid),
+        "at most 1000 characters" => t_string!(i18n, text_too_long),
         _ => return message.to_owned(),
     }
     .to_owned()

@@ -1,10 +1,13 @@
 //! The frame around signed-in pages: navigation (a bottom bar on phones, a side bar
 //! from 900px up), the account area with language switch and sign-out, and `<main>`.
 //!
-//! The bar on phones holds what reps use (customers, inbox with its count, a new
-//! application); the desk pages (blacklist, audit, admin) sit in the account pop-up there
-//! and in the side bar on laptops. Who is signed in is loaded once and shared as
-//! [`CurrentUser`], so pages can offer what the roles allow.
+//! The bar on phones holds what each role works from: customers, the inbox and the alerts
+//! with their counts, a new application for those who file them, and for collectors the
+//! worklist. The desk pages (dashboard, blacklist, audit, admin, and the worklist for
+//! others who have tasks) sit in the account pop-up there and in the side bar on laptops.
+//! Who is signed in is loaded once and shared as [`CurrentUser`], so pages can offer what
+//! the roles allow; [`refresh_nav_counts`] lets a page that changed something update the
+//! counts at once.
 
 use credence_shared::Role;
 use credence_shared::dto::Me;
@@ -14,7 +17,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_location;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, AlertStatusFilter, ApiError};
 use crate::i18n::{LocaleExt, other, t, t_string, use_i18n};
 use crate::session::use_session;
 
@@ -51,6 +54,27 @@ pub const APPLICANTS: [Role; 3] = [Role::Sales, Role::Risk, Role::Admin];
 pub const BLACKLIST_READERS: [Role; 4] = [Role::Risk, Role::Finance, Role::Approver, Role::Admin];
 /// Who may see the tenant's audit trail.
 pub const AUDIT_READERS: [Role; 4] = [Role::Risk, Role::Finance, Role::Approver, Role::Admin];
+/// Who may look at someone else's worklist.
+pub const WORKLIST_OVERSEERS: [Role; 3] = [Role::Risk, Role::Finance, Role::Admin];
+/// Who may see the portfolio dashboard and the tenant-wide aging.
+pub const KPI_READERS: [Role; 5] = [
+    Role::Risk,
+    Role::Finance,
+    Role::Approver,
+    Role::Admin,
+    Role::Collector,
+];
+
+/// Asks the navigation for its counts again (inbox, alerts, tasks); the shell provides it.
+#[derive(Clone, Copy)]
+struct NavCounts(RwSignal<u32>);
+
+/// Called by a page after a change that may move a count (an alert resolved, a task done).
+pub fn refresh_nav_counts() {
+    if let Some(NavCounts(generation)) = use_context::<NavCounts>() {
+        generation.update(|n| *n = n.wrapping_add(1));
+    }
+}
 
 /// Whether `path` is within the section whose nav entry is `href`.
 pub fn in_section(path: &str, href: &str) -> bool {
@@ -76,9 +100,13 @@ pub fn Shell() -> impl IntoView {
         let path = location.pathname.get();
         in_section(&path, href).then_some("page")
     };
-    // The inbox count is asked for again on every navigation, so it follows what was done.
+    // The counts are asked for again on every navigation and after changes a page
+    // reports, so they follow what was done.
+    let generation = RwSignal::new(0_u32);
+    provide_context(NavCounts(generation));
     let counts = LocalResource::new(move || {
         location.pathname.track();
+        generation.track();
         async move { api::inbox(session).await.map(|inbox| inbox.counts) }
     });
     let badge = move || {
@@ -88,11 +116,40 @@ pub fn Shell() -> impl IntoView {
             .map(|c: InboxCounts| c.badge())
             .filter(|n| *n > 0)
     };
+    let mine_open = LocalResource::new(move || {
+        location.pathname.track();
+        generation.track();
+        async move {
+            api::alerts(session, AlertStatusFilter::Open, true)
+                .await
+                .map(|list| list.mine_open)
+        }
+    });
+    let alerts_badge =
+        Signal::derive(move || mine_open.get().and_then(Result::ok).filter(|n| *n > 0));
+    let open_tasks = LocalResource::new(move || {
+        location.pathname.track();
+        generation.track();
+        async move { api::worklist(session, None).await.map(|w| w.items.len()) }
+    });
+    let tasks_badge = Signal::derive(move || {
+        open_tasks
+            .get()
+            .and_then(Result::ok)
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| *n > 0)
+    });
     let close = move |_| account_open.set(false);
     let can_apply = move || user.has_any(&APPLICANTS);
     let can_blacklist = move || user.has_any(&BLACKLIST_READERS);
     let can_audit = move || user.has_any(&AUDIT_READERS);
     let is_admin = move || user.has_any(&[Role::Admin]);
+    let can_read_kpis = move || user.has_any(&KPI_READERS);
+    // Collectors work from the worklist, so it has a place in their bar; anyone else
+    // with tasks finds it among the desk pages.
+    let is_collector = move || user.has_any(&[Role::Collector]);
+    let shows_worklist = move || is_collector() || tasks_badge.get().is_some();
+    let worklist_elsewhere = move || !is_collector() && tasks_badge.get().is_some();
     let close_on_escape = move |event: ev::KeyboardEvent| {
         if event.key() == "Escape" {
             account_open.set(false);
@@ -131,6 +188,23 @@ pub fn Shell() -> impl IntoView {
                             <span class="nav-label">{t!(i18n, nav_customers)}</span>
                         </a>
                     </li>
+                    <Show when=shows_worklist>
+                        <li class:nav-desk=move || !is_collector()>
+                            <a
+                                href="/worklist"
+                                class="nav-item"
+                                data-testid="nav-worklist"
+                                aria-current=move || current("/worklist")
+                                on:click=close
+                            >
+                                <span class="nav-icon">
+                                    <IconWorklist />
+                                    <NavBadge count=tasks_badge testid="worklist-badge" label=|| t_string!(use_i18n(), worklist_badge_label) />
+                                </span>
+                                <span class="nav-label">{t!(i18n, nav_worklist)}</span>
+                            </a>
+                        </li>
+                    </Show>
                     <li>
                         <a
                             href="/inbox"
@@ -151,6 +225,21 @@ pub fn Shell() -> impl IntoView {
                             <span class="nav-label">{t!(i18n, nav_inbox)}</span>
                         </a>
                     </li>
+                    <li>
+                        <a
+                            href="/alerts"
+                            class="nav-item"
+                            data-testid="nav-alerts"
+                            aria-current=move || current("/alerts")
+                            on:click=close
+                        >
+                            <span class="nav-icon">
+                                <IconAlerts />
+                                <NavBadge count=alerts_badge testid="alerts-badge" label=|| t_string!(use_i18n(), alerts_badge_label) />
+                            </span>
+                            <span class="nav-label">{t!(i18n, nav_alerts)}</span>
+                        </a>
+                    </li>
                     <Show when=can_apply>
                         <li>
                             <a
@@ -162,6 +251,14 @@ pub fn Shell() -> impl IntoView {
                             >
                                 <IconApply />
                                 <span class="nav-label">{t!(i18n, nav_apply)}</span>
+                            </a>
+                        </li>
+                    </Show>
+                    <Show when=can_read_kpis>
+                        <li class="nav-desk">
+                            <a href="/dashboard" class="nav-item" data-testid="nav-dashboard" aria-current=move || current("/dashboard")>
+                                <IconDashboard />
+                                <span class="nav-label">{t!(i18n, nav_dashboard)}</span>
                             </a>
                         </li>
                     </Show>
@@ -183,7 +280,7 @@ pub fn Shell() -> impl IntoView {
                     </Show>
                     <Show when=is_admin>
                         <li class="nav-desk">
-                            <a href="/admin" class="nav-item" aria-current=move || current("/admin")>
+                            <a href="/admin" class="nav-item" data-testid="nav-admin" aria-current=move || current("/admin")>
                                 <IconAdmin />
                                 <span class="nav-label">{t!(i18n, nav_admin)}</span>
                             </a>
@@ -217,6 +314,25 @@ pub fn Shell() -> impl IntoView {
                     </Transition>
                     // Phones: the desk pages, which have no room in the bottom bar.
                     <ul class="account-links">
+                        <Show when=worklist_elsewhere>
+                            <li>
+                                <a href="/worklist" class="button button-ghost" data-testid="nav-worklist" on:click=close>
+                                    <IconWorklist />
+                                    {t!(i18n, nav_worklist)}
+                                    {move || tasks_badge.get().map(|n| view! {
+                                        <span class="tab-count alert">{n.to_string()}</span>
+                                    })}
+                                </a>
+                            </li>
+                        </Show>
+                        <Show when=can_read_kpis>
+                            <li>
+                                <a href="/dashboard" class="button button-ghost" data-testid="nav-dashboard" on:click=close>
+                                    <IconDashboard />
+                                    {t!(i18n, nav_dashboard)}
+                                </a>
+                            </li>
+                        </Show>
                         <Show when=can_blacklist>
                             <li>
                                 <a href="/blacklist" class="button button-ghost" on:click=close>
@@ -235,7 +351,7 @@ pub fn Shell() -> impl IntoView {
                         </Show>
                         <Show when=is_admin>
                             <li>
-                                <a href="/admin" class="button button-ghost" on:click=close>
+                                <a href="/admin" class="button button-ghost" data-testid="nav-admin" on:click=close>
                                     <IconAdmin />
                                     {t!(i18n, nav_admin)}
                                 </a>
@@ -258,6 +374,25 @@ pub fn Shell() -> impl IntoView {
                 <Outlet />
             </main>
         </div>
+    }
+}
+
+/// A count on a navigation icon, with words for screen readers; nothing at zero.
+#[component]
+fn NavBadge(
+    count: Signal<Option<u32>>,
+    testid: &'static str,
+    label: fn() -> &'static str,
+) -> impl IntoView {
+    move || {
+        count.get().map(|n| {
+            view! {
+                <span class="nav-badge" data-testid=testid>
+                    {n.to_string()}
+                    <span class="sr-only">" " {label}</span>
+                </span>
+            }
+        })
     }
 }
 
@@ -288,6 +423,7 @@ pub fn role_label(role: Role) -> &'static str {
         Role::Finance => t_string!(i18n, role_finance),
         Role::Approver => t_string!(i18n, role_approver),
         Role::Admin => t_string!(i18n, role_admin),
+        Role::Collector => t_string!(i18n, role_collector),
     }
 }
 
@@ -341,6 +477,33 @@ fn IconInbox() -> impl IntoView {
     view! {
         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
             <path d="M3 13h5l1.5 3h5L16 13h5M5.5 5h13L21 13v6a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-6z" />
+        </svg>
+    }
+}
+
+#[component]
+fn IconAlerts() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 21h4" />
+        </svg>
+    }
+}
+
+#[component]
+fn IconWorklist() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M9 6h11M9 12h11M9 18h11M3.5 6l1.5 1.5L7.5 5M3.5 12l1.5 1.5L7.5 11M3.5 18l1.5 1.5L7.5 17" />
+        </svg>
+    }
+}
+
+#[component]
+fn IconDashboard() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />
         </svg>
     }
 }

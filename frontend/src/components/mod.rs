@@ -1,8 +1,12 @@
 //! Pieces the pages share: the app frame and navigation, money, customer cards, notices,
-//! the order check, check findings in words, the history chart, and the workflow pieces
-//! (form helpers, labels, request lists, the request form, the audit list).
+//! the order check, check findings in words, the history chart and bar charts, the
+//! workflow pieces (form helpers, labels, request lists, the request form, the audit list),
+//! and the early-warning and collections pieces (alert and task lines, a customer's
+//! collections).
 
 pub mod audit_list;
+pub mod bar_chart;
+pub mod collections;
 pub mod customer_card;
 pub mod finding;
 pub mod form;
@@ -14,3 +18,4 @@ pub mod notice;
 pub mod order_check;
 pub mod request_form;
 pub mod request_list;
+pub mod watch;

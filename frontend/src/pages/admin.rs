@@ -1,6 +1,7 @@
 //! Administration, `/admin` (admins only): users and their roles, the credit application's
-//! custom fields, the approval matrix, and the scorecard model and policy versions. Every
-//! change says why; a 409 means someone else saved first, and the page reloads.
+//! custom fields, the approval matrix, the scorecard model and policy versions, and (in
+//! `admin_watch`) the warning rules, the dunning ladder and the webhooks. Every change says
+//! why; a 409 means someone else saved first, and the page reloads.
 
 use credence_shared::Role;
 use credence_shared::engine::{Policy, ScorecardModel};
@@ -17,6 +18,7 @@ use crate::components::layout::{role_label, use_current_user};
 use crate::components::money::format_money;
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::pages::admin_watch::{DunningTab, WarningRulesTab, WebhooksTab};
 use crate::session::use_session;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,10 +27,21 @@ enum Tab {
     Fields,
     Matrix,
     Engine,
+    WarningRules,
+    Dunning,
+    Webhooks,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Users, Tab::Fields, Tab::Matrix, Tab::Engine];
+    const ALL: [Tab; 7] = [
+        Tab::Users,
+        Tab::Fields,
+        Tab::Matrix,
+        Tab::Engine,
+        Tab::WarningRules,
+        Tab::Dunning,
+        Tab::Webhooks,
+    ];
 
     fn name(self) -> &'static str {
         match self {
@@ -36,6 +49,9 @@ impl Tab {
             Tab::Fields => "fields",
             Tab::Matrix => "matrix",
             Tab::Engine => "engine",
+            Tab::WarningRules => "warning-rules",
+            Tab::Dunning => "dunning",
+            Tab::Webhooks => "webhooks",
         }
     }
 
@@ -46,6 +62,9 @@ impl Tab {
             Tab::Fields => t_string!(i18n, admin_fields),
             Tab::Matrix => t_string!(i18n, admin_matrix),
             Tab::Engine => t_string!(i18n, admin_engine),
+            Tab::WarningRules => t_string!(i18n, admin_warning_rules),
+            Tab::Dunning => t_string!(i18n, admin_dunning),
+            Tab::Webhooks => t_string!(i18n, admin_webhooks),
         }
     }
 }
@@ -84,6 +103,9 @@ pub fn AdminPage() -> impl IntoView {
                         Tab::Fields => view! { <FieldsTab /> }.into_any(),
                         Tab::Matrix => view! { <MatrixTab /> }.into_any(),
                         Tab::Engine => view! { <EngineTab /> }.into_any(),
+                        Tab::WarningRules => view! { <WarningRulesTab /> }.into_any(),
+                        Tab::Dunning => view! { <DunningTab /> }.into_any(),
+                        Tab::Webhooks => view! { <WebhooksTab /> }.into_any(),
                     }}
                 </Show>
             </Show>
@@ -93,7 +115,7 @@ pub fn AdminPage() -> impl IntoView {
 
 /// The reason every change needs, with its message.
 #[component]
-fn ReasonField(
+pub(crate) fn ReasonField(
     #[prop(into)] id: String,
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<String>>,
@@ -117,7 +139,7 @@ fn ReasonField(
     }
 }
 
-fn required_reason(reason: RwSignal<String>) -> Option<FieldErrors> {
+pub(crate) fn required_reason(reason: RwSignal<String>) -> Option<FieldErrors> {
     reason.with_untracked(|r| r.trim().is_empty()).then(|| {
         FieldErrors(vec![credence_shared::dto::FieldError {
             field: "reason".into(),
@@ -127,7 +149,7 @@ fn required_reason(reason: RwSignal<String>) -> Option<FieldErrors> {
 }
 
 /// Where a failed save's messages go: a 409 reloads, fields to `fields`, the rest a notice.
-fn settle(
+pub(crate) fn settle(
     error: ApiError,
     reload: impl Fn(),
     fields: RwSignal<FieldErrors>,
@@ -146,7 +168,7 @@ fn settle(
 
 /// Messages listed by field, for forms whose fields are too many to each carry one.
 #[component]
-fn MessageList(errors: Signal<FieldErrors>) -> impl IntoView {
+pub(crate) fn MessageList(errors: Signal<FieldErrors>) -> impl IntoView {
     view! {
         {move || {
             let list = errors.get().0;

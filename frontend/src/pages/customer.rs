@@ -8,7 +8,9 @@
 //!
 //! "Request" opens the form that asks for a change (limit, temporary limit, terms, hold,
 //! blacklist); the Requests section lists the customer's requests and the Audit section
-//! who changed what, when and why.
+//! who changed what, when and why. The Collections section (first, since overdue money is
+//! what needs acting on) holds promises to pay, tasks, alerts and notes; an open promise
+//! also shows on the position card.
 
 use credence_shared::credit::{CreditView, GroupView, LedgerLine};
 use credence_shared::engine::{
@@ -24,6 +26,7 @@ use rust_decimal::Decimal;
 
 use crate::api::{self, ApiError};
 use crate::components::audit_list::AuditList;
+use crate::components::collections::{CollectionsResource, CollectionsSection, PromiseShown};
 use crate::components::customer_card::{GradeBadge, StatusBadges};
 use crate::components::finding::percent;
 use crate::components::form::FieldErrors;
@@ -248,8 +251,16 @@ fn CreditFile(id: CustomerId, view: CreditView) -> impl IntoView {
     let ledger = view.ledger.clone();
     let has_ledger = ledger.is_some();
     let history = view.history.clone();
+    let currency = view.file.limit.currency;
+    let overdue = view.exposure.overdue;
     let stored = StoredValue::new(view);
     let v = stored.get_value();
+    let session = use_session();
+    let collections_id = StoredValue::new(id.clone());
+    let collections: CollectionsResource = LocalResource::new(move || {
+        let id = collections_id.get_value();
+        async move { api::collections(session, &id).await }
+    });
 
     view! {
         <article class="credit-file" data-testid="customer-detail">
@@ -265,10 +276,11 @@ fn CreditFile(id: CustomerId, view: CreditView) -> impl IntoView {
             </div>
             <RequestAction id=id.clone() file=request_file />
             <div class="credit-top">
-                <Position view=v.clone() />
+                <Position view=v.clone() collections />
                 <OrderCheck id=id.clone() view=stored />
             </div>
             <nav class="section-nav" data-testid="section-nav" aria-label=move || t_string!(i18n, sections_label)>
+                <a href="#section-collections">{t!(i18n, section_collections)}</a>
                 <a href="#section-assessment">{t!(i18n, section_assessment)}</a>
                 <a href="#section-limits">{t!(i18n, section_limits)}</a>
                 <a href="#section-exposure">{t!(i18n, section_exposure)}</a>
@@ -280,6 +292,7 @@ fn CreditFile(id: CustomerId, view: CreditView) -> impl IntoView {
                 <a href="#section-audit">{t!(i18n, section_audit)}</a>
             </nav>
             <div class="credit-sections">
+                <CollectionsSection id=id.clone() currency overdue collections />
                 <AssessmentSection assessment=v.assessment.clone() />
                 <LimitsSection view=v.clone() />
                 <ExposureSection view=v.clone() />
@@ -331,7 +344,7 @@ fn Section(
 
 /// The rep's answer in one look: available credit, then what limits it.
 #[component]
-fn Position(view: CreditView) -> impl IntoView {
+fn Position(view: CreditView, collections: CollectionsResource) -> impl IntoView {
     let i18n = use_i18n();
     let exposure = view.exposure;
     let file = view.file;
@@ -394,6 +407,7 @@ fn Position(view: CreditView) -> impl IntoView {
                     }
                 })}
             </dl>
+            <PromiseShown collections />
         </section>
     }
 }

@@ -1,13 +1,19 @@
 //! One module per route: sign-in, customer search (home), a customer, a credit request, the
-//! inbox, the credit application, the blacklist, the audit trail, admin, and not found.
+//! inbox, the alert centre, the collector's worklist, the portfolio dashboard, the credit
+//! application, the blacklist, the audit trail, admin (its early-warning and collections
+//! settings in `admin_watch`), and not found.
 
 pub mod admin;
+pub mod admin_watch;
+pub mod alerts;
 pub mod apply;
 pub mod audit;
 pub mod blacklist;
 pub mod customer;
+pub mod dashboard;
 pub mod home;
 pub mod inbox;
 pub mod not_found;
 pub mod request;
 pub mod signin;
+pub mod worklist;

@@ -801,3 +801,56 @@ async fn the_kpis_add_up_the_watched_customers() {
     assert_eq!(buckets[0], ("current", "1000.00"));
     assert_eq!(buckets[1], ("1-30", "3000.00"));
 }
+
+#[tokio::test]
+async fn the_local_stream_consumer_watches_a_customer_when_a_signal_is_recorded() {
+    // Arrange: the consumer credence-local runs, on this test's table and clock.
+    let app = spawn_app().await;
+    let risk = app.token_for("risk").await;
+    post_events(
+        &app,
+        vec![invoice(
+            "inv-l",
+            "C1",
+            app.clock.today(),
+            app.clock.today() + Duration::days(30),
+            "10.00",
+        )],
+    )
+    .await;
+    let watcher = credence_api::watcher::Watcher::new(app.store.clone(), app.clock.clone());
+    let consumer = tokio::spawn(credence_api::watcher::consume_local_stream(
+        watcher,
+        endpoint(),
+        "local".into(),
+    ));
+    // It reads new records only: give it time to open its shard iterators.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+
+    // Act
+    let signal = app
+        .send_json(
+            "POST",
+            "/v1/customers/C1/signals",
+            &risk,
+            &json!({"idempotency_key": "exec-77", "kind": "enforcement_list",
+                    "date": app.clock.today().to_string(), "source": "court",
+                    "summary": "listed as a judgment defaulter"}),
+        )
+        .await;
+    assert_eq!(signal.status, 201);
+
+    // Assert
+    let mut seen = None;
+    for _ in 0..60 {
+        let view = collections(&app, "C1").await;
+        if let Some(a) = alert(&view, "external_signal") {
+            seen = Some(a.clone());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    consumer.abort();
+    let alert = seen.expect("the stream consumer raised the signal alert within 30 s");
+    assert_eq!(alert["severity"], "critical");
+}

@@ -270,6 +270,50 @@ impl Browser {
         Ok(())
     }
 
+    /// Sets a field's value the way a date picker does (typed keys reach a date input
+    /// in the format of the browser's locale), then tells the app with `input` and
+    /// `change` events.
+    pub async fn set_value(&self, id: &str, value: &str) -> Result {
+        let field = self.visible(id).await?;
+        self.client
+            .execute(
+                "const [field, value] = arguments; \
+                 const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; \
+                 set.call(field, value); \
+                 field.dispatchEvent(new Event('input', { bubbles: true })); \
+                 field.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![serde_json::to_value(&field)?, serde_json::Value::from(value)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The browser's local date `days` from today, as `YYYY-MM-DD`.
+    pub async fn date_in_days(&self, days: i64) -> Result<String> {
+        let script = format!(
+            "const d = new Date(); d.setDate(d.getDate() + {days}); \
+             return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' \
+             + String(d.getDate()).padStart(2, '0');"
+        );
+        let date = self.js(&script).await?;
+        Ok(date.as_str().ok_or("the browser gave no date")?.to_owned())
+    }
+
+    /// Fails when the page is wider than the screen (it would scroll sideways).
+    pub async fn fits_the_width(&self, what: &str) -> Result {
+        let widths = self
+            .js("return [document.documentElement.scrollWidth, innerWidth];")
+            .await?;
+        let (page, view) = (widths[0].as_f64(), widths[1].as_f64());
+        match (page, view) {
+            (Some(page), Some(view)) if page <= view + 1.0 => Ok(()),
+            _ => Err(format!(
+                "{what}: the page is {widths} wide (page, viewport): it scrolls sideways"
+            )
+            .into()),
+        }
+    }
+
     /// Whether an element with this `data-testid` is displayed right now.
     pub async fn is_visible(&self, id: &str) -> Result<bool> {
         for element in self.client.find_all(Locator::Css(&testid(id))).await? {

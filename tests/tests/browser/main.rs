@@ -7,6 +7,7 @@
 
 mod helpers;
 
+mod collections;
 mod credit;
 mod navigation;
 mod search;

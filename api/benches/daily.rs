@@ -1,0 +1,169 @@
+//! The daily early-warning pass on the demo tenant (220 customers, a year and a half of
+//! ledgers) on DynamoDB Local: the first pass over every customer, the same day again, and
+//! then 30 days of daily passes that read only the customers the wake index (GSI2) names.
+//! Prints the time and the DynamoDB calls of each, reads and writes apart.
+//!
+//! Run (DynamoDB Local must be listening):
+//! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench -p credence-api --bench daily`
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_types::config_bag::ConfigBag;
+use credence_api::clock::Clock;
+use credence_api::seed::{demo_tenant, seed_demo};
+use credence_api::service::{config::Engines, watch, workflow::Env};
+use credence_api::store::{Store, schema};
+
+/// DynamoDB calls by operation name.
+#[derive(Debug, Clone, Default)]
+struct CountCalls(Arc<Mutex<BTreeMap<String, u64>>>);
+
+impl CountCalls {
+    fn take(&self) -> BTreeMap<String, u64> {
+        std::mem::take(&mut self.0.lock().unwrap())
+    }
+}
+
+impl Intercept for CountCalls {
+    fn name(&self) -> &'static str {
+        "CountCalls"
+    }
+
+    fn read_before_execution(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        use aws_sdk_dynamodb::operation as op;
+        let input = context.input();
+        let name = if input.downcast_ref::<op::get_item::GetItemInput>().is_some() {
+            "GetItem"
+        } else if input.downcast_ref::<op::query::QueryInput>().is_some() {
+            "Query"
+        } else if input
+            .downcast_ref::<op::batch_get_item::BatchGetItemInput>()
+            .is_some()
+        {
+            "BatchGetItem"
+        } else {
+            "write"
+        };
+        *self.0.lock().unwrap().entry(name.to_owned()).or_default() += 1;
+        Ok(())
+    }
+}
+
+fn split(calls: &BTreeMap<String, u64>) -> (u64, u64) {
+    let reads = ["GetItem", "Query", "BatchGetItem"];
+    calls.iter().fold((0, 0), |(r, w), (op, n)| {
+        if reads.contains(&op.as_str()) {
+            (r + n, w)
+        } else {
+            (r, w + n)
+        }
+    })
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let endpoint = std::env::var("DYNAMODB_ENDPOINT")
+        .map_err(|_| anyhow::anyhow!("set DYNAMODB_ENDPOINT to a running DynamoDB Local"))?;
+    let calls = CountCalls::default();
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("local"))
+        .endpoint_url(&endpoint)
+        .credentials_provider(aws_credential_types::Credentials::new(
+            "local", "local", None, None, "static",
+        ))
+        .interceptor(calls.clone())
+        .build();
+    let client = aws_sdk_dynamodb::Client::from_conf(config);
+    let table = format!("daily-{}", std::process::id());
+    schema::ensure_table(&client, &table).await?;
+    let store = Store::new(client, &table);
+    let clock = Clock::fixed(time::OffsetDateTime::now_utc());
+    let tenant = demo_tenant();
+    seed_demo(&store, &tenant, clock.today(), 220).await?;
+    let engines = Engines::default();
+    let env = Env {
+        store: &store,
+        engines: &engines,
+        clock: &clock,
+    };
+    calls.take();
+
+    let run = |label: String, all: bool| {
+        let env = &env;
+        let tenant = &tenant;
+        let calls = &calls;
+        async move {
+            let started = Instant::now();
+            let report = watch::daily(env, tenant, all).await.expect("daily pass");
+            let took = started.elapsed();
+            let counted = calls.take();
+            let (reads, writes) = split(&counted);
+            println!(
+                "{label:<24} customers {:>3}  alerts +{:<3} raised {:<3} dunning {:<3} tasks {:<3}  {:>7.0} ms  DynamoDB reads {:>5} writes {:>4}",
+                report.customers,
+                report.alerts_opened,
+                report.alerts_raised,
+                report.dunning_summaries,
+                report.tasks,
+                took.as_secs_f64() * 1000.0,
+                reads,
+                writes
+            );
+            (report, reads, writes, took)
+        }
+    };
+
+    run("first pass (every one)".into(), true).await;
+    open_alerts(&store, &tenant, "after the first pass").await?;
+    calls.take();
+    run("same day again (index)".into(), false).await;
+    let (mut customers, mut reads, mut writes, mut ms) = (0, 0, 0, 0.0);
+    for day in 1..=30 {
+        clock.advance(time::Duration::days(1));
+        let (r, rd, wr, took) = run(format!("day +{day}"), false).await;
+        customers += r.customers;
+        reads += rd;
+        writes += wr;
+        ms += took.as_secs_f64() * 1000.0;
+    }
+    open_alerts(&store, &tenant, "after 30 days").await?;
+    println!(
+        "30 daily passes: {:.1} customers/day woken of 220, {:.0} reads/day, {:.0} writes/day, {:.0} ms/day",
+        customers as f64 / 30.0,
+        reads as f64 / 30.0,
+        writes as f64 / 30.0,
+        ms / 30.0
+    );
+    Ok(())
+}
+
+/// Open alerts by rule.
+async fn open_alerts(
+    store: &Store,
+    tenant: &credence_shared::TenantId,
+    when: &str,
+) -> anyhow::Result<()> {
+    let open: Vec<credence_shared::watch::Alert> = store
+        .doc_index(
+            &credence_api::store::keys::alerts_gsi1pk(tenant, true),
+            false,
+            10_000,
+        )
+        .await?;
+    let mut by_rule: BTreeMap<String, u32> = BTreeMap::new();
+    for a in &open {
+        *by_rule.entry(a.rule_id.clone()).or_default() += 1;
+    }
+    println!("open alerts {when}: {} {by_rule:?}", open.len());
+    Ok(())
+}

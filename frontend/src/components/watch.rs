@@ -1,0 +1,741 @@
+//! Early warning and collections words and pieces the alert centre, the worklist and the
+//! customer page share: severities, alert and task lines with their actions, dunning
+//! actions, activity kinds, and the figures a rule fired on in words.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use credence_shared::dto::FieldError;
+use credence_shared::watch::{
+    ActivityKind, Alert, AlertChange, AlertStatus, AlertUpdate, CollectionTask, DeliveryStatus,
+    DunningAction, Figure, PromiseStatus, Severity, TaskUpdate, WarningRules,
+};
+use credence_shared::{Currency, Money};
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::api::{self, ApiError};
+use crate::components::form::{FieldErrors, FieldMessage, local_datetime};
+use crate::components::layout::{refresh_nav_counts, use_current_user};
+use crate::components::money::{Amount, format_money};
+use crate::components::notice::ErrorNotice;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::session::use_session;
+
+// ----- words --------------------------------------------------------------------------------
+
+pub fn severity_label(severity: Severity) -> &'static str {
+    let i18n = use_i18n();
+    match severity {
+        Severity::Low => t_string!(i18n, sev_low),
+        Severity::Medium => t_string!(i18n, sev_medium),
+        Severity::High => t_string!(i18n, sev_high),
+        Severity::Critical => t_string!(i18n, sev_critical),
+    }
+}
+
+/// The severity as a coloured badge (`data-severity` for tests and styles).
+#[component]
+pub fn SeverityBadge(severity: Severity) -> impl IntoView {
+    let name = severity.as_str();
+    view! {
+        <span class=format!("badge severity severity-{name}") data-severity=name>
+            {move || severity_label(severity)}
+        </span>
+    }
+}
+
+pub fn alert_status_name(status: AlertStatus) -> &'static str {
+    match status {
+        AlertStatus::Open => "open",
+        AlertStatus::Acknowledged => "acknowledged",
+        AlertStatus::Resolved => "resolved",
+    }
+}
+
+#[component]
+pub fn AlertStatusBadge(status: AlertStatus) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = alert_status_name(status);
+    view! {
+        <span class=format!("badge alert-status alert-status-{name}") data-status=name>
+            {move || match status {
+                AlertStatus::Open => t_string!(i18n, alert_open),
+                AlertStatus::Acknowledged => t_string!(i18n, alert_acknowledged),
+                AlertStatus::Resolved => t_string!(i18n, alert_resolved),
+            }}
+        </span>
+    }
+}
+
+pub fn dunning_label(action: DunningAction) -> &'static str {
+    let i18n = use_i18n();
+    match action {
+        DunningAction::Reminder => t_string!(i18n, dun_reminder),
+        DunningAction::Call => t_string!(i18n, dun_call),
+        DunningAction::Escalate => t_string!(i18n, dun_escalate),
+        DunningAction::Hold => t_string!(i18n, dun_hold),
+        DunningAction::Legal => t_string!(i18n, dun_legal),
+    }
+}
+
+/// The dunning action as a badge, stronger actions in stronger colours.
+#[component]
+pub fn DunningBadge(action: DunningAction) -> impl IntoView {
+    let name = action.as_str();
+    view! {
+        <span class=format!("badge dunning dunning-{name}") data-action=name>
+            {move || dunning_label(action)}
+        </span>
+    }
+}
+
+pub fn activity_label(kind: ActivityKind) -> &'static str {
+    let i18n = use_i18n();
+    match kind {
+        ActivityKind::Note => t_string!(i18n, act_note),
+        ActivityKind::Promise => t_string!(i18n, act_promise),
+        ActivityKind::PromiseKept => t_string!(i18n, act_promise_kept),
+        ActivityKind::PromiseBroken => t_string!(i18n, act_promise_broken),
+        ActivityKind::Dunning => t_string!(i18n, act_dunning),
+        ActivityKind::TaskOpened => t_string!(i18n, act_task_opened),
+        ActivityKind::TaskDone => t_string!(i18n, act_task_done),
+        ActivityKind::Alert => t_string!(i18n, act_alert),
+        ActivityKind::Signal => t_string!(i18n, act_signal),
+        ActivityKind::AutoAction => t_string!(i18n, act_auto_action),
+    }
+}
+
+pub fn promise_status_name(status: PromiseStatus) -> &'static str {
+    match status {
+        PromiseStatus::Open => "open",
+        PromiseStatus::Kept => "kept",
+        PromiseStatus::Broken => "broken",
+    }
+}
+
+pub fn promise_status_label(status: PromiseStatus) -> &'static str {
+    let i18n = use_i18n();
+    match status {
+        PromiseStatus::Open => t_string!(i18n, promise_status_open),
+        PromiseStatus::Kept => t_string!(i18n, promise_status_kept),
+        PromiseStatus::Broken => t_string!(i18n, promise_status_broken),
+    }
+}
+
+pub fn delivery_status_name(status: DeliveryStatus) -> &'static str {
+    match status {
+        DeliveryStatus::Pending => "pending",
+        DeliveryStatus::Delivered => "delivered",
+        DeliveryStatus::Failed => "failed",
+    }
+}
+
+pub fn delivery_status_label(status: DeliveryStatus) -> &'static str {
+    let i18n = use_i18n();
+    match status {
+        DeliveryStatus::Pending => t_string!(i18n, delivery_pending),
+        DeliveryStatus::Delivered => t_string!(i18n, delivery_delivered),
+        DeliveryStatus::Failed => t_string!(i18n, delivery_failed),
+    }
+}
+
+/// The names the shipped rules have, by id: a rule still so named is shown in the
+/// language in use; a tenant's own name is shown as the tenant wrote it.
+fn default_rule_names() -> &'static BTreeMap<String, String> {
+    static NAMES: OnceLock<BTreeMap<String, String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        WarningRules::default_rules()
+            .rules
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect()
+    })
+}
+
+/// Whether `name` is the shipped name of rule `id` (so a translation may stand in for it).
+pub fn is_default_rule_name(id: &str, name: &str) -> bool {
+    default_rule_names().get(id).is_some_and(|n| n == name)
+}
+
+/// The shipped rules [`rule_label`] has words for (a test keeps this in step with
+/// `defaults/warning_rules.json`).
+const TRANSLATED_RULES: [&str; 12] = [
+    "paying_slower",
+    "overdue_steps",
+    "overdue_amount",
+    "over_limit",
+    "score_drop",
+    "grade_downgrade",
+    "returns_spike",
+    "disputes_spike",
+    "external_signal",
+    "temporary_limit_ending",
+    "review_due",
+    "promise_broken",
+];
+
+/// A rule's name in the language in use; reactive when called inside a closure.
+pub fn rule_label(id: &str, name: &str) -> String {
+    if !is_default_rule_name(id, name) || !TRANSLATED_RULES.contains(&id) {
+        return name.to_owned();
+    }
+    let i18n = use_i18n();
+    match id {
+        "paying_slower" => t_string!(i18n, rule_paying_slower),
+        "overdue_steps" => t_string!(i18n, rule_overdue_steps),
+        "overdue_amount" => t_string!(i18n, rule_overdue_amount),
+        "over_limit" => t_string!(i18n, rule_over_limit),
+        "score_drop" => t_string!(i18n, rule_score_drop),
+        "grade_downgrade" => t_string!(i18n, rule_grade_downgrade),
+        "returns_spike" => t_string!(i18n, rule_returns_spike),
+        "disputes_spike" => t_string!(i18n, rule_disputes_spike),
+        "external_signal" => t_string!(i18n, rule_external_signal),
+        "temporary_limit_ending" => t_string!(i18n, rule_temporary_limit_ending),
+        "review_due" => t_string!(i18n, rule_review_due),
+        "promise_broken" => t_string!(i18n, rule_promise_broken),
+        _ => return name.to_owned(),
+    }
+    .to_owned()
+}
+
+/// Why a task was opened, in words: the server gives the dunning step (`dunning: call`)
+/// or the names of the rules that asked for it, joined by `; `.
+pub fn task_reason(reason: &str) -> String {
+    let i18n = use_i18n();
+    reason
+        .split("; ")
+        .map(|part| {
+            if let Some(step) = part.strip_prefix("dunning: ") {
+                let action = [
+                    DunningAction::Reminder,
+                    DunningAction::Call,
+                    DunningAction::Escalate,
+                    DunningAction::Hold,
+                    DunningAction::Legal,
+                ]
+                .into_iter()
+                .find(|a| a.as_str() == step);
+                return match action {
+                    Some(a) => format!("{}{}", t_string!(i18n, reason_dunning), dunning_label(a)),
+                    None => part.to_owned(),
+                };
+            }
+            match default_rule_names()
+                .iter()
+                .find(|(_, name)| name.as_str() == part)
+            {
+                Some((id, name)) => rule_label(id, name),
+                None => part.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// A figure's name in words; unknown names are shown as sent.
+pub fn figure_label(name: &str) -> String {
+    let i18n = use_i18n();
+    match name {
+        "days_to_pay_trend" => t_string!(i18n, fig_days_to_pay_trend),
+        "oldest_overdue_days" => t_string!(i18n, fig_oldest_overdue_days),
+        "overdue" => t_string!(i18n, fig_overdue),
+        "utilisation" => t_string!(i18n, fig_utilisation),
+        "exposure" => t_string!(i18n, exposure),
+        "limit" => t_string!(i18n, credit_limit),
+        "score_before" => t_string!(i18n, fig_score_before),
+        "score" => t_string!(i18n, score),
+        "grade_before" => t_string!(i18n, fig_grade_before),
+        "grade" => t_string!(i18n, grade),
+        "return_rate" => t_string!(i18n, fig_return_rate),
+        "dispute_rate" => t_string!(i18n, fig_dispute_rate),
+        "signals" => t_string!(i18n, fig_signals),
+        "last_signal" => t_string!(i18n, fig_last_signal),
+        "temporary_expires" => t_string!(i18n, fig_temporary_expires),
+        "review_due" => t_string!(i18n, review_due),
+        "days_left" => t_string!(i18n, fig_days_left),
+        "broken_promises" => t_string!(i18n, fig_broken_promises),
+        _ => return name.to_owned(),
+    }
+    .to_owned()
+}
+
+/// What kind of value a figure holds, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureKind {
+    Money,
+    Days,
+    Plain,
+}
+
+pub fn figure_kind(name: &str) -> FigureKind {
+    match name {
+        "overdue" | "exposure" | "limit" => FigureKind::Money,
+        "oldest_overdue_days" | "days_to_pay_trend" | "days_left" => FigureKind::Days,
+        _ => FigureKind::Plain,
+    }
+}
+
+/// Money as a figure carries it (`CNY 12345.60`, the shared `Display`).
+pub fn parse_money_figure(value: &str) -> Option<Money> {
+    let (currency, amount) = value.trim().split_once(' ')?;
+    let currency = Currency::parse(currency).ok()?;
+    let amount = Decimal::from_str(amount.trim()).ok()?;
+    Some(Money::new(amount, currency))
+}
+
+/// A figure's value for people: money with its symbol, days with their unit.
+pub fn figure_value(figure: &Figure) -> AnyView {
+    let i18n = use_i18n();
+    match figure_kind(&figure.name) {
+        FigureKind::Money => match parse_money_figure(&figure.value) {
+            Some(money) => format_money(&money).into_any(),
+            None => figure.value.clone().into_any(),
+        },
+        FigureKind::Days => {
+            let days = figure.value.clone();
+            t!(i18n, days, days).into_any()
+        }
+        FigureKind::Plain => figure.value.clone().into_any(),
+    }
+}
+
+/// The figures a rule fired on, as a compact list of name and value.
+#[component]
+pub fn Figures(figures: Vec<Figure>) -> impl IntoView {
+    (!figures.is_empty()).then(|| {
+        view! {
+            <dl class="figures" data-testid="alert-figures">
+                {figures.into_iter().map(|f| {
+                    let name = f.name.clone();
+                    view! {
+                        <div data-figure=f.name.clone()>
+                            <dt>{move || figure_label(&name)}</dt>
+                            <dd>{figure_value(&f)}</dd>
+                        </div>
+                    }
+                }).collect_view()}
+            </dl>
+        }
+    })
+}
+
+// ----- saving with a note ---------------------------------------------------------------------
+
+/// A required note that is missing: the message code [`note_message`] words.
+const NOTE_REQUIRED: &str = "note:required";
+
+fn note_required() -> FieldErrors {
+    FieldErrors(vec![FieldError {
+        field: "note".into(),
+        message: NOTE_REQUIRED.into(),
+    }])
+}
+
+/// Where a failed change's messages go: field messages to the note, a 409 reloads the
+/// list (with the notice), anything else a notice.
+fn settle(
+    error: ApiError,
+    fields: RwSignal<FieldErrors>,
+    failure: RwSignal<Option<ApiError>>,
+    reload: Callback<()>,
+) {
+    let found = FieldErrors::from_api(&error);
+    if matches!(error, ApiError::Conflict(_)) {
+        failure.set(Some(error));
+        reload.run(());
+    } else if found.is_empty() {
+        failure.set(Some(error));
+    } else {
+        fields.set(found);
+    }
+}
+
+/// A note field that opens on the first tap of its button; the second tap saves. The note
+/// is required, and the message (local or the server's) shows under the field.
+#[component]
+fn NoteStep(
+    /// Unique on the page: the field's element id.
+    id: String,
+    button_testid: &'static str,
+    note_testid: &'static str,
+    label: fn() -> &'static str,
+    confirm_label: fn() -> &'static str,
+    note_label: fn() -> &'static str,
+    note_hint: fn() -> &'static str,
+    required_message: fn() -> &'static str,
+    #[prop(into)] busy: Signal<bool>,
+    fields: RwSignal<FieldErrors>,
+    on_save: Callback<String>,
+    /// Buttons shown beside this one while the note is closed.
+    #[prop(default = None)]
+    beside: Option<ChildrenFn>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let note = RwSignal::new(String::new());
+    let error_id = format!("{id}-error");
+    let error = Signal::derive(move || {
+        fields.with(|f| f.get("note")).map(|m| {
+            if m == NOTE_REQUIRED {
+                required_message().to_owned()
+            } else {
+                m
+            }
+        })
+    });
+    let press = move |_| {
+        if !open.get_untracked() {
+            open.set(true);
+            return;
+        }
+        let text = note.get_untracked().trim().to_owned();
+        if text.is_empty() {
+            fields.set(note_required());
+            return;
+        }
+        fields.set(FieldErrors::default());
+        on_save.run(text);
+    };
+    let field_id = id.clone();
+    view! {
+        <Show when=move || open.get()>
+            <div class="field note-step">
+                <label for=field_id.clone()>{note_label}</label>
+                <textarea
+                    id=field_id.clone()
+                    rows="2"
+                    data-testid=note_testid
+                    placeholder=note_hint
+                    aria-describedby=error_id.clone()
+                    aria-invalid=move || error.with(Option::is_some).to_string()
+                    prop:value=move || note.get()
+                    on:input=move |event| {
+                        note.set(event_target_value(&event));
+                        fields.set(FieldErrors::default());
+                    }
+                ></textarea>
+                <FieldMessage id=error_id.clone() message=error />
+            </div>
+        </Show>
+        <div class="form-actions line-actions">
+            {move || (!open.get()).then(|| beside.as_ref().map(|b| b()))}
+            <button
+                type="button"
+                class="button button-small"
+                class:button-secondary=move || !open.get()
+                class:button-primary=move || open.get()
+                data-testid=button_testid
+                aria-expanded=move || open.get().to_string()
+                disabled=move || busy.get()
+                on:click=press
+            >
+                {move || if open.get() { confirm_label() } else { label() }}
+            </button>
+            <Show when=move || open.get()>
+                <button
+                    type="button"
+                    class="button button-ghost button-small"
+                    on:click=move |_| {
+                        open.set(false);
+                        fields.set(FieldErrors::default());
+                    }
+                >
+                    {t!(i18n, cancel)}
+                </button>
+            </Show>
+        </div>
+    }
+}
+
+// ----- alerts ---------------------------------------------------------------------------------
+
+/// One alert: what fired, on whom, how far, and (while open) acknowledge and resolve.
+#[component]
+pub fn AlertLine(
+    alert: Alert,
+    /// Name the customer (off on the customer's own page).
+    #[prop(default = true)]
+    show_customer: bool,
+    /// Called after a change was saved, or when the alert changed meanwhile (409).
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let user = use_current_user();
+    let fields = RwSignal::new(FieldErrors::default());
+    let failure = RwSignal::new(None::<ApiError>);
+    let customer = alert.customer_id.clone();
+    let rule_id = alert.rule_id.clone();
+    let version = alert.version;
+    let target = StoredValue::new((customer.clone(), rule_id.clone()));
+    let change = Action::new_local(move |(action, note): &(AlertChange, String)| {
+        let body = AlertUpdate {
+            action: *action,
+            note: note.clone(),
+            version,
+        };
+        let (customer, rule) = target.get_value();
+        async move {
+            match api::update_alert(session, &customer, &rule, &body).await {
+                Ok(_) => {
+                    refresh_nav_counts();
+                    on_changed.run(());
+                }
+                Err(error) => settle(error, fields, failure, on_changed),
+            }
+        }
+    });
+    let busy = change.pending();
+    let for_me = {
+        let alert = alert.clone();
+        move || {
+            user.username()
+                .is_some_and(|me| alert.is_for(&me, &user.roles()))
+        }
+    };
+    let rule_name = alert.rule_name.clone();
+    let rule_text = move || rule_label(&rule_id, &rule_name);
+    let level = alert.level;
+    let status = alert.status;
+    let owner = alert.owner.clone();
+    let opened = local_datetime(alert.opened_at);
+    let updated = local_datetime(alert.updated_at);
+    let resolution = (status == AlertStatus::Resolved)
+        .then(|| {
+            alert
+                .events
+                .iter()
+                .rev()
+                .find(|e| !e.note.is_empty())
+                .map(|e| (e.by.clone(), e.note.clone()))
+        })
+        .flatten();
+    let id_base = format!("alert-{}-{}", alert.customer_id, alert.rule_id);
+    let href = format!("/customers/{}#section-collections", alert.customer_id);
+    let can_ack = status == AlertStatus::Open;
+    view! {
+        <li
+            class=format!("card alert-line severity-line-{}", alert.severity.as_str())
+            data-testid="alert-line"
+            data-customer=alert.customer_id.to_string()
+            data-rule=alert.rule_id.clone()
+            data-status=alert_status_name(status)
+        >
+            <div class="alert-head">
+                <SeverityBadge severity=alert.severity />
+                <strong class="alert-rule">{rule_text}</strong>
+                <AlertStatusBadge status />
+            </div>
+            <p class="alert-about">
+                {show_customer.then(|| view! {
+                    <a class="alert-customer" href=href.clone()>{alert.customer_name.clone()}</a>
+                })}
+                <span class="alert-level">{t!(i18n, alert_level, level)}</span>
+                {move || for_me().then(|| view! {
+                    <span class="badge badge-neutral for-me">{t!(i18n, alert_for_me)}</span>
+                })}
+            </p>
+            <Figures figures=alert.figures.clone() />
+            <p class="alert-meta muted small">
+                <span>
+                    {t!(i18n, alert_owner)} ": "
+                    {match owner {
+                        Some(owner) => owner.into_any(),
+                        None => t!(i18n, no_owner).into_any(),
+                    }}
+                </span>
+                <span>{t!(i18n, alert_opened, time = opened)}</span>
+                <span>{t!(i18n, alert_updated, time = updated)}</span>
+            </p>
+            {resolution.map(|(by, note)| view! {
+                <p class="alert-resolution small">
+                    <span class="label">{t!(i18n, alert_note)}</span> " " {note}
+                    <span class="muted">" · " {by}</span>
+                </p>
+            })}
+            {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+            {status.is_open().then(|| {
+                let ack = move || view! {
+                    <button
+                        type="button"
+                        class="button button-secondary button-small"
+                        data-testid="alert-ack"
+                        disabled=move || busy.get()
+                        on:click=move |_| {
+                            failure.set(None);
+                            change.dispatch_local((AlertChange::Acknowledge, String::new()));
+                        }
+                    >
+                        {t!(i18n, alert_ack)}
+                    </button>
+                };
+                view! {
+                    <NoteStep
+                        id=format!("{id_base}-note")
+                        button_testid="alert-resolve"
+                        note_testid="alert-note"
+                        label=|| t_string!(use_i18n(), alert_resolve)
+                        confirm_label=|| t_string!(use_i18n(), alert_resolve_confirm)
+                        note_label=|| t_string!(use_i18n(), alert_note)
+                        note_hint=|| t_string!(use_i18n(), alert_note_hint)
+                        required_message=|| t_string!(use_i18n(), alert_note_required)
+                        busy
+                        fields
+                        on_save=Callback::new(move |note: String| {
+                            failure.set(None);
+                            change.dispatch_local((AlertChange::Resolve, note));
+                        })
+                        beside=if can_ack { Some(std::sync::Arc::new(move || ack().into_any()) as ChildrenFn) } else { None }
+                    />
+                }
+            })}
+        </li>
+    }
+}
+
+// ----- collection tasks -----------------------------------------------------------------------
+
+/// One collection task. On the worklist the line opens the customer's collections; on
+/// the customer's page it does not need to.
+#[component]
+pub fn TaskLine(
+    task: CollectionTask,
+    /// Link to the customer's page (the worklist).
+    #[prop(default = true)]
+    link: bool,
+    on_changed: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let fields = RwSignal::new(FieldErrors::default());
+    let failure = RwSignal::new(None::<ApiError>);
+    let version = task.version;
+    let target = StoredValue::new((task.customer_id.clone(), task.id.clone()));
+    let done = Action::new_local(move |note: &String| {
+        let body = TaskUpdate {
+            note: note.clone(),
+            version,
+        };
+        let (customer, id) = target.get_value();
+        async move {
+            match api::task_done(session, &customer, &id, &body).await {
+                Ok(_) => {
+                    refresh_nav_counts();
+                    on_changed.run(());
+                }
+                Err(error) => settle(error, fields, failure, on_changed),
+            }
+        }
+    });
+    let days = task.days_late;
+    let created = local_datetime(task.created_at);
+    let body = {
+        let task = task.clone();
+        move || {
+            view! {
+                <div class="task-head">
+                    <DunningBadge action=task.action />
+                    {link.then(|| view! { <strong class="task-customer">{task.customer_name.clone()}</strong> })}
+                    <Amount money=task.overdue class="task-overdue" />
+                </div>
+                <p class="task-why small">
+                    <span class="task-late">{t!(i18n, task_days_late, days)}</span>
+                    {(!task.reason.is_empty()).then(|| {
+                        let reason = task.reason.clone();
+                        view! { <span>" · " {move || task_reason(&reason)}</span> }
+                    })}
+                </p>
+                <p class="muted small">
+                    {t!(i18n, task_assignee)} ": " {task.assignee.clone()} " · "
+                    {t!(i18n, task_created, time = created.clone())}
+                </p>
+            }
+        }
+    };
+    view! {
+        <li
+            class=format!("card task-line dunning-line-{}", task.action.as_str())
+            data-task=task.id.clone()
+            data-customer=task.customer_id.to_string()
+            data-testid=if link { "task-line" } else { "collection-task" }
+        >
+            {if link {
+                view! {
+                    <a
+                        class="task-link"
+                        href=format!("/customers/{}#section-collections", task.customer_id)
+                        data-testid="worklist-task"
+                    >
+                        {body()}
+                    </a>
+                }
+                .into_any()
+            } else {
+                body().into_any()
+            }}
+            {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+            <NoteStep
+                id=format!("task-{}-{}-note", task.customer_id, task.id)
+                button_testid="task-done"
+                note_testid="task-note"
+                label=|| t_string!(use_i18n(), task_done)
+                confirm_label=|| t_string!(use_i18n(), task_done_confirm)
+                note_label=|| t_string!(use_i18n(), task_note)
+                note_hint=|| t_string!(use_i18n(), task_note_hint)
+                required_message=|| t_string!(use_i18n(), task_note_required)
+                busy=done.pending()
+                fields
+                on_save=Callback::new(move |note: String| {
+                    failure.set(None);
+                    done.dispatch_local(note);
+                })
+            />
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_figures_read_back_from_the_shared_display() {
+        let money = Money::new(Decimal::new(1_234_560, 2), Currency::CNY);
+
+        assert_eq!(parse_money_figure(&money.to_string()), Some(money));
+        assert_eq!(parse_money_figure("64"), None);
+        assert_eq!(parse_money_figure("XX 12"), None);
+    }
+
+    #[test]
+    fn figures_are_known_by_name() {
+        assert_eq!(figure_kind("overdue"), FigureKind::Money);
+        assert_eq!(figure_kind("oldest_overdue_days"), FigureKind::Days);
+        assert_eq!(figure_kind("utilisation"), FigureKind::Plain);
+    }
+
+    #[test]
+    fn every_shipped_rule_has_words_in_both_languages() {
+        for id in default_rule_names().keys() {
+            assert!(
+                TRANSLATED_RULES.contains(&id.as_str()),
+                "no words for rule {id}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_a_shipped_rule_name_is_translated() {
+        assert!(is_default_rule_name(
+            "overdue_steps",
+            "Invoice overdue 30 / 60 / 90 days"
+        ));
+        assert!(!is_default_rule_name("overdue_steps", "Our own name"));
+        assert!(!is_default_rule_name(
+            "made_up",
+            "Invoice overdue 30 / 60 / 90 days"
+        ));
+    }
+}
