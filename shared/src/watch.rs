@@ -1036,6 +1036,12 @@ pub struct CollectionTask {
     #[serde(default)]
     pub note: String,
     pub version: u64,
+    /// The warning rules that asked for this task (ids).
+    #[serde(default)]
+    pub rule_ids: Vec<String>,
+    /// The dunning step that asked for it, if one did.
+    #[serde(default)]
+    pub dunning: Option<DunningAction>,
 }
 
 /// Amount × days late × risk (the grade's probability of default, at least 1%).
@@ -1096,7 +1102,40 @@ pub struct Activity {
     pub at: OffsetDateTime,
     pub kind: ActivityKind,
     pub by: String,
+    /// In words (English) for logs and exports; the app words it from `detail`.
     pub text: String,
+    #[serde(default)]
+    pub detail: ActivityDetail,
+}
+
+/// The facts of an activity line, so the app can word it in the reader's language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActivityDetail {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::engine::calendar::iso_date::option"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub date: Option<Date>,
+    /// The dunning step or task action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<DunningAction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<u32>,
+    /// How many invoices a dunning summary covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// What a person did to an alert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_status: Option<AlertStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<SignalKind>,
 }
 
 /// `POST /v1/customers/{id}/notes`.

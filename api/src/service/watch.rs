@@ -16,12 +16,12 @@ use credence_shared::engine::ledger::LedgerEvent;
 use credence_shared::engine::metrics;
 use credence_shared::engine::quantity::Share;
 use credence_shared::watch::{
-    Activity, ActivityKind, AgingBucket, Alert, AlertChange, AlertList, AlertStatus, AlertSubject,
-    AlertUpdate, AutoAction, CollectionTask, CollectionsView, CustomerAging, Delivery,
-    DeliveryAttempt, DeliveryStatus, DunningAction, DunningLadder, DunningSummary, KpiInput, Kpis,
-    NewNote, NewPromise, NewSignal, Outcome, PortfolioAging, Promise, PromiseStatus, Reference,
-    RuleCount, RunReport, RunRequest, TaskStatus, TaskUpdate, WarningRules, Watch, WebhookConfig,
-    Worklist, aging_buckets, assign, backoff_seconds, priority,
+    Activity, ActivityDetail, ActivityKind, AgingBucket, Alert, AlertChange, AlertList,
+    AlertStatus, AlertSubject, AlertUpdate, AutoAction, CollectionTask, CollectionsView,
+    CustomerAging, Delivery, DeliveryAttempt, DeliveryStatus, DunningAction, DunningLadder,
+    DunningSummary, KpiInput, Kpis, NewNote, NewPromise, NewSignal, Outcome, PortfolioAging,
+    Promise, PromiseStatus, Reference, RuleCount, RunReport, RunRequest, TaskStatus, TaskUpdate,
+    WarningRules, Watch, WebhookConfig, Worklist, aging_buckets, assign, backoff_seconds, priority,
 };
 use credence_shared::workflow::{Change, NewRequest};
 use credence_shared::{Currency, CustomerId, Money, Role, TenantId, UserId};
@@ -211,6 +211,11 @@ async fn evaluate_once(
                         now,
                         ActivityKind::PromiseKept,
                         format!("promise of {} by {} kept", p.amount, p.date),
+                        ActivityDetail {
+                            amount: Some(p.amount),
+                            date: Some(p.date),
+                            ..ActivityDetail::default()
+                        },
                     )),
                     PromiseStatus::Broken => {
                         tally.broken += 1;
@@ -218,6 +223,11 @@ async fn evaluate_once(
                             now,
                             ActivityKind::PromiseBroken,
                             format!("promise of {} by {} broken (paid {paid})", p.amount, p.date),
+                            ActivityDetail {
+                                amount: Some(p.amount),
+                                date: Some(p.date),
+                                ..ActivityDetail::default()
+                            },
                         ));
                     }
                     PromiseStatus::Open => {}
@@ -282,7 +292,7 @@ async fn evaluate_once(
         owner: owner.as_deref(),
     };
     let mut follow_ups: Vec<(AutoAction, String)> = Vec::new();
-    let mut want_task: Option<(DunningAction, String)> = None;
+    let mut want_task: Option<TaskAsk> = None;
     for rule in &rules.rules {
         let Some(firing) = rule.fire(&watch, Some(&reference)) else {
             continue;
@@ -315,12 +325,22 @@ async fn evaluate_once(
             now,
             ActivityKind::Alert,
             format!("{} (level {})", rule.name, alert.level),
+            ActivityDetail {
+                rule_id: Some(rule.id.clone()),
+                level: Some(alert.level),
+                ..ActivityDetail::default()
+            },
         ));
         writes.extend(deliveries(store, tenant, &hooks, event, &alert, now)?);
         for action in &rule.actions {
             match action {
                 AutoAction::CollectionTask => {
-                    want_task = Some((DunningAction::Call, rule.name.clone()));
+                    want_task = Some(TaskAsk {
+                        action: DunningAction::Call,
+                        reason: rule.name.clone(),
+                        rule_id: Some(rule.id.clone()),
+                        dunning: None,
+                    });
                 }
                 other => follow_ups.push((other.clone(), rule.name.clone())),
             }
@@ -338,6 +358,12 @@ async fn evaluate_once(
             now,
             ActivityKind::Dunning,
             dunning_text(summary),
+            ActivityDetail {
+                amount: Some(summary.total),
+                action: Some(summary.strongest),
+                count: Some(summary.lines.len() as u32),
+                ..ActivityDetail::default()
+            },
         ));
         writes.extend(deliveries(
             store,
@@ -347,17 +373,21 @@ async fn evaluate_once(
             summary,
             now,
         )?);
-        match summary.strongest {
-            DunningAction::Reminder => {}
-            DunningAction::Hold => {
-                follow_ups.push((AutoAction::Hold, "dunning: hold".into()));
-                want_task = Some((DunningAction::Hold, "dunning: hold".into()));
-            }
-            action => want_task = Some((action, format!("dunning: {}", action.as_str()))),
+        let action = summary.strongest;
+        if action == DunningAction::Hold {
+            follow_ups.push((AutoAction::Hold, "dunning: hold".into()));
+        }
+        if action != DunningAction::Reminder {
+            want_task = Some(TaskAsk {
+                action,
+                reason: format!("dunning: {}", action.as_str()),
+                rule_id: None,
+                dunning: Some(action),
+            });
         }
     }
     let pd = state.assessment.pd.value();
-    if let Some((action, reason)) = want_task {
+    if let Some(ask) = want_task {
         let overdue_days = watch.oldest_overdue_days;
         let (write, opened) = task_write(
             store,
@@ -365,8 +395,7 @@ async fn evaluate_once(
             id,
             &customer.name,
             owner.as_deref(),
-            action,
-            &reason,
+            &ask,
             watch.overdue,
             overdue_days,
             pd,
@@ -381,7 +410,12 @@ async fn evaluate_once(
                 activity.push(system_activity(
                     now,
                     ActivityKind::TaskOpened,
-                    format!("{}: {reason}", action.as_str()),
+                    format!("{}: {}", ask.action.as_str(), ask.reason),
+                    ActivityDetail {
+                        action: Some(ask.action),
+                        rule_id: ask.rule_id.clone(),
+                        ..ActivityDetail::default()
+                    },
                 ));
             }
         }
@@ -440,13 +474,27 @@ async fn evaluate_once(
     Ok(tally)
 }
 
-fn system_activity(at: OffsetDateTime, kind: ActivityKind, text: String) -> Activity {
+fn system_activity(
+    at: OffsetDateTime,
+    kind: ActivityKind,
+    text: String,
+    detail: ActivityDetail,
+) -> Activity {
     Activity {
         at,
         kind,
         by: "system".into(),
         text,
+        detail,
     }
+}
+
+/// What asks for a collection task: a rule that fired or a dunning step.
+struct TaskAsk {
+    action: DunningAction,
+    reason: String,
+    rule_id: Option<String>,
+    dunning: Option<DunningAction>,
 }
 
 fn dunning_text(summary: &DunningSummary) -> String {
@@ -570,22 +618,32 @@ async fn task_write(
     id: &CustomerId,
     name: &str,
     owner: Option<&str>,
-    action: DunningAction,
-    reason: &str,
+    ask: &TaskAsk,
     overdue: Money,
     days_late: u32,
     pd: Decimal,
     now: OffsetDateTime,
 ) -> Result<(Option<TransactWriteItem>, bool), ApiError> {
+    let (action, reason) = (ask.action, ask.reason.as_str());
     let pk = keys::customer_pk(tenant, id);
     let tasks: Vec<CollectionTask> = store.doc_query(&pk, keys::TASK_PREFIX, false, 200).await?;
     let rank = priority(overdue.amount, days_late, pd);
     if let Some(open) = tasks.iter().find(|t| t.status == TaskStatus::Open) {
-        if open.action >= action && open.priority == rank {
+        let known_rule = ask
+            .rule_id
+            .as_ref()
+            .is_none_or(|r| open.rule_ids.contains(r));
+        if open.action >= action && open.priority == rank && known_rule {
             return Ok((None, false));
         }
         let mut next = open.clone();
         next.action = next.action.max(action);
+        if let Some(rule) = &ask.rule_id
+            && !next.rule_ids.contains(rule)
+        {
+            next.rule_ids.push(rule.clone());
+        }
+        next.dunning = next.dunning.max(ask.dunning);
         next.priority = rank;
         next.overdue = overdue;
         next.days_late = days_late;
@@ -616,6 +674,8 @@ async fn task_write(
         created_at: now,
         note: String::new(),
         version: 1,
+        rule_ids: ask.rule_id.iter().cloned().collect(),
+        dunning: ask.dunning,
     };
     Ok((Some(task_item(store, tenant, &task, None)?), true))
 }
@@ -1082,6 +1142,12 @@ pub async fn update_alert(
         kind: ActivityKind::Alert,
         by: who.username.clone(),
         text: format!("{}: {:?} — {note}", alert.rule_name, status),
+        detail: ActivityDetail {
+            rule_id: Some(alert.rule_id.clone()),
+            level: Some(alert.level),
+            alert_status: Some(status),
+            ..ActivityDetail::default()
+        },
     };
     env.store
         .transact(vec![
@@ -1180,6 +1246,10 @@ pub async fn task_done(
         kind: ActivityKind::TaskDone,
         by: who.username.clone(),
         text: format!("{}: {note}", task.action.as_str()),
+        detail: ActivityDetail {
+            action: Some(task.action),
+            ..ActivityDetail::default()
+        },
     };
     env.store
         .transact(vec![
@@ -1230,6 +1300,11 @@ pub async fn add_promise(
         kind: ActivityKind::Promise,
         by: who.username.clone(),
         text: format!("promise to pay {} by {}", promise.amount, promise.date),
+        detail: ActivityDetail {
+            amount: Some(promise.amount),
+            date: Some(promise.date),
+            ..ActivityDetail::default()
+        },
     };
     env.store
         .transact(vec![
@@ -1273,6 +1348,7 @@ pub async fn add_note(
         kind: ActivityKind::Note,
         by: who.username.clone(),
         text: text.to_owned(),
+        detail: ActivityDetail::default(),
     };
     env.store
         .transact(vec![activity_write(
@@ -1344,6 +1420,11 @@ pub async fn add_signal(
             kind: ActivityKind::Signal,
             by: who.username.clone(),
             text: format!("{:?} ({}): {}", body.kind, body.source, body.summary),
+            detail: ActivityDetail {
+                date: Some(body.date),
+                signal: Some(body.kind),
+                ..ActivityDetail::default()
+            },
         };
         env.store
             .transact(vec![activity_write(
