@@ -854,3 +854,75 @@ async fn the_local_stream_consumer_watches_a_customer_when_a_signal_is_recorded(
     let alert = seen.expect("the stream consumer raised the signal alert within 30 s");
     assert_eq!(alert["severity"], "critical");
 }
+
+#[tokio::test]
+async fn a_rule_can_require_prepayment_and_propose_a_limit_cut_through_the_approval_matrix() {
+    // Arrange: the tenant's signal rule asks for half the order paid in advance and a 30%
+    // cut of the limit.
+    let app = spawn_app().await;
+    let admin = app.token_for("admin").await;
+    let risk = app.token_for("risk").await;
+    let mut rules: Value =
+        serde_json::from_str(include_str!("../../../shared/defaults/warning_rules.json")).unwrap();
+    for rule in rules["rules"].as_array_mut().unwrap() {
+        if rule["id"] == "external_signal" {
+            rule["actions"] = json!([
+                {"type": "require_prepayment", "share": "0.5"},
+                {"type": "propose_limit_cut", "by_share": "0.3"}
+            ]);
+        }
+    }
+    let saved = app
+        .send_json(
+            "PUT",
+            "/v1/admin/warning-rules",
+            &admin,
+            &json!({"replaces": 0, "reason": "stricter on signals", "document": rules}),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let version = app.get("/v1/customers/C1/credit", Some(&risk)).await.body["version"].clone();
+    let limit = app
+        .send_json(
+            "PUT",
+            "/v1/customers/C1/credit-decision",
+            &risk,
+            &json!({"version": version, "reason": "agreed", "limit": money("100000.00")}),
+        )
+        .await;
+    assert_eq!(limit.status, 200, "{}", limit.body);
+    let signal = app
+        .send_json(
+            "POST",
+            "/v1/customers/C1/signals",
+            &risk,
+            &json!({"idempotency_key": "news-cut", "kind": "negative_news",
+                    "date": app.clock.today().to_string(), "source": "press",
+                    "summary": "main customer went bankrupt"}),
+        )
+        .await;
+    assert_eq!(signal.status, 201);
+
+    // Act
+    app.watch("C1").await;
+    app.watch("C1").await;
+
+    // Assert
+    let file = app.get("/v1/customers/C1/credit", Some(&risk)).await.body;
+    assert_eq!(file["file"]["prepayment_share"], "0.5", "{}", file["file"]);
+    let requests = app.get("/v1/customers/C1/requests", Some(&risk)).await.body;
+    let cuts: Vec<&Value> = requests["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["requester"] == "system")
+        .collect();
+    assert_eq!(
+        cuts.len(),
+        1,
+        "one request, however often it is watched: {requests}"
+    );
+    assert_eq!(cuts[0]["kind"], "limit_decrease");
+    assert_eq!(cuts[0]["amount"]["amount"], "70000");
+    assert_eq!(cuts[0]["status"], "pending");
+}
