@@ -40,44 +40,35 @@ use crate::store::{Store, StoreError};
 
 // ----- configuration ------------------------------------------------------------------------
 
-impl Configured for WarningRules {
-    const DOC: Document = Document::WARNING_RULES;
-    fn shipped() -> Self {
-        WarningRules::default_rules()
-    }
-    fn version_mut(&mut self) -> &mut u32 {
-        &mut self.version
-    }
-    fn check(&self) -> Result<(), Vec<credence_shared::dto::FieldError>> {
-        self.validate()
-    }
+/// A watch configuration document: where it is kept, its shipped default, its check.
+macro_rules! configured {
+    ($ty:ty, $doc:expr, $shipped:expr) => {
+        impl Configured for $ty {
+            const DOC: Document = $doc;
+            fn shipped() -> Self {
+                $shipped
+            }
+            fn version_mut(&mut self) -> &mut u32 {
+                &mut self.version
+            }
+            fn check(&self) -> Result<(), Vec<credence_shared::dto::FieldError>> {
+                self.validate()
+            }
+        }
+    };
 }
 
-impl Configured for DunningLadder {
-    const DOC: Document = Document::DUNNING;
-    fn shipped() -> Self {
-        DunningLadder::default_ladder()
-    }
-    fn version_mut(&mut self) -> &mut u32 {
-        &mut self.version
-    }
-    fn check(&self) -> Result<(), Vec<credence_shared::dto::FieldError>> {
-        self.validate()
-    }
-}
-
-impl Configured for WebhookConfig {
-    const DOC: Document = Document::WEBHOOKS;
-    fn shipped() -> Self {
-        WebhookConfig::default()
-    }
-    fn version_mut(&mut self) -> &mut u32 {
-        &mut self.version
-    }
-    fn check(&self) -> Result<(), Vec<credence_shared::dto::FieldError>> {
-        self.validate()
-    }
-}
+configured!(
+    WarningRules,
+    Document::WARNING_RULES,
+    WarningRules::default_rules()
+);
+configured!(
+    DunningLadder,
+    Document::DUNNING,
+    DunningLadder::default_ladder()
+);
+configured!(WebhookConfig, Document::WEBHOOKS, WebhookConfig::default());
 
 /// The principal automatic actions are taken as (named `system` in the audit trail).
 fn system(tenant: &TenantId) -> Principal {

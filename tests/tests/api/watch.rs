@@ -40,6 +40,51 @@ fn payment(key: &str, customer: &str, on: Date, amount: &str) -> Value {
            "event": {"type": "payment", "payment": key.to_uppercase(), "amount": money(amount)}})
 }
 
+/// Opens an account for `customer`: one small invoice due in a month (no dunning yet).
+async fn an_account(app: &TestApp, customer: &str, key: &str) {
+    let today = app.clock.today();
+    post_events(
+        app,
+        vec![invoice(
+            key,
+            customer,
+            today,
+            today + Duration::days(30),
+            "10.00",
+        )],
+    )
+    .await;
+}
+
+/// An invoice `days_late` days past its due date (issued 30 days before it fell due).
+async fn late_invoice(app: &TestApp, customer: &str, key: &str, days_late: i64, amount: &str) {
+    let due = app.clock.today() - Duration::days(days_late);
+    post_events(
+        app,
+        vec![invoice(
+            key,
+            customer,
+            due - Duration::days(30),
+            due,
+            amount,
+        )],
+    )
+    .await;
+}
+
+/// Risk records a negative signal on C1.
+async fn record_signal(app: &TestApp, key: &str, kind: &str, summary: &str) -> TestResponse {
+    let risk = app.token_for("risk").await;
+    app.send_json(
+        "POST",
+        "/v1/customers/C1/signals",
+        &risk,
+        &json!({"idempotency_key": key, "kind": kind, "date": app.clock.today().to_string(),
+                "source": "court records", "summary": summary}),
+    )
+    .await
+}
+
 /// Moves the app's clock to midday of `day`.
 fn set_day(app: &TestApp, day: Date) {
     let now = app.clock.now();
@@ -263,17 +308,7 @@ async fn a_broken_promise_raises_an_alert_and_a_kept_one_does_not() {
     let today = app.clock.today();
     let collector = app.token_for("collector").await;
     for c in ["C1", "C2"] {
-        post_events(
-            &app,
-            vec![invoice(
-                &format!("inv-p{c}"),
-                c,
-                today - Duration::days(45),
-                today - Duration::days(15),
-                "3000.00",
-            )],
-        )
-        .await;
+        late_invoice(&app, c, &format!("inv-p{c}"), 15, "3000.00").await;
         let promised = app
             .send_json(
                 "POST",
@@ -319,17 +354,7 @@ async fn a_broken_promise_raises_an_alert_and_a_kept_one_does_not() {
 async fn a_promise_in_the_past_or_in_another_currency_is_refused_by_field() {
     let app = spawn_app().await;
     let collector = app.token_for("collector").await;
-    post_events(
-        &app,
-        vec![invoice(
-            "inv-x",
-            "C1",
-            app.clock.today(),
-            app.clock.today(),
-            "10.00",
-        )],
-    )
-    .await;
+    an_account(&app, "C1", "inv-x").await;
 
     let past = app
         .send_json(
@@ -360,27 +385,8 @@ async fn replaying_a_stream_batch_raises_nothing_new() {
     // Arrange: a lawsuit is recorded; the stream carries the signal and the credit file.
     let app = spawn_app().await;
     let risk = app.token_for("risk").await;
-    post_events(
-        &app,
-        vec![invoice(
-            "inv-s",
-            "C1",
-            app.clock.today(),
-            app.clock.today(),
-            "10.00",
-        )],
-    )
-    .await;
-    let signal = app
-        .send_json(
-            "POST",
-            "/v1/customers/C1/signals",
-            &risk,
-            &json!({"idempotency_key": "court-123", "kind": "lawsuit",
-                    "date": app.clock.today().to_string(), "source": "court records",
-                    "summary": "sued by a supplier for 2.1M"}),
-        )
-        .await;
+    an_account(&app, "C1", "inv-s").await;
+    let signal = record_signal(&app, "court-123", "lawsuit", "sued by a supplier for 2.1M").await;
     assert_eq!(signal.status, 201, "{}", signal.body);
     let pk = "T#alpha#C#C1".to_owned();
     let batch = vec![
@@ -392,16 +398,7 @@ async fn replaying_a_stream_batch_raises_nothing_new() {
     let first = watch::on_changes(&app.env(), &batch).await.unwrap();
     let after_first = collections(&app, "C1").await;
     let second = watch::on_changes(&app.env(), &batch).await.unwrap();
-    let again = app
-        .send_json(
-            "POST",
-            "/v1/customers/C1/signals",
-            &risk,
-            &json!({"idempotency_key": "court-123", "kind": "lawsuit",
-                    "date": app.clock.today().to_string(), "source": "court records",
-                    "summary": "sued by a supplier for 2.1M"}),
-        )
-        .await;
+    let again = record_signal(&app, "court-123", "lawsuit", "sued by a supplier for 2.1M").await;
 
     // Assert
     assert_eq!(first.alerts_opened, 1, "{first:?}");
@@ -484,7 +481,6 @@ async fn webhooks_are_signed_and_retried_with_backoff_until_the_receiver_takes_t
         )
         .await;
     assert_eq!(only_signals.status, 200, "{}", only_signals.body);
-    let risk = app.token_for("risk").await;
     post_events(
         &app,
         // Due in a month: no dunning step yet, so the alert is the only event.
@@ -497,16 +493,7 @@ async fn webhooks_are_signed_and_retried_with_backoff_until_the_receiver_takes_t
         )],
     )
     .await;
-    let signal = app
-        .send_json(
-            "POST",
-            "/v1/customers/C1/signals",
-            &risk,
-            &json!({"idempotency_key": "news-9", "kind": "negative_news",
-                    "date": app.clock.today().to_string(), "source": "press",
-                    "summary": "factory closed"}),
-        )
-        .await;
+    let signal = record_signal(&app, "news-9", "negative_news", "factory closed").await;
     assert_eq!(signal.status, 201);
     app.watch("C1").await;
     let tenant = tenant("alpha");
@@ -556,18 +543,7 @@ async fn an_alert_is_acknowledged_then_resolved_with_a_note_and_a_stale_version_
     // Arrange
     let app = spawn_app().await;
     let risk = app.token_for("risk").await;
-    let today = app.clock.today();
-    post_events(
-        &app,
-        vec![invoice(
-            "inv-a",
-            "C1",
-            today - Duration::days(70),
-            today - Duration::days(40),
-            "500.00",
-        )],
-    )
-    .await;
+    late_invoice(&app, "C1", "inv-a", 40, "500.00").await;
     app.watch("C1").await;
     let path = "/v1/customers/C1/alerts/overdue_steps";
 
@@ -681,19 +657,8 @@ async fn tasks_go_to_the_least_loaded_collector_and_leave_the_worklist_when_done
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
-    let today = app.clock.today();
     for c in ["C2", "C3"] {
-        post_events(
-            &app,
-            vec![invoice(
-                &format!("inv-t{c}"),
-                c,
-                today - Duration::days(70),
-                today - Duration::days(40),
-                "1200.00",
-            )],
-        )
-        .await;
+        late_invoice(&app, c, &format!("inv-t{c}"), 40, "1200.00").await;
         app.watch(c).await;
     }
     let collector = app.token_for("collector").await;
@@ -806,18 +771,7 @@ async fn the_kpis_add_up_the_watched_customers() {
 async fn the_local_stream_consumer_watches_a_customer_when_a_signal_is_recorded() {
     // Arrange: the consumer credence-local runs, on this test's table and clock.
     let app = spawn_app().await;
-    let risk = app.token_for("risk").await;
-    post_events(
-        &app,
-        vec![invoice(
-            "inv-l",
-            "C1",
-            app.clock.today(),
-            app.clock.today() + Duration::days(30),
-            "10.00",
-        )],
-    )
-    .await;
+    an_account(&app, "C1", "inv-l").await;
     let watcher = credence_api::watcher::Watcher::new(app.store.clone(), app.clock.clone());
     let consumer = tokio::spawn(credence_api::watcher::consume_local_stream(
         watcher,
@@ -828,16 +782,13 @@ async fn the_local_stream_consumer_watches_a_customer_when_a_signal_is_recorded(
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
 
     // Act
-    let signal = app
-        .send_json(
-            "POST",
-            "/v1/customers/C1/signals",
-            &risk,
-            &json!({"idempotency_key": "exec-77", "kind": "enforcement_list",
-                    "date": app.clock.today().to_string(), "source": "court",
-                    "summary": "listed as a judgment defaulter"}),
-        )
-        .await;
+    let signal = record_signal(
+        &app,
+        "exec-77",
+        "enforcement_list",
+        "listed as a judgment defaulter",
+    )
+    .await;
     assert_eq!(signal.status, 201);
 
     // Assert
@@ -891,16 +842,13 @@ async fn a_rule_can_require_prepayment_and_propose_a_limit_cut_through_the_appro
         )
         .await;
     assert_eq!(limit.status, 200, "{}", limit.body);
-    let signal = app
-        .send_json(
-            "POST",
-            "/v1/customers/C1/signals",
-            &risk,
-            &json!({"idempotency_key": "news-cut", "kind": "negative_news",
-                    "date": app.clock.today().to_string(), "source": "press",
-                    "summary": "main customer went bankrupt"}),
-        )
-        .await;
+    let signal = record_signal(
+        &app,
+        "news-cut",
+        "negative_news",
+        "main customer went bankrupt",
+    )
+    .await;
     assert_eq!(signal.status, 201);
 
     // Act
