@@ -33,7 +33,14 @@ pub async fn view(
     Path(id): Path<String>,
 ) -> Result<Json<CreditView>, ApiError> {
     Ok(Json(
-        credit::view(&state.store, &state.engine(&who.tenant).await?, &who, &id).await?,
+        credit::view(
+            &state.store,
+            &state.engine(&who.tenant).await?,
+            &state.clock,
+            &who,
+            &id,
+        )
+        .await?,
     ))
 }
 
@@ -56,6 +63,7 @@ pub async fn check(
         credit::check(
             &state.store,
             &state.engine(&who.tenant).await?,
+            &state.clock,
             &who,
             &id,
             body,
@@ -151,6 +159,7 @@ pub async fn put_group(
     credit::put_group(
         &state.store,
         &state.engine(&who.tenant).await?,
+        &state.clock,
         &who,
         &group,
         body,

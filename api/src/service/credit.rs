@@ -4,6 +4,7 @@
 //! The server is authoritative: whatever the browser previewed, the answer here is computed
 //! again from the stored ledger with `credence_shared::engine`.
 
+use crate::clock::Clock;
 use crate::{
     auth::{
         Principal,
@@ -67,11 +68,6 @@ pub fn profile_of(customer: &credence_shared::dto::CustomerSummary) -> Profile {
         founded: customer.founded,
         ..Profile::default()
     }
-}
-
-/// Today's date in UTC: the "as of" of every server computation.
-pub fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
 }
 
 /// Recomputes a customer's credit state from its whole ledger as of `as_of`.
@@ -172,6 +168,7 @@ fn has_finance_rights(who: &Principal) -> bool {
 pub async fn load_or_init(
     store: &Store,
     engine: &CreditEngine,
+    clock: &Clock,
     who: &Principal,
     id: &CustomerId,
 ) -> Result<CreditRecord, ApiError> {
@@ -196,7 +193,7 @@ pub async fn load_or_init(
         &entries,
         profile_of(&customer),
         CreditDecision::default(),
-        today(),
+        clock.today(),
     )
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored ledger of {id}: {e}")))?;
     let write = CreditWrite {
@@ -209,7 +206,10 @@ pub async fn load_or_init(
         group_delta: None,
         extra: Vec::new(),
     };
-    match store.write_credit(&who.tenant, id, &write, &now()).await {
+    match store
+        .write_credit(&who.tenant, id, &write, &clock.stamp())
+        .await
+    {
         Ok(version) => Ok(CreditRecord { version, state }),
         // Someone else initialised it first: theirs is as good.
         Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => store
@@ -218,12 +218,6 @@ pub async fn load_or_init(
             .ok_or_else(|| ApiError::Unavailable("credit file is being created".into())),
         Err(WriteConflict::Store(e)) => Err(e.into()),
     }
-}
-
-pub fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 fn exposure_view(
@@ -300,14 +294,15 @@ async fn group_view(
 pub async fn view(
     store: &Store,
     engine: &CreditEngine,
+    clock: &Clock,
     who: &Principal,
     raw_id: &str,
 ) -> Result<CreditView, ApiError> {
     policy::require(who, Action::ReadCustomers)?;
     let id = parse_id(raw_id)?;
     let customer = super::customers::visible_customer(store, who, &id).await?;
-    let record = load_or_init(store, engine, who, &id).await?;
-    let as_of = today();
+    let record = load_or_init(store, engine, clock, who, &id).await?;
+    let as_of = clock.today();
     let state = &record.state;
     let file = state.decision.effective_file(&state.recommendation, as_of);
     let finance = has_finance_rights(who);
@@ -371,6 +366,7 @@ pub fn check_against(
 pub async fn check(
     store: &Store,
     engine: &CreditEngine,
+    clock: &Clock,
     who: &Principal,
     raw_id: &str,
     request: CreditCheckRequest,
@@ -380,8 +376,8 @@ pub async fn check(
     super::customers::require_visible(store, who, &id).await?;
     let order = OrderRequest::new(request.amount)
         .map_err(|e| ApiError::field("amount.amount", e.to_string()))?;
-    let record = load_or_init(store, engine, who, &id).await?;
-    let mut result = check_against(engine, &record.state, &order, today())?;
+    let record = load_or_init(store, engine, clock, who, &id).await?;
+    let mut result = check_against(engine, &record.state, &order, clock.today())?;
     let group = check_group(store, who, &record.state, &order, &mut result).await?;
     Ok(CreditCheckResponse { result, group })
 }
@@ -429,7 +425,7 @@ pub async fn backoff(attempt: u32) {
 pub async fn decide(
     store: &Store,
     engine: &CreditEngine,
-    clock: &crate::clock::Clock,
+    clock: &Clock,
     who: &Principal,
     raw_id: &str,
     request: DecisionRequest,
@@ -451,7 +447,7 @@ pub async fn decide(
         ));
     }
     let customer = super::customers::visible_customer(store, who, &id).await?;
-    let record = load_or_init(store, engine, who, &id).await?;
+    let record = load_or_init(store, engine, clock, who, &id).await?;
     if record.version != request.version {
         return Err(ApiError::Conflict(format!(
             "the credit file changed (version {} now, you saw {}); reload and decide again",
@@ -460,7 +456,7 @@ pub async fn decide(
     }
     let state = &record.state;
     let currency = state.currency;
-    let as_of = today();
+    let as_of = clock.today();
     let mut decision = state.decision.clone();
     let money_ok = |field: &str, m: &Money| -> Result<(), ApiError> {
         if m.currency != currency {
@@ -560,8 +556,11 @@ pub async fn decide(
         group_delta: None,
         extra: vec![store.audit_write(&who.tenant, &entry)?],
     };
-    match store.write_credit(&who.tenant, &id, &write, &now()).await {
-        Ok(_) => view(store, engine, who, raw_id).await,
+    match store
+        .write_credit(&who.tenant, &id, &write, &clock.stamp())
+        .await
+    {
+        Ok(_) => view(store, engine, clock, who, raw_id).await,
         Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => {
             Err(ApiError::Conflict(
                 "the credit file changed while you decided; reload and decide again".into(),
@@ -599,6 +598,7 @@ const MAX_GROUP_ID: usize = 64;
 pub async fn put_group(
     store: &Store,
     engine: &CreditEngine,
+    clock: &Clock,
     who: &Principal,
     group: &str,
     request: credence_shared::credit::GroupRequest,
@@ -636,7 +636,7 @@ pub async fn put_group(
         .await?;
     for id in members {
         for attempt in 0..MAX_ATTEMPTS {
-            let record = load_or_init(store, engine, who, &id).await?;
+            let record = load_or_init(store, engine, clock, who, &id).await?;
             match &record.state.group {
                 Some(g) if g == group => break,
                 Some(other) => {
@@ -651,13 +651,13 @@ pub async fn put_group(
             let exposure = metrics::exposure(&state.open_items, engine.policy.exposure()).amount;
             let file = state
                 .decision
-                .effective_file(&state.recommendation, today());
+                .effective_file(&state.recommendation, clock.today());
             let summary = SummaryUpdate {
                 grade: state.assessment.grade,
                 credit_limit: file.limit,
                 exposure: Money::new(exposure, state.currency),
-                overdue: metrics::aging(&state.open_items, today()).overdue(),
-                oldest_overdue_days: metrics::oldest_overdue_days(&state.open_items, today()),
+                overdue: metrics::aging(&state.open_items, clock.today()).overdue(),
+                oldest_overdue_days: metrics::oldest_overdue_days(&state.open_items, clock.today()),
                 terms_days: u32::from(file.terms_days),
                 on_hold: file.on_hold,
                 blacklisted: file.blacklisted,
@@ -672,7 +672,10 @@ pub async fn put_group(
                 group_delta: Some((group.to_owned(), exposure)),
                 extra: Vec::new(),
             };
-            match store.write_credit(&who.tenant, &id, &write, &now()).await {
+            match store
+                .write_credit(&who.tenant, &id, &write, &clock.stamp())
+                .await
+            {
                 Ok(_) => break,
                 Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => {
                     backoff(attempt).await

@@ -170,7 +170,7 @@ async fn load_credit(
     id: &CustomerId,
 ) -> Result<(CreditEngine, CreditRecord), ApiError> {
     let engine = env.engines.get(env.store, &who.tenant).await?;
-    let record = credit::load_or_init(env.store, &engine, who, id).await?;
+    let record = credit::load_or_init(env.store, &engine, env.clock, who, id).await?;
     Ok((engine, record))
 }
 
