@@ -21,6 +21,7 @@ use crate::components::notice::{ErrorNotice, Loading};
 use crate::components::watch::{
     AlertLine, DunningBadge, TaskLine, activity_label, promise_status_label, promise_status_name,
 };
+use crate::components::wording::{RuleNames, activity_text};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
 
@@ -166,6 +167,12 @@ fn CollectionsBody(
     scroll_here_when_linked(scrolled);
     let promises = promises_in_order(&view.promises);
     let tasks = view.tasks;
+    // The tenant's names of its rules, for the tasks and activity lines that name a rule.
+    let rule_names: RuleNames = view
+        .alerts
+        .iter()
+        .map(|a| (a.rule_id.clone(), a.rule_name.clone()))
+        .collect();
     let alerts: Vec<_> = view
         .alerts
         .into_iter()
@@ -185,7 +192,7 @@ fn CollectionsBody(
                     view! {
                         <ul class="task-list">
                             {tasks.into_iter().map(|task| view! {
-                                <TaskLine task link=false on_changed=reload />
+                                <TaskLine task link=false rule_names=rule_names.clone() on_changed=reload />
                             }).collect_view()}
                         </ul>
                     }
@@ -212,7 +219,7 @@ fn CollectionsBody(
             <div class="collections-side">
                 <h3 class="subheading">{t!(i18n, activity_title)}</h3>
                 <NoteForm id on_saved=reload />
-                <ActivityList items=activity />
+                <ActivityList items=activity rule_names />
             </div>
         </div>
     }
@@ -333,7 +340,7 @@ fn AgingBuckets(buckets: Vec<AgingBucket>) -> impl IntoView {
 }
 
 #[component]
-fn ActivityList(items: Vec<Activity>) -> impl IntoView {
+fn ActivityList(items: Vec<Activity>, rule_names: RuleNames) -> impl IntoView {
     let i18n = use_i18n();
     if items.is_empty() {
         return view! { <p class="muted small" data-testid="activity-empty">{t!(i18n, activity_none)}</p> }
@@ -342,6 +349,7 @@ fn ActivityList(items: Vec<Activity>) -> impl IntoView {
     let total = items.len();
     let show_all = RwSignal::new(false);
     let items = StoredValue::new(items);
+    let rule_names = StoredValue::new(rule_names);
     let rows = move || {
         let limit = if show_all.get() {
             usize::MAX
@@ -354,13 +362,17 @@ fn ActivityList(items: Vec<Activity>) -> impl IntoView {
                 .take(limit)
                 .map(|a| {
                     let kind = a.kind;
+                    let line = a.clone();
+                    let text = move || {
+                        rule_names.with_value(|names| activity_text(i18n.get_locale(), &line, names))
+                    };
                     view! {
                         <li class="activity-line" data-testid="activity-line">
                             <p class="activity-head small">
                                 <span class="badge badge-neutral">{move || activity_label(kind)}</span>
                                 <span class="muted">{a.by.clone()} " · " {local_datetime(a.at)}</span>
                             </p>
-                            <p class="activity-text">{a.text.clone()}</p>
+                            <p class="activity-text">{text}</p>
                         </li>
                     }
                 })

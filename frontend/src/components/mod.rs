@@ -2,7 +2,7 @@
 //! the order check, check findings in words, the history chart and bar charts, the
 //! workflow pieces (form helpers, labels, request lists, the request form, the audit list),
 //! and the early-warning and collections pieces (alert and task lines, a customer's
-//! collections).
+//! collections, and activity lines and task reasons worded in the reader's language).
 
 pub mod audit_list;
 pub mod bar_chart;
@@ -19,3 +19,4 @@ pub mod order_check;
 pub mod request_form;
 pub mod request_list;
 pub mod watch;
+pub mod wording;
