@@ -18,5 +18,6 @@ pub mod notice;
 pub mod order_check;
 pub mod request_form;
 pub mod request_list;
+pub mod table;
 pub mod watch;
 pub mod wording;
