@@ -8,6 +8,7 @@ pub mod audit_list;
 pub mod bar_chart;
 pub mod collections;
 pub mod customer_card;
+pub mod doc_editor;
 pub mod finding;
 pub mod form;
 pub mod history_chart;
