@@ -4,7 +4,6 @@
 
 use std::str::FromStr;
 
-use credence_shared::dto::FieldError;
 use credence_shared::watch::{
     ActivityKind, Alert, AlertChange, AlertStatus, AlertUpdate, CollectionTask, DeliveryStatus,
     DunningAction, Figure, PromiseStatus, Severity, TaskUpdate,
@@ -14,7 +13,7 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::api::{self, ApiError};
-use crate::components::form::{FieldErrors, FieldMessage, local_datetime};
+use crate::components::form::{FieldErrors, TextField, local_datetime, message_about, settle};
 use crate::components::layout::{refresh_nav_counts, use_current_user};
 use crate::components::money::{Amount, format_money};
 use crate::components::notice::ErrorNotice;
@@ -227,34 +226,8 @@ pub fn Figures(figures: Vec<Figure>) -> impl IntoView {
 
 // ----- saving with a note ---------------------------------------------------------------------
 
-/// A required note that is missing: the message code [`note_message`] words.
+/// A required note that is missing: the message code [`NoteStep`] words.
 const NOTE_REQUIRED: &str = "note:required";
-
-fn note_required() -> FieldErrors {
-    FieldErrors(vec![FieldError {
-        field: "note".into(),
-        message: NOTE_REQUIRED.into(),
-    }])
-}
-
-/// Where a failed change's messages go: field messages to the note, a 409 reloads the
-/// list (with the notice), anything else a notice.
-fn settle(
-    error: ApiError,
-    fields: RwSignal<FieldErrors>,
-    failure: RwSignal<Option<ApiError>>,
-    reload: Callback<()>,
-) {
-    let found = FieldErrors::from_api(&error);
-    if matches!(error, ApiError::Conflict(_)) {
-        failure.set(Some(error));
-        reload.run(());
-    } else if found.is_empty() {
-        failure.set(Some(error));
-    } else {
-        fields.set(found);
-    }
-}
 
 /// A note field that opens on the first tap of its button; the second tap saves. The note
 /// is required, and the message (local or the server's) shows under the field.
@@ -279,16 +252,6 @@ fn NoteStep(
     let i18n = use_i18n();
     let open = RwSignal::new(false);
     let note = RwSignal::new(String::new());
-    let error_id = format!("{id}-error");
-    let error = Signal::derive(move || {
-        fields.with(|f| f.get("note")).map(|m| {
-            if m == NOTE_REQUIRED {
-                required_message().to_owned()
-            } else {
-                m
-            }
-        })
-    });
     let press = move |_| {
         if !open.get_untracked() {
             open.set(true);
@@ -296,32 +259,28 @@ fn NoteStep(
         }
         let text = note.get_untracked().trim().to_owned();
         if text.is_empty() {
-            fields.set(note_required());
+            fields.set(FieldErrors::one("note", NOTE_REQUIRED));
             return;
         }
         fields.set(FieldErrors::default());
         on_save.run(text);
     };
-    let field_id = id.clone();
     view! {
         <Show when=move || open.get()>
-            <div class="field note-step">
-                <label for=field_id.clone()>{note_label}</label>
-                <textarea
-                    id=field_id.clone()
-                    rows="2"
-                    data-testid=note_testid
-                    placeholder=note_hint
-                    aria-describedby=error_id.clone()
-                    aria-invalid=move || error.with(Option::is_some).to_string()
-                    prop:value=move || note.get()
-                    on:input=move |event| {
-                        note.set(event_target_value(&event));
-                        fields.set(FieldErrors::default());
-                    }
-                ></textarea>
-                <FieldMessage id=error_id.clone() message=error />
-            </div>
+            <TextField
+                id=id.clone()
+                class="note-step"
+                testid=note_testid
+                rows=2
+                label=note_label
+                placeholder=move || note_hint().to_owned()
+                value=note
+                on_input=Callback::new(move |v| {
+                    note.set(v);
+                    fields.set(FieldErrors::default());
+                })
+                message=message_about(fields, "note", NOTE_REQUIRED, required_message)
+            />
         </Show>
         <div class="form-actions line-actions">
             {move || (!open.get()).then(|| beside.as_ref().map(|b| b()))}
@@ -387,7 +346,7 @@ pub fn AlertLine(
                     refresh_nav_counts();
                     on_changed.run(());
                 }
-                Err(error) => settle(error, fields, failure, on_changed),
+                Err(error) => settle(error, fields, failure, || on_changed.run(())),
             }
         }
     });
@@ -532,7 +491,7 @@ pub fn TaskLine(
                     refresh_nav_counts();
                     on_changed.run(());
                 }
-                Err(error) => settle(error, fields, failure, on_changed),
+                Err(error) => settle(error, fields, failure, || on_changed.run(())),
             }
         }
     });
