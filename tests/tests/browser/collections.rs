@@ -165,6 +165,21 @@ async fn resolving_an_alert_asks_for_a_note_first() {
                 Ok(left.is_empty().then_some(()))
             })
             .await?;
+
+        // Assert: the customer's activity says so in Chinese, with the note as written.
+        phone.open(&format!("/customers/{customer}")).await?;
+        let line = phone
+            .eventually("the resolution in the customer's activity", || async {
+                let lines = phone.texts(&testid("activity-line")).await?;
+                Ok(lines.into_iter().find(|l| l.contains("已解决预警")))
+            })
+            .await?;
+        check!(
+            line.contains("Called the customer; payment plan agreed."),
+            "the activity line should keep the note as written, it reads {line:?}"
+        );
+        phone.scroll_to("activity").await?;
+        phone.screenshot("alert-resolved-activity").await?;
         Ok(())
     })
     .await;
