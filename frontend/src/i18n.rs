@@ -18,7 +18,7 @@ leptos_i18n::load_locales!();
 const _: &[u8] = include_bytes!("../locales/zh-CN.json");
 const _: &[u8] = include_bytes!("../locales/en.json");
 
-pub use i18n::{Locale, t, t_string, use_i18n};
+pub use i18n::{Locale, t, t_string, td_string, use_i18n};
 /// `Locale::as_str` and friends.
 pub use leptos_i18n::Locale as LocaleExt;
 

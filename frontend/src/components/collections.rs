@@ -13,14 +13,16 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{
-    FieldErrors, FieldMessage, days_after, local_datetime, parse_date, parse_money, today,
+    FieldErrors, TextField, days_after, local_datetime, message_about, parse_date, parse_money,
+    report, today,
 };
 use crate::components::layout::refresh_nav_counts;
 use crate::components::money::{Amount, format_money};
-use crate::components::notice::{ErrorNotice, Loading};
+use crate::components::notice::{ErrorNotice, Loaded};
 use crate::components::watch::{
     AlertLine, DunningBadge, TaskLine, activity_label, promise_status_label, promise_status_name,
 };
+use crate::components::wording::{RuleNames, activity_text};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
 
@@ -141,17 +143,9 @@ pub fn CollectionsSection(
                     on_cancel=Callback::new(move |()| promising.set(false))
                 />
             </Show>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match collections.await {
-                        Ok(view) => view! { <CollectionsBody view reload scrolled /> }.into_any(),
-                        Err(error) => view! {
-                            <ErrorNotice error retry=move || collections.refetch() />
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=collections let:loaded>
+                <CollectionsBody view=loaded reload scrolled />
+            </Loaded>
         </section>
     }
 }
@@ -166,6 +160,12 @@ fn CollectionsBody(
     scroll_here_when_linked(scrolled);
     let promises = promises_in_order(&view.promises);
     let tasks = view.tasks;
+    // The tenant's names of its rules, for the tasks and activity lines that name a rule.
+    let rule_names: RuleNames = view
+        .alerts
+        .iter()
+        .map(|a| (a.rule_id.clone(), a.rule_name.clone()))
+        .collect();
     let alerts: Vec<_> = view
         .alerts
         .into_iter()
@@ -185,7 +185,7 @@ fn CollectionsBody(
                     view! {
                         <ul class="task-list">
                             {tasks.into_iter().map(|task| view! {
-                                <TaskLine task link=false on_changed=reload />
+                                <TaskLine task link=false rule_names=rule_names.clone() on_changed=reload />
                             }).collect_view()}
                         </ul>
                     }
@@ -212,7 +212,7 @@ fn CollectionsBody(
             <div class="collections-side">
                 <h3 class="subheading">{t!(i18n, activity_title)}</h3>
                 <NoteForm id on_saved=reload />
-                <ActivityList items=activity />
+                <ActivityList items=activity rule_names />
             </div>
         </div>
     }
@@ -333,7 +333,7 @@ fn AgingBuckets(buckets: Vec<AgingBucket>) -> impl IntoView {
 }
 
 #[component]
-fn ActivityList(items: Vec<Activity>) -> impl IntoView {
+fn ActivityList(items: Vec<Activity>, rule_names: RuleNames) -> impl IntoView {
     let i18n = use_i18n();
     if items.is_empty() {
         return view! { <p class="muted small" data-testid="activity-empty">{t!(i18n, activity_none)}</p> }
@@ -342,6 +342,7 @@ fn ActivityList(items: Vec<Activity>) -> impl IntoView {
     let total = items.len();
     let show_all = RwSignal::new(false);
     let items = StoredValue::new(items);
+    let rule_names = StoredValue::new(rule_names);
     let rows = move || {
         let limit = if show_all.get() {
             usize::MAX
@@ -354,13 +355,17 @@ fn ActivityList(items: Vec<Activity>) -> impl IntoView {
                 .take(limit)
                 .map(|a| {
                     let kind = a.kind;
+                    let line = a.clone();
+                    let text = move || {
+                        rule_names.with_value(|names| activity_text(i18n.get_locale(), &line, names))
+                    };
                     view! {
                         <li class="activity-line" data-testid="activity-line">
                             <p class="activity-head small">
                                 <span class="badge badge-neutral">{move || activity_label(kind)}</span>
                                 <span class="muted">{a.by.clone()} " · " {local_datetime(a.at)}</span>
                             </p>
-                            <p class="activity-text">{a.text.clone()}</p>
+                            <p class="activity-text">{text}</p>
                         </li>
                     }
                 })
@@ -459,14 +464,7 @@ fn PromiseForm(
                     refresh_nav_counts();
                     on_saved.run(());
                 }
-                Err(error) => {
-                    let found = FieldErrors::from_api(&error);
-                    if found.is_empty() {
-                        failure.set(Some(error));
-                    } else {
-                        fields.set(found);
-                    }
-                }
+                Err(error) => report(error, fields, failure),
             }
         }
     });
@@ -483,71 +481,50 @@ fn PromiseForm(
         }
     };
     let error = move |f: &'static str| Signal::derive(move || fields.with(|e| e.get(f)));
-    let invalid = move |f: &'static str| move || fields.with(|e| e.get(f).is_some()).to_string();
+    let value = move |get: fn(&PromiseDraft) -> String| Signal::derive(move || draft.with(get));
     let edit = move |set: fn(&mut PromiseDraft, String)| {
-        move |event| {
-            let value = event_target_value(&event);
-            draft.update(|d| set(d, value));
-        }
+        Callback::new(move |v: String| draft.update(|d| set(d, v)))
     };
-    let symbol = currency.symbol().unwrap_or("");
-    let hint = (!overdue.amount.is_zero()).then(|| format_money(&overdue));
+    let code = currency.to_string();
+    let hint = (!overdue.amount.is_zero()).then(|| {
+        let overdue = format_money(&overdue);
+        ViewFn::from(move || t!(i18n, promise_overdue_hint, overdue = overdue.clone()))
+    });
     view! {
         <form class="promise-form editor" id="promise-form" data-testid="promise-form" on:submit=on_submit novalidate>
             <h3 class="subheading">{t!(i18n, promise_title)}</h3>
             <div class="grid-fields">
-                <div class="field">
-                    <label for="promise-date">{t!(i18n, promise_date)}</label>
-                    <input
-                        id="promise-date"
-                        type="date"
-                        data-testid="promise-date"
-                        min=first_day.to_string()
-                        max=days_after(first_day, 180).to_string()
-                        aria-describedby="promise-date-error"
-                        aria-invalid=invalid("date")
-                        prop:value=move || draft.with(|d| d.date.clone())
-                        on:input=edit(|d, v| d.date = v)
-                        on:change=edit(|d, v| d.date = v)
-                    />
-                    <FieldMessage id="promise-date-error" message=error("date") />
-                </div>
-                <div class="field">
-                    <label for="promise-amount">{t!(i18n, promise_amount)} " (" {currency.to_string()} ")"</label>
-                    <div class="amount-input">
-                        <span class="amount-prefix" aria-hidden="true">{symbol}</span>
-                        <input
-                            id="promise-amount"
-                            type="text"
-                            inputmode="decimal"
-                            autocomplete="off"
-                            data-testid="promise-amount"
-                            aria-describedby="promise-amount-error promise-amount-hint"
-                            aria-invalid=invalid("amount")
-                            prop:value=move || draft.with(|d| d.amount.clone())
-                            on:input=edit(|d, v| d.amount = v)
-                        />
-                    </div>
-                    {hint.map(|overdue| view! {
-                        <p id="promise-amount-hint" class="muted small">{t!(i18n, promise_overdue_hint, overdue)}</p>
-                    })}
-                    <FieldMessage id="promise-amount-error" message=error("amount") />
-                </div>
+                <TextField
+                    id="promise-date"
+                    kind="date"
+                    label=move || t!(i18n, promise_date)
+                    min=first_day.to_string()
+                    max=days_after(first_day, 180).to_string()
+                    value=value(|d| d.date.clone())
+                    on_input=edit(|d, v| d.date = v)
+                    message=error("date")
+                />
+                <TextField
+                    id="promise-amount"
+                    label=move || view! { {t!(i18n, promise_amount)} " (" {code.clone()} ")" }
+                    inputmode="decimal"
+                    autocomplete="off"
+                    prefix=currency.symbol().unwrap_or("")
+                    hint=hint
+                    value=value(|d| d.amount.clone())
+                    on_input=edit(|d, v| d.amount = v)
+                    message=error("amount")
+                />
             </div>
-            <div class="field">
-                <label for="promise-note">{t!(i18n, promise_note)}</label>
-                <textarea
-                    id="promise-note"
-                    rows="2"
-                    data-testid="promise-note"
-                    placeholder=move || t_string!(i18n, promise_note_hint)
-                    aria-describedby="promise-note-error"
-                    aria-invalid=invalid("note")
-                    prop:value=move || draft.with(|d| d.note.clone())
-                    on:input=edit(|d, v| d.note = v)
-                ></textarea>
-                <FieldMessage id="promise-note-error" message=error("note") />
-            </div>
+            <TextField
+                id="promise-note"
+                rows=2
+                label=move || t!(i18n, promise_note)
+                placeholder=move || t_string!(i18n, promise_note_hint).to_owned()
+                value=value(|d| d.note.clone())
+                on_input=edit(|d, v| d.note = v)
+                message=error("note")
+            />
             {move || {
                 let others = fields.with(|e| e.others(&["date", "amount", "note"]));
                 (!others.is_empty()).then(|| view! {
@@ -569,6 +546,9 @@ fn PromiseForm(
     }
 }
 
+/// The message code for an empty note, which [`NoteForm`] words.
+const NOTE_EMPTY: &str = "note:empty";
+
 #[component]
 fn NoteForm(id: CustomerId, on_saved: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
@@ -585,14 +565,7 @@ fn NoteForm(id: CustomerId, on_saved: Callback<()>) -> impl IntoView {
                     text.set(String::new());
                     on_saved.run(());
                 }
-                Err(error) => {
-                    let found = FieldErrors::from_api(&error);
-                    if found.is_empty() {
-                        failure.set(Some(error));
-                    } else {
-                        fields.set(found);
-                    }
-                }
+                Err(error) => report(error, fields, failure),
             }
         }
     });
@@ -601,43 +574,27 @@ fn NoteForm(id: CustomerId, on_saved: Callback<()>) -> impl IntoView {
         failure.set(None);
         let note = text.get_untracked().trim().to_owned();
         if note.is_empty() {
-            fields.set(FieldErrors(vec![credence_shared::dto::FieldError {
-                field: "text".into(),
-                message: "note:empty".into(),
-            }]));
+            fields.set(FieldErrors::one("text", NOTE_EMPTY));
             return;
         }
         fields.set(FieldErrors::default());
         save.dispatch_local(NewNote { text: note });
     };
-    let error = Signal::derive(move || {
-        fields.with(|f| f.get("text")).map(|m| {
-            if m == "note:empty" {
-                t_string!(i18n, note_empty).to_owned()
-            } else {
-                m
-            }
-        })
-    });
     view! {
         <form class="note-form" data-testid="note-form" on:submit=on_submit novalidate>
-            <div class="field">
-                <label for="note-text" class="sr-only">{t!(i18n, note_text)}</label>
-                <textarea
-                    id="note-text"
-                    rows="2"
-                    data-testid="note-text"
-                    placeholder=move || t_string!(i18n, note_text_hint)
-                    aria-describedby="note-text-error"
-                    aria-invalid=move || error.with(Option::is_some).to_string()
-                    prop:value=move || text.get()
-                    on:input=move |event| {
-                        text.set(event_target_value(&event));
-                        fields.set(FieldErrors::default());
-                    }
-                ></textarea>
-                <FieldMessage id="note-text-error" message=error />
-            </div>
+            <TextField
+                id="note-text"
+                rows=2
+                label=move || t!(i18n, note_text)
+                label_hidden=true
+                placeholder=move || t_string!(i18n, note_text_hint).to_owned()
+                value=text
+                on_input=Callback::new(move |v| {
+                    text.set(v);
+                    fields.set(FieldErrors::default());
+                })
+                message=message_about(fields, "text", NOTE_EMPTY, || t_string!(use_i18n(), note_empty))
+            />
             {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
             <button type="submit" class="button button-secondary button-small" data-testid="note-submit" disabled=move || save.pending().get()>
                 {t!(i18n, note_submit)}

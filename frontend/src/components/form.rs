@@ -1,5 +1,7 @@
-//! What the forms share: messages next to the field they name (from the server's problem or
-//! from the shared validation), reading typed numbers and dates, and dates and times for people.
+//! What the forms share: a labelled text field with its message, messages next to the
+//! field they name (from the server's problem or from the shared validation) and where a
+//! failed change's messages go, reading typed numbers and dates, and dates and times for
+//! people.
 
 use credence_shared::dto::FieldError;
 use leptos::prelude::*;
@@ -16,6 +18,14 @@ pub struct FieldErrors(pub Vec<FieldError>);
 impl FieldErrors {
     pub fn from_api(error: &ApiError) -> Self {
         FieldErrors(error.field_errors().to_vec())
+    }
+
+    /// One message about one field.
+    pub fn one(field: &str, message: &str) -> Self {
+        FieldErrors(vec![FieldError {
+            field: field.to_owned(),
+            message: message.to_owned(),
+        }])
     }
 
     pub fn is_empty(&self) -> bool {
@@ -38,6 +48,45 @@ impl FieldErrors {
             .filter(|e| !shown.iter().any(|f| names_field(&e.field, f)))
             .cloned()
             .collect()
+    }
+}
+
+/// The message about `field`, with the form's own message `code` put into `words`.
+pub fn message_about(
+    fields: RwSignal<FieldErrors>,
+    field: &'static str,
+    code: &'static str,
+    words: fn() -> &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        fields
+            .with(|f| f.get(field))
+            .map(|m| if m == code { words().to_owned() } else { m })
+    })
+}
+
+/// Where a failed change's messages go: field messages to `fields`, anything else a notice.
+pub fn report(error: ApiError, fields: RwSignal<FieldErrors>, failure: RwSignal<Option<ApiError>>) {
+    let found = FieldErrors::from_api(&error);
+    if found.is_empty() {
+        failure.set(Some(error));
+    } else {
+        fields.set(found);
+    }
+}
+
+/// As [`report`]; a 409 (someone changed it first) also reloads, so the notice sits above
+/// what is current.
+pub fn settle(
+    error: ApiError,
+    fields: RwSignal<FieldErrors>,
+    failure: RwSignal<Option<ApiError>>,
+    reload: impl FnOnce(),
+) {
+    let conflict = matches!(error, ApiError::Conflict(_));
+    report(error, fields, failure);
+    if conflict {
+        reload();
     }
 }
 
@@ -88,6 +137,112 @@ pub fn FieldMessage(
         >
             {move || message.get().map(|m| translate_message(&m))}
         </p>
+    }
+}
+
+/// A labelled text input (a text area when given `rows`) with an optional hint and the
+/// message about it under it. Its `data-testid` is its id unless `testid` says otherwise.
+#[component]
+pub fn TextField(
+    #[prop(into)] id: String,
+    #[prop(into)] label: ViewFn,
+    #[prop(into)] value: Signal<String>,
+    on_input: Callback<String>,
+    #[prop(into)] message: Signal<Option<String>>,
+    #[prop(optional, into)] testid: Option<String>,
+    /// A text area of this many rows.
+    #[prop(optional)]
+    rows: Option<u32>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] autocapitalize: Option<&'static str>,
+    #[prop(optional, into)] placeholder: Option<Signal<String>>,
+    /// Shown before the input, as `¥` is for amounts.
+    #[prop(optional)]
+    prefix: Option<&'static str>,
+    /// The earliest and latest a date input offers.
+    #[prop(optional, into)]
+    min: Option<String>,
+    #[prop(optional, into)] max: Option<String>,
+    /// Words under the input (`Some` or `None`, so a form can leave it out).
+    #[prop(optional_no_strip)]
+    hint: Option<ViewFn>,
+    /// The label is for screen readers only (the placeholder says what to write).
+    #[prop(optional)]
+    label_hidden: bool,
+    #[prop(optional, into)] hidden: Signal<bool>,
+    /// Another class for the field, besides `field`.
+    #[prop(optional)]
+    class: Option<&'static str>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = match &hint {
+        Some(_) => format!("{error_id} {hint_id}"),
+        None => error_id.clone(),
+    };
+    let testid = testid.unwrap_or_else(|| id.clone());
+    let invalid = move || message.with(Option::is_some).to_string();
+    let placeholder = move || placeholder.map(|p| p.get());
+    let input = move |event| on_input.run(event_target_value(&event));
+    let control = match rows {
+        Some(rows) => view! {
+            <textarea
+                id=id.clone()
+                rows=rows
+                data-testid=testid
+                placeholder=placeholder
+                aria-describedby=described
+                aria-invalid=invalid
+                prop:value=move || value.get()
+                on:input=input
+            ></textarea>
+        }
+        .into_any(),
+        None => {
+            let field = view! {
+                <input
+                    id=id.clone()
+                    type=kind
+                    inputmode=inputmode
+                    autocomplete=autocomplete
+                    autocapitalize=autocapitalize
+                    data-testid=testid
+                    placeholder=placeholder
+                    min=min
+                    max=max
+                    aria-describedby=described
+                    aria-invalid=invalid
+                    prop:value=move || value.get()
+                    on:input=input
+                    // Date pickers may report a choice only as a change.
+                    on:change=move |event| {
+                        if kind == "date" {
+                            on_input.run(event_target_value(&event));
+                        }
+                    }
+                />
+            };
+            match prefix {
+                Some(prefix) => view! {
+                    <div class="amount-input">
+                        <span class="amount-prefix" aria-hidden="true">{prefix}</span>
+                        {field}
+                    </div>
+                }
+                .into_any(),
+                None => field.into_any(),
+            }
+        }
+    };
+    view! {
+        <div class=class.map_or("field".to_owned(), |c| format!("field {c}")) hidden=move || hidden.get()>
+            <label for=id class:sr-only=label_hidden>{label.run()}</label>
+            {control}
+            {hint.map(|hint| view! { <p id=hint_id class="muted small">{hint.run()}</p> })}
+            <FieldMessage id=error_id message />
+        </div>
     }
 }
 

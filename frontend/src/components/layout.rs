@@ -4,7 +4,8 @@
 //! The bar on phones holds what each role works from: customers, the inbox and the alerts
 //! with their counts, a new application for those who file them, and for collectors the
 //! worklist. The desk pages (dashboard, blacklist, audit, admin, and the worklist for
-//! others who have tasks) sit in the account pop-up there and in the side bar on laptops.
+//! others who have tasks) sit in the account pop-up there and in the side bar on laptops;
+//! the Account button then carries the open-task count.
 //! Who is signed in is loaded once and shared as [`CurrentUser`], so pages can offer what
 //! the roles allow; [`refresh_nav_counts`] lets a page that changed something update the
 //! counts at once.
@@ -149,7 +150,10 @@ pub fn Shell() -> impl IntoView {
     // with tasks finds it among the desk pages.
     let is_collector = move || user.has_any(&[Role::Collector]);
     let shows_worklist = move || is_collector() || tasks_badge.get().is_some();
-    let worklist_elsewhere = move || !is_collector() && tasks_badge.get().is_some();
+    // On phones the worklist of someone who is not a collector sits in the account pop-up,
+    // so the Account button carries its count.
+    let account_badge = Signal::derive(move || tasks_badge.get().filter(|_| !is_collector()));
+    let worklist_elsewhere = move || account_badge.get().is_some();
     let close_on_escape = move |event: ev::KeyboardEvent| {
         if event.key() == "Escape" {
             account_open.set(false);
@@ -295,7 +299,10 @@ pub fn Shell() -> impl IntoView {
                             aria-expanded=move || account_open.get().to_string()
                             on:click=move |_| account_open.update(|open| *open = !*open)
                         >
-                            <IconAccount />
+                            <span class="nav-icon">
+                                <IconAccount />
+                                <NavBadge count=account_badge testid="account-badge" label=|| t_string!(use_i18n(), worklist_badge_label) />
+                            </span>
                             <span class="nav-label">{t!(i18n, nav_account)}</span>
                         </button>
                     </li>
@@ -320,7 +327,7 @@ pub fn Shell() -> impl IntoView {
                                     <IconWorklist />
                                     {t!(i18n, nav_worklist)}
                                     {move || tasks_badge.get().map(|n| view! {
-                                        <span class="tab-count alert">{n.to_string()}</span>
+                                        <span class="tab-count alert" data-testid="account-worklist-count">{n.to_string()}</span>
                                     })}
                                 </a>
                             </li>

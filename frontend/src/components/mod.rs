@@ -2,12 +2,13 @@
 //! the order check, check findings in words, the history chart and bar charts, the
 //! workflow pieces (form helpers, labels, request lists, the request form, the audit list),
 //! and the early-warning and collections pieces (alert and task lines, a customer's
-//! collections).
+//! collections, and activity lines and task reasons worded in the reader's language).
 
 pub mod audit_list;
 pub mod bar_chart;
 pub mod collections;
 pub mod customer_card;
+pub mod doc_editor;
 pub mod finding;
 pub mod form;
 pub mod history_chart;
@@ -18,4 +19,6 @@ pub mod notice;
 pub mod order_check;
 pub mod request_form;
 pub mod request_list;
+pub mod table;
 pub mod watch;
+pub mod wording;

@@ -17,6 +17,33 @@ pub fn Loading() -> impl IntoView {
     }
 }
 
+/// What `resource` loaded, shown by `children`; a calm placeholder until then (the last
+/// view stays while it reloads), and what went wrong with a way to try again.
+#[component]
+pub fn Loaded<T, F, V>(resource: LocalResource<Result<T, ApiError>>, children: F) -> impl IntoView
+where
+    T: Clone + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => children(value).into_any(),
+                        Err(error) => view! {
+                            <ErrorNotice error retry=move || resource.refetch() />
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
 /// What went wrong, with a way to try again when trying again can help.
 #[component]
 pub fn ErrorNotice(

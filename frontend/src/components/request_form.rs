@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use time::Date;
 
 use crate::components::form::{
-    FieldErrors, FieldMessage, days_after, parse_date, parse_days, parse_money, today,
+    FieldErrors, TextField, days_after, parse_date, parse_days, parse_money, today,
     translate_message,
 };
 use crate::components::labels::kind_label;
@@ -317,16 +317,11 @@ pub fn RequestForm(
     });
     let error =
         move |field: &'static str| Signal::derive(move || shown_errors.with(|e| e.get(field)));
-    let invalid = move |field: &'static str| {
-        move || shown_errors.with(|e| e.get(field).is_some()).to_string()
-    };
     let others = move || shown_errors.with(|e| e.others(&SHOWN));
 
-    let edit = move |f: fn(&mut RequestDraft, String)| {
-        move |event| {
-            let value = event_target_value(&event);
-            draft.update(|d| f(d, value));
-        }
+    let value = move |get: fn(&RequestDraft) -> String| Signal::derive(move || draft.with(get));
+    let edit = move |set: fn(&mut RequestDraft, String)| {
+        Callback::new(move |v: String| draft.update(|d| set(d, v)))
     };
     let choice = move || draft.with(|d| d.choice);
     let shows = move |wanted: &'static [Choice]| move || wanted.contains(&choice());
@@ -352,7 +347,7 @@ pub fn RequestForm(
     let now_limit = file.with_value(|f| format_money(&f.limit));
     let recommended = file.with_value(|f| format_money(&f.recommended_limit));
     let now_terms = file.with_value(|f| f.terms_days);
-    let symbol = currency.symbol().unwrap_or("").to_owned();
+    let symbol = currency.symbol().unwrap_or("");
 
     view! {
         <form class="form request-form" data-testid="request-form" on:submit=on_form_submit novalidate>
@@ -383,111 +378,74 @@ pub fn RequestForm(
                 })}
             </div>
 
-            <div class="field" hidden=move || !shows(&[Choice::Limit, Choice::Temporary, Choice::NewCreditLine])()>
-                <label for="request-limit">
+            <TextField
+                id="request-limit"
+                hidden=Signal::derive(move || !shows(&[Choice::Limit, Choice::Temporary, Choice::NewCreditLine])())
+                label=move || view! {
                     {move || if choice() == Choice::Temporary {
                         t_string!(i18n, request_temporary_amount)
                     } else {
                         t_string!(i18n, request_new_limit)
                     }}
                     " (" {currency.to_string()} ")"
-                </label>
-                <div class="amount-input">
-                    <span class="amount-prefix" aria-hidden="true">{symbol}</span>
-                    <input
-                        id="request-limit"
-                        type="text"
-                        inputmode="decimal"
-                        autocomplete="off"
-                        data-testid="request-limit"
-                        aria-describedby="request-limit-error request-limit-hint"
-                        aria-invalid=invalid("change.limit")
-                        prop:value=move || draft.with(|d| d.limit.clone())
-                        on:input=edit(|d, v| d.limit = v)
-                    />
-                </div>
-                <p id="request-limit-hint" class="muted small">
-                    {t!(i18n, request_limit_now, limit = now_limit.clone(), recommended = recommended.clone())}
-                </p>
-                <FieldMessage id="request-limit-error" message=error("change.limit") />
-            </div>
+                }
+                inputmode="decimal"
+                autocomplete="off"
+                prefix=symbol
+                hint=Some(ViewFn::from(move || t!(i18n, request_limit_now, limit = now_limit.clone(), recommended = recommended.clone())))
+                value=value(|d| d.limit.clone())
+                on_input=edit(|d, v| d.limit = v)
+                message=error("change.limit")
+            />
+            <TextField
+                id="request-until"
+                hidden=Signal::derive(move || !shows(&[Choice::Temporary])())
+                kind="date"
+                label=move || t!(i18n, request_until)
+                min=today.to_string()
+                value=value(|d| d.until.clone())
+                on_input=edit(|d, v| d.until = v)
+                message=error("change.until")
+            />
+            <TextField
+                id="request-terms"
+                hidden=Signal::derive(move || !shows(&[Choice::Terms, Choice::NewCreditLine])())
+                label=move || t!(i18n, request_terms_days)
+                inputmode="numeric"
+                autocomplete="off"
+                hint=Some(ViewFn::from(move || t!(i18n, request_terms_now, days = now_terms)))
+                value=value(|d| d.terms.clone())
+                on_input=edit(|d, v| d.terms = v)
+                message=error("change.terms_days")
+            />
 
-            <div class="field" hidden=move || !shows(&[Choice::Temporary])()>
-                <label for="request-until">{t!(i18n, request_until)}</label>
-                <input
-                    id="request-until"
-                    type="date"
-                    data-testid="request-until"
-                    min=today.to_string()
-                    aria-describedby="request-until-error"
-                    aria-invalid=invalid("change.until")
-                    prop:value=move || draft.with(|d| d.until.clone())
-                    on:input=edit(|d, v| d.until = v)
-                />
-                <FieldMessage id="request-until-error" message=error("change.until") />
-            </div>
+            <TextField
+                id="request-reason"
+                hidden=Signal::derive(move || !shows(&[Choice::BlacklistAdd])())
+                label=move || t!(i18n, blacklist_reason)
+                value=value(|d| d.reason.clone())
+                on_input=edit(|d, v| d.reason = v)
+                message=error("change.reason")
+            />
+            <TextField
+                id="request-source"
+                hidden=Signal::derive(move || !shows(&[Choice::BlacklistAdd])())
+                label=move || t!(i18n, blacklist_source)
+                placeholder=move || t_string!(i18n, blacklist_source_hint).to_owned()
+                value=value(|d| d.source.clone())
+                on_input=edit(|d, v| d.source = v)
+                message=error("change.source")
+            />
 
-            <div class="field" hidden=move || !shows(&[Choice::Terms, Choice::NewCreditLine])()>
-                <label for="request-terms">{t!(i18n, request_terms_days)}</label>
-                <input
-                    id="request-terms"
-                    type="text"
-                    inputmode="numeric"
-                    autocomplete="off"
-                    data-testid="request-terms"
-                    aria-describedby="request-terms-error request-terms-hint"
-                    aria-invalid=invalid("change.terms_days")
-                    prop:value=move || draft.with(|d| d.terms.clone())
-                    on:input=edit(|d, v| d.terms = v)
-                />
-                <p id="request-terms-hint" class="muted small">
-                    {t!(i18n, request_terms_now, days = now_terms)}
-                </p>
-                <FieldMessage id="request-terms-error" message=error("change.terms_days") />
-            </div>
-
-            <div class="field" hidden=move || !shows(&[Choice::BlacklistAdd])()>
-                <label for="request-reason">{t!(i18n, blacklist_reason)}</label>
-                <input
-                    id="request-reason"
-                    type="text"
-                    data-testid="request-reason"
-                    aria-describedby="request-reason-error"
-                    aria-invalid=invalid("change.reason")
-                    prop:value=move || draft.with(|d| d.reason.clone())
-                    on:input=edit(|d, v| d.reason = v)
-                />
-                <FieldMessage id="request-reason-error" message=error("change.reason") />
-            </div>
-            <div class="field" hidden=move || !shows(&[Choice::BlacklistAdd])()>
-                <label for="request-source">{t!(i18n, blacklist_source)}</label>
-                <input
-                    id="request-source"
-                    type="text"
-                    data-testid="request-source"
-                    placeholder=move || t_string!(i18n, blacklist_source_hint)
-                    aria-describedby="request-source-error"
-                    aria-invalid=invalid("change.source")
-                    prop:value=move || draft.with(|d| d.source.clone())
-                    on:input=edit(|d, v| d.source = v)
-                />
-                <FieldMessage id="request-source-error" message=error("change.source") />
-            </div>
-
-            <div class="field">
-                <label for="request-justification">{t!(i18n, justification)}</label>
-                <textarea
-                    id="request-justification"
-                    rows="4"
-                    data-testid="request-justification"
-                    placeholder=move || t_string!(i18n, justification_hint)
-                    aria-describedby="request-justification-error"
-                    aria-invalid=invalid("justification")
-                    prop:value=move || draft.with(|d| d.justification.clone())
-                    on:input=edit(|d, v| d.justification = v)
-                ></textarea>
-                <FieldMessage id="request-justification-error" message=error("justification") />
-            </div>
+            <TextField
+                id="request-justification"
+                rows=4
+                label=move || t!(i18n, justification)
+                placeholder=move || t_string!(i18n, justification_hint).to_owned()
+                value=value(|d| d.justification.clone())
+                on_input=edit(|d, v| d.justification = v)
+                message=error("justification")
+            />
 
             {move || {
                 let others = others();

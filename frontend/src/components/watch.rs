@@ -2,24 +2,22 @@
 //! customer page share: severities, alert and task lines with their actions, dunning
 //! actions, activity kinds, and the figures a rule fired on in words.
 
-use std::collections::BTreeMap;
 use std::str::FromStr;
-use std::sync::OnceLock;
 
-use credence_shared::dto::FieldError;
 use credence_shared::watch::{
     ActivityKind, Alert, AlertChange, AlertStatus, AlertUpdate, CollectionTask, DeliveryStatus,
-    DunningAction, Figure, PromiseStatus, Severity, TaskUpdate, WarningRules,
+    DunningAction, Figure, PromiseStatus, Severity, TaskUpdate,
 };
 use credence_shared::{Currency, Money};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::api::{self, ApiError};
-use crate::components::form::{FieldErrors, FieldMessage, local_datetime};
+use crate::components::form::{FieldErrors, TextField, local_datetime, message_about, settle};
 use crate::components::layout::{refresh_nav_counts, use_current_user};
 use crate::components::money::{Amount, format_money};
 use crate::components::notice::ErrorNotice;
+use crate::components::wording::{RuleNames, dunning_word, named_rule_word, task_reason_text};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
 
@@ -70,14 +68,7 @@ pub fn AlertStatusBadge(status: AlertStatus) -> impl IntoView {
 }
 
 pub fn dunning_label(action: DunningAction) -> &'static str {
-    let i18n = use_i18n();
-    match action {
-        DunningAction::Reminder => t_string!(i18n, dun_reminder),
-        DunningAction::Call => t_string!(i18n, dun_call),
-        DunningAction::Escalate => t_string!(i18n, dun_escalate),
-        DunningAction::Hold => t_string!(i18n, dun_hold),
-        DunningAction::Legal => t_string!(i18n, dun_legal),
-    }
+    dunning_word(use_i18n().get_locale(), action)
 }
 
 /// The dunning action as a badge, stronger actions in stronger colours.
@@ -141,97 +132,9 @@ pub fn delivery_status_label(status: DeliveryStatus) -> &'static str {
     }
 }
 
-/// The names the shipped rules have, by id: a rule still so named is shown in the
-/// language in use; a tenant's own name is shown as the tenant wrote it.
-fn default_rule_names() -> &'static BTreeMap<String, String> {
-    static NAMES: OnceLock<BTreeMap<String, String>> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        WarningRules::default_rules()
-            .rules
-            .into_iter()
-            .map(|r| (r.id, r.name))
-            .collect()
-    })
-}
-
-/// Whether `name` is the shipped name of rule `id` (so a translation may stand in for it).
-pub fn is_default_rule_name(id: &str, name: &str) -> bool {
-    default_rule_names().get(id).is_some_and(|n| n == name)
-}
-
-/// The shipped rules [`rule_label`] has words for (a test keeps this in step with
-/// `defaults/warning_rules.json`).
-const TRANSLATED_RULES: [&str; 12] = [
-    "paying_slower",
-    "overdue_steps",
-    "overdue_amount",
-    "over_limit",
-    "score_drop",
-    "grade_downgrade",
-    "returns_spike",
-    "disputes_spike",
-    "external_signal",
-    "temporary_limit_ending",
-    "review_due",
-    "promise_broken",
-];
-
 /// A rule's name in the language in use; reactive when called inside a closure.
 pub fn rule_label(id: &str, name: &str) -> String {
-    if !is_default_rule_name(id, name) || !TRANSLATED_RULES.contains(&id) {
-        return name.to_owned();
-    }
-    let i18n = use_i18n();
-    match id {
-        "paying_slower" => t_string!(i18n, rule_paying_slower),
-        "overdue_steps" => t_string!(i18n, rule_overdue_steps),
-        "overdue_amount" => t_string!(i18n, rule_overdue_amount),
-        "over_limit" => t_string!(i18n, rule_over_limit),
-        "score_drop" => t_string!(i18n, rule_score_drop),
-        "grade_downgrade" => t_string!(i18n, rule_grade_downgrade),
-        "returns_spike" => t_string!(i18n, rule_returns_spike),
-        "disputes_spike" => t_string!(i18n, rule_disputes_spike),
-        "external_signal" => t_string!(i18n, rule_external_signal),
-        "temporary_limit_ending" => t_string!(i18n, rule_temporary_limit_ending),
-        "review_due" => t_string!(i18n, rule_review_due),
-        "promise_broken" => t_string!(i18n, rule_promise_broken),
-        _ => return name.to_owned(),
-    }
-    .to_owned()
-}
-
-/// Why a task was opened, in words: the server gives the dunning step (`dunning: call`)
-/// or the names of the rules that asked for it, joined by `; `.
-pub fn task_reason(reason: &str) -> String {
-    let i18n = use_i18n();
-    reason
-        .split("; ")
-        .map(|part| {
-            if let Some(step) = part.strip_prefix("dunning: ") {
-                let action = [
-                    DunningAction::Reminder,
-                    DunningAction::Call,
-                    DunningAction::Escalate,
-                    DunningAction::Hold,
-                    DunningAction::Legal,
-                ]
-                .into_iter()
-                .find(|a| a.as_str() == step);
-                return match action {
-                    Some(a) => format!("{}{}", t_string!(i18n, reason_dunning), dunning_label(a)),
-                    None => part.to_owned(),
-                };
-            }
-            match default_rule_names()
-                .iter()
-                .find(|(_, name)| name.as_str() == part)
-            {
-                Some((id, name)) => rule_label(id, name),
-                None => part.to_owned(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" · ")
+    named_rule_word(use_i18n().get_locale(), id, name)
 }
 
 /// A figure's name in words; unknown names are shown as sent.
@@ -323,34 +226,8 @@ pub fn Figures(figures: Vec<Figure>) -> impl IntoView {
 
 // ----- saving with a note ---------------------------------------------------------------------
 
-/// A required note that is missing: the message code [`note_message`] words.
+/// A required note that is missing: the message code [`NoteStep`] words.
 const NOTE_REQUIRED: &str = "note:required";
-
-fn note_required() -> FieldErrors {
-    FieldErrors(vec![FieldError {
-        field: "note".into(),
-        message: NOTE_REQUIRED.into(),
-    }])
-}
-
-/// Where a failed change's messages go: field messages to the note, a 409 reloads the
-/// list (with the notice), anything else a notice.
-fn settle(
-    error: ApiError,
-    fields: RwSignal<FieldErrors>,
-    failure: RwSignal<Option<ApiError>>,
-    reload: Callback<()>,
-) {
-    let found = FieldErrors::from_api(&error);
-    if matches!(error, ApiError::Conflict(_)) {
-        failure.set(Some(error));
-        reload.run(());
-    } else if found.is_empty() {
-        failure.set(Some(error));
-    } else {
-        fields.set(found);
-    }
-}
 
 /// A note field that opens on the first tap of its button; the second tap saves. The note
 /// is required, and the message (local or the server's) shows under the field.
@@ -375,16 +252,6 @@ fn NoteStep(
     let i18n = use_i18n();
     let open = RwSignal::new(false);
     let note = RwSignal::new(String::new());
-    let error_id = format!("{id}-error");
-    let error = Signal::derive(move || {
-        fields.with(|f| f.get("note")).map(|m| {
-            if m == NOTE_REQUIRED {
-                required_message().to_owned()
-            } else {
-                m
-            }
-        })
-    });
     let press = move |_| {
         if !open.get_untracked() {
             open.set(true);
@@ -392,32 +259,28 @@ fn NoteStep(
         }
         let text = note.get_untracked().trim().to_owned();
         if text.is_empty() {
-            fields.set(note_required());
+            fields.set(FieldErrors::one("note", NOTE_REQUIRED));
             return;
         }
         fields.set(FieldErrors::default());
         on_save.run(text);
     };
-    let field_id = id.clone();
     view! {
         <Show when=move || open.get()>
-            <div class="field note-step">
-                <label for=field_id.clone()>{note_label}</label>
-                <textarea
-                    id=field_id.clone()
-                    rows="2"
-                    data-testid=note_testid
-                    placeholder=note_hint
-                    aria-describedby=error_id.clone()
-                    aria-invalid=move || error.with(Option::is_some).to_string()
-                    prop:value=move || note.get()
-                    on:input=move |event| {
-                        note.set(event_target_value(&event));
-                        fields.set(FieldErrors::default());
-                    }
-                ></textarea>
-                <FieldMessage id=error_id.clone() message=error />
-            </div>
+            <TextField
+                id=id.clone()
+                class="note-step"
+                testid=note_testid
+                rows=2
+                label=note_label
+                placeholder=move || note_hint().to_owned()
+                value=note
+                on_input=Callback::new(move |v| {
+                    note.set(v);
+                    fields.set(FieldErrors::default());
+                })
+                message=message_about(fields, "note", NOTE_REQUIRED, required_message)
+            />
         </Show>
         <div class="form-actions line-actions">
             {move || (!open.get()).then(|| beside.as_ref().map(|b| b()))}
@@ -483,7 +346,7 @@ pub fn AlertLine(
                     refresh_nav_counts();
                     on_changed.run(());
                 }
-                Err(error) => settle(error, fields, failure, on_changed),
+                Err(error) => settle(error, fields, failure, || on_changed.run(())),
             }
         }
     });
@@ -605,6 +468,9 @@ pub fn TaskLine(
     /// Link to the customer's page (the worklist).
     #[prop(default = true)]
     link: bool,
+    /// The tenant's names of the rules that asked for it, where known.
+    #[prop(optional)]
+    rule_names: RuleNames,
     on_changed: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -625,12 +491,13 @@ pub fn TaskLine(
                     refresh_nav_counts();
                     on_changed.run(());
                 }
-                Err(error) => settle(error, fields, failure, on_changed),
+                Err(error) => settle(error, fields, failure, || on_changed.run(())),
             }
         }
     });
     let days = task.days_late;
     let created = local_datetime(task.created_at);
+    let why = StoredValue::new((task.clone(), rule_names));
     let body = {
         let task = task.clone();
         move || {
@@ -642,10 +509,12 @@ pub fn TaskLine(
                 </div>
                 <p class="task-why small">
                     <span class="task-late">{t!(i18n, task_days_late, days)}</span>
-                    {(!task.reason.is_empty()).then(|| {
-                        let reason = task.reason.clone();
-                        view! { <span>" · " {move || task_reason(&reason)}</span> }
-                    })}
+                    {move || {
+                        let reason = why.with_value(|(task, names)| {
+                            task_reason_text(i18n.get_locale(), task, names)
+                        });
+                        (!reason.is_empty()).then(|| view! { <span>" · " {reason}</span> })
+                    }}
                 </p>
                 <p class="muted small">
                     {t!(i18n, task_assignee)} ": " {task.assignee.clone()} " · "
@@ -714,28 +583,5 @@ mod tests {
         assert_eq!(figure_kind("overdue"), FigureKind::Money);
         assert_eq!(figure_kind("oldest_overdue_days"), FigureKind::Days);
         assert_eq!(figure_kind("utilisation"), FigureKind::Plain);
-    }
-
-    #[test]
-    fn every_shipped_rule_has_words_in_both_languages() {
-        for id in default_rule_names().keys() {
-            assert!(
-                TRANSLATED_RULES.contains(&id.as_str()),
-                "no words for rule {id}"
-            );
-        }
-    }
-
-    #[test]
-    fn only_a_shipped_rule_name_is_translated() {
-        assert!(is_default_rule_name(
-            "overdue_steps",
-            "Invoice overdue 30 / 60 / 90 days"
-        ));
-        assert!(!is_default_rule_name("overdue_steps", "Our own name"));
-        assert!(!is_default_rule_name(
-            "made_up",
-            "Invoice overdue 30 / 60 / 90 days"
-        ));
     }
 }

@@ -12,11 +12,15 @@ use credence_shared::workflow::{
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::form::{FieldErrors, FieldMessage, local_datetime, translate_message};
+use crate::components::doc_editor::{
+    DocTab, MessageList, ReasonField, SaveBar, Saving, required_reason, tenant_doc,
+};
+use crate::components::form::{FieldErrors, FieldMessage, local_datetime, settle};
 use crate::components::labels::kind_label;
 use crate::components::layout::{role_label, use_current_user};
 use crate::components::money::format_money;
-use crate::components::notice::{ErrorNotice, Loading};
+use crate::components::notice::{ErrorNotice, Loaded, Loading};
+use crate::components::table::{Col, StackTable};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::pages::admin_watch::{DunningTab, WarningRulesTab, WebhooksTab};
 use crate::session::use_session;
@@ -101,7 +105,7 @@ pub fn AdminPage() -> impl IntoView {
                     {move || match tab.get() {
                         Tab::Users => view! { <UsersTab /> }.into_any(),
                         Tab::Fields => view! { <FieldsTab /> }.into_any(),
-                        Tab::Matrix => view! { <MatrixTab /> }.into_any(),
+                        Tab::Matrix => view! { <DocTab<ApprovalMatrix> /> }.into_any(),
                         Tab::Engine => view! { <EngineTab /> }.into_any(),
                         Tab::WarningRules => view! { <WarningRulesTab /> }.into_any(),
                         Tab::Dunning => view! { <DunningTab /> }.into_any(),
@@ -110,76 +114,6 @@ pub fn AdminPage() -> impl IntoView {
                 </Show>
             </Show>
         </div>
-    }
-}
-
-/// The reason every change needs, with its message.
-#[component]
-pub(crate) fn ReasonField(
-    #[prop(into)] id: String,
-    value: RwSignal<String>,
-    #[prop(into)] error: Signal<Option<String>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{t!(i18n, change_reason)}</label>
-            <input
-                id=id.clone()
-                type="text"
-                data-testid=id.clone()
-                placeholder=move || t_string!(i18n, change_reason_hint)
-                aria-describedby=error_id.clone()
-                aria-invalid=move || error.with(Option::is_some).to_string()
-                bind:value=value
-            />
-            <FieldMessage id=error_id message=error />
-        </div>
-    }
-}
-
-pub(crate) fn required_reason(reason: RwSignal<String>) -> Option<FieldErrors> {
-    reason.with_untracked(|r| r.trim().is_empty()).then(|| {
-        FieldErrors(vec![credence_shared::dto::FieldError {
-            field: "reason".into(),
-            message: "required".into(),
-        }])
-    })
-}
-
-/// Where a failed save's messages go: a 409 reloads, fields to `fields`, the rest a notice.
-pub(crate) fn settle(
-    error: ApiError,
-    reload: impl Fn(),
-    fields: RwSignal<FieldErrors>,
-    failure: RwSignal<Option<ApiError>>,
-) {
-    let found = FieldErrors::from_api(&error);
-    if matches!(error, ApiError::Conflict(_)) {
-        failure.set(Some(error));
-        reload();
-    } else if found.is_empty() {
-        failure.set(Some(error));
-    } else {
-        fields.set(found);
-    }
-}
-
-/// Messages listed by field, for forms whose fields are too many to each carry one.
-#[component]
-pub(crate) fn MessageList(errors: Signal<FieldErrors>) -> impl IntoView {
-    view! {
-        {move || {
-            let list = errors.get().0;
-            (!list.is_empty()).then(|| view! {
-                <ul class="notice notice-error message-list" role="alert" data-testid="admin-errors">
-                    {list.into_iter().map(|e| view! {
-                        <li><span class="mono">{e.field}</span> ": " {translate_message(&e.message)}</li>
-                    }).collect_view()}
-                </ul>
-            })
-        }}
     }
 }
 
@@ -222,57 +156,42 @@ fn UsersTab() -> impl IntoView {
                     />
                 })}
             </Show>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match users.await {
-                        Ok(list) => view! {
-                            <div class="table-scroll">
-                                <table class="table stack-table" data-testid="users">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">{t!(i18n, username)}</th>
-                                            <th scope="col">{t!(i18n, user_roles)}</th>
-                                            <th scope="col">{t!(i18n, user_active)}</th>
-                                            <th scope="col"><span class="sr-only">{t!(i18n, edit)}</span></th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list.into_iter().map(|u| {
-                                            let record = u.clone();
-                                            let roles = u.roles.clone();
-                                            view! {
-                                                <tr data-testid="user-row">
-                                                    <td>
-                                                        <strong>{u.username.clone()}</strong>
-                                                        <span class="block small muted">{u.display_name.clone()}</span>
-                                                    </td>
-                                                    <td>
-                                                        <span class="chips">
-                                                            {roles.into_iter().map(|r| view! {
-                                                                <span class="badge badge-neutral">{move || role_label(r)}</span>
-                                                            }).collect_view()}
-                                                        </span>
-                                                    </td>
-                                                    <td>{if u.active { "✓" } else { "—" }}</td>
-                                                    <td class="num">
-                                                        <button type="button" class="button button-secondary button-small"
-                                                            data-testid="user-edit"
-                                                            on:click=move |_| editing.set(Some(record.clone()))>
-                                                            {t!(i18n, edit)}
-                                                        </button>
-                                                    </td>
-                                                </tr>
-                                            }
+            <Loaded resource=users let:list>
+                <StackTable testid="users" cols=vec![
+                    Col::text(|| t_string!(use_i18n(), username)),
+                    Col::text(|| t_string!(use_i18n(), user_roles)),
+                    Col::text(|| t_string!(use_i18n(), user_active)),
+                    Col::unseen(|| t_string!(use_i18n(), edit)),
+                ]>
+                    {list.into_iter().map(|u| {
+                        let record = u.clone();
+                        let roles = u.roles.clone();
+                        view! {
+                            <tr data-testid="user-row">
+                                <td>
+                                    <strong>{u.username.clone()}</strong>
+                                    <span class="block small muted">{u.display_name.clone()}</span>
+                                </td>
+                                <td>
+                                    <span class="chips">
+                                        {roles.into_iter().map(|r| view! {
+                                            <span class="badge badge-neutral">{move || role_label(r)}</span>
                                         }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                                    </span>
+                                </td>
+                                <td>{if u.active { "✓" } else { "—" }}</td>
+                                <td class="num">
+                                    <button type="button" class="button button-secondary button-small"
+                                        data-testid="user-edit"
+                                        on:click=move |_| editing.set(Some(record.clone()))>
+                                        {t!(i18n, edit)}
+                                    </button>
+                                </td>
+                            </tr>
                         }
-                        .into_any(),
-                        Err(error) => view! { <ErrorNotice error retry=move || users.refetch() /> }.into_any(),
-                    }
-                })}
-            </Transition>
+                    }).collect_view()}
+                </StackTable>
+            </Loaded>
         </section>
     }
 }
@@ -295,7 +214,7 @@ fn UserEditor(record: UserRecord, on_done: Callback<bool>) -> impl IntoView {
         async move {
             match api::update_user(session, &name, &body).await {
                 Ok(()) => on_done.run(true),
-                Err(error) => settle(error, || on_done.run(true), fields, failure),
+                Err(error) => settle(error, fields, failure, || on_done.run(true)),
             }
         }
     });
@@ -452,62 +371,33 @@ fn kind_label_text(name: &str) -> &'static str {
 fn FieldsTab() -> impl IntoView {
     let session = use_session();
     let set = LocalResource::new(move || api::custom_fields(session));
+    let reload = Callback::new(move |()| set.refetch());
     view! {
-        <Transition fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                match set.await {
-                    Ok(loaded) => view! { <FieldsEditor loaded reload=Callback::new(move |()| set.refetch()) /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error retry=move || set.refetch() /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=set let:loaded>
+            <FieldsEditor loaded reload />
+        </Loaded>
     }
 }
 
 #[component]
 fn FieldsEditor(loaded: FieldSet, reload: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let replaces = loaded.version;
     let draft = RwSignal::new(loaded);
-    let reason = RwSignal::new(String::new());
-    let server = RwSignal::new(FieldErrors::default());
-    let failure = RwSignal::new(None::<ApiError>);
-    let saved = RwSignal::new(false);
+    let saving = Saving::new(
+        replaces,
+        |session, body: Versioned<FieldSet>| async move {
+            api::save_custom_fields(session, &body).await
+        },
+        reload,
+    );
     let local =
         Memo::new(move |_| draft.with(|d| d.validate().err().map(FieldErrors).unwrap_or_default()));
-    let shown = Signal::derive(move || {
-        let s = server.get();
-        if s.is_empty() { local.get() } else { s }
+    let shown = saving.messages(local.into());
+    let on_save = Callback::new(move |()| {
+        let valid = local.with_untracked(FieldErrors::is_empty);
+        saving.save(valid.then(|| draft.get_untracked()));
     });
-    let save = Action::new_local(move |body: &Versioned<FieldSet>| {
-        let body = body.clone();
-        async move {
-            match api::save_custom_fields(session, &body).await {
-                Ok(()) => {
-                    saved.set(true);
-                    reload.run(());
-                }
-                Err(error) => settle(error, || reload.run(()), server, failure),
-            }
-        }
-    });
-    let on_save = move |_| {
-        failure.set(None);
-        saved.set(false);
-        if let Some(e) = required_reason(reason) {
-            server.set(e);
-            return;
-        }
-        if !local.with_untracked(FieldErrors::is_empty) {
-            return;
-        }
-        save.dispatch_local(Versioned {
-            replaces,
-            reason: reason.get_untracked().trim().to_owned(),
-            document: draft.get_untracked(),
-        });
-    };
     let count = move || draft.with(|d| d.fields.len());
     view! {
         <section class="card section" data-testid="admin-fields">
@@ -533,18 +423,7 @@ fn FieldsEditor(loaded: FieldSet, reload: Callback<()>) -> impl IntoView {
                 }))>
                 "＋ " {t!(i18n, field_add)}
             </button>
-            <div class="save-bar">
-                <ReasonField id="fields-reason" value=reason error=Signal::derive(move || shown.with(|e| e.get("reason"))) />
-                <MessageList errors=Signal::derive(move || FieldErrors(shown.with(|e| e.others(&["reason", "fields["]))))  />
-                {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
-                <Show when=move || saved.get()>
-                    <p class="notice notice-ok small" role="status">{t!(i18n, saved)}</p>
-                </Show>
-                <button type="button" class="button button-primary" data-testid="fields-save"
-                    disabled=move || save.pending().get() on:click=on_save>
-                    {t!(i18n, save)}
-                </button>
-            </div>
+            <SaveBar name="fields" saving messages=shown shown_elsewhere=&["fields["] on_save />
         </section>
     }
 }
@@ -670,118 +549,14 @@ fn FieldRow(i: usize, draft: RwSignal<FieldSet>, errors: Signal<FieldErrors>) ->
 // Approval matrix
 // ---------------------------------------------------------------------------------------------
 
-/// Reads the edited JSON; the message says where it went wrong.
-pub fn parse_matrix(text: &str) -> Result<ApprovalMatrix, FieldErrors> {
-    let matrix: ApprovalMatrix = serde_json::from_str(text).map_err(|e| {
-        FieldErrors(vec![credence_shared::dto::FieldError {
-            field: "document".into(),
-            message: e.to_string(),
-        }])
-    })?;
-    matrix.validate().map_err(FieldErrors)?;
-    Ok(matrix)
-}
-
-#[component]
-fn MatrixTab() -> impl IntoView {
-    let session = use_session();
-    let matrix = LocalResource::new(move || api::approval_matrix(session));
-    view! {
-        <Transition fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                match matrix.await {
-                    Ok(loaded) => view! { <MatrixEditor loaded reload=Callback::new(move |()| matrix.refetch()) /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error retry=move || matrix.refetch() /> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-fn MatrixEditor(loaded: ApprovalMatrix, reload: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let replaces = loaded.version;
-    let text = RwSignal::new(serde_json::to_string_pretty(&loaded).unwrap_or_default());
-    let reason = RwSignal::new(String::new());
-    let server = RwSignal::new(FieldErrors::default());
-    let failure = RwSignal::new(None::<ApiError>);
-    let saved = RwSignal::new(false);
-    let parsed = Memo::new(move |_| text.with(|t| parse_matrix(t)));
-    let loaded = StoredValue::new(loaded);
-    let preview = move || {
-        parsed
-            .with(|p| p.as_ref().ok().cloned())
-            .unwrap_or_else(|| loaded.get_value())
-    };
-    let shown = Signal::derive(move || {
-        let s = server.get();
-        if !s.is_empty() {
-            return s;
-        }
-        parsed.with(|p| p.as_ref().err().cloned().unwrap_or_default())
-    });
-    let save = Action::new_local(move |body: &Versioned<ApprovalMatrix>| {
-        let body = body.clone();
-        async move {
-            match api::save_approval_matrix(session, &body).await {
-                Ok(()) => {
-                    saved.set(true);
-                    reload.run(());
-                }
-                Err(error) => settle(error, || reload.run(()), server, failure),
-            }
-        }
-    });
-    let on_save = move |_| {
-        failure.set(None);
-        saved.set(false);
-        server.set(FieldErrors::default());
-        if let Some(e) = required_reason(reason) {
-            server.set(e);
-            return;
-        }
-        if let Ok(document) = parsed.get_untracked() {
-            save.dispatch_local(Versioned {
-                replaces,
-                reason: reason.get_untracked().trim().to_owned(),
-                document,
-            });
-        }
-    };
-    view! {
-        <section class="card section" data-testid="admin-matrix">
-            <div class="section-head">
-                <h2 class="section-title">{t!(i18n, admin_matrix)}</h2>
-                <span class="muted small">{t!(i18n, version_n, version = replaces)}</span>
-            </div>
-            <p class="muted small">{t!(i18n, matrix_hint)}</p>
-            {move || view! { <MatrixTable matrix=preview() /> }}
-            <details class="json-editor">
-                <summary>{t!(i18n, edit_json)}</summary>
-                <div class="field">
-                    <label for="matrix-json" class="sr-only">{t!(i18n, edit_json)}</label>
-                    <textarea id="matrix-json" class="mono code" rows="18" spellcheck="false" data-testid="matrix-json"
-                        prop:value=move || text.get()
-                        on:input=move |event| { server.set(FieldErrors::default()); text.set(event_target_value(&event)); }></textarea>
-                </div>
-            </details>
-            <div class="save-bar">
-                <ReasonField id="matrix-reason" value=reason error=Signal::derive(move || shown.with(|e| e.get("reason"))) />
-                <MessageList errors=Signal::derive(move || FieldErrors(shown.with(|e| e.others(&["reason"])))) />
-                {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
-                <Show when=move || saved.get()>
-                    <p class="notice notice-ok small" role="status">{t!(i18n, saved)}</p>
-                </Show>
-                <button type="button" class="button button-primary" data-testid="matrix-save"
-                    disabled=move || save.pending().get() || parsed.with(Result::is_err) on:click=on_save>
-                    {t!(i18n, save)}
-                </button>
-            </div>
-        </section>
-    }
-}
+tenant_doc!(ApprovalMatrix {
+    name: "matrix",
+    title: admin_matrix,
+    hint: matrix_hint,
+    load: api::approval_matrix,
+    save: api::save_approval_matrix,
+    show: |matrix| view! { <MatrixTable matrix /> },
+});
 
 /// The matrix as people read it: one row per rule, first match wins.
 #[component]
@@ -790,60 +565,53 @@ fn MatrixTable(matrix: ApprovalMatrix) -> impl IntoView {
     let currency = matrix.currency;
     let any = move || t_string!(i18n, any);
     view! {
-        <div class="table-scroll">
-            <table class="table stack-table matrix" data-testid="matrix-table">
-                <thead>
+        <StackTable class="matrix" testid="matrix-table" cols=vec![
+            Col::text(|| "#"),
+            Col::text(|| t_string!(use_i18n(), matrix_rule)),
+            Col::text(|| t_string!(use_i18n(), matrix_kinds)),
+            Col::text(|| t_string!(use_i18n(), grade)),
+            Col::text(|| t_string!(use_i18n(), amount)),
+            Col::text(|| t_string!(use_i18n(), steps_title)),
+        ]>
+            {matrix.rules.into_iter().enumerate().map(|(i, rule)| {
+                let kinds: Vec<RequestKind> = rule.kinds.clone();
+                let grades = rule.grades.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(" ");
+                let money = |d: rust_decimal::Decimal| format_money(&credence_shared::Money::new(d, currency));
+                let band = match (rule.min_amount, rule.max_amount) {
+                    (None, None) => None,
+                    (Some(min), None) => Some(format!("≥ {}", money(min))),
+                    (None, Some(max)) => Some(format!("≤ {}", money(max))),
+                    (Some(min), Some(max)) => Some(format!("{} – {}", money(min), money(max))),
+                };
+                view! {
                     <tr>
-                        <th scope="col">"#"</th>
-                        <th scope="col">{t!(i18n, matrix_rule)}</th>
-                        <th scope="col">{t!(i18n, matrix_kinds)}</th>
-                        <th scope="col">{t!(i18n, grade)}</th>
-                        <th scope="col">{t!(i18n, amount)}</th>
-                        <th scope="col">{t!(i18n, steps_title)}</th>
+                        <td class="muted">{i + 1}</td>
+                        <td><strong>{rule.name.clone()}</strong></td>
+                        <td>
+                            {if kinds.is_empty() {
+                                view! { <span class="muted">{any}</span> }.into_any()
+                            } else {
+                                view! {
+                                    <span class="chips">
+                                        {kinds.into_iter().map(|k| view! { <span class="badge badge-neutral">{move || kind_label(k)}</span> }).collect_view()}
+                                    </span>
+                                }.into_any()
+                            }}
+                        </td>
+                        <td>{if grades.is_empty() { any().to_owned() } else { grades }}</td>
+                        <td class="nowrap">{band.unwrap_or_else(|| any().to_owned())}</td>
+                        <td>
+                            <ol class="step-chain">
+                                {rule.steps.into_iter().map(|s| {
+                                    let (role, hours) = (s.role, s.sla_hours);
+                                    view! { <li>{move || role_label(role)} <span class="muted small">" " {hours} "h"</span></li> }
+                                }).collect_view()}
+                            </ol>
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {matrix.rules.into_iter().enumerate().map(|(i, rule)| {
-                        let kinds: Vec<RequestKind> = rule.kinds.clone();
-                        let grades = rule.grades.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(" ");
-                        let money = |d: rust_decimal::Decimal| format_money(&credence_shared::Money::new(d, currency));
-                        let band = match (rule.min_amount, rule.max_amount) {
-                            (None, None) => None,
-                            (Some(min), None) => Some(format!("≥ {}", money(min))),
-                            (None, Some(max)) => Some(format!("≤ {}", money(max))),
-                            (Some(min), Some(max)) => Some(format!("{} – {}", money(min), money(max))),
-                        };
-                        view! {
-                            <tr>
-                                <td class="muted">{i + 1}</td>
-                                <td><strong>{rule.name.clone()}</strong></td>
-                                <td>
-                                    {if kinds.is_empty() {
-                                        view! { <span class="muted">{any}</span> }.into_any()
-                                    } else {
-                                        view! {
-                                            <span class="chips">
-                                                {kinds.into_iter().map(|k| view! { <span class="badge badge-neutral">{move || kind_label(k)}</span> }).collect_view()}
-                                            </span>
-                                        }.into_any()
-                                    }}
-                                </td>
-                                <td>{if grades.is_empty() { any().to_owned() } else { grades }}</td>
-                                <td class="nowrap">{band.unwrap_or_else(|| any().to_owned())}</td>
-                                <td>
-                                    <ol class="step-chain">
-                                        {rule.steps.into_iter().map(|s| {
-                                            let (role, hours) = (s.role, s.sla_hours);
-                                            view! { <li>{move || role_label(role)} <span class="muted small">" " {hours} "h"</span></li> }
-                                        }).collect_view()}
-                                    </ol>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </StackTable>
     }
 }
 
@@ -905,26 +673,20 @@ fn EngineTab() -> impl IntoView {
     let versions = LocalResource::new(move || api::engine_versions(session));
     let reload = Callback::new(move |()| versions.refetch());
     view! {
-        <Transition fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                match versions.await {
-                    Ok(list) => {
-                        let active = list.iter().find(|v| v.active).cloned().or_else(|| list.first().cloned());
-                        view! {
-                            <section class="card section" data-testid="admin-engine">
-                                <h2 class="section-title">{t!(i18n, admin_engine)}</h2>
-                                <ul class="version-list">
-                                    {list.into_iter().map(|v| view! { <VersionLine v reload /> }).collect_view()}
-                                </ul>
-                            </section>
-                            <PublishForm active reload />
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error retry=move || versions.refetch() /> }.into_any(),
+        <Loaded resource=versions let:list>
+            {
+                let active = list.iter().find(|v| v.active).cloned().or_else(|| list.first().cloned());
+                view! {
+                    <section class="card section" data-testid="admin-engine">
+                        <h2 class="section-title">{t!(i18n, admin_engine)}</h2>
+                        <ul class="version-list">
+                            {list.into_iter().map(|v| view! { <VersionLine v reload /> }).collect_view()}
+                        </ul>
+                    </section>
+                    <PublishForm active reload />
                 }
-            })}
-        </Transition>
+            }
+        </Loaded>
     }
 }
 
@@ -942,7 +704,7 @@ fn VersionLine(v: EngineVersion, reload: Callback<()>) -> impl IntoView {
         async move {
             match api::activate_engine(session, version, &reason).await {
                 Ok(()) => reload.run(()),
-                Err(error) => settle(error, || reload.run(()), fields, failure),
+                Err(error) => settle(error, fields, failure, || reload.run(())),
             }
         }
     });
@@ -1019,7 +781,7 @@ fn PublishForm(active: Option<EngineVersion>, reload: Callback<()>) -> impl Into
         async move {
             match api::publish_engine(session, &body).await {
                 Ok(()) => reload.run(()),
-                Err(error) => settle(error, || reload.run(()), server, failure),
+                Err(error) => settle(error, server, failure, || reload.run(())),
             }
         }
     });
@@ -1075,15 +837,20 @@ fn PublishForm(active: Option<EngineVersion>, reload: Callback<()>) -> impl Into
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::components::doc_editor::{json_text, parse_doc};
 
     #[test]
     fn the_shipped_matrix_reads_back_from_its_json() {
-        let json = serde_json::to_string_pretty(&ApprovalMatrix::default_matrix()).unwrap();
+        let json = json_text(&ApprovalMatrix::default_matrix());
 
-        assert!(parse_matrix(&json).is_ok());
-        let broken = parse_matrix("{\"currency\": \"CNY\", \"rules\": []}").unwrap_err();
+        assert!(parse_doc::<ApprovalMatrix>(&json).is_ok());
+        let broken =
+            parse_doc::<ApprovalMatrix>("{\"currency\": \"CNY\", \"rules\": []}").unwrap_err();
         assert_eq!(broken.0[0].field, "rules");
-        assert_eq!(parse_matrix("{").unwrap_err().0[0].field, "document");
+        assert_eq!(
+            parse_doc::<ApprovalMatrix>("{").unwrap_err().0[0].field,
+            "document"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, AlertStatusFilter};
 use crate::components::layout::use_current_user;
-use crate::components::notice::{ErrorNotice, Loading};
+use crate::components::notice::Loaded;
 use crate::components::watch::{AlertLine, rule_label, severity_label};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
@@ -145,17 +145,9 @@ pub fn AlertsPage() -> impl IntoView {
                     {t!(i18n, alerts_mine_only)}
                 </label>
             </div>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match alerts.await {
-                        Ok(list) => view! { <AlertList items=list.items severity rule reload /> }.into_any(),
-                        Err(error) => view! {
-                            <ErrorNotice error retry=move || alerts.refetch() />
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=alerts let:list>
+                <AlertList items=list.items severity rule reload />
+            </Loaded>
         </div>
     }
 }

@@ -8,9 +8,10 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::form::{FieldErrors, FieldMessage, translate_message};
+use crate::components::form::{FieldErrors, TextField, report, translate_message};
 use crate::components::layout::use_current_user;
 use crate::components::notice::{ErrorNotice, Loading};
+use crate::components::table::{Col, StackTable};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
 
@@ -93,34 +94,27 @@ fn BlacklistTable(entries: Vec<BlacklistEntry>) -> impl IntoView {
             .into_any();
     }
     view! {
-        <div class="table-scroll">
-            <table class="table stack-table" data-testid="blacklist">
-                <thead>
-                    <tr>
-                        <th scope="col">{t!(i18n, party)}</th>
-                        <th scope="col">{t!(i18n, blacklist_reason)}</th>
-                        <th scope="col">{t!(i18n, blacklist_source)}</th>
-                        <th scope="col">{t!(i18n, added)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {entries.into_iter().map(|e| view! {
-                        <tr data-testid="blacklist-entry">
-                            <td>
-                                {match e.customer_id.clone() {
-                                    Some(id) => view! { <a href=format!("/customers/{id}")><strong>{e.name.clone()}</strong></a> }.into_any(),
-                                    None => view! { <strong>{e.name.clone()}</strong> }.into_any(),
-                                }}
-                                {e.usci.clone().map(|u| view! { <span class="block mono small muted">{u.to_string()}</span> })}
-                            </td>
-                            <td>{e.reason.clone()}</td>
-                            <td>{e.source.clone()}</td>
-                            <td class="nowrap small">{e.added_on.to_string()} <span class="block muted">{e.added_by.clone()}</span></td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <StackTable testid="blacklist" cols=vec![
+            Col::text(|| t_string!(use_i18n(), party)),
+            Col::text(|| t_string!(use_i18n(), blacklist_reason)),
+            Col::text(|| t_string!(use_i18n(), blacklist_source)),
+            Col::text(|| t_string!(use_i18n(), added)),
+        ]>
+            {entries.into_iter().map(|e| view! {
+                <tr data-testid="blacklist-entry">
+                    <td>
+                        {match e.customer_id.clone() {
+                            Some(id) => view! { <a href=format!("/customers/{id}")><strong>{e.name.clone()}</strong></a> }.into_any(),
+                            None => view! { <strong>{e.name.clone()}</strong> }.into_any(),
+                        }}
+                        {e.usci.clone().map(|u| view! { <span class="block mono small muted">{u.to_string()}</span> })}
+                    </td>
+                    <td>{e.reason.clone()}</td>
+                    <td>{e.source.clone()}</td>
+                    <td class="nowrap small">{e.added_on.to_string()} <span class="block muted">{e.added_by.clone()}</span></td>
+                </tr>
+            }).collect_view()}
+        </StackTable>
     }
     .into_any()
 }
@@ -148,14 +142,7 @@ fn AddForm(on_added: Callback<()>) -> impl IntoView {
                     done.set(true);
                     on_added.run(());
                 }
-                Err(error) => {
-                    let found = FieldErrors::from_api(&error);
-                    if found.is_empty() {
-                        failure.set(Some(error));
-                    } else {
-                        fields.set(found);
-                    }
-                }
+                Err(error) => report(error, fields, failure),
             }
         }
     });
@@ -192,24 +179,18 @@ fn AddForm(on_added: Callback<()>) -> impl IntoView {
         });
     };
     let busy = add.pending();
-    let error = move |f: &'static str| Signal::derive(move || fields.with(|e| e.get(f)));
     let input = move |id: &'static str,
                       field: &'static str,
                       label: fn() -> &'static str,
                       value: RwSignal<String>| {
         view! {
-            <div class="field">
-                <label for=id>{label}</label>
-                <input
-                    id=id
-                    type="text"
-                    data-testid=id
-                    aria-describedby=format!("{id}-error")
-                    aria-invalid=move || error(field).with(Option::is_some).to_string()
-                    bind:value=value
-                />
-                <FieldMessage id=format!("{id}-error") message=error(field) />
-            </div>
+            <TextField
+                id
+                label
+                value
+                on_input=Callback::new(move |v| value.set(v))
+                message=Signal::derive(move || fields.with(|e| e.get(field)))
+            />
         }
     };
     view! {

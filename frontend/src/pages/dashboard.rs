@@ -19,7 +19,8 @@ use crate::components::collections::bucket_label;
 use crate::components::customer_card::GradeBadge;
 use crate::components::layout::{KPI_READERS, use_current_user};
 use crate::components::money::{Amount, format_money};
-use crate::components::notice::{ErrorNotice, Loading};
+use crate::components::notice::{ErrorNotice, Loaded, Loading};
+use crate::components::table::{ChartTable, Col, StackTable};
 use crate::components::watch::rule_label;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
@@ -98,22 +99,12 @@ fn Dashboard(session: crate::session::Session) -> impl IntoView {
     let kpis = LocalResource::new(move || api::kpis(session));
     let aging = LocalResource::new(move || api::portfolio_aging(session));
     view! {
-        <Transition fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                match kpis.await {
-                    Ok(kpis) => view! { <KpiView kpis /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error retry=move || kpis.refetch() /> }.into_any(),
-                }
-            })}
-        </Transition>
-        <Transition fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                match aging.await {
-                    Ok(aging) => view! { <AgingView aging /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error retry=move || aging.refetch() /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=kpis let:kpis>
+            <KpiView kpis />
+        </Loaded>
+        <Loaded resource=aging let:aging>
+            <AgingView aging />
+        </Loaded>
     }
 }
 
@@ -226,28 +217,22 @@ fn GradesCard(grades: Vec<GradeCount>) -> impl IntoView {
             <p class="muted small">
                 {if compared { t!(i18n, drift_hint).into_any() } else { t!(i18n, drift_none).into_any() }}
             </p>
-            <table class="sr-only">
-                <caption>{t!(i18n, grades_title)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t!(i18n, grade)}</th>
-                        <th scope="col">{t!(i18n, customers)}</th>
-                        <th scope="col">{t!(i18n, drift)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {grades.into_iter().map(|g| {
-                        let grade = Grade::ALL.into_iter().find(|x| x.as_str() == g.grade);
-                        view! {
-                            <tr>
-                                <th scope="row"><GradeBadge grade /></th>
-                                <td>{g.customers}</td>
-                                <td>{drift_text(g.drift)}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <ChartTable caption=|| t_string!(use_i18n(), grades_title) cols=vec![
+                Col::text(|| t_string!(use_i18n(), grade)),
+                Col::text(|| t_string!(use_i18n(), customers)),
+                Col::text(|| t_string!(use_i18n(), drift)),
+            ]>
+                {grades.into_iter().map(|g| {
+                    let grade = Grade::ALL.into_iter().find(|x| x.as_str() == g.grade);
+                    view! {
+                        <tr>
+                            <th scope="row"><GradeBadge grade /></th>
+                            <td>{g.customers}</td>
+                            <td>{drift_text(g.drift)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </ChartTable>
         </section>
     }
 }
@@ -279,26 +264,20 @@ fn AlertsByRuleCard(rules: Vec<RuleCount>) -> impl IntoView {
             } else {
                 view! {
                     <BarChart bars label=|| t_string!(use_i18n(), alerts_chart_label) testid="chart-alerts" />
-                    <table class="sr-only">
-                        <caption>{t!(i18n, alerts_by_rule_title)}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">{t!(i18n, alerts_rule)}</th>
-                                <th scope="col">{t!(i18n, open_alerts)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rules.into_iter().map(|r| {
-                                let (id, name) = (r.rule_id.clone(), r.rule_name.clone());
-                                view! {
-                                    <tr>
-                                        <th scope="row">{move || rule_label(&id, &name)}</th>
-                                        <td>{r.open}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <ChartTable caption=|| t_string!(use_i18n(), alerts_by_rule_title) cols=vec![
+                        Col::text(|| t_string!(use_i18n(), alerts_rule)),
+                        Col::text(|| t_string!(use_i18n(), open_alerts)),
+                    ]>
+                        {rules.into_iter().map(|r| {
+                            let (id, name) = (r.rule_id.clone(), r.rule_name.clone());
+                            view! {
+                                <tr>
+                                    <th scope="row">{move || rule_label(&id, &name)}</th>
+                                    <td>{r.open}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </ChartTable>
                 }
                 .into_any()
             }}
@@ -316,45 +295,38 @@ fn TopExposures(items: Vec<TopExposure>) -> impl IntoView {
                 view! { <p class="muted" data-testid="top-exposures">{t!(i18n, no_data)}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
-                        <table class="table stack-table exposures" data-testid="top-exposures">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t!(i18n, customer)}</th>
-                                    <th scope="col">{t!(i18n, grade)}</th>
-                                    <th scope="col" class="num">{t!(i18n, exposure)}</th>
-                                    <th scope="col" class="num">{t!(i18n, credit_limit)}</th>
-                                    <th scope="col" class="num">{t!(i18n, utilisation)}</th>
+                    <StackTable class="exposures" testid="top-exposures" cols=vec![
+                        Col::text(|| t_string!(use_i18n(), customer)),
+                        Col::text(|| t_string!(use_i18n(), grade)),
+                        Col::num(|| t_string!(use_i18n(), exposure)),
+                        Col::num(|| t_string!(use_i18n(), credit_limit)),
+                        Col::num(|| t_string!(use_i18n(), utilisation)),
+                    ]>
+                        {items.into_iter().map(|e| {
+                            let used = utilisation(e.exposure.amount, e.limit.amount);
+                            let over = e.exposure.amount > e.limit.amount;
+                            view! {
+                                <tr data-testid="top-exposure">
+                                    <td>
+                                        <a href=format!("/customers/{}", e.customer_id)>{e.name.clone()}</a>
+                                    </td>
+                                    <td><GradeBadge grade=e.grade /></td>
+                                    <td class="num">
+                                        <span class="stack-label">{t!(i18n, exposure)} " "</span>
+                                        <Amount money=e.exposure />
+                                    </td>
+                                    <td class="num">
+                                        <span class="stack-label">{t!(i18n, credit_limit)} " "</span>
+                                        <Amount money=e.limit />
+                                    </td>
+                                    <td class="num" class:warn-text=over>
+                                        <span class="stack-label">{t!(i18n, utilisation)} " "</span>
+                                        {used.unwrap_or_else(|| "—".to_owned())}
+                                    </td>
                                 </tr>
-                            </thead>
-                            <tbody>
-                                {items.into_iter().map(|e| {
-                                    let used = utilisation(e.exposure.amount, e.limit.amount);
-                                    let over = e.exposure.amount > e.limit.amount;
-                                    view! {
-                                        <tr data-testid="top-exposure">
-                                            <td>
-                                                <a href=format!("/customers/{}", e.customer_id)>{e.name.clone()}</a>
-                                            </td>
-                                            <td><GradeBadge grade=e.grade /></td>
-                                            <td class="num">
-                                                <span class="stack-label">{t!(i18n, exposure)} " "</span>
-                                                <Amount money=e.exposure />
-                                            </td>
-                                            <td class="num">
-                                                <span class="stack-label">{t!(i18n, credit_limit)} " "</span>
-                                                <Amount money=e.limit />
-                                            </td>
-                                            <td class="num" class:warn-text=over>
-                                                <span class="stack-label">{t!(i18n, utilisation)} " "</span>
-                                                {used.unwrap_or_else(|| "—".to_owned())}
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                            }
+                        }).collect_view()}
+                    </StackTable>
                 }
                 .into_any()
             }}
@@ -386,26 +358,20 @@ fn AgingView(aging: PortfolioAging) -> impl IntoView {
             <section class="card section" aria-labelledby="portfolio-aging-title">
                 <h2 class="section-title" id="portfolio-aging-title">{t!(i18n, portfolio_aging_title)}</h2>
                 <BarChart bars label=|| t_string!(use_i18n(), aging_chart_label) testid="chart-aging" />
-                <table class="sr-only">
-                    <caption>{t!(i18n, portfolio_aging_title)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{t!(i18n, bucket)}</th>
-                            <th scope="col">{t!(i18n, amount)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {buckets.into_iter().map(|b| {
-                            let name = b.bucket.clone();
-                            view! {
-                                <tr>
-                                    <th scope="row">{move || bucket_label(&name)}</th>
-                                    <td><Amount money=b.amount /></td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <ChartTable caption=|| t_string!(use_i18n(), portfolio_aging_title) cols=vec![
+                    Col::text(|| t_string!(use_i18n(), bucket)),
+                    Col::text(|| t_string!(use_i18n(), amount)),
+                ]>
+                    {buckets.into_iter().map(|b| {
+                        let name = b.bucket.clone();
+                        view! {
+                            <tr>
+                                <th scope="row">{move || bucket_label(&name)}</th>
+                                <td><Amount money=b.amount /></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </ChartTable>
             </section>
             <section class="card section" aria-labelledby="most-overdue-title">
                 <h2 class="section-title" id="most-overdue-title">{t!(i18n, most_overdue_title)}</h2>

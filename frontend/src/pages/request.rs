@@ -18,7 +18,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
 use crate::components::customer_card::GradeBadge;
-use crate::components::form::{FieldErrors, FieldMessage, local_datetime};
+use crate::components::form::{FieldErrors, TextField, local_datetime, message_about};
 use crate::components::labels::{
     OverdueBadge, ReasonList, StatusBadge, action_label, kind_label, outcome_label,
 };
@@ -566,6 +566,9 @@ fn settle(
     }
 }
 
+/// A reject or return without a note: the message code [`ReviewForm`] words.
+const NOTE_REQUIRED: &str = "note:required";
+
 #[component]
 fn ReviewForm(target: StoredValue<Target>, version: u64, reload: Callback<bool>) -> impl IntoView {
     let i18n = use_i18n();
@@ -593,42 +596,25 @@ fn ReviewForm(target: StoredValue<Target>, version: u64, reload: Callback<bool>)
         fields.set(FieldErrors::default());
         // Reject and return say why; the server says the same, but sooner is kinder.
         if action != ReviewAction::Approve && note.with_untracked(|n| n.trim().is_empty()) {
-            fields.set(FieldErrors(vec![credence_shared::dto::FieldError {
-                field: "note".into(),
-                message: "note:required".into(),
-            }]));
+            fields.set(FieldErrors::one("note", NOTE_REQUIRED));
             return;
         }
         act.dispatch_local(action);
     };
-    let note_error = Signal::derive(move || {
-        fields.with(|f| f.get("note")).map(|m| {
-            if m == "note:required" {
-                t_string!(i18n, note_required).to_owned()
-            } else {
-                m
-            }
-        })
-    });
     view! {
         <div class="review-form" data-testid="review-form">
-            <div class="field">
-                <label for="review-note">{t!(i18n, review_note)}</label>
-                <textarea
-                    id="review-note"
-                    rows="3"
-                    data-testid="review-note"
-                    placeholder=move || t_string!(i18n, review_note_hint)
-                    aria-describedby="review-note-error"
-                    aria-invalid=move || note_error.with(Option::is_some).to_string()
-                    prop:value=move || note.get()
-                    on:input=move |event| {
-                        note.set(event_target_value(&event));
-                        fields.set(FieldErrors::default());
-                    }
-                ></textarea>
-                <FieldMessage id="review-note-error" message=note_error />
-            </div>
+            <TextField
+                id="review-note"
+                rows=3
+                label=move || t!(i18n, review_note)
+                placeholder=move || t_string!(i18n, review_note_hint).to_owned()
+                value=note
+                on_input=Callback::new(move |v| {
+                    note.set(v);
+                    fields.set(FieldErrors::default());
+                })
+                message=message_about(fields, "note", NOTE_REQUIRED, || t_string!(use_i18n(), note_required))
+            />
             {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
             <div class="form-actions review-buttons">
                 <button

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::layout::{WORKLIST_OVERSEERS, use_current_user};
-use crate::components::notice::{ErrorNotice, Loading};
+use crate::components::notice::Loaded;
 use crate::components::watch::TaskLine;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
@@ -48,28 +48,21 @@ pub fn WorklistPage() -> impl IntoView {
                     <button type="submit" class="button button-secondary">{t!(i18n, show)}</button>
                 </form>
             </Show>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
-                    match worklist.await {
-                        Ok(list) if list.items.is_empty() => view! {
-                            <p class="empty muted" data-testid="worklist-empty">{t!(i18n, worklist_none)}</p>
-                        }
-                        .into_any(),
-                        Ok(list) => view! {
-                            <ul class="task-list" data-testid="worklist">
-                                {list.items.into_iter().map(|task| view! {
-                                    <TaskLine task on_changed=reload />
-                                }).collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                        Err(error) => view! {
-                            <ErrorNotice error retry=move || worklist.refetch() />
-                        }
-                        .into_any(),
+            <Loaded resource=worklist let:list>
+                {if list.items.is_empty() {
+                    view! { <p class="empty muted" data-testid="worklist-empty">{t!(i18n, worklist_none)}</p> }
+                        .into_any()
+                } else {
+                    view! {
+                        <ul class="task-list" data-testid="worklist">
+                            {list.items.into_iter().map(|task| view! {
+                                <TaskLine task on_changed=reload />
+                            }).collect_view()}
+                        </ul>
                     }
-                })}
-            </Transition>
+                    .into_any()
+                }}
+            </Loaded>
         </div>
     }
 }

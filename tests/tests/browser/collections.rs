@@ -1,6 +1,7 @@
 //! Early warning and collections: a collector works the worklist on a phone and records a
-//! promise to pay; an alert is resolved only with a note; and the alert centre, the
-//! worklist, a customer's collections and the dashboard fit phones and laptops.
+//! promise to pay; an alert is resolved only with a note; a sales rep sees their open tasks
+//! counted on the phone's Account button; and the alert centre, the worklist, a customer's
+//! collections and the dashboard fit phones and laptops.
 
 use fantoccini::Locator;
 
@@ -164,6 +165,59 @@ async fn resolving_an_alert_asks_for_a_note_first() {
                 Ok(left.is_empty().then_some(()))
             })
             .await?;
+
+        // Assert: the customer's activity says so in Chinese, with the note as written.
+        phone.open(&format!("/customers/{customer}")).await?;
+        let line = phone
+            .eventually("the resolution in the customer's activity", || async {
+                let lines = phone.texts(&testid("activity-line")).await?;
+                Ok(lines.into_iter().find(|l| l.contains("已解决预警")))
+            })
+            .await?;
+        check!(
+            line.contains("Called the customer; payment plan agreed."),
+            "the activity line should keep the note as written, it reads {line:?}"
+        );
+        phone.scroll_to("activity").await?;
+        phone.screenshot("alert-resolved-activity").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_sales_rep_with_open_tasks_sees_their_count_on_the_phones_account_button() {
+    with_browser(PHONE, async |phone| -> Result {
+        // Arrange: the sales rep's open tasks, read through the API.
+        phone.sign_in("sales", "demo").await?;
+        let worklist = phone.api_get("/v1/worklist").await?;
+        let open = worklist["items"].as_array().map_or(0, Vec::len);
+        check!(
+            open > 0,
+            "the demo sales rep should have open collection tasks to show a count for"
+        );
+
+        // Act: wait for the navigation's counts.
+        let badge = phone.visible("account-badge").await?;
+
+        // Assert: the Account button shows the count, and the pop-up's worklist link too.
+        let shown = badge.text().await?;
+        check!(
+            shown.split_whitespace().next() == Some(open.to_string().as_str()),
+            "the Account button should show {open} open tasks, it shows {shown:?}"
+        );
+        phone.screenshot("account-badge").await?;
+        phone.open_account_menu_if_needed().await?;
+        let listed = phone
+            .visible("account-worklist-count")
+            .await?
+            .text()
+            .await?;
+        check!(
+            listed == open.to_string(),
+            "the worklist link in the account menu should count {open}, it shows {listed:?}"
+        );
+        phone.screenshot("account-menu-worklist").await?;
         Ok(())
     })
     .await;
