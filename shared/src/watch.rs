@@ -676,8 +676,9 @@ impl Alert {
                 next.version += 1;
                 (next, outcome)
             }
-            Some(a) if firing.level <= a.level && firing.figures == a.figures => {
-                // Resolved by a person, and nothing new since: stays resolved.
+            Some(a) if firing.level <= a.level => {
+                // Resolved by a person, and no worse since: stays resolved (the figures
+                // may move, as days overdue do, without telling anyone again).
                 (a.clone(), Outcome::Unchanged)
             }
             previous => {
@@ -708,6 +709,17 @@ impl Alert {
                 )
             }
         }
+    }
+
+    /// A resolved alert whose rule no longer fires: its level drops to 0, so the rule firing
+    /// again later reopens it. `None` when there is nothing to record.
+    pub fn cleared(&self, now: OffsetDateTime) -> Option<Alert> {
+        (self.status == AlertStatus::Resolved && self.level > 0).then(|| Alert {
+            level: 0,
+            updated_at: now,
+            version: self.version + 1,
+            ..self.clone()
+        })
     }
 
     /// Whether `user` (with `roles`) is told about this alert.

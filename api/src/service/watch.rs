@@ -285,10 +285,19 @@ async fn evaluate_once(
     let mut follow_ups: Vec<(AutoAction, String)> = Vec::new();
     let mut want_task: Option<TaskAsk> = None;
     for rule in &rules.rules {
+        let before = existing.get(&rule.id);
         let Some(firing) = rule.fire(&watch, Some(&reference)) else {
+            // A resolved alert whose condition cleared may open again later.
+            if let Some(cleared) = before.and_then(|a| a.cleared(now)) {
+                writes.push(alert_write(
+                    store,
+                    tenant,
+                    &cleared,
+                    before.map(|a| a.version),
+                )?);
+            }
             continue;
         };
-        let before = existing.get(&rule.id);
         let (alert, outcome) = Alert::apply(before, rule, &subject, &firing, now);
         if outcome == Outcome::Unchanged {
             continue;

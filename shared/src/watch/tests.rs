@@ -171,7 +171,11 @@ fn a_resolved_alert_stays_resolved_until_the_rule_fires_higher_or_anew() {
     let (mut alert, _) = Alert::apply(None, &rule, &who, &firing, at);
     alert.status = AlertStatus::Resolved;
 
-    let (still, quiet) = Alert::apply(Some(&alert), &rule, &who, &firing, at);
+    let next_day = Firing {
+        level: 1,
+        figures: vec![figure("oldest_overdue_days", 32)],
+    };
+    let (still, quiet) = Alert::apply(Some(&alert), &rule, &who, &next_day, at);
     let higher = Firing {
         level: 2,
         figures: vec![figure("oldest_overdue_days", 60)],
@@ -365,4 +369,30 @@ fn kpis_add_up_the_portfolio_and_show_grade_drift() {
     assert_eq!(k.top_exposures[0].customer_id.as_str(), "C1");
     let a = k.grades.iter().find(|g| g.grade == "A").unwrap();
     assert_eq!((a.customers, a.drift), (1, Some(-1)));
+}
+
+#[test]
+fn a_resolved_alert_whose_condition_cleared_reopens_when_the_rule_fires_again() {
+    let rule = rule("paying_slower");
+    let (id, name) = subject();
+    let who = AlertSubject {
+        customer_id: &id,
+        customer_name: &name,
+        owner: None,
+    };
+    let at = datetime!(2026-11-29 08:00 UTC);
+    let firing = Firing {
+        level: 1,
+        figures: vec![figure("days_to_pay_trend", 12)],
+    };
+    let (mut alert, _) = Alert::apply(None, &rule, &who, &firing, at);
+    alert.status = AlertStatus::Resolved;
+
+    let cleared = alert.cleared(at).unwrap();
+    let (reopened, outcome) = Alert::apply(Some(&cleared), &rule, &who, &firing, at);
+
+    assert_eq!(cleared.level, 0);
+    assert_eq!(cleared.cleared(at), None, "clearing twice records nothing");
+    assert_eq!(outcome, Outcome::Opened);
+    assert_eq!(reopened.status, AlertStatus::Open);
 }

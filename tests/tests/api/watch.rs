@@ -580,6 +580,8 @@ async fn an_alert_is_acknowledged_then_resolved_with_a_note_and_a_stale_version_
             &json!({"action": "resolve", "note": "agreed a payment plan", "version": 2}),
         )
         .await;
+    // The next day the invoice is a day older (new figures, same level).
+    app.clock.advance(Duration::days(1));
     app.watch("C1").await;
 
     // Assert
@@ -596,7 +598,7 @@ async fn an_alert_is_acknowledged_then_resolved_with_a_note_and_a_stale_version_
             .unwrap()
             .iter()
             .all(|a| a["rule_id"] != "overdue_steps"),
-        "resolved, and watching again with nothing new does not reopen it"
+        "resolved, and a day older at the same level does not reopen it"
     );
     let resolved_list = app
         .get("/v1/alerts?status=resolved", Some(&risk))
