@@ -586,7 +586,7 @@ mod tests {
             "overdue_steps",
             "Invoice overdue 30 / 60 / 90 days"
         ));
-        assert!(!is_default_rule_name("overdue_steps", &"Our own name"));
+        assert!(!is_default_rule_name("overdue_steps", "Our own name"));
         assert!(!is_default_rule_name(
             "made_up",
             "Invoice overdue 30 / 60 / 90 days"
