@@ -632,6 +632,29 @@ pub(crate) fn new_item(table: &str, item: Item) -> Result<TransactWriteItem, Sto
         .build())
 }
 
+/// A put of a versioned item: new when `expected` is `None` (must not exist), else only
+/// over version `expected`.
+pub(crate) fn versioned_put(
+    table: &str,
+    item: Item,
+    expected: Option<u64>,
+) -> Result<TransactWriteItem, StoreError> {
+    let Some(v) = expected else {
+        return new_item(table, item);
+    };
+    Ok(TransactWriteItem::builder()
+        .put(
+            Put::builder()
+                .table_name(table)
+                .set_item(Some(item))
+                .condition_expression("version = :v")
+                .expression_attribute_values(":v", n(v))
+                .build()
+                .map_err(|e| StoreError::Other(e.to_string()))?,
+        )
+        .build())
+}
+
 pub(crate) fn plain_put(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
     Ok(TransactWriteItem::builder()
         .put(

@@ -5,13 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use credence_shared::watch::{DunningSummary, Reference, Watch};
 use credence_shared::{CustomerId, TenantId};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use time::Date;
 
-use super::credit::{decode, json, n, new_item, s};
+use super::credit::{decode, json, n, s, versioned_put};
 use super::{Item, Store, StoreError, keys};
 
 /// Where one document item lives, and the indexes it is listed in.
@@ -70,10 +70,6 @@ pub struct WatchState {
     pub aging: Vec<credence_shared::watch::AgingBucket>,
 }
 
-fn other(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Other(e.to_string())
-}
-
 fn version_of(item: &Item) -> Result<u64, StoreError> {
     item.get("version")
         .and_then(|v| v.as_n().ok())
@@ -105,20 +101,7 @@ impl Store {
         item.insert("entity".into(), s(entity));
         item.insert("version".into(), n(version));
         item.insert("doc".into(), s(json(doc)?));
-        match expected {
-            None => new_item(&self.table, item),
-            Some(v) => Ok(TransactWriteItem::builder()
-                .put(
-                    Put::builder()
-                        .table_name(&self.table)
-                        .set_item(Some(item))
-                        .condition_expression("version = :v")
-                        .expression_attribute_values(":v", n(v))
-                        .build()
-                        .map_err(other)?,
-                )
-                .build()),
-        }
+        versioned_put(&self.table, item, expected)
     }
 
     /// One document and its version.

@@ -7,12 +7,12 @@
 //! by the version that was read; audit entries are conditioned on not existing and never
 //! updated or deleted (append-only).
 
-use super::credit::{decode, json, n, new_item, plain_put, s};
+use super::credit::{decode, json, n, new_item, plain_put, s, versioned_put};
 use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys};
 use aws_sdk_dynamodb::{
     error::SdkError,
     operation::transact_write_items::TransactWriteItemsError,
-    types::{Delete, Put, TransactWriteItem, Update},
+    types::{Delete, TransactWriteItem, Update},
 };
 use credence_shared::{
     CustomerId, TenantId,
@@ -109,20 +109,7 @@ impl Store {
         item.insert("entity".into(), s("request"));
         item.insert("version".into(), n(request.version));
         item.insert("request".into(), s(json(request)?));
-        match expected {
-            None => new_item(&self.table, item),
-            Some(v) => Ok(TransactWriteItem::builder()
-                .put(
-                    Put::builder()
-                        .table_name(&self.table)
-                        .set_item(Some(item))
-                        .condition_expression("version = :v")
-                        .expression_attribute_values(":v", n(v))
-                        .build()
-                        .map_err(other)?,
-                )
-                .build()),
-        }
+        versioned_put(&self.table, item, expected)
     }
 
     pub async fn get_request(
@@ -405,20 +392,7 @@ impl Store {
         item.insert("entity".into(), s("config"));
         item.insert("version".into(), n(version));
         item.insert("doc".into(), s(json(doc)?));
-        if replaces == 0 {
-            return new_item(&self.table, item);
-        }
-        Ok(TransactWriteItem::builder()
-            .put(
-                Put::builder()
-                    .table_name(&self.table)
-                    .set_item(Some(item))
-                    .condition_expression("version = :v")
-                    .expression_attribute_values(":v", n(replaces))
-                    .build()
-                    .map_err(other)?,
-            )
-            .build())
+        versioned_put(&self.table, item, (replaces != 0).then_some(replaces))
     }
 
     /// Every published engine version, oldest first.
