@@ -76,7 +76,8 @@ impl CurrentDirIfUnset for Command {
 
 fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.env("PATH", tools::path_with_tools());
+    cmd.env("PATH", tools::path_with_tools())
+        .env("CARGO_TARGET_DIR", tools::target_dir());
     cmd
 }
 
@@ -88,7 +89,7 @@ fn build_frontend() -> Result<()> {
         .args(["build", "--release", "--offline"])
         .current_dir(root().join("frontend"))
         .env("PATH", tools::path_with_tools())
-        .env_remove("CARGO_TARGET_DIR"))
+        .env("CARGO_TARGET_DIR", tools::target_dir()))
 }
 
 /// Environment for `credence-local` (the local issuer signs for this origin).
@@ -159,7 +160,7 @@ fn dev(args: &[String]) -> Result<()> {
     run(cargo().args(["build", "-p", "credence-api", "--bin", "credence-local"]))?;
 
     step("starting the app (creates the table and seeds the demo tenant once)");
-    let mut cmd = Command::new(root().join("target/debug/credence-local"));
+    let mut cmd = Command::new(tools::target_dir().join("debug/credence-local"));
     server_env(&mut cmd, port, dynamo_port, "credence", &data);
     cmd.arg("--seed-demo");
     let mut server = Service::start("credence-local", &mut cmd)?;
@@ -342,7 +343,7 @@ fn browser_tests(filter: Option<&str>) -> Result<()> {
 
     let port = free_port()?;
     let table = format!("browser-{}", std::process::id());
-    let mut cmd = Command::new(root().join("target/debug/credence-local"));
+    let mut cmd = Command::new(tools::target_dir().join("debug/credence-local"));
     server_env(&mut cmd, port, dynamo_port, &table, &data);
     cmd.arg("--seed-demo");
     let log = data.join("server.log");
@@ -393,8 +394,9 @@ fn lambda() -> Result<()> {
         step(&format!("cargo lambda build --release --arm64 --bin {bin}"));
         run(Command::new(tools::venv_bin("cargo-lambda"))
             .args(["lambda", "build", "--release", "--arm64", "--bin", bin])
-            .env("PATH", tools::path_with_tools()))?;
-        let bootstrap = root().join(format!("target/lambda/{bin}/bootstrap"));
+            .env("PATH", tools::path_with_tools())
+            .env("CARGO_TARGET_DIR", tools::target_dir()))?;
+        let bootstrap = tools::target_dir().join(format!("lambda/{bin}/bootstrap"));
         let size = std::fs::metadata(&bootstrap)
             .with_context(|| format!("{} was not built", bootstrap.display()))?
             .len();

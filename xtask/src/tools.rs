@@ -28,6 +28,17 @@ pub fn tools_dir() -> PathBuf {
         .unwrap_or_else(|| home().join(".cache/credence"))
 }
 
+/// Where cargo builds: one directory outside the checkout, shared by every clone on this
+/// machine, so a fresh clone recompiles only the workspace's own crates, never its
+/// dependencies. `CARGO_TARGET_DIR` overrides it. Clones at different paths do not
+/// overwrite each other's workspace artefacts (cargo hashes the package path), but the
+/// final binaries (`debug/credence-local`) are shared: run one `cargo xtask` at a time.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| tools_dir().join("target"))
+}
+
 fn cargo_bin() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -201,6 +212,16 @@ fn ensure_chromium() -> Result<()> {
     apt_install(&["chromium", "chromium-driver"])
 }
 
+/// Without a CJK font headless Chromium draws every Chinese character as a box, and the
+/// screenshots of a zh-CN-first app cannot be judged.
+fn ensure_cjk_font() -> Result<()> {
+    if PathBuf::from("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").exists() {
+        return Ok(());
+    }
+    say("Debian's fonts-noto-cjk");
+    apt_install(&["fonts-noto-cjk"])
+}
+
 fn ensure_pip(packages: &[(&str, &str)]) -> Result<()> {
     let python = venv_bin("python");
     if !python.exists() {
@@ -251,6 +272,7 @@ pub fn ensure_for_dev() -> Result<()> {
 pub fn ensure_for_test() -> Result<()> {
     ensure_for_dev()?;
     ensure_chromium()?;
+    ensure_cjk_font()?;
     ensure_pip(&[("cfn-lint", CFN_LINT)])
 }
 
