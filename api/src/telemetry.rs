@@ -1,6 +1,6 @@
 //! Structured logs with `tracing`: JSON under Lambda (CloudWatch), readable text locally.
 
-use crate::config::LogFormat;
+use crate::settings::LogFormat;
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
 pub fn init(format: LogFormat) {

@@ -5,9 +5,13 @@ pub mod local;
 pub mod policy;
 pub mod verify;
 
-use crate::{app::AppState, error::ApiError};
-use axum::{extract::FromRequestParts, http::request::Parts};
+use crate::error::ApiError;
+use axum::{
+    extract::{FromRef, FromRequestParts},
+    http::request::Parts,
+};
 use credence_shared::{Role, TenantId, UserId};
+use std::sync::Arc;
 
 pub use verify::{Claims, Verifier};
 
@@ -26,10 +30,16 @@ impl Principal {
     }
 }
 
-impl FromRequestParts<AppState> for Principal {
+/// Generic over the state: any state that can hand out the verifier works, so `auth`
+/// does not depend on the application that uses it.
+impl<S> FromRequestParts<S> for Principal
+where
+    Arc<Verifier>: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
@@ -46,7 +56,8 @@ impl FromRequestParts<AppState> for Principal {
             .ok_or_else(|| {
                 ApiError::Unauthorized("expected 'Authorization: Bearer <token>'".into())
             })?;
-        let principal = state.verifier.verify(token).await?;
+        let verifier = Arc::<Verifier>::from_ref(state);
+        let principal = verifier.verify(token).await?;
         tracing::Span::current().record("tenant", principal.tenant.as_str());
         Ok(principal)
     }

@@ -1,23 +1,23 @@
 //! The `api` Lambda function: the shared Router behind API Gateway (HTTP API, payload v2).
 
-use credence_api::{AppState, Config, router, telemetry};
+use credence_api::{AppState, Settings, router, telemetry};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    let config = Config::from_env().map_err(|e| {
+    let settings = Settings::from_env().map_err(|e| {
         eprintln!("configuration error: {e}");
         e
     })?;
-    telemetry::init(config.log_format);
+    telemetry::init(settings.log_format);
     // The local issuer hands out tokens for demo passwords: refuse to run it in AWS.
     if matches!(
-        config.issuer,
-        credence_api::config::IssuerConfig::Local { .. }
+        settings.issuer,
+        credence_api::settings::IssuerSettings::Local { .. }
     ) {
         return Err(
             "LOCAL_ISSUER_KEY is set: the local issuer never runs in Lambda; set JWKS_URL".into(),
         );
     }
-    let state = AppState::from_config(&config, Vec::new()).await?;
+    let state = AppState::from_settings(&settings, Vec::new()).await?;
     lambda_http::run(router(state)).await
 }

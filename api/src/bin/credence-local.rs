@@ -4,7 +4,7 @@
 //! Usage: `credence-local [--port N] [--seed-demo]` (env: the API's variables, `PORT`).
 
 use anyhow::Context;
-use credence_api::{AppState, Config, router, seed, store::schema, telemetry, watcher};
+use credence_api::{AppState, Settings, router, seed, store::schema, telemetry, watcher};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -30,9 +30,9 @@ async fn main() -> anyhow::Result<()> {
             ),
         }
     }
-    let config = Config::from_env().context("configuration")?;
-    telemetry::init(config.log_format);
-    let state = AppState::from_config(&config, seed::demo_users()).await?;
+    let settings = Settings::from_env().context("configuration")?;
+    telemetry::init(settings.log_format);
+    let state = AppState::from_settings(&settings, seed::demo_users()).await?;
     schema::ensure_table(state.store.raw_client(), state.store.table())
         .await
         .context("creating the table in DynamoDB")?;
@@ -62,11 +62,11 @@ async fn main() -> anyhow::Result<()> {
     }
     // The early-warning consumers: in AWS two Lambda functions, here two tasks.
     let watcher = watcher::Watcher::new(state.store.clone(), state.clock.clone());
-    if let Some(endpoint) = config.dynamodb_endpoint.clone() {
+    if let Some(endpoint) = settings.dynamodb_endpoint.clone() {
         tokio::spawn(watcher::consume_local_stream(
             watcher.clone(),
             endpoint,
-            config.region.clone(),
+            settings.region.clone(),
         ));
     }
     let mut tenants = watcher::tenants_from_env();

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    telemetry::init(credence_api::config::LogFormat::Json);
+    telemetry::init(credence_api::settings::LogFormat::Json);
     let watcher = watcher::Watcher::from_env().await?;
     let watcher = &watcher;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {

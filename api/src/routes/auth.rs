@@ -1,7 +1,7 @@
 //! The local issuer's endpoints. Mounted only when the local issuer is configured,
 //! so they do not exist in AWS.
 
-use crate::{app::AppState, error::ApiError, extract::ApiJson};
+use crate::{error::ApiError, extract::ApiJson, state::AppState};
 use axum::{Json, extract::State};
 use credence_shared::dto::{Problem, TokenRequest, TokenResponse};
 use jsonwebtoken::jwk::JwkSet;

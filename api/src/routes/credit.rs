@@ -2,11 +2,11 @@
 //! and the blocked-orders queue. Bodies and answers are the types of `credence_shared::credit`.
 
 use crate::{
-    app::AppState,
     auth::Principal,
     error::ApiError,
     extract::ApiJson,
     service::{credit, ledger},
+    state::AppState,
 };
 use axum::{
     Json,

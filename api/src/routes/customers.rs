@@ -1,11 +1,11 @@
 //! `/v1/customers`: search and read customers' credit summaries.
 
 use crate::{
-    app::AppState,
     auth::Principal,
     error::ApiError,
     extract::ApiQuery,
     service::customers::{self, CustomerQuery},
+    state::AppState,
 };
 use axum::{
     Json,

@@ -3,7 +3,6 @@
 //! `credence_shared::watch`.
 
 use crate::{
-    app::AppState,
     auth::{
         Principal,
         policy::{self, Action},
@@ -14,6 +13,7 @@ use crate::{
         config,
         watch::{self, AlertQuery, DeliveryList, WorklistQuery},
     },
+    state::AppState,
 };
 use axum::{
     Json,

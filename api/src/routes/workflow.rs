@@ -3,7 +3,6 @@
 //! `credence_shared::workflow`.
 
 use crate::{
-    app::AppState,
     auth::Principal,
     error::ApiError,
     extract::{ApiJson, ApiQuery},
@@ -11,6 +10,7 @@ use crate::{
         config::{self, EngineInForce},
         workflow::{self, ApplicationForm, AuditQuery, BlacklistList, RequestList, WithdrawBody},
     },
+    state::AppState,
 };
 use axum::{
     Json,

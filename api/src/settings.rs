@@ -1,4 +1,6 @@
-//! Configuration from environment variables, parsed once at start-up into a typed struct.
+//! The process settings: environment variables parsed once at start-up into a typed
+//! struct. (A tenant's own configuration — approval matrix, rules, engines — is data in
+//! the table, see `service::config`.)
 //!
 //! A missing or malformed variable stops the process with a message naming it, rather
 //! than failing on the first request.
@@ -6,7 +8,7 @@
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConfigError {
+pub enum SettingsError {
     #[error("environment variable {0} is required but not set")]
     Missing(&'static str),
     #[error("environment variable {var} is invalid: {reason}")]
@@ -25,7 +27,7 @@ pub enum LogFormat {
 
 /// Where tokens come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IssuerConfig {
+pub enum IssuerSettings {
     /// A real identity provider (Cognito in AWS); its keys are fetched from `jwks_url`.
     Remote { jwks_url: String },
     /// The built-in issuer for local development; its RSA key lives at `key_path`,
@@ -34,34 +36,34 @@ pub enum IssuerConfig {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
+pub struct Settings {
     pub table: String,
     /// DynamoDB Local's URL; `None` means the real service.
     pub dynamodb_endpoint: Option<String>,
     pub region: String,
     pub jwt_issuer: String,
     pub jwt_audience: String,
-    pub issuer: IssuerConfig,
+    pub issuer: IssuerSettings,
     pub log_format: LogFormat,
     /// Built frontend to serve next to the API (local dev server only).
     pub static_dir: Option<PathBuf>,
 }
 
-impl Config {
-    pub fn from_env() -> Result<Self, ConfigError> {
+impl Settings {
+    pub fn from_env() -> Result<Self, SettingsError> {
         Self::from_lookup(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
     }
 
     /// Parses configuration from any key → value lookup (tests pass a map).
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let required = |var: &'static str| get(var).ok_or(ConfigError::Missing(var));
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let required = |var: &'static str| get(var).ok_or(SettingsError::Missing(var));
         let table = required("CREDENCE_TABLE")?;
         if !(3..=255).contains(&table.len())
             || !table
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
         {
-            return Err(ConfigError::Invalid {
+            return Err(SettingsError::Invalid {
                 var: "CREDENCE_TABLE",
                 reason: "a DynamoDB table name is 3-255 of a-z, A-Z, 0-9, '_', '-', '.'".into(),
             });
@@ -70,7 +72,7 @@ impl Config {
         if let Some(url) = &dynamodb_endpoint
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
-            return Err(ConfigError::Invalid {
+            return Err(SettingsError::Invalid {
                 var: "DYNAMODB_ENDPOINT",
                 reason: "must be an http:// or https:// URL".into(),
             });
@@ -79,11 +81,11 @@ impl Config {
         let jwt_issuer = required("JWT_ISSUER")?;
         let jwt_audience = required("JWT_AUDIENCE")?;
         let issuer = match (get("JWKS_URL"), get("LOCAL_ISSUER_KEY")) {
-            (Some(jwks_url), None) => IssuerConfig::Remote { jwks_url },
-            (None, Some(path)) => IssuerConfig::Local {
+            (Some(jwks_url), None) => IssuerSettings::Remote { jwks_url },
+            (None, Some(path)) => IssuerSettings::Local {
                 key_path: PathBuf::from(path),
             },
-            _ => return Err(ConfigError::IssuerChoice),
+            _ => return Err(SettingsError::IssuerChoice),
         };
         let log_format = match get("LOG_FORMAT").as_deref() {
             Some("json") => LogFormat::Json,
@@ -91,13 +93,13 @@ impl Config {
             None if get("AWS_LAMBDA_FUNCTION_NAME").is_some() => LogFormat::Json,
             None => LogFormat::Text,
             Some(other) => {
-                return Err(ConfigError::Invalid {
+                return Err(SettingsError::Invalid {
                     var: "LOG_FORMAT",
                     reason: format!("'{other}' is neither 'json' nor 'text'"),
                 });
             }
         };
-        Ok(Config {
+        Ok(Settings {
             table,
             dynamodb_endpoint,
             region,
@@ -133,11 +135,11 @@ mod tests {
     fn a_complete_local_environment_parses() {
         let mut env = BASE.to_vec();
         env.push(("LOCAL_ISSUER_KEY", "/tmp/key.pem"));
-        let config = Config::from_lookup(lookup(&env)).unwrap();
+        let config = Settings::from_lookup(lookup(&env)).unwrap();
         assert_eq!(config.table, "credence");
         assert_eq!(
             config.issuer,
-            IssuerConfig::Local {
+            IssuerSettings::Local {
                 key_path: "/tmp/key.pem".into()
             }
         );
@@ -146,23 +148,23 @@ mod tests {
 
     #[test]
     fn a_missing_table_is_named_in_the_error() {
-        let err = Config::from_lookup(lookup(&BASE[1..])).unwrap_err();
-        assert_eq!(err, ConfigError::Missing("CREDENCE_TABLE"));
+        let err = Settings::from_lookup(lookup(&BASE[1..])).unwrap_err();
+        assert_eq!(err, SettingsError::Missing("CREDENCE_TABLE"));
         assert!(err.to_string().contains("CREDENCE_TABLE"));
     }
 
     #[test]
     fn both_or_neither_issuer_is_refused() {
         assert_eq!(
-            Config::from_lookup(lookup(&BASE)),
-            Err(ConfigError::IssuerChoice)
+            Settings::from_lookup(lookup(&BASE)),
+            Err(SettingsError::IssuerChoice)
         );
         let mut env = BASE.to_vec();
         env.push(("LOCAL_ISSUER_KEY", "/k"));
         env.push(("JWKS_URL", "https://x/jwks"));
         assert_eq!(
-            Config::from_lookup(lookup(&env)),
-            Err(ConfigError::IssuerChoice)
+            Settings::from_lookup(lookup(&env)),
+            Err(SettingsError::IssuerChoice)
         );
     }
 
@@ -172,7 +174,7 @@ mod tests {
         env.push(("JWKS_URL", "https://issuer/.well-known/jwks.json"));
         env.push(("AWS_LAMBDA_FUNCTION_NAME", "api"));
         assert_eq!(
-            Config::from_lookup(lookup(&env)).unwrap().log_format,
+            Settings::from_lookup(lookup(&env)).unwrap().log_format,
             LogFormat::Json
         );
     }
@@ -183,8 +185,8 @@ mod tests {
         env.push(("JWKS_URL", "https://x"));
         env.push(("LOG_FORMAT", "xml"));
         assert!(matches!(
-            Config::from_lookup(lookup(&env)),
-            Err(ConfigError::Invalid {
+            Settings::from_lookup(lookup(&env)),
+            Err(SettingsError::Invalid {
                 var: "LOG_FORMAT",
                 ..
             })
@@ -193,8 +195,8 @@ mod tests {
         env.push(("JWKS_URL", "https://x"));
         env.push(("DYNAMODB_ENDPOINT", "localhost:8000"));
         assert!(matches!(
-            Config::from_lookup(lookup(&env)),
-            Err(ConfigError::Invalid {
+            Settings::from_lookup(lookup(&env)),
+            Err(SettingsError::Invalid {
                 var: "DYNAMODB_ENDPOINT",
                 ..
             })

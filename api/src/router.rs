@@ -1,14 +1,12 @@
-//! Builds the one axum `Router` that the Lambda, the local server and the tests share.
+//! `router(state)`: the one axum Router the Lambda, the local server and the tests share,
+//! its layers (request id, tracing, problem conversion, panic catcher, body limit), the
+//! static frontend fallback and `/openapi.json` built from the handlers.
 
-use crate::clock::Clock;
-use crate::service::{config::Engines, credit::CreditEngine, workflow::Env};
 use crate::{
-    auth::{Verifier, local::LocalIssuer, local::LocalUser},
-    config::{Config, IssuerConfig},
     error::{self, ApiError},
     extract::BODY_LIMIT,
     routes,
-    store::Store,
+    state::AppState,
 };
 use axum::{
     Json, Router,
@@ -17,7 +15,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use std::{path::PathBuf, sync::Arc};
+use std::sync::Arc;
 use tower::ServiceExt;
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -31,73 +29,6 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
-
-/// Everything a handler may need. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub verifier: Arc<Verifier>,
-    /// Present only when the local development issuer is configured.
-    pub local_issuer: Option<Arc<LocalIssuer>>,
-    /// Built frontend to serve for non-API paths (local dev server only).
-    pub static_dir: Option<PathBuf>,
-    /// The scorecard model and credit policy in force, per tenant (cached).
-    pub engines: Engines,
-    pub clock: Clock,
-}
-
-impl AppState {
-    /// The engine in force for the caller's tenant.
-    pub async fn engine(
-        &self,
-        tenant: &credence_shared::TenantId,
-    ) -> Result<CreditEngine, ApiError> {
-        self.engines.get(&self.store, tenant).await
-    }
-
-    pub fn env(&self) -> Env<'_> {
-        Env {
-            store: &self.store,
-            engines: &self.engines,
-            clock: &self.clock,
-        }
-    }
-}
-
-impl AppState {
-    /// Wires the state from configuration. `local_users` are the accounts the local
-    /// issuer accepts (ignored when tokens come from a remote issuer).
-    pub async fn from_config(config: &Config, local_users: Vec<LocalUser>) -> anyhow::Result<Self> {
-        let client = Store::client(&config.region, config.dynamodb_endpoint.as_deref()).await;
-        let store = Store::new(client, &config.table);
-        let (verifier, local_issuer) = match &config.issuer {
-            IssuerConfig::Remote { jwks_url } => (
-                Verifier::remote(&config.jwt_issuer, &config.jwt_audience, jwks_url).await?,
-                None,
-            ),
-            IssuerConfig::Local { key_path } => {
-                let issuer = LocalIssuer::load_or_create(
-                    key_path,
-                    &config.jwt_issuer,
-                    &config.jwt_audience,
-                    local_users,
-                )?;
-                (
-                    Verifier::with_jwks(&config.jwt_issuer, &config.jwt_audience, &issuer.jwks())?,
-                    Some(Arc::new(issuer)),
-                )
-            }
-        };
-        Ok(Self {
-            store,
-            verifier: Arc::new(verifier),
-            local_issuer,
-            static_dir: config.static_dir.clone(),
-            engines: Engines::default(),
-            clock: Clock::system(),
-        })
-    }
-}
 
 #[derive(OpenApi)]
 #[openapi(

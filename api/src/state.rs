@@ -1,0 +1,94 @@
+//! `AppState`: everything a handler may need (store, token verifier, engines, clock),
+//! and its construction from the process settings. The router lives in `router.rs`.
+
+use crate::clock::Clock;
+use crate::service::{config::Engines, credit::CreditEngine, workflow::Env};
+use crate::{
+    auth::{Verifier, local::LocalIssuer, local::LocalUser},
+    error::ApiError,
+    settings::{IssuerSettings, Settings},
+    store::Store,
+};
+use axum::extract::FromRef;
+use std::{path::PathBuf, sync::Arc};
+
+/// Everything a handler may need. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub verifier: Arc<Verifier>,
+    /// Present only when the local development issuer is configured.
+    pub local_issuer: Option<Arc<LocalIssuer>>,
+    /// Built frontend to serve for non-API paths (local dev server only).
+    pub static_dir: Option<PathBuf>,
+    /// The scorecard model and credit policy in force, per tenant (cached).
+    pub engines: Engines,
+    pub clock: Clock,
+}
+
+impl AppState {
+    /// The engine in force for the caller's tenant.
+    pub async fn engine(
+        &self,
+        tenant: &credence_shared::TenantId,
+    ) -> Result<CreditEngine, ApiError> {
+        self.engines.get(&self.store, tenant).await
+    }
+
+    pub fn env(&self) -> Env<'_> {
+        Env {
+            store: &self.store,
+            engines: &self.engines,
+            clock: &self.clock,
+        }
+    }
+}
+
+impl AppState {
+    /// Wires the state from configuration. `local_users` are the accounts the local
+    /// issuer accepts (ignored when tokens come from a remote issuer).
+    pub async fn from_settings(
+        settings: &Settings,
+        local_users: Vec<LocalUser>,
+    ) -> anyhow::Result<Self> {
+        let client = Store::client(&settings.region, settings.dynamodb_endpoint.as_deref()).await;
+        let store = Store::new(client, &settings.table);
+        let (verifier, local_issuer) = match &settings.issuer {
+            IssuerSettings::Remote { jwks_url } => (
+                Verifier::remote(&settings.jwt_issuer, &settings.jwt_audience, jwks_url).await?,
+                None,
+            ),
+            IssuerSettings::Local { key_path } => {
+                let issuer = LocalIssuer::load_or_create(
+                    key_path,
+                    &settings.jwt_issuer,
+                    &settings.jwt_audience,
+                    local_users,
+                )?;
+                (
+                    Verifier::with_jwks(
+                        &settings.jwt_issuer,
+                        &settings.jwt_audience,
+                        &issuer.jwks(),
+                    )?,
+                    Some(Arc::new(issuer)),
+                )
+            }
+        };
+        Ok(Self {
+            store,
+            verifier: Arc::new(verifier),
+            local_issuer,
+            static_dir: settings.static_dir.clone(),
+            engines: Engines::default(),
+            clock: Clock::system(),
+        })
+    }
+}
+
+/// The token verifier is all the `Principal` extractor needs from the state.
+impl FromRef<AppState> for Arc<Verifier> {
+    fn from_ref(state: &AppState) -> Self {
+        state.verifier.clone()
+    }
+}
