@@ -43,10 +43,12 @@ aws s3 sync "$DIST" "s3://$BUCKET" \
   --content-type application/wasm --cache-control "$IMMUTABLE"
 
 # 2. Everything else (icons, manifest, locale files ...) is revalidated on
-#    every use.
+#    every use. The .gz/.br copies the build writes are for the local server:
+#    CloudFront compresses itself (Compress: true in the template), so they
+#    are not uploaded.
 aws s3 sync "$DIST" "s3://$BUCKET" \
   --exclude "*.js" --exclude "*.css" --exclude "*.wasm" --exclude "index.html" \
-  --cache-control "no-cache"
+  --exclude "*.gz" --exclude "*.br" --cache-control "no-cache"
 
 # 3. index.html last, so it never points at assets that are not there yet.
 aws s3 cp "$DIST/index.html" "s3://$BUCKET/index.html" \
@@ -54,7 +56,8 @@ aws s3 cp "$DIST/index.html" "s3://$BUCKET/index.html" \
 
 # 4. Remove files from older builds. Everything left was uploaded above with
 #    the same size, so --size-only makes this pass delete-only.
-aws s3 sync "$DIST" "s3://$BUCKET" --delete --size-only
+aws s3 sync "$DIST" "s3://$BUCKET" --delete --size-only \
+  --exclude "*.gz" --exclude "*.br"
 
 # 5. Drop what CloudFront's edges still hold.
 aws cloudfront create-invalidation --distribution-id "$DISTRIBUTION_ID" \

@@ -197,27 +197,32 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Unknown API paths are 404 problems; other paths serve the frontend (with the SPA's
-/// index.html for client-side routes) when a static directory is configured.
+/// index.html for client-side routes) when a static directory is configured. The build
+/// writes `.br` and `.gz` copies beside each asset; they are sent when the browser
+/// accepts them.
 async fn fallback(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path();
     let is_api = API_PREFIXES.iter().any(|p| path.starts_with(p));
     match (&state.static_dir, is_api) {
         (Some(dir), false) => {
             let index = dir.join("index.html");
-            let serve = ServeDir::new(dir).fallback(ServeFile::new(index));
+            let cache = cache_control(path);
+            let serve = ServeDir::new(dir)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(
+                    ServeFile::new(index)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                );
             match serve.oneshot(request).await {
                 Ok(response) => {
                     let mut response = response.into_response();
-                    // Trunk hashes asset names, so only index.html must never be cached.
-                    let cache = if response
+                    let is_html = response
                         .headers()
                         .get(header::CONTENT_TYPE)
-                        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
-                    {
-                        "no-cache"
-                    } else {
-                        "public, max-age=31536000, immutable"
-                    };
+                        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+                    let cache = if is_html { "no-cache" } else { cache };
                     response
                         .headers_mut()
                         .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
@@ -227,5 +232,53 @@ async fn fallback(State(state): State<AppState>, request: Request) -> Response {
             }
         }
         _ => ApiError::NotFound.into_response(),
+    }
+}
+
+/// Trunk puts a content hash in every built asset's name (`app-0123456789abcdef.js`):
+/// such a file never changes, so it is cached for a year. Anything else (index.html,
+/// icons, the manifest) is revalidated on every use.
+fn cache_control(path: &str) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let hashed = name
+        .split(['-', '_', '.'])
+        .any(|part| part.len() >= 16 && part.bytes().all(|b| b.is_ascii_hexdigit()));
+    if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cache_control;
+
+    #[test]
+    fn hashed_assets_are_cached_for_a_year_and_everything_else_is_revalidated() {
+        // Arrange
+        let hashed = [
+            "/credence-frontend-5c2f0a9d8e7b6a41.js",
+            "/credence-frontend-5c2f0a9d8e7b6a41_bg.wasm",
+            "/style-0123456789abcdef.css",
+        ];
+        let plain = [
+            "/index.html",
+            "/icon.svg",
+            "/manifest.webmanifest",
+            "/customers/C1",
+        ];
+
+        // Act + Assert
+        for path in hashed {
+            assert_eq!(
+                cache_control(path),
+                "public, max-age=31536000, immutable",
+                "{path}"
+            );
+        }
+        for path in plain {
+            assert_eq!(cache_control(path), "no-cache", "{path}");
+        }
     }
 }
