@@ -1,10 +1,10 @@
 //! One module per route: sign-in, customer search (home), a customer, a credit request, the
 //! inbox, the alert centre, the collector's worklist, the portfolio dashboard, the credit
 //! application, the blacklist, the audit trail, admin (its early-warning and collections
-//! settings in `admin_watch`), and not found.
+//! settings in `admin::watch`), and not found. The larger pages (`apply`, `admin`,
+//! `customer`) are folders, one file per part of the page.
 
 pub mod admin;
-pub mod admin_watch;
 pub mod alerts;
 pub mod apply;
 pub mod audit;

@@ -1,0 +1,190 @@
+//! One customer's credit file: `GET /v1/customers/{id}/credit`.
+//!
+//! Phone first: what a sales rep needs to take an order (available credit, grade, terms,
+//! hold, overdue) and the order check come first. Below them, the analyst's sections: the
+//! score and its reasons, the limit decided against the one recommended, exposure and aging,
+//! the history chart and, for finance roles, the ledger. Laptops lay the sections out in two
+//! columns; phones get a row of section links.
+//!
+//! "Request" opens the form that asks for a change (limit, temporary limit, terms, hold,
+//! blacklist); the Requests section lists the customer's requests and the Audit section
+//! who changed what, when and why. The Collections section (first, since overdue money is
+//! what needs acting on) holds promises to pay, tasks, alerts and notes; an open promise
+//! also shows on the position card.
+//!
+//! Here: the page and the file's layout; `requests` the request button and the requests and
+//! audit sections; `position` the rep's card; `assessment`, `limits`, `exposure` and `ledger`
+//! the analyst's sections.
+
+mod assessment;
+mod exposure;
+mod ledger;
+mod limits;
+mod position;
+mod requests;
+#[cfg(test)]
+mod tests;
+
+use credence_shared::CustomerId;
+use credence_shared::credit::CreditView;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{self, ApiError};
+use crate::components::collections::{CollectionsResource, CollectionsSection};
+use crate::components::customer_card::{GradeBadge, StatusBadges};
+use crate::components::history_chart::HistoryChart;
+use crate::components::notice::{ErrorNotice, Loading};
+use crate::components::order_check::OrderCheck;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::session::use_session;
+
+use assessment::AssessmentSection;
+use exposure::ExposureSection;
+use ledger::LedgerSection;
+use limits::LimitsSection;
+use position::Position;
+use requests::{AuditSection, RequestAction, RequestsSection, file_now};
+
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|raw| CustomerId::parse(&raw).ok())
+    });
+    let credit = LocalResource::new(move || {
+        let id = id.get();
+        async move {
+            match id {
+                Some(id) => api::credit(session, &id).await.map(|view| (id, view)),
+                // An id that cannot exist: same answer as the server would give.
+                None => Err(ApiError::NotFound),
+            }
+        }
+    });
+
+    view! {
+        <div class="page page-customer">
+            <A href="/" attr:class="back-link">
+                <span aria-hidden="true">"←"</span>
+                {t!(i18n, back_to_search)}
+            </A>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match credit.await {
+                        Ok((id, view)) => view! { <CreditFile id view /> }.into_any(),
+                        Err(error) => view! {
+                            <ErrorNotice error retry=move || credit.refetch() />
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn CreditFile(id: CustomerId, view: CreditView) -> impl IntoView {
+    let i18n = use_i18n();
+    let customer = view.customer.clone();
+    let request_file = file_now(&view);
+    let ledger = view.ledger.clone();
+    let has_ledger = ledger.is_some();
+    let history = view.history.clone();
+    let currency = view.file.limit.currency;
+    let overdue = view.exposure.overdue;
+    let stored = StoredValue::new(view);
+    let v = stored.get_value();
+    let session = use_session();
+    let collections_id = StoredValue::new(id.clone());
+    let collections: CollectionsResource = LocalResource::new(move || {
+        let id = collections_id.get_value();
+        async move { api::collections(session, &id).await }
+    });
+
+    view! {
+        <article class="credit-file" data-testid="customer-detail">
+            <header class="detail-head">
+                <div class="names">
+                    <h1 class="page-title">{customer.name.clone()}</h1>
+                    {customer.name_en.clone().map(|en| view! { <p class="name-en" lang="en">{en}</p> })}
+                </div>
+                <GradeBadge grade=v.file.grade />
+            </header>
+            <div class="badges">
+                <StatusBadges on_hold=v.file.on_hold blacklisted=v.file.blacklisted />
+            </div>
+            <RequestAction id=id.clone() file=request_file />
+            <div class="credit-top">
+                <Position view=v.clone() collections />
+                <OrderCheck id=id.clone() view=stored />
+            </div>
+            <nav class="section-nav" data-testid="section-nav" aria-label=move || t_string!(i18n, sections_label)>
+                <a href="#section-collections">{t!(i18n, section_collections)}</a>
+                <a href="#section-assessment">{t!(i18n, section_assessment)}</a>
+                <a href="#section-limits">{t!(i18n, section_limits)}</a>
+                <a href="#section-exposure">{t!(i18n, section_exposure)}</a>
+                <a href="#section-history">{t!(i18n, section_history)}</a>
+                {has_ledger.then(|| view! {
+                    <a href="#section-ledger">{t!(i18n, section_ledger)}</a>
+                })}
+                <a href="#section-requests">{t!(i18n, section_requests)}</a>
+                <a href="#section-audit">{t!(i18n, section_audit)}</a>
+            </nav>
+            <div class="credit-sections">
+                <CollectionsSection id=id.clone() currency overdue collections />
+                <AssessmentSection assessment=v.assessment.clone() />
+                <LimitsSection view=v.clone() />
+                <ExposureSection view=v.clone() />
+                <Section id="section-customer" title=move || t_string!(i18n, customer_info)>
+                    <dl class="facts two">
+                        <div>
+                            <dt>{t!(i18n, customer_number)}</dt>
+                            <dd>{customer.number.clone()}</dd>
+                        </div>
+                        {customer.usci.clone().map(|usci| view! {
+                            <div>
+                                <dt>{t!(i18n, usci)}</dt>
+                                <dd class="mono">{usci.to_string()}</dd>
+                            </div>
+                        })}
+                        <div>
+                            <dt>{t!(i18n, country)}</dt>
+                            <dd>{customer.country.clone()}</dd>
+                        </div>
+                    </dl>
+                </Section>
+                <Section id="section-history" title=move || t_string!(i18n, history_title)>
+                    <HistoryChart points=history />
+                </Section>
+                <RequestsSection id=id.clone() />
+                <AuditSection id=id.clone() />
+                {ledger.map(|lines| view! { <LedgerSection lines /> })}
+            </div>
+        </article>
+    }
+}
+
+/// A titled card with an anchor for the section links.
+#[component]
+pub(super) fn Section(
+    id: &'static str,
+    title: impl Fn() -> &'static str + Send + Sync + Copy + 'static,
+    children: Children,
+) -> impl IntoView {
+    let heading = format!("{id}-title");
+    let labelled_by = heading.clone();
+    view! {
+        <section class="card section" id=id data-testid=id aria-labelledby=labelled_by>
+            <h2 class="section-title" id=heading>{title}</h2>
+            {children()}
+        </section>
+    }
+}
