@@ -1,6 +1,12 @@
+use super::severity::figure;
 use super::*;
 use crate::engine::ledger::DocRef;
+use crate::engine::open_items::OpenInvoice;
+use crate::{Currency, CustomerId, Grade, Money, Role};
+use rust_decimal::Decimal;
 use rust_decimal::dec;
+use std::collections::BTreeMap;
+use time::Date;
 use time::macros::{date, datetime};
 
 fn cny(amount: Decimal) -> Money {

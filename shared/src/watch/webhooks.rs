@@ -1,0 +1,169 @@
+//! Webhook endpoints and deliveries with their retry backoff, the daily run's request and report,
+//! and the portfolio aging view.
+
+use super::AgingBucket;
+use super::rules::yes;
+use crate::dto::FieldError;
+use crate::{Currency, CustomerId, Money};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+/// Where a tenant's events go: JSON POSTs signed with HMAC-SHA256 of the body under the
+/// endpoint's secret (header `X-Credence-Signature: sha256=<hex>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WebhookEndpoint {
+    pub id: String,
+    pub url: String,
+    pub secret: String,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WebhookConfig {
+    /// The stored version (0: the shipped default).
+    #[serde(default)]
+    pub version: u32,
+    pub endpoints: Vec<WebhookEndpoint>,
+}
+
+impl WebhookConfig {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for (i, e) in self.endpoints.iter().enumerate() {
+            if e.id.is_empty()
+                || e.id.len() > 40
+                || !e
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                errors.push(FieldError {
+                    field: format!("endpoints[{i}].id"),
+                    message: "use 1-40 letters, digits, - or _".into(),
+                });
+            }
+            if !(e.url.starts_with("https://") || e.url.starts_with("http://")) || e.url.len() > 500
+            {
+                errors.push(FieldError {
+                    field: format!("endpoints[{i}].url"),
+                    message: "an http(s) URL of at most 500 characters".into(),
+                });
+            }
+            if e.secret.len() < 16 || e.secret.len() > 200 {
+                errors.push(FieldError {
+                    field: format!("endpoints[{i}].secret"),
+                    message: "a secret of 16 to 200 characters".into(),
+                });
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Pending,
+    Delivered,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryAttempt {
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: OffsetDateTime,
+    /// The receiver's HTTP status, when it answered.
+    pub status: Option<u16>,
+    pub error: Option<String>,
+}
+
+/// One event sent (or being sent) to one endpoint, with every attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Delivery {
+    pub id: String,
+    pub endpoint_id: String,
+    pub url: String,
+    /// `alert.opened`, `alert.raised`, `dunning.summary`.
+    pub event: String,
+    /// The JSON body, exactly as signed and sent.
+    pub body: String,
+    pub status: DeliveryStatus,
+    pub attempts: Vec<DeliveryAttempt>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub next_attempt_at: OffsetDateTime,
+    #[serde(default)]
+    pub version: u64,
+}
+
+/// Most attempts of one delivery (then it is marked failed).
+pub const MAX_ATTEMPTS: usize = 6;
+
+/// Wait before attempt `n + 1` after `n` failed ones: 30 s, 1, 2, 4, 8 minutes.
+pub fn backoff_seconds(failed: usize) -> i64 {
+    30 * (1_i64 << failed.saturating_sub(1).min(10))
+}
+
+/// `POST /v1/watch/run`: run the daily pass now (for `date`, default today); `all`
+/// evaluates every customer rather than those the index says are due.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunRequest {
+    #[serde(default, with = "crate::engine::calendar::iso_date::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub all: bool,
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunReport {
+    pub customers: u32,
+    pub alerts_opened: u32,
+    pub alerts_raised: u32,
+    pub dunning_summaries: u32,
+    pub tasks: u32,
+    pub promises_broken: u32,
+    pub deliveries_sent: u32,
+    /// DynamoDB requests the pass made (queries, gets, writes).
+    pub dynamodb_requests: u32,
+    pub millis: u64,
+}
+
+/// The portfolio's aging (`GET /v1/aging`), in the reporting currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PortfolioAging {
+    pub currency: Currency,
+    pub buckets: Vec<AgingBucket>,
+    /// The most overdue customers, most overdue amount first.
+    pub customers: Vec<CustomerAging>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerAging {
+    pub customer_id: CustomerId,
+    pub name: String,
+    pub overdue: Money,
+    pub oldest_overdue_days: u32,
+    pub buckets: Vec<AgingBucket>,
+}

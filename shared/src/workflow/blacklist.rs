@@ -1,0 +1,41 @@
+//! Blacklist entries and the request that adds a party to the blacklist.
+
+use crate::engine::calendar::iso_date;
+use crate::{CustomerId, Usci};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BlacklistEntry {
+    /// The code, or `NAME:{normalised name}` when the party has no code.
+    pub key: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub usci: Option<Usci>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<CustomerId>,
+    pub reason: String,
+    /// Where it came from (court list, own experience, industry association, …).
+    pub source: String,
+    #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub added_on: Date,
+    pub added_by: String,
+}
+
+/// `POST /v1/blacklist`: risk adds a party (a customer or not) to the blacklist at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BlacklistAdd {
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    #[serde(default)]
+    pub usci: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub reason: String,
+    pub source: String,
+}

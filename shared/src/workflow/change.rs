@@ -1,0 +1,179 @@
+//! What a request asks to change ([`Change`]) and the kind the approval matrix routes it by
+//! ([`RequestKind`]); checked without the credit file.
+
+use super::{fe, text};
+use crate::Money;
+use crate::dto::FieldError;
+use crate::engine::calendar::iso_date;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration};
+
+/// The kinds of request, as the approval matrix names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    NewCreditLine,
+    LimitIncrease,
+    LimitDecrease,
+    TemporaryLimit,
+    TermsChange,
+    HoldRelease,
+    BlockedOrderRelease,
+    BlockedOrderReject,
+    BlacklistAdd,
+    BlacklistRemove,
+}
+
+impl RequestKind {
+    pub const ALL: [RequestKind; 10] = [
+        RequestKind::NewCreditLine,
+        RequestKind::LimitIncrease,
+        RequestKind::LimitDecrease,
+        RequestKind::TemporaryLimit,
+        RequestKind::TermsChange,
+        RequestKind::HoldRelease,
+        RequestKind::BlockedOrderRelease,
+        RequestKind::BlockedOrderReject,
+        RequestKind::BlacklistAdd,
+        RequestKind::BlacklistRemove,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::NewCreditLine => "new_credit_line",
+            RequestKind::LimitIncrease => "limit_increase",
+            RequestKind::LimitDecrease => "limit_decrease",
+            RequestKind::TemporaryLimit => "temporary_limit",
+            RequestKind::TermsChange => "terms_change",
+            RequestKind::HoldRelease => "hold_release",
+            RequestKind::BlockedOrderRelease => "blocked_order_release",
+            RequestKind::BlockedOrderReject => "blocked_order_reject",
+            RequestKind::BlacklistAdd => "blacklist_add",
+            RequestKind::BlacklistRemove => "blacklist_remove",
+        }
+    }
+}
+
+/// What a request asks to change. The request's [`RequestKind`] follows from it (and, for a
+/// limit, from the limit in force when it is filed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Change {
+    /// A first credit line for a new customer (from an application).
+    NewCreditLine {
+        limit: Money,
+        terms_days: u16,
+    },
+    /// A new permanent limit (an increase or a decrease).
+    Limit {
+        limit: Money,
+    },
+    /// A temporary limit until `until` (inclusive).
+    TemporaryLimit {
+        limit: Money,
+        #[serde(with = "iso_date")]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+        until: Date,
+    },
+    TermsChange {
+        terms_days: u16,
+    },
+    HoldRelease,
+    /// Release a blocked order (`order_key` is its idempotency key in the blocked queue).
+    BlockedOrderRelease {
+        order_key: String,
+    },
+    BlockedOrderReject {
+        order_key: String,
+    },
+    BlacklistAdd {
+        reason: String,
+        source: String,
+    },
+    BlacklistRemove,
+}
+
+impl Change {
+    /// The kind the matrix routes on, given the permanent limit in force.
+    pub fn kind(&self, current_limit: Option<Decimal>) -> RequestKind {
+        match self {
+            Change::NewCreditLine { .. } => RequestKind::NewCreditLine,
+            Change::Limit { limit } => match current_limit {
+                Some(now) if limit.amount < now => RequestKind::LimitDecrease,
+                _ => RequestKind::LimitIncrease,
+            },
+            Change::TemporaryLimit { .. } => RequestKind::TemporaryLimit,
+            Change::TermsChange { .. } => RequestKind::TermsChange,
+            Change::HoldRelease => RequestKind::HoldRelease,
+            Change::BlockedOrderRelease { .. } => RequestKind::BlockedOrderRelease,
+            Change::BlockedOrderReject { .. } => RequestKind::BlockedOrderReject,
+            Change::BlacklistAdd { .. } => RequestKind::BlacklistAdd,
+            Change::BlacklistRemove => RequestKind::BlacklistRemove,
+        }
+    }
+
+    /// The amount the matrix bands on: the limit asked for (the order's amount for a blocked
+    /// order is filled in by the server from the queue).
+    pub fn amount(&self) -> Option<Money> {
+        match self {
+            Change::NewCreditLine { limit, .. }
+            | Change::Limit { limit }
+            | Change::TemporaryLimit { limit, .. } => Some(*limit),
+            _ => None,
+        }
+    }
+
+    /// Checks what can be checked without the credit file; errors name `change.*` fields.
+    pub fn validate(&self, today: Date) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let money = |errors: &mut Vec<FieldError>, field: &str, m: &Money| {
+            if m.amount.is_sign_negative() || m.amount.scale() > 2 {
+                errors.push(fe(
+                    &format!("change.{field}.amount"),
+                    "must be zero or more, with at most 2 decimals",
+                ));
+            }
+        };
+        let terms = |errors: &mut Vec<FieldError>, days: u16| {
+            if days > 365 {
+                errors.push(fe("change.terms_days", "at most 365 days"));
+            }
+        };
+        match self {
+            Change::NewCreditLine { limit, terms_days } => {
+                money(&mut errors, "limit", limit);
+                terms(&mut errors, *terms_days);
+            }
+            Change::Limit { limit } => money(&mut errors, "limit", limit),
+            Change::TemporaryLimit { limit, until } => {
+                money(&mut errors, "limit", limit);
+                if *until < today {
+                    errors.push(fe("change.until", "must be today or later"));
+                }
+                if *until > today + Duration::days(366) {
+                    errors.push(fe("change.until", "at most one year ahead"));
+                }
+            }
+            Change::TermsChange { terms_days } => terms(&mut errors, *terms_days),
+            Change::BlockedOrderRelease { order_key }
+            | Change::BlockedOrderReject { order_key } => {
+                if !crate::credit::valid_idempotency_key(order_key) {
+                    errors.push(fe("change.order_key", "not an order of the blocked queue"));
+                }
+            }
+            Change::BlacklistAdd { reason, source } => {
+                text(&mut errors, "change.reason", reason, 500);
+                text(&mut errors, "change.source", source, 200);
+            }
+            Change::HoldRelease | Change::BlacklistRemove => {}
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}

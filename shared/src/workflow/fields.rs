@@ -1,0 +1,179 @@
+//! Custom application fields an admin adds, and the checking of the values people enter.
+
+use super::{fe, text};
+use crate::Role;
+use crate::dto::FieldError;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::Date;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FieldKind {
+    Text,
+    Number,
+    Money,
+    Date,
+    Choice { options: Vec<String> },
+    YesNo,
+}
+
+/// A field an admin added to the credit application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    /// Stable key, `a-z 0-9 _`, 1–40 characters.
+    pub key: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_en: Option<String>,
+    pub kind: FieldKind,
+    #[serde(default)]
+    pub required: bool,
+    /// Roles that see the field (empty: everyone).
+    #[serde(default)]
+    pub visible_to: Vec<Role>,
+}
+
+impl FieldDef {
+    pub fn visible_to_any(&self, roles: &[Role]) -> bool {
+        self.visible_to.is_empty() || roles.iter().any(|r| self.visible_to.contains(r))
+    }
+}
+
+/// The tenant's custom fields, versioned.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FieldSet {
+    #[serde(default)]
+    pub version: u32,
+    pub fields: Vec<FieldDef>,
+}
+
+pub const MAX_CUSTOM_FIELDS: usize = 50;
+pub const MAX_CUSTOM_TEXT: usize = 500;
+
+impl FieldSet {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.fields.len() > MAX_CUSTOM_FIELDS {
+            errors.push(fe("fields", &format!("at most {MAX_CUSTOM_FIELDS} fields")));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, f) in self.fields.iter().enumerate() {
+            let at = |n: &str| format!("fields[{i}].{n}");
+            let key_ok = !f.key.is_empty()
+                && f.key.len() <= 40
+                && f.key
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !key_ok {
+                errors.push(fe(&at("key"), "1 to 40 of a-z, 0-9 and _"));
+            } else if !seen.insert(f.key.as_str()) {
+                errors.push(fe(&at("key"), "another field has this key"));
+            }
+            text(&mut errors, &at("label"), &f.label, 80);
+            if let FieldKind::Choice { options } = &f.kind {
+                if options.is_empty() || options.len() > 50 {
+                    errors.push(fe(&at("kind.options"), "1 to 50 options"));
+                }
+                if options
+                    .iter()
+                    .any(|o| o.trim().is_empty() || o.chars().count() > 80)
+                {
+                    errors.push(fe(&at("kind.options"), "each option 1 to 80 characters"));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Checks the values a person entered (as typed) against the fields they can see.
+    /// Errors name `custom.{key}`. Values for fields the person cannot see, or that do not
+    /// exist, are refused rather than dropped.
+    pub fn check_values(
+        &self,
+        values: &BTreeMap<String, String>,
+        roles: &[Role],
+    ) -> Result<BTreeMap<String, String>, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut out = BTreeMap::new();
+        for key in values.keys() {
+            if !self
+                .fields
+                .iter()
+                .any(|f| &f.key == key && f.visible_to_any(roles))
+            {
+                errors.push(fe(&format!("custom.{key}"), "no such field"));
+            }
+        }
+        for f in self.fields.iter().filter(|f| f.visible_to_any(roles)) {
+            let field = format!("custom.{}", f.key);
+            let raw = values.get(&f.key).map(|v| v.trim()).unwrap_or("");
+            if raw.is_empty() {
+                if f.required {
+                    errors.push(fe(&field, "required"));
+                }
+                continue;
+            }
+            match check_value(&f.kind, raw) {
+                Ok(v) => {
+                    out.insert(f.key.clone(), v);
+                }
+                Err(message) => errors.push(fe(&field, message)),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// One value against its kind; the normalised value or why not.
+pub fn check_value(kind: &FieldKind, raw: &str) -> Result<String, &'static str> {
+    match kind {
+        FieldKind::Text => {
+            if raw.chars().count() > MAX_CUSTOM_TEXT {
+                Err("at most 500 characters")
+            } else {
+                Ok(raw.to_owned())
+            }
+        }
+        FieldKind::Number => raw
+            .parse::<Decimal>()
+            .map(|d| d.normalize().to_string())
+            .map_err(|_| "must be a number"),
+        FieldKind::Money => match raw.replace(',', "").parse::<Decimal>() {
+            Ok(d) if d.is_sign_negative() => Err("must be zero or more"),
+            Ok(d) if d.scale() > 2 => Err("at most 2 decimals"),
+            Ok(d) => Ok(d.to_string()),
+            Err(_) => Err("must be an amount such as 12000.00"),
+        },
+        FieldKind::Date => {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            Date::parse(raw, format)
+                .map(|d| d.to_string())
+                .map_err(|_| "must be a date YYYY-MM-DD")
+        }
+        FieldKind::Choice { options } => options
+            .iter()
+            .find(|o| o.as_str() == raw)
+            .cloned()
+            .ok_or("choose one of the options"),
+        FieldKind::YesNo => match raw {
+            "yes" | "true" => Ok("yes".into()),
+            "no" | "false" => Ok("no".into()),
+            _ => Err("yes or no"),
+        },
+    }
+}

@@ -1,0 +1,80 @@
+//! Users as the admin pages show them, published engine versions, and the versioned envelope
+//! admin documents are saved in.
+
+use crate::Role;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// A user of the tenant as the admin pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserRecord {
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    #[serde(default = "yes")]
+    pub active: bool,
+    pub version: u64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `PUT /v1/admin/users/{username}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    /// The version seen; 0 to create.
+    pub version: u64,
+    #[serde(default)]
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    #[serde(default = "yes")]
+    pub active: bool,
+    pub reason: String,
+}
+
+/// A published version of the tenant's scorecard model and credit policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EngineVersion {
+    pub version: u32,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub model: serde_json::Value,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub policy: serde_json::Value,
+    pub published_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub published_at: OffsetDateTime,
+    pub reason: String,
+    /// Whether this version is the one in force.
+    #[serde(default)]
+    pub active: bool,
+}
+
+/// `POST /v1/admin/engine-versions`: publish a new model and policy (in force at once).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PublishEngine {
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub model: serde_json::Value,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub policy: serde_json::Value,
+    pub reason: String,
+}
+
+/// `PUT /v1/admin/approval-matrix` and `PUT /v1/admin/custom-fields` carry the new document,
+/// the version it replaces and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Versioned<T> {
+    /// The version being replaced (0 when there is none yet).
+    pub replaces: u32,
+    pub reason: String,
+    pub document: T,
+}
