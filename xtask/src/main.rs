@@ -2,6 +2,8 @@
 //! `cargo xtask test` runs every check CI runs. Both install missing tools first.
 
 mod procs;
+#[cfg(test)]
+mod tidy;
 mod tools;
 
 use anyhow::{Context, Result, bail};
