@@ -3,6 +3,8 @@
 
 mod bundle;
 mod procs;
+#[cfg(test)]
+mod tidy;
 mod tools;
 
 use anyhow::{Context, Result, bail};
