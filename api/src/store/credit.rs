@@ -10,7 +10,7 @@
 
 use super::codec::{Cancellation, attr, decode, json, n, new_item, plain_put, s};
 use super::{Item, Store, StoreError, keys};
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem, Update};
 use credence_shared::{
     Currency, CustomerId, Money, TenantId,
     credit::{CreditDecision, HistoryPoint},
@@ -233,9 +233,7 @@ impl Store {
             }
             let mut pending = Some(HashMap::from([(
                 self.table.clone(),
-                request
-                    .build()
-                    .map_err(|e| StoreError::Other(e.into()))?,
+                request.build().map_err(|e| StoreError::Other(e.into()))?,
             )]));
             while let Some(request) = pending.take().filter(|r| !r.is_empty()) {
                 let out = self

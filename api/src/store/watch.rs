@@ -290,8 +290,13 @@ impl Store {
         tenant: &TenantId,
         id: &CustomerId,
     ) -> Result<Vec<Alert>, StoreError> {
-        self.doc_query(&keys::customer_pk(tenant, id), keys::ALERT_PREFIX, false, 100)
-            .await
+        self.doc_query(
+            &keys::customer_pk(tenant, id),
+            keys::ALERT_PREFIX,
+            false,
+            100,
+        )
+        .await
     }
 
     /// The customer's alert of one rule, and its version.
@@ -363,8 +368,13 @@ impl Store {
         id: &CustomerId,
         max: usize,
     ) -> Result<Vec<Activity>, StoreError> {
-        self.doc_query(&keys::customer_pk(tenant, id), keys::ACTIVITY_PREFIX, true, max)
-            .await
+        self.doc_query(
+            &keys::customer_pk(tenant, id),
+            keys::ACTIVITY_PREFIX,
+            true,
+            max,
+        )
+        .await
     }
 
     /// Every watched customer's watch state (GSI1).
@@ -390,7 +400,10 @@ impl Store {
         snapshot: &KpiSnapshot,
     ) -> Result<bool, StoreError> {
         let write = self.doc_write(
-            DocKeys::new(keys::kpi_pk(tenant), keys::kpi_sk(&snapshot.date.to_string())),
+            DocKeys::new(
+                keys::kpi_pk(tenant),
+                keys::kpi_sk(&snapshot.date.to_string()),
+            ),
             "kpis",
             1,
             None,
@@ -437,6 +450,20 @@ impl Store {
             .iter()
             .map(|i| Ok((version_of(i)?, decode(i, "doc", "delivery")?)))
             .collect()
+    }
+
+    /// The ARN of the table's latest stream (`None` when the table has no stream).
+    pub async fn latest_stream_arn(&self) -> Result<Option<String>, StoreError> {
+        let out = self
+            .client
+            .describe_table()
+            .table_name(&self.table)
+            .send()
+            .await?;
+        Ok(out
+            .table()
+            .and_then(|t| t.latest_stream_arn())
+            .map(str::to_owned))
     }
 
     /// An empty set of watch writes, to be made together by [`WatchWrites::commit`].
