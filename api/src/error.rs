@@ -250,7 +250,7 @@ impl From<crate::store::StoreError> for ApiError {
             S::BadCursor => {
                 ApiError::field("cursor", "not a cursor this API issued for this query")
             }
-            S::Unavailable(why) => ApiError::Unavailable(why),
+            S::Unavailable { code, .. } => ApiError::Unavailable(code),
             S::ConditionFailed => {
                 ApiError::Conflict("the record changed meanwhile; reload and try again".into())
             }

@@ -15,7 +15,8 @@ use crate::clock::Clock;
 use crate::service::config::Engines;
 use crate::service::watch;
 use crate::service::workflow::Env;
-use crate::store::{Store, keys};
+use crate::store::Store;
+use crate::store::watch::{changed_key_of_lambda_record, changed_key_of_stream_record};
 
 /// What the watcher needs: the table, the engines cache and a clock.
 #[derive(Clone)]
@@ -60,13 +61,7 @@ pub fn keys_of_stream_event(event: &Value) -> Vec<(String, String)> {
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|r| {
-            let k = &r["dynamodb"]["Keys"];
-            Some((
-                k[keys::PK]["S"].as_str()?.to_owned(),
-                k[keys::SK]["S"].as_str()?.to_owned(),
-            ))
-        })
+        .filter_map(changed_key_of_lambda_record)
         .collect()
 }
 
@@ -125,18 +120,11 @@ async fn consume(
     watcher: &Watcher,
     streams: &aws_sdk_dynamodbstreams::Client,
 ) -> anyhow::Result<()> {
-    let table = watcher
+    let arn = watcher
         .store
-        .raw_client()
-        .describe_table()
-        .table_name(watcher.store.table())
-        .send()
-        .await?;
-    let arn = table
-        .table()
-        .and_then(|t| t.latest_stream_arn())
-        .context("the table has no stream")?
-        .to_owned();
+        .latest_stream_arn()
+        .await?
+        .context("the table has no stream")?;
     // Shard id → iterator. Shards open when we start are read from now on; shards that
     // appear later are read from their start.
     let mut iterators: HashMap<String, Option<String>> = HashMap::new();
@@ -179,15 +167,11 @@ async fn consume(
                     .limit(1000)
                     .send()
                     .await?;
-                for record in out.records() {
-                    let Some(keys) = record.dynamodb().and_then(|d| d.keys()) else {
-                        continue;
-                    };
-                    let get = |k: &str| keys.get(k).and_then(|v| v.as_s().ok()).cloned();
-                    if let (Some(pk), Some(sk)) = (get(keys::PK), get(keys::SK)) {
-                        changed.push((pk, sk));
-                    }
-                }
+                changed.extend(
+                    out.records()
+                        .iter()
+                        .filter_map(changed_key_of_stream_record),
+                );
                 *iterator = out.next_shard_iterator().map(str::to_owned);
             }
             if !changed.is_empty() {

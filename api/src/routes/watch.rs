@@ -3,10 +3,7 @@
 //! `credence_shared::watch`.
 
 use crate::{
-    auth::{
-        Principal,
-        policy::{self, Action},
-    },
+    auth::Principal,
     error::ApiError,
     extract::{ApiJson, ApiQuery},
     service::{
@@ -241,8 +238,7 @@ macro_rules! config_routes {
             State(state): State<AppState>,
             who: Principal,
         ) -> Result<Json<$ty>, ApiError> {
-            policy::require(&who, Action::ManageConfiguration)?;
-            Ok(Json(config::document::<$ty>(&state.store, &who.tenant).await?))
+            Ok(Json(watch::configuration::<$ty>(&state.store, &who).await?))
         }
 
         #[utoipa::path(put, path = $path, tag = "admin", security(("bearer" = [])),

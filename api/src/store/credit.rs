@@ -8,12 +8,9 @@
 //! orders. A concurrent writer makes the transaction fail as a whole; the caller re-reads and
 //! tries again, so no update is ever lost.
 
+use super::codec::{Cancellation, attr, decode, json, n, new_item, plain_put, s};
 use super::{Item, Store, StoreError, keys};
-use aws_sdk_dynamodb::{
-    error::SdkError,
-    operation::transact_write_items::TransactWriteItemsError,
-    types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem, Update},
-};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem, Update};
 use credence_shared::{
     Currency, CustomerId, Money, TenantId,
     credit::{CreditDecision, HistoryPoint},
@@ -122,36 +119,6 @@ pub enum WriteConflict {
 /// DynamoDB allows 100 items per transaction; this leaves room for the state, summary,
 /// history and group items.
 pub const MAX_EVENTS_PER_WRITE: usize = 30;
-
-pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(v.into())
-}
-
-pub(crate) fn n(v: impl ToString) -> AttributeValue {
-    AttributeValue::N(v.to_string())
-}
-
-pub(crate) fn json<T: Serialize>(v: &T) -> Result<String, StoreError> {
-    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-pub(crate) fn attr<'a>(item: &'a Item, name: &str) -> Result<&'a str, StoreError> {
-    item.get(name)
-        .and_then(|v| v.as_s().ok())
-        .map(String::as_str)
-        .ok_or_else(|| StoreError::Corrupt(format!("item without {name}")))
-}
-
-/// Reads the JSON document kept in attribute `name` of an item of kind `what`.
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(
-    item: &Item,
-    name: &str,
-    what: &str,
-) -> Result<T, StoreError> {
-    let pk = item.get(keys::PK).and_then(|v| v.as_s().ok());
-    serde_json::from_str(attr(item, name)?)
-        .map_err(|e| StoreError::Corrupt(format!("{what} in {pk:?}: {e}")))
-}
 
 impl Store {
     /// The customer's credit file (strongly consistent), or `None` if it has none yet.
@@ -266,9 +233,7 @@ impl Store {
             }
             let mut pending = Some(HashMap::from([(
                 self.table.clone(),
-                request
-                    .build()
-                    .map_err(|e| StoreError::Other(e.to_string()))?,
+                request.build().map_err(|e| StoreError::Other(e.into()))?,
             )]));
             while let Some(request) = pending.take().filter(|r| !r.is_empty()) {
                 let out = self
@@ -319,7 +284,7 @@ impl Store {
         };
         items.push(
             TransactWriteItem::builder()
-                .put(put.build().map_err(|e| StoreError::Other(e.to_string()))?)
+                .put(put.build().map_err(|e| StoreError::Other(e.into()))?)
                 .build(),
         );
 
@@ -352,7 +317,7 @@ impl Store {
             .expression_attribute_values(":b", AttributeValue::Bool(sum.blacklisted))
             .expression_attribute_values(":c", s(sum.credit_limit.currency.to_string()))
             .build()
-            .map_err(|e| StoreError::Other(e.to_string()))?;
+            .map_err(|e| StoreError::Other(e.into()))?;
         items.push(TransactWriteItem::builder().update(update).build());
 
         // Ledger entries and their idempotency markers, each new.
@@ -424,7 +389,7 @@ impl Store {
                 .condition_expression("attribute_exists(PK)")
                 .expression_attribute_values(":d", n(delta))
                 .build()
-                .map_err(|e| StoreError::Other(e.to_string()))?;
+                .map_err(|e| StoreError::Other(e.into()))?;
             items.push(TransactWriteItem::builder().update(update).build());
         }
 
@@ -436,47 +401,27 @@ impl Store {
             .set_transact_items(Some(items))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(version),
-            Err(SdkError::ServiceError(service))
-                if matches!(
-                    service.err(),
-                    TransactWriteItemsError::TransactionCanceledException(_)
-                ) =>
-            {
-                let TransactWriteItemsError::TransactionCanceledException(cancel) = service.err()
-                else {
-                    unreachable!()
-                };
-                let codes: Vec<&str> = cancel
-                    .cancellation_reasons()
-                    .iter()
-                    .map(|r| r.code().unwrap_or("None"))
-                    .collect();
-                match codes.first() {
-                    Some(&"ConditionalCheckFailed") => Err(WriteConflict::Version),
-                    _ if codes
-                        .iter()
-                        .skip(extra_start)
-                        .any(|c| *c == "ConditionalCheckFailed") =>
-                    {
-                        Err(WriteConflict::Stale)
-                    }
-                    _ if codes.iter().skip(2).any(|c| *c == "ConditionalCheckFailed") => {
-                        Err(WriteConflict::Duplicate)
-                    }
-                    _ if codes.contains(&"TransactionConflict") => Err(WriteConflict::Version),
-                    _ if codes.get(1) == Some(&"ConditionalCheckFailed") => {
-                        Err(WriteConflict::Store(StoreError::Corrupt(format!(
-                            "credit file of {id} without a customer profile"
-                        ))))
-                    }
-                    _ => Err(WriteConflict::Store(StoreError::Unavailable(format!(
-                        "transaction cancelled: {codes:?}"
-                    )))),
-                }
-            }
-            Err(e) => Err(WriteConflict::Store(e.into())),
+        let err = match result {
+            Ok(_) => return Ok(version),
+            Err(err) => err,
+        };
+        let Some(cancelled) = Cancellation::of(&err) else {
+            return Err(WriteConflict::Store(err.into()));
+        };
+        if cancelled.failed(0) {
+            Err(WriteConflict::Version)
+        } else if cancelled.failed_from(extra_start) {
+            Err(WriteConflict::Stale)
+        } else if cancelled.failed_from(2) {
+            Err(WriteConflict::Duplicate)
+        } else if cancelled.conflict() {
+            Err(WriteConflict::Version)
+        } else if cancelled.failed(1) {
+            Err(WriteConflict::Store(StoreError::Corrupt(format!(
+                "credit file of {id} without a customer profile"
+            ))))
+        } else {
+            Err(WriteConflict::Store(cancelled.unavailable(err)))
         }
     }
 
@@ -617,54 +562,6 @@ impl Store {
             number("exposure")?,
         )))
     }
-}
-
-pub(crate) fn new_item(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
-    Ok(TransactWriteItem::builder()
-        .put(
-            Put::builder()
-                .table_name(table)
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(PK)")
-                .build()
-                .map_err(|e| StoreError::Other(e.to_string()))?,
-        )
-        .build())
-}
-
-/// A put of a versioned item: new when `expected` is `None` (must not exist), else only
-/// over version `expected`.
-pub(crate) fn versioned_put(
-    table: &str,
-    item: Item,
-    expected: Option<u64>,
-) -> Result<TransactWriteItem, StoreError> {
-    let Some(v) = expected else {
-        return new_item(table, item);
-    };
-    Ok(TransactWriteItem::builder()
-        .put(
-            Put::builder()
-                .table_name(table)
-                .set_item(Some(item))
-                .condition_expression("version = :v")
-                .expression_attribute_values(":v", n(v))
-                .build()
-                .map_err(|e| StoreError::Other(e.to_string()))?,
-        )
-        .build())
-}
-
-pub(crate) fn plain_put(table: &str, item: Item) -> Result<TransactWriteItem, StoreError> {
-    Ok(TransactWriteItem::builder()
-        .put(
-            Put::builder()
-                .table_name(table)
-                .set_item(Some(item))
-                .build()
-                .map_err(|e| StoreError::Other(e.to_string()))?,
-        )
-        .build())
 }
 
 /// Seeding: items for a customer's initial credit file, ledger and history, for

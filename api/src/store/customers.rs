@@ -1,5 +1,6 @@
 //! Customer profiles with their credit summary, the by-name listing and the search index.
 
+use super::codec::{from_item, to_item};
 use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use credence_shared::{
@@ -136,14 +137,8 @@ impl CustomerItem {
     }
 }
 
-fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
-    serde_dynamo::to_item(value).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn from_item(item: Item) -> Result<CustomerSummary, StoreError> {
-    serde_dynamo::from_item::<_, CustomerItem>(item)
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?
-        .into_summary()
+fn summary_of(item: Item) -> Result<CustomerSummary, StoreError> {
+    from_item::<CustomerItem>(item)?.into_summary()
 }
 
 /// Most search-index items read per page while collecting hits.
@@ -218,7 +213,7 @@ impl Store {
             .key(keys::SK, AttributeValue::S(keys::PROFILE_SK.to_owned()))
             .send()
             .await?;
-        out.item.map(from_item).transpose()
+        out.item.map(summary_of).transpose()
     }
 
     /// Customers in name order, a page at a time: up to `limit` of those `keep` accepts
@@ -260,7 +255,7 @@ impl Store {
             last_key = out.last_evaluated_key;
             for item in out.items.unwrap_or_default() {
                 let key = index_key(&item);
-                let customer = from_item(item)?;
+                let customer = summary_of(item)?;
                 if keep(&customer) {
                     items.push(customer);
                     if items.len() == limit as usize {
@@ -392,7 +387,7 @@ impl Store {
             let mut request: Option<KeysAndAttributes> = Some(
                 keys_and_attrs
                     .build()
-                    .map_err(|e| StoreError::Other(e.to_string()))?,
+                    .map_err(|e| StoreError::Other(e.into()))?,
             );
             let mut attempt = 0u32;
             while let Some(req) = request.take() {
@@ -407,7 +402,7 @@ impl Store {
                     .and_then(|mut r| r.remove(&self.table))
                     .unwrap_or_default()
                 {
-                    let summary = from_item(item)?;
+                    let summary = summary_of(item)?;
                     found.insert(summary.id.to_string(), summary);
                 }
                 request = out
@@ -417,9 +412,7 @@ impl Store {
                 if request.is_some() {
                     attempt += 1;
                     if attempt > 8 {
-                        return Err(StoreError::Unavailable(
-                            "batch get kept being throttled".into(),
-                        ));
+                        return Err(StoreError::throttled("batch get"));
                     }
                     tokio::time::sleep(std::time::Duration::from_millis(20 << attempt)).await;
                 }

@@ -1,6 +1,7 @@
 //! The only code that talks to DynamoDB. Items are private to this module tree; callers
 //! get domain types and DTOs. Key formats live in [`keys`], the table in [`schema`].
 
+pub(crate) mod codec;
 pub mod credit;
 pub mod customers;
 pub mod keys;
@@ -19,11 +20,20 @@ use std::collections::HashMap;
 
 pub type Item = HashMap<String, AttributeValue>;
 
+/// The cause kept with a store error: the SDK's error (with its own chain) or what went
+/// wrong in building a request.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// Throttled, timed out or unreachable: the caller may retry.
-    #[error("DynamoDB unavailable: {0}")]
-    Unavailable(String),
+    /// Throttled, timed out or unreachable: the caller may retry. `code` names what
+    /// happened (the service's error code, or the SDK's description of the failure).
+    #[error("DynamoDB unavailable: {code}")]
+    Unavailable {
+        code: String,
+        #[source]
+        source: Cause,
+    },
     /// A condition expression failed (a concurrent write won).
     #[error("condition failed")]
     ConditionFailed,
@@ -33,36 +43,49 @@ pub enum StoreError {
     /// An item that does not decode: a bug or a manual edit, never the client's fault.
     #[error("corrupt item: {0}")]
     Corrupt(String),
-    #[error("DynamoDB error: {0}")]
-    Other(String),
+    /// Any other failure of a request; the SDK's error is the source.
+    #[error("DynamoDB request failed")]
+    Other(#[source] Cause),
+}
+
+impl StoreError {
+    /// DynamoDB kept leaving part of a batch (`what`) unprocessed.
+    pub(crate) fn throttled(what: &str) -> Self {
+        StoreError::Unavailable {
+            code: format!("{what} kept being throttled"),
+            source: format!("DynamoDB left part of the {what} unprocessed after every retry")
+                .into(),
+        }
+    }
 }
 
 impl<E, R> From<SdkError<E, R>> for StoreError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + Send + Sync + 'static,
 {
     fn from(err: SdkError<E, R>) -> Self {
-        match &err {
-            SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => {
-                StoreError::Unavailable(format!("{err}"))
-            }
+        let code = match &err {
+            SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => Some(format!("{err}")),
             SdkError::ServiceError(service) => match service.err().code() {
-                Some("ConditionalCheckFailedException") => StoreError::ConditionFailed,
+                Some("ConditionalCheckFailedException") => return StoreError::ConditionFailed,
                 Some(
-                    "ProvisionedThroughputExceededException"
+                    code @ ("ProvisionedThroughputExceededException"
                     | "ThrottlingException"
                     | "RequestLimitExceeded"
                     | "InternalServerError"
-                    | "ServiceUnavailable",
-                ) => StoreError::Unavailable(service.err().code().unwrap_or_default().to_owned()),
-                code => StoreError::Other(format!(
-                    "{}: {}",
-                    code.unwrap_or("unknown"),
-                    service.err().message().unwrap_or_default()
-                )),
+                    | "ServiceUnavailable"),
+                ) => Some(code.to_owned()),
+                _ => None,
             },
-            _ => StoreError::Other(format!("{err:?}")),
+            _ => None,
+        };
+        match code {
+            Some(code) => StoreError::Unavailable {
+                code,
+                source: Box::new(err),
+            },
+            None => StoreError::Other(Box::new(err)),
         }
     }
 }
@@ -149,9 +172,7 @@ impl Store {
                 if !pending.is_empty() {
                     attempt += 1;
                     if attempt > 8 {
-                        return Err(StoreError::Unavailable(
-                            "batch write kept being throttled".into(),
-                        ));
+                        return Err(StoreError::throttled("batch write"));
                     }
                     tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
                 }

@@ -1,30 +1,35 @@
 //! Early-warning and collections items: the per-customer watch state (indexed by the next
 //! day time alone changes it), alerts, collection tasks, promises, signals, activity and
-//! webhook deliveries. Each is a JSON document with a version, written through
-//! [`Store::doc_write`] so every read-then-write is guarded.
+//! webhook deliveries, plus the KPI snapshots. Each is a JSON document with a version;
+//! callers read them as domain types and write them through [`WatchWrites`], which builds
+//! the keys and guards every read-then-write by the version read. Also here: which stream
+//! keys wake the watcher, decoded from either kind of stream record.
 
 use std::collections::BTreeMap;
 
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
-use credence_shared::watch::{DunningSummary, Reference, Watch};
+use aws_sdk_dynamodb::types::TransactWriteItem;
+use credence_shared::watch::{
+    Activity, Alert, CollectionTask, Delivery, DeliveryStatus, DunningSummary, Kpis, NewSignal,
+    Promise, Reference, TaskStatus, Watch,
+};
 use credence_shared::{CustomerId, TenantId};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
-use time::Date;
+use time::{Date, OffsetDateTime};
 
-use super::credit::{decode, json, n, s, versioned_put};
+use super::codec::{decode, json, n, s, stamp, unique, version_of, versioned_put};
 use super::{Item, Store, StoreError, keys};
 
 /// Where one document item lives, and the indexes it is listed in.
 #[derive(Debug, Clone)]
-pub struct DocKeys {
-    pub pk: String,
-    pub sk: String,
-    pub gsi1: Option<(String, String)>,
-    pub gsi2: Option<(String, String)>,
+struct DocKeys {
+    pk: String,
+    sk: String,
+    gsi1: Option<(String, String)>,
+    gsi2: Option<(String, String)>,
 }
 
 impl DocKeys {
-    pub fn new(pk: String, sk: String) -> Self {
+    fn new(pk: String, sk: String) -> Self {
         Self {
             pk,
             sk,
@@ -33,12 +38,12 @@ impl DocKeys {
         }
     }
 
-    pub fn gsi1(mut self, pk: String, sk: String) -> Self {
+    fn gsi1(mut self, pk: String, sk: String) -> Self {
         self.gsi1 = Some((pk, sk));
         self
     }
 
-    pub fn gsi2(mut self, pk: String, sk: String) -> Self {
+    fn gsi2(mut self, pk: String, sk: String) -> Self {
         self.gsi2 = Some((pk, sk));
         self
     }
@@ -70,16 +75,26 @@ pub struct WatchState {
     pub aging: Vec<credence_shared::watch::AgingBucket>,
 }
 
-fn version_of(item: &Item) -> Result<u64, StoreError> {
-    item.get("version")
-        .and_then(|v| v.as_n().ok())
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| StoreError::Corrupt("document without a version".into()))
+/// A signal as stored: what was reported, by whom and when.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredSignal {
+    pub signal: NewSignal,
+    pub recorded_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub recorded_at: OffsetDateTime,
+}
+
+/// The KPIs as they were on the first read of a day (grade drift is measured against it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KpiSnapshot {
+    #[serde(with = "credence_shared::engine::calendar::iso_date")]
+    pub date: Date,
+    pub kpis: Kpis,
 }
 
 impl Store {
     /// Puts a document: new when `expected` is `None`, else only over version `expected`.
-    pub fn doc_write<T: Serialize>(
+    fn doc_write<T: Serialize>(
         &self,
         at: DocKeys,
         entity: &str,
@@ -105,7 +120,7 @@ impl Store {
     }
 
     /// One document and its version.
-    pub async fn doc_get<T: DeserializeOwned>(
+    async fn doc_get<T: DeserializeOwned>(
         &self,
         pk: &str,
         sk: &str,
@@ -126,7 +141,7 @@ impl Store {
     }
 
     /// Documents of a partition whose sort key starts with `prefix`.
-    pub async fn doc_query<T: DeserializeOwned>(
+    async fn doc_query<T: DeserializeOwned>(
         &self,
         pk: &str,
         prefix: &str,
@@ -212,35 +227,51 @@ impl Store {
             .await
     }
 
-    /// Writes a customer's watch state over `expected` (None: must not exist yet).
-    pub fn watch_state_write(
+    /// The customer's promises to pay.
+    pub async fn promises(
         &self,
         tenant: &TenantId,
         id: &CustomerId,
-        state: &WatchState,
-        expected: Option<u64>,
-    ) -> Result<TransactWriteItem, StoreError> {
-        let mut at = DocKeys::new(keys::customer_pk(tenant, id), keys::WATCH_SK.into())
-            .gsi1(keys::watched_gsi1pk(tenant), id.to_string());
-        if let Some(wake) = state.wake {
-            at = at.gsi2(
-                keys::wake_gsi2pk(tenant),
-                keys::wake_gsi2sk(&wake.to_string(), id),
-            );
-        }
-        self.doc_write(at, "watch", expected.map_or(1, |v| v + 1), expected, state)
+        newest_first: bool,
+        max: usize,
+    ) -> Result<Vec<Promise>, StoreError> {
+        self.doc_query(
+            &keys::customer_pk(tenant, id),
+            keys::PROMISE_PREFIX,
+            newest_first,
+            max,
+        )
+        .await
+    }
+
+    /// The customer's signals, oldest first.
+    pub async fn signals(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        max: usize,
+    ) -> Result<Vec<StoredSignal>, StoreError> {
+        self.doc_query(
+            &keys::customer_pk(tenant, id),
+            keys::SIGNAL_PREFIX,
+            false,
+            max,
+        )
+        .await
     }
 
     /// Adds a signal unless one with its key is there already (`false` then).
-    pub async fn put_signal<T: Serialize>(
+    pub async fn put_signal(
         &self,
         tenant: &TenantId,
         id: &CustomerId,
-        key: &str,
-        signal: &T,
+        signal: &StoredSignal,
     ) -> Result<bool, StoreError> {
         let write = self.doc_write(
-            DocKeys::new(keys::customer_pk(tenant, id), keys::signal_sk(key)),
+            DocKeys::new(
+                keys::customer_pk(tenant, id),
+                keys::signal_sk(&signal.signal.idempotency_key),
+            ),
             "signal",
             1,
             None,
@@ -253,12 +284,154 @@ impl Store {
         }
     }
 
-    /// Webhook deliveries waiting for an attempt due at or before `now` (RFC 3339).
-    pub async fn pending_deliveries<T: DeserializeOwned>(
+    /// The customer's alerts, one per rule, in rule-id order.
+    pub async fn customer_alerts(
         &self,
         tenant: &TenantId,
-        now: &str,
-    ) -> Result<Vec<(u64, T)>, StoreError> {
+        id: &CustomerId,
+    ) -> Result<Vec<Alert>, StoreError> {
+        self.doc_query(
+            &keys::customer_pk(tenant, id),
+            keys::ALERT_PREFIX,
+            false,
+            100,
+        )
+        .await
+    }
+
+    /// The customer's alert of one rule, and its version.
+    pub async fn alert(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        rule: &str,
+    ) -> Result<Option<(u64, Alert)>, StoreError> {
+        self.doc_get(&keys::customer_pk(tenant, id), &keys::alert_sk(rule))
+            .await
+    }
+
+    /// The tenant's open (open and acknowledged) or resolved alerts (GSI1).
+    pub async fn alerts(
+        &self,
+        tenant: &TenantId,
+        open: bool,
+        newest_first: bool,
+        max: usize,
+    ) -> Result<Vec<Alert>, StoreError> {
+        self.doc_index(&keys::alerts_gsi1pk(tenant, open), newest_first, max)
+            .await
+    }
+
+    /// The customer's collection tasks.
+    pub async fn customer_tasks(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        newest_first: bool,
+        max: usize,
+    ) -> Result<Vec<CollectionTask>, StoreError> {
+        self.doc_query(
+            &keys::customer_pk(tenant, id),
+            keys::TASK_PREFIX,
+            newest_first,
+            max,
+        )
+        .await
+    }
+
+    /// One collection task of the customer, and its version.
+    pub async fn task(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        task: &str,
+    ) -> Result<Option<(u64, CollectionTask)>, StoreError> {
+        self.doc_get(&keys::customer_pk(tenant, id), &keys::task_sk(task))
+            .await
+    }
+
+    /// The open tasks assigned to `assignee`, oldest first (GSI1).
+    pub async fn open_tasks_of(
+        &self,
+        tenant: &TenantId,
+        assignee: &str,
+        max: usize,
+    ) -> Result<Vec<CollectionTask>, StoreError> {
+        self.doc_index(&keys::tasks_gsi1pk(tenant, assignee), false, max)
+            .await
+    }
+
+    /// The customer's activity, newest first.
+    pub async fn activity(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        max: usize,
+    ) -> Result<Vec<Activity>, StoreError> {
+        self.doc_query(
+            &keys::customer_pk(tenant, id),
+            keys::ACTIVITY_PREFIX,
+            true,
+            max,
+        )
+        .await
+    }
+
+    /// Every watched customer's watch state (GSI1).
+    pub async fn watched(&self, tenant: &TenantId) -> Result<Vec<WatchState>, StoreError> {
+        self.doc_index(&keys::watched_gsi1pk(tenant), false, 100_000)
+            .await
+    }
+
+    /// The newest KPI snapshots, newest first.
+    pub async fn kpi_snapshots(
+        &self,
+        tenant: &TenantId,
+        max: usize,
+    ) -> Result<Vec<KpiSnapshot>, StoreError> {
+        self.doc_query(&keys::kpi_pk(tenant), keys::KPI_PREFIX, true, max)
+            .await
+    }
+
+    /// Keeps the day's KPI snapshot unless one is there already (`false` then).
+    pub async fn put_kpi_snapshot(
+        &self,
+        tenant: &TenantId,
+        snapshot: &KpiSnapshot,
+    ) -> Result<bool, StoreError> {
+        let write = self.doc_write(
+            DocKeys::new(
+                keys::kpi_pk(tenant),
+                keys::kpi_sk(&snapshot.date.to_string()),
+            ),
+            "kpis",
+            1,
+            None,
+            snapshot,
+        )?;
+        match self.transact(vec![write]).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The webhook delivery log, newest first.
+    pub async fn delivery_log(
+        &self,
+        tenant: &TenantId,
+        max: usize,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        self.doc_query(&keys::webhook_pk(tenant), keys::DELIVERY_PREFIX, true, max)
+            .await
+    }
+
+    /// Webhook deliveries waiting for an attempt due at or before `now`, with their versions.
+    pub async fn pending_deliveries(
+        &self,
+        tenant: &TenantId,
+        now: OffsetDateTime,
+    ) -> Result<Vec<(u64, Delivery)>, StoreError> {
         let out = self
             .client
             .query()
@@ -268,7 +441,7 @@ impl Store {
             .expression_attribute_names("#pk", keys::GSI1PK)
             .expression_attribute_names("#sk", keys::GSI1SK)
             .expression_attribute_values(":pk", s(keys::deliveries_pending_gsi1pk(tenant)))
-            .expression_attribute_values(":now", AttributeValue::S(format!("{now}~")))
+            .expression_attribute_values(":now", s(format!("{}~", stamp(now))))
             .limit(50)
             .send()
             .await?;
@@ -278,4 +451,206 @@ impl Store {
             .map(|i| Ok((version_of(i)?, decode(i, "doc", "delivery")?)))
             .collect()
     }
+
+    /// The ARN of the table's latest stream (`None` when the table has no stream).
+    pub async fn latest_stream_arn(&self) -> Result<Option<String>, StoreError> {
+        let out = self
+            .client
+            .describe_table()
+            .table_name(&self.table)
+            .send()
+            .await?;
+        Ok(out
+            .table()
+            .and_then(|t| t.latest_stream_arn())
+            .map(str::to_owned))
+    }
+
+    /// An empty set of watch writes, to be made together by [`WatchWrites::commit`].
+    pub fn watch_writes(&self) -> WatchWrites<'_> {
+        WatchWrites {
+            store: self,
+            items: Vec::new(),
+        }
+    }
+}
+
+/// Watch documents to write together, each guarded by the version it replaces (`None`:
+/// must not exist yet). [`commit`](Self::commit) writes them in the order they were added.
+pub struct WatchWrites<'a> {
+    store: &'a Store,
+    items: Vec<TransactWriteItem>,
+}
+
+impl WatchWrites<'_> {
+    /// A promise to pay (its own `version`), over `expected`.
+    pub fn promise(
+        &mut self,
+        tenant: &TenantId,
+        promise: &Promise,
+        expected: Option<u64>,
+    ) -> Result<(), StoreError> {
+        let at = DocKeys::new(
+            keys::customer_pk(tenant, &promise.customer_id),
+            keys::promise_sk(&promise.id),
+        );
+        self.push(at, "promise", promise.version, expected, promise)
+    }
+
+    /// An alert, listed among the tenant's open or resolved alerts by its status.
+    pub fn alert(
+        &mut self,
+        tenant: &TenantId,
+        alert: &Alert,
+        expected: Option<u64>,
+    ) -> Result<(), StoreError> {
+        let open = alert.status.is_open();
+        let at = DocKeys::new(
+            keys::customer_pk(tenant, &alert.customer_id),
+            keys::alert_sk(&alert.rule_id),
+        )
+        .gsi1(
+            keys::alerts_gsi1pk(tenant, open),
+            keys::alert_gsi1sk(&stamp(alert.updated_at), &alert.customer_id, &alert.rule_id),
+        );
+        self.push(at, "alert", alert.version, expected, alert)
+    }
+
+    /// A new line of the customer's activity.
+    pub fn activity(
+        &mut self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        activity: &Activity,
+    ) -> Result<(), StoreError> {
+        let at = DocKeys::new(
+            keys::customer_pk(tenant, id),
+            keys::activity_sk(&stamp(activity.at), &unique()),
+        );
+        self.push(at, "activity", 1, None, activity)
+    }
+
+    /// A webhook delivery; while pending it is listed by when it is next due.
+    pub fn delivery(
+        &mut self,
+        tenant: &TenantId,
+        delivery: &Delivery,
+        expected: Option<u64>,
+    ) -> Result<(), StoreError> {
+        let mut at = DocKeys::new(
+            keys::webhook_pk(tenant),
+            keys::delivery_sk(&stamp(delivery.created_at), &delivery.id),
+        );
+        if delivery.status == DeliveryStatus::Pending {
+            at = at.gsi1(
+                keys::deliveries_pending_gsi1pk(tenant),
+                format!("{}#{}", stamp(delivery.next_attempt_at), delivery.id),
+            );
+        }
+        self.push(at, "delivery", delivery.version, expected, delivery)
+    }
+
+    /// A collection task; while open it is on its assignee's worklist.
+    pub fn task(
+        &mut self,
+        tenant: &TenantId,
+        task: &CollectionTask,
+        expected: Option<u64>,
+    ) -> Result<(), StoreError> {
+        let mut at = DocKeys::new(
+            keys::customer_pk(tenant, &task.customer_id),
+            keys::task_sk(&task.id),
+        );
+        if task.status == TaskStatus::Open {
+            at = at.gsi1(
+                keys::tasks_gsi1pk(tenant, &task.assignee),
+                format!("{}#{}", stamp(task.created_at), task.id),
+            );
+        }
+        self.push(at, "task", task.version, expected, task)
+    }
+
+    /// A customer's watch state over `expected` (None: must not exist yet), listed among
+    /// the watched customers and, when it has a wake day, in the wake index.
+    pub fn watch_state(
+        &mut self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        state: &WatchState,
+        expected: Option<u64>,
+    ) -> Result<(), StoreError> {
+        let mut at = DocKeys::new(keys::customer_pk(tenant, id), keys::WATCH_SK.into())
+            .gsi1(keys::watched_gsi1pk(tenant), id.to_string());
+        if let Some(wake) = state.wake {
+            at = at.gsi2(
+                keys::wake_gsi2pk(tenant),
+                keys::wake_gsi2sk(&wake.to_string(), id),
+            );
+        }
+        self.push(at, "watch", expected.map_or(1, |v| v + 1), expected, state)
+    }
+
+    fn push<T: Serialize>(
+        &mut self,
+        at: DocKeys,
+        entity: &str,
+        version: u64,
+        expected: Option<u64>,
+        doc: &T,
+    ) -> Result<(), StoreError> {
+        let item = self.store.doc_write(at, entity, version, expected, doc)?;
+        self.items.push(item);
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Writes everything, at most 100 items per transaction (DynamoDB's limit), in the order
+    /// added; a failed condition is [`StoreError::ConditionFailed`]. Returns the number of
+    /// transactions made.
+    pub async fn commit(self) -> Result<u32, StoreError> {
+        let mut made = 0;
+        for chunk in self.items.chunks(100) {
+            self.store.transact(chunk.to_vec()).await?;
+            made += 1;
+        }
+        Ok(made)
+    }
+}
+
+/// The tenant and customer (as written in the key) a changed item asks the watcher to look
+/// at again: a changed credit file or a new signal. The watcher's own writes (watch state,
+/// alerts, tasks, activity) are not among them, so it does not wake itself.
+pub fn customer_of_changed_key(pk: &str, sk: &str) -> Option<(String, String)> {
+    if sk != keys::CREDIT_SK && !sk.starts_with(keys::SIGNAL_PREFIX) {
+        return None;
+    }
+    let tenant = keys::tenant_of_pk(pk)?;
+    let t = TenantId::parse(tenant).ok()?;
+    let customer = keys::customer_of_pk(&t, pk)?;
+    Some((tenant.to_owned(), customer.to_owned()))
+}
+
+/// The key (`PK`, `SK`) of one record of a DynamoDB Streams Lambda event (its JSON).
+pub fn changed_key_of_lambda_record(record: &serde_json::Value) -> Option<(String, String)> {
+    let k = &record["dynamodb"]["Keys"];
+    Some((
+        k[keys::PK]["S"].as_str()?.to_owned(),
+        k[keys::SK]["S"].as_str()?.to_owned(),
+    ))
+}
+
+/// The key (`PK`, `SK`) of one record read from the table's stream.
+pub fn changed_key_of_stream_record(
+    record: &aws_sdk_dynamodbstreams::types::Record,
+) -> Option<(String, String)> {
+    let keys = record.dynamodb()?.keys()?;
+    let get = |k: &str| keys.get(k).and_then(|v| v.as_s().ok()).cloned();
+    Some((get(keys::PK)?, get(keys::SK)?))
 }

@@ -7,13 +7,9 @@
 //! by the version that was read; audit entries are conditioned on not existing and never
 //! updated or deleted (append-only).
 
-use super::credit::{decode, json, n, new_item, plain_put, s, versioned_put};
+use super::codec::{Cancellation, decode, json, n, new_item, plain_put, s, versioned_put};
 use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys};
-use aws_sdk_dynamodb::{
-    error::SdkError,
-    operation::transact_write_items::TransactWriteItemsError,
-    types::{Delete, TransactWriteItem, Update},
-};
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use credence_shared::{
     CustomerId, TenantId,
     workflow::{AuditEntry, AuditPage, BlacklistEntry, CreditRequest, EngineVersion, UserRecord},
@@ -24,8 +20,8 @@ use time::Date;
 /// Most open requests an inbox reads (a tenant with more has a backlog to fix first).
 pub const MAX_OPEN_REQUESTS: usize = 2000;
 
-fn other(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Other(e.to_string())
+fn other(e: impl Into<super::Cause>) -> StoreError {
+    StoreError::Other(e.into())
 }
 
 fn stamp(t: time::OffsetDateTime) -> String {
@@ -48,32 +44,11 @@ impl Store {
             .await
         {
             Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(service))
-                if matches!(
-                    service.err(),
-                    TransactWriteItemsError::TransactionCanceledException(_)
-                ) =>
-            {
-                let TransactWriteItemsError::TransactionCanceledException(cancel) = service.err()
-                else {
-                    unreachable!()
-                };
-                let codes: Vec<&str> = cancel
-                    .cancellation_reasons()
-                    .iter()
-                    .map(|r| r.code().unwrap_or("None"))
-                    .collect();
-                if codes.contains(&"ConditionalCheckFailed")
-                    || codes.contains(&"TransactionConflict")
-                {
-                    Err(StoreError::ConditionFailed)
-                } else {
-                    Err(StoreError::Unavailable(format!(
-                        "transaction cancelled: {codes:?}"
-                    )))
-                }
-            }
-            Err(e) => Err(e.into()),
+            Err(e) => match Cancellation::of(&e) {
+                Some(c) if c.failed_from(0) || c.conflict() => Err(StoreError::ConditionFailed),
+                Some(c) => Err(c.unavailable(e)),
+                None => Err(e.into()),
+            },
         }
     }
 

@@ -1,0 +1,161 @@
+//! Alerts: the tenant's list (open or resolved, and how many open ones are meant for the
+//! reader), a customer's alerts, and acknowledging or resolving one.
+
+use credence_shared::UserId;
+use credence_shared::watch::{
+    Activity, ActivityDetail, ActivityKind, Alert, AlertAction, AlertChange, AlertEvent, AlertList,
+    AlertStatus, AlertUpdate,
+};
+use serde::Deserialize;
+
+use super::parse_customer;
+use crate::auth::Principal;
+use crate::auth::policy::{self, Action};
+use crate::error::ApiError;
+use crate::service::workflow::Env;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct AlertQuery {
+    /// `open` (default: open and acknowledged) or `resolved`.
+    pub status: Option<String>,
+    /// Only alerts meant for me.
+    pub mine: Option<bool>,
+}
+
+fn sees(who: &Principal, alert: &Alert) -> bool {
+    let owner = alert.owner.as_deref().and_then(|o| UserId::parse(o).ok());
+    policy::may_see_customer(who, owner.as_ref())
+}
+
+/// `GET /v1/alerts`.
+pub async fn alerts(store: &Store, who: &Principal, q: AlertQuery) -> Result<AlertList, ApiError> {
+    policy::require(who, Action::ReadAlerts)?;
+    let open = match q.status.as_deref() {
+        None | Some("open") => true,
+        Some("resolved") => false,
+        Some(_) => return Err(ApiError::field("status", "open or resolved")),
+    };
+    let open_alerts = store.alerts(&who.tenant, true, true, 2000).await?;
+    let mine_open = open_alerts
+        .iter()
+        .filter(|a| {
+            sees(who, a) && a.status == AlertStatus::Open && a.is_for(&who.username, &who.roles)
+        })
+        .count() as u32;
+    let listed = if open {
+        open_alerts
+    } else {
+        store.alerts(&who.tenant, false, true, 500).await?
+    };
+    let mine = q.mine.unwrap_or(false);
+    Ok(AlertList {
+        items: listed
+            .into_iter()
+            .filter(|a| sees(who, a) && (!mine || a.is_for(&who.username, &who.roles)))
+            .collect(),
+        mine_open,
+    })
+}
+
+/// `GET /v1/customers/{id}/alerts`.
+pub async fn customer_alerts(
+    store: &Store,
+    who: &Principal,
+    raw_id: &str,
+) -> Result<AlertList, ApiError> {
+    policy::require(who, Action::ReadAlerts)?;
+    let id = parse_customer(raw_id)?;
+    crate::service::customers::visible_customer(store, who, &id).await?;
+    let items = store.customer_alerts(&who.tenant, &id).await?;
+    let mine_open = items
+        .iter()
+        .filter(|a| a.status == AlertStatus::Open && a.is_for(&who.username, &who.roles))
+        .count() as u32;
+    Ok(AlertList { items, mine_open })
+}
+
+/// `POST /v1/customers/{id}/alerts/{rule}`: acknowledge, or resolve with a note.
+pub async fn update_alert(
+    env: &Env<'_>,
+    who: &Principal,
+    raw_id: &str,
+    rule: &str,
+    body: AlertUpdate,
+) -> Result<Alert, ApiError> {
+    let id = parse_customer(raw_id)?;
+    crate::service::customers::visible_customer(env.store, who, &id).await?;
+    policy::require(who, Action::HandleAlerts)?;
+    let note = body.note.trim();
+    if note.chars().count() > 1000 {
+        return Err(ApiError::field("note", "at most 1000 characters"));
+    }
+    if body.action == AlertChange::Resolve && note.is_empty() {
+        return Err(ApiError::field("note", "say how it was resolved"));
+    }
+    let valid_rule = !rule.is_empty()
+        && rule.len() <= 40
+        && rule
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !valid_rule {
+        return Err(ApiError::NotFound);
+    }
+    let (_, alert) = env
+        .store
+        .alert(&who.tenant, &id, rule)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if alert.version != body.version {
+        return Err(ApiError::Conflict(format!(
+            "the alert changed (version {}); reload",
+            alert.version
+        )));
+    }
+    let (status, action) = match body.action {
+        AlertChange::Acknowledge if alert.status == AlertStatus::Open => {
+            (AlertStatus::Acknowledged, AlertAction::Acknowledged)
+        }
+        AlertChange::Resolve if alert.status.is_open() => {
+            (AlertStatus::Resolved, AlertAction::Resolved)
+        }
+        _ => {
+            return Err(ApiError::Conflict(format!(
+                "the alert is {:?} already",
+                alert.status
+            )));
+        }
+    };
+    let now = env.clock.now();
+    let mut next = alert.clone();
+    next.status = status;
+    next.updated_at = now;
+    next.version += 1;
+    next.events.push(AlertEvent {
+        at: now,
+        action,
+        by: who.username.clone(),
+        level: alert.level,
+        note: note.to_owned(),
+    });
+    let activity = Activity {
+        at: now,
+        kind: ActivityKind::Alert,
+        by: who.username.clone(),
+        text: format!("{}: {:?} — {note}", alert.rule_name, status),
+        detail: ActivityDetail {
+            rule_id: Some(alert.rule_id.clone()),
+            level: Some(alert.level),
+            alert_status: Some(status),
+            ..ActivityDetail::default()
+        },
+    };
+    let mut writes = env.store.watch_writes();
+    writes.alert(&who.tenant, &next, Some(alert.version))?;
+    writes.activity(&who.tenant, &id, &activity)?;
+    writes.commit().await.map_err(|e| match e {
+        StoreError::ConditionFailed => ApiError::Conflict("the alert changed; reload".into()),
+        e => e.into(),
+    })?;
+    Ok(next)
+}

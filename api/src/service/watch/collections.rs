@@ -1,0 +1,305 @@
+//! Collections: the worklist and closing a task, promises to pay, notes, external
+//! signals, and a customer's collections view (aging, promises, tasks, alerts, activity).
+
+use credence_shared::Money;
+use credence_shared::UserId;
+use credence_shared::watch::{
+    Activity, ActivityDetail, ActivityKind, CollectionTask, CollectionsView, NewNote, NewPromise,
+    NewSignal, Promise, PromiseStatus, TaskStatus, TaskUpdate, Worklist, aging_buckets,
+};
+use serde::Deserialize;
+
+use super::evaluate::evaluate;
+use super::{parse_customer, unique};
+use crate::auth::Principal;
+use crate::auth::policy::{self, Action};
+use crate::error::ApiError;
+use crate::service::workflow::Env;
+use crate::store::watch::StoredSignal;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct WorklistQuery {
+    /// Whose worklist (default: mine). Risk, finance and admins may look at anyone's.
+    pub assignee: Option<String>,
+}
+
+/// `GET /v1/worklist`: open tasks, highest priority first.
+pub async fn worklist(
+    store: &Store,
+    who: &Principal,
+    q: WorklistQuery,
+) -> Result<Worklist, ApiError> {
+    policy::require(who, Action::WorkCollections)?;
+    let assignee = match q.assignee.as_deref().map(str::trim) {
+        None | Some("") => who.username.clone(),
+        Some(other) if other == who.username => other.to_owned(),
+        Some(other) => {
+            policy::require(who, Action::ReadKpis)?;
+            if UserId::parse(other).is_err() {
+                return Err(ApiError::field("assignee", "not a user name"));
+            }
+            other.to_owned()
+        }
+    };
+    let mut items = store.open_tasks_of(&who.tenant, &assignee, 1000).await?;
+    items.retain(|t| t.status == TaskStatus::Open);
+    items.sort_by(|a, b| {
+        b.priority
+            .cmp(&a.priority)
+            .then(a.created_at.cmp(&b.created_at))
+    });
+    Ok(Worklist { items })
+}
+
+/// `POST /v1/customers/{id}/tasks/{task}/done`.
+pub async fn task_done(
+    env: &Env<'_>,
+    who: &Principal,
+    raw_id: &str,
+    task_id: &str,
+    body: TaskUpdate,
+) -> Result<CollectionTask, ApiError> {
+    let id = parse_customer(raw_id)?;
+    crate::service::customers::visible_customer(env.store, who, &id).await?;
+    policy::require(who, Action::WorkCollections)?;
+    let note = body.note.trim();
+    if note.is_empty() || note.chars().count() > 1000 {
+        return Err(ApiError::field(
+            "note",
+            "say what was done (at most 1000 characters)",
+        ));
+    }
+    if task_id.is_empty()
+        || task_id.len() > 40
+        || !task_id.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        return Err(ApiError::NotFound);
+    }
+    let (_, task) = env
+        .store
+        .task(&who.tenant, &id, task_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if task.version != body.version {
+        return Err(ApiError::Conflict("the task changed; reload".into()));
+    }
+    if task.status == TaskStatus::Done {
+        return Err(ApiError::Conflict("the task is done already".into()));
+    }
+    let now = env.clock.now();
+    let mut next = task.clone();
+    next.status = TaskStatus::Done;
+    next.note = note.to_owned();
+    next.version += 1;
+    let activity = Activity {
+        at: now,
+        kind: ActivityKind::TaskDone,
+        by: who.username.clone(),
+        text: format!("{}: {note}", task.action.as_str()),
+        detail: ActivityDetail {
+            action: Some(task.action),
+            ..ActivityDetail::default()
+        },
+    };
+    let mut writes = env.store.watch_writes();
+    writes.task(&who.tenant, &next, Some(task.version))?;
+    writes.activity(&who.tenant, &id, &activity)?;
+    writes.commit().await.map_err(|e| match e {
+        StoreError::ConditionFailed => ApiError::Conflict("the task changed; reload".into()),
+        e => e.into(),
+    })?;
+    Ok(next)
+}
+
+/// `POST /v1/customers/{id}/promises`: a promise to pay, watched from then on.
+pub async fn add_promise(
+    env: &Env<'_>,
+    who: &Principal,
+    raw_id: &str,
+    body: NewPromise,
+) -> Result<Promise, ApiError> {
+    let id = parse_customer(raw_id)?;
+    crate::service::customers::visible_customer(env.store, who, &id).await?;
+    policy::require(who, Action::WorkCollections)?;
+    let record = env
+        .store
+        .get_credit(&who.tenant, &id)
+        .await?
+        .ok_or_else(|| ApiError::field("amount", "the customer has no account yet"))?;
+    let today = env.clock.today();
+    body.validate(today, record.state.currency)
+        .map_err(ApiError::Validation)?;
+    let now = env.clock.now();
+    let promise = Promise {
+        id: format!("{}{}", now.unix_timestamp(), unique()),
+        customer_id: id.clone(),
+        date: body.date,
+        amount: body.amount,
+        note: body.note.trim().to_owned(),
+        made_by: who.username.clone(),
+        made_on: today,
+        status: PromiseStatus::Open,
+        paid: Money::zero(body.amount.currency),
+        version: 1,
+    };
+    let activity = Activity {
+        at: now,
+        kind: ActivityKind::Promise,
+        by: who.username.clone(),
+        text: format!("promise to pay {} by {}", promise.amount, promise.date),
+        detail: ActivityDetail {
+            amount: Some(promise.amount),
+            date: Some(promise.date),
+            ..ActivityDetail::default()
+        },
+    };
+    let mut writes = env.store.watch_writes();
+    writes.promise(&who.tenant, &promise, None)?;
+    writes.activity(&who.tenant, &id, &activity)?;
+    writes.commit().await?;
+    // So the daily pass looks at it again the day after it falls due.
+    evaluate(env, &who.tenant, &id).await?;
+    Ok(promise)
+}
+
+/// `POST /v1/customers/{id}/notes`.
+pub async fn add_note(
+    env: &Env<'_>,
+    who: &Principal,
+    raw_id: &str,
+    body: NewNote,
+) -> Result<Activity, ApiError> {
+    let id = parse_customer(raw_id)?;
+    crate::service::customers::visible_customer(env.store, who, &id).await?;
+    policy::require(who, Action::WorkCollections)?;
+    let text = body.text.trim();
+    if text.is_empty() || text.chars().count() > 2000 {
+        return Err(ApiError::field(
+            "text",
+            "write a note of at most 2000 characters",
+        ));
+    }
+    let activity = Activity {
+        at: env.clock.now(),
+        kind: ActivityKind::Note,
+        by: who.username.clone(),
+        text: text.to_owned(),
+        detail: ActivityDetail::default(),
+    };
+    let mut writes = env.store.watch_writes();
+    writes.activity(&who.tenant, &id, &activity)?;
+    writes.commit().await?;
+    Ok(activity)
+}
+
+/// `POST /v1/customers/{id}/signals`. `true` when new, `false` when its key was seen.
+pub async fn add_signal(
+    env: &Env<'_>,
+    who: &Principal,
+    raw_id: &str,
+    body: NewSignal,
+) -> Result<bool, ApiError> {
+    let id = parse_customer(raw_id)?;
+    crate::service::customers::visible_customer(env.store, who, &id).await?;
+    policy::require(who, Action::RecordSignals)?;
+    let key_ok = !body.idempotency_key.is_empty()
+        && body.idempotency_key.len() <= 128
+        && body
+            .idempotency_key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._:-".contains(c));
+    let mut errors = Vec::new();
+    if !key_ok {
+        errors.push(field_error(
+            "idempotency_key",
+            "1-128 letters, digits or . _ : -",
+        ));
+    }
+    if body.date > env.clock.today() {
+        errors.push(field_error(
+            "date",
+            "a signal cannot be dated in the future",
+        ));
+    }
+    if body.source.trim().is_empty() || body.source.chars().count() > 200 {
+        errors.push(field_error(
+            "source",
+            "name the source (at most 200 characters)",
+        ));
+    }
+    if body.summary.trim().is_empty() || body.summary.chars().count() > 1000 {
+        errors.push(field_error(
+            "summary",
+            "say what happened (at most 1000 characters)",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let stored = StoredSignal {
+        signal: body.clone(),
+        recorded_by: who.username.clone(),
+        recorded_at: env.clock.now(),
+    };
+    let new = env.store.put_signal(&who.tenant, &id, &stored).await?;
+    if new {
+        let activity = Activity {
+            at: env.clock.now(),
+            kind: ActivityKind::Signal,
+            by: who.username.clone(),
+            text: format!("{:?} ({}): {}", body.kind, body.source, body.summary),
+            detail: ActivityDetail {
+                date: Some(body.date),
+                signal: Some(body.kind),
+                ..ActivityDetail::default()
+            },
+        };
+        let mut writes = env.store.watch_writes();
+        writes.activity(&who.tenant, &id, &activity)?;
+        writes.commit().await?;
+    }
+    Ok(new)
+}
+
+fn field_error(field: &str, message: &str) -> credence_shared::dto::FieldError {
+    credence_shared::dto::FieldError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// `GET /v1/customers/{id}/collections`.
+pub async fn collections(
+    env: &Env<'_>,
+    who: &Principal,
+    raw_id: &str,
+) -> Result<CollectionsView, ApiError> {
+    let id = parse_customer(raw_id)?;
+    crate::service::customers::visible_customer(env.store, who, &id).await?;
+    policy::require(who, Action::WorkCollections)?;
+    let (store, tenant) = (env.store, &who.tenant);
+    let today = env.clock.today();
+    let aging = match store.get_credit(tenant, &id).await? {
+        Some(r) => aging_buckets(&r.state.open_items.invoices, today, r.state.currency),
+        None => Vec::new(),
+    };
+    let mut promises = store.promises(tenant, &id, true, 50).await?;
+    promises.sort_by(|a, b| b.made_on.cmp(&a.made_on).then(b.date.cmp(&a.date)));
+    let tasks = store.customer_tasks(tenant, &id, true, 50).await?;
+    let alerts = store.customer_alerts(tenant, &id).await?;
+    let activity = store.activity(tenant, &id, 50).await?;
+    let last_dunning = store
+        .watch_state(tenant, &id)
+        .await?
+        .and_then(|(_, w)| w.last_dunning);
+    Ok(CollectionsView {
+        customer_id: id,
+        aging,
+        promises,
+        tasks,
+        alerts,
+        activity,
+        last_dunning,
+    })
+}

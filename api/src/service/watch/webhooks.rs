@@ -1,0 +1,156 @@
+//! Webhooks: the pending deliveries the watcher writes with each change it tells, their
+//! delivery (signed with HMAC-SHA256, retried with backoff) and the delivery log.
+
+use credence_shared::TenantId;
+use credence_shared::watch::{
+    Delivery, DeliveryAttempt, DeliveryStatus, WebhookConfig, backoff_seconds,
+};
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+use super::{stamp, unique};
+use crate::auth::Principal;
+use crate::auth::policy::{self, Action};
+use crate::error::ApiError;
+use crate::service::config;
+use crate::store::{Store, StoreError};
+
+/// One pending delivery per enabled endpoint, written with the change that caused it.
+pub(super) fn new_deliveries<T: Serialize>(
+    tenant: &TenantId,
+    hooks: &WebhookConfig,
+    event: &str,
+    data: &T,
+    now: OffsetDateTime,
+) -> Vec<Delivery> {
+    let mut out = Vec::new();
+    for endpoint in hooks.endpoints.iter().filter(|e| e.enabled) {
+        let id = format!("{}-{}", now.unix_timestamp_nanos(), unique());
+        let body = serde_json::json!({
+            "id": id,
+            "event": event,
+            "tenant": tenant.to_string(),
+            "at": stamp(now),
+            "data": data,
+        })
+        .to_string();
+        let delivery = Delivery {
+            id: id.clone(),
+            endpoint_id: endpoint.id.clone(),
+            url: endpoint.url.clone(),
+            event: event.to_owned(),
+            body,
+            status: DeliveryStatus::Pending,
+            attempts: Vec::new(),
+            created_at: now,
+            next_attempt_at: now,
+            version: 1,
+        };
+        out.push(delivery);
+    }
+    out
+}
+
+/// `sha256=<hex>` of the body under the secret.
+pub fn signature(secret: &str, body: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
+    mac.update(body.as_bytes());
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Sends every delivery due by `now`; a failure is retried later with backoff, up to
+/// [`MAX_ATTEMPTS`](credence_shared::watch::MAX_ATTEMPTS). Returns how many were delivered.
+pub async fn deliver_due(
+    store: &Store,
+    tenant: &TenantId,
+    now: OffsetDateTime,
+) -> Result<u32, ApiError> {
+    let pending = store.pending_deliveries(tenant, now).await?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let hooks = config::document::<WebhookConfig>(store, tenant).await?;
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("webhook client: {e}")))?;
+    let mut sent = 0;
+    for (_, mut d) in pending {
+        if d.status != DeliveryStatus::Pending || d.next_attempt_at > now {
+            continue;
+        }
+        let secret = hooks
+            .endpoints
+            .iter()
+            .find(|e| e.id == d.endpoint_id)
+            .map(|e| e.secret.clone());
+        let attempt = match &secret {
+            None => DeliveryAttempt {
+                at: now,
+                status: None,
+                error: Some("the endpoint was removed".into()),
+            },
+            Some(secret) => {
+                let answer = client
+                    .post(&d.url)
+                    .header("content-type", "application/json")
+                    .header("x-credence-event", &d.event)
+                    .header("x-credence-delivery", &d.id)
+                    .header("x-credence-signature", signature(secret, &d.body))
+                    .body(d.body.clone())
+                    .send()
+                    .await;
+                match answer {
+                    Ok(r) => DeliveryAttempt {
+                        at: now,
+                        status: Some(r.status().as_u16()),
+                        error: (!r.status().is_success())
+                            .then(|| format!("the receiver answered {}", r.status())),
+                    },
+                    Err(e) => DeliveryAttempt {
+                        at: now,
+                        status: None,
+                        error: Some(e.to_string()),
+                    },
+                }
+            }
+        };
+        let ok = attempt.error.is_none();
+        d.attempts.push(attempt);
+        d.status = if ok {
+            sent += 1;
+            DeliveryStatus::Delivered
+        } else if d.attempts.len() >= credence_shared::watch::MAX_ATTEMPTS || secret.is_none() {
+            DeliveryStatus::Failed
+        } else {
+            d.next_attempt_at = now + Duration::seconds(backoff_seconds(d.attempts.len()));
+            DeliveryStatus::Pending
+        };
+        let expected = d.version;
+        d.version += 1;
+        // A concurrent deliverer got there first: its attempt stands.
+        let mut write = store.watch_writes();
+        write.delivery(tenant, &d, Some(expected))?;
+        match write.commit().await {
+            Ok(_) | Err(StoreError::ConditionFailed) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(sent)
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DeliveryList {
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<Delivery>,
+}
+
+/// `GET /v1/admin/webhooks/deliveries`: the delivery log, newest first.
+pub async fn delivery_log(store: &Store, who: &Principal) -> Result<DeliveryList, ApiError> {
+    policy::require(who, Action::ManageConfiguration)?;
+    Ok(DeliveryList {
+        items: store.delivery_log(&who.tenant, 200).await?,
+    })
+}
