@@ -1,0 +1,1 @@
+//! Unit tests of the workflow service's pure helpers.
