@@ -98,12 +98,15 @@ async fn write_request(
     entries: Vec<AuditEntry>,
 ) -> Result<(), ApiError> {
     let writes = request_writes(request, seen, entries);
-    env.store.commit_workflow(&who.tenant, writes).await.map_err(|e| match e {
-        StoreError::ConditionFailed => {
-            ApiError::Conflict("someone acted on this request at the same moment; reload".into())
-        }
-        e => e.into(),
-    })
+    env.store
+        .commit_workflow(&who.tenant, writes)
+        .await
+        .map_err(|e| match e {
+            StoreError::ConditionFailed => ApiError::Conflict(
+                "someone acted on this request at the same moment; reload".into(),
+            ),
+            e => e.into(),
+        })
 }
 
 /// The last approval: re-check against the credit file as it is now, then write the change,
@@ -310,12 +313,7 @@ fn grade_text(g: Option<credence_shared::Grade>) -> String {
     g.map_or_else(|| "-".into(), |g| g.to_string())
 }
 
-fn recheck_entry(
-    who: &Principal,
-    clock: &Clock,
-    request: &CreditRequest,
-    why: &str,
-) -> AuditEntry {
+fn recheck_entry(who: &Principal, clock: &Clock, request: &CreditRequest, why: &str) -> AuditEntry {
     audit(
         who,
         clock,
@@ -446,4 +444,108 @@ pub async fn withdraw(
     );
     write_request(env, who, &request, seen, vec![entry]).await?;
     build_detail(env, who, &customer, request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::workflow::tests::{TODAY, cny, customer, principal, record};
+    use credence_shared::{Grade, Role, credit::CreditDecision};
+    use time::macros::date;
+
+    #[test]
+    fn a_request_that_grants_credit_no_longer_applies_once_the_customer_is_blacklisted() {
+        // Arrange
+        let blacklisted = record(CreditDecision {
+            blacklisted: true,
+            on_hold: true,
+            ..CreditDecision::default()
+        });
+        // Act
+        let limit = no_longer_applies(&Change::Limit { limit: cny(1) }, &blacklisted, TODAY);
+        let terms = no_longer_applies(&Change::TermsChange { terms_days: 60 }, &blacklisted, TODAY);
+        // Assert
+        assert_eq!(
+            limit.as_deref(),
+            Some("the customer was put on the blacklist after this request was filed")
+        );
+        assert_eq!(terms, None);
+    }
+
+    #[test]
+    fn a_temporary_limit_no_longer_applies_after_its_last_day() {
+        // Arrange
+        let file = record(CreditDecision::default());
+        let change = Change::TemporaryLimit {
+            limit: cny(20_000),
+            until: date!(2026 - 03 - 01),
+        };
+        // Act
+        let after = no_longer_applies(&change, &file, TODAY);
+        let on_the_day = no_longer_applies(&change, &file, date!(2026 - 03 - 01));
+        // Assert
+        assert_eq!(
+            after.as_deref(),
+            Some("the temporary limit's last day has passed")
+        );
+        assert_eq!(on_the_day, None);
+    }
+
+    #[test]
+    fn a_change_the_credit_file_no_longer_allows_says_why_in_the_field_s_words() {
+        // Arrange
+        let file = record(CreditDecision::default());
+        // Act
+        let why = no_longer_applies(&Change::HoldRelease, &file, TODAY);
+        // Assert
+        assert_eq!(
+            why.as_deref(),
+            Some("no longer applicable: the customer is not on hold")
+        );
+    }
+
+    #[test]
+    fn a_reroute_says_how_the_grade_and_exposure_changed_since_filing() {
+        // Arrange
+        let file = record(CreditDecision::default());
+        let mut filed = evidence_of(&file, &customer(), TODAY);
+        filed.grade = None;
+        let mut current = filed.clone();
+        current.grade = Some(Grade::C);
+        current.exposure = cny(55_000);
+        // Act
+        let why = changed_since_filing(&filed, &current);
+        // Assert
+        assert_eq!(
+            why,
+            "the credit file changed since filing (grade - → C, exposure 40000 → 55000)"
+        );
+    }
+
+    #[test]
+    fn a_problem_reads_as_its_first_field_message_else_its_detail_else_its_title() {
+        // Arrange
+        let field = ApiError::field("note", "say why");
+        let conflict = ApiError::Conflict("reload".into());
+        // Act / Assert
+        assert_eq!(problem_text(&field), "say why");
+        assert_eq!(problem_text(&conflict), "reload");
+        assert_eq!(
+            problem_text(&ApiError::Forbidden),
+            ApiError::Forbidden.to_problem().title
+        );
+    }
+
+    #[test]
+    fn a_decided_limit_records_who_decided_it_when_and_why() {
+        // Arrange
+        let who = principal(Role::Approver);
+        // Act
+        let limit = decided(cny(30_000), "request R1: more volume", &who, TODAY);
+        // Assert
+        assert_eq!(limit.amount, cny(30_000));
+        assert_eq!(limit.reason, "request R1: more volume");
+        assert_eq!(limit.decided_by, "li.na");
+        assert_eq!(limit.decided_on, TODAY);
+    }
 }

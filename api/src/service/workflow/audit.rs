@@ -153,3 +153,100 @@ pub async fn export_audit(
         .into_inner()
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("csv: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use credence_shared::{CustomerId, workflow::AuditEntity};
+    use time::macros::{date, datetime};
+
+    const TODAY: time::Date = date!(2026 - 03 - 02);
+
+    fn query(from: Option<&str>, to: Option<&str>) -> AuditQuery {
+        AuditQuery {
+            from: from.map(str::to_owned),
+            to: to.map(str::to_owned),
+            cursor: None,
+        }
+    }
+
+    fn field_of(e: ApiError) -> String {
+        e.to_problem().errors[0].field.clone()
+    }
+
+    #[test]
+    fn a_day_is_year_month_day_and_defaults_when_not_given() {
+        // Act / Assert
+        assert_eq!(
+            parse_day("from", Some("2026-01-31"), TODAY).ok(),
+            Some(date!(2026 - 01 - 31))
+        );
+        assert_eq!(parse_day("from", None, TODAY).ok(), Some(TODAY));
+        assert_eq!(
+            field_of(parse_day("to", Some("31.01.2026"), TODAY).unwrap_err()),
+            "to"
+        );
+    }
+
+    #[test]
+    fn the_audit_range_is_the_last_thirty_days_by_default() {
+        // Act
+        let range = audit_range(TODAY, &query(None, None)).expect("a valid range");
+        // Assert
+        assert_eq!(range, (date!(2026 - 01 - 31), TODAY));
+    }
+
+    #[test]
+    fn the_audit_range_defaults_its_start_to_thirty_days_before_its_end() {
+        // Act
+        let range = audit_range(TODAY, &query(None, Some("2025-12-31"))).expect("a valid range");
+        // Assert
+        assert_eq!(range, (date!(2025 - 12 - 01), date!(2025 - 12 - 31)));
+    }
+
+    #[test]
+    fn an_audit_range_may_not_run_backwards_nor_span_more_than_a_year() {
+        // Act
+        let backwards = audit_range(TODAY, &query(Some("2026-03-03"), None));
+        let too_long = audit_range(TODAY, &query(Some("2025-02-28"), None));
+        let a_year = audit_range(TODAY, &query(Some("2025-03-01"), None));
+        // Assert
+        assert_eq!(field_of(backwards.unwrap_err()), "from");
+        assert_eq!(field_of(too_long.unwrap_err()), "from");
+        assert!(a_year.is_ok());
+    }
+
+    #[test]
+    fn an_audit_row_has_the_time_in_rfc3339_empty_cells_for_what_is_missing_and_json_documents() {
+        // Arrange
+        let entry = AuditEntry {
+            at: datetime!(2026-03-02 09:05:07 UTC),
+            actor: "li.na".into(),
+            entity: AuditEntity::CreditFile,
+            entity_id: "C1001".into(),
+            customer_id: Some(CustomerId::parse("C1001").expect("valid id")),
+            action: "apply-request".into(),
+            before: None,
+            after: Some(serde_json::json!({"on_hold": false})),
+            reason: "request R1: 付清".into(),
+        };
+        // Act
+        let row = csv_record(&entry);
+        // Assert
+        assert_eq!(
+            row,
+            [
+                "2026-03-02T09:05:07Z",
+                "li.na",
+                "credit_file",
+                "C1001",
+                "C1001",
+                "apply-request",
+                "request R1: 付清",
+                "",
+                r#"{"on_hold":false}"#,
+            ]
+        );
+        assert_eq!(row.len(), CSV_HEADER.len());
+    }
+}

@@ -131,25 +131,25 @@ pub async fn add_to_blacklist(
             }
             extra.extend([
                 WorkflowWrite::Audit(audit(
-                        who,
-                        env.clock,
-                        AuditEntity::Blacklist,
-                        &entry.key,
-                        Some(&id),
-                        "add",
-                        None,
-                        to_value(&entry),
+                    who,
+                    env.clock,
+                    AuditEntity::Blacklist,
+                    &entry.key,
+                    Some(&id),
+                    "add",
+                    None,
+                    to_value(&entry),
                     &entry.reason,
                 )),
                 WorkflowWrite::Audit(audit(
-                        who,
-                        env.clock,
-                        AuditEntity::CreditFile,
-                        id.as_str(),
-                        Some(&id),
-                        "blacklist",
-                        to_value(&before),
-                        to_value(&decision),
+                    who,
+                    env.clock,
+                    AuditEntity::CreditFile,
+                    id.as_str(),
+                    Some(&id),
+                    "blacklist",
+                    to_value(&before),
+                    to_value(&decision),
                     &why,
                 )),
             ]);
@@ -225,10 +225,92 @@ pub async fn add_to_blacklist(
         .commit_workflow(&who.tenant, writes)
         .await
         .map_err(|e| match e {
-        StoreError::ConditionFailed => {
-            ApiError::Conflict("the party is already on the blacklist".into())
-        }
-        e => e.into(),
-    })?;
+            StoreError::ConditionFailed => {
+                ApiError::Conflict("the party is already on the blacklist".into())
+            }
+            e => e.into(),
+        })?;
     Ok(entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::workflow::tests::{TODAY, customer, principal};
+    use credence_shared::Role;
+
+    #[test]
+    fn a_party_is_blacklisted_under_its_code_and_its_normalised_name() {
+        // Arrange
+        let usci = Usci::parse("91350100M000100Y43").expect("valid code");
+        // Act
+        let keys = blacklist_keys(Some(&usci), "Xiamen Harbour, Ltd.");
+        // Assert
+        assert_eq!(keys, ["91350100M000100Y43", "NAME:xiamenharbourltd"]);
+    }
+
+    #[test]
+    fn a_party_without_a_code_or_a_name_with_letters_has_only_the_keys_it_can_have() {
+        // Act
+        let by_name = blacklist_keys(None, "厦门 港务");
+        let none = blacklist_keys(None, " ,. ");
+        // Assert
+        assert_eq!(by_name, ["NAME:厦门港务"]);
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_customer_s_entry_is_kept_under_its_code_with_the_reason_and_source_trimmed() {
+        // Arrange
+        let who = principal(Role::Risk);
+        let customer = customer();
+        // Act
+        let entry = blacklist_entry(&customer, "  fraud ", " court ruling ", &who, TODAY);
+        // Assert
+        assert_eq!(entry.key, "91350100M000100Y43");
+        assert_eq!(entry.customer_id.as_ref(), Some(&customer.id));
+        assert_eq!(entry.reason, "fraud");
+        assert_eq!(entry.source, "court ruling");
+        assert_eq!(entry.added_on, TODAY);
+        assert_eq!(entry.added_by, "li.na");
+    }
+
+    #[test]
+    fn a_customer_without_a_code_or_a_usable_name_is_kept_under_its_id() {
+        // Arrange
+        let who = principal(Role::Risk);
+        let customer = CustomerSummary {
+            usci: None,
+            name: "...".into(),
+            ..customer()
+        };
+        // Act
+        let entry = blacklist_entry(&customer, "fraud", "court", &who, TODAY);
+        // Assert
+        assert_eq!(entry.key, "ID:C1001");
+    }
+
+    #[test]
+    fn an_addition_needs_a_reason_and_a_source_of_bounded_length() {
+        // Arrange
+        let add = |reason: &str, source: &str| BlacklistAdd {
+            customer_id: None,
+            usci: None,
+            name: Some("Xiamen Harbour".into()),
+            reason: reason.into(),
+            source: source.into(),
+        };
+        // Act
+        let fine = reason_and_source_errors(&add("fraud", "court"));
+        let blank = reason_and_source_errors(&add("   ", "court"));
+        let too_long = reason_and_source_errors(&add("fraud", &"x".repeat(201)));
+        // Assert
+        assert!(fine.is_empty());
+        assert_eq!(blank.len(), 1);
+        assert_eq!(blank[0].field, "reason");
+        assert_eq!(blank[0].message, "1 to 500 characters");
+        assert_eq!(too_long.len(), 1);
+        assert_eq!(too_long[0].field, "source");
+        assert_eq!(too_long[0].message, "1 to 200 characters");
+    }
 }

@@ -2,8 +2,8 @@
 //! tenant's approval matrix and written with its audit entry.
 
 use super::{
-    Env, check_applicable, evidence_of, grants_credit, load_credit, new_request_id,
-    order_evidence, parse_customer, route_amount, to_value, validation,
+    Env, check_applicable, evidence_of, grants_credit, load_credit, new_request_id, order_evidence,
+    parse_customer, route_amount, to_value, validation,
 };
 use crate::{
     auth::{

@@ -215,7 +215,11 @@ fn route_amount(change: &Change, evidence: &Evidence) -> Option<rust_decimal::De
 }
 
 /// The writes of a request's new state (over version `seen`) and its audit entries.
-fn request_writes(request: &CreditRequest, seen: u64, entries: Vec<AuditEntry>) -> Vec<WorkflowWrite> {
+fn request_writes(
+    request: &CreditRequest,
+    seen: u64,
+    entries: Vec<AuditEntry>,
+) -> Vec<WorkflowWrite> {
     let mut writes = vec![WorkflowWrite::Request {
         request: request.clone(),
         expected: Some(seen),
