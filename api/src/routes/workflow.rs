@@ -361,8 +361,7 @@ pub async fn custom_fields(
     State(state): State<AppState>,
     who: Principal,
 ) -> Result<Json<FieldSet>, ApiError> {
-    crate::auth::policy::require(&who, crate::auth::policy::Action::ManageConfiguration)?;
-    Ok(Json(config::fields(&state.store, &who.tenant).await?))
+    Ok(Json(config::fields_to_edit(&state.store, &who).await?))
 }
 
 #[utoipa::path(put, path = "/v1/admin/custom-fields", tag = "admin", security(("bearer" = [])),
@@ -392,8 +391,7 @@ pub async fn approval_matrix(
     State(state): State<AppState>,
     who: Principal,
 ) -> Result<Json<ApprovalMatrix>, ApiError> {
-    crate::auth::policy::require(&who, crate::auth::policy::Action::ManageConfiguration)?;
-    Ok(Json(config::matrix(&state.store, &who.tenant).await?))
+    Ok(Json(config::matrix_to_edit(&state.store, &who).await?))
 }
 
 #[utoipa::path(put, path = "/v1/admin/approval-matrix", tag = "admin", security(("bearer" = [])),

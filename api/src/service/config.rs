@@ -326,6 +326,12 @@ pub async fn matrix(store: &Store, tenant: &TenantId) -> Result<ApprovalMatrix, 
     )
 }
 
+/// `GET /v1/admin/approval-matrix`: the matrix, for an admin to edit.
+pub async fn matrix_to_edit(store: &Store, who: &Principal) -> Result<ApprovalMatrix, ApiError> {
+    policy::require(who, Action::ManageConfiguration)?;
+    matrix(store, &who.tenant).await
+}
+
 pub async fn put_matrix(
     store: &Store,
     clock: &Clock,
@@ -384,6 +390,12 @@ pub async fn fields(store: &Store, tenant: &TenantId) -> Result<FieldSet, ApiErr
             None => FieldSet::default(),
         },
     )
+}
+
+/// `GET /v1/admin/custom-fields`: every custom field, for an admin to edit.
+pub async fn fields_to_edit(store: &Store, who: &Principal) -> Result<FieldSet, ApiError> {
+    policy::require(who, Action::ManageConfiguration)?;
+    fields(store, &who.tenant).await
 }
 
 pub async fn put_fields(

@@ -636,6 +636,115 @@ impl Store {
     }
 }
 
+// ----- workflow writes -----------------------------------------------------------------------
+
+/// One item a workflow change writes, described in domain terms: services say what to write,
+/// the store builds the transaction items ([`Store::commit_workflow`],
+/// [`Store::write_credit_with`], [`Store::onboard_with`]).
+#[derive(Debug, Clone)]
+pub enum WorkflowWrite {
+    /// A request's state: new when `expected` is `None`, else only over version `expected`.
+    Request {
+        request: CreditRequest,
+        expected: Option<u64>,
+    },
+    /// An append-only audit entry.
+    Audit(AuditEntry),
+    /// A new blacklist entry under its key (fails if the key is taken).
+    BlacklistPut(BlacklistEntry),
+    /// Removes the blacklist entry under a key.
+    BlacklistDelete(String),
+    /// Takes a blocked order out of the queue as `status` (only if still blocked).
+    BlockedOrderClose {
+        customer: CustomerId,
+        order_key: String,
+        status: String,
+        by: String,
+    },
+    /// The application a customer was onboarded with.
+    Application {
+        customer: CustomerId,
+        application: StoredApplication,
+    },
+}
+
+/// The application as filed, kept with the customer.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct StoredApplication {
+    pub application: credence_shared::workflow::Application,
+    pub submitted_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub submitted_at: time::OffsetDateTime,
+}
+
+impl Store {
+    /// The transaction items for `writes`, in their order.
+    fn workflow_items(
+        &self,
+        tenant: &TenantId,
+        writes: Vec<WorkflowWrite>,
+    ) -> Result<Vec<TransactWriteItem>, StoreError> {
+        writes
+            .into_iter()
+            .map(|w| match w {
+                WorkflowWrite::Request { request, expected } => {
+                    self.request_write(tenant, &request, expected)
+                }
+                WorkflowWrite::Audit(entry) => self.audit_write(tenant, &entry),
+                WorkflowWrite::BlacklistPut(entry) => self.blacklist_put(tenant, &entry),
+                WorkflowWrite::BlacklistDelete(key) => self.blacklist_delete(tenant, &key),
+                WorkflowWrite::BlockedOrderClose {
+                    customer,
+                    order_key,
+                    status,
+                    by,
+                } => self.blocked_order_close(tenant, &customer, &order_key, &status, &by),
+                WorkflowWrite::Application {
+                    customer,
+                    application,
+                } => self.application_put(tenant, &customer, &application),
+            })
+            .collect()
+    }
+
+    /// Writes `writes` as one transaction. A failed condition is
+    /// [`StoreError::ConditionFailed`].
+    pub async fn commit_workflow(
+        &self,
+        tenant: &TenantId,
+        writes: Vec<WorkflowWrite>,
+    ) -> Result<(), StoreError> {
+        let items = self.workflow_items(tenant, writes)?;
+        self.transact(items).await
+    }
+
+    /// [`Store::write_credit`] with `writes` in the same transaction (after `write.extra`); a
+    /// failed condition on one of them is [`WriteConflict::Stale`](super::credit::WriteConflict).
+    pub async fn write_credit_with(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        mut write: super::credit::CreditWrite,
+        writes: Vec<WorkflowWrite>,
+        now: &str,
+    ) -> Result<u64, super::credit::WriteConflict> {
+        write.extra.extend(self.workflow_items(tenant, writes)?);
+        self.write_credit(tenant, id, &write, now).await
+    }
+
+    /// [`Store::onboard`] with `writes` (the application, the request, the audit entries).
+    pub async fn onboard_with(
+        &self,
+        tenant: &TenantId,
+        customer: &super::customers::CustomerRecord,
+        state: &super::credit::CreditState,
+        writes: Vec<WorkflowWrite>,
+    ) -> Result<(), StoreError> {
+        let extra = self.workflow_items(tenant, writes)?;
+        self.onboard(tenant, customer, state, extra).await
+    }
+}
+
 fn next_month(month: &str) -> Option<String> {
     let (y, m) = month.split_once('-')?;
     let (y, m): (u32, u32) = (y.parse().ok()?, m.parse().ok()?);

@@ -1,0 +1,316 @@
+//! The blacklist: the keys a party is kept under, the list, and risk putting a party on it
+//! at once (a customer of ours is put on hold in the same transaction).
+
+use super::{Env, decision::recompute_and_write, load_credit, to_value};
+use crate::{
+    auth::{
+        Principal,
+        policy::{self, Action},
+    },
+    error::ApiError,
+    service::{
+        config::audit,
+        credit::{self, backoff},
+    },
+    store::{StoreError, credit::WriteConflict, workflow::WorkflowWrite},
+};
+use credence_shared::{
+    CustomerId, Usci,
+    dto::{CustomerSummary, FieldError},
+    search,
+    workflow::{AuditEntity, BlacklistAdd, BlacklistEntry},
+};
+use serde::{Deserialize, Serialize};
+
+/// The keys a party is blacklisted under: its code, and its normalised name.
+pub(super) fn blacklist_keys(usci: Option<&Usci>, name: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(u) = usci {
+        keys.push(u.as_str().to_owned());
+    }
+    let n = search::normalise(name);
+    if !n.is_empty() {
+        keys.push(format!("NAME:{n}"));
+    }
+    keys
+}
+
+pub(super) fn blacklist_entry(
+    customer: &CustomerSummary,
+    reason: &str,
+    source: &str,
+    who: &Principal,
+    on: time::Date,
+) -> BlacklistEntry {
+    BlacklistEntry {
+        key: blacklist_keys(customer.usci.as_ref(), &customer.name)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| format!("ID:{}", customer.id)),
+        name: customer.name.clone(),
+        usci: customer.usci.clone(),
+        customer_id: Some(customer.id.clone()),
+        reason: reason.trim().to_owned(),
+        source: source.trim().to_owned(),
+        added_on: on,
+        added_by: who.username.clone(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct BlacklistList {
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<BlacklistEntry>,
+}
+
+pub async fn blacklist(env: &Env<'_>, who: &Principal) -> Result<BlacklistList, ApiError> {
+    policy::require(who, Action::ReadBlacklist)?;
+    let mut items = env.store.blacklist(&who.tenant).await?;
+    // A party is kept under its code and its name: list it once.
+    items.retain(|e| !e.key.starts_with("NAME:") || e.usci.is_none());
+    items.sort_by_key(|e| std::cmp::Reverse(e.added_on));
+    Ok(BlacklistList { items })
+}
+
+/// What is wrong with an addition's reason (1 to 500 characters) and source (1 to 200).
+fn reason_and_source_errors(body: &BlacklistAdd) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (field, v, max) in [("reason", &body.reason, 500), ("source", &body.source, 200)] {
+        let n = v.trim().chars().count();
+        if n == 0 || n > max {
+            errors.push(FieldError {
+                field: field.into(),
+                message: format!("1 to {max} characters"),
+            });
+        }
+    }
+    errors
+}
+
+/// `POST /v1/blacklist`: risk puts a party on the blacklist at once. A customer of ours is put
+/// on hold and marked blacklisted in the same transaction.
+pub async fn add_to_blacklist(
+    env: &Env<'_>,
+    who: &Principal,
+    body: BlacklistAdd,
+) -> Result<BlacklistEntry, ApiError> {
+    policy::require(who, Action::AddToBlacklist)?;
+    let errors = reason_and_source_errors(&body);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let today = env.clock.today();
+    if let Some(raw) = body.customer_id.as_deref().filter(|s| !s.trim().is_empty()) {
+        let id = CustomerId::parse(raw.trim())
+            .map_err(|_| ApiError::field("customer_id", "no such customer"))?;
+        let customer = env
+            .store
+            .get_customer(&who.tenant, &id)
+            .await?
+            .ok_or_else(|| ApiError::field("customer_id", "no such customer"))?;
+        let entry = blacklist_entry(&customer, &body.reason, &body.source, who, today);
+        for attempt in 0..credit::MAX_ATTEMPTS {
+            let (engine, record) = load_credit(env, who, &id).await?;
+            if record.state.decision.blacklisted {
+                return Err(ApiError::Conflict(
+                    "the customer is already on the blacklist".into(),
+                ));
+            }
+            let before = record.state.decision.clone();
+            let mut decision = before.clone();
+            decision.blacklisted = true;
+            decision.on_hold = true;
+            let why = format!("blacklisted: {}", entry.reason);
+            let mut extra = Vec::new();
+            for key in blacklist_keys(customer.usci.as_ref(), &customer.name) {
+                let under = BlacklistEntry {
+                    key,
+                    ..entry.clone()
+                };
+                extra.push(WorkflowWrite::BlacklistPut(under));
+            }
+            extra.extend([
+                WorkflowWrite::Audit(audit(
+                    who,
+                    env.clock,
+                    AuditEntity::Blacklist,
+                    &entry.key,
+                    Some(&id),
+                    "add",
+                    None,
+                    to_value(&entry),
+                    &entry.reason,
+                )),
+                WorkflowWrite::Audit(audit(
+                    who,
+                    env.clock,
+                    AuditEntity::CreditFile,
+                    id.as_str(),
+                    Some(&id),
+                    "blacklist",
+                    to_value(&before),
+                    to_value(&decision),
+                    &why,
+                )),
+            ]);
+            match recompute_and_write(env, who, &engine, &customer, &record, decision, &why, extra)
+                .await
+            {
+                Ok(()) => return Ok(entry),
+                Err(WriteConflict::Version | WriteConflict::Duplicate) => backoff(attempt).await,
+                Err(WriteConflict::Stale) => {
+                    return Err(ApiError::Conflict(
+                        "the party is already on the blacklist".into(),
+                    ));
+                }
+                Err(WriteConflict::Store(e)) => return Err(e.into()),
+            }
+        }
+        return Err(ApiError::Unavailable(
+            "the credit file is busy; try again".into(),
+        ));
+    }
+    // A party that is not (yet) our customer: by code, or by name.
+    let usci = match body
+        .usci
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(raw) => Some(Usci::parse(raw).map_err(|e| ApiError::field("usci", e.to_string()))?),
+        None => None,
+    };
+    let name = body.name.as_deref().map(str::trim).unwrap_or("");
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::field(
+            "name",
+            "give the party's name (1 to 200 characters)",
+        ));
+    }
+    let key = blacklist_keys(usci.as_ref(), name)
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::field("name", "give a name with letters or digits"))?;
+    let entry = BlacklistEntry {
+        key,
+        name: name.to_owned(),
+        usci,
+        customer_id: None,
+        reason: body.reason.trim().to_owned(),
+        source: body.source.trim().to_owned(),
+        added_on: today,
+        added_by: who.username.clone(),
+    };
+    let record = audit(
+        who,
+        env.clock,
+        AuditEntity::Blacklist,
+        &entry.key,
+        None,
+        "add",
+        None,
+        to_value(&entry),
+        &entry.reason,
+    );
+    let mut writes = Vec::new();
+    for key in blacklist_keys(entry.usci.as_ref(), &entry.name) {
+        let under = BlacklistEntry {
+            key,
+            ..entry.clone()
+        };
+        writes.push(WorkflowWrite::BlacklistPut(under));
+    }
+    writes.push(WorkflowWrite::Audit(record));
+    env.store
+        .commit_workflow(&who.tenant, writes)
+        .await
+        .map_err(|e| match e {
+            StoreError::ConditionFailed => {
+                ApiError::Conflict("the party is already on the blacklist".into())
+            }
+            e => e.into(),
+        })?;
+    Ok(entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::workflow::tests::{TODAY, customer, principal};
+    use credence_shared::Role;
+
+    #[test]
+    fn a_party_is_blacklisted_under_its_code_and_its_normalised_name() {
+        // Arrange
+        let usci = Usci::parse("91350100M000100Y43").expect("valid code");
+        // Act
+        let keys = blacklist_keys(Some(&usci), "Xiamen Harbour, Ltd.");
+        // Assert
+        assert_eq!(keys, ["91350100M000100Y43", "NAME:xiamenharbourltd"]);
+    }
+
+    #[test]
+    fn a_party_without_a_code_or_a_name_with_letters_has_only_the_keys_it_can_have() {
+        // Act
+        let by_name = blacklist_keys(None, "厦门 港务");
+        let none = blacklist_keys(None, " ,. ");
+        // Assert
+        assert_eq!(by_name, ["NAME:厦门港务"]);
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_customer_s_entry_is_kept_under_its_code_with_the_reason_and_source_trimmed() {
+        // Arrange
+        let who = principal(Role::Risk);
+        let customer = customer();
+        // Act
+        let entry = blacklist_entry(&customer, "  fraud ", " court ruling ", &who, TODAY);
+        // Assert
+        assert_eq!(entry.key, "91350100M000100Y43");
+        assert_eq!(entry.customer_id.as_ref(), Some(&customer.id));
+        assert_eq!(entry.reason, "fraud");
+        assert_eq!(entry.source, "court ruling");
+        assert_eq!(entry.added_on, TODAY);
+        assert_eq!(entry.added_by, "li.na");
+    }
+
+    #[test]
+    fn a_customer_without_a_code_or_a_usable_name_is_kept_under_its_id() {
+        // Arrange
+        let who = principal(Role::Risk);
+        let customer = CustomerSummary {
+            usci: None,
+            name: "...".into(),
+            ..customer()
+        };
+        // Act
+        let entry = blacklist_entry(&customer, "fraud", "court", &who, TODAY);
+        // Assert
+        assert_eq!(entry.key, "ID:C1001");
+    }
+
+    #[test]
+    fn an_addition_needs_a_reason_and_a_source_of_bounded_length() {
+        // Arrange
+        let add = |reason: &str, source: &str| BlacklistAdd {
+            customer_id: None,
+            usci: None,
+            name: Some("Xiamen Harbour".into()),
+            reason: reason.into(),
+            source: source.into(),
+        };
+        // Act
+        let fine = reason_and_source_errors(&add("fraud", "court"));
+        let blank = reason_and_source_errors(&add("   ", "court"));
+        let too_long = reason_and_source_errors(&add("fraud", &"x".repeat(201)));
+        // Assert
+        assert!(fine.is_empty());
+        assert_eq!(blank.len(), 1);
+        assert_eq!(blank[0].field, "reason");
+        assert_eq!(blank[0].message, "1 to 500 characters");
+        assert_eq!(too_long.len(), 1);
+        assert_eq!(too_long[0].field, "source");
+        assert_eq!(too_long[0].message, "1 to 200 characters");
+    }
+}

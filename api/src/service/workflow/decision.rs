@@ -1,0 +1,104 @@
+//! A changed decision written to the credit file: the file recomputed with the engine and
+//! written guarded by the version read, with the workflow writes in the same transaction.
+
+use super::{Env, to_value};
+use crate::{
+    auth::Principal,
+    error::ApiError,
+    service::{
+        config::audit,
+        credit::{CreditEngine, compute_state, history_point, profile_of},
+    },
+    store::{
+        StoreError,
+        credit::{CreditRecord, CreditWrite, WriteConflict},
+        workflow::WorkflowWrite,
+    },
+};
+use credence_shared::{
+    CustomerId, credit::CreditDecision, dto::CustomerSummary, engine::LedgerEntry,
+    workflow::AuditEntity,
+};
+
+/// Writes a changed decision (an automatic action) with its audit entry, guarded by the
+/// credit file's version: a concurrent change is a conflict the caller retries.
+pub(crate) async fn apply_decision(
+    env: &Env<'_>,
+    who: &Principal,
+    id: &CustomerId,
+    record: &CreditRecord,
+    decision: CreditDecision,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let customer = env
+        .store
+        .get_customer(&who.tenant, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let engine = env.engines.get(env.store, &who.tenant).await?;
+    let entry = audit(
+        who,
+        env.clock,
+        AuditEntity::CreditFile,
+        id.as_str(),
+        Some(id),
+        "automatic-action",
+        to_value(&record.state.decision),
+        to_value(&decision),
+        reason,
+    );
+    let extra = vec![WorkflowWrite::Audit(entry)];
+    recompute_and_write(
+        env, who, &engine, &customer, record, decision, reason, extra,
+    )
+    .await
+    .map_err(|e| match e {
+        WriteConflict::Store(e) => e.into(),
+        other => ApiError::Conflict(other.to_string()),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn recompute_and_write(
+    env: &Env<'_>,
+    who: &Principal,
+    engine: &CreditEngine,
+    customer: &CustomerSummary,
+    record: &CreditRecord,
+    decision: CreditDecision,
+    reason: &str,
+    extra: Vec<WorkflowWrite>,
+) -> Result<(), WriteConflict> {
+    let state = &record.state;
+    let ledger: Vec<LedgerEntry> = env
+        .store
+        .get_ledger(&who.tenant, &customer.id)
+        .await?
+        .into_iter()
+        .map(|e| e.entry)
+        .collect();
+    let (next, summary) = compute_state(
+        engine,
+        Some(state),
+        state.currency,
+        &ledger,
+        profile_of(customer),
+        decision,
+        env.clock.today(),
+    )
+    .map_err(|e| StoreError::Corrupt(format!("stored ledger of {}: {e}", customer.id)))?;
+    let write = CreditWrite {
+        expected_version: Some(record.version),
+        history: history_point(Some(state), &next, reason),
+        state: next,
+        summary,
+        new_entries: Vec::new(),
+        blocked: Vec::new(),
+        group_delta: None,
+        extra: Vec::new(),
+    };
+    env.store
+        .write_credit_with(&who.tenant, &customer.id, write, extra, &env.clock.stamp())
+        .await
+        .map(|_| ())
+}

@@ -1,0 +1,106 @@
+//! Filing a credit request: validated, checked against the credit file, routed by the
+//! tenant's approval matrix and written with its audit entry.
+
+use super::{
+    Env, check_applicable, evidence_of, grants_credit, load_credit, new_request_id, order_evidence,
+    parse_customer, route_amount, to_value, validation,
+};
+use crate::{
+    auth::{
+        Principal,
+        policy::{self, Action},
+    },
+    error::ApiError,
+    service::{
+        config::{self, audit},
+        customers::visible_customer,
+    },
+    store::workflow::WorkflowWrite,
+};
+use credence_shared::workflow::{
+    AuditEntity, CreditRequest, NewRequest, RequestKind, validate_justification,
+};
+
+/// `POST /v1/customers/{id}/requests`.
+pub async fn file(
+    env: &Env<'_>,
+    who: &Principal,
+    raw_id: &str,
+    body: NewRequest,
+) -> Result<CreditRequest, ApiError> {
+    let id = parse_customer(raw_id)?;
+    let customer = visible_customer(env.store, who, &id).await?;
+    policy::require(who, Action::FileRequest)?;
+    let now = env.clock.now();
+    body.change.validate(now.date()).map_err(validation)?;
+    validate_justification("justification", &body.justification).map_err(validation)?;
+    let (_, record) = load_credit(env, who, &id).await?;
+    check_applicable(&body.change, &record)?;
+    let open = env.store.customer_requests(&who.tenant, &id).await?;
+    let current_limit = record
+        .state
+        .decision
+        .effective_file(&record.state.recommendation, now.date())
+        .limit
+        .amount;
+    let kind = body.change.kind(Some(current_limit));
+    if record.state.decision.blacklisted
+        && grants_credit(&body.change)
+        && kind != RequestKind::LimitDecrease
+    {
+        return Err(ApiError::field(
+            "change.type",
+            "the customer is on the blacklist: no more credit until their removal is approved",
+        ));
+    }
+    if let Some(same) = open
+        .iter()
+        .find(|r| r.status.is_open() && r.kind == kind && r.change == body.change)
+    {
+        return Err(ApiError::Conflict(format!(
+            "the same request {} is already open",
+            same.id
+        )));
+    }
+    let mut evidence = evidence_of(&record, &customer, now.date());
+    order_evidence(env, who, &id, &body.change, &mut evidence).await?;
+    let matrix = config::matrix(env.store, &who.tenant).await?;
+    let rule = matrix.route(kind, route_amount(&body.change, &evidence), evidence.grade);
+    let request = CreditRequest::new(
+        new_request_id(now),
+        id.clone(),
+        customer.name.clone(),
+        body.change,
+        kind,
+        body.justification.trim().to_owned(),
+        &who.username,
+        rule,
+        matrix.version,
+        evidence,
+        now,
+    );
+    let entry = audit(
+        who,
+        env.clock,
+        AuditEntity::Request,
+        &request.id,
+        Some(&id),
+        "submit",
+        None,
+        to_value(&request.change),
+        &request.justification,
+    );
+    env.store
+        .commit_workflow(
+            &who.tenant,
+            vec![
+                WorkflowWrite::Request {
+                    request: request.clone(),
+                    expected: None,
+                },
+                WorkflowWrite::Audit(entry),
+            ],
+        )
+        .await?;
+    Ok(request)
+}

@@ -1,0 +1,229 @@
+//! Credit requests through the approval matrix, the inbox, the blacklist, onboarding
+//! applications and the audit trail.
+//!
+//! The state machine is `credence_shared::workflow`; this module loads, authorises, and
+//! writes. A request's every change is one transaction guarded by the request's version, so
+//! of two people acting on the same step exactly one wins. The final approval writes the
+//! request, the audit entries and the credit file in one transaction guarded by both versions;
+//! if the credit file changed since the request was filed it is re-checked first (routed
+//! again by the matrix, or returned when it can no longer apply) rather than applied blindly.
+//!
+//! One file per part: [`filing`], [`reading`] (detail, lists, inbox), [`acting`] (review,
+//! resubmit, withdraw), [`blacklist`], [`decision`] (a changed decision written to the credit
+//! file), [`onboarding`] and [`audit`]. What they share is here. Writes are described as
+//! [`WorkflowWrite`]s; the store builds the transaction items.
+
+mod acting;
+mod audit;
+mod blacklist;
+mod decision;
+mod filing;
+mod onboarding;
+mod reading;
+#[cfg(test)]
+mod tests;
+
+pub use acting::{WithdrawBody, resubmit, review, withdraw};
+pub use audit::{AUDIT_PAGE, AuditQuery, MAX_EXPORT, customer_audit, export_audit, tenant_audit};
+pub use blacklist::{BlacklistList, add_to_blacklist, blacklist};
+pub(crate) use decision::apply_decision;
+pub use filing::file;
+pub use onboarding::{ApplicationForm, application_form, screen, submit_application};
+pub use reading::{RequestList, customer_requests, detail, inbox, open_requests};
+
+use crate::{
+    auth::Principal,
+    clock::Clock,
+    error::ApiError,
+    service::{
+        config::Engines,
+        credit::{self, CreditEngine},
+    },
+    store::{Store, credit::CreditRecord, workflow::WorkflowWrite},
+};
+use credence_shared::{
+    CustomerId, Money,
+    dto::{CustomerSummary, FieldError},
+    workflow::{Actor, AuditEntry, Change, CreditRequest, Evidence, WorkflowError},
+};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// What the workflow services need from the application state.
+pub struct Env<'a> {
+    pub store: &'a Store,
+    pub engines: &'a Engines,
+    pub clock: &'a Clock,
+}
+
+fn parse_customer(raw: &str) -> Result<CustomerId, ApiError> {
+    CustomerId::parse(raw).map_err(|_| ApiError::NotFound)
+}
+
+fn valid_rid(rid: &str) -> bool {
+    !rid.is_empty() && rid.len() <= 40 && rid.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn new_request_id(now: OffsetDateTime) -> String {
+    format!(
+        "R{:04}{:02}{:02}{:02}{:02}{:02}{:04x}",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second(),
+        rand::random::<u16>()
+    )
+}
+
+fn validation(errors: Vec<FieldError>) -> ApiError {
+    ApiError::Validation(errors)
+}
+
+fn workflow_error(e: WorkflowError) -> ApiError {
+    match e {
+        WorkflowError::NoteRequired => ApiError::field("note", e.to_string()),
+        WorkflowError::NotPending(_) | WorkflowError::NotReturned | WorkflowError::Closed => {
+            ApiError::Conflict(e.to_string())
+        }
+        WorkflowError::NotYourStep(_)
+        | WorkflowError::OwnRequest
+        | WorkflowError::AlreadyApproved
+        | WorkflowError::NotRequester => ApiError::Forbidden,
+    }
+}
+
+fn actor(who: &Principal) -> Actor<'_> {
+    Actor {
+        username: &who.username,
+        roles: &who.roles,
+    }
+}
+
+fn to_value<T: Serialize>(v: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(v).ok()
+}
+
+/// The evidence a reviewer needs, from the credit file and the customer's summary.
+fn evidence_of(record: &CreditRecord, customer: &CustomerSummary, as_of: time::Date) -> Evidence {
+    let state = &record.state;
+    let file = state.decision.effective_file(&state.recommendation, as_of);
+    Evidence {
+        credit_version: record.version,
+        grade: Some(state.assessment.grade),
+        score: Some(state.assessment.score),
+        reasons: state.assessment.reasons.iter().take(6).cloned().collect(),
+        limit: file.limit,
+        exposure: customer.exposure,
+        overdue: customer.overdue,
+        oldest_overdue_days: customer.oldest_overdue_days,
+        terms_days: u32::from(file.terms_days),
+        on_hold: state.decision.on_hold,
+        blacklisted: state.decision.blacklisted,
+        recommended_limit: state.recommendation.limit,
+        order_amount: None,
+    }
+}
+
+/// Checks a change against the credit file it would apply to.
+fn check_applicable(change: &Change, record: &CreditRecord) -> Result<(), ApiError> {
+    let state = &record.state;
+    let currency = state.currency;
+    if let Some(m) = change.amount()
+        && m.currency != currency
+    {
+        return Err(ApiError::field(
+            "change.limit.currency",
+            format!("limits are kept in the account currency {currency}"),
+        ));
+    }
+    match change {
+        Change::HoldRelease if !state.decision.on_hold => Err(ApiError::field(
+            "change.type",
+            "the customer is not on hold",
+        )),
+        Change::BlacklistAdd { .. } if state.decision.blacklisted => Err(ApiError::field(
+            "change.type",
+            "the customer is already on the blacklist",
+        )),
+        Change::BlacklistRemove if !state.decision.blacklisted => Err(ApiError::field(
+            "change.type",
+            "the customer is not on the blacklist",
+        )),
+        Change::NewCreditLine { .. } => Err(ApiError::field(
+            "change.type",
+            "a new credit line is requested with a credit application",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Whether a change gives the customer more room to buy on credit.
+fn grants_credit(change: &Change) -> bool {
+    matches!(
+        change,
+        Change::NewCreditLine { .. }
+            | Change::Limit { .. }
+            | Change::TemporaryLimit { .. }
+            | Change::HoldRelease
+            | Change::BlockedOrderRelease { .. }
+    )
+}
+
+async fn load_credit(
+    env: &Env<'_>,
+    who: &Principal,
+    id: &CustomerId,
+) -> Result<(CreditEngine, CreditRecord), ApiError> {
+    let engine = env.engines.get(env.store, &who.tenant).await?;
+    let record = credit::load_or_init(env.store, &engine, env.clock, who, id).await?;
+    Ok((engine, record))
+}
+
+/// Fills in what the server knows for a blocked-order request (the order's amount).
+async fn order_evidence(
+    env: &Env<'_>,
+    who: &Principal,
+    id: &CustomerId,
+    change: &Change,
+    evidence: &mut Evidence,
+) -> Result<(), ApiError> {
+    if let Change::BlockedOrderRelease { order_key } | Change::BlockedOrderReject { order_key } =
+        change
+    {
+        let order = env
+            .store
+            .get_blocked_order(&who.tenant, id, order_key)
+            .await?
+            .ok_or_else(|| {
+                ApiError::field(
+                    "change.order_key",
+                    "no such order waiting in the blocked queue",
+                )
+            })?;
+        evidence.order_amount = Some(order.amount);
+    }
+    Ok(())
+}
+
+fn route_amount(change: &Change, evidence: &Evidence) -> Option<rust_decimal::Decimal> {
+    change
+        .amount()
+        .or(evidence.order_amount)
+        .map(|m: Money| m.amount)
+}
+
+/// The writes of a request's new state (over version `seen`) and its audit entries.
+fn request_writes(
+    request: &CreditRequest,
+    seen: u64,
+    entries: Vec<AuditEntry>,
+) -> Vec<WorkflowWrite> {
+    let mut writes = vec![WorkflowWrite::Request {
+        request: request.clone(),
+        expected: Some(seen),
+    }];
+    writes.extend(entries.into_iter().map(WorkflowWrite::Audit));
+    writes
+}

@@ -1,0 +1,337 @@
+//! Onboarding: the application form, screening a new party against our customers and the
+//! blacklist, and a credit application (a new customer with no credit until its credit line
+//! is approved).
+
+use super::{Env, blacklist::blacklist_keys, new_request_id, to_value};
+use crate::{
+    auth::{
+        Principal,
+        policy::{self, Action},
+    },
+    error::ApiError,
+    service::{
+        config::{self, audit},
+        credit::compute_state,
+    },
+    store::{
+        customers::CustomerRecord,
+        workflow::{StoredApplication, WorkflowWrite},
+    },
+};
+use credence_shared::{
+    CustomerId, Money, Usci,
+    credit::{CreditDecision, DecidedLimit},
+    dto::CustomerSummary,
+    engine::{Scenario, evaluate},
+    search,
+    workflow::{
+        Application, ApplicationCreated, AuditEntity, Change, CreditRequest, Evidence, FieldSet,
+        RequestKind, ScreenRequest, ScreenResult,
+    },
+};
+use serde::{Deserialize, Serialize};
+
+/// `GET /v1/applications/form`: the account currency and the custom fields the caller sees.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApplicationForm {
+    #[schema(value_type = String)]
+    pub currency: credence_shared::Currency,
+    #[schema(value_type = Object)]
+    pub fields: FieldSet,
+}
+
+pub async fn application_form(env: &Env<'_>, who: &Principal) -> Result<ApplicationForm, ApiError> {
+    policy::require(who, Action::SubmitApplication)?;
+    let engine = env.engines.get(env.store, &who.tenant).await?;
+    let mut fields = config::fields(env.store, &who.tenant).await?;
+    fields.fields.retain(|f| f.visible_to_any(&who.roles));
+    Ok(ApplicationForm {
+        currency: engine.policy.currency(),
+        fields,
+    })
+}
+
+/// `POST /v1/applications/screen`: same code or name among customers, and on the blacklist.
+pub async fn screen(
+    env: &Env<'_>,
+    who: &Principal,
+    body: ScreenRequest,
+) -> Result<ScreenResult, ApiError> {
+    policy::require(who, Action::SubmitApplication)?;
+    let usci = body.usci.trim();
+    let name = body.name.trim();
+    if usci.chars().count() > 18 {
+        return Err(ApiError::field("usci", "at most 18 characters"));
+    }
+    if name.chars().count() > 200 {
+        return Err(ApiError::field("name", "at most 200 characters"));
+    }
+    let parsed = Usci::parse(usci).ok();
+    let mut duplicates: Vec<CustomerSummary> = Vec::new();
+    let norm_name = search::normalise(name);
+    for q in [
+        parsed.as_ref().map(|u| u.as_str().to_owned()),
+        Some(norm_name.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|q| q.chars().count() >= 2)
+    {
+        let Ok(q) = search::normalise_query(&q) else {
+            continue;
+        };
+        let page = env
+            .store
+            .search_customers(&who.tenant, &q, None, 20, &|_| true)
+            .await?;
+        for c in page.items {
+            let same_code = parsed.is_some() && c.usci == parsed;
+            let same_name = !norm_name.is_empty() && search::normalise(&c.name) == norm_name;
+            if (same_code || same_name) && !duplicates.iter().any(|d| d.id == c.id) {
+                duplicates.push(c);
+            }
+        }
+    }
+    let blacklisted = env
+        .store
+        .blacklist_lookup(&who.tenant, &blacklist_keys(parsed.as_ref(), name))
+        .await?;
+    // A rep does not learn about customers that are not theirs beyond the fact of a match.
+    if !policy::may_see_customer(who, None) {
+        for d in &mut duplicates {
+            if !policy::may_see_customer(who, d.owner.as_ref()) {
+                d.credit_limit = Money::zero(d.credit_limit.currency);
+                d.exposure = Money::zero(d.exposure.currency);
+                d.available = Money::zero(d.available.currency);
+                d.overdue = Money::zero(d.overdue.currency);
+                d.grade = None;
+            }
+        }
+    }
+    Ok(ScreenResult {
+        duplicates,
+        blacklisted,
+    })
+}
+
+/// `POST /v1/applications`: a new customer with no credit until its credit line is approved.
+pub async fn submit_application(
+    env: &Env<'_>,
+    who: &Principal,
+    application: Application,
+) -> Result<ApplicationCreated, ApiError> {
+    policy::require(who, Action::SubmitApplication)?;
+    let engine = env.engines.get(env.store, &who.tenant).await?;
+    let currency = engine.policy.currency();
+    let now = env.clock.now();
+    let today = now.date();
+    let mut errors = Vec::new();
+    let usci = match application.validate(currency, today) {
+        Ok(u) => Some(u),
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    };
+    let fields = config::fields(env.store, &who.tenant).await?;
+    let custom = match fields.check_values(&application.custom, &who.roles) {
+        Ok(c) => c,
+        Err(e) => {
+            errors.extend(e);
+            Default::default()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let usci = usci.expect("validated");
+    let screen = screen(
+        env,
+        who,
+        ScreenRequest {
+            usci: usci.as_str().to_owned(),
+            name: application.name.clone(),
+        },
+    )
+    .await?;
+    if let Some(b) = screen.blacklisted.first() {
+        return Err(ApiError::field(
+            if b.usci.as_ref() == Some(&usci) {
+                "usci"
+            } else {
+                "name"
+            },
+            format!("on the blacklist since {}: {}", b.added_on, b.reason),
+        ));
+    }
+    if let Some(d) = screen.duplicates.first() {
+        let field = if d.usci.as_ref() == Some(&usci) {
+            "usci"
+        } else {
+            "name"
+        };
+        return Err(ApiError::field(
+            field,
+            format!("already a customer: {} {}", d.number, d.name),
+        ));
+    }
+
+    let suffix = format!("{:06X}", rand::random::<u32>() & 0xFF_FFFF);
+    let id = CustomerId::parse(&format!("N{}{}", today.year() % 100, suffix))
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("new customer id: {e}")))?;
+    let owner = if who.roles.contains(&credence_shared::Role::Sales) {
+        Some(who.user_id.clone())
+    } else {
+        None
+    };
+    let zero = Money::zero(currency);
+    let record = CustomerRecord {
+        id: id.clone(),
+        number: format!("NEW-{}{}", today.year() % 100, suffix),
+        name: application.name.trim().to_owned(),
+        name_en: application
+            .name_en
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+        usci: Some(usci),
+        country: "CN".into(),
+        industry: application.industry.trim().to_owned(),
+        owner,
+        grade: None,
+        credit_limit: zero,
+        exposure: zero,
+        overdue: zero,
+        oldest_overdue_days: 0,
+        terms_days: 0,
+        on_hold: false,
+        blacklisted: false,
+        founded: Some(application.founded),
+    };
+    // No credit until the credit line is approved: a person's limit of zero, cash terms.
+    let decision = CreditDecision {
+        limit: Some(DecidedLimit {
+            amount: zero,
+            reason: "credit application pending".into(),
+            decided_by: who.username.clone(),
+            decided_on: today,
+        }),
+        terms_days: Some(0),
+        ..CreditDecision::default()
+    };
+    let (state, _) = compute_state(
+        &engine,
+        None,
+        currency,
+        &[],
+        application.customer_info(false).profile,
+        decision,
+        today,
+    )
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("new customer {id}: {e}")))?;
+    // The evidence is the application's own assessment (the engine on what the applicant
+    // told us), not the empty ledger's.
+    let preview = evaluate(
+        &Scenario {
+            as_of: today,
+            currency,
+            entries: vec![],
+            customer: application.customer_info(false),
+            credit_file: None,
+            order: None,
+        },
+        &engine.model,
+        &engine.policy,
+    )
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("application preview: {e}")))?;
+    let evidence = Evidence {
+        credit_version: 1,
+        grade: Some(preview.assessment.grade),
+        score: Some(preview.assessment.score),
+        reasons: preview.assessment.reasons.iter().take(6).cloned().collect(),
+        limit: zero,
+        exposure: zero,
+        overdue: zero,
+        oldest_overdue_days: 0,
+        terms_days: 0,
+        on_hold: false,
+        blacklisted: false,
+        recommended_limit: preview.recommendation.limit,
+        order_amount: None,
+    };
+    let change = Change::NewCreditLine {
+        limit: application.requested_limit,
+        terms_days: application.requested_terms_days,
+    };
+    let matrix = config::matrix(env.store, &who.tenant).await?;
+    let rule = matrix.route(
+        RequestKind::NewCreditLine,
+        Some(application.requested_limit.amount),
+        evidence.grade,
+    );
+    let request = CreditRequest::new(
+        new_request_id(now),
+        id.clone(),
+        record.name.clone(),
+        change,
+        RequestKind::NewCreditLine,
+        application.justification.trim().to_owned(),
+        &who.username,
+        rule,
+        matrix.version,
+        evidence,
+        now,
+    );
+    let stored = StoredApplication {
+        application: Application {
+            custom,
+            ..application
+        },
+        submitted_by: who.username.clone(),
+        submitted_at: now,
+    };
+    let entries = [
+        audit(
+            who,
+            env.clock,
+            AuditEntity::Customer,
+            id.as_str(),
+            Some(&id),
+            "onboard",
+            None,
+            to_value(&stored.application),
+            "credit application",
+        ),
+        audit(
+            who,
+            env.clock,
+            AuditEntity::Request,
+            &request.id,
+            Some(&id),
+            "submit",
+            None,
+            to_value(&request.change),
+            &request.justification,
+        ),
+    ];
+    let request_id = request.id.clone();
+    let mut writes = vec![
+        WorkflowWrite::Application {
+            customer: id.clone(),
+            application: stored,
+        },
+        WorkflowWrite::Request {
+            request,
+            expected: None,
+        },
+    ];
+    writes.extend(entries.into_iter().map(WorkflowWrite::Audit));
+    env.store
+        .onboard_with(&who.tenant, &record, &state, writes)
+        .await?;
+    Ok(ApplicationCreated {
+        customer_id: id,
+        request_id,
+    })
+}

@@ -1,0 +1,172 @@
+//! Reading requests: one request with what a reviewer needs now, a customer's requests, the
+//! open requests and the inbox.
+
+use super::{Env, actor, evidence_of, load_credit, parse_customer, valid_rid};
+use crate::{
+    auth::{
+        Principal,
+        policy::{self, Action},
+    },
+    error::ApiError,
+    service::customers::visible_customer,
+};
+use credence_shared::{
+    dto::CustomerSummary,
+    workflow::{CreditRequest, Inbox, InboxCounts, RequestDetail, RequestStatus, RequestSummary},
+};
+use serde::{Deserialize, Serialize};
+
+pub(super) async fn load_request(
+    env: &Env<'_>,
+    who: &Principal,
+    raw_id: &str,
+    rid: &str,
+) -> Result<(CustomerSummary, CreditRequest), ApiError> {
+    let id = parse_customer(raw_id)?;
+    if !valid_rid(rid) {
+        return Err(ApiError::NotFound);
+    }
+    let customer = visible_customer(env.store, who, &id).await?;
+    let request = env
+        .store
+        .get_request(&who.tenant, &id, rid)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((customer, request))
+}
+
+/// `GET /v1/customers/{id}/requests/{rid}`. Opening their own request marks it seen.
+pub async fn detail(
+    env: &Env<'_>,
+    who: &Principal,
+    raw_id: &str,
+    rid: &str,
+) -> Result<RequestDetail, ApiError> {
+    let (customer, request) = load_request(env, who, raw_id, rid).await?;
+    if request.requester == who.username && request.moved_for_requester() {
+        env.store.mark_request_seen(&who.tenant, &request).await?;
+    }
+    build_detail(env, who, &customer, request).await
+}
+
+pub(super) async fn build_detail(
+    env: &Env<'_>,
+    who: &Principal,
+    customer: &CustomerSummary,
+    request: CreditRequest,
+) -> Result<RequestDetail, ApiError> {
+    let (_, record) = load_credit(env, who, &customer.id).await?;
+    let now = env.clock.now();
+    let mut current = evidence_of(&record, customer, now.date());
+    current.order_amount = request.evidence.order_amount;
+    let mine = request.requester == who.username;
+    Ok(RequestDetail {
+        changed_since_filed: record.version != request.evidence.credit_version,
+        can_review: policy::allows(who, Action::ReviewRequests)
+            && request.can_decide(&actor(who)).is_ok(),
+        can_resubmit: mine && request.status == RequestStatus::Returned,
+        can_withdraw: mine && request.status.is_open(),
+        overdue_steps: request
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.overdue(now))
+            .map(|(i, _)| i)
+            .collect(),
+        current,
+        request,
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RequestList {
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<RequestSummary>,
+}
+
+/// `GET /v1/customers/{id}/requests`: newest first.
+pub async fn customer_requests(
+    env: &Env<'_>,
+    who: &Principal,
+    raw_id: &str,
+) -> Result<RequestList, ApiError> {
+    let id = parse_customer(raw_id)?;
+    visible_customer(env.store, who, &id).await?;
+    let now = env.clock.now();
+    let mut items: Vec<RequestSummary> = env
+        .store
+        .customer_requests(&who.tenant, &id)
+        .await?
+        .iter()
+        .map(|r| r.summary(now))
+        .collect();
+    items.reverse();
+    Ok(RequestList { items })
+}
+
+/// `GET /v1/requests`: open requests the caller may see (a sales rep: their own).
+pub async fn open_requests(env: &Env<'_>, who: &Principal) -> Result<RequestList, ApiError> {
+    policy::require(who, Action::FileRequest)?;
+    let now = env.clock.now();
+    let all_visible = policy::may_see_customer(who, None);
+    let items = env
+        .store
+        .open_requests(&who.tenant)
+        .await?
+        .iter()
+        .filter(|r| all_visible || r.requester == who.username)
+        .map(|r| r.summary(now))
+        .collect();
+    Ok(RequestList { items })
+}
+
+/// Requests of mine closed recently enough to show in the inbox.
+const RECENTLY_CLOSED: usize = 200;
+
+/// `GET /v1/inbox`.
+pub async fn inbox(env: &Env<'_>, who: &Principal) -> Result<Inbox, ApiError> {
+    let now = env.clock.now();
+    let open = env.store.open_requests(&who.tenant).await?;
+    let me = actor(who);
+    let reviewer = policy::allows(who, Action::ReviewRequests);
+    let waiting: Vec<RequestSummary> = open
+        .iter()
+        .filter(|r| reviewer && r.can_decide(&me).is_ok())
+        .map(|r| r.summary(now))
+        .collect();
+    let returned: Vec<RequestSummary> = open
+        .iter()
+        .filter(|r| r.requester == who.username && r.status == RequestStatus::Returned)
+        .map(|r| r.summary(now))
+        .collect();
+    let mut mine: Vec<RequestSummary> = open
+        .iter()
+        .filter(|r| r.requester == who.username)
+        .map(|r| r.summary(now))
+        .collect();
+    mine.extend(
+        env.store
+            .closed_requests(&who.tenant, RECENTLY_CLOSED)
+            .await?
+            .iter()
+            .filter(|r| r.requester == who.username)
+            .map(|r| r.summary(now)),
+    );
+    mine.sort_by_key(|r| std::cmp::Reverse(r.updated_at));
+    mine.truncate(50);
+    let counts = InboxCounts {
+        waiting: waiting.len() as u32,
+        overdue: waiting.iter().filter(|r| r.overdue).count() as u32,
+        returned: returned.len() as u32,
+        moved: mine
+            .iter()
+            .filter(|r| r.moved && r.status != RequestStatus::Returned)
+            .count() as u32,
+    };
+    Ok(Inbox {
+        waiting,
+        returned,
+        mine,
+        counts,
+    })
+}
