@@ -35,7 +35,7 @@ async fn a_blacklisted_customer_is_on_hold_its_orders_block_and_removal_needs_tw
         list.body
     );
     sales.get("/v1/blacklist").await.problem(403);
-    risk.post("/v1/blacklist", add.clone()).await.problem(409);
+    risk.post("/v1/blacklist", add).await.problem(409);
 
     // Removal goes through the matrix: risk, then the approver.
     let r = sales

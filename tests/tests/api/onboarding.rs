@@ -15,7 +15,7 @@ async fn an_application_creates_a_customer_without_credit_until_its_line_is_appr
     let r = sales
         .post(
             "/v1/applications",
-            application("深圳新客户电子有限公司", &code, "80000.00").clone(),
+            application("深圳新客户电子有限公司", &code, "80000.00"),
         )
         .await;
 
@@ -30,7 +30,7 @@ async fn an_application_creates_a_customer_without_credit_until_its_line_is_appr
     let twice = sales
         .post(
             "/v1/applications",
-            application("另一个名字有限公司", &code, "80000.00").clone(),
+            application("另一个名字有限公司", &code, "80000.00"),
         )
         .await;
     twice.problem(422);
@@ -54,7 +54,7 @@ async fn an_application_with_a_blacklisted_code_is_refused() {
     let r = sales
         .post(
             "/v1/applications",
-            application("改了名字的电子有限公司", &code, "50000.00").clone(),
+            application("改了名字的电子有限公司", &code, "50000.00"),
         )
         .await;
 
@@ -77,7 +77,7 @@ async fn an_application_with_the_name_of_a_party_blacklisted_by_code_and_name_is
     let r = sales
         .post(
             "/v1/applications",
-            application("失信电子有限公司", &usci(4713), "50000.00").clone(),
+            application("失信电子有限公司", &usci(4713), "50000.00"),
         )
         .await;
 
@@ -109,15 +109,15 @@ async fn an_application_missing_a_required_custom_field_or_with_bad_fields_names
     let missing = sales
         .post(
             "/v1/applications",
-            application("缺字段电子有限公司", &usci(4714), "50000.00").clone(),
+            application("缺字段电子有限公司", &usci(4714), "50000.00"),
         )
         .await;
     let mut bad = application("", "123", "50000.00");
     bad["custom"] = json!({"bank": "工商银行"});
-    let bad = sales.post("/v1/applications", bad.clone()).await;
+    let bad = sales.post("/v1/applications", bad).await;
     let mut complete = application("有字段电子有限公司", &usci(4715), "50000.00");
     complete["custom"] = json!({"bank": "工商银行"});
-    let complete = sales.post("/v1/applications", complete.clone()).await;
+    let complete = sales.post("/v1/applications", complete).await;
 
     missing.problem(422);
     assert_eq!(missing.problem_field(), "custom.bank");
