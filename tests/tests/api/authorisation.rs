@@ -138,11 +138,9 @@ fn rows() -> Vec<Row> {
     ]
 }
 
-/// A valid unified social credit code made from `n`.
+/// A valid unified social credit code made from `n` (a Fuzhou company).
 fn usci(n: usize) -> String {
-    let first17 = format!("91350100M{n:08}");
-    let check = credence_shared::usci::check_character(&first17).unwrap();
-    format!("{first17}{check}")
+    usci_with("91350100M", n)
 }
 
 fn body_for(template: &str, n: usize) -> Value {

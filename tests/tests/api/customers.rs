@@ -5,13 +5,11 @@ use crate::helpers::*;
 #[tokio::test]
 async fn part_of_a_chinese_name_finds_the_customer() {
     let app = spawn_app().await;
-    let token = app.token_for("sales").await;
+    let sales = app.signed_in(Role::Sales);
 
-    let page = app
-        .get("/v1/customers?q=%E6%81%92%E9%80%9A", Some(&token))
-        .await; // 恒通
+    let page = sales.get("/v1/customers?q=%E6%81%92%E9%80%9A").await; // 恒通
 
-    assert_eq!(page.status, 200, "{}", page.body);
+    page.assert_status(200);
     let items = page.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["id"], "C1");
@@ -22,11 +20,11 @@ async fn part_of_a_chinese_name_finds_the_customer() {
 #[tokio::test]
 async fn an_english_word_in_any_case_the_credit_code_and_the_number_find_customers() {
     let app = spawn_app().await;
-    let token = app.token_for("sales").await;
+    let sales = app.signed_in(Role::Sales);
 
-    let by_word = app.get("/v1/customers?q=TRADING", Some(&token)).await;
-    let by_code = app.get("/v1/customers?q=91350100", Some(&token)).await;
-    let by_number = app.get("/v1/customers?q=KH-C3", Some(&token)).await;
+    let by_word = sales.get("/v1/customers?q=TRADING").await;
+    let by_code = sales.get("/v1/customers?q=91350100").await;
+    let by_number = sales.get("/v1/customers?q=KH-C3").await;
 
     assert_eq!(by_word.body["items"][0]["id"], "C2");
     assert_eq!(by_code.body["items"][0]["id"], "C1");
@@ -36,15 +34,12 @@ async fn an_english_word_in_any_case_the_credit_code_and_the_number_find_custome
 #[tokio::test]
 async fn listing_without_a_query_pages_through_customers_by_name() {
     let app = spawn_app().await;
-    let token = app.token_for("risk").await;
+    let risk = app.signed_in(Role::Risk);
 
-    let first = app.get("/v1/customers?limit=2", Some(&token)).await;
+    let first = risk.get("/v1/customers?limit=2").await;
     let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
-    let second = app
-        .get(
-            &format!("/v1/customers?limit=2&cursor={cursor}"),
-            Some(&token),
-        )
+    let second = risk
+        .get(&format!("/v1/customers?limit=2&cursor={cursor}"))
         .await;
 
     assert_eq!(first.body["items"].as_array().unwrap().len(), 2);
@@ -64,11 +59,11 @@ async fn listing_without_a_query_pages_through_customers_by_name() {
 #[tokio::test]
 async fn a_sales_rep_lists_and_finds_only_their_own_customers() {
     let app = spawn_app().await;
-    let sales = app.token_for("sales").await;
+    let sales = app.signed_in(Role::Sales);
 
-    let listed = app.get("/v1/customers?limit=50", Some(&sales)).await;
-    let found = app.get("/v1/customers?q=广州", Some(&sales)).await;
-    let read = app.get("/v1/customers/C4", Some(&sales)).await;
+    let listed = sales.get("/v1/customers?limit=50").await;
+    let found = sales.get("/v1/customers?q=广州").await;
+    let read = sales.get("/v1/customers/C4").await;
 
     let ids: Vec<&str> = listed.body["items"]
         .as_array()
@@ -85,23 +80,17 @@ async fn a_sales_rep_lists_and_finds_only_their_own_customers() {
 #[tokio::test]
 async fn search_pages_do_not_repeat_customers() {
     let app = spawn_app().await;
-    let token = app.token_for("risk").await;
+    let risk = app.signed_in(Role::Risk);
 
     // "有限公司" is in both Chinese names.
-    let first = app
-        .get(
-            "/v1/customers?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&limit=1",
-            Some(&token),
-        )
+    let first = risk
+        .get("/v1/customers?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&limit=1")
         .await;
     let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
-    let second = app
-        .get(
-            &format!(
-                "/v1/customers?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&limit=1&cursor={cursor}"
-            ),
-            Some(&token),
-        )
+    let second = risk
+        .get(&format!(
+            "/v1/customers?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&limit=1&cursor={cursor}"
+        ))
         .await;
 
     assert_ne!(first.body["items"][0]["id"], second.body["items"][0]["id"]);
@@ -110,9 +99,9 @@ async fn search_pages_do_not_repeat_customers() {
 #[tokio::test]
 async fn a_customer_is_read_by_id() {
     let app = spawn_app().await;
-    let token = app.token_for("sales").await;
+    let sales = app.signed_in(Role::Sales);
 
-    let customer = app.get("/v1/customers/C2", Some(&token)).await;
+    let customer = sales.get("/v1/customers/C2").await;
 
     assert_eq!(customer.status, 200);
     assert_eq!(customer.body["name"], "上海博远贸易有限公司");
@@ -122,9 +111,9 @@ async fn a_customer_is_read_by_id() {
 #[tokio::test]
 async fn another_tenants_customer_is_not_found_rather_than_forbidden() {
     let app = spawn_app().await;
-    let intruder = app.token_for("intruder").await;
+    let intruder = app.intruder();
 
-    let response = app.get("/v1/customers/C1", Some(&intruder)).await;
+    let response = intruder.get("/v1/customers/C1").await;
 
     response.problem(404);
 }
@@ -132,12 +121,10 @@ async fn another_tenants_customer_is_not_found_rather_than_forbidden() {
 #[tokio::test]
 async fn another_tenant_sees_none_of_this_tenants_customers_in_lists_or_search() {
     let app = spawn_app().await;
-    let intruder = app.token_for("intruder").await;
+    let intruder = app.intruder();
 
-    let list = app.get("/v1/customers", Some(&intruder)).await;
-    let search = app
-        .get("/v1/customers?q=%E6%81%92%E9%80%9A", Some(&intruder))
-        .await;
+    let list = intruder.get("/v1/customers").await;
+    let search = intruder.get("/v1/customers?q=%E6%81%92%E9%80%9A").await;
 
     let ids: Vec<&str> = list.body["items"]
         .as_array()
@@ -152,13 +139,13 @@ async fn another_tenant_sees_none_of_this_tenants_customers_in_lists_or_search()
 #[tokio::test]
 async fn a_cursor_from_another_tenant_is_rejected_as_a_bad_field() {
     let app = spawn_app().await;
-    let sales = app.token_for("sales").await;
-    let intruder = app.token_for("intruder").await;
-    let first = app.get("/v1/customers?limit=1", Some(&sales)).await;
+    let sales = app.signed_in(Role::Sales);
+    let intruder = app.intruder();
+    let first = sales.get("/v1/customers?limit=1").await;
     let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
 
-    let response = app
-        .get(&format!("/v1/customers?cursor={cursor}"), Some(&intruder))
+    let response = intruder
+        .get(&format!("/v1/customers?cursor={cursor}"))
         .await;
 
     response.problem(422);
@@ -193,13 +180,13 @@ async fn every_stored_key_of_a_tenant_starts_with_that_tenant() {
 #[tokio::test]
 async fn a_sales_reps_pages_are_full_until_the_last_and_skip_other_reps_customers() {
     let app = spawn_app().await;
-    let sales = app.token_for("sales").await;
+    let sales = app.signed_in(Role::Sales);
 
     let mut pages: Vec<Vec<String>> = Vec::new();
     let mut path = "/v1/customers?limit=2".to_owned();
     for _ in 0..5 {
-        let page = app.get(&path, Some(&sales)).await;
-        assert_eq!(page.status, 200, "{}", page.body);
+        let page = sales.get(&path).await;
+        page.assert_status(200);
         pages.push(
             page.body["items"]
                 .as_array()

@@ -4,10 +4,6 @@
 use crate::helpers::*;
 use serde_json::{Value, json};
 
-fn money(amount: &str) -> Value {
-    json!({"amount": amount, "currency": "CNY"})
-}
-
 fn days_ago(days: i64) -> String {
     (time::OffsetDateTime::now_utc().date() - time::Duration::days(days)).to_string()
 }
@@ -31,58 +27,31 @@ fn payment(key: &str, customer: &str, number: &str, amount: &str) -> Value {
     })
 }
 
-async fn post(app: &TestApp, token: &str, events: Vec<Value>) -> TestResponse {
-    app.send_json(
-        "POST",
-        "/v1/ledger/events",
-        token,
-        &json!({ "events": events }),
-    )
-    .await
-}
-
-async fn credit(app: &TestApp, token: &str, customer: &str) -> Value {
-    let r = app
-        .get(&format!("/v1/customers/{customer}/credit"), Some(token))
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    r.body
-}
-
-/// Sets a person's limit on the customer (risk user).
-async fn set_limit(app: &TestApp, customer: &str, limit: &str) {
-    let risk = app.token_for("risk").await;
-    let version = credit(app, &risk, customer).await["version"].clone();
-    let r = app
-        .send_json(
-            "PUT",
-            &format!("/v1/customers/{customer}/credit-decision"),
-            &risk,
-            &json!({"version": version, "reason": "test limit", "limit": money(limit)}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+/// Posts a batch of ledger events as `who`.
+async fn post(who: &SignedIn<'_>, events: Vec<Value>) -> TestResponse {
+    who.post("/v1/ledger/events", json!({ "events": events }))
+        .await
 }
 
 #[tokio::test]
 async fn posting_the_same_batch_twice_changes_nothing_and_says_so_per_event() {
     let app = spawn_app().await;
-    let finance = app.token_for("finance").await;
+    let finance = app.signed_in(Role::Finance);
     let batch = vec![
         invoice("erp:inv-1", "C1", "INV-1", "1000.00", 10),
         invoice("erp:inv-2", "C1", "INV-2", "500.00", 5),
     ];
 
-    let first = post(&app, &finance, batch.clone()).await;
-    let second = post(&app, &finance, batch).await;
+    let first = post(&finance, batch.clone()).await;
+    let second = post(&finance, batch).await;
 
-    assert_eq!(first.status, 200, "{}", first.body);
+    first.assert_status(200);
     assert_eq!(first.body["accepted"], 2);
     assert_eq!(second.body["accepted"], 0);
     assert_eq!(second.body["duplicates"], 2);
     assert_eq!(second.body["results"][1]["status"], "duplicate");
     assert_eq!(second.body["results"][1]["idempotency_key"], "erp:inv-2");
-    let file = credit(&app, &finance, "C1").await;
+    let file = finance.credit("C1").await;
     assert_eq!(file["exposure"]["open_receivables"]["amount"], "1500.00");
     assert_eq!(file["ledger"].as_array().unwrap().len(), 2);
 }
@@ -90,10 +59,9 @@ async fn posting_the_same_batch_twice_changes_nothing_and_says_so_per_event() {
 #[tokio::test]
 async fn a_bad_event_is_rejected_with_its_field_and_the_good_ones_beside_it_are_kept() {
     let app = spawn_app().await;
-    let finance = app.token_for("finance").await;
+    let finance = app.signed_in(Role::Finance);
 
     let r = post(
-        &app,
         &finance,
         vec![
             invoice("k1", "C1", "INV-1", "1000.00", 10),
@@ -111,7 +79,7 @@ async fn a_bad_event_is_rejected_with_its_field_and_the_good_ones_beside_it_are_
     )
     .await;
 
-    assert_eq!(r.status, 200, "{}", r.body);
+    r.assert_status(200);
     let results = r.body["results"].as_array().unwrap();
     let status: Vec<&str> = results
         .iter()
@@ -134,7 +102,7 @@ async fn a_bad_event_is_rejected_with_its_field_and_the_good_ones_beside_it_are_
             .contains("exchange rate")
     );
     // The over-payment is kept as money on account, not lost.
-    let file = credit(&app, &finance, "C1").await;
+    let file = finance.credit("C1").await;
     assert_eq!(file["exposure"]["open_receivables"]["amount"], "0.00");
     assert_eq!(file["exposure"]["unapplied_credit"]["amount"], "4400.00");
 }
@@ -143,16 +111,10 @@ async fn a_bad_event_is_rejected_with_its_field_and_the_good_ones_beside_it_are_
 async fn a_payment_allocated_beyond_what_is_open_is_rejected_and_a_partial_one_leaves_the_rest_open()
  {
     let app = spawn_app().await;
-    let finance = app.token_for("finance").await;
-    post(
-        &app,
-        &finance,
-        vec![invoice("i1", "C2", "INV-1", "1000.00", 40)],
-    )
-    .await;
+    let finance = app.signed_in(Role::Finance);
+    post(&finance, vec![invoice("i1", "C2", "INV-1", "1000.00", 40)]).await;
 
     let r = post(
-        &app,
         &finance,
         vec![
             json!({"idempotency_key": "p1", "customer_id": "C2", "date": days_ago(0),
@@ -165,7 +127,7 @@ async fn a_payment_allocated_beyond_what_is_open_is_rejected_and_a_partial_one_l
 
     assert_eq!(r.body["results"][0]["status"], "rejected", "{}", r.body);
     assert_eq!(r.body["results"][1]["status"], "accepted");
-    let file = credit(&app, &finance, "C2").await;
+    let file = finance.credit("C2").await;
     assert_eq!(file["exposure"]["open_receivables"]["amount"], "700.00");
     assert_eq!(file["exposure"]["overdue"]["amount"], "700.00");
     assert_eq!(file["exposure"]["oldest_overdue_days"], 10);
@@ -174,20 +136,13 @@ async fn a_payment_allocated_beyond_what_is_open_is_rejected_and_a_partial_one_l
 #[tokio::test]
 async fn fifty_concurrent_payments_on_one_customer_give_the_exact_exposure() {
     let app = spawn_app().await;
-    let finance = app.token_for("finance").await;
-    post(
-        &app,
-        &finance,
-        vec![invoice("i1", "C1", "INV-1", "10000.00", 5)],
-    )
-    .await;
+    let finance = app.signed_in(Role::Finance);
+    post(&finance, vec![invoice("i1", "C1", "INV-1", "10000.00", 5)]).await;
 
     let postings = (0..50).map(|n| {
-        let app = &app;
         let finance = &finance;
         async move {
             post(
-                app,
                 finance,
                 vec![payment(
                     &format!("pay-{n}"),
@@ -202,10 +157,10 @@ async fn fifty_concurrent_payments_on_one_customer_give_the_exact_exposure() {
     let responses = futures::future::join_all(postings).await;
 
     for r in &responses {
-        assert_eq!(r.status, 200, "{}", r.body);
+        r.assert_status(200);
         assert_eq!(r.body["accepted"], 1, "{}", r.body);
     }
-    let file = credit(&app, &finance, "C1").await;
+    let file = finance.credit("C1").await;
     // 10000.00 - 50 × 12.34 = 9383.00
     assert_eq!(file["exposure"]["open_receivables"]["amount"], "9383.00");
     assert_eq!(file["ledger"].as_array().unwrap().len(), 51);
@@ -214,19 +169,16 @@ async fn fifty_concurrent_payments_on_one_customer_give_the_exact_exposure() {
 #[tokio::test]
 async fn an_amount_in_another_currency_is_converted_with_the_rate_of_its_date() {
     let app = spawn_app().await;
-    let finance = app.token_for("finance").await;
-    let rate = app
-        .send_json(
-            "PUT",
+    let finance = app.signed_in(Role::Finance);
+    let rate = finance
+        .put(
             "/v1/fx-rates",
-            &finance,
-            &json!({"from": "USD", "to": "CNY", "date": days_ago(30), "rate": "7.1000"}),
+            json!({"from": "USD", "to": "CNY", "date": days_ago(30), "rate": "7.1000"}),
         )
         .await;
-    assert_eq!(rate.status, 204, "{}", rate.body);
+    rate.assert_status(204);
 
     let r = post(
-        &app,
         &finance,
         vec![
             json!({"idempotency_key": "usd-1", "customer_id": "C3", "date": days_ago(2),
@@ -237,29 +189,25 @@ async fn an_amount_in_another_currency_is_converted_with_the_rate_of_its_date() 
     .await;
 
     assert_eq!(r.body["accepted"], 1, "{}", r.body);
-    let file = credit(&app, &finance, "C3").await;
+    let file = finance.credit("C3").await;
     assert_eq!(file["exposure"]["open_receivables"]["amount"], "710.00");
 }
 
 #[tokio::test]
 async fn a_rate_for_the_same_currency_or_not_positive_is_refused_with_the_field() {
     let app = spawn_app().await;
-    let finance = app.token_for("finance").await;
+    let finance = app.signed_in(Role::Finance);
 
-    let same = app
-        .send_json(
-            "PUT",
+    let same = finance
+        .put(
             "/v1/fx-rates",
-            &finance,
-            &json!({"from": "CNY", "to": "CNY", "date": days_ago(1), "rate": "1"}),
+            json!({"from": "CNY", "to": "CNY", "date": days_ago(1), "rate": "1"}),
         )
         .await;
-    let negative = app
-        .send_json(
-            "PUT",
+    let negative = finance
+        .put(
             "/v1/fx-rates",
-            &finance,
-            &json!({"from": "USD", "to": "CNY", "date": days_ago(1), "rate": "-7"}),
+            json!({"from": "USD", "to": "CNY", "date": days_ago(1), "rate": "-7"}),
         )
         .await;
 
@@ -272,34 +220,15 @@ async fn a_rate_for_the_same_currency_or_not_positive_is_refused_with_the_field(
 #[tokio::test]
 async fn the_credit_check_blocks_an_order_over_the_available_credit_and_passes_a_small_one() {
     let app = spawn_app().await;
-    let finance = app.token_for("finance").await;
-    let sales = app.token_for("sales").await;
-    set_limit(&app, "C1", "10000.00").await;
-    post(
-        &app,
-        &finance,
-        vec![invoice("i1", "C1", "INV-1", "4000.00", 5)],
-    )
-    .await;
+    let finance = app.signed_in(Role::Finance);
+    let sales = app.signed_in(Role::Sales);
+    app.set_limit("C1", "10000.00").await;
+    post(&finance, vec![invoice("i1", "C1", "INV-1", "4000.00", 5)]).await;
 
-    let small = app
-        .send_json(
-            "POST",
-            "/v1/customers/C1/credit-check",
-            &sales,
-            &json!({"amount": money("1000.00")}),
-        )
-        .await;
-    let large = app
-        .send_json(
-            "POST",
-            "/v1/customers/C1/credit-check",
-            &sales,
-            &json!({"amount": money("7000.00")}),
-        )
-        .await;
+    let small = sales.credit_check("C1", "1000.00").await;
+    let large = sales.credit_check("C1", "7000.00").await;
 
-    assert_eq!(small.status, 200, "{}", small.body);
+    small.assert_status(200);
     assert_ne!(small.body["decision"], "block", "{}", small.body);
     assert_eq!(small.body["available_before"]["amount"], "6000.00");
     assert_eq!(large.body["decision"], "block", "{}", large.body);
@@ -310,22 +239,13 @@ async fn the_credit_check_blocks_an_order_over_the_available_credit_and_passes_a
 #[tokio::test]
 async fn a_bad_order_amount_is_a_problem_naming_the_field() {
     let app = spawn_app().await;
-    let sales = app.token_for("sales").await;
+    let sales = app.signed_in(Role::Sales);
 
-    let negative = app
-        .send_json(
-            "POST",
+    let negative = sales.credit_check("C1", "-1").await;
+    let text = sales
+        .post(
             "/v1/customers/C1/credit-check",
-            &sales,
-            &json!({"amount": money("-1")}),
-        )
-        .await;
-    let text = app
-        .send_json(
-            "POST",
-            "/v1/customers/C1/credit-check",
-            &sales,
-            &json!({"amount": {"amount": "lots", "currency": "CNY"}}),
+            json!({"amount": {"amount": "lots", "currency": "CNY"}}),
         )
         .await;
 
@@ -338,12 +258,10 @@ async fn a_bad_order_amount_is_a_problem_naming_the_field() {
 #[tokio::test]
 async fn a_blocked_order_event_goes_to_the_blocked_orders_queue() {
     let app = spawn_app().await;
-    let finance = app.token_for("finance").await;
-    set_limit(&app, "C2", "1000.00").await;
+    let finance = app.signed_in(Role::Finance);
+    app.set_limit("C2", "1000.00").await;
 
-    let r = post(
-        &app,
-        &finance,
+    let r = post(&finance,
         vec![json!({"idempotency_key": "so-1", "customer_id": "C2", "date": days_ago(0),
                     "event": {"type": "order_placed", "order": "SO-1", "amount": money("5000.00")}})],
     )
@@ -354,8 +272,8 @@ async fn a_blocked_order_event_goes_to_the_blocked_orders_queue() {
         "{}",
         r.body
     );
-    let queue = app.get("/v1/blocked-orders", Some(&finance)).await;
-    assert_eq!(queue.status, 200, "{}", queue.body);
+    let queue = finance.get("/v1/blocked-orders").await;
+    queue.assert_status(200);
     assert_eq!(queue.body["items"][0]["order"], "SO-1");
     assert_eq!(queue.body["items"][0]["customer_id"], "C2");
 }
@@ -363,12 +281,11 @@ async fn a_blocked_order_event_goes_to_the_blocked_orders_queue() {
 #[tokio::test]
 async fn a_group_limit_shared_by_two_customers_blocks_an_order_one_alone_could_take() {
     let app = spawn_app().await;
-    let finance = app.token_for("finance").await;
-    let risk = app.token_for("risk").await;
-    set_limit(&app, "C1", "100000.00").await;
-    set_limit(&app, "C2", "100000.00").await;
+    let finance = app.signed_in(Role::Finance);
+    let risk = app.signed_in(Role::Risk);
+    app.set_limit("C1", "100000.00").await;
+    app.set_limit("C2", "100000.00").await;
     post(
-        &app,
         &finance,
         vec![
             invoice("i1", "C1", "INV-1", "30000.00", 5),
@@ -376,33 +293,22 @@ async fn a_group_limit_shared_by_two_customers_blocks_an_order_one_alone_could_t
         ],
     )
     .await;
-    let group = app
-        .send_json(
-            "PUT",
+    let group = risk
+        .put(
             "/v1/groups/G1",
-            &risk,
-            &json!({"name": "恒通集团", "limit": money("80000.00"), "members": ["C1", "C2"]}),
+            json!({"name": "恒通集团", "limit": money("80000.00"), "members": ["C1", "C2"]}),
         )
         .await;
-    assert_eq!(group.status, 204, "{}", group.body);
+    group.assert_status(204);
 
-    let check = app
-        .send_json(
-            "POST",
-            "/v1/customers/C1/credit-check",
-            &risk,
-            &json!({"amount": money("20000.00")}),
-        )
-        .await;
+    let check = risk.credit_check("C1", "20000.00").await;
 
-    assert_eq!(check.status, 200, "{}", check.body);
+    check.assert_status(200);
     assert_eq!(check.body["group"]["exposure_before"]["amount"], "70000.00");
     assert_eq!(check.body["group"]["over_limit"], true);
     assert_eq!(check.body["decision"], "block");
     // The same order posted as an event is blocked by the group and queued.
-    let order = post(
-        &app,
-        &finance,
+    let order = post(&finance,
         vec![json!({"idempotency_key": "so-g", "customer_id": "C1", "date": days_ago(0),
                     "event": {"type": "order_placed", "order": "SO-G", "amount": money("20000.00")}})],
     )
@@ -413,13 +319,8 @@ async fn a_group_limit_shared_by_two_customers_blocks_an_order_one_alone_could_t
         order.body
     );
     // A later payment lowers the group's exposure in the same transaction.
-    post(
-        &app,
-        &finance,
-        vec![payment("p1", "C2", "PAY-1", "40000.00")],
-    )
-    .await;
-    let after = credit(&app, &risk, "C1").await;
+    post(&finance, vec![payment("p1", "C2", "PAY-1", "40000.00")]).await;
+    let after = risk.credit("C1").await;
     // C1's 30000 invoice plus its 20000 open order; C2 paid in full.
     assert_eq!(after["group"]["exposure"]["amount"], "50000.00");
 }
@@ -427,30 +328,26 @@ async fn a_group_limit_shared_by_two_customers_blocks_an_order_one_alone_could_t
 #[tokio::test]
 async fn a_temporary_limit_replaces_the_limit_until_its_last_day_and_is_kept_apart() {
     let app = spawn_app().await;
-    let risk = app.token_for("risk").await;
-    set_limit(&app, "C1", "10000.00").await;
-    let version = credit(&app, &risk, "C1").await["version"].clone();
+    let risk = app.signed_in(Role::Risk);
+    app.set_limit("C1", "10000.00").await;
+    let version = risk.credit("C1").await["version"].clone();
 
-    let r = app
-        .send_json(
-            "PUT",
+    let r = risk
+        .put(
             "/v1/customers/C1/credit-decision",
-            &risk,
-            &json!({"version": version, "reason": "peak season",
+            json!({"version": version, "reason": "peak season",
                     "temporary_limit": money("25000.00"), "temporary_until": days_ahead(0)}),
         )
         .await;
 
-    assert_eq!(r.status, 200, "{}", r.body);
+    r.assert_status(200);
     assert_eq!(r.body["file"]["limit"]["amount"], "25000.00");
     assert_eq!(r.body["decision"]["limit"]["amount"]["amount"], "10000.00");
     assert_eq!(r.body["decision"]["temporary"]["reason"], "peak season");
-    let past = app
-        .send_json(
-            "PUT",
+    let past = risk
+        .put(
             "/v1/customers/C1/credit-decision",
-            &risk,
-            &json!({"version": r.body["version"], "reason": "x",
+            json!({"version": r.body["version"], "reason": "x",
                     "temporary_limit": money("1.00"), "temporary_until": days_ago(1)}),
         )
         .await;
@@ -461,24 +358,20 @@ async fn a_temporary_limit_replaces_the_limit_until_its_last_day_and_is_kept_apa
 #[tokio::test]
 async fn a_decision_on_a_stale_version_is_a_conflict_and_sales_may_not_decide() {
     let app = spawn_app().await;
-    let risk = app.token_for("risk").await;
-    let sales = app.token_for("sales").await;
-    set_limit(&app, "C1", "10000.00").await;
+    let risk = app.signed_in(Role::Risk);
+    let sales = app.signed_in(Role::Sales);
+    app.set_limit("C1", "10000.00").await;
 
-    let stale = app
-        .send_json(
-            "PUT",
+    let stale = risk
+        .put(
             "/v1/customers/C1/credit-decision",
-            &risk,
-            &json!({"version": 1, "reason": "x", "limit": money("1.00")}),
+            json!({"version": 1, "reason": "x", "limit": money("1.00")}),
         )
         .await;
-    let by_sales = app
-        .send_json(
-            "PUT",
+    let by_sales = sales
+        .put(
             "/v1/customers/C1/credit-decision",
-            &sales,
-            &json!({"version": 2, "reason": "x", "limit": money("1.00")}),
+            json!({"version": 2, "reason": "x", "limit": money("1.00")}),
         )
         .await;
 
@@ -489,17 +382,16 @@ async fn a_decision_on_a_stale_version_is_a_conflict_and_sales_may_not_decide() 
 #[tokio::test]
 async fn sales_sees_the_credit_card_without_invoice_detail_and_may_not_post_events() {
     let app = spawn_app().await;
-    let finance = app.token_for("finance").await;
-    let sales = app.token_for("sales").await;
+    let finance = app.signed_in(Role::Finance);
+    let sales = app.signed_in(Role::Sales);
     post(
-        &app,
         &finance,
         vec![invoice("i1", "C1", "INV-SECRET", "100.00", 5)],
     )
     .await;
 
-    let file = credit(&app, &sales, "C1").await;
-    let posted = post(&app, &sales, vec![invoice("i2", "C1", "INV-2", "1.00", 1)]).await;
+    let file = sales.credit("C1").await;
+    let posted = post(&sales, vec![invoice("i2", "C1", "INV-2", "1.00", 1)]).await;
 
     assert!(file.get("ledger").is_none(), "{file}");
     assert!(!file["open_items"].to_string().contains("INV-SECRET"));
@@ -513,17 +405,10 @@ async fn sales_sees_the_credit_card_without_invoice_detail_and_may_not_post_even
 #[tokio::test]
 async fn another_tenant_gets_not_found_for_a_credit_file_and_a_check() {
     let app = spawn_app().await;
-    let intruder = app.token_for("intruder").await;
+    let intruder = app.intruder();
 
-    let file = app.get("/v1/customers/C1/credit", Some(&intruder)).await;
-    let check = app
-        .send_json(
-            "POST",
-            "/v1/customers/C1/credit-check",
-            &intruder,
-            &json!({"amount": money("1.00")}),
-        )
-        .await;
+    let file = intruder.get("/v1/customers/C1/credit").await;
+    let check = intruder.credit_check("C1", "1.00").await;
 
     file.problem(404);
     check.problem(404);
@@ -532,26 +417,15 @@ async fn another_tenant_gets_not_found_for_a_credit_file_and_a_check() {
 #[tokio::test]
 async fn a_batch_that_is_not_an_events_array_or_too_large_is_refused_with_the_field() {
     let app = spawn_app().await;
-    let finance = app.token_for("finance").await;
+    let finance = app.signed_in(Role::Finance);
 
-    let not_array = app
-        .send_json(
-            "POST",
-            "/v1/ledger/events",
-            &finance,
-            &json!({"events": {}}),
-        )
+    let not_array = finance
+        .post("/v1/ledger/events", json!({"events": {}}))
         .await;
-    let empty = app
-        .send_json(
-            "POST",
-            "/v1/ledger/events",
-            &finance,
-            &json!({"events": []}),
-        )
+    let empty = finance
+        .post("/v1/ledger/events", json!({"events": []}))
         .await;
     let too_many = post(
-        &app,
         &finance,
         (0..501)
             .map(|n| invoice(&format!("k{n}"), "C1", "I", "1.00", 1))
@@ -563,4 +437,42 @@ async fn a_batch_that_is_not_an_events_array_or_too_large_is_refused_with_the_fi
     assert_eq!(not_array.problem_field(), "events");
     empty.problem(422);
     too_many.problem(422);
+}
+
+#[tokio::test]
+async fn the_credit_file_of_a_customer_with_an_overdue_invoice_and_a_part_payment_reads_as_recorded()
+ {
+    // Arrange: the clock stopped on a known day, so every date in the view is the same on
+    // every run.
+    let app = spawn_app_at(time::macros::datetime!(2026-11-02 09:00 UTC)).await;
+    let today = app.clock.today();
+    app.set_limit("C1", "50000.00").await;
+    app.post_events(vec![
+        invoice_on(
+            "inv-1",
+            "C1",
+            today - time::Duration::days(45),
+            today - time::Duration::days(15),
+            "12000.00",
+        ),
+        invoice_on(
+            "inv-2",
+            "C1",
+            today - time::Duration::days(5),
+            today + time::Duration::days(25),
+            "3000.00",
+        ),
+        payment_on("pay-1", "C1", today - time::Duration::days(2), "2000.00"),
+    ])
+    .await;
+
+    // Act
+    let file = app.signed_in(Role::Risk).credit("C1").await;
+
+    // Assert
+    snapshot::settings().bind(|| {
+        insta::assert_json_snapshot!("credit_file_of_c1", file, {
+            ".version" => "[version]",
+        })
+    });
 }

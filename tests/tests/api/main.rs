@@ -3,14 +3,20 @@
 
 mod helpers;
 
+mod admin_config;
+mod approvals;
+mod audit;
 mod auth;
 mod authorisation;
+mod blacklist;
 mod customers;
+mod inbox;
 mod lambda;
 mod ledger;
 mod meta;
+mod onboarding;
 mod problems;
+mod requests;
 mod seed;
 mod template;
 mod watch;
-mod workflow;

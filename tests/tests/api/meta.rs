@@ -54,3 +54,22 @@ async fn every_response_has_a_request_id_and_a_given_one_is_kept() {
     assert_eq!(fresh.headers["x-request-id"].len(), 36);
     assert_eq!(given.headers["x-request-id"], "trace-123");
 }
+
+#[tokio::test]
+async fn the_openapi_operations_are_the_documented_list() {
+    let app = spawn_app().await;
+
+    let response = app.get("/openapi.json", None).await;
+
+    let paths = response.assert_status(200)["paths"].as_object().unwrap();
+    let mut operations: Vec<String> = paths
+        .iter()
+        .flat_map(|(path, item)| {
+            let methods = item.as_object().unwrap().keys();
+            methods.map(move |method| format!("{} {path}", method.to_uppercase()))
+        })
+        .collect();
+    operations.sort();
+    // A new, renamed or removed operation shows here as a snapshot diff to review.
+    snapshot::settings().bind(|| insta::assert_json_snapshot!("openapi_operations", operations));
+}

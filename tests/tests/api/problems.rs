@@ -96,19 +96,16 @@ async fn a_body_that_is_not_json_is_a_415() {
 #[tokio::test]
 async fn bad_query_parameters_are_named() {
     let app = spawn_app().await;
-    let token = app.token_for("sales").await;
+    let sales = app.signed_in(Role::Sales);
 
-    let limit_zero = app.get("/v1/customers?limit=0", Some(&token)).await;
-    let limit_text = app.get("/v1/customers?limit=lots", Some(&token)).await;
-    let unknown = app.get("/v1/customers?colour=red", Some(&token)).await;
-    let long_q = app
-        .get(
-            &format!("/v1/customers?q={}", "x".repeat(100)),
-            Some(&token),
-        )
+    let limit_zero = sales.get("/v1/customers?limit=0").await;
+    let limit_text = sales.get("/v1/customers?limit=lots").await;
+    let unknown = sales.get("/v1/customers?colour=red").await;
+    let long_q = sales
+        .get(&format!("/v1/customers?q={}", "x".repeat(100)))
         .await;
-    let junk_q = app.get("/v1/customers?q=%2C%2E", Some(&token)).await;
-    let junk_cursor = app.get("/v1/customers?cursor=%%%", Some(&token)).await;
+    let junk_q = sales.get("/v1/customers?q=%2C%2E").await;
+    let junk_cursor = sales.get("/v1/customers?cursor=%%%").await;
 
     limit_zero.problem(422);
     assert_eq!(limit_zero.problem_field(), "limit");
@@ -130,14 +127,12 @@ async fn bad_query_parameters_are_named() {
 #[tokio::test]
 async fn a_forged_cursor_is_a_field_error_not_a_500() {
     let app = spawn_app().await;
-    let token = app.token_for("sales").await;
+    let sales = app.signed_in(Role::Sales);
     use base64::Engine;
     let forged = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .encode(r#"{"PK":"T#alpha#C#C1","SK":"PROFILE","GSI1PK":"T#alpha#CUSTOMERS","GSI1SK":1}"#);
 
-    let response = app
-        .get(&format!("/v1/customers?cursor={forged}"), Some(&token))
-        .await;
+    let response = sales.get(&format!("/v1/customers?cursor={forged}")).await;
 
     response.problem(422);
     assert_eq!(response.problem_field(), "cursor");
@@ -146,10 +141,10 @@ async fn a_forged_cursor_is_a_field_error_not_a_500() {
 #[tokio::test]
 async fn ids_that_cannot_exist_are_not_found() {
     let app = spawn_app().await;
-    let token = app.token_for("sales").await;
+    let sales = app.signed_in(Role::Sales);
 
     for id in ["a%23b", "%E5%AE%A2%E6%88%B7", &"x".repeat(200)] {
-        let response = app.get(&format!("/v1/customers/{id}"), Some(&token)).await;
+        let response = sales.get(&format!("/v1/customers/{id}")).await;
         response.problem(404);
     }
 }
@@ -177,4 +172,24 @@ async fn a_problem_carries_the_request_id_and_path() {
     let header_id = response.headers["x-request-id"].to_str().unwrap();
     assert_eq!(body["request_id"], header_id);
     assert_eq!(body["instance"], "/v1/customers");
+}
+
+#[tokio::test]
+async fn a_field_error_is_a_problem_json_body_of_the_documented_shape() {
+    let app = spawn_app().await;
+    let sales = app.signed_in(Role::Sales);
+
+    let response = sales
+        .post(
+            "/v1/customers/C1/credit-check",
+            serde_json::json!({"amount": {"amount": "lots", "currency": "CNY"}}),
+        )
+        .await;
+
+    let body = response.problem(422);
+    snapshot::settings().bind(|| {
+        insta::assert_json_snapshot!("credit_check_field_error", body, {
+            ".request_id" => "[request id]",
+        })
+    });
 }

@@ -10,76 +10,38 @@ use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use time::{Date, Duration};
 
-fn money(amount: &str) -> Value {
-    json!({"amount": amount, "currency": "CNY"})
-}
-
-/// Posts ledger events as finance; every one must be accepted.
-async fn post_events(app: &TestApp, events: Vec<Value>) {
-    let finance = app.token_for("finance").await;
-    let r = app
-        .send_json(
-            "POST",
-            "/v1/ledger/events",
-            &finance,
-            &json!({"events": events}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.body["rejected"], 0, "{}", r.body["results"]);
-}
-
-fn invoice(key: &str, customer: &str, issued: Date, due: Date, amount: &str) -> Value {
-    json!({"idempotency_key": key, "customer_id": customer, "date": issued.to_string(),
-           "event": {"type": "invoice", "invoice": key.to_uppercase(),
-                     "due_date": due.to_string(), "amount": money(amount)}})
-}
-
-fn payment(key: &str, customer: &str, on: Date, amount: &str) -> Value {
-    json!({"idempotency_key": key, "customer_id": customer, "date": on.to_string(),
-           "event": {"type": "payment", "payment": key.to_uppercase(), "amount": money(amount)}})
-}
-
 /// Opens an account for `customer`: one small invoice due in a month (no dunning yet).
 async fn an_account(app: &TestApp, customer: &str, key: &str) {
     let today = app.clock.today();
-    post_events(
-        app,
-        vec![invoice(
-            key,
-            customer,
-            today,
-            today + Duration::days(30),
-            "10.00",
-        )],
-    )
+    app.post_events(vec![invoice_on(
+        key,
+        customer,
+        today,
+        today + Duration::days(30),
+        "10.00",
+    )])
     .await;
 }
 
 /// An invoice `days_late` days past its due date (issued 30 days before it fell due).
 async fn late_invoice(app: &TestApp, customer: &str, key: &str, days_late: i64, amount: &str) {
     let due = app.clock.today() - Duration::days(days_late);
-    post_events(
-        app,
-        vec![invoice(
-            key,
-            customer,
-            due - Duration::days(30),
-            due,
-            amount,
-        )],
-    )
+    app.post_events(vec![invoice_on(
+        key,
+        customer,
+        due - Duration::days(30),
+        due,
+        amount,
+    )])
     .await;
 }
 
 /// Risk records a negative signal on C1.
 async fn record_signal(app: &TestApp, key: &str, kind: &str, summary: &str) -> TestResponse {
-    let risk = app.token_for("risk").await;
-    app.send_json(
-        "POST",
+    let risk = app.signed_in(Role::Risk);
+    risk.post(
         "/v1/customers/C1/signals",
-        &risk,
-        &json!({"idempotency_key": key, "kind": kind, "date": app.clock.today().to_string(),
+        json!({"idempotency_key": key, "kind": kind, "date": app.clock.today().to_string(),
                 "source": "court records", "summary": summary}),
     )
     .await
@@ -99,14 +61,11 @@ async fn daily(app: &TestApp) -> RunReport {
 }
 
 async fn collections(app: &TestApp, customer: &str) -> Value {
-    let risk = app.token_for("risk").await;
-    let r = app
-        .get(
-            &format!("/v1/customers/{customer}/collections"),
-            Some(&risk),
-        )
+    let risk = app.signed_in(Role::Risk);
+    let r = risk
+        .get(&format!("/v1/customers/{customer}/collections"))
         .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    r.assert_status(200);
     r.body
 }
 
@@ -118,7 +77,7 @@ fn alert<'a>(view: &'a Value, rule: &str) -> Option<&'a Value> {
         .find(|a| a["rule_id"] == rule)
 }
 
-fn actions_of(alert: &Value) -> Vec<&str> {
+fn alert_actions(alert: &Value) -> Vec<&str> {
     alert["events"]
         .as_array()
         .unwrap()
@@ -149,7 +108,7 @@ async fn payments_slowing_month_by_month_open_the_lengthening_cycle_alert_once()
         let issued = start + Duration::days(30 * m);
         events.push((
             issued,
-            invoice(
+            invoice_on(
                 &format!("inv-{m}"),
                 "C2",
                 issued,
@@ -158,7 +117,7 @@ async fn payments_slowing_month_by_month_open_the_lengthening_cycle_alert_once()
             ),
         ));
         let paid = issued + Duration::days(20 + 3 * m);
-        events.push((paid, payment(&format!("pay-{m}"), "C2", paid, "1000.00")));
+        events.push((paid, payment_on(&format!("pay-{m}"), "C2", paid, "1000.00")));
     }
     events.sort_by_key(|(d, _)| *d);
 
@@ -166,7 +125,7 @@ async fn payments_slowing_month_by_month_open_the_lengthening_cycle_alert_once()
     let mut opened_on = Vec::new();
     for (day, event) in events {
         set_day(&app, day);
-        post_events(&app, vec![event]).await;
+        app.post_events(vec![event]).await;
         app.watch("C2").await;
         if alert(&collections(&app, "C2").await, "paying_slower").is_some() && opened_on.is_empty()
         {
@@ -177,7 +136,7 @@ async fn payments_slowing_month_by_month_open_the_lengthening_cycle_alert_once()
     // Assert
     let view = collections(&app, "C2").await;
     let slower = alert(&view, "paying_slower").expect("the lengthening-cycle alert");
-    assert_eq!(actions_of(slower), ["opened"], "it fired once: {slower}");
+    assert_eq!(alert_actions(slower), ["opened"], "it fired once: {slower}");
     assert_eq!(slower["status"], "open");
     let trend: f64 = slower["figures"][0]["value"]
         .as_str()
@@ -202,16 +161,13 @@ async fn an_invoice_walking_through_30_60_90_days_takes_each_rung_of_the_ladder_
     // Arrange: one invoice, unpaid; the daily pass runs every day from before it falls due.
     let app = spawn_app().await;
     let due = app.clock.today() + Duration::days(5);
-    post_events(
-        &app,
-        vec![invoice(
-            "inv-walk",
-            "C1",
-            app.clock.today(),
-            due,
-            "20000.00",
-        )],
-    )
+    app.post_events(vec![invoice_on(
+        "inv-walk",
+        "C1",
+        app.clock.today(),
+        due,
+        "20000.00",
+    )])
     .await;
     app.watch("C1").await;
 
@@ -237,7 +193,7 @@ async fn an_invoice_walking_through_30_60_90_days_takes_each_rung_of_the_ladder_
         ["reminder", "reminder", "call", "escalate", "hold", "legal"]
     );
     let overdue = alert(&before_replay, "overdue_steps").unwrap();
-    assert_eq!(actions_of(overdue), ["opened", "raised", "raised"]);
+    assert_eq!(alert_actions(overdue), ["opened", "raised", "raised"]);
     assert_eq!(overdue["level"], 3);
     let tasks = before_replay["tasks"].as_array().unwrap();
     assert_eq!(
@@ -246,8 +202,8 @@ async fn an_invoice_walking_through_30_60_90_days_takes_each_rung_of_the_ladder_
         "one open task per customer, raised: {tasks:?}"
     );
     assert_eq!(tasks[0]["action"], "legal");
-    let risk = app.token_for("risk").await;
-    let file = app.get("/v1/customers/C1/credit", Some(&risk)).await.body;
+    let risk = app.signed_in(Role::Risk);
+    let file = risk.get("/v1/customers/C1/credit").await.body;
     assert_eq!(file["decision"]["on_hold"], true, "day 60 put it on hold");
     assert!(
         woken_days < 30,
@@ -272,21 +228,18 @@ async fn a_disputed_invoice_waits_out_of_dunning_until_the_dispute_is_resolved()
     // Arrange
     let app = spawn_app().await;
     let today = app.clock.today();
-    post_events(
-        &app,
-        vec![
-            invoice(
-                "inv-d",
-                "C1",
-                today - Duration::days(50),
-                today - Duration::days(20),
-                "900.00",
-            ),
-            json!({"idempotency_key": "dis-1", "customer_id": "C1", "date": today.to_string(),
+    app.post_events(vec![
+        invoice_on(
+            "inv-d",
+            "C1",
+            today - Duration::days(50),
+            today - Duration::days(20),
+            "900.00",
+        ),
+        json!({"idempotency_key": "dis-1", "customer_id": "C1", "date": today.to_string(),
                    "event": {"type": "dispute_opened", "dispute": "DIS-1", "invoice": "INV-D",
                              "amount": money("900.00")}}),
-        ],
-    )
+    ])
     .await;
 
     // Act
@@ -306,30 +259,25 @@ async fn a_broken_promise_raises_an_alert_and_a_kept_one_does_not() {
     // Arrange: two customers with an overdue invoice each promise to pay in 3 days.
     let app = spawn_app().await;
     let today = app.clock.today();
-    let collector = app.token_for("collector").await;
+    let collector = app.signed_in(Role::Collector);
     for c in ["C1", "C2"] {
         late_invoice(&app, c, &format!("inv-p{c}"), 15, "3000.00").await;
-        let promised = app
-            .send_json(
-                "POST",
+        let promised = collector
+            .post(
                 &format!("/v1/customers/{c}/promises"),
-                &collector,
-                &json!({"date": (today + Duration::days(3)).to_string(),
+                json!({"date": (today + Duration::days(3)).to_string(),
                         "amount": money("3000.00"), "note": "CFO on the phone"}),
             )
             .await;
-        assert_eq!(promised.status, 201, "{}", promised.body);
+        promised.assert_status(201);
     }
     set_day(&app, today + Duration::days(2));
-    post_events(
-        &app,
-        vec![payment(
-            "pay-kept",
-            "C2",
-            today + Duration::days(2),
-            "3000.00",
-        )],
-    )
+    app.post_events(vec![payment_on(
+        "pay-kept",
+        "C2",
+        today + Duration::days(2),
+        "3000.00",
+    )])
     .await;
 
     // Act
@@ -353,23 +301,19 @@ async fn a_broken_promise_raises_an_alert_and_a_kept_one_does_not() {
 #[tokio::test]
 async fn a_promise_in_the_past_or_in_another_currency_is_refused_by_field() {
     let app = spawn_app().await;
-    let collector = app.token_for("collector").await;
+    let collector = app.signed_in(Role::Collector);
     an_account(&app, "C1", "inv-x").await;
 
-    let past = app
-        .send_json(
-            "POST",
+    let past = collector
+        .post(
             "/v1/customers/C1/promises",
-            &collector,
-            &json!({"date": "2020-01-01", "amount": money("10.00")}),
+            json!({"date": "2020-01-01", "amount": money("10.00")}),
         )
         .await;
-    let usd = app
-        .send_json(
-            "POST",
+    let usd = collector
+        .post(
             "/v1/customers/C1/promises",
-            &collector,
-            &json!({"date": (app.clock.today() + Duration::days(2)).to_string(),
+            json!({"date": (app.clock.today() + Duration::days(2)).to_string(),
                     "amount": {"amount": "10.00", "currency": "USD"}}),
         )
         .await;
@@ -384,10 +328,10 @@ async fn a_promise_in_the_past_or_in_another_currency_is_refused_by_field() {
 async fn replaying_a_stream_batch_raises_nothing_new() {
     // Arrange: a lawsuit is recorded; the stream carries the signal and the credit file.
     let app = spawn_app().await;
-    let risk = app.token_for("risk").await;
+    let risk = app.signed_in(Role::Risk);
     an_account(&app, "C1", "inv-s").await;
     let signal = record_signal(&app, "court-123", "lawsuit", "sued by a supplier for 2.1M").await;
-    assert_eq!(signal.status, 201, "{}", signal.body);
+    signal.assert_status(201);
     let pk = "T#alpha#C#C1".to_owned();
     let batch = vec![
         (pk.clone(), "SG#court-123".to_owned()),
@@ -411,7 +355,7 @@ async fn replaying_a_stream_batch_raises_nothing_new() {
     assert_eq!(after_second["alerts"], after_first["alerts"]);
     assert_eq!(after_second["activity"], after_first["activity"]);
     assert_eq!(again.status, 200, "the same signal twice is recorded once");
-    let file = app.get("/v1/customers/C1/credit", Some(&risk)).await.body;
+    let file = risk.get("/v1/customers/C1/credit").await.body;
     assert_eq!(
         file["decision"]["on_hold"], true,
         "the rule's action put it on hold"
@@ -454,37 +398,31 @@ async fn webhooks_are_signed_and_retried_with_backoff_until_the_receiver_takes_t
     let app = spawn_app().await;
     let (url, calls) = receiver(2).await;
     let secret = "a-long-shared-secret-0123";
-    let admin = app.token_for("admin").await;
-    let saved = app
-        .send_json(
-            "PUT",
+    let admin = app.signed_in(Role::Admin);
+    let saved = admin
+        .put(
             "/v1/admin/webhooks",
-            &admin,
-            &json!({"replaces": 0, "reason": "ERP integration",
+            json!({"replaces": 0, "reason": "ERP integration",
                     "document": {"endpoints": [{"id": "erp", "url": url, "secret": secret}]}}),
         )
         .await;
-    assert_eq!(saved.status, 200, "{}", saved.body);
+    saved.assert_status(200);
     // Only the signal rule, so exactly one alert goes out.
-    let mut rules: Value =
-        serde_json::from_str(include_str!("../../../shared/defaults/warning_rules.json")).unwrap();
+    let mut rules = default_warning_rules();
     rules["rules"]
         .as_array_mut()
         .unwrap()
         .retain(|r| r["id"] == "external_signal");
-    let only_signals = app
-        .send_json(
-            "PUT",
+    let only_signals = admin
+        .put(
             "/v1/admin/warning-rules",
-            &admin,
-            &json!({"replaces": 0, "reason": "signals only", "document": rules}),
+            json!({"replaces": 0, "reason": "signals only", "document": rules}),
         )
         .await;
-    assert_eq!(only_signals.status, 200, "{}", only_signals.body);
-    post_events(
-        &app,
+    only_signals.assert_status(200);
+    app.post_events(
         // Due in a month: no dunning step yet, so the alert is the only event.
-        vec![invoice(
+        vec![invoice_on(
             "inv-w",
             "C1",
             app.clock.today(),
@@ -510,10 +448,7 @@ async fn webhooks_are_signed_and_retried_with_backoff_until_the_receiver_takes_t
     }
 
     // Assert
-    let log = app
-        .get("/v1/admin/webhooks/deliveries", Some(&admin))
-        .await
-        .body;
+    let log = admin.get("/v1/admin/webhooks/deliveries").await.body;
     assert_eq!(sent, [0, 0, 0, 1], "delivered on the third attempt: {log}");
     let calls = calls.lock().unwrap().clone();
     assert_eq!(calls.len(), 3, "no attempt before its backoff: {calls:?}");
@@ -542,42 +477,28 @@ async fn webhooks_are_signed_and_retried_with_backoff_until_the_receiver_takes_t
 async fn an_alert_is_acknowledged_then_resolved_with_a_note_and_a_stale_version_is_refused() {
     // Arrange
     let app = spawn_app().await;
-    let risk = app.token_for("risk").await;
+    let risk = app.signed_in(Role::Risk);
     late_invoice(&app, "C1", "inv-a", 40, "500.00").await;
     app.watch("C1").await;
     let path = "/v1/customers/C1/alerts/overdue_steps";
 
     // Act
-    let ack = app
-        .send_json(
-            "POST",
+    let ack = risk
+        .post(path, json!({"action": "acknowledge", "version": 1}))
+        .await;
+    let stale = risk
+        .post(
             path,
-            &risk,
-            &json!({"action": "acknowledge", "version": 1}),
+            json!({"action": "resolve", "note": "paid", "version": 1}),
         )
         .await;
-    let stale = app
-        .send_json(
-            "POST",
-            path,
-            &risk,
-            &json!({"action": "resolve", "note": "paid", "version": 1}),
-        )
+    let no_note = risk
+        .post(path, json!({"action": "resolve", "version": 2}))
         .await;
-    let no_note = app
-        .send_json(
-            "POST",
+    let resolved = risk
+        .post(
             path,
-            &risk,
-            &json!({"action": "resolve", "version": 2}),
-        )
-        .await;
-    let resolved = app
-        .send_json(
-            "POST",
-            path,
-            &risk,
-            &json!({"action": "resolve", "note": "agreed a payment plan", "version": 2}),
+            json!({"action": "resolve", "note": "agreed a payment plan", "version": 2}),
         )
         .await;
     // The next day the invoice is a day older (new figures, same level).
@@ -585,13 +506,13 @@ async fn an_alert_is_acknowledged_then_resolved_with_a_note_and_a_stale_version_
     app.watch("C1").await;
 
     // Assert
-    assert_eq!(ack.status, 200, "{}", ack.body);
+    ack.assert_status(200);
     assert_eq!(ack.body["status"], "acknowledged");
     assert_eq!(stale.status, 409);
     assert_eq!(no_note.status, 422);
     assert_eq!(no_note.body["errors"][0]["field"], "note");
     assert_eq!(resolved.body["status"], "resolved");
-    let open = app.get("/v1/alerts", Some(&risk)).await.body;
+    let open = risk.get("/v1/alerts").await.body;
     assert!(
         open["items"]
             .as_array()
@@ -600,10 +521,7 @@ async fn an_alert_is_acknowledged_then_resolved_with_a_note_and_a_stale_version_
             .all(|a| a["rule_id"] != "overdue_steps"),
         "resolved, and a day older at the same level does not reopen it"
     );
-    let resolved_list = app
-        .get("/v1/alerts?status=resolved", Some(&risk))
-        .await
-        .body;
+    let resolved_list = risk.get("/v1/alerts?status=resolved").await.body;
     assert_eq!(resolved_list["items"][0]["rule_id"], "overdue_steps");
 }
 
@@ -613,23 +531,20 @@ async fn a_sales_rep_sees_only_alerts_of_their_own_customers() {
     let app = spawn_app().await;
     let today = app.clock.today();
     for c in ["C1", "C4"] {
-        post_events(
-            &app,
-            vec![invoice(
-                &format!("inv-o{c}"),
-                c,
-                today - Duration::days(70),
-                today - Duration::days(35),
-                "800.00",
-            )],
-        )
+        app.post_events(vec![invoice_on(
+            &format!("inv-o{c}"),
+            c,
+            today - Duration::days(70),
+            today - Duration::days(35),
+            "800.00",
+        )])
         .await;
         app.watch(c).await;
     }
-    let sales = app.token_for("sales").await;
+    let sales = app.signed_in(Role::Sales);
 
     // Act
-    let listed = app.get("/v1/alerts", Some(&sales)).await;
+    let listed = sales.get("/v1/alerts").await;
 
     // Assert
     let customers: Vec<&str> = listed.body["items"]
@@ -647,66 +562,56 @@ async fn a_sales_rep_sees_only_alerts_of_their_own_customers() {
 async fn tasks_go_to_the_least_loaded_collector_and_leave_the_worklist_when_done() {
     // Arrange: two collectors in the directory; two customers 40 days late.
     let app = spawn_app().await;
-    let admin = app.token_for("admin").await;
+    let admin = app.signed_in(Role::Admin);
     for name in ["collector", "wang"] {
-        let r = app
-            .send_json(
-                "PUT",
+        let r = admin
+            .put(
                 &format!("/v1/admin/users/{name}"),
-                &admin,
-                &json!({"version": 0, "roles": ["collector"], "reason": "collections team"}),
+                json!({"version": 0, "roles": ["collector"], "reason": "collections team"}),
             )
             .await;
-        assert_eq!(r.status, 200, "{}", r.body);
+        r.assert_status(200);
     }
     for c in ["C2", "C3"] {
         late_invoice(&app, c, &format!("inv-t{c}"), 40, "1200.00").await;
         app.watch(c).await;
     }
-    let collector = app.token_for("collector").await;
-    let mine = app.get("/v1/worklist", Some(&collector)).await.body;
-    let theirs = app
-        .get("/v1/worklist?assignee=wang", Some(&admin))
-        .await
-        .body;
+    let collector = app.signed_in(Role::Collector);
+    let mine = collector.get("/v1/worklist").await.body;
+    let theirs = admin.get("/v1/worklist?assignee=wang").await.body;
 
     // Act
     let task = &mine["items"][0];
-    let done = app
-        .send_json(
-            "POST",
+    let done = collector
+        .post(
             &format!(
                 "/v1/customers/{}/tasks/{}/done",
                 task["customer_id"].as_str().unwrap(),
                 task["id"].as_str().unwrap()
             ),
-            &collector,
-            &json!({"note": "called, will pay Friday", "version": task["version"]}),
+            json!({"note": "called, will pay Friday", "version": task["version"]}),
         )
         .await;
 
     // Assert
     assert_eq!(mine["items"].as_array().unwrap().len(), 1, "{mine}");
     assert_eq!(theirs["items"].as_array().unwrap().len(), 1, "{theirs}");
-    assert_eq!(done.status, 200, "{}", done.body);
-    let after = app.get("/v1/worklist", Some(&collector)).await.body;
+    done.assert_status(200);
+    let after = collector.get("/v1/worklist").await.body;
     assert!(after["items"].as_array().unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn warning_rules_with_falling_steps_are_refused_naming_the_field() {
     let app = spawn_app().await;
-    let admin = app.token_for("admin").await;
-    let mut rules: Value =
-        serde_json::from_str(include_str!("../../../shared/defaults/warning_rules.json")).unwrap();
+    let admin = app.signed_in(Role::Admin);
+    let mut rules = default_warning_rules();
     rules["rules"][1]["when"]["steps"] = json!([60, 30]);
 
-    let r = app
-        .send_json(
-            "PUT",
+    let r = admin
+        .put(
             "/v1/admin/warning-rules",
-            &admin,
-            &json!({"replaces": 0, "reason": "tighter", "document": rules}),
+            json!({"replaces": 0, "reason": "tighter", "document": rules}),
         )
         .await;
 
@@ -719,37 +624,34 @@ async fn the_kpis_add_up_the_watched_customers() {
     // Arrange
     let app = spawn_app().await;
     let today = app.clock.today();
-    post_events(
-        &app,
-        vec![
-            invoice(
-                "inv-k1",
-                "C1",
-                today - Duration::days(60),
-                today - Duration::days(30),
-                "3000.00",
-            ),
-            invoice(
-                "inv-k2",
-                "C2",
-                today - Duration::days(10),
-                today + Duration::days(20),
-                "1000.00",
-            ),
-        ],
-    )
+    app.post_events(vec![
+        invoice_on(
+            "inv-k1",
+            "C1",
+            today - Duration::days(60),
+            today - Duration::days(30),
+            "3000.00",
+        ),
+        invoice_on(
+            "inv-k2",
+            "C2",
+            today - Duration::days(10),
+            today + Duration::days(20),
+            "1000.00",
+        ),
+    ])
     .await;
     for c in ["C1", "C2", "C3", "C4"] {
         app.watch(c).await;
     }
-    let risk = app.token_for("risk").await;
+    let risk = app.signed_in(Role::Risk);
 
     // Act
-    let kpis = app.get("/v1/kpis", Some(&risk)).await;
-    let aging = app.get("/v1/aging", Some(&risk)).await;
+    let kpis = risk.get("/v1/kpis").await;
+    let aging = risk.get("/v1/aging").await;
 
     // Assert
-    assert_eq!(kpis.status, 200, "{}", kpis.body);
+    kpis.assert_status(200);
     // C3 and C4 have no account yet (no ledger): nothing to watch.
     assert_eq!(kpis.body["customers"], 2);
     assert_eq!(kpis.body["receivables"]["amount"], "4000.00");
@@ -813,10 +715,9 @@ async fn a_rule_can_require_prepayment_and_propose_a_limit_cut_through_the_appro
     // Arrange: the tenant's signal rule asks for half the order paid in advance and a 30%
     // cut of the limit.
     let app = spawn_app().await;
-    let admin = app.token_for("admin").await;
-    let risk = app.token_for("risk").await;
-    let mut rules: Value =
-        serde_json::from_str(include_str!("../../../shared/defaults/warning_rules.json")).unwrap();
+    let admin = app.signed_in(Role::Admin);
+    let risk = app.signed_in(Role::Risk);
+    let mut rules = default_warning_rules();
     for rule in rules["rules"].as_array_mut().unwrap() {
         if rule["id"] == "external_signal" {
             rule["actions"] = json!([
@@ -825,25 +726,21 @@ async fn a_rule_can_require_prepayment_and_propose_a_limit_cut_through_the_appro
             ]);
         }
     }
-    let saved = app
-        .send_json(
-            "PUT",
+    let saved = admin
+        .put(
             "/v1/admin/warning-rules",
-            &admin,
-            &json!({"replaces": 0, "reason": "stricter on signals", "document": rules}),
+            json!({"replaces": 0, "reason": "stricter on signals", "document": rules}),
         )
         .await;
-    assert_eq!(saved.status, 200, "{}", saved.body);
-    let version = app.get("/v1/customers/C1/credit", Some(&risk)).await.body["version"].clone();
-    let limit = app
-        .send_json(
-            "PUT",
+    saved.assert_status(200);
+    let version = risk.get("/v1/customers/C1/credit").await.body["version"].clone();
+    let limit = risk
+        .put(
             "/v1/customers/C1/credit-decision",
-            &risk,
-            &json!({"version": version, "reason": "agreed", "limit": money("100000.00")}),
+            json!({"version": version, "reason": "agreed", "limit": money("100000.00")}),
         )
         .await;
-    assert_eq!(limit.status, 200, "{}", limit.body);
+    limit.assert_status(200);
     let signal = record_signal(
         &app,
         "news-cut",
@@ -858,9 +755,9 @@ async fn a_rule_can_require_prepayment_and_propose_a_limit_cut_through_the_appro
     app.watch("C1").await;
 
     // Assert
-    let file = app.get("/v1/customers/C1/credit", Some(&risk)).await.body;
+    let file = risk.get("/v1/customers/C1/credit").await.body;
     assert_eq!(file["file"]["prepayment_share"], "0.5", "{}", file["file"]);
-    let requests = app.get("/v1/customers/C1/requests", Some(&risk)).await.body;
+    let requests = risk.get("/v1/customers/C1/requests").await.body;
     let cuts: Vec<&Value> = requests["items"]
         .as_array()
         .unwrap()

@@ -1,5 +1,27 @@
+//! The test vocabulary.
+//!
 //! `spawn_app()`: a Router on its own fresh table, a local issuer with users in two
-//! tenants, and a few customers; plus request helpers that read problem+json.
+//! tenants, and a few customers; raw request helpers that read problem+json.
+//! `app.signed_in(Role::Risk)`: a client signed in as the test user of a role (`client`).
+//! The arranging steps the tests share: money and credit files (`credit`), ledger events
+//! (`ledger`), requests and reviews (`requests`), onboarding and the blacklist
+//! (`onboarding`), default configuration documents (`config`), snapshots (`snapshot`).
+
+mod client;
+mod config;
+mod credit;
+mod ledger;
+mod onboarding;
+mod requests;
+pub mod snapshot;
+
+pub use client::SignedIn;
+pub use config::*;
+pub use credence_shared::Role;
+pub use credit::*;
+pub use ledger::*;
+pub use onboarding::*;
+pub use requests::*;
 
 use axum::{Router, body::Body, http::Request};
 use credence_api::{
@@ -9,7 +31,7 @@ use credence_api::{
     router,
     store::{Store, customers::CustomerRecord, schema},
 };
-use credence_shared::{Currency, CustomerId, Grade, Money, Role, TenantId, Usci, UserId};
+use credence_shared::{Currency, CustomerId, Grade, Money, TenantId, Usci, UserId};
 use http_body_util::BodyExt;
 use rsa::RsaPrivateKey;
 use rust_decimal::Decimal;
@@ -87,6 +109,12 @@ pub struct TestApp {
 /// A router on a fresh table with users `sales`/`risk` in tenant `alpha` and `intruder`
 /// in tenant `beta`, and three `alpha` customers and one `beta` customer.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_at(time::OffsetDateTime::now_utc()).await
+}
+
+/// The same app with its clock stopped at `at`: for views whose dates must not depend on
+/// the day the test runs (snapshots).
+pub async fn spawn_app_at(at: time::OffsetDateTime) -> TestApp {
     let table = format!("test-{}", uuid::Uuid::new_v4());
     let client = Store::client("local", Some(&endpoint())).await;
     schema::ensure_table(&client, &table).await.expect("table");
@@ -134,7 +162,7 @@ pub async fn spawn_app() -> TestApp {
         )
         .await
         .expect("beta customers");
-    let clock = Clock::fixed(time::OffsetDateTime::now_utc());
+    let clock = Clock::fixed(at);
     let engines = credence_api::service::config::Engines::default();
     let state = AppState {
         store: store.clone(),
@@ -250,7 +278,15 @@ impl TestApp {
 }
 
 impl TestResponse {
+    /// Asserts this status (showing the body if it is another) and returns the body.
+    #[track_caller]
+    pub fn assert_status(&self, status: u16) -> &Value {
+        assert_eq!(self.status, status, "{}", self.body);
+        &self.body
+    }
+
     /// Asserts a problem+json response with this status, returning the body.
+    #[track_caller]
     pub fn problem(&self, status: u16) -> &Value {
         assert_eq!(self.status, status, "body: {}", self.body);
         assert!(
