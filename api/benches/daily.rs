@@ -16,7 +16,7 @@ use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationIn
 use aws_smithy_types::config_bag::ConfigBag;
 use credence_api::clock::Clock;
 use credence_api::seed::{demo_tenant, seed_demo};
-use credence_api::service::{config::Engines, watch, workflow::Env};
+use credence_api::service::{tenant::Engines, watch, workflow::Env};
 use credence_api::store::{Store, schema};
 
 /// DynamoDB calls by operation name.

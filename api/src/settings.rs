@@ -1,6 +1,6 @@
 //! The process settings: environment variables parsed once at start-up into a typed
 //! struct. (A tenant's own configuration — approval matrix, rules, engines — is data in
-//! the table, see `service::config`.)
+//! the table, see `service::tenant`.)
 //!
 //! A missing or malformed variable stops the process with a message naming it, rather
 //! than failing on the first request.

@@ -2,7 +2,7 @@
 //! and its construction from the process settings. The router lives in `router.rs`.
 
 use crate::clock::Clock;
-use crate::service::{config::Engines, credit::CreditEngine, workflow::Env};
+use crate::service::{credit::CreditEngine, tenant::Engines, workflow::Env};
 use crate::{
     auth::{Verifier, local::LocalIssuer, local::LocalUser},
     error::ApiError,

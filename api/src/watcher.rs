@@ -12,7 +12,7 @@ use credence_shared::TenantId;
 use serde_json::Value;
 
 use crate::clock::Clock;
-use crate::service::config::Engines;
+use crate::service::tenant::Engines;
 use crate::service::watch;
 use crate::service::workflow::Env;
 use crate::store::Store;

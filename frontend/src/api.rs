@@ -8,19 +8,18 @@ use credence_shared::credit::{CreditCheckRequest, CreditCheckResponse, CreditVie
 use credence_shared::dto::{
     CustomerPage, CustomerSummary, FieldError, Me, Problem, TokenRequest, TokenResponse,
 };
-use credence_shared::engine::{Policy, ScorecardModel};
 use credence_shared::watch::{
     Activity, Alert, AlertList, AlertUpdate, CollectionTask, CollectionsView, Delivery,
     DunningLadder, Kpis, NewNote, NewPromise, PortfolioAging, Promise, TaskUpdate, WarningRules,
     WebhookConfig, Worklist,
 };
 use credence_shared::workflow::{
-    Application, ApplicationCreated, ApprovalMatrix, AuditPage, BlacklistAdd, BlacklistEntry,
-    CreditRequest, EngineVersion, FieldSet, Inbox, NewRequest, PublishEngine, RequestDetail,
-    RequestSummary, ResubmitRequest, ReviewRequest, ScreenRequest, ScreenResult, UserRecord,
-    UserUpdate, Versioned,
+    Application, ApplicationCreated, ApplicationForm, ApprovalMatrix, AuditPage, BlacklistAdd,
+    BlacklistEntry, CreditRequest, EngineInForce, EngineVersion, FieldSet, Inbox, NewRequest,
+    PublishEngine, RequestDetail, RequestSummary, ResubmitRequest, ReviewRequest, ScreenRequest,
+    ScreenResult, UserRecord, UserUpdate, Versioned,
 };
-use credence_shared::{Currency, CustomerId, Money};
+use credence_shared::{CustomerId, Money};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -74,21 +73,6 @@ impl ApiError {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Items<T> {
     pub items: Vec<T>,
-}
-
-/// `GET /v1/engine`: the tenant's scorecard model and credit policy in force.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct EngineInForce {
-    pub version: u32,
-    pub model: ScorecardModel,
-    pub policy: Policy,
-}
-
-/// `GET /v1/applications/form`: the account currency and the custom fields I can see.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ApplicationForm {
-    pub currency: Currency,
-    pub fields: FieldSet,
 }
 
 #[derive(Serialize)]

@@ -4,6 +4,7 @@
 //! for `wasm32-unknown-unknown` and native, and gives the same answer on both.
 
 pub mod credit;
+pub mod document;
 pub mod dto;
 pub mod engine;
 pub mod ids;

@@ -39,7 +39,7 @@ pub async fn token(
     // The tenant's user directory (admin pages) decides the roles and whether the account
     // may sign in at all.
     let stored =
-        crate::service::config::stored_user(&state.store, &user.tenant, &user.username).await?;
+        crate::service::tenant::stored_user(&state.store, &user.tenant, &user.username).await?;
     match stored {
         Some(u) if !u.active => Err(ApiError::Unauthorized("this account is disabled".into())),
         Some(u) => Ok(Json(issuer.sign_in_as(user, Some(&u.roles))?)),

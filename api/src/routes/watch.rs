@@ -7,7 +7,7 @@ use crate::{
     error::ApiError,
     extract::{ApiJson, ApiQuery},
     service::{
-        config,
+        tenant,
         watch::{self, AlertQuery, DeliveryList, WorklistQuery},
     },
     state::AppState,
@@ -226,7 +226,7 @@ pub async fn run(
     Ok(Json(watch::run(&state.env(), &who, body).await?))
 }
 
-/// GET and PUT handlers for one configuration document.
+/// GET and PUT handlers for one tenant document.
 macro_rules! config_routes {
     ($get:ident, $put:ident, $path:literal, $ty:ty, $what:literal) => {
         #[utoipa::path(get, path = $path, tag = "admin", security(("bearer" = [])),
@@ -238,7 +238,7 @@ macro_rules! config_routes {
             State(state): State<AppState>,
             who: Principal,
         ) -> Result<Json<$ty>, ApiError> {
-            Ok(Json(watch::configuration::<$ty>(&state.store, &who).await?))
+            Ok(Json(tenant::document_to_edit::<$ty>(&state.store, &who).await?))
         }
 
         #[utoipa::path(put, path = $path, tag = "admin", security(("bearer" = [])),
@@ -255,7 +255,7 @@ macro_rules! config_routes {
             ApiJson(body): ApiJson<Versioned<$ty>>,
         ) -> Result<Json<$ty>, ApiError> {
             Ok(Json(
-                config::put_document(&state.store, &state.clock, &who, body).await?,
+                tenant::put_document(&state.store, &state.clock, &who, body).await?,
             ))
         }
     };

@@ -7,8 +7,8 @@ use crate::{
     error::ApiError,
     extract::{ApiJson, ApiQuery},
     service::{
-        config::{self, EngineInForce},
-        workflow::{self, ApplicationForm, AuditQuery, BlacklistList, RequestList, WithdrawBody},
+        tenant,
+        workflow::{self, AuditQuery, BlacklistList, RequestList, WithdrawBody},
     },
     state::AppState,
 };
@@ -21,10 +21,10 @@ use axum::{
 use credence_shared::{
     dto::Problem,
     workflow::{
-        Application, ApplicationCreated, ApprovalMatrix, AuditPage, BlacklistAdd, BlacklistEntry,
-        CreditRequest, EngineVersion, FieldSet, Inbox, NewRequest, PublishEngine, RequestDetail,
-        ResubmitRequest, ReviewRequest, ScreenRequest, ScreenResult, UserRecord, UserUpdate,
-        Versioned,
+        Application, ApplicationCreated, ApplicationForm, ApprovalMatrix, AuditPage, BlacklistAdd,
+        BlacklistEntry, CreditRequest, EngineInForce, EngineVersion, FieldSet, Inbox, NewRequest,
+        PublishEngine, RequestDetail, ResubmitRequest, ReviewRequest, ScreenRequest, ScreenResult,
+        UserRecord, UserUpdate, Versioned,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -169,7 +169,7 @@ pub async fn engine(
     who: Principal,
 ) -> Result<Json<EngineInForce>, ApiError> {
     Ok(Json(
-        config::engine_in_force(&state.store, &state.engines, &who).await?,
+        tenant::engine_in_force(&state.store, &state.engines, &who).await?,
     ))
 }
 
@@ -328,7 +328,7 @@ pub async fn users(
     who: Principal,
 ) -> Result<Json<UserList>, ApiError> {
     Ok(Json(UserList {
-        items: config::users(&state.store, &who).await?,
+        items: tenant::users(&state.store, &who).await?,
     }))
 }
 
@@ -348,7 +348,7 @@ pub async fn put_user(
     ApiJson(body): ApiJson<UserUpdate>,
 ) -> Result<Json<UserRecord>, ApiError> {
     Ok(Json(
-        config::put_user(&state.store, &state.clock, &who, &username, body).await?,
+        tenant::put_user(&state.store, &state.clock, &who, &username, body).await?,
     ))
 }
 
@@ -361,7 +361,7 @@ pub async fn custom_fields(
     State(state): State<AppState>,
     who: Principal,
 ) -> Result<Json<FieldSet>, ApiError> {
-    Ok(Json(config::fields_to_edit(&state.store, &who).await?))
+    Ok(Json(tenant::document_to_edit(&state.store, &who).await?))
 }
 
 #[utoipa::path(put, path = "/v1/admin/custom-fields", tag = "admin", security(("bearer" = [])),
@@ -378,7 +378,7 @@ pub async fn put_custom_fields(
     ApiJson(body): ApiJson<Versioned<FieldSet>>,
 ) -> Result<Json<FieldSet>, ApiError> {
     Ok(Json(
-        config::put_fields(&state.store, &state.clock, &who, body).await?,
+        tenant::put_document(&state.store, &state.clock, &who, body).await?,
     ))
 }
 
@@ -391,7 +391,7 @@ pub async fn approval_matrix(
     State(state): State<AppState>,
     who: Principal,
 ) -> Result<Json<ApprovalMatrix>, ApiError> {
-    Ok(Json(config::matrix_to_edit(&state.store, &who).await?))
+    Ok(Json(tenant::document_to_edit(&state.store, &who).await?))
 }
 
 #[utoipa::path(put, path = "/v1/admin/approval-matrix", tag = "admin", security(("bearer" = [])),
@@ -408,7 +408,7 @@ pub async fn put_approval_matrix(
     ApiJson(body): ApiJson<Versioned<ApprovalMatrix>>,
 ) -> Result<Json<ApprovalMatrix>, ApiError> {
     Ok(Json(
-        config::put_matrix(&state.store, &state.clock, &who, body).await?,
+        tenant::put_document(&state.store, &state.clock, &who, body).await?,
     ))
 }
 
@@ -428,7 +428,7 @@ pub async fn engine_versions(
     who: Principal,
 ) -> Result<Json<EngineVersionList>, ApiError> {
     Ok(Json(EngineVersionList {
-        items: config::engine_versions(&state.store, &who).await?,
+        items: tenant::engine_versions(&state.store, &who).await?,
     }))
 }
 
@@ -445,7 +445,7 @@ pub async fn publish_engine(
     who: Principal,
     ApiJson(body): ApiJson<PublishEngine>,
 ) -> Result<(StatusCode, Json<EngineVersion>), ApiError> {
-    let v = config::publish_engine(&state.store, &state.engines, &state.clock, &who, body).await?;
+    let v = tenant::publish_engine(&state.store, &state.engines, &state.clock, &who, body).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -472,7 +472,7 @@ pub async fn activate_engine(
 ) -> Result<Json<EngineVersion>, ApiError> {
     let version: u32 = version.parse().map_err(|_| ApiError::NotFound)?;
     Ok(Json(
-        config::activate_engine(
+        tenant::activate_engine(
             &state.store,
             &state.engines,
             &state.clock,

@@ -7,7 +7,7 @@ use crate::{
     auth::Principal,
     clock::Clock,
     service::{
-        config::{self, Engines},
+        tenant::{self, Engines},
         workflow::{self, Env},
     },
     store::Store,
@@ -92,7 +92,7 @@ pub async fn seed_workflow(
     let clock = Clock::system();
     let admin = principal(tenant, Role::Admin);
     for role in Role::ALL {
-        config::put_user(
+        tenant::put_user(
             store,
             &clock,
             &admin,
@@ -108,7 +108,7 @@ pub async fn seed_workflow(
         .await
         .map_err(|e| anyhow::anyhow!("seeding user {role}: {e}"))?;
     }
-    config::put_matrix(
+    tenant::put_document(
         store,
         &clock,
         &admin,
@@ -120,7 +120,7 @@ pub async fn seed_workflow(
     )
     .await
     .map_err(|e| anyhow::anyhow!("seeding the matrix: {e}"))?;
-    config::put_fields(
+    tenant::put_document(
         store,
         &clock,
         &admin,

@@ -535,7 +535,7 @@ pub async fn decide(
         as_of,
     )
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored ledger of {id}: {e}")))?;
-    let entry = super::config::audit(
+    let entry = super::tenant::audit(
         who,
         clock,
         credence_shared::workflow::AuditEntity::CreditFile,

@@ -1,5 +1,5 @@
-//! Workflow items: credit requests, the audit trail, the blacklist, tenant configuration
-//! (approval matrix, custom fields, engine versions, users) and credit applications.
+//! Workflow items: credit requests, the audit trail, the blacklist and credit applications
+//! (tenant documents, engine versions and users are in [`super::documents`]).
 //!
 //! Writes are built as `TransactWriteItem`s so a service can put a request's new state, its
 //! audit entries and the credit file change in one transaction ([`Store::transact`] or
@@ -12,9 +12,9 @@ use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys};
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use credence_shared::{
     CustomerId, TenantId,
-    workflow::{AuditEntry, AuditPage, BlacklistEntry, CreditRequest, EngineVersion, UserRecord},
+    workflow::{AuditEntry, AuditPage, BlacklistEntry, CreditRequest},
 };
-use serde::{Serialize, de::DeserializeOwned};
+use serde::Serialize;
 use time::Date;
 
 /// Most open requests an inbox reads (a tenant with more has a backlog to fix first).
@@ -322,98 +322,6 @@ impl Store {
                 });
             }
         }
-    }
-
-    // ----- configuration -------------------------------------------------------------------
-
-    /// A versioned configuration document (`MATRIX`, `FIELDS`, `ENGINE`, `USER#…`).
-    pub async fn get_config<T: DeserializeOwned>(
-        &self,
-        tenant: &TenantId,
-        sk: &str,
-    ) -> Result<Option<(u64, T)>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::config_pk(tenant)))
-            .key(keys::SK, s(sk))
-            .consistent_read(true)
-            .send()
-            .await?;
-        let Some(item) = out.item else {
-            return Ok(None);
-        };
-        let version = item
-            .get("version")
-            .and_then(|v| v.as_n().ok())
-            .and_then(|v| v.parse().ok())
-            .ok_or_else(|| StoreError::Corrupt(format!("config {sk} without a version")))?;
-        Ok(Some((version, decode(&item, "doc", "configuration")?)))
-    }
-
-    /// Writes configuration document `sk` as `version`, over `replaces` (0: must not exist).
-    pub fn config_write<T: Serialize>(
-        &self,
-        tenant: &TenantId,
-        sk: &str,
-        version: u64,
-        replaces: u64,
-        doc: &T,
-    ) -> Result<TransactWriteItem, StoreError> {
-        let mut item = Item::new();
-        item.insert(keys::PK.into(), s(keys::config_pk(tenant)));
-        item.insert(keys::SK.into(), s(sk));
-        item.insert("entity".into(), s("config"));
-        item.insert("version".into(), n(version));
-        item.insert("doc".into(), s(json(doc)?));
-        versioned_put(&self.table, item, (replaces != 0).then_some(replaces))
-    }
-
-    /// Every published engine version, oldest first.
-    pub async fn engine_versions(
-        &self,
-        tenant: &TenantId,
-    ) -> Result<Vec<EngineVersion>, StoreError> {
-        let items = self
-            .query_all(
-                keys::PK,
-                &keys::config_pk(tenant),
-                Some(keys::ENGINE_VERSION_PREFIX),
-                None,
-                true,
-                1000,
-            )
-            .await?;
-        items
-            .iter()
-            .map(|i| decode(i, "doc", "engine version"))
-            .collect()
-    }
-
-    pub async fn users(&self, tenant: &TenantId) -> Result<Vec<UserRecord>, StoreError> {
-        let items = self
-            .query_all(
-                keys::PK,
-                &keys::config_pk(tenant),
-                Some(keys::USER_PREFIX),
-                None,
-                true,
-                5000,
-            )
-            .await?;
-        items
-            .iter()
-            .map(|i| {
-                let mut u: UserRecord = decode(i, "doc", "user")?;
-                u.version = i
-                    .get("version")
-                    .and_then(|v| v.as_n().ok())
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
-                Ok(u)
-            })
-            .collect()
     }
 
     // ----- blacklist -----------------------------------------------------------------------

@@ -1,16 +1,15 @@
 //! What the admin page's editors share. A tenant document (the approval matrix, the
-//! warning rules, the dunning ladder, the webhooks) is edited as JSON, checked by the same
-//! shared code the server runs (messages name the field) and shown as a table while it
-//! reads; and every save of a new version says why, replaces the version that was read,
+//! warning rules, the dunning ladder, the webhooks: a shared [`TenantDocument`]) is edited as
+//! JSON, checked by the same shared code the server runs (messages name the field) and shown
+//! as a table while it reads; and every save of a new version says why, replaces the version that was read,
 //! and on a 409 (someone saved first) says so and reloads.
 
 use std::future::Future;
 
-use credence_shared::dto::FieldError;
+use credence_shared::document::TenantDocument;
 use credence_shared::workflow::Versioned;
 use leptos::prelude::*;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::api::ApiError;
 use crate::components::form::{FieldErrors, FieldMessage, settle, translate_message};
@@ -18,10 +17,9 @@ use crate::components::notice::{ErrorNotice, Loaded};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::{Session, use_session};
 
-/// A tenant document that admins edit as JSON.
-pub trait TenantDoc:
-    Clone + PartialEq + Serialize + DeserializeOwned + Send + Sync + 'static
-{
+/// How the admin page shows and edits a [`TenantDocument`] (its version and checks come from
+/// `shared`; what is here is the page's: names, words, table and the two API calls).
+pub trait TenantDoc: TenantDocument + PartialEq + Send + Sync + 'static {
     /// Names the section and its controls: `admin-{NAME}`, `{NAME}-json`, `{NAME}-reason`
     /// and `{NAME}-save`.
     const NAME: &'static str;
@@ -29,10 +27,6 @@ pub trait TenantDoc:
     fn title() -> &'static str;
     /// What the document decides, in a sentence; reactive when called inside a closure.
     fn hint() -> &'static str;
-    /// The stored version (0: the shipped default).
-    fn version(&self) -> u32;
-    /// The shared checks the server runs too.
-    fn validate(&self) -> Result<(), Vec<FieldError>>;
     fn load(session: Session) -> impl Future<Output = Result<Self, ApiError>> + 'static;
     fn save(
         session: Session,
@@ -42,8 +36,7 @@ pub trait TenantDoc:
     fn show(self) -> AnyView;
 }
 
-/// Implements [`TenantDoc`] for a document with a `version` field and a `validate` method,
-/// from its name, the keys of its title and hint, its two API calls and its table:
+/// Implements [`TenantDoc`] for a [`TenantDocument`] from its name, the keys of its title and hint, its two API calls and its table:
 ///
 /// ```ignore
 /// tenant_doc!(DunningLadder {
@@ -75,14 +68,6 @@ macro_rules! tenant_doc {
                 $crate::i18n::t_string!($crate::i18n::use_i18n(), $hint)
             }
 
-            fn version(&self) -> u32 {
-                self.version
-            }
-
-            fn validate(&self) -> Result<(), Vec<credence_shared::dto::FieldError>> {
-                <$doc>::validate(self)
-            }
-
             async fn load(
                 session: $crate::session::Session,
             ) -> Result<Self, $crate::api::ApiError> {
@@ -106,7 +91,7 @@ macro_rules! tenant_doc {
 pub(crate) use tenant_doc;
 
 /// Reads edited JSON as a `T` and checks it; the message says where it went wrong.
-pub fn parse_doc<T: TenantDoc>(text: &str) -> Result<T, FieldErrors> {
+pub fn parse_doc<T: TenantDocument>(text: &str) -> Result<T, FieldErrors> {
     let doc: T =
         serde_json::from_str(text).map_err(|e| FieldErrors::one("document", &e.to_string()))?;
     doc.validate().map_err(FieldErrors)?;

@@ -1,6 +1,7 @@
 //! The dunning ladder: the step each overdue invoice reached today, summed up once per customer.
 
 use crate::Money;
+use crate::document::{DocumentKind, TenantDocument};
 use crate::dto::FieldError;
 use crate::engine::calendar::days_between;
 use crate::engine::open_items::OpenInvoice;
@@ -166,5 +167,25 @@ impl DunningLadder {
             })
             .filter(|&d| d > after)
             .min()
+    }
+}
+
+impl TenantDocument for DunningLadder {
+    const KIND: DocumentKind = DocumentKind::DunningLadder;
+
+    fn shipped() -> Self {
+        DunningLadder::default_ladder()
+    }
+
+    fn version(&self) -> u32 {
+        self.version
+    }
+
+    fn set_version(&mut self, version: u32) {
+        self.version = version;
+    }
+
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        DunningLadder::validate(self)
     }
 }

@@ -3,6 +3,7 @@
 
 use super::severity::figure;
 use super::{Figure, Reference, Severity, Watch};
+use crate::document::{DocumentKind, TenantDocument};
 use crate::dto::FieldError;
 use crate::engine::calendar::days_between;
 use crate::engine::open_items::OpenInvoice;
@@ -381,5 +382,25 @@ impl WarningRules {
         } else {
             Err(errors)
         }
+    }
+}
+
+impl TenantDocument for WarningRules {
+    const KIND: DocumentKind = DocumentKind::WarningRules;
+
+    fn shipped() -> Self {
+        WarningRules::default_rules()
+    }
+
+    fn version(&self) -> u32 {
+        self.version
+    }
+
+    fn set_version(&mut self, version: u32) {
+        self.version = version;
+    }
+
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        WarningRules::validate(self)
     }
 }

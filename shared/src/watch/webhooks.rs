@@ -3,6 +3,7 @@
 
 use super::AgingBucket;
 use super::rules::yes;
+use crate::document::{DocumentKind, TenantDocument};
 use crate::dto::FieldError;
 use crate::{Currency, CustomerId, Money};
 use serde::{Deserialize, Serialize};
@@ -166,4 +167,24 @@ pub struct CustomerAging {
     pub overdue: Money,
     pub oldest_overdue_days: u32,
     pub buckets: Vec<AgingBucket>,
+}
+
+impl TenantDocument for WebhookConfig {
+    const KIND: DocumentKind = DocumentKind::Webhooks;
+
+    fn shipped() -> Self {
+        WebhookConfig::default()
+    }
+
+    fn version(&self) -> u32 {
+        self.version
+    }
+
+    fn set_version(&mut self, version: u32) {
+        self.version = version;
+    }
+
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        WebhookConfig::validate(self)
+    }
 }

@@ -1,7 +1,7 @@
 //! The credit application (onboarding): a new customer asking for credit, its checks and the
 //! screening for duplicates and blacklist hits.
 
-use super::{BlacklistEntry, fe, text};
+use super::{BlacklistEntry, FieldSet, fe, text};
 use crate::dto::FieldError;
 use crate::engine::calendar::iso_date;
 use crate::engine::{CompanySize, CustomerInfo, Financials, Profile};
@@ -35,6 +35,16 @@ pub struct TradeReference {
     /// Years the reference has traded with the applicant.
     #[serde(default)]
     pub years: u32,
+}
+
+/// `GET /v1/applications/form`: the account currency and the custom fields the caller sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApplicationForm {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub currency: Currency,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub fields: FieldSet,
 }
 
 /// `POST /v1/applications`: a new customer asking for credit.

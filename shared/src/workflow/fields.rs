@@ -2,6 +2,7 @@
 
 use super::{fe, text};
 use crate::Role;
+use crate::document::{DocumentKind, TenantDocument};
 use crate::dto::FieldError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -175,5 +176,25 @@ pub fn check_value(kind: &FieldKind, raw: &str) -> Result<String, &'static str> 
             "no" | "false" => Ok("no".into()),
             _ => Err("yes or no"),
         },
+    }
+}
+
+impl TenantDocument for FieldSet {
+    const KIND: DocumentKind = DocumentKind::CustomFields;
+
+    fn shipped() -> Self {
+        FieldSet::default()
+    }
+
+    fn version(&self) -> u32 {
+        self.version
+    }
+
+    fn set_version(&mut self, version: u32) {
+        self.version = version;
+    }
+
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        FieldSet::validate(self)
     }
 }

@@ -2,6 +2,7 @@
 //! Invariant: a valid matrix's last rule matches every request, so every request has a route.
 
 use super::{RequestKind, fe, text};
+use crate::document::{DocumentKind, TenantDocument};
 use crate::dto::FieldError;
 use crate::{Currency, Grade, Role};
 use rust_decimal::Decimal;
@@ -150,5 +151,25 @@ impl ApprovalMatrix {
         } else {
             Err(errors)
         }
+    }
+}
+
+impl TenantDocument for ApprovalMatrix {
+    const KIND: DocumentKind = DocumentKind::ApprovalMatrix;
+
+    fn shipped() -> Self {
+        ApprovalMatrix::default_matrix()
+    }
+
+    fn version(&self) -> u32 {
+        self.version
+    }
+
+    fn set_version(&mut self, version: u32) {
+        self.version = version;
+    }
+
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        ApprovalMatrix::validate(self)
     }
 }

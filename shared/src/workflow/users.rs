@@ -1,7 +1,8 @@
-//! Users as the admin pages show them, published engine versions, and the versioned envelope
-//! admin documents are saved in.
+//! Users as the admin pages show them, published engine versions and the one in force, and
+//! the versioned envelope admin documents are saved in.
 
 use crate::Role;
+use crate::engine::{Policy, ScorecardModel};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -54,6 +55,19 @@ pub struct EngineVersion {
     /// Whether this version is the one in force.
     #[serde(default)]
     pub active: bool,
+}
+
+/// `GET /v1/engine`: the scorecard model and credit policy in force, for the browser's
+/// previews (every signed-in role).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EngineInForce {
+    /// 0: the shipped defaults.
+    pub version: u32,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub model: ScorecardModel,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub policy: Policy,
 }
 
 /// `POST /v1/admin/engine-versions`: publish a new model and policy (in force at once).

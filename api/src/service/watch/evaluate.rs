@@ -23,7 +23,7 @@ use time::{Date, Duration, OffsetDateTime};
 use super::webhooks::new_deliveries;
 use super::{Tally, actions, unique};
 use crate::error::ApiError;
-use crate::service::config;
+use crate::service::tenant;
 use crate::service::workflow::Env;
 use crate::store::credit::{CreditState, StoredEntry};
 use crate::store::watch::{StoredSignal, WatchState};
@@ -156,8 +156,8 @@ async fn gather(
     };
     let signals = store.signals(tenant, id, 500).await?;
     tally.requests += 1;
-    let rules = config::document::<WarningRules>(store, tenant).await?;
-    let hooks = config::document::<WebhookConfig>(store, tenant).await?;
+    let rules = tenant::document::<WarningRules>(store, tenant).await?;
+    let hooks = tenant::document::<WebhookConfig>(store, tenant).await?;
     let alerts = store
         .customer_alerts(tenant, id)
         .await?
@@ -165,7 +165,7 @@ async fn gather(
         .map(|a| (a.rule_id.clone(), a))
         .collect();
     tally.requests += 3;
-    let ladder = config::document::<DunningLadder>(store, tenant).await?;
+    let ladder = tenant::document::<DunningLadder>(store, tenant).await?;
     tally.requests += 1;
     let owner = customer.owner.as_ref().map(|o| o.to_string());
     Ok(Some(Seen {

@@ -8,14 +8,14 @@
 //! Running it twice on the same facts does nothing the second time: alerts change only when
 //! a rule's level or figures change, and dunning steps taken are kept per invoice.
 //!
-//! One file per part: [`configuration`] (the tenant documents), `evaluate` (the watcher)
-//! and `actions` (what it does on the credit file), `passes` (stream and daily pass),
+//! Its configuration (warning rules, dunning ladder, webhooks) is tenant documents, read with
+//! [`crate::service::tenant::document`]. One file per part: `evaluate` (the watcher) and
+//! `actions` (what it does on the credit file), `passes` (stream and daily pass),
 //! `webhooks`, `alerts`, `collections` and `portfolio` (aging and KPIs).
 
 mod actions;
 mod alerts;
 mod collections;
-pub mod configuration;
 mod evaluate;
 mod passes;
 mod portfolio;
@@ -25,7 +25,6 @@ pub use alerts::{AlertQuery, alerts, customer_alerts, update_alert};
 pub use collections::{
     WorklistQuery, add_note, add_promise, add_signal, collections, task_done, worklist,
 };
-pub use configuration::configuration;
 pub use evaluate::evaluate;
 pub use passes::{customers_to_watch, daily, on_changes, run};
 pub use portfolio::{kpis, portfolio_aging};

@@ -12,7 +12,7 @@ use super::{stamp, unique};
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
 use crate::error::ApiError;
-use crate::service::config;
+use crate::service::tenant;
 use crate::store::{Store, StoreError};
 
 /// One pending delivery per enabled endpoint, written with the change that caused it.
@@ -71,7 +71,7 @@ pub async fn deliver_due(
     if pending.is_empty() {
         return Ok(0);
     }
-    let hooks = config::document::<WebhookConfig>(store, tenant).await?;
+    let hooks = tenant::document::<WebhookConfig>(store, tenant).await?;
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(10))
         .build()

@@ -15,8 +15,8 @@ use crate::{
     clock::Clock,
     error::ApiError,
     service::{
-        config::{self, audit},
         credit::{self, backoff},
+        tenant::{self, audit},
     },
     store::{
         StoreError,
@@ -133,7 +133,7 @@ async fn apply(
             write_request(env, who, request, seen, entries).await?;
             return Ok(());
         }
-        let matrix = config::matrix(env.store, &who.tenant).await?;
+        let matrix = tenant::matrix(env.store, &who.tenant).await?;
         let rule = matrix.route(
             request.kind,
             route_amount(&request.change, &request.evidence),
@@ -373,7 +373,7 @@ pub async fn resubmit(
     let kind = body.change.kind(Some(current_limit));
     let mut evidence = evidence_of(&record, &customer, now.date());
     order_evidence(env, who, &customer.id, &body.change, &mut evidence).await?;
-    let matrix = config::matrix(env.store, &who.tenant).await?;
+    let matrix = tenant::matrix(env.store, &who.tenant).await?;
     let rule = matrix.route(kind, route_amount(&body.change, &evidence), evidence.grade);
     let seen = request.version;
     let before = to_value(&request.change);

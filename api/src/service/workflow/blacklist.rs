@@ -9,8 +9,8 @@ use crate::{
     },
     error::ApiError,
     service::{
-        config::audit,
         credit::{self, backoff},
+        tenant::audit,
     },
     store::{StoreError, credit::WriteConflict, workflow::WorkflowWrite},
 };

@@ -6,8 +6,8 @@ use crate::{
     auth::Principal,
     error::ApiError,
     service::{
-        config::audit,
         credit::{CreditEngine, compute_state, history_point, profile_of},
+        tenant::audit,
     },
     store::{
         StoreError,

@@ -12,8 +12,8 @@ use crate::{
     },
     error::ApiError,
     service::{
-        config::{self, audit},
         customers::visible_customer,
+        tenant::{self, audit},
     },
     store::workflow::WorkflowWrite,
 };
@@ -64,7 +64,7 @@ pub async fn file(
     }
     let mut evidence = evidence_of(&record, &customer, now.date());
     order_evidence(env, who, &id, &body.change, &mut evidence).await?;
-    let matrix = config::matrix(env.store, &who.tenant).await?;
+    let matrix = tenant::matrix(env.store, &who.tenant).await?;
     let rule = matrix.route(kind, route_amount(&body.change, &evidence), evidence.grade);
     let request = CreditRequest::new(
         new_request_id(now),

@@ -28,7 +28,7 @@ pub use audit::{AUDIT_PAGE, AuditQuery, MAX_EXPORT, customer_audit, export_audit
 pub use blacklist::{BlacklistList, add_to_blacklist, blacklist};
 pub(crate) use decision::apply_decision;
 pub use filing::file;
-pub use onboarding::{ApplicationForm, application_form, screen, submit_application};
+pub use onboarding::{application_form, screen, submit_application};
 pub use reading::{RequestList, customer_requests, detail, inbox, open_requests};
 
 use crate::{
@@ -36,8 +36,8 @@ use crate::{
     clock::Clock,
     error::ApiError,
     service::{
-        config::Engines,
         credit::{self, CreditEngine},
+        tenant::Engines,
     },
     store::{Store, credit::CreditRecord, workflow::WorkflowWrite},
 };

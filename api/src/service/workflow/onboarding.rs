@@ -10,8 +10,8 @@ use crate::{
     },
     error::ApiError,
     service::{
-        config::{self, audit},
         credit::compute_state,
+        tenant::{self, audit},
     },
     store::{
         customers::CustomerRecord,
@@ -25,25 +25,15 @@ use credence_shared::{
     engine::{Scenario, evaluate},
     search,
     workflow::{
-        Application, ApplicationCreated, AuditEntity, Change, CreditRequest, Evidence, FieldSet,
-        RequestKind, ScreenRequest, ScreenResult,
+        Application, ApplicationCreated, ApplicationForm, AuditEntity, Change, CreditRequest,
+        Evidence, RequestKind, ScreenRequest, ScreenResult,
     },
 };
-use serde::{Deserialize, Serialize};
-
-/// `GET /v1/applications/form`: the account currency and the custom fields the caller sees.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ApplicationForm {
-    #[schema(value_type = String)]
-    pub currency: credence_shared::Currency,
-    #[schema(value_type = Object)]
-    pub fields: FieldSet,
-}
 
 pub async fn application_form(env: &Env<'_>, who: &Principal) -> Result<ApplicationForm, ApiError> {
     policy::require(who, Action::SubmitApplication)?;
     let engine = env.engines.get(env.store, &who.tenant).await?;
-    let mut fields = config::fields(env.store, &who.tenant).await?;
+    let mut fields = tenant::fields(env.store, &who.tenant).await?;
     fields.fields.retain(|f| f.visible_to_any(&who.roles));
     Ok(ApplicationForm {
         currency: engine.policy.currency(),
@@ -133,7 +123,7 @@ pub async fn submit_application(
             None
         }
     };
-    let fields = config::fields(env.store, &who.tenant).await?;
+    let fields = tenant::fields(env.store, &who.tenant).await?;
     let custom = match fields.check_values(&application.custom, &who.roles) {
         Ok(c) => c,
         Err(e) => {
@@ -264,7 +254,7 @@ pub async fn submit_application(
         limit: application.requested_limit,
         terms_days: application.requested_terms_days,
     };
-    let matrix = config::matrix(env.store, &who.tenant).await?;
+    let matrix = tenant::matrix(env.store, &who.tenant).await?;
     let rule = matrix.route(
         RequestKind::NewCreditLine,
         Some(application.requested_limit.amount),

@@ -276,7 +276,7 @@ fn a_request_s_writes_are_its_state_over_the_version_seen_then_its_audit_entries
         evidence_of(&record, &customer, TODAY),
         datetime!(2026-03-02 09:00 UTC),
     );
-    let entry = crate::service::config::audit(
+    let entry = crate::service::tenant::audit(
         &who,
         &clock,
         credence_shared::workflow::AuditEntity::Request,

@@ -12,10 +12,10 @@ use credence_shared::{Currency, Money, Role};
 use rust_decimal::Decimal;
 use time::Date;
 
-use crate::api::EngineInForce;
 use crate::components::form::{
     FieldErrors, NumberError, parse_date, parse_days, parse_decimal, parse_money,
 };
+use credence_shared::workflow::EngineInForce;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContactDraft {

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::{self, ApiError, ApplicationForm};
+use crate::api::{self, ApiError};
 use crate::components::customer_card::GradeBadge;
 use crate::components::form::{FieldErrors, FieldMessage, today, translate_message};
 use crate::components::layout::use_current_user;
@@ -18,6 +18,7 @@ use crate::components::money::Amount;
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
+use credence_shared::workflow::ApplicationForm;
 
 use super::input::{Input, label};
 use super::sections::{ContactRow, CustomField, FinancialsFields, ReferenceRow};

@@ -7,7 +7,7 @@ use time::Date;
 use time::macros::date;
 
 use super::{ApplicationDraft, Checked, ContactDraft, FinancialsDraft, preview, screen_request};
-use crate::api::EngineInForce;
+use credence_shared::workflow::EngineInForce;
 
 const TODAY: Date = date!(2026 - 11 - 02);
 

@@ -103,7 +103,7 @@ pub struct TestApp {
     /// The server's clock: stopped at the start of the test, moved on only by the test.
     pub clock: Clock,
     /// The same engine cache the router uses.
-    pub engines: credence_api::service::config::Engines,
+    pub engines: credence_api::service::tenant::Engines,
 }
 
 /// A router on a fresh table with users `sales`/`risk` in tenant `alpha` and `intruder`
@@ -163,7 +163,7 @@ pub async fn spawn_app_at(at: time::OffsetDateTime) -> TestApp {
         .await
         .expect("beta customers");
     let clock = Clock::fixed(at);
-    let engines = credence_api::service::config::Engines::default();
+    let engines = credence_api::service::tenant::Engines::default();
     let state = AppState {
         store: store.clone(),
         verifier: Arc::new(verifier),

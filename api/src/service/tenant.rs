@@ -1,7 +1,8 @@
-//! Tenant configuration: the engine (scorecard model + credit policy) versions in force, the
-//! approval matrix, the custom application fields and the users' roles. Every change is
-//! guarded by the version it replaces and recorded in the audit trail in the same
-//! transaction. Tenants without their own configuration use the shipped defaults.
+//! Tenant configuration: the tenant documents (approval matrix, custom application fields,
+//! warning rules, dunning ladder, webhooks — one generic path for all), the engine (scorecard
+//! model + credit policy) versions in force and the users' roles. Every change is guarded by
+//! the version it replaces and recorded in the audit trail in the same transaction. Tenants
+//! without their own configuration use the shipped defaults.
 
 use crate::{
     auth::{
@@ -11,18 +12,19 @@ use crate::{
     clock::Clock,
     error::ApiError,
     service::credit::CreditEngine,
-    store::{Store, StoreError, keys},
+    store::{Store, StoreError, documents},
 };
 use credence_shared::{
     Role, TenantId,
+    document::TenantDocument,
     dto::FieldError,
     engine::{Policy, ScorecardModel},
     workflow::{
-        ApprovalMatrix, AuditEntity, AuditEntry, EngineVersion, FieldSet, PublishEngine,
-        UserRecord, UserUpdate, Versioned,
+        ApprovalMatrix, AuditEntity, AuditEntry, EngineInForce, EngineVersion, FieldSet,
+        PublishEngine, UserRecord, UserUpdate, Versioned,
     },
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
@@ -39,12 +41,6 @@ pub struct Engines {
     cache: Arc<Mutex<HashMap<TenantId, (Instant, CreditEngine)>>>,
 }
 
-/// The pointer item: which engine version is in force.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct EnginePointer {
-    version: u32,
-}
-
 impl Engines {
     pub async fn get(&self, store: &Store, tenant: &TenantId) -> Result<CreditEngine, ApiError> {
         if let Some((at, engine)) = self.cache.lock().expect("engine cache").get(tenant)
@@ -52,22 +48,16 @@ impl Engines {
         {
             return Ok(engine.clone());
         }
-        let engine = match store
-            .get_config::<EnginePointer>(tenant, keys::ENGINE_SK)
-            .await?
-        {
+        let engine = match store.engine_pointer(tenant).await? {
             None => CreditEngine::defaults(),
-            Some((_, pointer)) => {
+            Some(pointer) => {
+                let v = pointer.engine_version;
                 let version = store
-                    .get_config::<EngineVersion>(tenant, &keys::engine_version_sk(pointer.version))
+                    .engine_version(tenant, v)
                     .await?
-                    .ok_or_else(|| {
-                        StoreError::Corrupt(format!("engine version {} missing", pointer.version))
-                    })?
-                    .1;
-                engine_of(&version).map_err(|e| {
-                    StoreError::Corrupt(format!("engine version {}: {e:?}", pointer.version))
-                })?
+                    .ok_or_else(|| StoreError::Corrupt(format!("engine version {v} missing")))?;
+                engine_of(&version)
+                    .map_err(|e| StoreError::Corrupt(format!("engine version {v}: {e:?}")))?
             }
         };
         self.cache
@@ -162,283 +152,83 @@ fn to_value<T: Serialize>(v: &T) -> Option<serde_json::Value> {
     serde_json::to_value(v).ok()
 }
 
-/// Where a versioned configuration document is kept and how the audit trail names it.
-pub struct Document {
-    sk: &'static str,
-    entity: AuditEntity,
-    id: &'static str,
-    what: &'static str,
+// ----- tenant documents --------------------------------------------------------------------
+
+/// The tenant's document `T` (the shipped default, version 0, until an admin saves one).
+pub async fn document<T: TenantDocument>(store: &Store, tenant: &TenantId) -> Result<T, ApiError> {
+    Ok(store
+        .document::<T>(tenant)
+        .await?
+        .unwrap_or_else(T::shipped))
 }
 
-impl Document {
-    const MATRIX: Document = Document {
-        sk: keys::MATRIX_SK,
-        entity: AuditEntity::Matrix,
-        id: "approval-matrix",
-        what: "approval matrix",
-    };
-    pub const WARNING_RULES: Document = Document {
-        sk: keys::WARNING_RULES_SK,
-        entity: AuditEntity::Policy,
-        id: "warning-rules",
-        what: "warning rules",
-    };
-    pub const DUNNING: Document = Document {
-        sk: keys::DUNNING_SK,
-        entity: AuditEntity::Policy,
-        id: "dunning-ladder",
-        what: "dunning ladder",
-    };
-    pub const WEBHOOKS: Document = Document {
-        sk: keys::WEBHOOKS_SK,
-        entity: AuditEntity::Policy,
-        id: "webhooks",
-        what: "webhooks",
-    };
-    const FIELDS: Document = Document {
-        sk: keys::FIELDS_SK,
-        entity: AuditEntity::CustomFields,
-        id: "custom-fields",
-        what: "custom fields",
-    };
+/// `GET` of a tenant document by an admin, to edit.
+pub async fn document_to_edit<T: TenantDocument>(
+    store: &Store,
+    who: &Principal,
+) -> Result<T, ApiError> {
+    policy::require(who, Action::ManageConfiguration)?;
+    document::<T>(store, &who.tenant).await
 }
 
-/// Writes version `next_version` of a document over `before_version`, with its audit entry,
-/// in one transaction.
-#[allow(clippy::too_many_arguments)]
-async fn write_document<T: Serialize>(
+/// `PUT` of a tenant document by an admin: checked, over the version the admin edited, and
+/// audited (before and after) in the same transaction. Answers the new version.
+pub async fn put_document<T: TenantDocument>(
     store: &Store,
     clock: &Clock,
     who: &Principal,
-    doc: Document,
-    before: &T,
-    before_version: u32,
-    next: &T,
-    next_version: u32,
-    reason: &str,
-) -> Result<(), ApiError> {
-    let entry = audit(
-        who,
-        clock,
-        doc.entity,
-        doc.id,
-        None,
-        "publish",
-        to_value(before),
-        to_value(next),
-        reason,
-    );
-    store
-        .transact(vec![
-            store.config_write(
-                &who.tenant,
-                doc.sk,
-                u64::from(next_version),
-                u64::from(before_version),
-                next,
-            )?,
-            store.audit_write(&who.tenant, &entry)?,
-        ])
-        .await
-        .map_err(|e| conflict_or(e, doc.what))
-}
-
-/// A configuration document that carries its own stored version (0: the shipped default).
-pub trait Configured: Serialize + serde::de::DeserializeOwned {
-    const DOC: Document;
-    fn shipped() -> Self;
-    fn version_mut(&mut self) -> &mut u32;
-    fn check(&self) -> Result<(), Vec<FieldError>>;
-}
-
-/// The tenant's document `T` (the shipped default until an admin saves one).
-pub async fn document<T: Configured>(store: &Store, tenant: &TenantId) -> Result<T, ApiError> {
-    Ok(match store.get_config::<T>(tenant, T::DOC.sk).await? {
-        Some((v, mut d)) => {
-            *d.version_mut() = v as u32;
-            d
-        }
-        None => T::shipped(),
-    })
-}
-
-/// Saves a new version of document `T` (admin), checked, over the version the admin edited.
-pub async fn put_document<T: Configured>(
-    store: &Store,
-    clock: &Clock,
-    who: &Principal,
-    mut body: Versioned<T>,
+    body: Versioned<T>,
 ) -> Result<T, ApiError> {
     policy::require(who, Action::ManageConfiguration)?;
     let reason = reason_ok(&body.reason)?;
-    body.document.check().map_err(|errors| {
+    body.document.validate().map_err(|errors| {
         ApiError::Validation(
             errors
                 .into_iter()
                 .map(|e| FieldError {
                     field: format!("document.{}", e.field),
-                    message: e.message,
+                    ..e
                 })
                 .collect(),
         )
     })?;
-    let mut before = document::<T>(store, &who.tenant).await?;
-    let before_version = *before.version_mut();
-    if before_version != body.replaces {
+    let before = document::<T>(store, &who.tenant).await?;
+    let current = before.version();
+    if current != body.replaces {
         return Err(ApiError::Conflict(format!(
-            "the {} are at version {before_version}, you edited version {}; reload",
-            T::DOC.what,
+            "the {} changed: version {current} is stored, you edited version {}; reload",
+            T::KIND.label(),
             body.replaces
         )));
     }
-    *body.document.version_mut() = before_version + 1;
-    let next_version = before_version + 1;
-    write_document(
-        store,
-        clock,
+    let next = body.document.at_version(current + 1);
+    let (entity, id) = documents::audited_as(T::KIND);
+    let entry = audit(
         who,
-        T::DOC,
-        &before,
-        before_version,
-        &body.document,
-        next_version,
+        clock,
+        entity,
+        id,
+        None,
+        "publish",
+        to_value(&before),
+        to_value(&next),
         reason,
-    )
-    .await?;
-    Ok(body.document)
+    );
+    store
+        .put_document(&who.tenant, &next, current, &entry)
+        .await
+        .map_err(|e| conflict_or(e, T::KIND.label()))?;
+    Ok(next)
 }
 
-// ----- approval matrix ---------------------------------------------------------------------
-
-/// The tenant's approval matrix (the shipped default until an admin saves one; version 0).
+/// The tenant's approval matrix.
 pub async fn matrix(store: &Store, tenant: &TenantId) -> Result<ApprovalMatrix, ApiError> {
-    Ok(
-        match store
-            .get_config::<ApprovalMatrix>(tenant, keys::MATRIX_SK)
-            .await?
-        {
-            Some((v, mut m)) => {
-                m.version = v as u32;
-                m
-            }
-            None => ApprovalMatrix::default_matrix(),
-        },
-    )
+    document::<ApprovalMatrix>(store, tenant).await
 }
 
-/// `GET /v1/admin/approval-matrix`: the matrix, for an admin to edit.
-pub async fn matrix_to_edit(store: &Store, who: &Principal) -> Result<ApprovalMatrix, ApiError> {
-    policy::require(who, Action::ManageConfiguration)?;
-    matrix(store, &who.tenant).await
-}
-
-pub async fn put_matrix(
-    store: &Store,
-    clock: &Clock,
-    who: &Principal,
-    body: Versioned<ApprovalMatrix>,
-) -> Result<ApprovalMatrix, ApiError> {
-    policy::require(who, Action::ManageConfiguration)?;
-    let reason = reason_ok(&body.reason)?;
-    body.document.validate().map_err(|errors| {
-        ApiError::Validation(
-            errors
-                .into_iter()
-                .map(|e| FieldError {
-                    field: format!("document.{}", e.field),
-                    message: e.message,
-                })
-                .collect(),
-        )
-    })?;
-    let before = matrix(store, &who.tenant).await?;
-    if before.version != body.replaces {
-        return Err(ApiError::Conflict(format!(
-            "the matrix is at version {}, you edited version {}; reload",
-            before.version, body.replaces
-        )));
-    }
-    let mut next = body.document;
-    next.version = before.version + 1;
-    write_document(
-        store,
-        clock,
-        who,
-        Document::MATRIX,
-        &before,
-        before.version,
-        &next,
-        next.version,
-        reason,
-    )
-    .await?;
-    Ok(next)
-}
-
-// ----- custom fields -----------------------------------------------------------------------
-
+/// The tenant's custom application fields.
 pub async fn fields(store: &Store, tenant: &TenantId) -> Result<FieldSet, ApiError> {
-    Ok(
-        match store
-            .get_config::<FieldSet>(tenant, keys::FIELDS_SK)
-            .await?
-        {
-            Some((v, mut f)) => {
-                f.version = v as u32;
-                f
-            }
-            None => FieldSet::default(),
-        },
-    )
-}
-
-/// `GET /v1/admin/custom-fields`: every custom field, for an admin to edit.
-pub async fn fields_to_edit(store: &Store, who: &Principal) -> Result<FieldSet, ApiError> {
-    policy::require(who, Action::ManageConfiguration)?;
-    fields(store, &who.tenant).await
-}
-
-pub async fn put_fields(
-    store: &Store,
-    clock: &Clock,
-    who: &Principal,
-    body: Versioned<FieldSet>,
-) -> Result<FieldSet, ApiError> {
-    policy::require(who, Action::ManageConfiguration)?;
-    let reason = reason_ok(&body.reason)?;
-    body.document.validate().map_err(|errors| {
-        ApiError::Validation(
-            errors
-                .into_iter()
-                .map(|e| FieldError {
-                    field: format!("document.{}", e.field),
-                    message: e.message,
-                })
-                .collect(),
-        )
-    })?;
-    let before = fields(store, &who.tenant).await?;
-    if before.version != body.replaces {
-        return Err(ApiError::Conflict(format!(
-            "the fields are at version {}, you edited version {}; reload",
-            before.version, body.replaces
-        )));
-    }
-    let mut next = body.document;
-    next.version = before.version + 1;
-    write_document(
-        store,
-        clock,
-        who,
-        Document::FIELDS,
-        &before,
-        before.version,
-        &next,
-        next.version,
-        reason,
-    )
-    .await?;
-    Ok(next)
+    document::<FieldSet>(store, tenant).await
 }
 
 // ----- engine versions ---------------------------------------------------------------------
@@ -451,9 +241,9 @@ pub async fn engine_versions(
 ) -> Result<Vec<EngineVersion>, ApiError> {
     policy::require(who, Action::ManageConfiguration)?;
     let active = store
-        .get_config::<EnginePointer>(&who.tenant, keys::ENGINE_SK)
+        .engine_pointer(&who.tenant)
         .await?
-        .map(|(_, p)| p.version);
+        .map(|p| p.engine_version);
     let mut versions = store.engine_versions(&who.tenant).await?;
     if versions.is_empty() {
         versions.push(default_version());
@@ -477,16 +267,8 @@ fn default_version() -> EngineVersion {
     }
 }
 
-/// The model and policy in force, for the browser's previews (every signed-in role).
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct EngineInForce {
-    pub version: u32,
-    #[schema(value_type = Object)]
-    pub model: serde_json::Value,
-    #[schema(value_type = Object)]
-    pub policy: serde_json::Value,
-}
-
+/// `GET /v1/engine`: the model and policy in force, for the browser's previews (every
+/// signed-in role).
 pub async fn engine_in_force(
     store: &Store,
     engines: &Engines,
@@ -495,13 +277,13 @@ pub async fn engine_in_force(
     policy::require(who, Action::ReadCustomers)?;
     let engine = engines.get(store, &who.tenant).await?;
     let version = store
-        .get_config::<EnginePointer>(&who.tenant, keys::ENGINE_SK)
+        .engine_pointer(&who.tenant)
         .await?
-        .map_or(0, |(_, p)| p.version);
+        .map_or(0, |p| p.engine_version);
     Ok(EngineInForce {
         version,
-        model: serde_json::to_value(&*engine.model).unwrap_or_default(),
-        policy: serde_json::to_value(&*engine.policy).unwrap_or_default(),
+        model: (*engine.model).clone(),
+        policy: (*engine.policy).clone(),
     })
 }
 
@@ -546,8 +328,8 @@ pub async fn activate_engine(
 ) -> Result<EngineVersion, ApiError> {
     policy::require(who, Action::ManageConfiguration)?;
     let reason = reason_ok(reason)?;
-    let (_, found) = store
-        .get_config::<EngineVersion>(&who.tenant, &keys::engine_version_sk(version))
+    let found = store
+        .engine_version(&who.tenant, version)
         .await?
         .ok_or(ApiError::NotFound)?;
     activate_write(store, engines, clock, who, &found, false, reason).await?;
@@ -566,32 +348,13 @@ async fn activate_write(
     new: bool,
     reason: &str,
 ) -> Result<(), ApiError> {
-    let pointer = store
-        .get_config::<EnginePointer>(&who.tenant, keys::ENGINE_SK)
-        .await?;
-    let (pointer_version, before) = match &pointer {
-        Some((v, p)) => (*v, p.version),
-        None => (0, 0),
-    };
+    let pointer = store.engine_pointer(&who.tenant).await?;
+    let before = pointer.map_or(0, |p| p.engine_version);
     let mut items = Vec::new();
     if new {
-        items.push(store.config_write(
-            &who.tenant,
-            &keys::engine_version_sk(version.version),
-            1,
-            0,
-            version,
-        )?);
+        items.push(store.engine_version_write(&who.tenant, version)?);
     }
-    items.push(store.config_write(
-        &who.tenant,
-        keys::ENGINE_SK,
-        pointer_version + 1,
-        pointer_version,
-        &EnginePointer {
-            version: version.version,
-        },
-    )?);
+    items.push(store.engine_pointer_write(&who.tenant, version.version, pointer)?);
     let entry = audit(
         who,
         clock,
@@ -629,13 +392,7 @@ pub async fn stored_user(
     tenant: &TenantId,
     username: &str,
 ) -> Result<Option<UserRecord>, ApiError> {
-    Ok(store
-        .get_config::<UserRecord>(tenant, &keys::user_sk(username))
-        .await?
-        .map(|(v, mut u)| {
-            u.version = v;
-            u
-        }))
+    Ok(store.user(tenant, username).await?)
 }
 
 pub fn valid_username(name: &str) -> bool {
@@ -704,13 +461,7 @@ pub async fn put_user(
     );
     store
         .transact(vec![
-            store.config_write(
-                &who.tenant,
-                &keys::user_sk(username),
-                next.version,
-                current,
-                &next,
-            )?,
+            store.user_write(&who.tenant, &next, current)?,
             store.audit_write(&who.tenant, &entry)?,
         ])
         .await
