@@ -2,7 +2,7 @@
 //! blacklist, and a credit application (a new customer with no credit until its credit line
 //! is approved).
 
-use super::{Env, blacklist::blacklist_keys, new_request_id, to_value};
+use super::{Ctx, blacklist::blacklist_keys, new_request_id, to_value};
 use crate::{
     auth::{
         Principal,
@@ -30,6 +30,7 @@ use credence_shared::{
     },
 };
 use serde::{Deserialize, Serialize};
+use tracing::instrument;
 
 /// `GET /v1/applications/form`: the account currency and the custom fields the caller sees.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -40,10 +41,11 @@ pub struct ApplicationForm {
     pub fields: FieldSet,
 }
 
-pub async fn application_form(env: &Env<'_>, who: &Principal) -> Result<ApplicationForm, ApiError> {
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
+pub async fn application_form(ctx: &Ctx<'_>, who: &Principal) -> Result<ApplicationForm, ApiError> {
     policy::require(who, Action::SubmitApplication)?;
-    let engine = env.engines.get(env.store, &who.tenant).await?;
-    let mut fields = config::fields(env.store, &who.tenant).await?;
+    let engine = ctx.engines.get(ctx.store, &who.tenant).await?;
+    let mut fields = config::fields(ctx.store, &who.tenant).await?;
     fields.fields.retain(|f| f.visible_to_any(&who.roles));
     Ok(ApplicationForm {
         currency: engine.policy.currency(),
@@ -52,8 +54,9 @@ pub async fn application_form(env: &Env<'_>, who: &Principal) -> Result<Applicat
 }
 
 /// `POST /v1/applications/screen`: same code or name among customers, and on the blacklist.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn screen(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     body: ScreenRequest,
 ) -> Result<ScreenResult, ApiError> {
@@ -80,7 +83,7 @@ pub async fn screen(
         let Ok(q) = search::normalise_query(&q) else {
             continue;
         };
-        let page = env
+        let page = ctx
             .store
             .search_customers(&who.tenant, &q, None, 20, &|_| true)
             .await?;
@@ -92,7 +95,7 @@ pub async fn screen(
             }
         }
     }
-    let blacklisted = env
+    let blacklisted = ctx
         .store
         .blacklist_lookup(&who.tenant, &blacklist_keys(parsed.as_ref(), name))
         .await?;
@@ -115,15 +118,16 @@ pub async fn screen(
 }
 
 /// `POST /v1/applications`: a new customer with no credit until its credit line is approved.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn submit_application(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     application: Application,
 ) -> Result<ApplicationCreated, ApiError> {
     policy::require(who, Action::SubmitApplication)?;
-    let engine = env.engines.get(env.store, &who.tenant).await?;
+    let engine = ctx.engines.get(ctx.store, &who.tenant).await?;
     let currency = engine.policy.currency();
-    let now = env.clock.now();
+    let now = ctx.clock.now();
     let today = now.date();
     let mut errors = Vec::new();
     let usci = match application.validate(currency, today) {
@@ -133,7 +137,7 @@ pub async fn submit_application(
             None
         }
     };
-    let fields = config::fields(env.store, &who.tenant).await?;
+    let fields = config::fields(ctx.store, &who.tenant).await?;
     let custom = match fields.check_values(&application.custom, &who.roles) {
         Ok(c) => c,
         Err(e) => {
@@ -146,7 +150,7 @@ pub async fn submit_application(
     }
     let usci = usci.expect("validated");
     let screen = screen(
-        env,
+        ctx,
         who,
         ScreenRequest {
             usci: usci.as_str().to_owned(),
@@ -264,7 +268,7 @@ pub async fn submit_application(
         limit: application.requested_limit,
         terms_days: application.requested_terms_days,
     };
-    let matrix = config::matrix(env.store, &who.tenant).await?;
+    let matrix = config::matrix(ctx.store, &who.tenant).await?;
     let rule = matrix.route(
         RequestKind::NewCreditLine,
         Some(application.requested_limit.amount),
@@ -294,7 +298,7 @@ pub async fn submit_application(
     let entries = [
         audit(
             who,
-            env.clock,
+            ctx.clock,
             AuditEntity::Customer,
             id.as_str(),
             Some(&id),
@@ -305,7 +309,7 @@ pub async fn submit_application(
         ),
         audit(
             who,
-            env.clock,
+            ctx.clock,
             AuditEntity::Request,
             &request.id,
             Some(&id),
@@ -327,7 +331,7 @@ pub async fn submit_application(
         },
     ];
     writes.extend(entries.into_iter().map(WorkflowWrite::Audit));
-    env.store
+    ctx.store
         .onboard_with(&who.tenant, &record, &state, writes)
         .await?;
     Ok(ApplicationCreated {
