@@ -6,6 +6,7 @@
 pub mod config;
 pub mod credit;
 pub mod customers;
+pub mod identity;
 pub mod ledger;
 pub mod watch;
 pub mod workflow;

@@ -37,7 +37,7 @@ pub async fn evaluate(ctx: &Ctx<'_>, tenant: &TenantId, id: &CustomerId) -> Resu
 
 /// [`evaluate`], reading again when a concurrent change of the same customer's watch state
 /// or alerts won; says what it did.
-#[instrument(skip_all, fields(tenant = %tenant, customer = %id))]
+#[instrument(level = "debug", skip_all, fields(tenant = %tenant, customer = %id))]
 pub(super) async fn evaluate_counted(
     ctx: &Ctx<'_>,
     tenant: &TenantId,

@@ -63,7 +63,7 @@ pub fn signature(secret: &str, body: &str) -> String {
 
 /// Sends every delivery due by the clock's now; a failure is retried later with backoff, up to
 /// [`MAX_ATTEMPTS`](credence_shared::watch::MAX_ATTEMPTS). Returns how many were delivered.
-#[instrument(skip_all, fields(tenant = %tenant))]
+#[instrument(level = "debug", skip_all, fields(tenant = %tenant))]
 pub async fn deliver_due(ctx: &Ctx<'_>, tenant: &TenantId) -> Result<u32, ApiError> {
     let (store, now) = (ctx.store, ctx.clock.now());
     let pending = store.pending_deliveries(tenant, now).await?;
