@@ -19,11 +19,17 @@ pub fn init(format: LogFormat) {
             .with(
                 fmt::layer()
                     .json()
-                    .flatten_event(true)
-                    .with_current_span(true)
-                    .with_span_list(true)
                     .with_span_events(FmtSpan::CLOSE)
-                    .without_time(),
+                    // No timestamp (CloudWatch adds one) but spans keep their timings:
+                    // the layer's `without_time` would drop `time.busy` as well.
+                    .event_format(
+                        fmt::format()
+                            .json()
+                            .flatten_event(true)
+                            .with_current_span(true)
+                            .with_span_list(true)
+                            .without_time(),
+                    ),
             )
             .try_init(),
         LogFormat::Text => registry.with(fmt::layer().compact()).try_init(),
