@@ -16,7 +16,7 @@ use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationIn
 use aws_smithy_types::config_bag::ConfigBag;
 use credence_api::clock::Clock;
 use credence_api::seed::{demo_tenant, seed_demo};
-use credence_api::service::{tenant::Engines, watch, workflow::Env};
+use credence_api::service::{Ctx, tenant::Engines, watch};
 use credence_api::store::{Store, schema};
 
 /// DynamoDB calls by operation name.
@@ -91,7 +91,7 @@ async fn main() -> anyhow::Result<()> {
     let tenant = demo_tenant();
     seed_demo(&store, &tenant, clock.today(), 220).await?;
     let engines = Engines::default();
-    let env = Env {
+    let ctx = Ctx {
         store: &store,
         engines: &engines,
         clock: &clock,
@@ -99,12 +99,12 @@ async fn main() -> anyhow::Result<()> {
     calls.take();
 
     let run = |label: String, all: bool| {
-        let env = &env;
+        let ctx = &ctx;
         let tenant = &tenant;
         let calls = &calls;
         async move {
             let started = Instant::now();
-            let report = watch::daily(env, tenant, all).await.expect("daily pass");
+            let report = watch::daily(ctx, tenant, all).await.expect("daily pass");
             let took = started.elapsed();
             let counted = calls.take();
             let (reads, writes) = split(&counted);

@@ -2,10 +2,9 @@
 //! and its construction from the process settings. The router lives in `router.rs`.
 
 use crate::clock::Clock;
-use crate::service::{credit::CreditEngine, tenant::Engines, workflow::Env};
+use crate::service::{Ctx, tenant::Engines};
 use crate::{
     auth::{Verifier, local::LocalIssuer, local::LocalUser},
-    error::ApiError,
     settings::{IssuerSettings, Settings},
     store::Store,
 };
@@ -27,16 +26,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The engine in force for the caller's tenant.
-    pub async fn engine(
-        &self,
-        tenant: &credence_shared::TenantId,
-    ) -> Result<CreditEngine, ApiError> {
-        self.engines.get(&self.store, tenant).await
-    }
-
-    pub fn env(&self) -> Env<'_> {
-        Env {
+    /// What the services get: the store, the engines and the clock of this state.
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
             store: &self.store,
             engines: &self.engines,
             clock: &self.clock,

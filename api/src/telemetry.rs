@@ -1,7 +1,13 @@
 //! Structured logs with `tracing`: JSON under Lambda (CloudWatch), readable text locally.
+//!
+//! In JSON each line carries its span and the whole list of spans above it, so a line logged
+//! in a service span (`tenant`, `user`, `customer`) also shows the `request` span's
+//! `request_id`, `method` and `path`. Each span also logs one line when it closes, with its
+//! fields and how long it took (`time.busy`, `time.idle`): a slow request is found by its
+//! `request` line and followed by its `request_id` into the services it called.
 
 use crate::settings::LogFormat;
-use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+use tracing_subscriber::{EnvFilter, fmt, fmt::format::FmtSpan, prelude::*};
 
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
@@ -13,10 +19,17 @@ pub fn init(format: LogFormat) {
             .with(
                 fmt::layer()
                     .json()
-                    .flatten_event(true)
-                    .with_current_span(true)
-                    .with_span_list(false)
-                    .without_time(),
+                    .with_span_events(FmtSpan::CLOSE)
+                    // No timestamp (CloudWatch adds one) but spans keep their timings:
+                    // the layer's `without_time` would drop `time.busy` as well.
+                    .event_format(
+                        fmt::format()
+                            .json()
+                            .flatten_event(true)
+                            .with_current_span(true)
+                            .with_span_list(true)
+                            .without_time(),
+                    ),
             )
             .try_init(),
         LogFormat::Text => registry.with(fmt::layer().compact()).try_init(),

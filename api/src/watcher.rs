@@ -12,9 +12,9 @@ use credence_shared::TenantId;
 use serde_json::Value;
 
 use crate::clock::Clock;
+use crate::service::Ctx;
 use crate::service::tenant::Engines;
 use crate::service::watch;
-use crate::service::workflow::Env;
 use crate::store::Store;
 use crate::store::watch::{changed_key_of_lambda_record, changed_key_of_stream_record};
 
@@ -46,8 +46,9 @@ impl Watcher {
         Ok(Self::new(Store::new(client, table), Clock::system()))
     }
 
-    pub fn env(&self) -> Env<'_> {
-        Env {
+    /// What the services get: this watcher's store, engines and clock.
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
             store: &self.store,
             engines: &self.engines,
             clock: &self.clock,
@@ -77,7 +78,7 @@ pub fn tenants_from_env() -> Vec<TenantId> {
 /// Runs the daily pass for every tenant, logging each report.
 pub async fn daily_for(watcher: &Watcher, tenants: &[TenantId]) -> anyhow::Result<()> {
     for tenant in tenants {
-        let report = watch::daily(&watcher.env(), tenant, false)
+        let report = watch::daily(&watcher.ctx(), tenant, false)
             .await
             .map_err(|e| anyhow::anyhow!("daily pass of {tenant}: {e}"))?;
         tracing::info!(%tenant, ?report, "daily pass");
@@ -89,7 +90,7 @@ pub async fn daily_for(watcher: &Watcher, tenants: &[TenantId]) -> anyhow::Resul
 pub async fn deliver_for(watcher: &Watcher, tenants: &[TenantId]) -> anyhow::Result<u32> {
     let mut sent = 0;
     for tenant in tenants {
-        sent += watch::deliver_due(&watcher.store, tenant, watcher.clock.now())
+        sent += watch::deliver_due(&watcher.ctx(), tenant)
             .await
             .map_err(|e| anyhow::anyhow!("deliveries of {tenant}: {e}"))?;
     }
@@ -175,7 +176,7 @@ async fn consume(
                 *iterator = out.next_shard_iterator().map(str::to_owned);
             }
             if !changed.is_empty() {
-                match watch::on_changes(&watcher.env(), &changed).await {
+                match watch::on_changes(&watcher.ctx(), &changed).await {
                     Ok(report) if report.customers > 0 => {
                         tracing::info!(?report, "stream batch");
                     }

@@ -10,9 +10,15 @@ use std::{
     path::{Path, PathBuf},
 };
 
-/// What a phone may download before the app shows anything: wasm + JS + CSS that
-/// `index.html` loads, gzipped (1 KB = 1,000 bytes).
+/// The target: what a phone may download before the app shows anything (wasm + JS + CSS
+/// that `index.html` loads), gzipped (1 KB = 1,000 bytes). Not reached yet (issue 10):
+/// the summary prints the gap.
 pub const FIRST_LOAD_BUDGET_GZ: u64 = 250_000;
+
+/// The ratchet the test command enforces until the target is reached: the first load
+/// measured on 2026-12-02 (1,292,655 bytes gzipped, one bundle for everything) plus 1%.
+/// It may only go down: lower it whenever the first load shrinks.
+pub const FIRST_LOAD_CEILING_GZ: u64 = 1_306_000;
 
 /// One file of the first load.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +65,7 @@ impl Report {
         let entry = |e: &Entry| serde_json::json!({"file": e.file, "raw": e.raw, "gzip": e.gzip, "brotli": e.brotli});
         serde_json::json!({
             "budget_gzip": FIRST_LOAD_BUDGET_GZ,
+            "ceiling_gzip": FIRST_LOAD_CEILING_GZ,
             "first_load": entry(&self.total()),
             "files": self.entries.iter().map(entry).collect::<Vec<_>>(),
         })

@@ -404,19 +404,28 @@ fn test() -> Result<()> {
 
     all_ok &= summary.check(
         &format!(
-            "frontend build; first load ≤ {} KB gzipped",
+            "frontend build; first load ≤ {} KB gzipped (target {} KB)",
+            bundle::FIRST_LOAD_CEILING_GZ / 1000,
             bundle::FIRST_LOAD_BUDGET_GZ / 1000
         ),
         420,
         || {
             let report = build_frontend()?;
-            let total = report.total();
-            if total.gzip > bundle::FIRST_LOAD_BUDGET_GZ {
+            let gzip = report.total().gzip;
+            if gzip > bundle::FIRST_LOAD_CEILING_GZ {
                 bail!(
-                    "the first load is {:.1} KB gzipped, over the budget of {} KB \
+                    "the first load grew to {:.1} KB gzipped, over the ceiling of {} KB \
                      (target/bundle-report.json has the files)",
-                    total.gzip as f64 / 1000.0,
-                    bundle::FIRST_LOAD_BUDGET_GZ / 1000
+                    gzip as f64 / 1000.0,
+                    bundle::FIRST_LOAD_CEILING_GZ / 1000
+                );
+            }
+            if gzip > bundle::FIRST_LOAD_BUDGET_GZ {
+                println!(
+                    "first load: {:.1} KB gzipped; the target is {} KB ({:.1} KB to cut)",
+                    gzip as f64 / 1000.0,
+                    bundle::FIRST_LOAD_BUDGET_GZ / 1000,
+                    (gzip - bundle::FIRST_LOAD_BUDGET_GZ) as f64 / 1000.0
                 );
             }
             Ok(())

@@ -434,7 +434,7 @@ fn check_tree(rule: fn(&str, &str) -> Vec<Violation>, why: &str) {
     );
     let mut groups: Vec<(&str, &str)> = Vec::new();
     for v in &found {
-        if !groups.iter().any(|g| *g == (v.what, v.fix)) {
+        if !groups.contains(&(v.what, v.fix)) {
             groups.push((v.what, v.fix));
         }
     }

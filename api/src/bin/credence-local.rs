@@ -54,7 +54,7 @@ async fn main() -> anyhow::Result<()> {
         if matches!(outcome, seed::SeedOutcome::Seeded { .. }) {
             // Watch every demo customer once; from then on changes and the daily pass do.
             let report =
-                credence_api::service::watch::daily(&state.env(), &seed::demo_tenant(), true)
+                credence_api::service::watch::daily(&state.ctx(), &seed::demo_tenant(), true)
                     .await
                     .map_err(|e| anyhow::anyhow!("watching the demo tenant: {e}"))?;
             tracing::info!(?report, "first early-warning pass over the demo tenant");

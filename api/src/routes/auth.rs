@@ -1,7 +1,7 @@
 //! The local issuer's endpoints. Mounted only when the local issuer is configured,
 //! so they do not exist in AWS.
 
-use crate::{error::ApiError, extract::ApiJson, state::AppState};
+use crate::{error::ApiError, extract::ApiJson, service::identity, state::AppState};
 use axum::{Json, extract::State};
 use credence_shared::dto::{Problem, TokenRequest, TokenResponse};
 use jsonwebtoken::jwk::JwkSet;
@@ -19,32 +19,9 @@ pub async fn token(
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let issuer = state.local_issuer.as_ref().ok_or(ApiError::NotFound)?;
-    let mut errors = Vec::new();
-    if request.username.trim().is_empty() {
-        errors.push(credence_shared::dto::FieldError {
-            field: "username".into(),
-            message: "enter your username".into(),
-        });
-    }
-    if request.password.is_empty() {
-        errors.push(credence_shared::dto::FieldError {
-            field: "password".into(),
-            message: "enter your password".into(),
-        });
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let user = issuer.check_password(request.username.trim(), &request.password)?;
-    // The tenant's user directory (admin pages) decides the roles and whether the account
-    // may sign in at all.
-    let stored =
-        crate::service::tenant::stored_user(&state.store, &user.tenant, &user.username).await?;
-    match stored {
-        Some(u) if !u.active => Err(ApiError::Unauthorized("this account is disabled".into())),
-        Some(u) => Ok(Json(issuer.sign_in_as(user, Some(&u.roles))?)),
-        None => Ok(Json(issuer.sign_in_as(user, None)?)),
-    }
+    Ok(Json(
+        identity::sign_in(&state.ctx(), issuer, request).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/.well-known/jwks.json", tag = "identity",

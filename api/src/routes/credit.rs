@@ -32,16 +32,7 @@ pub async fn view(
     who: Principal,
     Path(id): Path<String>,
 ) -> Result<Json<CreditView>, ApiError> {
-    Ok(Json(
-        credit::view(
-            &state.store,
-            &state.engine(&who.tenant).await?,
-            &state.clock,
-            &who,
-            &id,
-        )
-        .await?,
-    ))
+    Ok(Json(credit::view(&state.ctx(), &who, &id).await?))
 }
 
 #[utoipa::path(post, path = "/v1/customers/{id}/credit-check", tag = "credit", security(("bearer" = [])),
@@ -59,17 +50,7 @@ pub async fn check(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<CreditCheckRequest>,
 ) -> Result<Json<CreditCheckResponse>, ApiError> {
-    Ok(Json(
-        credit::check(
-            &state.store,
-            &state.engine(&who.tenant).await?,
-            &state.clock,
-            &who,
-            &id,
-            body,
-        )
-        .await?,
-    ))
+    Ok(Json(credit::check(&state.ctx(), &who, &id, body).await?))
 }
 
 #[utoipa::path(put, path = "/v1/customers/{id}/credit-decision", tag = "credit", security(("bearer" = [])),
@@ -88,17 +69,7 @@ pub async fn decide(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DecisionRequest>,
 ) -> Result<Json<CreditView>, ApiError> {
-    Ok(Json(
-        credit::decide(
-            &state.store,
-            &state.engine(&who.tenant).await?,
-            &state.clock,
-            &who,
-            &id,
-            body,
-        )
-        .await?,
-    ))
+    Ok(Json(credit::decide(&state.ctx(), &who, &id, body).await?))
 }
 
 #[utoipa::path(post, path = "/v1/ledger/events", tag = "ledger", security(("bearer" = [])),
@@ -113,16 +84,7 @@ pub async fn post_events(
     who: Principal,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Json<IngestResponse>, ApiError> {
-    Ok(Json(
-        ledger::ingest(
-            &state.store,
-            &state.engine(&who.tenant).await?,
-            &state.clock,
-            &who,
-            body,
-        )
-        .await?,
-    ))
+    Ok(Json(ledger::ingest(&state.ctx(), &who, body).await?))
 }
 
 #[utoipa::path(put, path = "/v1/fx-rates", tag = "ledger", security(("bearer" = [])),
@@ -137,7 +99,7 @@ pub async fn put_fx_rate(
     who: Principal,
     ApiJson(body): ApiJson<FxRateRequest>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    credit::put_fx_rate(&state.store, &who, body).await?;
+    credit::put_fx_rate(&state.ctx(), &who, body).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -156,15 +118,7 @@ pub async fn put_group(
     Path(group): Path<String>,
     ApiJson(body): ApiJson<GroupRequest>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    credit::put_group(
-        &state.store,
-        &state.engine(&who.tenant).await?,
-        &state.clock,
-        &who,
-        &group,
-        body,
-    )
-    .await?;
+    credit::put_group(&state.ctx(), &who, &group, body).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -177,5 +131,5 @@ pub async fn blocked_orders(
     State(state): State<AppState>,
     who: Principal,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    Ok(Json(credit::blocked_orders(&state.store, &who).await?))
+    Ok(Json(credit::blocked_orders(&state.ctx(), &who).await?))
 }

@@ -25,7 +25,7 @@ pub async fn list(
     who: Principal,
     ApiQuery(query): ApiQuery<CustomerQuery>,
 ) -> Result<Json<CustomerPage>, ApiError> {
-    Ok(Json(customers::find(&state.store, &who, query).await?))
+    Ok(Json(customers::find(&state.ctx(), &who, query).await?))
 }
 
 #[utoipa::path(get, path = "/v1/customers/{id}", tag = "customers", security(("bearer" = [])),
@@ -40,5 +40,5 @@ pub async fn get(
     who: Principal,
     Path(id): Path<String>,
 ) -> Result<Json<CustomerSummary>, ApiError> {
-    Ok(Json(customers::get(&state.store, &who, &id).await?))
+    Ok(Json(customers::get(&state.ctx(), &who, &id).await?))
 }

@@ -38,7 +38,7 @@ pub async fn alerts(
     who: Principal,
     ApiQuery(q): ApiQuery<AlertQuery>,
 ) -> Result<Json<AlertList>, ApiError> {
-    Ok(Json(watch::alerts(&state.store, &who, q).await?))
+    Ok(Json(watch::alerts(&state.ctx(), &who, q).await?))
 }
 
 #[utoipa::path(get, path = "/v1/customers/{id}/alerts", tag = "watch", security(("bearer" = [])),
@@ -53,7 +53,7 @@ pub async fn customer_alerts(
     who: Principal,
     Path(id): Path<String>,
 ) -> Result<Json<AlertList>, ApiError> {
-    Ok(Json(watch::customer_alerts(&state.store, &who, &id).await?))
+    Ok(Json(watch::customer_alerts(&state.ctx(), &who, &id).await?))
 }
 
 #[utoipa::path(post, path = "/v1/customers/{id}/alerts/{rule}", tag = "watch", security(("bearer" = [])),
@@ -73,7 +73,7 @@ pub async fn update_alert(
     ApiJson(body): ApiJson<AlertUpdate>,
 ) -> Result<Json<Alert>, ApiError> {
     Ok(Json(
-        watch::update_alert(&state.env(), &who, &id, &rule, body).await?,
+        watch::update_alert(&state.ctx(), &who, &id, &rule, body).await?,
     ))
 }
 
@@ -89,7 +89,7 @@ pub async fn worklist(
     who: Principal,
     ApiQuery(q): ApiQuery<WorklistQuery>,
 ) -> Result<Json<Worklist>, ApiError> {
-    Ok(Json(watch::worklist(&state.store, &who, q).await?))
+    Ok(Json(watch::worklist(&state.ctx(), &who, q).await?))
 }
 
 #[utoipa::path(post, path = "/v1/customers/{id}/tasks/{task}/done", tag = "watch", security(("bearer" = [])),
@@ -109,7 +109,7 @@ pub async fn task_done(
     ApiJson(body): ApiJson<TaskUpdate>,
 ) -> Result<Json<CollectionTask>, ApiError> {
     Ok(Json(
-        watch::task_done(&state.env(), &who, &id, &task, body).await?,
+        watch::task_done(&state.ctx(), &who, &id, &task, body).await?,
     ))
 }
 
@@ -125,7 +125,7 @@ pub async fn collections(
     who: Principal,
     Path(id): Path<String>,
 ) -> Result<Json<CollectionsView>, ApiError> {
-    Ok(Json(watch::collections(&state.env(), &who, &id).await?))
+    Ok(Json(watch::collections(&state.ctx(), &who, &id).await?))
 }
 
 #[utoipa::path(post, path = "/v1/customers/{id}/promises", tag = "watch", security(("bearer" = [])),
@@ -143,7 +143,7 @@ pub async fn add_promise(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewPromise>,
 ) -> Result<(StatusCode, Json<Promise>), ApiError> {
-    let promise = watch::add_promise(&state.env(), &who, &id, body).await?;
+    let promise = watch::add_promise(&state.ctx(), &who, &id, body).await?;
     Ok((StatusCode::CREATED, Json(promise)))
 }
 
@@ -162,7 +162,7 @@ pub async fn add_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewNote>,
 ) -> Result<(StatusCode, Json<Activity>), ApiError> {
-    let note = watch::add_note(&state.env(), &who, &id, body).await?;
+    let note = watch::add_note(&state.ctx(), &who, &id, body).await?;
     Ok((StatusCode::CREATED, Json(note)))
 }
 
@@ -182,7 +182,7 @@ pub async fn add_signal(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewSignal>,
 ) -> Result<StatusCode, ApiError> {
-    let new = watch::add_signal(&state.env(), &who, &id, body).await?;
+    let new = watch::add_signal(&state.ctx(), &who, &id, body).await?;
     Ok(if new {
         StatusCode::CREATED
     } else {
@@ -199,7 +199,7 @@ pub async fn aging(
     State(state): State<AppState>,
     who: Principal,
 ) -> Result<Json<PortfolioAging>, ApiError> {
-    Ok(Json(watch::portfolio_aging(&state.store, &who).await?))
+    Ok(Json(watch::portfolio_aging(&state.ctx(), &who).await?))
 }
 
 #[utoipa::path(get, path = "/v1/kpis", tag = "watch", security(("bearer" = [])),
@@ -208,7 +208,7 @@ pub async fn aging(
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn kpis(State(state): State<AppState>, who: Principal) -> Result<Json<Kpis>, ApiError> {
-    Ok(Json(watch::kpis(&state.env(), &who).await?))
+    Ok(Json(watch::kpis(&state.ctx(), &who).await?))
 }
 
 #[utoipa::path(post, path = "/v1/watch/run", tag = "watch", security(("bearer" = [])),
@@ -223,7 +223,7 @@ pub async fn run(
     who: Principal,
     ApiJson(body): ApiJson<RunRequest>,
 ) -> Result<Json<RunReport>, ApiError> {
-    Ok(Json(watch::run(&state.env(), &who, body).await?))
+    Ok(Json(watch::run(&state.ctx(), &who, body).await?))
 }
 
 /// GET and PUT handlers for one tenant document.
@@ -292,5 +292,5 @@ pub async fn deliveries(
     State(state): State<AppState>,
     who: Principal,
 ) -> Result<Json<DeliveryList>, ApiError> {
-    Ok(Json(watch::delivery_log(&state.store, &who).await?))
+    Ok(Json(watch::delivery_log(&state.ctx(), &who).await?))
 }

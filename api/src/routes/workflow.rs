@@ -45,7 +45,7 @@ pub async fn file(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewRequest>,
 ) -> Result<(StatusCode, Json<CreditRequest>), ApiError> {
-    let request = workflow::file(&state.env(), &who, &id, body).await?;
+    let request = workflow::file(&state.ctx(), &who, &id, body).await?;
     Ok((StatusCode::CREATED, Json(request)))
 }
 
@@ -62,7 +62,7 @@ pub async fn customer_requests(
     Path(id): Path<String>,
 ) -> Result<Json<RequestList>, ApiError> {
     Ok(Json(
-        workflow::customer_requests(&state.env(), &who, &id).await?,
+        workflow::customer_requests(&state.ctx(), &who, &id).await?,
     ))
 }
 
@@ -78,7 +78,7 @@ pub async fn detail(
     who: Principal,
     Path((id, rid)): Path<(String, String)>,
 ) -> Result<Json<RequestDetail>, ApiError> {
-    Ok(Json(workflow::detail(&state.env(), &who, &id, &rid).await?))
+    Ok(Json(workflow::detail(&state.ctx(), &who, &id, &rid).await?))
 }
 
 #[utoipa::path(post, path = "/v1/customers/{id}/requests/{rid}/review", tag = "workflow", security(("bearer" = [])),
@@ -98,7 +98,7 @@ pub async fn review(
     ApiJson(body): ApiJson<ReviewRequest>,
 ) -> Result<Json<RequestDetail>, ApiError> {
     Ok(Json(
-        workflow::review(&state.env(), &who, &id, &rid, body).await?,
+        workflow::review(&state.ctx(), &who, &id, &rid, body).await?,
     ))
 }
 
@@ -119,7 +119,7 @@ pub async fn resubmit(
     ApiJson(body): ApiJson<ResubmitRequest>,
 ) -> Result<Json<RequestDetail>, ApiError> {
     Ok(Json(
-        workflow::resubmit(&state.env(), &who, &id, &rid, body).await?,
+        workflow::resubmit(&state.ctx(), &who, &id, &rid, body).await?,
     ))
 }
 
@@ -139,7 +139,7 @@ pub async fn withdraw(
     ApiJson(body): ApiJson<WithdrawBody>,
 ) -> Result<Json<RequestDetail>, ApiError> {
     Ok(Json(
-        workflow::withdraw(&state.env(), &who, &id, &rid, body).await?,
+        workflow::withdraw(&state.ctx(), &who, &id, &rid, body).await?,
     ))
 }
 
@@ -151,7 +151,7 @@ pub async fn open_requests(
     State(state): State<AppState>,
     who: Principal,
 ) -> Result<Json<RequestList>, ApiError> {
-    Ok(Json(workflow::open_requests(&state.env(), &who).await?))
+    Ok(Json(workflow::open_requests(&state.ctx(), &who).await?))
 }
 
 #[utoipa::path(get, path = "/v1/inbox", tag = "workflow", security(("bearer" = [])),
@@ -159,7 +159,7 @@ pub async fn open_requests(
         (status = 200, description = "Requests waiting for me, returned to me and mine that moved, with counts (`Inbox`)"),
     ))]
 pub async fn inbox(State(state): State<AppState>, who: Principal) -> Result<Json<Inbox>, ApiError> {
-    Ok(Json(workflow::inbox(&state.env(), &who).await?))
+    Ok(Json(workflow::inbox(&state.ctx(), &who).await?))
 }
 
 #[utoipa::path(get, path = "/v1/engine", tag = "workflow", security(("bearer" = [])),
@@ -182,7 +182,7 @@ pub async fn application_form(
     State(state): State<AppState>,
     who: Principal,
 ) -> Result<Json<ApplicationForm>, ApiError> {
-    Ok(Json(workflow::application_form(&state.env(), &who).await?))
+    Ok(Json(workflow::application_form(&state.ctx(), &who).await?))
 }
 
 #[utoipa::path(post, path = "/v1/applications/screen", tag = "workflow", security(("bearer" = [])),
@@ -197,7 +197,7 @@ pub async fn screen(
     who: Principal,
     ApiJson(body): ApiJson<ScreenRequest>,
 ) -> Result<Json<ScreenResult>, ApiError> {
-    Ok(Json(workflow::screen(&state.env(), &who, body).await?))
+    Ok(Json(workflow::screen(&state.ctx(), &who, body).await?))
 }
 
 #[utoipa::path(post, path = "/v1/applications", tag = "workflow", security(("bearer" = [])),
@@ -212,7 +212,7 @@ pub async fn submit_application(
     who: Principal,
     ApiJson(body): ApiJson<Application>,
 ) -> Result<(StatusCode, Json<ApplicationCreated>), ApiError> {
-    let created = workflow::submit_application(&state.env(), &who, body).await?;
+    let created = workflow::submit_application(&state.ctx(), &who, body).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -225,7 +225,7 @@ pub async fn blacklist(
     State(state): State<AppState>,
     who: Principal,
 ) -> Result<Json<BlacklistList>, ApiError> {
-    Ok(Json(workflow::blacklist(&state.env(), &who).await?))
+    Ok(Json(workflow::blacklist(&state.ctx(), &who).await?))
 }
 
 #[utoipa::path(post, path = "/v1/blacklist", tag = "workflow", security(("bearer" = [])),
@@ -241,7 +241,7 @@ pub async fn add_to_blacklist(
     who: Principal,
     ApiJson(body): ApiJson<BlacklistAdd>,
 ) -> Result<(StatusCode, Json<BlacklistEntry>), ApiError> {
-    let entry = workflow::add_to_blacklist(&state.env(), &who, body).await?;
+    let entry = workflow::add_to_blacklist(&state.ctx(), &who, body).await?;
     Ok((StatusCode::CREATED, Json(entry)))
 }
 
@@ -266,7 +266,7 @@ pub async fn customer_audit(
     ApiQuery(q): ApiQuery<CursorQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
     Ok(Json(
-        workflow::customer_audit(&state.env(), &who, &id, q.cursor).await?,
+        workflow::customer_audit(&state.ctx(), &who, &id, q.cursor).await?,
     ))
 }
 
@@ -282,7 +282,7 @@ pub async fn tenant_audit(
     who: Principal,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    Ok(Json(workflow::tenant_audit(&state.env(), &who, q).await?))
+    Ok(Json(workflow::tenant_audit(&state.ctx(), &who, q).await?))
 }
 
 #[utoipa::path(get, path = "/v1/audit/export", tag = "workflow", security(("bearer" = [])),
@@ -297,7 +297,7 @@ pub async fn export_audit(
     who: Principal,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let csv = workflow::export_audit(&state.env(), &who, q).await?;
+    let csv = workflow::export_audit(&state.ctx(), &who, q).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -7,8 +7,9 @@ use crate::{
     auth::Principal,
     clock::Clock,
     service::{
+        Ctx,
         tenant::{self, Engines},
-        workflow::{self, Env},
+        workflow,
     },
     store::Store,
 };
@@ -136,7 +137,7 @@ pub async fn seed_workflow(
     let engines = Engines::default();
     let risk = principal(tenant, Role::Risk);
     let sales = principal(tenant, Role::Sales);
-    let env = Env {
+    let ctx = Ctx {
         store,
         engines: &engines,
         clock: &clock,
@@ -149,7 +150,7 @@ pub async fn seed_workflow(
         ),
     ] {
         workflow::add_to_blacklist(
-            &env,
+            &ctx,
             &risk,
             BlacklistAdd {
                 customer_id: None,
@@ -182,10 +183,7 @@ pub async fn seed_workflow(
     let (c, at) = file(Clock::fixed(clock.now() - Duration::hours(1))).await?;
     let bigger = round_10k(c.credit_limit.amount * Decimal::new(13, 1));
     workflow::file(
-        &Env {
-            clock: &at,
-            ..env_of(&env)
-        },
+        &Ctx { clock: &at, ..ctx },
         &sales,
         c.id.as_str(),
         NewRequest {
@@ -201,10 +199,7 @@ pub async fn seed_workflow(
     let (c, at) = file(Clock::fixed(clock.now() - Duration::hours(30))).await?;
     let until = clock.today() + Duration::days(45);
     workflow::file(
-        &Env {
-            clock: &at,
-            ..env_of(&env)
-        },
+        &Ctx { clock: &at, ..ctx },
         &sales,
         c.id.as_str(),
         NewRequest {
@@ -223,10 +218,7 @@ pub async fn seed_workflow(
     // 3. A terms change risk returned for more information.
     let (c, at) = file(Clock::fixed(clock.now() - Duration::hours(20))).await?;
     let filed = workflow::file(
-        &Env {
-            clock: &at,
-            ..env_of(&env)
-        },
+        &Ctx { clock: &at, ..ctx },
         &sales,
         c.id.as_str(),
         NewRequest {
@@ -240,9 +232,9 @@ pub async fn seed_workflow(
     .map_err(|e| anyhow::anyhow!("seeding a request: {e}"))?;
     let later = Clock::fixed(clock.now() - Duration::hours(4));
     workflow::review(
-        &Env {
+        &Ctx {
             clock: &later,
-            ..env_of(&env)
+            ..ctx
         },
         &risk,
         c.id.as_str(),
@@ -262,12 +254,4 @@ pub async fn seed_workflow(
 fn round_10k(amount: Decimal) -> Decimal {
     let step = Decimal::from(10_000);
     (amount / step).ceil() * step
-}
-
-fn env_of<'a>(env: &Env<'a>) -> Env<'a> {
-    Env {
-        store: env.store,
-        engines: env.engines,
-        clock: env.clock,
-    }
 }

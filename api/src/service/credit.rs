@@ -4,7 +4,7 @@
 //! The server is authoritative: whatever the browser previewed, the answer here is computed
 //! again from the stored ledger with `credence_shared::engine`.
 
-use crate::clock::Clock;
+use super::Ctx;
 use crate::{
     auth::{
         Principal,
@@ -35,6 +35,7 @@ use credence_shared::{
 use rust_decimal::Decimal;
 use std::sync::Arc;
 use time::Date;
+use tracing::instrument;
 
 /// The scorecard model and policy in force. Tenants share the shipped defaults until the
 /// admin pages (workflow issue) store per-tenant versions.
@@ -165,13 +166,14 @@ fn has_finance_rights(who: &Principal) -> bool {
 }
 
 /// Reads the credit file; a customer without one yet gets it computed (and stored) now.
+/// `engine` is the tenant's, resolved once by the caller for the whole use case.
 pub async fn load_or_init(
-    store: &Store,
+    ctx: &Ctx<'_>,
     engine: &CreditEngine,
-    clock: &Clock,
     who: &Principal,
     id: &CustomerId,
 ) -> Result<CreditRecord, ApiError> {
+    let (store, clock) = (ctx.store, ctx.clock);
     if let Some(record) = store.get_credit(&who.tenant, id).await? {
         return Ok(record);
     }
@@ -291,17 +293,24 @@ async fn group_view(
 }
 
 /// `GET /v1/customers/{id}/credit`.
-pub async fn view(
-    store: &Store,
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
+pub async fn view(ctx: &Ctx<'_>, who: &Principal, raw_id: &str) -> Result<CreditView, ApiError> {
+    let engine = ctx.engine(&who.tenant).await?;
+    view_with(ctx, &engine, who, raw_id).await
+}
+
+/// [`view`] with the engine already resolved (also the answer to a decision).
+async fn view_with(
+    ctx: &Ctx<'_>,
     engine: &CreditEngine,
-    clock: &Clock,
     who: &Principal,
     raw_id: &str,
 ) -> Result<CreditView, ApiError> {
+    let (store, clock) = (ctx.store, ctx.clock);
     policy::require(who, Action::ReadCustomers)?;
     let id = parse_id(raw_id)?;
-    let customer = super::customers::visible_customer(store, who, &id).await?;
-    let record = load_or_init(store, engine, clock, who, &id).await?;
+    let customer = super::customers::visible_customer(ctx, who, &id).await?;
+    let record = load_or_init(ctx, engine, who, &id).await?;
     let as_of = clock.today();
     let state = &record.state;
     let file = state.decision.effective_file(&state.recommendation, as_of);
@@ -363,22 +372,22 @@ pub fn check_against(
 }
 
 /// `POST /v1/customers/{id}/credit-check`.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn check(
-    store: &Store,
-    engine: &CreditEngine,
-    clock: &Clock,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     request: CreditCheckRequest,
 ) -> Result<CreditCheckResponse, ApiError> {
+    let engine = ctx.engine(&who.tenant).await?;
     policy::require(who, Action::CheckOrder)?;
     let id = parse_id(raw_id)?;
-    super::customers::require_visible(store, who, &id).await?;
+    super::customers::require_visible(ctx, who, &id).await?;
     let order = OrderRequest::new(request.amount)
         .map_err(|e| ApiError::field("amount.amount", e.to_string()))?;
-    let record = load_or_init(store, engine, clock, who, &id).await?;
-    let mut result = check_against(engine, &record.state, &order, clock.today())?;
-    let group = check_group(store, who, &record.state, &order, &mut result).await?;
+    let record = load_or_init(ctx, &engine, who, &id).await?;
+    let mut result = check_against(&engine, &record.state, &order, ctx.clock.today())?;
+    let group = check_group(ctx, who, &record.state, &order, &mut result).await?;
     Ok(CreditCheckResponse { result, group })
 }
 
@@ -386,13 +395,13 @@ pub async fn check(
 /// with the order. Over the group limit blocks the order. Used by the credit-check endpoint
 /// and by order events alike.
 pub async fn check_group(
-    store: &Store,
+    ctx: &Ctx<'_>,
     who: &Principal,
     state: &CreditState,
     order: &OrderRequest,
     result: &mut credence_shared::engine::CheckResult,
 ) -> Result<Option<GroupCheck>, ApiError> {
-    let Some(g) = group_view(store, who, state).await? else {
+    let Some(g) = group_view(ctx.store, who, state).await? else {
         return Ok(None);
     };
     let after = g.exposure.amount + order.amount().amount;
@@ -422,14 +431,15 @@ pub async fn backoff(attempt: u32) {
 
 /// `PUT /v1/customers/{id}/credit-decision`: a person sets the limit, a temporary limit,
 /// terms or the hold. Risk, approvers and admins only; guarded by the version the person saw.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn decide(
-    store: &Store,
-    engine: &CreditEngine,
-    clock: &Clock,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     request: DecisionRequest,
 ) -> Result<CreditView, ApiError> {
+    let engine = &ctx.engine(&who.tenant).await?;
+    let (store, clock) = (ctx.store, ctx.clock);
     let id = parse_id(raw_id)?;
     if !policy::allows(who, Action::DecideCredit) {
         // Hide existence from other tenants first, then refuse.
@@ -446,8 +456,8 @@ pub async fn decide(
             "give a reason of 1 to 500 characters",
         ));
     }
-    let customer = super::customers::visible_customer(store, who, &id).await?;
-    let record = load_or_init(store, engine, clock, who, &id).await?;
+    let customer = super::customers::visible_customer(ctx, who, &id).await?;
+    let record = load_or_init(ctx, engine, who, &id).await?;
     if record.version != request.version {
         return Err(ApiError::Conflict(format!(
             "the credit file changed (version {} now, you saw {}); reload and decide again",
@@ -560,7 +570,7 @@ pub async fn decide(
         .write_credit(&who.tenant, &id, &write, &clock.stamp())
         .await
     {
-        Ok(_) => view(store, engine, clock, who, raw_id).await,
+        Ok(_) => view_with(ctx, engine, who, raw_id).await,
         Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => {
             Err(ApiError::Conflict(
                 "the credit file changed while you decided; reload and decide again".into(),
@@ -571,8 +581,9 @@ pub async fn decide(
 }
 
 /// `PUT /v1/fx-rates` (finance, admin).
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn put_fx_rate(
-    store: &Store,
+    ctx: &Ctx<'_>,
     who: &Principal,
     request: credence_shared::credit::FxRateRequest,
 ) -> Result<(), ApiError> {
@@ -586,7 +597,7 @@ pub async fn put_fx_rate(
                 FxRateError::SameCurrency(_) => ApiError::field("to", e.to_string()),
             }
         })?;
-    Ok(store.put_fx_rate(&who.tenant, &rate).await?)
+    Ok(ctx.store.put_fx_rate(&who.tenant, &rate).await?)
 }
 
 /// Longest group id and name.
@@ -595,14 +606,15 @@ const MAX_GROUP_ID: usize = 64;
 /// `PUT /v1/groups/{group}` (risk, approver, admin): sets the group's limit and adds members.
 /// Each member's current exposure joins the group's in the same guarded write as the
 /// membership, so the group total stays exact.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, group = %group))]
 pub async fn put_group(
-    store: &Store,
-    engine: &CreditEngine,
-    clock: &Clock,
+    ctx: &Ctx<'_>,
     who: &Principal,
     group: &str,
     request: credence_shared::credit::GroupRequest,
 ) -> Result<(), ApiError> {
+    let engine = &ctx.engine(&who.tenant).await?;
+    let (store, clock) = (ctx.store, ctx.clock);
     policy::require(who, Action::ManageGroups)?;
     if group.is_empty()
         || group.len() > MAX_GROUP_ID
@@ -636,7 +648,7 @@ pub async fn put_group(
         .await?;
     for id in members {
         for attempt in 0..MAX_ATTEMPTS {
-            let record = load_or_init(store, engine, clock, who, &id).await?;
+            let record = load_or_init(ctx, engine, who, &id).await?;
             match &record.state.group {
                 Some(g) if g == group => break,
                 Some(other) => {
@@ -688,8 +700,9 @@ pub async fn put_group(
 }
 
 /// `GET /v1/blocked-orders` (risk, finance, approver, admin).
-pub async fn blocked_orders(store: &Store, who: &Principal) -> Result<serde_json::Value, ApiError> {
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
+pub async fn blocked_orders(ctx: &Ctx<'_>, who: &Principal) -> Result<serde_json::Value, ApiError> {
     policy::require(who, Action::ReadBlockedOrders)?;
-    let orders = store.blocked_orders(&who.tenant, 100).await?;
+    let orders = ctx.store.blocked_orders(&who.tenant, 100).await?;
     Ok(serde_json::json!({ "items": orders }))
 }

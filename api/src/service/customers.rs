@@ -9,7 +9,7 @@ use crate::{
         policy::{self, Action},
     },
     error::ApiError,
-    store::Store,
+    service::Ctx,
 };
 use credence_shared::{
     CustomerId,
@@ -17,6 +17,7 @@ use credence_shared::{
     search::{self, QueryError},
 };
 use serde::Deserialize;
+use tracing::instrument;
 
 pub const DEFAULT_PAGE: u32 = 20;
 pub const MAX_PAGE: u32 = 50;
@@ -35,8 +36,9 @@ pub struct CustomerQuery {
     pub limit: Option<u32>,
 }
 
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn find(
-    store: &Store,
+    ctx: &Ctx<'_>,
     who: &Principal,
     query: CustomerQuery,
 ) -> Result<CustomerPage, ApiError> {
@@ -62,6 +64,7 @@ pub async fn find(
     // A sales rep sees only their own customers; the store reads on until the page is full.
     let keep = |c: &CustomerSummary| policy::may_see_customer(who, c.owner.as_ref());
     let cursor = query.cursor.as_deref();
+    let store = ctx.store;
     Ok(match &q {
         None => {
             store
@@ -76,24 +79,26 @@ pub async fn find(
     })
 }
 
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn get(
-    store: &Store,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
 ) -> Result<CustomerSummary, ApiError> {
     policy::require(who, Action::ReadCustomers)?;
     // An id that cannot exist is simply not found: same answer as another tenant's id.
     let id = CustomerId::parse(raw_id).map_err(|_| ApiError::NotFound)?;
-    visible_customer(store, who, &id).await
+    visible_customer(ctx, who, &id).await
 }
 
 /// The customer, if it exists in the caller's tenant (404) and the caller may see it (403).
 pub async fn visible_customer(
-    store: &Store,
+    ctx: &Ctx<'_>,
     who: &Principal,
     id: &CustomerId,
 ) -> Result<CustomerSummary, ApiError> {
-    let customer = store
+    let customer = ctx
+        .store
         .get_customer(&who.tenant, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -104,12 +109,12 @@ pub async fn visible_customer(
 /// Like [`visible_customer`] for callers that do not need the record: only a sales rep's
 /// request pays for the read.
 pub async fn require_visible(
-    store: &Store,
+    ctx: &Ctx<'_>,
     who: &Principal,
     id: &CustomerId,
 ) -> Result<(), ApiError> {
     if policy::may_see_customer(who, None) {
         return Ok(());
     }
-    visible_customer(store, who, id).await.map(|_| ())
+    visible_customer(ctx, who, id).await.map(|_| ())
 }

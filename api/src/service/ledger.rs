@@ -6,6 +6,7 @@
 //! applied together with the customer's recomputed credit file in one guarded transaction;
 //! when another request changed the file meanwhile, the batch part is re-read and re-applied.
 
+use super::Ctx;
 use crate::{
     auth::{
         Principal,
@@ -31,6 +32,7 @@ use credence_shared::{
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 use time::Date;
+use tracing::instrument;
 
 /// One event that passed the checks that need no stored state.
 struct Candidate {
@@ -79,13 +81,14 @@ fn rejected(
 }
 
 /// Ingests a batch. Per-event outcomes come back in the order sent.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn ingest(
-    store: &Store,
-    engine: &CreditEngine,
-    clock: &crate::clock::Clock,
+    ctx: &Ctx<'_>,
     who: &Principal,
     body: serde_json::Value,
 ) -> Result<IngestResponse, ApiError> {
+    let engine = &ctx.engine(&who.tenant).await?;
+    let (store, clock) = (ctx.store, ctx.clock);
     policy::require(who, Action::PostLedgerEvents)?;
     let raw = parse_batch(&body)?;
     let today = clock.today();
@@ -174,7 +177,7 @@ pub async fn ingest(
     for (customer, candidates) in by_customer {
         let id = CustomerId::parse(&customer).expect("checked above");
         for chunk in candidates.chunks(MAX_EVENTS_PER_WRITE) {
-            let results = apply_chunk(store, engine, who, &id, chunk, clock, &mut rates).await?;
+            let results = apply_chunk(ctx, engine, who, &id, chunk, &mut rates).await?;
             for outcome in results {
                 let index = match &outcome {
                     EventOutcome::Accepted { index, .. }
@@ -263,14 +266,14 @@ async fn convert(
 
 /// Applies one customer's events (at most [`MAX_EVENTS_PER_WRITE`]) with retries.
 async fn apply_chunk(
-    store: &Store,
+    ctx: &Ctx<'_>,
     engine: &CreditEngine,
     who: &Principal,
     id: &CustomerId,
     chunk: &[Candidate],
-    clock: &crate::clock::Clock,
     rates: &mut RateCache,
 ) -> Result<Vec<EventOutcome>, ApiError> {
+    let (store, clock) = (ctx.store, ctx.clock);
     let today = clock.today();
     for attempt in 0..MAX_ATTEMPTS {
         let Some(customer) = store.get_customer(&who.tenant, id).await? else {
@@ -332,7 +335,7 @@ async fn apply_chunk(
                             let mut state = state.clone();
                             state.open_items = items;
                             let mut result = check_against(engine, &state, &request, today)?;
-                            check_group(store, who, &state, &request, &mut result).await?;
+                            check_group(ctx, who, &state, &request, &mut result).await?;
                             if result.decision == Decision::Block {
                                 blocked.push(BlockedOrder {
                                     customer_id: id.to_string(),

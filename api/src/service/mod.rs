@@ -1,8 +1,33 @@
 //! Use cases: the rules between a handler and the store (validation, authorisation).
+//!
+//! Every entry point takes a [`Ctx`] first: what a use case may touch (the store, the
+//! per-tenant engines, the clock). Pure helpers take plain values (`today: Date`) instead.
 
 pub mod credit;
 pub mod customers;
+pub mod identity;
 pub mod ledger;
 pub mod tenant;
 pub mod watch;
 pub mod workflow;
+
+use crate::{clock::Clock, error::ApiError, store::Store};
+use credence_shared::TenantId;
+use credit::CreditEngine;
+use tenant::Engines;
+
+/// What a service needs from the application state. Cheap to copy (three references);
+/// `AppState::ctx` and `Watcher::ctx` make one, tests and the seed build their own.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    pub store: &'a Store,
+    pub engines: &'a Engines,
+    pub clock: &'a Clock,
+}
+
+impl Ctx<'_> {
+    /// The scorecard model and policy in force for `tenant` (cached by [`Engines`]).
+    pub async fn engine(&self, tenant: &TenantId) -> Result<CreditEngine, ApiError> {
+        self.engines.get(self.store, tenant).await
+    }
+}

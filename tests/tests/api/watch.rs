@@ -55,7 +55,7 @@ fn set_day(app: &TestApp, day: Date) {
 }
 
 async fn daily(app: &TestApp) -> RunReport {
-    watch::daily(&app.env(), &tenant("alpha"), false)
+    watch::daily(&app.ctx(), &tenant("alpha"), false)
         .await
         .expect("the daily pass")
 }
@@ -339,9 +339,9 @@ async fn replaying_a_stream_batch_raises_nothing_new() {
     ];
 
     // Act
-    let first = watch::on_changes(&app.env(), &batch).await.unwrap();
+    let first = watch::on_changes(&app.ctx(), &batch).await.unwrap();
     let after_first = collections(&app, "C1").await;
-    let second = watch::on_changes(&app.env(), &batch).await.unwrap();
+    let second = watch::on_changes(&app.ctx(), &batch).await.unwrap();
     let again = record_signal(&app, "court-123", "lawsuit", "sued by a supplier for 2.1M").await;
 
     // Assert
@@ -440,11 +440,7 @@ async fn webhooks_are_signed_and_retried_with_backoff_until_the_receiver_takes_t
     let mut sent = Vec::new();
     for wait in [0, 10, 20, 60] {
         app.clock.advance(Duration::seconds(wait));
-        sent.push(
-            watch::deliver_due(&app.store, &tenant, app.clock.now())
-                .await
-                .unwrap(),
-        );
+        sent.push(watch::deliver_due(&app.ctx(), &tenant).await.unwrap());
     }
 
     // Assert

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::service::workflow::{self as wf, Env};
+use crate::service::{Ctx, workflow as wf};
 
 /// The principal automatic actions are taken as (named `system` in the audit trail).
 fn system(tenant: &TenantId) -> Principal {
@@ -24,14 +24,14 @@ fn system(tenant: &TenantId) -> Principal {
 /// Takes the automatic actions the rules and the ladder asked for, in order. Returns the
 /// DynamoDB requests made.
 pub(super) async fn take_actions(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     tenant: &TenantId,
     id: &CustomerId,
     follow_ups: Vec<(AutoAction, String)>,
 ) -> Result<u32, ApiError> {
     let mut requests = 0;
     for (action, why) in follow_ups {
-        requests += take_action(env, tenant, id, &action, &why).await?;
+        requests += take_action(ctx, tenant, id, &action, &why).await?;
     }
     Ok(requests)
 }
@@ -39,7 +39,7 @@ pub(super) async fn take_actions(
 /// Takes an automatic action on the credit file (hold, prepayment) or files a limit cut.
 /// Returns the DynamoDB requests made. Nothing happens when the file already says as much.
 async fn take_action(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     tenant: &TenantId,
     id: &CustomerId,
     action: &AutoAction,
@@ -50,7 +50,7 @@ async fn take_action(
     match action {
         AutoAction::Hold | AutoAction::RequirePrepayment { .. } => {
             for _ in 0..3 {
-                let Some(record) = env.store.get_credit(tenant, id).await? else {
+                let Some(record) = ctx.store.get_credit(tenant, id).await? else {
                     return Ok(1);
                 };
                 let mut decision = record.state.decision.clone();
@@ -66,7 +66,7 @@ async fn take_action(
                     }
                     _ => return Ok(1),
                 }
-                match wf::apply_decision(env, &who, id, &record, decision, &reason).await {
+                match wf::apply_decision(ctx, &who, id, &record, decision, &reason).await {
                     Ok(()) => return Ok(4),
                     Err(ApiError::Conflict(_)) => continue,
                     Err(e) => return Err(e),
@@ -75,13 +75,13 @@ async fn take_action(
             Ok(6)
         }
         AutoAction::ProposeLimitCut { by_share } => {
-            let Some(record) = env.store.get_credit(tenant, id).await? else {
+            let Some(record) = ctx.store.get_credit(tenant, id).await? else {
                 return Ok(1);
             };
             let file = record
                 .state
                 .decision
-                .effective_file(&record.state.recommendation, env.clock.today());
+                .effective_file(&record.state.recommendation, ctx.clock.today());
             let cut = (file.limit.amount * (Decimal::ONE - *by_share)).round_dp(0);
             if cut >= file.limit.amount {
                 return Ok(1);
@@ -92,7 +92,7 @@ async fn take_action(
                 },
                 justification: reason,
             };
-            match wf::file(env, &who, id.as_str(), body).await {
+            match wf::file(ctx, &who, id.as_str(), body).await {
                 Ok(_) | Err(ApiError::Conflict(_)) => Ok(5),
                 Err(ApiError::Validation(_)) => Ok(5),
                 Err(e) => Err(e),

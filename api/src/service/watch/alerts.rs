@@ -12,8 +12,9 @@ use super::parse_customer;
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
 use crate::error::ApiError;
-use crate::service::workflow::Env;
-use crate::store::{Store, StoreError};
+use crate::service::Ctx;
+use crate::store::StoreError;
+use tracing::instrument;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct AlertQuery {
@@ -29,7 +30,9 @@ fn sees(who: &Principal, alert: &Alert) -> bool {
 }
 
 /// `GET /v1/alerts`.
-pub async fn alerts(store: &Store, who: &Principal, q: AlertQuery) -> Result<AlertList, ApiError> {
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
+pub async fn alerts(ctx: &Ctx<'_>, who: &Principal, q: AlertQuery) -> Result<AlertList, ApiError> {
+    let store = ctx.store;
     policy::require(who, Action::ReadAlerts)?;
     let open = match q.status.as_deref() {
         None | Some("open") => true,
@@ -59,14 +62,16 @@ pub async fn alerts(store: &Store, who: &Principal, q: AlertQuery) -> Result<Ale
 }
 
 /// `GET /v1/customers/{id}/alerts`.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn customer_alerts(
-    store: &Store,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
 ) -> Result<AlertList, ApiError> {
+    let store = ctx.store;
     policy::require(who, Action::ReadAlerts)?;
     let id = parse_customer(raw_id)?;
-    crate::service::customers::visible_customer(store, who, &id).await?;
+    crate::service::customers::visible_customer(ctx, who, &id).await?;
     let items = store.customer_alerts(&who.tenant, &id).await?;
     let mine_open = items
         .iter()
@@ -76,15 +81,16 @@ pub async fn customer_alerts(
 }
 
 /// `POST /v1/customers/{id}/alerts/{rule}`: acknowledge, or resolve with a note.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn update_alert(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     rule: &str,
     body: AlertUpdate,
 ) -> Result<Alert, ApiError> {
     let id = parse_customer(raw_id)?;
-    crate::service::customers::visible_customer(env.store, who, &id).await?;
+    crate::service::customers::visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::HandleAlerts)?;
     let note = body.note.trim();
     if note.chars().count() > 1000 {
@@ -101,7 +107,7 @@ pub async fn update_alert(
     if !valid_rule {
         return Err(ApiError::NotFound);
     }
-    let (_, alert) = env
+    let (_, alert) = ctx
         .store
         .alert(&who.tenant, &id, rule)
         .await?
@@ -126,7 +132,7 @@ pub async fn update_alert(
             )));
         }
     };
-    let now = env.clock.now();
+    let now = ctx.clock.now();
     let mut next = alert.clone();
     next.status = status;
     next.updated_at = now;
@@ -150,7 +156,7 @@ pub async fn update_alert(
             ..ActivityDetail::default()
         },
     };
-    let mut writes = env.store.watch_writes();
+    let mut writes = ctx.store.watch_writes();
     writes.alert(&who.tenant, &next, Some(alert.version))?;
     writes.activity(&who.tenant, &id, &activity)?;
     writes.commit().await.map_err(|e| match e {

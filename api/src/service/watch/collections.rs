@@ -14,9 +14,10 @@ use super::{parse_customer, unique};
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
 use crate::error::ApiError;
-use crate::service::workflow::Env;
+use crate::service::Ctx;
+use crate::store::StoreError;
 use crate::store::watch::StoredSignal;
-use crate::store::{Store, StoreError};
+use tracing::instrument;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct WorklistQuery {
@@ -25,11 +26,13 @@ pub struct WorklistQuery {
 }
 
 /// `GET /v1/worklist`: open tasks, highest priority first.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn worklist(
-    store: &Store,
+    ctx: &Ctx<'_>,
     who: &Principal,
     q: WorklistQuery,
 ) -> Result<Worklist, ApiError> {
+    let store = ctx.store;
     policy::require(who, Action::WorkCollections)?;
     let assignee = match q.assignee.as_deref().map(str::trim) {
         None | Some("") => who.username.clone(),
@@ -53,15 +56,16 @@ pub async fn worklist(
 }
 
 /// `POST /v1/customers/{id}/tasks/{task}/done`.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn task_done(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     task_id: &str,
     body: TaskUpdate,
 ) -> Result<CollectionTask, ApiError> {
     let id = parse_customer(raw_id)?;
-    crate::service::customers::visible_customer(env.store, who, &id).await?;
+    crate::service::customers::visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::WorkCollections)?;
     let note = body.note.trim();
     if note.is_empty() || note.chars().count() > 1000 {
@@ -76,7 +80,7 @@ pub async fn task_done(
     {
         return Err(ApiError::NotFound);
     }
-    let (_, task) = env
+    let (_, task) = ctx
         .store
         .task(&who.tenant, &id, task_id)
         .await?
@@ -87,7 +91,7 @@ pub async fn task_done(
     if task.status == TaskStatus::Done {
         return Err(ApiError::Conflict("the task is done already".into()));
     }
-    let now = env.clock.now();
+    let now = ctx.clock.now();
     let mut next = task.clone();
     next.status = TaskStatus::Done;
     next.note = note.to_owned();
@@ -102,7 +106,7 @@ pub async fn task_done(
             ..ActivityDetail::default()
         },
     };
-    let mut writes = env.store.watch_writes();
+    let mut writes = ctx.store.watch_writes();
     writes.task(&who.tenant, &next, Some(task.version))?;
     writes.activity(&who.tenant, &id, &activity)?;
     writes.commit().await.map_err(|e| match e {
@@ -113,24 +117,25 @@ pub async fn task_done(
 }
 
 /// `POST /v1/customers/{id}/promises`: a promise to pay, watched from then on.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn add_promise(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     body: NewPromise,
 ) -> Result<Promise, ApiError> {
     let id = parse_customer(raw_id)?;
-    crate::service::customers::visible_customer(env.store, who, &id).await?;
+    crate::service::customers::visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::WorkCollections)?;
-    let record = env
+    let record = ctx
         .store
         .get_credit(&who.tenant, &id)
         .await?
         .ok_or_else(|| ApiError::field("amount", "the customer has no account yet"))?;
-    let today = env.clock.today();
+    let today = ctx.clock.today();
     body.validate(today, record.state.currency)
         .map_err(ApiError::Validation)?;
-    let now = env.clock.now();
+    let now = ctx.clock.now();
     let promise = Promise {
         id: format!("{}{}", now.unix_timestamp(), unique()),
         customer_id: id.clone(),
@@ -154,24 +159,25 @@ pub async fn add_promise(
             ..ActivityDetail::default()
         },
     };
-    let mut writes = env.store.watch_writes();
+    let mut writes = ctx.store.watch_writes();
     writes.promise(&who.tenant, &promise, None)?;
     writes.activity(&who.tenant, &id, &activity)?;
     writes.commit().await?;
     // So the daily pass looks at it again the day after it falls due.
-    evaluate(env, &who.tenant, &id).await?;
+    evaluate(ctx, &who.tenant, &id).await?;
     Ok(promise)
 }
 
 /// `POST /v1/customers/{id}/notes`.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn add_note(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     body: NewNote,
 ) -> Result<Activity, ApiError> {
     let id = parse_customer(raw_id)?;
-    crate::service::customers::visible_customer(env.store, who, &id).await?;
+    crate::service::customers::visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::WorkCollections)?;
     let text = body.text.trim();
     if text.is_empty() || text.chars().count() > 2000 {
@@ -181,27 +187,28 @@ pub async fn add_note(
         ));
     }
     let activity = Activity {
-        at: env.clock.now(),
+        at: ctx.clock.now(),
         kind: ActivityKind::Note,
         by: who.username.clone(),
         text: text.to_owned(),
         detail: ActivityDetail::default(),
     };
-    let mut writes = env.store.watch_writes();
+    let mut writes = ctx.store.watch_writes();
     writes.activity(&who.tenant, &id, &activity)?;
     writes.commit().await?;
     Ok(activity)
 }
 
 /// `POST /v1/customers/{id}/signals`. `true` when new, `false` when its key was seen.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn add_signal(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     body: NewSignal,
 ) -> Result<bool, ApiError> {
     let id = parse_customer(raw_id)?;
-    crate::service::customers::visible_customer(env.store, who, &id).await?;
+    crate::service::customers::visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::RecordSignals)?;
     let key_ok = !body.idempotency_key.is_empty()
         && body.idempotency_key.len() <= 128
@@ -216,7 +223,7 @@ pub async fn add_signal(
             "1-128 letters, digits or . _ : -",
         ));
     }
-    if body.date > env.clock.today() {
+    if body.date > ctx.clock.today() {
         errors.push(field_error(
             "date",
             "a signal cannot be dated in the future",
@@ -240,12 +247,12 @@ pub async fn add_signal(
     let stored = StoredSignal {
         signal: body.clone(),
         recorded_by: who.username.clone(),
-        recorded_at: env.clock.now(),
+        recorded_at: ctx.clock.now(),
     };
-    let new = env.store.put_signal(&who.tenant, &id, &stored).await?;
+    let new = ctx.store.put_signal(&who.tenant, &id, &stored).await?;
     if new {
         let activity = Activity {
-            at: env.clock.now(),
+            at: ctx.clock.now(),
             kind: ActivityKind::Signal,
             by: who.username.clone(),
             text: format!("{:?} ({}): {}", body.kind, body.source, body.summary),
@@ -255,7 +262,7 @@ pub async fn add_signal(
                 ..ActivityDetail::default()
             },
         };
-        let mut writes = env.store.watch_writes();
+        let mut writes = ctx.store.watch_writes();
         writes.activity(&who.tenant, &id, &activity)?;
         writes.commit().await?;
     }
@@ -270,16 +277,17 @@ fn field_error(field: &str, message: &str) -> credence_shared::dto::FieldError {
 }
 
 /// `GET /v1/customers/{id}/collections`.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn collections(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
 ) -> Result<CollectionsView, ApiError> {
     let id = parse_customer(raw_id)?;
-    crate::service::customers::visible_customer(env.store, who, &id).await?;
+    crate::service::customers::visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::WorkCollections)?;
-    let (store, tenant) = (env.store, &who.tenant);
-    let today = env.clock.today();
+    let (store, tenant) = (ctx.store, &who.tenant);
+    let today = ctx.clock.today();
     let aging = match store.get_credit(tenant, &id).await? {
         Some(r) => aging_buckets(&r.state.open_items.invoices, today, r.state.currency),
         None => Vec::new(),

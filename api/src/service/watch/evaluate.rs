@@ -23,26 +23,28 @@ use time::{Date, Duration, OffsetDateTime};
 use super::webhooks::new_deliveries;
 use super::{Tally, actions, unique};
 use crate::error::ApiError;
+use crate::service::Ctx;
 use crate::service::tenant;
-use crate::service::workflow::Env;
 use crate::store::credit::{CreditState, StoredEntry};
 use crate::store::watch::{StoredSignal, WatchState};
 use crate::store::{Store, StoreError};
+use tracing::instrument;
 
 /// Watches one customer as of the clock's now. See the module doc.
-pub async fn evaluate(env: &Env<'_>, tenant: &TenantId, id: &CustomerId) -> Result<(), ApiError> {
-    evaluate_counted(env, tenant, id).await.map(|_| ())
+pub async fn evaluate(ctx: &Ctx<'_>, tenant: &TenantId, id: &CustomerId) -> Result<(), ApiError> {
+    evaluate_counted(ctx, tenant, id).await.map(|_| ())
 }
 
 /// [`evaluate`], reading again when a concurrent change of the same customer's watch state
 /// or alerts won; says what it did.
+#[instrument(level = "debug", skip_all, fields(tenant = %tenant, customer = %id))]
 pub(super) async fn evaluate_counted(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     tenant: &TenantId,
     id: &CustomerId,
 ) -> Result<Tally, ApiError> {
     for _ in 0..4 {
-        match evaluate_once(env, tenant, id).await {
+        match evaluate_once(ctx, tenant, id).await {
             Err(ApiError::Conflict(_)) => continue,
             other => return other,
         }
@@ -53,17 +55,17 @@ pub(super) async fn evaluate_counted(
 }
 
 async fn evaluate_once(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     tenant: &TenantId,
     id: &CustomerId,
 ) -> Result<Tally, ApiError> {
-    let now = env.clock.now();
+    let now = ctx.clock.now();
     let today = now.date();
     let mut tally = Tally {
         requests: 3,
         ..Tally::default()
     };
-    let Some(mut seen) = gather(env.store, tenant, id, &mut tally).await? else {
+    let Some(mut seen) = gather(ctx.store, tenant, id, &mut tally).await? else {
         return Ok(tally);
     };
     let mut plan = Plan::default();
@@ -74,7 +76,7 @@ async fn evaluate_once(
     );
     let dunning = run_dunning(&seen, tenant, today, now, &mut plan, &mut tally);
     if let Some(ask) = plan.task_ask.take() {
-        ask_for_task(env.store, tenant, id, &seen, &watch, ask, now, &mut plan).await?;
+        ask_for_task(ctx.store, tenant, id, &seen, &watch, ask, now, &mut plan).await?;
         tally.requests += 2;
     }
     let next = next_state(&seen, id, watch, reference, dunning, today);
@@ -82,8 +84,8 @@ async fn evaluate_once(
     if previous.map(|(_, p)| p) != Some(&next) {
         plan.state = Some((next, previous.map(|(v, _)| *v)));
     }
-    tally.requests += write(env.store, tenant, id, &plan).await?;
-    tally.requests += actions::take_actions(env, tenant, id, plan.follow_ups).await?;
+    tally.requests += write(ctx.store, tenant, id, &plan).await?;
+    tally.requests += actions::take_actions(ctx, tenant, id, plan.follow_ups).await?;
     Ok(tally)
 }
 

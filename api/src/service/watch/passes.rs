@@ -14,8 +14,9 @@ use super::webhooks::deliver_due;
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
 use crate::error::ApiError;
-use crate::service::workflow::Env;
+use crate::service::Ctx;
 use crate::store::watch::customer_of_changed_key;
+use tracing::instrument;
 
 /// The customers a batch of changed keys (`PK`, `SK`) asks to look at again: changed credit
 /// files and new signals. The watcher's own writes (watch state, alerts, tasks, activity)
@@ -29,8 +30,9 @@ pub fn customers_to_watch(changed: &[(String, String)]) -> BTreeSet<(String, Str
 
 /// Handles one batch of stream records (their keys). Idempotent: a batch seen twice
 /// raises nothing twice. Then delivers what is due for the tenants touched.
+#[instrument(skip_all, fields(records = changed.len()))]
 pub async fn on_changes(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     changed: &[(String, String)],
 ) -> Result<RunReport, ApiError> {
     let started = Instant::now();
@@ -40,12 +42,12 @@ pub async fn on_changes(
         let (Ok(t), Ok(c)) = (TenantId::parse(&tenant), CustomerId::parse(&customer)) else {
             continue;
         };
-        let tally = evaluate_counted(env, &t, &c).await?;
+        let tally = evaluate_counted(ctx, &t, &c).await?;
         add(&mut report, tally);
         tenants.insert(t);
     }
     for t in &tenants {
-        report.deliveries_sent += deliver_due(env.store, t, env.clock.now()).await?;
+        report.deliveries_sent += deliver_due(ctx, t).await?;
     }
     report.millis = started.elapsed().as_millis() as u64;
     Ok(report)
@@ -63,15 +65,16 @@ fn add(report: &mut RunReport, tally: Tally) {
 
 /// The daily pass for one tenant: the customers whose wake day has come (GSI2, never a
 /// scan), or every customer when `all`. Running the same day twice does nothing twice.
-pub async fn daily(env: &Env<'_>, tenant: &TenantId, all: bool) -> Result<RunReport, ApiError> {
+#[instrument(skip_all, fields(tenant = %tenant))]
+pub async fn daily(ctx: &Ctx<'_>, tenant: &TenantId, all: bool) -> Result<RunReport, ApiError> {
     let started = Instant::now();
     let mut report = RunReport::default();
-    let today = env.clock.today();
+    let today = ctx.clock.today();
     let ids = if all {
         let mut ids = Vec::new();
         let mut cursor = None;
         loop {
-            let page = env
+            let page = ctx
                 .store
                 .list_customers(tenant, cursor.as_deref(), 50, &|_| true)
                 .await?;
@@ -84,29 +87,30 @@ pub async fn daily(env: &Env<'_>, tenant: &TenantId, all: bool) -> Result<RunRep
         }
         ids
     } else {
-        let (ids, reads) = env.store.waking(tenant, today).await?;
+        let (ids, reads) = ctx.store.waking(tenant, today).await?;
         report.dynamodb_requests += reads;
         ids
     };
     for id in ids {
-        let tally = evaluate_counted(env, tenant, &id).await?;
+        let tally = evaluate_counted(ctx, tenant, &id).await?;
         add(&mut report, tally);
     }
-    report.deliveries_sent += deliver_due(env.store, tenant, env.clock.now()).await?;
+    report.deliveries_sent += deliver_due(ctx, tenant).await?;
     report.millis = started.elapsed().as_millis() as u64;
     Ok(report)
 }
 
 /// `POST /v1/watch/run` (admin).
-pub async fn run(env: &Env<'_>, who: &Principal, body: RunRequest) -> Result<RunReport, ApiError> {
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
+pub async fn run(ctx: &Ctx<'_>, who: &Principal, body: RunRequest) -> Result<RunReport, ApiError> {
     policy::require(who, Action::RunDailyPass)?;
     if let Some(date) = body.date
-        && date != env.clock.today()
+        && date != ctx.clock.today()
     {
         return Err(ApiError::field(
             "date",
             "the pass runs for today only (the server's clock)",
         ));
     }
-    daily(env, &who.tenant, body.all).await
+    daily(ctx, &who.tenant, body.all).await
 }

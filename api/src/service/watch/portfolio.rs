@@ -12,9 +12,10 @@ use rust_decimal::Decimal;
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
 use crate::error::ApiError;
-use crate::service::workflow::Env;
+use crate::service::Ctx;
 use crate::store::Store;
 use crate::store::watch::{KpiSnapshot, WatchState};
+use tracing::instrument;
 
 /// Every watched customer of the tenant (GSI1), and the reporting currency (the most
 /// common account currency).
@@ -36,7 +37,9 @@ async fn watched(
 }
 
 /// `GET /v1/aging`: the portfolio by days past due (customers in the reporting currency).
-pub async fn portfolio_aging(store: &Store, who: &Principal) -> Result<PortfolioAging, ApiError> {
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
+pub async fn portfolio_aging(ctx: &Ctx<'_>, who: &Principal) -> Result<PortfolioAging, ApiError> {
+    let store = ctx.store;
     policy::require(who, Action::ReadKpis)?;
     let (states, currency) = watched(store, &who.tenant).await?;
     let mut sums: BTreeMap<String, Decimal> = BTreeMap::new();
@@ -73,10 +76,11 @@ pub async fn portfolio_aging(store: &Store, who: &Principal) -> Result<Portfolio
 
 /// `GET /v1/kpis`: computed from the watched customers; the first read of a day keeps a
 /// snapshot, and grade drift is measured against the newest snapshot before today.
-pub async fn kpis(env: &Env<'_>, who: &Principal) -> Result<Kpis, ApiError> {
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
+pub async fn kpis(ctx: &Ctx<'_>, who: &Principal) -> Result<Kpis, ApiError> {
     policy::require(who, Action::ReadKpis)?;
-    let store = env.store;
-    let today = env.clock.today();
+    let store = ctx.store;
+    let today = ctx.clock.today();
     let (states, currency) = watched(store, &who.tenant).await?;
     let inputs: Vec<KpiInput> = states
         .iter()

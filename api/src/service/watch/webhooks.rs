@@ -12,8 +12,9 @@ use super::{stamp, unique};
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
 use crate::error::ApiError;
-use crate::service::tenant;
-use crate::store::{Store, StoreError};
+use crate::service::{Ctx, tenant};
+use crate::store::StoreError;
+use tracing::instrument;
 
 /// One pending delivery per enabled endpoint, written with the change that caused it.
 pub(super) fn new_deliveries<T: Serialize>(
@@ -60,13 +61,11 @@ pub fn signature(secret: &str, body: &str) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Sends every delivery due by `now`; a failure is retried later with backoff, up to
+/// Sends every delivery due by the clock's now; a failure is retried later with backoff, up to
 /// [`MAX_ATTEMPTS`](credence_shared::watch::MAX_ATTEMPTS). Returns how many were delivered.
-pub async fn deliver_due(
-    store: &Store,
-    tenant: &TenantId,
-    now: OffsetDateTime,
-) -> Result<u32, ApiError> {
+#[instrument(level = "debug", skip_all, fields(tenant = %tenant))]
+pub async fn deliver_due(ctx: &Ctx<'_>, tenant: &TenantId) -> Result<u32, ApiError> {
+    let (store, now) = (ctx.store, ctx.clock.now());
     let pending = store.pending_deliveries(tenant, now).await?;
     if pending.is_empty() {
         return Ok(0);
@@ -148,9 +147,10 @@ pub struct DeliveryList {
 }
 
 /// `GET /v1/admin/webhooks/deliveries`: the delivery log, newest first.
-pub async fn delivery_log(store: &Store, who: &Principal) -> Result<DeliveryList, ApiError> {
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
+pub async fn delivery_log(ctx: &Ctx<'_>, who: &Principal) -> Result<DeliveryList, ApiError> {
     policy::require(who, Action::ManageConfiguration)?;
     Ok(DeliveryList {
-        items: store.delivery_log(&who.tenant, 200).await?,
+        items: ctx.store.delivery_log(&who.tenant, 200).await?,
     })
 }

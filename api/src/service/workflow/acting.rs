@@ -2,7 +2,7 @@
 //! the credit file), the requester's resubmission of a returned request and withdrawal.
 
 use super::{
-    Env, actor, blacklist::blacklist_entry, blacklist::blacklist_keys, check_applicable,
+    Ctx, actor, blacklist::blacklist_entry, blacklist::blacklist_keys, check_applicable,
     decision::recompute_and_write, evidence_of, grants_credit, load_credit, order_evidence,
     reading::build_detail, reading::load_request, request_writes, route_amount, to_value,
     validation, workflow_error,
@@ -34,10 +34,12 @@ use credence_shared::{
     },
 };
 use serde::{Deserialize, Serialize};
+use tracing::instrument;
 
 /// `POST /v1/customers/{id}/requests/{rid}/review`.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn review(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     rid: &str,
@@ -48,7 +50,7 @@ pub async fn review(
         return Err(ApiError::field("note", "at most 2000 characters"));
     }
     for attempt in 0..credit::MAX_ATTEMPTS {
-        let (customer, mut request) = load_request(env, who, raw_id, rid).await?;
+        let (customer, mut request) = load_request(ctx, who, raw_id, rid).await?;
         if request.version != body.version {
             return Err(ApiError::Conflict(format!(
                 "someone acted on this request meanwhile (version {} now, you saw {}); reload",
@@ -56,13 +58,13 @@ pub async fn review(
             )));
         }
         let seen = request.version;
-        let now = env.clock.now();
+        let now = ctx.clock.now();
         let outcome = request
             .act(&actor(who), body.action, &body.note, now)
             .map_err(workflow_error)?;
         let step_entry = audit(
             who,
-            env.clock,
+            ctx.clock,
             AuditEntity::Request,
             &request.id,
             Some(&customer.id),
@@ -76,11 +78,11 @@ pub async fn review(
             body.note.trim(),
         );
         if outcome != ActOutcome::FinalApproval {
-            write_request(env, who, &request, seen, vec![step_entry]).await?;
-            return build_detail(env, who, &customer, request).await;
+            write_request(ctx, who, &request, seen, vec![step_entry]).await?;
+            return build_detail(ctx, who, &customer, request).await;
         }
-        match apply(env, who, &customer, &mut request, seen, step_entry).await {
-            Ok(()) => return build_detail(env, who, &customer, request).await,
+        match apply(ctx, who, &customer, &mut request, seen, step_entry).await {
+            Ok(()) => return build_detail(ctx, who, &customer, request).await,
             Err(ApiErrorOr::Retry) => backoff(attempt).await,
             Err(ApiErrorOr::Api(e)) => return Err(e),
         }
@@ -91,14 +93,14 @@ pub async fn review(
 }
 
 async fn write_request(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     request: &CreditRequest,
     seen: u64,
     entries: Vec<AuditEntry>,
 ) -> Result<(), ApiError> {
     let writes = request_writes(request, seen, entries);
-    env.store
+    ctx.store
         .commit_workflow(&who.tenant, writes)
         .await
         .map_err(|e| match e {
@@ -112,15 +114,15 @@ async fn write_request(
 /// The last approval: re-check against the credit file as it is now, then write the change,
 /// the request and the audit entries in one transaction.
 async fn apply(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     customer: &CustomerSummary,
     request: &mut CreditRequest,
     seen: u64,
     step_entry: AuditEntry,
 ) -> Result<(), ApiErrorOr> {
-    let (engine, record) = load_credit(env, who, &customer.id).await?;
-    let now = env.clock.now();
+    let (engine, record) = load_credit(ctx, who, &customer.id).await?;
+    let now = ctx.clock.now();
     let as_of = now.date();
     let state = &record.state;
     let mut entries = vec![step_entry];
@@ -129,11 +131,11 @@ async fn apply(
         let current = evidence_of(&record, customer, as_of);
         if let Some(why) = no_longer_applies(&request.change, &record, as_of) {
             request.bounce(&why, now);
-            entries.push(recheck_entry(who, env.clock, request, &why));
-            write_request(env, who, request, seen, entries).await?;
+            entries.push(recheck_entry(who, ctx.clock, request, &why));
+            write_request(ctx, who, request, seen, entries).await?;
             return Ok(());
         }
-        let matrix = tenant::matrix(env.store, &who.tenant).await?;
+        let matrix = tenant::matrix(ctx.store, &who.tenant).await?;
         let rule = matrix.route(
             request.kind,
             route_amount(&request.change, &request.evidence),
@@ -141,8 +143,8 @@ async fn apply(
         );
         let why = changed_since_filing(&request.evidence, &current);
         if request.reroute(rule, &why, now) {
-            entries.push(recheck_entry(who, env.clock, request, &why));
-            write_request(env, who, request, seen, entries).await?;
+            entries.push(recheck_entry(who, ctx.clock, request, &why));
+            write_request(ctx, who, request, seen, entries).await?;
             return Ok(());
         }
     }
@@ -189,7 +191,7 @@ async fn apply(
                 },
             ];
             writes.extend(entries.into_iter().map(WorkflowWrite::Audit));
-            return match env.store.commit_workflow(&who.tenant, writes).await {
+            return match ctx.store.commit_workflow(&who.tenant, writes).await {
                 Ok(()) => Ok(()),
                 Err(StoreError::ConditionFailed) => Err(ApiError::Conflict(
                     "the request or the order changed at the same moment; reload".into(),
@@ -223,7 +225,7 @@ async fn apply(
     request.applied(&who.username, "", now);
     entries.push(audit(
         who,
-        env.clock,
+        ctx.clock,
         AuditEntity::CreditFile,
         customer.id.as_str(),
         Some(&customer.id),
@@ -241,7 +243,7 @@ async fn apply(
     );
     extra.extend(entries.into_iter().map(WorkflowWrite::Audit));
     match recompute_and_write(
-        env, who, &engine, customer, &record, decision, &reason, extra,
+        ctx, who, &engine, customer, &record, decision, &reason, extra,
     )
     .await
     {
@@ -337,21 +339,22 @@ fn decided(amount: Money, reason: &str, who: &Principal, on: time::Date) -> Deci
 }
 
 /// `PUT /v1/customers/{id}/requests/{rid}`: the requester amends a returned request.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn resubmit(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     rid: &str,
     body: ResubmitRequest,
 ) -> Result<RequestDetail, ApiError> {
-    let (customer, mut request) = load_request(env, who, raw_id, rid).await?;
+    let (customer, mut request) = load_request(ctx, who, raw_id, rid).await?;
     if request.version != body.version {
         return Err(ApiError::Conflict(format!(
             "the request changed (version {} now, you saw {}); reload",
             request.version, body.version
         )));
     }
-    let now = env.clock.now();
+    let now = ctx.clock.now();
     body.change.validate(now.date()).map_err(validation)?;
     validate_justification("justification", &body.justification).map_err(validation)?;
     if std::mem::discriminant(&body.change) != std::mem::discriminant(&request.change) {
@@ -360,7 +363,7 @@ pub async fn resubmit(
             "a resubmitted request asks for the same kind of change; file a new one otherwise",
         ));
     }
-    let (_, record) = load_credit(env, who, &customer.id).await?;
+    let (_, record) = load_credit(ctx, who, &customer.id).await?;
     if !matches!(request.change, Change::NewCreditLine { .. }) {
         check_applicable(&body.change, &record)?;
     }
@@ -372,8 +375,8 @@ pub async fn resubmit(
         .amount;
     let kind = body.change.kind(Some(current_limit));
     let mut evidence = evidence_of(&record, &customer, now.date());
-    order_evidence(env, who, &customer.id, &body.change, &mut evidence).await?;
-    let matrix = tenant::matrix(env.store, &who.tenant).await?;
+    order_evidence(ctx, who, &customer.id, &body.change, &mut evidence).await?;
+    let matrix = tenant::matrix(ctx.store, &who.tenant).await?;
     let rule = matrix.route(kind, route_amount(&body.change, &evidence), evidence.grade);
     let seen = request.version;
     let before = to_value(&request.change);
@@ -392,7 +395,7 @@ pub async fn resubmit(
     request.requester_seen = request.version;
     let entry = audit(
         who,
-        env.clock,
+        ctx.clock,
         AuditEntity::Request,
         &request.id,
         Some(&customer.id),
@@ -401,8 +404,8 @@ pub async fn resubmit(
         to_value(&request.change),
         &request.justification,
     );
-    write_request(env, who, &request, seen, vec![entry]).await?;
-    build_detail(env, who, &customer, request).await
+    write_request(ctx, who, &request, seen, vec![entry]).await?;
+    build_detail(ctx, who, &customer, request).await
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -412,14 +415,15 @@ pub struct WithdrawBody {
 }
 
 /// `POST /v1/customers/{id}/requests/{rid}/withdraw`.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn withdraw(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     rid: &str,
     body: WithdrawBody,
 ) -> Result<RequestDetail, ApiError> {
-    let (customer, mut request) = load_request(env, who, raw_id, rid).await?;
+    let (customer, mut request) = load_request(ctx, who, raw_id, rid).await?;
     if request.version != body.version {
         return Err(ApiError::Conflict(format!(
             "the request changed (version {} now, you saw {}); reload",
@@ -428,12 +432,12 @@ pub async fn withdraw(
     }
     let seen = request.version;
     request
-        .withdraw(&actor(who), env.clock.now())
+        .withdraw(&actor(who), ctx.clock.now())
         .map_err(workflow_error)?;
     request.requester_seen = request.version;
     let entry = audit(
         who,
-        env.clock,
+        ctx.clock,
         AuditEntity::Request,
         &request.id,
         Some(&customer.id),
@@ -442,8 +446,8 @@ pub async fn withdraw(
         None,
         "withdrawn by the requester",
     );
-    write_request(env, who, &request, seen, vec![entry]).await?;
-    build_detail(env, who, &customer, request).await
+    write_request(ctx, who, &request, seen, vec![entry]).await?;
+    build_detail(ctx, who, &customer, request).await
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The audit trail: a customer's, the tenant's for a date range, and its CSV export.
 
-use super::{Env, parse_customer};
+use super::{Ctx, parse_customer};
 use crate::{
     auth::{
         Principal,
@@ -12,6 +12,7 @@ use crate::{
 };
 use credence_shared::workflow::{AuditEntry, AuditPage};
 use serde::Deserialize;
+use tracing::instrument;
 
 pub const AUDIT_PAGE: i32 = 50;
 
@@ -26,15 +27,16 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
 }
 
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn customer_audit(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     cursor: Option<String>,
 ) -> Result<AuditPage, ApiError> {
     let id = parse_customer(raw_id)?;
-    visible_customer(env.store, who, &id).await?;
-    env.store
+    visible_customer(ctx, who, &id).await?;
+    ctx.store
         .customer_audit(&who.tenant, &id, cursor.as_deref(), AUDIT_PAGE)
         .await
         .map_err(|e| match e {
@@ -64,14 +66,15 @@ fn audit_range(today: time::Date, q: &AuditQuery) -> Result<(time::Date, time::D
     Ok((from, to))
 }
 
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn tenant_audit(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     q: AuditQuery,
 ) -> Result<AuditPage, ApiError> {
     policy::require(who, Action::ReadTenantAudit)?;
-    let (from, to) = audit_range(env.clock.today(), &q)?;
-    env.store
+    let (from, to) = audit_range(ctx.clock.today(), &q)?;
+    ctx.store
         .tenant_audit(&who.tenant, from, to, q.cursor.as_deref(), AUDIT_PAGE)
         .await
         .map_err(|e| match e {
@@ -120,13 +123,14 @@ pub const MAX_EXPORT: usize = 50_000;
 
 /// The tenant's audit trail for a date range as CSV (UTF-8 with BOM, so spreadsheets read the
 /// Chinese text).
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn export_audit(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     q: AuditQuery,
 ) -> Result<Vec<u8>, ApiError> {
     policy::require(who, Action::ReadTenantAudit)?;
-    let (from, to) = audit_range(env.clock.today(), &q)?;
+    let (from, to) = audit_range(ctx.clock.today(), &q)?;
     let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     writer
         .write_record(CSV_HEADER)
@@ -134,7 +138,7 @@ pub async fn export_audit(
     let mut cursor: Option<String> = None;
     let mut count = 0;
     loop {
-        let page = env
+        let page = ctx
             .store
             .tenant_audit(&who.tenant, from, to, cursor.as_deref(), 500)
             .await?;

@@ -1,7 +1,7 @@
 //! The blacklist: the keys a party is kept under, the list, and risk putting a party on it
 //! at once (a customer of ours is put on hold in the same transaction).
 
-use super::{Env, decision::recompute_and_write, load_credit, to_value};
+use super::{Ctx, decision::recompute_and_write, load_credit, to_value};
 use crate::{
     auth::{
         Principal,
@@ -21,6 +21,7 @@ use credence_shared::{
     workflow::{AuditEntity, BlacklistAdd, BlacklistEntry},
 };
 use serde::{Deserialize, Serialize};
+use tracing::instrument;
 
 /// The keys a party is blacklisted under: its code, and its normalised name.
 pub(super) fn blacklist_keys(usci: Option<&Usci>, name: &str) -> Vec<String> {
@@ -63,9 +64,10 @@ pub struct BlacklistList {
     pub items: Vec<BlacklistEntry>,
 }
 
-pub async fn blacklist(env: &Env<'_>, who: &Principal) -> Result<BlacklistList, ApiError> {
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
+pub async fn blacklist(ctx: &Ctx<'_>, who: &Principal) -> Result<BlacklistList, ApiError> {
     policy::require(who, Action::ReadBlacklist)?;
-    let mut items = env.store.blacklist(&who.tenant).await?;
+    let mut items = ctx.store.blacklist(&who.tenant).await?;
     // A party is kept under its code and its name: list it once.
     items.retain(|e| !e.key.starts_with("NAME:") || e.usci.is_none());
     items.sort_by_key(|e| std::cmp::Reverse(e.added_on));
@@ -89,8 +91,9 @@ fn reason_and_source_errors(body: &BlacklistAdd) -> Vec<FieldError> {
 
 /// `POST /v1/blacklist`: risk puts a party on the blacklist at once. A customer of ours is put
 /// on hold and marked blacklisted in the same transaction.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn add_to_blacklist(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     body: BlacklistAdd,
 ) -> Result<BlacklistEntry, ApiError> {
@@ -99,18 +102,18 @@ pub async fn add_to_blacklist(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let today = env.clock.today();
+    let today = ctx.clock.today();
     if let Some(raw) = body.customer_id.as_deref().filter(|s| !s.trim().is_empty()) {
         let id = CustomerId::parse(raw.trim())
             .map_err(|_| ApiError::field("customer_id", "no such customer"))?;
-        let customer = env
+        let customer = ctx
             .store
             .get_customer(&who.tenant, &id)
             .await?
             .ok_or_else(|| ApiError::field("customer_id", "no such customer"))?;
         let entry = blacklist_entry(&customer, &body.reason, &body.source, who, today);
         for attempt in 0..credit::MAX_ATTEMPTS {
-            let (engine, record) = load_credit(env, who, &id).await?;
+            let (engine, record) = load_credit(ctx, who, &id).await?;
             if record.state.decision.blacklisted {
                 return Err(ApiError::Conflict(
                     "the customer is already on the blacklist".into(),
@@ -132,7 +135,7 @@ pub async fn add_to_blacklist(
             extra.extend([
                 WorkflowWrite::Audit(audit(
                     who,
-                    env.clock,
+                    ctx.clock,
                     AuditEntity::Blacklist,
                     &entry.key,
                     Some(&id),
@@ -143,7 +146,7 @@ pub async fn add_to_blacklist(
                 )),
                 WorkflowWrite::Audit(audit(
                     who,
-                    env.clock,
+                    ctx.clock,
                     AuditEntity::CreditFile,
                     id.as_str(),
                     Some(&id),
@@ -153,7 +156,7 @@ pub async fn add_to_blacklist(
                     &why,
                 )),
             ]);
-            match recompute_and_write(env, who, &engine, &customer, &record, decision, &why, extra)
+            match recompute_and_write(ctx, who, &engine, &customer, &record, decision, &why, extra)
                 .await
             {
                 Ok(()) => return Ok(entry),
@@ -203,7 +206,7 @@ pub async fn add_to_blacklist(
     };
     let record = audit(
         who,
-        env.clock,
+        ctx.clock,
         AuditEntity::Blacklist,
         &entry.key,
         None,
@@ -221,7 +224,7 @@ pub async fn add_to_blacklist(
         writes.push(WorkflowWrite::BlacklistPut(under));
     }
     writes.push(WorkflowWrite::Audit(record));
-    env.store
+    ctx.store
         .commit_workflow(&who.tenant, writes)
         .await
         .map_err(|e| match e {

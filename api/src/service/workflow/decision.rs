@@ -1,7 +1,7 @@
 //! A changed decision written to the credit file: the file recomputed with the engine and
 //! written guarded by the version read, with the workflow writes in the same transaction.
 
-use super::{Env, to_value};
+use super::{Ctx, to_value};
 use crate::{
     auth::Principal,
     error::ApiError,
@@ -23,22 +23,22 @@ use credence_shared::{
 /// Writes a changed decision (an automatic action) with its audit entry, guarded by the
 /// credit file's version: a concurrent change is a conflict the caller retries.
 pub(crate) async fn apply_decision(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     id: &CustomerId,
     record: &CreditRecord,
     decision: CreditDecision,
     reason: &str,
 ) -> Result<(), ApiError> {
-    let customer = env
+    let customer = ctx
         .store
         .get_customer(&who.tenant, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let engine = env.engines.get(env.store, &who.tenant).await?;
+    let engine = ctx.engines.get(ctx.store, &who.tenant).await?;
     let entry = audit(
         who,
-        env.clock,
+        ctx.clock,
         AuditEntity::CreditFile,
         id.as_str(),
         Some(id),
@@ -49,7 +49,7 @@ pub(crate) async fn apply_decision(
     );
     let extra = vec![WorkflowWrite::Audit(entry)];
     recompute_and_write(
-        env, who, &engine, &customer, record, decision, reason, extra,
+        ctx, who, &engine, &customer, record, decision, reason, extra,
     )
     .await
     .map_err(|e| match e {
@@ -60,7 +60,7 @@ pub(crate) async fn apply_decision(
 
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn recompute_and_write(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     engine: &CreditEngine,
     customer: &CustomerSummary,
@@ -70,7 +70,7 @@ pub(super) async fn recompute_and_write(
     extra: Vec<WorkflowWrite>,
 ) -> Result<(), WriteConflict> {
     let state = &record.state;
-    let ledger: Vec<LedgerEntry> = env
+    let ledger: Vec<LedgerEntry> = ctx
         .store
         .get_ledger(&who.tenant, &customer.id)
         .await?
@@ -84,7 +84,7 @@ pub(super) async fn recompute_and_write(
         &ledger,
         profile_of(customer),
         decision,
-        env.clock.today(),
+        ctx.clock.today(),
     )
     .map_err(|e| StoreError::Corrupt(format!("stored ledger of {}: {e}", customer.id)))?;
     let write = CreditWrite {
@@ -97,8 +97,8 @@ pub(super) async fn recompute_and_write(
         group_delta: None,
         extra: Vec::new(),
     };
-    env.store
-        .write_credit_with(&who.tenant, &customer.id, write, extra, &env.clock.stamp())
+    ctx.store
+        .write_credit_with(&who.tenant, &customer.id, write, extra, &ctx.clock.stamp())
         .await
         .map(|_| ())
 }

@@ -2,7 +2,7 @@
 //! tenant's approval matrix and written with its audit entry.
 
 use super::{
-    Env, check_applicable, evidence_of, grants_credit, load_credit, new_request_id, order_evidence,
+    Ctx, check_applicable, evidence_of, grants_credit, load_credit, new_request_id, order_evidence,
     parse_customer, route_amount, to_value, validation,
 };
 use crate::{
@@ -20,23 +20,25 @@ use crate::{
 use credence_shared::workflow::{
     AuditEntity, CreditRequest, NewRequest, RequestKind, validate_justification,
 };
+use tracing::instrument;
 
 /// `POST /v1/customers/{id}/requests`.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn file(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     body: NewRequest,
 ) -> Result<CreditRequest, ApiError> {
     let id = parse_customer(raw_id)?;
-    let customer = visible_customer(env.store, who, &id).await?;
+    let customer = visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::FileRequest)?;
-    let now = env.clock.now();
+    let now = ctx.clock.now();
     body.change.validate(now.date()).map_err(validation)?;
     validate_justification("justification", &body.justification).map_err(validation)?;
-    let (_, record) = load_credit(env, who, &id).await?;
+    let (_, record) = load_credit(ctx, who, &id).await?;
     check_applicable(&body.change, &record)?;
-    let open = env.store.customer_requests(&who.tenant, &id).await?;
+    let open = ctx.store.customer_requests(&who.tenant, &id).await?;
     let current_limit = record
         .state
         .decision
@@ -63,8 +65,8 @@ pub async fn file(
         )));
     }
     let mut evidence = evidence_of(&record, &customer, now.date());
-    order_evidence(env, who, &id, &body.change, &mut evidence).await?;
-    let matrix = tenant::matrix(env.store, &who.tenant).await?;
+    order_evidence(ctx, who, &id, &body.change, &mut evidence).await?;
+    let matrix = tenant::matrix(ctx.store, &who.tenant).await?;
     let rule = matrix.route(kind, route_amount(&body.change, &evidence), evidence.grade);
     let request = CreditRequest::new(
         new_request_id(now),
@@ -81,7 +83,7 @@ pub async fn file(
     );
     let entry = audit(
         who,
-        env.clock,
+        ctx.clock,
         AuditEntity::Request,
         &request.id,
         Some(&id),
@@ -90,7 +92,7 @@ pub async fn file(
         to_value(&request.change),
         &request.justification,
     );
-    env.store
+    ctx.store
         .commit_workflow(
             &who.tenant,
             vec![

@@ -33,13 +33,12 @@ pub use reading::{RequestList, customer_requests, detail, inbox, open_requests};
 
 use crate::{
     auth::Principal,
-    clock::Clock,
     error::ApiError,
     service::{
+        Ctx,
         credit::{self, CreditEngine},
-        tenant::Engines,
     },
-    store::{Store, credit::CreditRecord, workflow::WorkflowWrite},
+    store::{credit::CreditRecord, workflow::WorkflowWrite},
 };
 use credence_shared::{
     CustomerId, Money,
@@ -48,13 +47,6 @@ use credence_shared::{
 };
 use serde::Serialize;
 use time::OffsetDateTime;
-
-/// What the workflow services need from the application state.
-pub struct Env<'a> {
-    pub store: &'a Store,
-    pub engines: &'a Engines,
-    pub clock: &'a Clock,
-}
 
 fn parse_customer(raw: &str) -> Result<CustomerId, ApiError> {
     CustomerId::parse(raw).map_err(|_| ApiError::NotFound)
@@ -172,18 +164,18 @@ fn grants_credit(change: &Change) -> bool {
 }
 
 async fn load_credit(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     id: &CustomerId,
 ) -> Result<(CreditEngine, CreditRecord), ApiError> {
-    let engine = env.engines.get(env.store, &who.tenant).await?;
-    let record = credit::load_or_init(env.store, &engine, env.clock, who, id).await?;
+    let engine = ctx.engine(&who.tenant).await?;
+    let record = credit::load_or_init(ctx, &engine, who, id).await?;
     Ok((engine, record))
 }
 
 /// Fills in what the server knows for a blocked-order request (the order's amount).
 async fn order_evidence(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     id: &CustomerId,
     change: &Change,
@@ -192,7 +184,7 @@ async fn order_evidence(
     if let Change::BlockedOrderRelease { order_key } | Change::BlockedOrderReject { order_key } =
         change
     {
-        let order = env
+        let order = ctx
             .store
             .get_blocked_order(&who.tenant, id, order_key)
             .await?

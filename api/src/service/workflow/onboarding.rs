@@ -2,7 +2,7 @@
 //! blacklist, and a credit application (a new customer with no credit until its credit line
 //! is approved).
 
-use super::{Env, blacklist::blacklist_keys, new_request_id, to_value};
+use super::{Ctx, blacklist::blacklist_keys, new_request_id, to_value};
 use crate::{
     auth::{
         Principal,
@@ -29,11 +29,13 @@ use credence_shared::{
         Evidence, RequestKind, ScreenRequest, ScreenResult,
     },
 };
+use tracing::instrument;
 
-pub async fn application_form(env: &Env<'_>, who: &Principal) -> Result<ApplicationForm, ApiError> {
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
+pub async fn application_form(ctx: &Ctx<'_>, who: &Principal) -> Result<ApplicationForm, ApiError> {
     policy::require(who, Action::SubmitApplication)?;
-    let engine = env.engines.get(env.store, &who.tenant).await?;
-    let mut fields = tenant::fields(env.store, &who.tenant).await?;
+    let engine = ctx.engines.get(ctx.store, &who.tenant).await?;
+    let mut fields = tenant::fields(ctx.store, &who.tenant).await?;
     fields.fields.retain(|f| f.visible_to_any(&who.roles));
     Ok(ApplicationForm {
         currency: engine.policy.currency(),
@@ -42,8 +44,9 @@ pub async fn application_form(env: &Env<'_>, who: &Principal) -> Result<Applicat
 }
 
 /// `POST /v1/applications/screen`: same code or name among customers, and on the blacklist.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn screen(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     body: ScreenRequest,
 ) -> Result<ScreenResult, ApiError> {
@@ -70,7 +73,7 @@ pub async fn screen(
         let Ok(q) = search::normalise_query(&q) else {
             continue;
         };
-        let page = env
+        let page = ctx
             .store
             .search_customers(&who.tenant, &q, None, 20, &|_| true)
             .await?;
@@ -82,7 +85,7 @@ pub async fn screen(
             }
         }
     }
-    let blacklisted = env
+    let blacklisted = ctx
         .store
         .blacklist_lookup(&who.tenant, &blacklist_keys(parsed.as_ref(), name))
         .await?;
@@ -105,15 +108,16 @@ pub async fn screen(
 }
 
 /// `POST /v1/applications`: a new customer with no credit until its credit line is approved.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn submit_application(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     application: Application,
 ) -> Result<ApplicationCreated, ApiError> {
     policy::require(who, Action::SubmitApplication)?;
-    let engine = env.engines.get(env.store, &who.tenant).await?;
+    let engine = ctx.engines.get(ctx.store, &who.tenant).await?;
     let currency = engine.policy.currency();
-    let now = env.clock.now();
+    let now = ctx.clock.now();
     let today = now.date();
     let mut errors = Vec::new();
     let usci = match application.validate(currency, today) {
@@ -123,7 +127,7 @@ pub async fn submit_application(
             None
         }
     };
-    let fields = tenant::fields(env.store, &who.tenant).await?;
+    let fields = tenant::fields(ctx.store, &who.tenant).await?;
     let custom = match fields.check_values(&application.custom, &who.roles) {
         Ok(c) => c,
         Err(e) => {
@@ -136,7 +140,7 @@ pub async fn submit_application(
     }
     let usci = usci.expect("validated");
     let screen = screen(
-        env,
+        ctx,
         who,
         ScreenRequest {
             usci: usci.as_str().to_owned(),
@@ -254,7 +258,7 @@ pub async fn submit_application(
         limit: application.requested_limit,
         terms_days: application.requested_terms_days,
     };
-    let matrix = tenant::matrix(env.store, &who.tenant).await?;
+    let matrix = tenant::matrix(ctx.store, &who.tenant).await?;
     let rule = matrix.route(
         RequestKind::NewCreditLine,
         Some(application.requested_limit.amount),
@@ -284,7 +288,7 @@ pub async fn submit_application(
     let entries = [
         audit(
             who,
-            env.clock,
+            ctx.clock,
             AuditEntity::Customer,
             id.as_str(),
             Some(&id),
@@ -295,7 +299,7 @@ pub async fn submit_application(
         ),
         audit(
             who,
-            env.clock,
+            ctx.clock,
             AuditEntity::Request,
             &request.id,
             Some(&id),
@@ -317,7 +321,7 @@ pub async fn submit_application(
         },
     ];
     writes.extend(entries.into_iter().map(WorkflowWrite::Audit));
-    env.store
+    ctx.store
         .onboard_with(&who.tenant, &record, &state, writes)
         .await?;
     Ok(ApplicationCreated {

@@ -1,7 +1,7 @@
 //! Reading requests: one request with what a reviewer needs now, a customer's requests, the
 //! open requests and the inbox.
 
-use super::{Env, actor, evidence_of, load_credit, parse_customer, valid_rid};
+use super::{Ctx, actor, evidence_of, load_credit, parse_customer, valid_rid};
 use crate::{
     auth::{
         Principal,
@@ -15,9 +15,10 @@ use credence_shared::{
     workflow::{CreditRequest, Inbox, InboxCounts, RequestDetail, RequestStatus, RequestSummary},
 };
 use serde::{Deserialize, Serialize};
+use tracing::instrument;
 
 pub(super) async fn load_request(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     rid: &str,
@@ -26,8 +27,8 @@ pub(super) async fn load_request(
     if !valid_rid(rid) {
         return Err(ApiError::NotFound);
     }
-    let customer = visible_customer(env.store, who, &id).await?;
-    let request = env
+    let customer = visible_customer(ctx, who, &id).await?;
+    let request = ctx
         .store
         .get_request(&who.tenant, &id, rid)
         .await?
@@ -36,27 +37,28 @@ pub(super) async fn load_request(
 }
 
 /// `GET /v1/customers/{id}/requests/{rid}`. Opening their own request marks it seen.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn detail(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     rid: &str,
 ) -> Result<RequestDetail, ApiError> {
-    let (customer, request) = load_request(env, who, raw_id, rid).await?;
+    let (customer, request) = load_request(ctx, who, raw_id, rid).await?;
     if request.requester == who.username && request.moved_for_requester() {
-        env.store.mark_request_seen(&who.tenant, &request).await?;
+        ctx.store.mark_request_seen(&who.tenant, &request).await?;
     }
-    build_detail(env, who, &customer, request).await
+    build_detail(ctx, who, &customer, request).await
 }
 
 pub(super) async fn build_detail(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     customer: &CustomerSummary,
     request: CreditRequest,
 ) -> Result<RequestDetail, ApiError> {
-    let (_, record) = load_credit(env, who, &customer.id).await?;
-    let now = env.clock.now();
+    let (_, record) = load_credit(ctx, who, &customer.id).await?;
+    let now = ctx.clock.now();
     let mut current = evidence_of(&record, customer, now.date());
     current.order_amount = request.evidence.order_amount;
     let mine = request.requester == who.username;
@@ -85,15 +87,16 @@ pub struct RequestList {
 }
 
 /// `GET /v1/customers/{id}/requests`: newest first.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn customer_requests(
-    env: &Env<'_>,
+    ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
 ) -> Result<RequestList, ApiError> {
     let id = parse_customer(raw_id)?;
-    visible_customer(env.store, who, &id).await?;
-    let now = env.clock.now();
-    let mut items: Vec<RequestSummary> = env
+    visible_customer(ctx, who, &id).await?;
+    let now = ctx.clock.now();
+    let mut items: Vec<RequestSummary> = ctx
         .store
         .customer_requests(&who.tenant, &id)
         .await?
@@ -105,11 +108,12 @@ pub async fn customer_requests(
 }
 
 /// `GET /v1/requests`: open requests the caller may see (a sales rep: their own).
-pub async fn open_requests(env: &Env<'_>, who: &Principal) -> Result<RequestList, ApiError> {
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
+pub async fn open_requests(ctx: &Ctx<'_>, who: &Principal) -> Result<RequestList, ApiError> {
     policy::require(who, Action::FileRequest)?;
-    let now = env.clock.now();
+    let now = ctx.clock.now();
     let all_visible = policy::may_see_customer(who, None);
-    let items = env
+    let items = ctx
         .store
         .open_requests(&who.tenant)
         .await?
@@ -124,9 +128,10 @@ pub async fn open_requests(env: &Env<'_>, who: &Principal) -> Result<RequestList
 const RECENTLY_CLOSED: usize = 200;
 
 /// `GET /v1/inbox`.
-pub async fn inbox(env: &Env<'_>, who: &Principal) -> Result<Inbox, ApiError> {
-    let now = env.clock.now();
-    let open = env.store.open_requests(&who.tenant).await?;
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
+pub async fn inbox(ctx: &Ctx<'_>, who: &Principal) -> Result<Inbox, ApiError> {
+    let now = ctx.clock.now();
+    let open = ctx.store.open_requests(&who.tenant).await?;
     let me = actor(who);
     let reviewer = policy::allows(who, Action::ReviewRequests);
     let waiting: Vec<RequestSummary> = open
@@ -145,7 +150,7 @@ pub async fn inbox(env: &Env<'_>, who: &Principal) -> Result<Inbox, ApiError> {
         .map(|r| r.summary(now))
         .collect();
     mine.extend(
-        env.store
+        ctx.store
             .closed_requests(&who.tenant, RECENTLY_CLOSED)
             .await?
             .iter()

@@ -2,6 +2,7 @@
 //! tests build on (no store: a credit file computed by the default engine).
 
 use super::*;
+use crate::clock::Clock;
 use crate::service::credit::compute_state;
 use credence_shared::{
     Currency, Grade, Role, TenantId, Usci, UserId, credit::CreditDecision, engine::Profile,

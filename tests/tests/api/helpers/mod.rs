@@ -190,8 +190,8 @@ pub struct TestResponse {
 
 impl TestApp {
     /// What the service functions (and the watcher) run on: this app's table and clock.
-    pub fn env(&self) -> credence_api::service::workflow::Env<'_> {
-        credence_api::service::workflow::Env {
+    pub fn ctx(&self) -> credence_api::service::Ctx<'_> {
+        credence_api::service::Ctx {
             store: &self.store,
             engines: &self.engines,
             clock: &self.clock,
@@ -201,7 +201,7 @@ impl TestApp {
     /// Watches one customer of tenant `alpha` now, as the stream consumer would.
     pub async fn watch(&self, customer: &str) {
         credence_api::service::watch::evaluate(
-            &self.env(),
+            &self.ctx(),
             &tenant("alpha"),
             &credence_shared::CustomerId::parse(customer).unwrap(),
         )
