@@ -234,24 +234,7 @@ impl Store {
         tenant: &TenantId,
         sk: &str,
     ) -> Result<Option<(u64, T)>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::config_pk(tenant)))
-            .key(keys::SK, s(sk))
-            .consistent_read(true)
-            .send()
-            .await?;
-        let Some(item) = out.item else {
-            return Ok(None);
-        };
-        let version = item
-            .get("version")
-            .and_then(|v| v.as_n().ok())
-            .and_then(|v| v.parse().ok())
-            .ok_or_else(|| StoreError::Corrupt(format!("config {sk} without a version")))?;
-        Ok(Some((version, decode(&item, "doc", "configuration")?)))
+        self.doc_get(&keys::config_pk(tenant), sk).await
     }
 
     /// Writes configuration item `sk` as `version`, over `replaces` (0: must not exist).

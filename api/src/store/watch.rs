@@ -119,8 +119,8 @@ impl Store {
         versioned_put(&self.table, item, expected)
     }
 
-    /// One document and its version.
-    async fn doc_get<T: DeserializeOwned>(
+    /// One document and its version (also the tenant's configuration items).
+    pub(super) async fn doc_get<T: DeserializeOwned>(
         &self,
         pk: &str,
         sk: &str,
