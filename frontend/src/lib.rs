@@ -3,6 +3,13 @@
 //! `api` is the only module that talks HTTP; `session` keeps the access token; `i18n`
 //! holds the translations and the language choice; `pages` are the routes and
 //! `components` the pieces they share.
+//!
+//! Two bundles are built from this crate. Without the `office` feature the app routes
+//! only the field app (sign-in, customers and their requests, inbox, alerts): what a
+//! phone downloads first. With it, the back-office pages
+//! ([`credence_shared::routes::OFFICE_PREFIXES`]) are routed too; that build is served
+//! from `/office/` for those paths. Links into the back office from the field app are
+//! full page loads (see [`office_rel`]); the session token in localStorage is shared.
 
 pub mod api;
 pub mod components;
@@ -16,13 +23,24 @@ use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::components::layout::Shell;
+#[cfg(feature = "office")]
 use crate::pages::{
-    admin::AdminPage, alerts::AlertsPage, apply::ApplyPage, audit::AuditPage,
-    blacklist::BlacklistPage, customer::CustomerPage, dashboard::DashboardPage, home::Home,
-    inbox::InboxPage, not_found::NotFound, request::RequestPage, signin::SignIn,
-    worklist::WorklistPage,
+    admin::AdminPage, apply::ApplyPage, audit::AuditPage, blacklist::BlacklistPage,
+    dashboard::DashboardPage, worklist::WorklistPage,
+};
+use crate::pages::{
+    alerts::AlertsPage, customer::CustomerPage, home::Home, inbox::InboxPage, not_found::NotFound,
+    request::RequestPage, signin::SignIn,
 };
 use crate::session::Session;
+
+/// The `rel` of a link to `href`: `external` when `href` is a back-office page and this
+/// build is the field app, so the router leaves the click to the browser, which loads
+/// the back-office bundle; none otherwise.
+pub fn office_rel(href: &str) -> Option<&'static str> {
+    (!cfg!(feature = "office") && credence_shared::routes::is_office_path(href))
+        .then_some("external")
+}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -45,17 +63,32 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers/:id/requests/:rid") view=RequestPage />
                     <Route path=path!("inbox") view=InboxPage />
                     <Route path=path!("alerts") view=AlertsPage />
-                    <Route path=path!("worklist") view=WorklistPage />
-                    <Route path=path!("dashboard") view=DashboardPage />
-                    <Route path=path!("apply") view=ApplyPage />
-                    <Route path=path!("blacklist") view=BlacklistPage />
-                    <Route path=path!("audit") view=AuditPage />
-                    <Route path=path!("admin") view=AdminPage />
+                    <OfficeRoutes />
                 </ProtectedParentRoute>
             </Routes>
         </Router>
     }
 }
+
+/// The back-office routes, in the `office` build only; the field app has none, and the
+/// server sends those paths to the office bundle.
+#[cfg(feature = "office")]
+#[component(transparent)]
+fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <Route path=path!("worklist") view=WorklistPage />
+        <Route path=path!("dashboard") view=DashboardPage />
+        <Route path=path!("apply") view=ApplyPage />
+        <Route path=path!("blacklist") view=BlacklistPage />
+        <Route path=path!("audit") view=AuditPage />
+        <Route path=path!("admin") view=AdminPage />
+    }
+    .into_inner()
+}
+
+#[cfg(not(feature = "office"))]
+#[component(transparent)]
+fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {}
 
 /// Where an unauthenticated visitor is sent: the sign-in page, remembering the page they
 /// wanted so a shared link to a customer still lands there after signing in.

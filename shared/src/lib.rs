@@ -10,6 +10,7 @@ pub mod engine;
 pub mod ids;
 pub mod money;
 pub mod role;
+pub mod routes;
 pub mod search;
 pub mod usci;
 pub mod watch;
