@@ -92,17 +92,24 @@ fn build_frontend() -> Result<bundle::Report> {
     let stamp = dist.join(".source-hash");
     let hash = frontend_source_hash()?;
     let fresh = std::fs::read_to_string(&stamp).is_ok_and(|s| s == hash)
-        && dist.join("index.html").exists();
+        && dist.join("index.html").exists()
+        && dist.join("office/index.html").exists();
     if fresh {
         step("frontend unchanged since the last build: keeping frontend/dist");
     } else {
-        step("building the frontend (trunk build --release)");
         run(cargo().args(["fetch", "--target", "wasm32-unknown-unknown"]))?;
-        run(Command::new(tools::trunk())
-            .args(["build", "--release", "--offline"])
-            .current_dir(root().join("frontend"))
-            .env("PATH", tools::path_with_tools())
-            .env("CARGO_TARGET_DIR", tools::target_dir()))?;
+        // The field app first: Trunk empties its dist directory, so the back office
+        // (a second page, built with the `office` feature) goes into `dist/office` after.
+        step("building the field app (trunk build --release index.html)");
+        trunk_build(&[])?;
+        step("building the back office (trunk build --release office.html → dist/office)");
+        trunk_build(&[
+            "--dist",
+            "dist/office",
+            "--public-url",
+            "/office/",
+            "office.html",
+        ])?;
         bundle::precompress(&dist)?;
         std::fs::write(&stamp, &hash)?;
     }
@@ -112,6 +119,15 @@ fn build_frontend() -> Result<bundle::Report> {
     std::fs::create_dir_all(root().join("target"))?;
     std::fs::write(&json, serde_json::to_string_pretty(&report.json())?)?;
     Ok(report)
+}
+
+fn trunk_build(extra: &[&str]) -> Result<()> {
+    run(Command::new(tools::trunk())
+        .args(["build", "--release", "--offline"])
+        .args(extra)
+        .current_dir(root().join("frontend"))
+        .env("PATH", tools::path_with_tools())
+        .env("CARGO_TARGET_DIR", tools::target_dir()))
 }
 
 /// A hash of everything the frontend build reads: its sources, `shared`, the manifests
