@@ -387,6 +387,33 @@ impl Browser {
         .await
     }
 
+    /// Follows the `id` link to `href` until the browser is there. A list that re-renders
+    /// (a search settling, a refresh) can replace the link between finding and clicking
+    /// it, so a stale link or a click that went nowhere is tried again.
+    pub async fn follow(&self, id: &str, href: &str) -> Result {
+        self.eventually(&format!("to follow a {id} link to {href}"), || async {
+            if self.path().await? == href {
+                return Ok(Some(()));
+            }
+            for link in self.client.find_all(Locator::Css(&testid(id))).await? {
+                if link.attr("href").await?.as_deref() == Some(href) {
+                    // Centred, so a phone's bottom navigation cannot cover it.
+                    self.client
+                        .execute(
+                            "arguments[0].scrollIntoView({block: 'center'});",
+                            vec![serde_json::to_value(&link)?],
+                        )
+                        .await?;
+                    link.click().await?;
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            Ok((self.path().await? == href).then_some(()))
+        })
+        .await
+    }
+
     pub async fn results(&self) -> Result<usize> {
         self.eventually("customer results", || async {
             let cards = self

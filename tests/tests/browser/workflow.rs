@@ -52,8 +52,7 @@ async fn a_customer_to_ask_more_credit_for(browser: &Browser) -> Result<Asked> {
 async fn open_by_number(browser: &Browser, asked: &Asked) -> Result {
     browser.retype("search-input", &asked.number).await?;
     let href = format!("/customers/{}", asked.customer);
-    let card = browser.link_to("customer-result", &href).await?;
-    card.click().await?;
+    browser.follow("customer-result", &href).await?;
     browser.visible("position").await?;
     Ok(())
 }
@@ -72,8 +71,7 @@ async fn approve_from_the_inbox(browser: &Browser, request_path: &str, who: &str
     browser.sign_in(who, "demo").await?;
     browser.tap("nav-inbox").await?;
     browser.tap("inbox-tab-waiting").await?;
-    let line = browser.link_to("request-line", request_path).await?;
-    line.click().await?;
+    browser.follow("request-line", request_path).await?;
     browser.visible("request-evidence").await?;
     browser
         .visible("review-note")
