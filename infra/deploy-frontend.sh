@@ -2,8 +2,12 @@
 # Upload the built frontend (frontend/dist) to a deployed Credence stack and
 # invalidate its CloudFront cache.
 #
-#   (cd frontend && trunk build --release)
+#   cd frontend && trunk build --release --offline \
+#     && trunk build --release --offline --dist dist/office --public-url /office/ office.html
 #   infra/deploy-frontend.sh [stack-name]        # default: credence-dev
+#
+# (`cargo xtask test` and `cargo xtask dev` run the same two builds: the field app, then
+# the back office into dist/office.)
 #
 # Needs the AWS CLI with credentials for the stack's account and region.
 set -euo pipefail
@@ -13,7 +17,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIST="$ROOT/frontend/dist"
 
 if [[ ! -f "$DIST/index.html" ]]; then
-  echo "error: $DIST/index.html not found; run (cd frontend && trunk build --release) first" >&2
+  echo "error: $DIST/index.html not found; build the frontend first (see the top of this script)" >&2
+  exit 1
+fi
+if [[ ! -f "$DIST/office/index.html" ]]; then
+  echo "error: $DIST/office/index.html not found; build the back office too (see the top of this script)" >&2
   exit 1
 fi
 
@@ -48,9 +56,12 @@ aws s3 sync "$DIST" "s3://$BUCKET" \
 #    are not uploaded.
 aws s3 sync "$DIST" "s3://$BUCKET" \
   --exclude "*.js" --exclude "*.css" --exclude "*.wasm" --exclude "index.html" \
+  --exclude "office/index.html" \
   --exclude "*.gz" --exclude "*.br" --cache-control "no-cache"
 
-# 3. index.html last, so it never points at assets that are not there yet.
+# 3. The two index.html files last, so they never point at assets that are not there yet.
+aws s3 cp "$DIST/office/index.html" "s3://$BUCKET/office/index.html" \
+  --cache-control "no-cache" --content-type "text/html; charset=utf-8"
 aws s3 cp "$DIST/index.html" "s3://$BUCKET/index.html" \
   --cache-control "no-cache" --content-type "text/html; charset=utf-8"
 
