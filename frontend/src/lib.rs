@@ -23,11 +23,6 @@ use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::components::layout::Shell;
-#[cfg(feature = "office")]
-use crate::pages::{
-    admin::AdminPage, apply::ApplyPage, audit::AuditPage, blacklist::BlacklistPage,
-    dashboard::DashboardPage, worklist::WorklistPage,
-};
 use crate::pages::{
     alerts::AlertsPage, customer::CustomerPage, home::Home, inbox::InboxPage, not_found::NotFound,
     request::RequestPage, signin::SignIn,
@@ -63,32 +58,45 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers/:id/requests/:rid") view=RequestPage />
                     <Route path=path!("inbox") view=InboxPage />
                     <Route path=path!("alerts") view=AlertsPage />
-                    <OfficeRoutes />
+                    <Route path=path!("worklist") view=office::WorklistPage />
+                    <Route path=path!("dashboard") view=office::DashboardPage />
+                    <Route path=path!("apply") view=office::ApplyPage />
+                    <Route path=path!("blacklist") view=office::BlacklistPage />
+                    <Route path=path!("audit") view=office::AuditPage />
+                    <Route path=path!("admin") view=office::AdminPage />
                 </ProtectedParentRoute>
             </Routes>
         </Router>
     }
 }
 
-/// The back-office routes, in the `office` build only; the field app has none, and the
-/// server sends those paths to the office bundle.
+/// The back-office pages. The `office` build routes them; in the field app each one is
+/// [`LoadOffice`], so even a client-side navigation there ends in the back office.
 #[cfg(feature = "office")]
-#[component(transparent)]
-fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    view! {
-        <Route path=path!("worklist") view=WorklistPage />
-        <Route path=path!("dashboard") view=DashboardPage />
-        <Route path=path!("apply") view=ApplyPage />
-        <Route path=path!("blacklist") view=BlacklistPage />
-        <Route path=path!("audit") view=AuditPage />
-        <Route path=path!("admin") view=AdminPage />
-    }
-    .into_inner()
+mod office {
+    pub(super) use crate::pages::{
+        admin::AdminPage, apply::ApplyPage, audit::AuditPage, blacklist::BlacklistPage,
+        dashboard::DashboardPage, worklist::WorklistPage,
+    };
+}
+#[cfg(not(feature = "office"))]
+mod office {
+    pub(super) use super::LoadOffice as AdminPage;
+    pub(super) use super::LoadOffice as ApplyPage;
+    pub(super) use super::LoadOffice as AuditPage;
+    pub(super) use super::LoadOffice as BlacklistPage;
+    pub(super) use super::LoadOffice as DashboardPage;
+    pub(super) use super::LoadOffice as WorklistPage;
 }
 
+/// A back-office address reached inside the field app: load it afresh, and the server
+/// answers with the back office's page.
 #[cfg(not(feature = "office"))]
-#[component(transparent)]
-fn OfficeRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {}
+#[component]
+fn LoadOffice() -> impl IntoView {
+    let _ = window().location().reload();
+    view! { <crate::components::notice::Loading /> }
+}
 
 /// Where an unauthenticated visitor is sent: the sign-in page, remembering the page they
 /// wanted so a shared link to a customer still lands there after signing in.
