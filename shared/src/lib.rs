@@ -7,6 +7,7 @@ pub mod credit;
 pub mod dto;
 pub mod engine;
 pub mod ids;
+pub mod messages;
 pub mod money;
 pub mod role;
 pub mod search;
