@@ -140,6 +140,10 @@ codes! {
     CUSTOMER_NO_ACCOUNT = "customer.no_account",
     /// The customer is on the blacklist: no more credit until the removal is approved.
     CUSTOMER_BLACKLISTED = "customer.blacklisted",
+    /// The customer is on the blacklist already.
+    CUSTOMER_ALREADY_BLACKLISTED = "customer.already_blacklisted",
+    /// The applicant is on the blacklist `since` a date for `reason`.
+    PARTY_BLACKLISTED = "party.blacklisted",
     /// The customer is not on the blacklist.
     CUSTOMER_NOT_BLACKLISTED = "customer.not_blacklisted",
     /// The customer is not on hold.

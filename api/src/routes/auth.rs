@@ -21,16 +21,18 @@ pub async fn token(
     let issuer = state.local_issuer.as_ref().ok_or(ApiError::NotFound)?;
     let mut errors = Vec::new();
     if request.username.trim().is_empty() {
-        errors.push(credence_shared::dto::FieldError {
-            field: "username".into(),
-            message: "enter your username".into(),
-        });
+        errors.push(credence_shared::dto::FieldError::new(
+            "username",
+            credence_shared::messages::code::REQUIRED,
+            "enter your username",
+        ));
     }
     if request.password.is_empty() {
-        errors.push(credence_shared::dto::FieldError {
-            field: "password".into(),
-            message: "enter your password".into(),
-        });
+        errors.push(credence_shared::dto::FieldError::new(
+            "password",
+            credence_shared::messages::code::REQUIRED,
+            "enter your password",
+        ));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
