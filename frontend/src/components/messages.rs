@@ -168,10 +168,9 @@ mod tests {
                 .iter()
                 .map(|c| format!("msg_{}", c.replace('.', "_")))
                 .filter(|k| {
-                    !keys
-                        .get(k)
+                    keys.get(k)
                         .and_then(|v| v.as_str())
-                        .is_some_and(|v| !v.is_empty())
+                        .is_none_or(str::is_empty)
                 })
                 .collect();
             // Assert
