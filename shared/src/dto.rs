@@ -88,13 +88,18 @@ pub struct CustomerSummary {
     pub founded: Option<time::Date>,
 }
 
-/// One page of customers. Pass `next_cursor` back as `cursor` for the next page.
+/// One page of a list, the same for every paged list (customers, audit trail, …). Pass
+/// `next_cursor` back as `cursor` for the next page; it is absent on the last page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct CustomerPage {
-    pub items: Vec<CustomerSummary>,
+pub struct Page<T> {
+    pub items: Vec<T>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
+
+/// One page of customers.
+pub type CustomerPage = Page<CustomerSummary>;
 
 /// One field that was wrong in a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
