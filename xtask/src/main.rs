@@ -19,6 +19,7 @@ const USAGE: &str = "usage:
   cargo xtask dev [--port N]     run app + API + DynamoDB Local with demo data (default port 8080 or $PORT)
   cargo xtask test               fmt, clippy, unit + integration + browser tests, cfn-lint
   cargo xtask browser [FILTER]   only the browser tests (those whose name contains FILTER)
+  cargo xtask api [FILTER]       only the API integration tests, on a fresh DynamoDB Local
   cargo xtask lambda             cargo lambda build --release --arm64 (api, watch-stream, watch-daily)";
 
 fn main() {
@@ -28,6 +29,9 @@ fn main() {
         Some("test") => test(),
         Some("browser") => {
             tools::ensure_for_test().and_then(|()| browser_tests(args.get(1).map(String::as_str)))
+        }
+        Some("api") => {
+            tools::ensure_for_test().and_then(|()| api_tests(args.get(1).map(String::as_str)))
         }
         Some("lambda") => lambda(),
         _ => {
@@ -447,6 +451,25 @@ fn test() -> Result<()> {
         bail!("{failed} check(s) failed");
     }
     Ok(())
+}
+
+/// The API integration tests (`tests/tests/api`) on their own DynamoDB Local, for working
+/// on one area without the whole suite.
+fn api_tests(filter: Option<&str>) -> Result<()> {
+    let dynamo_port = free_port()?;
+    let _dynamo = Service::start(
+        "dynamodb-local",
+        &mut tools::dynamodb_local(dynamo_port, None)?,
+    )?;
+    wait_tcp(dynamo_port, Duration::from_secs(60)).context("DynamoDB Local did not start")?;
+    run(cargo()
+        .args(["test", "-p", "credence-tests", "--test", "api", "--"])
+        .args(filter)
+        .env(
+            "DYNAMODB_ENDPOINT",
+            format!("http://127.0.0.1:{dynamo_port}"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true"))
 }
 
 fn browser_tests(filter: Option<&str>) -> Result<()> {
