@@ -10,6 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use credence_shared::dto::{FieldError, Problem};
+use credence_shared::messages::code;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -45,8 +46,11 @@ pub enum ApiError {
     Forbidden,
     #[error("not found")]
     NotFound,
-    #[error("conflict: {0}")]
-    Conflict(String),
+    /// The request clashes with the record's current state; `code` says how (one of
+    /// `credence_shared::messages::code`: `conflict.version`, `conflict.exists`,
+    /// `conflict.not_applicable`), `detail` in English.
+    #[error("conflict ({code}): {detail}")]
+    Conflict { code: &'static str, detail: String },
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -59,11 +63,22 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError::Validation(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+    /// One wrong field: its path, its stable `code` and the English message.
+    pub fn field(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, code, message)])
+    }
+
+    /// A 409 with its stable `code` and the English detail.
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    /// A 409: the record changed since the client read it.
+    pub fn stale(detail: impl Into<String>) -> Self {
+        ApiError::conflict(code::VERSION_CONFLICT, detail)
     }
 
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
@@ -82,7 +97,7 @@ impl ApiError {
             ),
             ApiError::Forbidden => (S::FORBIDDEN, kind::FORBIDDEN, "Not allowed"),
             ApiError::NotFound => (S::NOT_FOUND, kind::NOT_FOUND, "Not found"),
-            ApiError::Conflict(_) => (S::CONFLICT, kind::CONFLICT, "Conflict"),
+            ApiError::Conflict { .. } => (S::CONFLICT, kind::CONFLICT, "Conflict"),
             ApiError::PayloadTooLarge => (
                 S::PAYLOAD_TOO_LARGE,
                 kind::TOO_LARGE,
@@ -113,20 +128,22 @@ impl ApiError {
                 Some(detail.clone()),
                 field
                     .iter()
-                    .map(|f| FieldError {
-                        field: f.clone(),
-                        message: detail.clone(),
-                    })
+                    .map(|f| FieldError::new(f.clone(), code::MALFORMED_JSON, detail.clone()))
                     .collect(),
             ),
             ApiError::Validation(errors) => (None, errors.clone()),
             ApiError::Unauthorized(why) => (Some(why.clone()), vec![]),
-            ApiError::Conflict(why) => (Some(why.clone()), vec![]),
+            ApiError::Conflict { detail, .. } => (Some(detail.clone()), vec![]),
             // Internals stay in the log.
             _ => (None, vec![]),
         };
+        let code = match self {
+            ApiError::Conflict { code, .. } => (*code).to_owned(),
+            _ => String::new(),
+        };
         Problem {
             kind: kind.to_owned(),
+            code,
             title: title.to_owned(),
             status: status.as_u16(),
             detail,
@@ -214,6 +231,7 @@ fn fallback_problem(status: StatusCode) -> Problem {
         StatusCode::METHOD_NOT_ALLOWED => {
             return Problem {
                 kind: kind::METHOD_NOT_ALLOWED.to_owned(),
+                code: String::new(),
                 title: "Method not allowed".to_owned(),
                 status: status.as_u16(),
                 detail: None,
@@ -243,16 +261,24 @@ pub fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Respon
     problem_response(&ApiError::Internal(anyhow::anyhow!("panic")).to_problem())
 }
 
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
+        ApiError::Validation(vec![error])
+    }
+}
+
 impl From<crate::store::StoreError> for ApiError {
     fn from(err: crate::store::StoreError) -> Self {
         use crate::store::StoreError as S;
         match err {
-            S::BadCursor => {
-                ApiError::field("cursor", "not a cursor this API issued for this query")
-            }
+            S::BadCursor => ApiError::field(
+                "cursor",
+                code::INVALID_CURSOR,
+                "not a cursor this API issued for this query",
+            ),
             S::Unavailable { code, .. } => ApiError::Unavailable(code),
             S::ConditionFailed => {
-                ApiError::Conflict("the record changed meanwhile; reload and try again".into())
+                ApiError::stale("the record changed meanwhile; reload and try again")
             }
             other => ApiError::Internal(anyhow::Error::new(other)),
         }
@@ -275,8 +301,26 @@ mod tests {
 
     #[test]
     fn a_validation_error_names_the_field() {
-        let problem = ApiError::field("username", "must not be empty").to_problem();
+        let problem = ApiError::field("username", code::REQUIRED, "must not be empty").to_problem();
         assert_eq!(problem.status, 422);
         assert_eq!(problem.errors[0].field, "username");
+    }
+
+    #[test]
+    fn a_conflict_carries_its_code_in_the_problem() {
+        // Arrange
+        let error = ApiError::conflict(
+            code::ALREADY_EXISTS,
+            "the party is already on the blacklist",
+        );
+        // Act
+        let problem = error.to_problem();
+        // Assert
+        assert_eq!(problem.status, 409);
+        assert_eq!(problem.code, "conflict.exists");
+        assert_eq!(
+            problem.detail.as_deref(),
+            Some("the party is already on the blacklist")
+        );
     }
 }

@@ -9,6 +9,7 @@ use axum::{
     http::{StatusCode, header, request::Parts},
 };
 use bytes::Bytes;
+use credence_shared::messages::code;
 use serde::de::DeserializeOwned;
 
 /// Largest request body the API reads, in bytes.
@@ -62,10 +63,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = err.into_inner();
         use serde_json::error::Category;
         match inner.classify() {
-            Category::Data => ApiError::field(
-                if path == "." { "body".to_owned() } else { path },
-                clean_serde_message(&inner.to_string()),
-            ),
+            Category::Data => {
+                let message = clean_serde_message(&inner.to_string());
+                ApiError::field(
+                    if path == "." { "body".to_owned() } else { path },
+                    data_error_code(&message),
+                    message,
+                )
+            }
             Category::Syntax | Category::Eof | Category::Io => ApiError::Malformed {
                 detail: format!(
                     "the body is not valid JSON: {}",
@@ -75,6 +80,18 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             },
         }
     })
+}
+
+/// The code for a serde data error: its message is the only thing that tells a missing or
+/// unknown field from a wrong value.
+fn data_error_code(message: &str) -> &'static str {
+    if message.starts_with("missing field") {
+        code::REQUIRED
+    } else if message.starts_with("unknown field") {
+        code::UNKNOWN_FIELD
+    } else {
+        code::INVALID_VALUE
+    }
 }
 
 /// serde's messages end with " at line 1 column 5"; the field path already says where.
@@ -113,7 +130,7 @@ where
                 } else {
                     path
                 };
-                ApiError::field(field, message)
+                ApiError::field(field, code::INVALID_QUERY, message)
             })
     }
 }
@@ -153,6 +170,23 @@ mod tests {
     fn an_unknown_field_is_a_validation_error() {
         let r = parse_json::<Order>(br#"{"amount":1,"lines":[],"amout":2}"#);
         assert!(matches!(r, Err(ApiError::Validation(_))));
+    }
+
+    #[test]
+    fn a_missing_unknown_or_wrong_field_has_its_own_code() {
+        // Arrange
+        let code_of = |body: &[u8]| match parse_json::<Order>(body) {
+            Err(ApiError::Validation(errors)) => errors[0].code.clone(),
+            other => panic!("expected a validation error, got {other:?}"),
+        };
+        // Act
+        let missing = code_of(br#"{"lines":[]}"#);
+        let unknown = code_of(br#"{"amount":1,"lines":[],"amout":2}"#);
+        let wrong = code_of(br#"{"amount":"x","lines":[]}"#);
+        // Assert
+        assert_eq!(missing, "field.required");
+        assert_eq!(unknown, "field.unknown");
+        assert_eq!(wrong, "field.invalid");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use crate::{CustomerId, Grade, Money, Role, TenantId, Usci, UserId};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -87,13 +88,18 @@ pub struct CustomerSummary {
     pub founded: Option<time::Date>,
 }
 
-/// One page of customers. Pass `next_cursor` back as `cursor` for the next page.
+/// One page of a list, the same for every paged list (customers, audit trail, …). Pass
+/// `next_cursor` back as `cursor` for the next page; it is absent on the last page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct CustomerPage {
-    pub items: Vec<CustomerSummary>,
+pub struct Page<T> {
+    pub items: Vec<T>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
+
+/// One page of customers.
+pub type CustomerPage = Page<CustomerSummary>;
 
 /// One field that was wrong in a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,16 +107,54 @@ pub struct CustomerPage {
 pub struct FieldError {
     /// Where the problem is: a JSON path (`items[2].amount`), a query parameter or a header.
     pub field: String,
+    /// What is wrong, as a stable dotted code from [`crate::messages::code`] (e.g.
+    /// `usci.checksum`); clients word it in their reader's language. Empty only from
+    /// older servers.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub code: String,
+    /// Values the wording needs, e.g. `{"max": "1000"}` for `text.too_long`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+    /// What is wrong, in English, for API clients that do not word the code.
     pub message: String,
+}
+
+impl FieldError {
+    /// An error about `field` with its `code` (one of [`crate::messages::code`]) and
+    /// English `message`.
+    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            code: code.to_owned(),
+            params: BTreeMap::new(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error with the parameter `name` set to `value` for the wording.
+    pub fn with(mut self, name: &str, value: impl std::fmt::Display) -> Self {
+        self.params.insert(name.to_owned(), value.to_string());
+        self
+    }
+
+    /// The parameter `name`, or an empty string.
+    pub fn param(&self, name: &str) -> &str {
+        self.params.get(name).map_or("", String::as_str)
+    }
 }
 
 /// RFC 9457 problem details: the body of every error response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Problem {
-    /// A stable URI naming the kind of problem, e.g. `https://credence.dev/problems/validation`.
+    /// A stable URN naming the kind of problem, e.g. `urn:credence:problem:validation`
+    /// (the list is `api/src/error.rs`, `kind`).
     #[serde(rename = "type")]
     pub kind: String,
+    /// A stable dotted code where the type alone does not say enough, e.g. a 409's
+    /// `conflict.version` or `conflict.exists` (listed in [`crate::messages::code`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub code: String,
     pub title: String,
     pub status: u16,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -8,6 +8,7 @@ pub mod document;
 pub mod dto;
 pub mod engine;
 pub mod ids;
+pub mod messages;
 pub mod money;
 pub mod role;
 pub mod routes;

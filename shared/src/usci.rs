@@ -25,6 +25,31 @@ pub enum UsciError {
     Check { expected: char, found: char },
 }
 
+impl UsciError {
+    /// This error about `field`, with its stable code and the values its wording needs.
+    pub fn to_field_error(&self, field: &str) -> crate::dto::FieldError {
+        use crate::dto::FieldError;
+        use crate::messages::code;
+        let message = self.to_string();
+        match *self {
+            UsciError::Length(n) => {
+                FieldError::new(field, code::USCI_LENGTH, message).with("found", n)
+            }
+            UsciError::Character { position, found } => {
+                FieldError::new(field, code::USCI_CHARACTER, message)
+                    .with("position", position)
+                    .with("found", found)
+            }
+            UsciError::Division => FieldError::new(field, code::USCI_DIVISION, message),
+            UsciError::Check { expected, found } => {
+                FieldError::new(field, code::USCI_CHECKSUM, message)
+                    .with("expected", expected)
+                    .with("found", found)
+            }
+        }
+    }
+}
+
 /// A unified social credit code whose check character is right.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

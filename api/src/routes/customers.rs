@@ -16,7 +16,7 @@ use credence_shared::dto::{CustomerPage, CustomerSummary, Problem};
 #[utoipa::path(get, path = "/v1/customers", tag = "customers", security(("bearer" = [])),
     params(CustomerQuery),
     responses(
-        (status = 200, body = CustomerPage),
+        (status = 200, body = inline(CustomerPage)),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json", description = "a parameter is invalid; `errors[].field` names it"),
     ))]

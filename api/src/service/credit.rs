@@ -32,6 +32,7 @@ use credence_shared::{
         metrics, recommend,
     },
 };
+use credence_shared::{dto::FieldError, messages::code};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 use time::Date;
@@ -365,8 +366,13 @@ pub fn check_against(
     check_order(&file, &state.open_items, order, &engine.policy, as_of).map_err(|e| {
         use credence_shared::engine::CheckError;
         match e {
-            CheckError::OrderAmount(_) => ApiError::field("amount.amount", e.to_string()),
-            CheckError::Currency { .. } => ApiError::field("amount.currency", e.to_string()),
+            CheckError::OrderAmount(_) => {
+                ApiError::field("amount.amount", code::NUMBER_NOT_POSITIVE, e.to_string())
+            }
+            CheckError::Currency { expected, .. } => ApiError::from(
+                FieldError::new("amount.currency", code::CURRENCY_ACCOUNT, e.to_string())
+                    .with("currency", expected),
+            ),
         }
     })
 }
@@ -384,7 +390,7 @@ pub async fn check(
     let id = parse_id(raw_id)?;
     super::customers::require_visible(ctx, who, &id).await?;
     let order = OrderRequest::new(request.amount)
-        .map_err(|e| ApiError::field("amount.amount", e.to_string()))?;
+        .map_err(|e| ApiError::field("amount.amount", code::NUMBER_NOT_POSITIVE, e.to_string()))?;
     let record = load_or_init(ctx, &engine, who, &id).await?;
     let mut result = check_against(&engine, &record.state, &order, ctx.clock.today())?;
     let group = check_group(ctx, who, &record.state, &order, &mut result).await?;
@@ -451,15 +457,20 @@ pub async fn decide(
     }
     let reason = request.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(ApiError::field(
-            "reason",
-            "give a reason of 1 to 500 characters",
+        return Err(ApiError::from(
+            FieldError::new(
+                "reason",
+                code::TEXT_LENGTH,
+                "give a reason of 1 to 500 characters",
+            )
+            .with("min", 1)
+            .with("max", 500),
         ));
     }
     let customer = super::customers::visible_customer(ctx, who, &id).await?;
     let record = load_or_init(ctx, engine, who, &id).await?;
     if record.version != request.version {
-        return Err(ApiError::Conflict(format!(
+        return Err(ApiError::stale(format!(
             "the credit file changed (version {} now, you saw {}); reload and decide again",
             record.version, request.version
         )));
@@ -470,15 +481,23 @@ pub async fn decide(
     let mut decision = state.decision.clone();
     let money_ok = |field: &str, m: &Money| -> Result<(), ApiError> {
         if m.currency != currency {
-            return Err(ApiError::field(
-                format!("{field}.currency"),
-                format!("limits are kept in the account currency {currency}"),
+            return Err(ApiError::from(
+                FieldError::new(
+                    format!("{field}.currency"),
+                    code::CURRENCY_ACCOUNT,
+                    format!("limits are kept in the account currency {currency}"),
+                )
+                .with("currency", currency),
             ));
         }
         if m.amount.is_sign_negative() || m.amount.scale() > 2 {
-            return Err(ApiError::field(
-                format!("{field}.amount"),
-                "must be zero or more, with at most 2 decimals",
+            return Err(ApiError::from(
+                FieldError::new(
+                    format!("{field}.amount"),
+                    code::NUMBER_DECIMALS,
+                    "must be zero or more, with at most 2 decimals",
+                )
+                .with("max", 2),
             ));
         }
         Ok(())
@@ -496,7 +515,11 @@ pub async fn decide(
         (Some(limit), Some(until)) => {
             money_ok("temporary_limit", limit)?;
             if until < as_of {
-                return Err(ApiError::field("temporary_until", "must be today or later"));
+                return Err(ApiError::field(
+                    "temporary_until",
+                    code::DATE_PAST,
+                    "must be today or later",
+                ));
             }
             decision.temporary = Some(TemporaryLimit {
                 amount: *limit,
@@ -509,12 +532,14 @@ pub async fn decide(
         (Some(_), None) => {
             return Err(ApiError::field(
                 "temporary_until",
+                code::REQUIRED,
                 "a temporary limit needs its last day",
             ));
         }
         (None, Some(_)) => {
             return Err(ApiError::field(
                 "temporary_limit",
+                code::REQUIRED,
                 "give the temporary limit for this date",
             ));
         }
@@ -522,7 +547,10 @@ pub async fn decide(
     }
     if let Some(days) = request.terms_days {
         if days > 365 {
-            return Err(ApiError::field("terms_days", "at most 365 days"));
+            return Err(ApiError::from(
+                FieldError::new("terms_days", code::DAYS_TOO_MANY, "at most 365 days")
+                    .with("max", 365),
+            ));
         }
         decision.terms_days = Some(days);
     }
@@ -571,11 +599,9 @@ pub async fn decide(
         .await
     {
         Ok(_) => view_with(ctx, engine, who, raw_id).await,
-        Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => {
-            Err(ApiError::Conflict(
-                "the credit file changed while you decided; reload and decide again".into(),
-            ))
-        }
+        Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => Err(
+            ApiError::stale("the credit file changed while you decided; reload and decide again"),
+        ),
         Err(WriteConflict::Store(e)) => Err(e.into()),
     }
 }
@@ -593,8 +619,12 @@ pub async fn put_fx_rate(
             .map_err(|e| {
             use credence_shared::money::FxRateError;
             match e {
-                FxRateError::NotPositive(_) => ApiError::field("rate", e.to_string()),
-                FxRateError::SameCurrency(_) => ApiError::field("to", e.to_string()),
+                FxRateError::NotPositive(_) => {
+                    ApiError::field("rate", code::NUMBER_NOT_POSITIVE, e.to_string())
+                }
+                FxRateError::SameCurrency(_) => {
+                    ApiError::field("to", code::RATE_SAME_CURRENCY, e.to_string())
+                }
             }
         })?;
     Ok(ctx.store.put_fx_rate(&who.tenant, &rate).await?)
@@ -622,24 +652,47 @@ pub async fn put_group(
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return Err(ApiError::field("group", "1 to 64 of A-Z a-z 0-9 - _"));
+        return Err(ApiError::from(
+            FieldError::new("group", code::TEXT_PATTERN, "1 to 64 of A-Z a-z 0-9 - _")
+                .with("min", 1)
+                .with("max", 64)
+                .with("allowed", "A-Z a-z 0-9 - _"),
+        ));
     }
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::field(
-            "name",
-            "give a name of 1 to 200 characters",
+        return Err(ApiError::from(
+            FieldError::new(
+                "name",
+                code::TEXT_LENGTH,
+                "give a name of 1 to 200 characters",
+            )
+            .with("min", 1)
+            .with("max", 200),
         ));
     }
     if request.limit.amount.is_sign_negative() {
-        return Err(ApiError::field("limit.amount", "must be zero or more"));
+        return Err(ApiError::field(
+            "limit.amount",
+            code::NUMBER_NEGATIVE,
+            "must be zero or more",
+        ));
     }
     let mut members = Vec::new();
     for (i, raw) in request.members.iter().enumerate() {
-        let id = CustomerId::parse(raw)
-            .map_err(|_| ApiError::field(format!("members[{i}]"), "unknown customer"))?;
+        let id = CustomerId::parse(raw).map_err(|_| {
+            ApiError::field(
+                format!("members[{i}]"),
+                code::CUSTOMER_UNKNOWN,
+                "unknown customer",
+            )
+        })?;
         if store.get_customer(&who.tenant, &id).await?.is_none() {
-            return Err(ApiError::field(format!("members[{i}]"), "unknown customer"));
+            return Err(ApiError::field(
+                format!("members[{i}]"),
+                code::CUSTOMER_UNKNOWN,
+                "unknown customer",
+            ));
         }
         members.push(id);
     }
@@ -652,9 +705,10 @@ pub async fn put_group(
             match &record.state.group {
                 Some(g) if g == group => break,
                 Some(other) => {
-                    return Err(ApiError::Conflict(format!(
-                        "customer {id} already belongs to group {other}"
-                    )));
+                    return Err(ApiError::conflict(
+                        code::ALREADY_EXISTS,
+                        format!("customer {id} already belongs to group {other}"),
+                    ));
                 }
                 None => {}
             }

@@ -16,6 +16,7 @@ use credence_shared::{
     dto::{CustomerPage, CustomerSummary},
     search::{self, QueryError},
 };
+use credence_shared::{dto::FieldError, messages::code};
 use serde::Deserialize;
 use tracing::instrument;
 
@@ -45,20 +46,35 @@ pub async fn find(
     policy::require(who, Action::ReadCustomers)?;
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::field(
-            "limit",
-            format!("must be between 1 and {MAX_PAGE}"),
+        return Err(ApiError::from(
+            FieldError::new(
+                "limit",
+                code::NUMBER_RANGE,
+                format!("must be between 1 and {MAX_PAGE}"),
+            )
+            .with("min", 1)
+            .with("max", MAX_PAGE),
         ));
     }
     if let Some(cursor) = &query.cursor
         && (cursor.is_empty() || cursor.len() > 2048)
     {
-        return Err(ApiError::field("cursor", "not a cursor this API issued"));
+        return Err(ApiError::field(
+            "cursor",
+            code::INVALID_CURSOR,
+            "not a cursor this API issued",
+        ));
     }
     let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         None => None,
-        Some(raw) => Some(search::normalise_query(raw).map_err(|e| match e {
-            QueryError::Empty | QueryError::TooLong => ApiError::field("q", e.to_string()),
+        Some(raw) => Some(search::normalise_query(raw).map_err(|e| {
+            match e {
+                QueryError::Empty => ApiError::field("q", code::SEARCH_EMPTY, e.to_string()),
+                QueryError::TooLong => ApiError::from(
+                    FieldError::new("q", code::TEXT_TOO_LONG, e.to_string())
+                        .with("max", credence_shared::search::MAX_QUERY_CHARS),
+                ),
+            }
         })?),
     };
     // A sales rep sees only their own customers; the store reads on until the page is full.

@@ -5,6 +5,7 @@
 use super::{Ctx, tenant};
 use crate::{auth::local::LocalIssuer, error::ApiError};
 use credence_shared::dto::{FieldError, TokenRequest, TokenResponse};
+use credence_shared::messages::code;
 use tracing::instrument;
 
 /// `POST /auth/token`. The password is never logged; the span names the user once known.
@@ -16,16 +17,10 @@ pub async fn sign_in(
 ) -> Result<TokenResponse, ApiError> {
     let mut errors = Vec::new();
     if request.username.trim().is_empty() {
-        errors.push(FieldError {
-            field: "username".into(),
-            message: "enter your username".into(),
-        });
+        errors.push(FieldError::new("username", code::REQUIRED, "enter your username"));
     }
     if request.password.is_empty() {
-        errors.push(FieldError {
-            field: "password".into(),
-            message: "enter your password".into(),
-        });
+        errors.push(FieldError::new("password", code::REQUIRED, "enter your password"));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));

@@ -30,6 +30,7 @@ use credence_shared::{
     engine::{Book, CheckResult, Decision, LedgerEntry, LedgerEvent, OrderRequest},
     money::FxRate,
 };
+use credence_shared::{dto::FieldError, messages::code};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use time::Date;
 use tracing::instrument;
@@ -46,19 +47,30 @@ pub fn parse_batch(body: &serde_json::Value) -> Result<&Vec<serde_json::Value>, 
     let events = body
         .as_object()
         .and_then(|o| o.get("events"))
-        .ok_or_else(|| ApiError::field("events", "send {\"events\": [ ... ]}"))?
+        .ok_or_else(|| ApiError::field("events", code::EVENTS_SHAPE, "send {\"events\": [ ... ]}"))?
         .as_array()
-        .ok_or_else(|| ApiError::field("events", "must be an array of events"))?;
+        .ok_or_else(|| {
+            ApiError::field("events", code::EVENTS_SHAPE, "must be an array of events")
+        })?;
     if events.is_empty() || events.len() > MAX_EVENTS_PER_BATCH {
-        return Err(ApiError::field(
-            "events",
-            format!("send 1 to {MAX_EVENTS_PER_BATCH} events per request"),
+        return Err(ApiError::from(
+            FieldError::new(
+                "events",
+                code::LIST_LENGTH,
+                format!("send 1 to {MAX_EVENTS_PER_BATCH} events per request"),
+            )
+            .with("min", 1)
+            .with("max", MAX_EVENTS_PER_BATCH),
         ));
     }
     if let Some(o) = body.as_object()
         && let Some(extra) = o.keys().find(|k| *k != "events")
     {
-        return Err(ApiError::field(extra.clone(), "unknown field"));
+        return Err(ApiError::field(
+            extra.clone(),
+            code::UNKNOWN_FIELD,
+            "unknown field",
+        ));
     }
     Ok(events)
 }

@@ -14,6 +14,7 @@ use crate::{
     service::credit::CreditEngine,
     store::{Store, StoreError, documents},
 };
+use credence_shared::messages::code;
 use credence_shared::{
     Role, TenantId,
     document::TenantDocument,
@@ -95,10 +96,11 @@ fn parse_json<T: serde::de::DeserializeOwned>(
         } else {
             format!("{root}.{path}")
         };
-        vec![FieldError {
+        vec![FieldError::new(
             field,
-            message: e.into_inner().to_string(),
-        }]
+            code::INVALID_VALUE,
+            e.into_inner().to_string(),
+        )]
     })
 }
 
@@ -131,9 +133,14 @@ pub fn audit(
 fn reason_ok(reason: &str) -> Result<&str, ApiError> {
     let r = reason.trim();
     if r.is_empty() || r.chars().count() > 500 {
-        return Err(ApiError::field(
-            "reason",
-            "give a reason of 1 to 500 characters",
+        return Err(ApiError::from(
+            FieldError::new(
+                "reason",
+                code::TEXT_LENGTH,
+                "give a reason of 1 to 500 characters",
+            )
+            .with("min", 1)
+            .with("max", 500),
         ));
     }
     Ok(r)
@@ -141,7 +148,7 @@ fn reason_ok(reason: &str) -> Result<&str, ApiError> {
 
 fn conflict_or(e: StoreError, what: &str) -> ApiError {
     match e {
-        StoreError::ConditionFailed => ApiError::Conflict(format!(
+        StoreError::ConditionFailed => ApiError::stale(format!(
             "the {what} changed since you loaded it; reload and edit again"
         )),
         e => e.into(),
@@ -195,7 +202,7 @@ pub async fn put_document<T: TenantDocument>(
     let before = document::<T>(store, &who.tenant).await?;
     let current = before.version();
     if current != body.replaces {
-        return Err(ApiError::Conflict(format!(
+        return Err(ApiError::stale(format!(
             "the {} changed: version {current} is stored, you edited version {}; reload",
             T::KIND.label(),
             body.replaces
@@ -412,28 +419,46 @@ pub async fn put_user(
 ) -> Result<UserRecord, ApiError> {
     policy::require(who, Action::ManageConfiguration)?;
     if !valid_username(username) {
-        return Err(ApiError::field(
-            "username",
-            "1 to 64 of A-Z a-z 0-9 _ . @ -",
+        return Err(ApiError::from(
+            FieldError::new(
+                "username",
+                code::TEXT_PATTERN,
+                "1 to 64 of A-Z a-z 0-9 _ . @ -",
+            )
+            .with("min", 1)
+            .with("max", 64)
+            .with("allowed", "A-Z a-z 0-9 _ . @ -"),
         ));
     }
     let reason = reason_ok(&body.reason)?;
     if body.roles.is_empty() {
-        return Err(ApiError::field("roles", "give at least one role"));
+        return Err(ApiError::field(
+            "roles",
+            code::ROLES_REQUIRED,
+            "give at least one role",
+        ));
     }
     if body.display_name.chars().count() > 100 {
-        return Err(ApiError::field("display_name", "at most 100 characters"));
+        return Err(ApiError::from(
+            FieldError::new(
+                "display_name",
+                code::TEXT_TOO_LONG,
+                "at most 100 characters",
+            )
+            .with("max", 100),
+        ));
     }
     if username == who.username && !body.roles.contains(&Role::Admin) {
         return Err(ApiError::field(
             "roles",
+            code::ROLES_SELF_ADMIN,
             "you cannot take the admin role from yourself",
         ));
     }
     let before = stored_user(store, &who.tenant, username).await?;
     let current = before.as_ref().map_or(0, |u| u.version);
     if current != body.version {
-        return Err(ApiError::Conflict(format!(
+        return Err(ApiError::stale(format!(
             "the user is at version {current}, you edited version {}; reload",
             body.version
         )));

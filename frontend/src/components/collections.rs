@@ -13,8 +13,8 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{
-    FieldErrors, TextField, days_after, local_datetime, message_about, parse_date, parse_money,
-    report, today,
+    FieldErrors, TextField, days_after, invalid_date, local_datetime, message_about, parse_date,
+    parse_money, report, required, today,
 };
 use crate::components::layout::refresh_nav_counts;
 use crate::components::money::{Amount, format_money};
@@ -403,30 +403,25 @@ pub fn read_promise(
     currency: Currency,
 ) -> Result<NewPromise, FieldErrors> {
     let mut errors = Vec::new();
-    let mut error = |field: &str, message: String| {
-        errors.push(credence_shared::dto::FieldError {
-            field: field.into(),
-            message,
-        })
-    };
+    let mut error = |e: credence_shared::dto::FieldError| errors.push(e);
     let date = if draft.date.trim().is_empty() {
-        error("date", "required".into());
+        error(required("date"));
         None
     } else {
         let date = parse_date(&draft.date);
         if date.is_none() {
-            error("date", "date:invalid".into());
+            error(invalid_date("date"));
         }
         date
     };
     let amount = match parse_money(&draft.amount) {
         Ok(Some(amount)) => Some(amount),
         Ok(None) => {
-            error("amount", "required".into());
+            error(required("amount"));
             None
         }
         Err(e) => {
-            error("amount", e.code());
+            error(e.to_field_error("amount"));
             None
         }
     };

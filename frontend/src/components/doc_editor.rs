@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use serde::Serialize;
 
 use crate::api::ApiError;
-use crate::components::form::{FieldErrors, FieldMessage, settle, translate_message};
+use crate::components::form::{FieldErrors, FieldMessage, settle, word};
 use crate::components::notice::{ErrorNotice, Loaded};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::{Session, use_session};
@@ -92,8 +92,13 @@ pub(crate) use tenant_doc;
 
 /// Reads edited JSON as a `T` and checks it; the message says where it went wrong.
 pub fn parse_doc<T: TenantDocument>(text: &str) -> Result<T, FieldErrors> {
-    let doc: T =
-        serde_json::from_str(text).map_err(|e| FieldErrors::one("document", &e.to_string()))?;
+    let doc: T = serde_json::from_str(text).map_err(|e| {
+        FieldErrors::coded(
+            "document",
+            credence_shared::messages::code::MALFORMED_JSON,
+            &e.to_string(),
+        )
+    })?;
     doc.validate().map_err(FieldErrors)?;
     Ok(doc)
 }
@@ -320,9 +325,13 @@ pub fn ReasonField(
 
 /// A missing reason, as the reason field shows it; `None` when one was given.
 pub fn required_reason(reason: RwSignal<String>) -> Option<FieldErrors> {
-    reason
-        .with_untracked(|r| r.trim().is_empty())
-        .then(|| FieldErrors::one("reason", "required"))
+    reason.with_untracked(|r| r.trim().is_empty()).then(|| {
+        FieldErrors::coded(
+            "reason",
+            credence_shared::messages::code::REQUIRED,
+            "required",
+        )
+    })
 }
 
 /// Messages listed by field, for forms whose fields are too many to each carry one.
@@ -334,7 +343,7 @@ pub fn MessageList(errors: Signal<FieldErrors>) -> impl IntoView {
             (!list.is_empty()).then(|| view! {
                 <ul class="notice notice-error message-list" role="alert" data-testid="admin-errors">
                     {list.into_iter().map(|e| view! {
-                        <li><span class="mono">{e.field}</span> ": " {translate_message(&e.message)}</li>
+                        <li><span class="mono">{e.field.clone()}</span> ": " {word(&e)}</li>
                     }).collect_view()}
                 </ul>
             })

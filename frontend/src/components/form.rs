@@ -4,12 +4,15 @@
 //! people.
 
 use credence_shared::dto::FieldError;
+use credence_shared::messages::code;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use rust_decimal::Decimal;
 use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::api::ApiError;
-use crate::i18n::{t_string, use_i18n};
+use crate::components::messages::word_field_error;
+use crate::i18n::Locale;
 
 /// Field messages, looked up by the field a form control edits.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,25 +23,29 @@ impl FieldErrors {
         FieldErrors(error.field_errors().to_vec())
     }
 
-    /// One message about one field.
+    /// One message about one field, in the form's own words (no code: the form words it
+    /// itself, see [`message_about`]).
     pub fn one(field: &str, message: &str) -> Self {
-        FieldErrors(vec![FieldError {
-            field: field.to_owned(),
-            message: message.to_owned(),
-        }])
+        FieldErrors(vec![FieldError::new(field, "", message)])
+    }
+
+    /// One coded error about one field.
+    pub fn coded(field: &str, code: &str, message: &str) -> Self {
+        FieldErrors(vec![FieldError::new(field, code, message)])
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
-    /// The first message about `field` or anything inside it: `change.limit` answers for
-    /// `change.limit.amount`, `contacts` for `contacts[0].name` only when asked for it exactly.
+    /// The first message about `field` or anything inside it, worded (see [`word`]):
+    /// `change.limit` answers for `change.limit.amount`, `contacts` for `contacts[0].name`
+    /// only when asked for it exactly.
     pub fn get(&self, field: &str) -> Option<String> {
         self.0
             .iter()
             .find(|e| names_field(&e.field, field))
-            .map(|e| e.message.clone())
+            .map(word)
     }
 
     /// Messages that no control of the form shows, so they can be listed above the button.
@@ -99,26 +106,25 @@ pub fn names_field(reported: &str, control: &str) -> bool {
     }
 }
 
-/// A shared validation message in the language in use: the common ones are translated, the
-/// rest (specific limits and formats) are shown as the server or the shared code words them.
-pub fn translate_message(message: &str) -> String {
-    let i18n = use_i18n();
-    match message {
-        "required" => t_string!(i18n, field_required),
-        "number:not_a_number" => t_string!(i18n, amount_not_a_number),
-        "number:negative" => t_string!(i18n, number_negative),
-        "number:decimals" => t_string!(i18n, amount_too_many_decimals),
-        "number:not_whole" => t_string!(i18n, number_not_whole),
-        "date:invalid" => t_string!(i18n, date_invalid),
-        // The shared rules for a promise to pay (`NewPromise::validate`), which the server
-        // words the same way.
-        "a promise is for today or later" => t_string!(i18n, promise_date_past),
-        "at most 180 days ahead" => t_string!(i18n, promise_date_far),
-        "an amount above 0 with at most 2 decimals" => t_string!(i18n, promise_amount_invalid),
-        "at most 1000 characters" => t_string!(i18n, text_too_long),
-        _ => return message.to_owned(),
+/// A field error in the language in use, worded from its code and parameters
+/// (`components/messages.rs`); the server's English message for a code this app does not
+/// know, and outside the app (no translation context, as in native tests).
+/// Reactive: read in a closure, it follows the language switch.
+pub fn word(error: &FieldError) -> String {
+    match use_context::<I18nContext<Locale>>() {
+        Some(i18n) => word_field_error(i18n.get_locale(), error),
+        None => error.message.clone(),
     }
-    .to_owned()
+}
+
+/// A form's own error: `field` must be filled in.
+pub fn required(field: &str) -> FieldError {
+    FieldError::new(field, code::REQUIRED, "required")
+}
+
+/// A form's own error: `field` is not a date.
+pub fn invalid_date(field: &str) -> FieldError {
+    FieldError::new(field, code::DATE_INVALID, "not a date YYYY-MM-DD")
 }
 
 /// The message under a control; empty (and hidden) when there is nothing to say.
@@ -135,7 +141,7 @@ pub fn FieldMessage(
             aria-live="polite"
             hidden=move || message.with(Option::is_none)
         >
-            {move || message.get().map(|m| translate_message(&m))}
+            {move || message.get()}
         </p>
     }
 }
@@ -275,15 +281,29 @@ pub enum NumberError {
 }
 
 impl NumberError {
-    /// A code that stands in for the message until [`translate_message`] words it.
-    pub fn code(self) -> String {
+    /// The stable code (`credence_shared::messages::code`) for this error.
+    pub fn code(self) -> &'static str {
         match self {
-            NumberError::NotANumber => "number:not_a_number",
-            NumberError::Negative => "number:negative",
-            NumberError::TooManyDecimals => "number:decimals",
-            NumberError::NotWhole => "number:not_whole",
+            NumberError::NotANumber => code::NUMBER_INVALID,
+            NumberError::Negative => code::NUMBER_NEGATIVE,
+            NumberError::TooManyDecimals => code::NUMBER_DECIMALS,
+            NumberError::NotWhole => code::NUMBER_NOT_WHOLE,
         }
-        .to_owned()
+    }
+
+    /// This error about `field`. Amounts are the only numbers with decimals (two).
+    pub fn to_field_error(self, field: &str) -> FieldError {
+        let message = match self {
+            NumberError::NotANumber => "not a number",
+            NumberError::Negative => "must be zero or more",
+            NumberError::TooManyDecimals => "at most 2 decimals",
+            NumberError::NotWhole => "must be a whole number",
+        };
+        let error = FieldError::new(field, self.code(), message);
+        match self {
+            NumberError::TooManyDecimals => error.with("max", 2),
+            _ => error,
+        }
     }
 }
 
@@ -397,10 +417,7 @@ mod tests {
         FieldErrors(
             fields
                 .iter()
-                .map(|f| FieldError {
-                    field: (*f).to_owned(),
-                    message: format!("bad {f}"),
-                })
+                .map(|f| FieldError::new(*f, "", format!("bad {f}")))
                 .collect(),
         )
     }

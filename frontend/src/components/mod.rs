@@ -2,7 +2,8 @@
 //! the order check, check findings in words, the history chart and bar charts, the
 //! workflow pieces (form helpers, labels, request lists, the request form, the audit list),
 //! and the early-warning and collections pieces (alert and task lines, a customer's
-//! collections, and activity lines and task reasons worded in the reader's language).
+//! collections, and activity lines and task reasons worded in the reader's language), and
+//! field errors and problems worded from their codes (`messages`).
 
 pub mod audit_list;
 pub mod bar_chart;
@@ -14,6 +15,7 @@ pub mod form;
 pub mod history_chart;
 pub mod labels;
 pub mod layout;
+pub mod messages;
 pub mod money;
 pub mod notice;
 pub mod order_check;

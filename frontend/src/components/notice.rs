@@ -2,7 +2,10 @@
 
 use leptos::prelude::*;
 
+use std::collections::BTreeMap;
+
 use crate::api::ApiError;
+use crate::components::messages::{word_code, word_field_error};
 use crate::i18n::{t, use_i18n};
 
 /// A calm placeholder while data is on its way.
@@ -83,9 +86,22 @@ pub fn ErrorNotice(
 }
 
 /// The translated sentence for an error; reactive, so it follows the language switch.
+/// A problem with a code (a 409's `conflict.version`, …) is worded from it; a rejected request
+/// without one from its first field error, else it shows the server's detail.
 pub fn error_message(error: ApiError) -> impl IntoView {
     let i18n = use_i18n();
     move || match error.clone() {
+        ApiError::Conflict(Some(problem)) | ApiError::Rejected(problem)
+            if word_code(i18n.get_locale(), &problem.code, &BTreeMap::new()).is_some() =>
+        {
+            word_code(i18n.get_locale(), &problem.code, &BTreeMap::new())
+                .unwrap_or_default()
+                .into_any()
+        }
+        ApiError::Rejected(problem) if !problem.errors.is_empty() => {
+            let detail = word_field_error(i18n.get_locale(), &problem.errors[0]);
+            t!(i18n, error_request, detail).into_any()
+        }
         ApiError::Network(_) => t!(i18n, error_network).into_any(),
         ApiError::Forbidden => t!(i18n, error_forbidden).into_any(),
         // A 401 has already sent the user to sign in; this shows only for an instant.

@@ -14,12 +14,12 @@ use rust_decimal::Decimal;
 use time::Date;
 
 use crate::components::form::{
-    FieldErrors, TextField, days_after, parse_date, parse_days, parse_money, today,
-    translate_message,
+    FieldErrors, TextField, days_after, parse_date, parse_days, parse_money, required, today, word,
 };
 use crate::components::labels::kind_label;
 use crate::components::money::format_money;
 use crate::i18n::{t, t_string, use_i18n};
+use credence_shared::dto::FieldError;
 
 /// What the form offers to change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,24 +185,18 @@ impl RequestDraft {
     /// server's (`change.limit`, `change.until`, `justification`, …).
     pub fn build(&self, currency: Currency, today: Date) -> Result<Change, FieldErrors> {
         let mut errors = Vec::new();
-        let mut push = |field: &str, message: String| {
-            errors.push(credence_shared::dto::FieldError {
-                field: field.to_owned(),
-                message,
-            })
-        };
-        let limit = || -> Result<Money, (&'static str, String)> {
+        let limit = || -> Result<Money, FieldError> {
             match parse_money(&self.limit) {
                 Ok(Some(amount)) => Ok(Money::new(amount, currency)),
-                Ok(None) => Err(("change.limit", "required".to_owned())),
-                Err(e) => Err(("change.limit", e.code())),
+                Ok(None) => Err(required("change.limit")),
+                Err(e) => Err(e.to_field_error("change.limit")),
             }
         };
-        let terms = || -> Result<u16, (&'static str, String)> {
+        let terms = || -> Result<u16, FieldError> {
             match parse_days(&self.terms) {
                 Ok(Some(days)) => Ok(days),
-                Ok(None) => Err(("change.terms_days", "required".to_owned())),
-                Err(e) => Err(("change.terms_days", e.code())),
+                Ok(None) => Err(required("change.terms_days")),
+                Err(e) => Err(e.to_field_error("change.terms_days")),
             }
         };
         let change = match self.choice {
@@ -212,7 +206,7 @@ impl RequestDraft {
                 match (limit(), until) {
                     (Ok(limit), Some(until)) => Ok(Change::TemporaryLimit { limit, until }),
                     (Err(e), _) => Err(e),
-                    (_, None) => Err(("change.until", "required".to_owned())),
+                    (_, None) => Err(required("change.until")),
                 }
             }
             Choice::Terms => terms().map(|terms_days| Change::TermsChange { terms_days }),
@@ -226,7 +220,7 @@ impl RequestDraft {
                 source: self.source.trim().to_owned(),
             }),
             Choice::BlacklistRemove => Ok(Change::BlacklistRemove),
-            Choice::Fixed => self.fixed.clone().ok_or(("change", "required".to_owned())),
+            Choice::Fixed => self.fixed.clone().ok_or_else(|| required("change")),
         };
         let change = match change {
             Ok(change) => {
@@ -235,8 +229,8 @@ impl RequestDraft {
                 }
                 Some(change)
             }
-            Err((field, message)) => {
-                push(field, message);
+            Err(error) => {
+                errors.push(error);
                 None
             }
         };
@@ -453,7 +447,7 @@ pub fn RequestForm(
                     <div class="notice notice-error" role="alert" data-testid="request-form-errors">
                         <ul>
                             {others.into_iter().map(|e| view! {
-                                <li><span class="mono">{e.field}</span> ": " {translate_message(&e.message)}</li>
+                                <li><span class="mono">{e.field.clone()}</span> ": " {word(&e)}</li>
                             }).collect_view()}
                         </ul>
                     </div>

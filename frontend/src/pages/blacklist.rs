@@ -8,7 +8,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::form::{FieldErrors, TextField, report, translate_message};
+use crate::components::form::{FieldErrors, TextField, report, word};
 use crate::components::layout::use_current_user;
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::components::table::{Col, StackTable};
@@ -155,10 +155,7 @@ fn AddForm(on_added: Callback<()>) -> impl IntoView {
         let mut errors = Vec::new();
         let need = |errors: &mut Vec<_>, field: &str, s: RwSignal<String>| {
             if s.with_untracked(|v| v.trim().is_empty()) {
-                errors.push(credence_shared::dto::FieldError {
-                    field: field.into(),
-                    message: "required".into(),
-                });
+                errors.push(crate::components::form::required(field));
             }
         };
         if opt(name).is_none() && opt(usci).is_none() && opt(customer).is_none() {
@@ -208,7 +205,7 @@ fn AddForm(on_added: Callback<()>) -> impl IntoView {
                     let others = fields.with(|e| e.others(&["name", "usci", "customer_id", "reason", "source"]));
                     (!others.is_empty()).then(|| view! {
                         <ul class="field-error">
-                            {others.into_iter().map(|e| view! { <li>{e.field} ": " {translate_message(&e.message)}</li> }).collect_view()}
+                            {others.into_iter().map(|e| view! { <li>{e.field.clone()} ": " {word(&e)}</li> }).collect_view()}
                         </ul>
                     })
                 }}

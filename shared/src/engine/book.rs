@@ -76,7 +76,9 @@ impl OrderRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreditRecord {
+/// A credit note in the book. (The stored, versioned credit file is
+/// `credence_api::store::credit::CreditRecord`.)
+pub struct CreditNoteRecord {
     pub note: DocRef,
     pub date: Date,
     pub amount: Decimal,
@@ -111,7 +113,7 @@ pub struct Book {
     /// In issue order.
     pub invoices: Vec<InvoiceRecord>,
     pub orders: Vec<OrderRecord>,
-    pub credit_notes: Vec<CreditRecord>,
+    pub credit_notes: Vec<CreditNoteRecord>,
     pub disputes: Vec<DisputeRecord>,
     on_account: VecDeque<OnAccount>,
 }
@@ -288,7 +290,7 @@ impl<'e> Fold<'e> {
                 if !self.payments.insert(("credit note", note.as_str())) {
                     return Err(duplicate(index, "credit note", note));
                 }
-                self.book.credit_notes.push(CreditRecord {
+                self.book.credit_notes.push(CreditNoteRecord {
                     note: note.clone(),
                     date,
                     amount: amount.amount,

@@ -72,7 +72,10 @@ pub struct ApprovalBand {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ApprovalMatrix {
+/// The policy's recommendation of who should approve a limit, by amount band and grade.
+/// (Not the tenant's multi-step approval workflow: that is
+/// [`crate::workflow::ApprovalMatrix`].)
+pub struct GradeApprovalLevels {
     /// Ascending by `up_to`; the last has none.
     pub bands: Vec<ApprovalBand>,
     /// A lower limit reduces risk: it needs only this level.
@@ -141,7 +144,7 @@ pub struct PolicySpec {
     pub currency: Currency,
     pub grades: PerGrade<GradeTerms>,
     pub limit: LimitFormula,
-    pub approval: ApprovalMatrix,
+    pub approval: GradeApprovalLevels,
     pub exposure: ExposureComposition,
     pub check: CheckPolicy,
 }
@@ -237,7 +240,7 @@ impl Policy {
     pub fn limit(&self) -> &LimitFormula {
         &self.spec.limit
     }
-    pub fn approval(&self) -> &ApprovalMatrix {
+    pub fn approval(&self) -> &GradeApprovalLevels {
         &self.spec.approval
     }
     pub fn exposure(&self) -> &ExposureComposition {

@@ -5,6 +5,7 @@ use super::{Alert, AlertStatus, DunningAction, DunningSummary};
 use crate::dto::FieldError;
 use crate::engine::calendar::days_between;
 use crate::engine::open_items::OpenInvoice;
+use crate::messages::code;
 use crate::{Currency, CustomerId, Money};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -73,32 +74,38 @@ impl NewPromise {
     pub fn validate(&self, today: Date, currency: Currency) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if self.date < today {
-            errors.push(FieldError {
-                field: "date".into(),
-                message: "a promise is for today or later".into(),
-            });
+            errors.push(FieldError::new(
+                "date",
+                code::DATE_PAST,
+                "a promise is for today or later",
+            ));
         } else if days_between(today, self.date) > 180 {
-            errors.push(FieldError {
-                field: "date".into(),
-                message: "at most 180 days ahead".into(),
-            });
+            errors.push(
+                FieldError::new("date", code::DATE_TOO_FAR, "at most 180 days ahead")
+                    .with("days", 180),
+            );
         }
         if self.amount.amount <= Decimal::ZERO || self.amount.amount.scale() > 2 {
-            errors.push(FieldError {
-                field: "amount".into(),
-                message: "an amount above 0 with at most 2 decimals".into(),
-            });
+            errors.push(FieldError::new(
+                "amount",
+                code::AMOUNT_INVALID,
+                "an amount above 0 with at most 2 decimals",
+            ));
         } else if self.amount.currency != currency {
-            errors.push(FieldError {
-                field: "amount.currency".into(),
-                message: format!("the customer's account is in {currency}"),
-            });
+            errors.push(
+                FieldError::new(
+                    "amount.currency",
+                    code::CURRENCY_ACCOUNT,
+                    format!("the customer's account is in {currency}"),
+                )
+                .with("currency", currency),
+            );
         }
         if self.note.chars().count() > 1000 {
-            errors.push(FieldError {
-                field: "note".into(),
-                message: "at most 1000 characters".into(),
-            });
+            errors.push(
+                FieldError::new("note", code::TEXT_TOO_LONG, "at most 1000 characters")
+                    .with("max", 1000),
+            );
         }
         if errors.is_empty() {
             Ok(())

@@ -5,6 +5,7 @@ use crate::document::{DocumentKind, TenantDocument};
 use crate::dto::FieldError;
 use crate::engine::calendar::days_between;
 use crate::engine::open_items::OpenInvoice;
+use crate::messages::code;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -91,10 +92,11 @@ impl DunningLadder {
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let rising = self.steps.windows(2).all(|w| w[0].day < w[1].day);
         if self.steps.is_empty() || !rising || self.steps.iter().any(|s| s.day.abs() > 3650) {
-            return Err(vec![FieldError {
-                field: "steps".into(),
-                message: "list steps by rising day (negative days are before the due date)".into(),
-            }]);
+            return Err(vec![FieldError::new(
+                "steps",
+                code::STEPS_ORDER,
+                "list steps by rising day (negative days are before the due date)",
+            )]);
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ use crate::document::{DocumentKind, TenantDocument};
 use crate::dto::FieldError;
 use crate::engine::calendar::days_between;
 use crate::engine::open_items::OpenInvoice;
+use crate::messages::code;
 use crate::{Money, Role};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -292,12 +293,7 @@ impl WarningRules {
     /// Checks what the admin page saves; errors name the field (`rules[2].when.steps`).
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut push = |field: String, message: &str| {
-            errors.push(FieldError {
-                field,
-                message: message.to_owned(),
-            })
-        };
+        let mut push = |e: FieldError| errors.push(e);
         let mut ids = std::collections::BTreeSet::new();
         for (i, rule) in self.rules.iter().enumerate() {
             let at = |f: &str| format!("rules[{i}].{f}");
@@ -308,12 +304,33 @@ impl WarningRules {
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
             {
-                push(at("id"), "use 1-40 lowercase letters, digits or _");
+                push(
+                    FieldError::new(
+                        at("id"),
+                        code::TEXT_PATTERN,
+                        "use 1-40 lowercase letters, digits or _",
+                    )
+                    .with("min", 1)
+                    .with("max", 40)
+                    .with("allowed", "a-z 0-9 _"),
+                );
             } else if !ids.insert(rule.id.as_str()) {
-                push(at("id"), "two rules have this id");
+                push(FieldError::new(
+                    at("id"),
+                    code::KEY_DUPLICATE,
+                    "two rules have this id",
+                ));
             }
             if rule.name.trim().is_empty() || rule.name.chars().count() > 80 {
-                push(at("name"), "give the rule a name of at most 80 characters");
+                push(
+                    FieldError::new(
+                        at("name"),
+                        code::TEXT_LENGTH,
+                        "give the rule a name of at most 80 characters",
+                    )
+                    .with("min", 1)
+                    .with("max", 80),
+                );
             }
             let share = |d: &Decimal| *d > Decimal::ZERO && *d <= Decimal::ONE;
             match &rule.when {
@@ -322,42 +339,70 @@ impl WarningRules {
                         || steps.windows(2).any(|w| w[0] >= w[1])
                         || steps.iter().any(|&s| s == 0 || s > 3650)
                     {
-                        push(at("when.steps"), "list rising day counts, e.g. 30, 60, 90");
+                        push(FieldError::new(
+                            at("when.steps"),
+                            code::STEPS_ORDER,
+                            "list rising day counts, e.g. 30, 60, 90",
+                        ));
                     }
                 }
                 Condition::OverdueAmount { above } => {
                     if above.is_empty() || above.iter().any(|m| m.amount.is_sign_negative()) {
-                        push(
+                        push(FieldError::new(
                             at("when.above"),
+                            code::NUMBER_NEGATIVE,
                             "give a threshold of 0 or more per currency",
-                        );
+                        ));
                     }
                 }
                 Condition::Utilisation { above }
                 | Condition::ReturnRate { above }
                 | Condition::DisputeRate { above } => {
                     if !share(above) {
-                        push(at("when.above"), "a share between 0 and 1 (0.9 is 90%)");
+                        push(FieldError::new(
+                            at("when.above"),
+                            code::SHARE_RANGE,
+                            "a share between 0 and 1 (0.9 is 90%)",
+                        ));
                     }
                 }
                 Condition::DaysToPayTrend { above_days } => {
                     if above_days.is_sign_negative() {
-                        push(at("when.above_days"), "0 days or more");
+                        push(FieldError::new(
+                            at("when.above_days"),
+                            code::NUMBER_NEGATIVE,
+                            "0 days or more",
+                        ));
                     }
                 }
                 Condition::ScoreDrop { points } => {
                     if *points <= Decimal::ZERO {
-                        push(at("when.points"), "more than 0 points");
+                        push(FieldError::new(
+                            at("when.points"),
+                            code::NUMBER_NOT_POSITIVE,
+                            "more than 0 points",
+                        ));
                     }
                 }
                 Condition::GradeDowngrade { steps } => {
                     if *steps == 0 || *steps > 4 {
-                        push(at("when.steps"), "1 to 4 grades");
+                        push(
+                            FieldError::new(at("when.steps"), code::NUMBER_RANGE, "1 to 4 grades")
+                                .with("min", 1)
+                                .with("max", 4),
+                        );
                     }
                 }
                 Condition::Expiry { within_days, .. } => {
                     if *within_days > 365 {
-                        push(at("when.within_days"), "at most 365 days");
+                        push(
+                            FieldError::new(
+                                at("when.within_days"),
+                                code::DAYS_TOO_MANY,
+                                "at most 365 days",
+                            )
+                            .with("max", 365),
+                        );
                     }
                 }
                 Condition::ExternalSignal | Condition::BrokenPromise => {}
@@ -367,10 +412,11 @@ impl WarningRules {
                     AutoAction::RequirePrepayment { share: s }
                     | AutoAction::ProposeLimitCut { by_share: s } => {
                         if !share(s) {
-                            push(
+                            push(FieldError::new(
                                 at(&format!("actions[{j}].share")),
+                                code::SHARE_RANGE,
                                 "a share between 0 and 1",
-                            );
+                            ));
                         }
                     }
                     AutoAction::Hold | AutoAction::CollectionTask => {}

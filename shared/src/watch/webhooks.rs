@@ -5,6 +5,7 @@ use super::AgingBucket;
 use super::rules::yes;
 use crate::document::{DocumentKind, TenantDocument};
 use crate::dto::FieldError;
+use crate::messages::code;
 use crate::{Currency, CustomerId, Money};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -43,23 +44,38 @@ impl WebhookConfig {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             {
-                errors.push(FieldError {
-                    field: format!("endpoints[{i}].id"),
-                    message: "use 1-40 letters, digits, - or _".into(),
-                });
+                errors.push(
+                    FieldError::new(
+                        format!("endpoints[{i}].id"),
+                        code::TEXT_PATTERN,
+                        "use 1-40 letters, digits, - or _",
+                    )
+                    .with("min", 1)
+                    .with("max", 40)
+                    .with("allowed", "A-Z a-z 0-9 - _"),
+                );
             }
             if !(e.url.starts_with("https://") || e.url.starts_with("http://")) || e.url.len() > 500
             {
-                errors.push(FieldError {
-                    field: format!("endpoints[{i}].url"),
-                    message: "an http(s) URL of at most 500 characters".into(),
-                });
+                errors.push(
+                    FieldError::new(
+                        format!("endpoints[{i}].url"),
+                        code::URL_INVALID,
+                        "an http(s) URL of at most 500 characters",
+                    )
+                    .with("max", 500),
+                );
             }
             if e.secret.len() < 16 || e.secret.len() > 200 {
-                errors.push(FieldError {
-                    field: format!("endpoints[{i}].secret"),
-                    message: "a secret of 16 to 200 characters".into(),
-                });
+                errors.push(
+                    FieldError::new(
+                        format!("endpoints[{i}].secret"),
+                        code::TEXT_LENGTH,
+                        "a secret of 16 to 200 characters",
+                    )
+                    .with("min", 16)
+                    .with("max", 200),
+                );
             }
         }
         if errors.is_empty() {

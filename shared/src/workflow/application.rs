@@ -5,6 +5,7 @@ use super::{BlacklistEntry, FieldSet, fe, text};
 use crate::dto::FieldError;
 use crate::engine::calendar::iso_date;
 use crate::engine::{CompanySize, CustomerInfo, Financials, Profile};
+use crate::messages::code;
 use crate::{Currency, CustomerId, Money, Usci};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -90,7 +91,7 @@ impl Application {
         text(&mut errors, "justification", &self.justification, 2000);
         let usci = Usci::parse(self.usci.trim());
         if let Err(e) = &usci {
-            errors.push(fe("usci", &e.to_string()));
+            errors.push(e.to_field_error("usci"));
         }
         for (field, m) in [
             ("registered_capital", &self.registered_capital),
@@ -101,44 +102,75 @@ impl Application {
             ("requested_limit", &self.requested_limit),
         ] {
             if m.currency != currency {
-                errors.push(fe(
-                    &format!("{field}.currency"),
-                    &format!("amounts are in the account currency {currency}"),
-                ));
+                errors.push(
+                    fe(
+                        &format!("{field}.currency"),
+                        code::CURRENCY_ACCOUNT,
+                        &format!("amounts are in the account currency {currency}"),
+                    )
+                    .with("currency", currency),
+                );
             }
             if m.amount.is_sign_negative() || m.amount.scale() > 2 {
-                errors.push(fe(
-                    &format!("{field}.amount"),
-                    "must be zero or more, with at most 2 decimals",
-                ));
+                errors.push(
+                    fe(
+                        &format!("{field}.amount"),
+                        code::NUMBER_DECIMALS,
+                        "must be zero or more, with at most 2 decimals",
+                    )
+                    .with("max", 2),
+                );
             }
         }
         if self.founded > today {
-            errors.push(fe("founded", "cannot be in the future"));
+            errors.push(fe("founded", code::DATE_FUTURE, "cannot be in the future"));
         }
         if self.requested_terms_days > 365 {
-            errors.push(fe("requested_terms_days", "at most 365 days"));
+            errors.push(
+                fe(
+                    "requested_terms_days",
+                    code::DAYS_TOO_MANY,
+                    "at most 365 days",
+                )
+                .with("max", 365),
+            );
         }
         if self.contacts.is_empty() {
-            errors.push(fe("contacts", "add at least one contact"));
+            errors.push(fe(
+                "contacts",
+                code::CONTACTS_REQUIRED,
+                "add at least one contact",
+            ));
         }
         if self.contacts.len() > 10 {
-            errors.push(fe("contacts", "at most 10 contacts"));
+            errors.push(fe("contacts", code::LIST_TOO_LONG, "at most 10 contacts").with("max", 10));
         }
         for (i, c) in self.contacts.iter().enumerate() {
             text(&mut errors, &format!("contacts[{i}].name"), &c.name, 100);
             if c.phone.trim().is_empty() && c.email.trim().is_empty() {
                 errors.push(fe(
                     &format!("contacts[{i}].phone"),
+                    code::CONTACT_REACHABLE,
                     "give a phone or an email",
                 ));
             }
             if !c.email.trim().is_empty() && !c.email.contains('@') {
-                errors.push(fe(&format!("contacts[{i}].email"), "not an email address"));
+                errors.push(fe(
+                    &format!("contacts[{i}].email"),
+                    code::EMAIL_INVALID,
+                    "not an email address",
+                ));
             }
         }
         if self.trade_references.len() > 10 {
-            errors.push(fe("trade_references", "at most 10 references"));
+            errors.push(
+                fe(
+                    "trade_references",
+                    code::LIST_TOO_LONG,
+                    "at most 10 references",
+                )
+                .with("max", 10),
+            );
         }
         for (i, r) in self.trade_references.iter().enumerate() {
             text(
@@ -151,10 +183,14 @@ impl Application {
         if let Some(f) = &self.financials
             && f.currency() != currency
         {
-            errors.push(fe(
-                "financials.currency",
-                &format!("statements are in the account currency {currency}"),
-            ));
+            errors.push(
+                fe(
+                    "financials.currency",
+                    code::CURRENCY_ACCOUNT,
+                    &format!("statements are in the account currency {currency}"),
+                )
+                .with("currency", currency),
+            );
         }
         match (errors.is_empty(), usci) {
             (true, Ok(u)) => Ok(u),

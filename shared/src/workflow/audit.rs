@@ -58,10 +58,5 @@ pub struct AuditEntry {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AuditPage {
-    pub items: Vec<AuditEntry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-}
+/// One page of the audit trail.
+pub type AuditPage = crate::dto::Page<AuditEntry>;

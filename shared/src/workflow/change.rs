@@ -5,6 +5,7 @@ use super::{fe, text};
 use crate::Money;
 use crate::dto::FieldError;
 use crate::engine::calendar::iso_date;
+use crate::messages::code;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
@@ -131,15 +132,22 @@ impl Change {
         let mut errors = Vec::new();
         let money = |errors: &mut Vec<FieldError>, field: &str, m: &Money| {
             if m.amount.is_sign_negative() || m.amount.scale() > 2 {
-                errors.push(fe(
-                    &format!("change.{field}.amount"),
-                    "must be zero or more, with at most 2 decimals",
-                ));
+                errors.push(
+                    fe(
+                        &format!("change.{field}.amount"),
+                        code::NUMBER_DECIMALS,
+                        "must be zero or more, with at most 2 decimals",
+                    )
+                    .with("max", 2),
+                );
             }
         };
         let terms = |errors: &mut Vec<FieldError>, days: u16| {
             if days > 365 {
-                errors.push(fe("change.terms_days", "at most 365 days"));
+                errors.push(
+                    fe("change.terms_days", code::DAYS_TOO_MANY, "at most 365 days")
+                        .with("max", 365),
+                );
             }
         };
         match self {
@@ -151,17 +159,28 @@ impl Change {
             Change::TemporaryLimit { limit, until } => {
                 money(&mut errors, "limit", limit);
                 if *until < today {
-                    errors.push(fe("change.until", "must be today or later"));
+                    errors.push(fe(
+                        "change.until",
+                        code::DATE_PAST,
+                        "must be today or later",
+                    ));
                 }
                 if *until > today + Duration::days(366) {
-                    errors.push(fe("change.until", "at most one year ahead"));
+                    errors.push(
+                        fe("change.until", code::DATE_TOO_FAR, "at most one year ahead")
+                            .with("days", 366),
+                    );
                 }
             }
             Change::TermsChange { terms_days } => terms(&mut errors, *terms_days),
             Change::BlockedOrderRelease { order_key }
             | Change::BlockedOrderReject { order_key } => {
                 if !crate::credit::valid_idempotency_key(order_key) {
-                    errors.push(fe("change.order_key", "not an order of the blocked queue"));
+                    errors.push(fe(
+                        "change.order_key",
+                        code::ORDER_NOT_BLOCKED,
+                        "not an order of the blocked queue",
+                    ));
                 }
             }
             Change::BlacklistAdd { reason, source } => {

@@ -4,6 +4,7 @@ use super::{fe, text};
 use crate::Role;
 use crate::document::{DocumentKind, TenantDocument};
 use crate::dto::FieldError;
+use crate::messages::code;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -62,7 +63,14 @@ impl FieldSet {
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if self.fields.len() > MAX_CUSTOM_FIELDS {
-            errors.push(fe("fields", &format!("at most {MAX_CUSTOM_FIELDS} fields")));
+            errors.push(
+                fe(
+                    "fields",
+                    code::LIST_TOO_LONG,
+                    &format!("at most {MAX_CUSTOM_FIELDS} fields"),
+                )
+                .with("max", MAX_CUSTOM_FIELDS),
+            );
         }
         let mut seen = std::collections::BTreeSet::new();
         for (i, f) in self.fields.iter().enumerate() {
@@ -73,20 +81,41 @@ impl FieldSet {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
             if !key_ok {
-                errors.push(fe(&at("key"), "1 to 40 of a-z, 0-9 and _"));
+                errors.push(
+                    fe(&at("key"), code::TEXT_PATTERN, "1 to 40 of a-z, 0-9 and _")
+                        .with("min", 1)
+                        .with("max", 40)
+                        .with("allowed", "a-z 0-9 _"),
+                );
             } else if !seen.insert(f.key.as_str()) {
-                errors.push(fe(&at("key"), "another field has this key"));
+                errors.push(fe(
+                    &at("key"),
+                    code::KEY_DUPLICATE,
+                    "another field has this key",
+                ));
             }
             text(&mut errors, &at("label"), &f.label, 80);
             if let FieldKind::Choice { options } = &f.kind {
                 if options.is_empty() || options.len() > 50 {
-                    errors.push(fe(&at("kind.options"), "1 to 50 options"));
+                    errors.push(
+                        fe(&at("kind.options"), code::LIST_LENGTH, "1 to 50 options")
+                            .with("min", 1)
+                            .with("max", 50),
+                    );
                 }
                 if options
                     .iter()
                     .any(|o| o.trim().is_empty() || o.chars().count() > 80)
                 {
-                    errors.push(fe(&at("kind.options"), "each option 1 to 80 characters"));
+                    errors.push(
+                        fe(
+                            &at("kind.options"),
+                            code::TEXT_LENGTH,
+                            "each option 1 to 80 characters",
+                        )
+                        .with("min", 1)
+                        .with("max", 80),
+                    );
                 }
             }
         }
@@ -113,7 +142,11 @@ impl FieldSet {
                 .iter()
                 .any(|f| &f.key == key && f.visible_to_any(roles))
             {
-                errors.push(fe(&format!("custom.{key}"), "no such field"));
+                errors.push(fe(
+                    &format!("custom.{key}"),
+                    code::UNKNOWN_FIELD,
+                    "no such field",
+                ));
             }
         }
         for f in self.fields.iter().filter(|f| f.visible_to_any(roles)) {
@@ -121,7 +154,7 @@ impl FieldSet {
             let raw = values.get(&f.key).map(|v| v.trim()).unwrap_or("");
             if raw.is_empty() {
                 if f.required {
-                    errors.push(fe(&field, "required"));
+                    errors.push(fe(&field, code::REQUIRED, "required"));
                 }
                 continue;
             }
@@ -129,7 +162,7 @@ impl FieldSet {
                 Ok(v) => {
                     out.insert(f.key.clone(), v);
                 }
-                Err(message) => errors.push(fe(&field, message)),
+                Err(e) => errors.push(e.to_field_error(&field)),
             }
         }
         if errors.is_empty() {
@@ -140,12 +173,38 @@ impl FieldSet {
     }
 }
 
+/// Why a custom value does not fit its kind: a stable code and the English message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValueError {
+    pub code: &'static str,
+    pub message: &'static str,
+}
+
+impl ValueError {
+    const fn new(code: &'static str, message: &'static str) -> Self {
+        ValueError { code, message }
+    }
+
+    /// This error about `field`, with the parameters its wording needs.
+    pub fn to_field_error(self, field: &str) -> FieldError {
+        let error = fe(field, self.code, self.message);
+        match self.code {
+            code::TEXT_TOO_LONG => error.with("max", MAX_CUSTOM_TEXT),
+            code::NUMBER_DECIMALS => error.with("max", 2),
+            _ => error,
+        }
+    }
+}
+
 /// One value against its kind; the normalised value or why not.
-pub fn check_value(kind: &FieldKind, raw: &str) -> Result<String, &'static str> {
+pub fn check_value(kind: &FieldKind, raw: &str) -> Result<String, ValueError> {
     match kind {
         FieldKind::Text => {
             if raw.chars().count() > MAX_CUSTOM_TEXT {
-                Err("at most 500 characters")
+                Err(ValueError::new(
+                    code::TEXT_TOO_LONG,
+                    "at most 500 characters",
+                ))
             } else {
                 Ok(raw.to_owned())
             }
@@ -153,28 +212,41 @@ pub fn check_value(kind: &FieldKind, raw: &str) -> Result<String, &'static str> 
         FieldKind::Number => raw
             .parse::<Decimal>()
             .map(|d| d.normalize().to_string())
-            .map_err(|_| "must be a number"),
+            .map_err(|_| ValueError::new(code::NUMBER_INVALID, "must be a number")),
         FieldKind::Money => match raw.replace(',', "").parse::<Decimal>() {
-            Ok(d) if d.is_sign_negative() => Err("must be zero or more"),
-            Ok(d) if d.scale() > 2 => Err("at most 2 decimals"),
+            Ok(d) if d.is_sign_negative() => Err(ValueError::new(
+                code::NUMBER_NEGATIVE,
+                "must be zero or more",
+            )),
+            Ok(d) if d.scale() > 2 => {
+                Err(ValueError::new(code::NUMBER_DECIMALS, "at most 2 decimals"))
+            }
             Ok(d) => Ok(d.to_string()),
-            Err(_) => Err("must be an amount such as 12000.00"),
+            Err(_) => Err(ValueError::new(
+                code::NUMBER_INVALID,
+                "must be an amount such as 12000.00",
+            )),
         },
         FieldKind::Date => {
             let format = time::macros::format_description!("[year]-[month]-[day]");
             Date::parse(raw, format)
                 .map(|d| d.to_string())
-                .map_err(|_| "must be a date YYYY-MM-DD")
+                .map_err(|_| ValueError::new(code::DATE_INVALID, "must be a date YYYY-MM-DD"))
         }
-        FieldKind::Choice { options } => options
-            .iter()
-            .find(|o| o.as_str() == raw)
-            .cloned()
-            .ok_or("choose one of the options"),
+        FieldKind::Choice { options } => {
+            options
+                .iter()
+                .find(|o| o.as_str() == raw)
+                .cloned()
+                .ok_or(ValueError::new(
+                    code::CHOICE_INVALID,
+                    "choose one of the options",
+                ))
+        }
         FieldKind::YesNo => match raw {
             "yes" | "true" => Ok("yes".into()),
             "no" | "false" => Ok("no".into()),
-            _ => Err("yes or no"),
+            _ => Err(ValueError::new(code::YES_NO, "yes or no")),
         },
     }
 }

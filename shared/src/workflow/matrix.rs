@@ -4,6 +4,7 @@
 use super::{RequestKind, fe, text};
 use crate::document::{DocumentKind, TenantDocument};
 use crate::dto::FieldError;
+use crate::messages::code;
 use crate::{Currency, Grade, Role};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -99,29 +100,43 @@ impl ApprovalMatrix {
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if self.rules.is_empty() {
-            errors.push(fe("rules", "add at least one rule"));
+            errors.push(fe("rules", code::LIST_EMPTY, "add at least one rule"));
         }
         if self.rules.len() > 100 {
-            errors.push(fe("rules", "at most 100 rules"));
+            errors.push(fe("rules", code::LIST_TOO_LONG, "at most 100 rules").with("max", 100));
         }
         for (i, rule) in self.rules.iter().enumerate() {
             let at = |f: &str| format!("rules[{i}].{f}");
             text(&mut errors, &at("name"), &rule.name, 80);
             if rule.steps.is_empty() || rule.steps.len() > MAX_STEPS {
-                errors.push(fe(&at("steps"), &format!("1 to {MAX_STEPS} steps")));
+                errors.push(
+                    fe(
+                        &at("steps"),
+                        code::LIST_LENGTH,
+                        &format!("1 to {MAX_STEPS} steps"),
+                    )
+                    .with("min", 1)
+                    .with("max", MAX_STEPS),
+                );
             }
             for (j, step) in rule.steps.iter().enumerate() {
                 if step.role == Role::Sales {
                     errors.push(fe(
                         &at(&format!("steps[{j}].role")),
+                        code::MATRIX_SALES_APPROVER,
                         "sales reps request; they cannot approve",
                     ));
                 }
                 if step.sla_hours == 0 || step.sla_hours > MAX_SLA_HOURS {
-                    errors.push(fe(
-                        &at(&format!("steps[{j}].sla_hours")),
-                        &format!("1 to {MAX_SLA_HOURS} hours"),
-                    ));
+                    errors.push(
+                        fe(
+                            &at(&format!("steps[{j}].sla_hours")),
+                            code::NUMBER_RANGE,
+                            &format!("1 to {MAX_SLA_HOURS} hours"),
+                        )
+                        .with("min", 1)
+                        .with("max", MAX_SLA_HOURS),
+                    );
                 }
             }
             for (name, v) in [
@@ -129,13 +144,20 @@ impl ApprovalMatrix {
                 ("max_amount", rule.max_amount),
             ] {
                 if v.is_some_and(|v| v.is_sign_negative()) {
-                    errors.push(fe(&at(name), "must be zero or more"));
+                    errors.push(fe(&at(name), code::NUMBER_NEGATIVE, "must be zero or more"));
                 }
             }
             if let (Some(min), Some(max)) = (rule.min_amount, rule.max_amount)
                 && min > max
             {
-                errors.push(fe(&at("max_amount"), "must not be below min_amount"));
+                errors.push(
+                    fe(
+                        &at("max_amount"),
+                        code::RANGE_INVERTED,
+                        "must not be below min_amount",
+                    )
+                    .with("other", "min_amount"),
+                );
             }
         }
         if let Some(last) = self.rules.last()
@@ -143,6 +165,7 @@ impl ApprovalMatrix {
         {
             errors.push(fe(
                 &format!("rules[{}]", self.rules.len() - 1),
+                code::MATRIX_NO_CATCH_ALL,
                 "the last rule must match every request (no kinds, grades or amounts)",
             ));
         }

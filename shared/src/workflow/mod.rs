@@ -7,6 +7,7 @@
 //! preview). Times are passed in; nothing here reads a clock.
 
 use crate::dto::FieldError;
+use crate::messages::code;
 
 mod application;
 mod audit;
@@ -35,18 +36,22 @@ pub use users::*;
 
 // Validation helpers the sections share (private here, so visible to the submodules only).
 
-fn fe(field: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        message: message.to_owned(),
-    }
+fn fe(field: &str, code: &str, message: &str) -> FieldError {
+    FieldError::new(field, code, message)
 }
 
 fn text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
     let n = value.trim().chars().count();
     if n == 0 {
-        errors.push(fe(field, "required"));
+        errors.push(fe(field, code::REQUIRED, "required"));
     } else if n > max {
-        errors.push(fe(field, &format!("at most {max} characters")));
+        errors.push(
+            fe(
+                field,
+                code::TEXT_TOO_LONG,
+                &format!("at most {max} characters"),
+            )
+            .with("max", max),
+        );
     }
 }

@@ -193,3 +193,74 @@ async fn a_field_error_is_a_problem_json_body_of_the_documented_shape() {
         })
     });
 }
+
+/// A unified social credit code whose check character is wrong (the right one is replaced).
+fn usci_with_a_wrong_check() -> String {
+    let first17 = "91310115MA1K4L2Q3";
+    let right = credence_shared::usci::check_character(first17).unwrap();
+    let wrong = if right == '0' { '1' } else { '0' };
+    format!("{first17}{wrong}")
+}
+
+#[tokio::test]
+async fn a_credit_code_with_a_wrong_check_character_answers_422_with_its_code_and_parameters() {
+    // Arrange
+    let app = spawn_app().await;
+    let risk = app.token_for("risk").await;
+    let body = serde_json::json!({"usci": usci_with_a_wrong_check(), "name": "错码有限公司",
+                                  "reason": "court list", "source": "court"});
+
+    // Act
+    let response = app.send_json("POST", "/v1/blacklist", &risk, &body).await;
+
+    // Assert
+    response.problem(422);
+    let error = &response.body["errors"][0];
+    assert_eq!(error["field"], "usci");
+    assert_eq!(error["code"], "usci.checksum");
+    assert!(error["params"]["expected"].is_string(), "{error}");
+    assert!(error["params"]["found"].is_string(), "{error}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("check character")
+    );
+}
+
+#[tokio::test]
+async fn a_party_put_on_the_blacklist_twice_answers_409_with_the_code_already_exists() {
+    // Arrange
+    let app = spawn_app().await;
+    let risk = app.token_for("risk").await;
+    let body = serde_json::json!({"name": "重复列入有限公司", "reason": "court list",
+                                  "source": "court"});
+    let first = app.send_json("POST", "/v1/blacklist", &risk, &body).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+
+    // Act
+    let second = app.send_json("POST", "/v1/blacklist", &risk, &body).await;
+
+    // Assert
+    second.problem(409);
+    assert_eq!(second.body["code"], "conflict.exists");
+    assert_eq!(second.body["type"], "urn:credence:problem:conflict");
+    assert!(second.body["detail"].as_str().unwrap().contains("already"));
+}
+
+#[tokio::test]
+async fn a_field_error_without_parameters_leaves_them_out_of_the_json() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let response = app
+        .post_json("/auth/token", r#"{"username":"","password":""}"#)
+        .await;
+
+    // Assert
+    response.problem(422);
+    let error = &response.body["errors"][0];
+    assert_eq!(error["code"], "field.required");
+    assert!(error.get("params").is_none(), "{error}");
+}

@@ -68,7 +68,7 @@ async fn take_action(
                 }
                 match wf::apply_decision(ctx, &who, id, &record, decision, &reason).await {
                     Ok(()) => return Ok(4),
-                    Err(ApiError::Conflict(_)) => continue,
+                    Err(ApiError::Conflict { .. }) => continue,
                     Err(e) => return Err(e),
                 }
             }
@@ -93,7 +93,7 @@ async fn take_action(
                 justification: reason,
             };
             match wf::file(ctx, &who, id.as_str(), body).await {
-                Ok(_) | Err(ApiError::Conflict(_)) => Ok(5),
+                Ok(_) | Err(ApiError::Conflict { .. }) => Ok(5),
                 Err(ApiError::Validation(_)) => Ok(5),
                 Err(e) => Err(e),
             }

@@ -6,6 +6,7 @@ use credence_shared::watch::{
     Activity, ActivityDetail, ActivityKind, Alert, AlertAction, AlertChange, AlertEvent, AlertList,
     AlertStatus, AlertUpdate,
 };
+use credence_shared::{dto::FieldError, messages::code};
 use serde::Deserialize;
 
 use super::parse_customer;
@@ -37,7 +38,12 @@ pub async fn alerts(ctx: &Ctx<'_>, who: &Principal, q: AlertQuery) -> Result<Ale
     let open = match q.status.as_deref() {
         None | Some("open") => true,
         Some("resolved") => false,
-        Some(_) => return Err(ApiError::field("status", "open or resolved")),
+        Some(_) => {
+            return Err(ApiError::from(
+                FieldError::new("status", code::NOT_ALLOWED, "open or resolved")
+                    .with("allowed", "open, resolved"),
+            ));
+        }
     };
     let open_alerts = store.alerts(&who.tenant, true, true, 2000).await?;
     let mine_open = open_alerts
@@ -94,10 +100,17 @@ pub async fn update_alert(
     policy::require(who, Action::HandleAlerts)?;
     let note = body.note.trim();
     if note.chars().count() > 1000 {
-        return Err(ApiError::field("note", "at most 1000 characters"));
+        return Err(ApiError::from(
+            FieldError::new("note", code::TEXT_TOO_LONG, "at most 1000 characters")
+                .with("max", 1000),
+        ));
     }
     if body.action == AlertChange::Resolve && note.is_empty() {
-        return Err(ApiError::field("note", "say how it was resolved"));
+        return Err(ApiError::field(
+            "note",
+            code::NOTE_REQUIRED,
+            "say how it was resolved",
+        ));
     }
     let valid_rule = !rule.is_empty()
         && rule.len() <= 40
@@ -113,7 +126,7 @@ pub async fn update_alert(
         .await?
         .ok_or(ApiError::NotFound)?;
     if alert.version != body.version {
-        return Err(ApiError::Conflict(format!(
+        return Err(ApiError::stale(format!(
             "the alert changed (version {}); reload",
             alert.version
         )));
@@ -126,10 +139,10 @@ pub async fn update_alert(
             (AlertStatus::Resolved, AlertAction::Resolved)
         }
         _ => {
-            return Err(ApiError::Conflict(format!(
-                "the alert is {:?} already",
-                alert.status
-            )));
+            return Err(ApiError::conflict(
+                code::NOT_APPLICABLE,
+                format!("the alert is {:?} already", alert.status),
+            ));
         }
     };
     let now = ctx.clock.now();
@@ -160,7 +173,7 @@ pub async fn update_alert(
     writes.alert(&who.tenant, &next, Some(alert.version))?;
     writes.activity(&who.tenant, &id, &activity)?;
     writes.commit().await.map_err(|e| match e {
-        StoreError::ConditionFailed => ApiError::Conflict("the alert changed; reload".into()),
+        StoreError::ConditionFailed => ApiError::stale("the alert changed; reload"),
         e => e.into(),
     })?;
     Ok(next)

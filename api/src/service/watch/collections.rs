@@ -7,6 +7,7 @@ use credence_shared::watch::{
     Activity, ActivityDetail, ActivityKind, CollectionTask, CollectionsView, NewNote, NewPromise,
     NewSignal, Promise, PromiseStatus, TaskStatus, TaskUpdate, Worklist, aging_buckets,
 };
+use credence_shared::{dto::FieldError, messages::code};
 use serde::Deserialize;
 
 use super::evaluate::evaluate;
@@ -40,7 +41,11 @@ pub async fn worklist(
         Some(other) => {
             policy::require(who, Action::ReadKpis)?;
             if UserId::parse(other).is_err() {
-                return Err(ApiError::field("assignee", "not a user name"));
+                return Err(ApiError::field(
+                    "assignee",
+                    code::USER_UNKNOWN,
+                    "not a user name",
+                ));
             }
             other.to_owned()
         }
@@ -69,9 +74,13 @@ pub async fn task_done(
     policy::require(who, Action::WorkCollections)?;
     let note = body.note.trim();
     if note.is_empty() || note.chars().count() > 1000 {
-        return Err(ApiError::field(
-            "note",
-            "say what was done (at most 1000 characters)",
+        return Err(ApiError::from(
+            FieldError::new(
+                "note",
+                code::NOTE_REQUIRED,
+                "say what was done (at most 1000 characters)",
+            )
+            .with("max", 1000),
         ));
     }
     if task_id.is_empty()
@@ -86,10 +95,13 @@ pub async fn task_done(
         .await?
         .ok_or(ApiError::NotFound)?;
     if task.version != body.version {
-        return Err(ApiError::Conflict("the task changed; reload".into()));
+        return Err(ApiError::stale("the task changed; reload"));
     }
     if task.status == TaskStatus::Done {
-        return Err(ApiError::Conflict("the task is done already".into()));
+        return Err(ApiError::conflict(
+            code::NOT_APPLICABLE,
+            "the task is done already",
+        ));
     }
     let now = ctx.clock.now();
     let mut next = task.clone();
@@ -110,7 +122,7 @@ pub async fn task_done(
     writes.task(&who.tenant, &next, Some(task.version))?;
     writes.activity(&who.tenant, &id, &activity)?;
     writes.commit().await.map_err(|e| match e {
-        StoreError::ConditionFailed => ApiError::Conflict("the task changed; reload".into()),
+        StoreError::ConditionFailed => ApiError::stale("the task changed; reload"),
         e => e.into(),
     })?;
     Ok(next)
@@ -131,7 +143,13 @@ pub async fn add_promise(
         .store
         .get_credit(&who.tenant, &id)
         .await?
-        .ok_or_else(|| ApiError::field("amount", "the customer has no account yet"))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                "amount",
+                code::CUSTOMER_NO_ACCOUNT,
+                "the customer has no account yet",
+            )
+        })?;
     let today = ctx.clock.today();
     body.validate(today, record.state.currency)
         .map_err(ApiError::Validation)?;
@@ -181,9 +199,14 @@ pub async fn add_note(
     policy::require(who, Action::WorkCollections)?;
     let text = body.text.trim();
     if text.is_empty() || text.chars().count() > 2000 {
-        return Err(ApiError::field(
-            "text",
-            "write a note of at most 2000 characters",
+        return Err(ApiError::from(
+            FieldError::new(
+                "text",
+                code::TEXT_LENGTH,
+                "write a note of at most 2000 characters",
+            )
+            .with("min", 1)
+            .with("max", 2000),
         ));
     }
     let activity = Activity {
@@ -218,28 +241,45 @@ pub async fn add_signal(
             .all(|c| c.is_ascii_alphanumeric() || "._:-".contains(c));
     let mut errors = Vec::new();
     if !key_ok {
-        errors.push(field_error(
-            "idempotency_key",
-            "1-128 letters, digits or . _ : -",
-        ));
+        errors.push(
+            field_error(
+                "idempotency_key",
+                code::TEXT_PATTERN,
+                "1-128 letters, digits or . _ : -",
+            )
+            .with("min", 1)
+            .with("max", 128)
+            .with("allowed", "A-Z a-z 0-9 . _ : -"),
+        );
     }
     if body.date > ctx.clock.today() {
         errors.push(field_error(
             "date",
+            code::DATE_FUTURE,
             "a signal cannot be dated in the future",
         ));
     }
     if body.source.trim().is_empty() || body.source.chars().count() > 200 {
-        errors.push(field_error(
-            "source",
-            "name the source (at most 200 characters)",
-        ));
+        errors.push(
+            field_error(
+                "source",
+                code::TEXT_LENGTH,
+                "name the source (at most 200 characters)",
+            )
+            .with("min", 1)
+            .with("max", 200),
+        );
     }
     if body.summary.trim().is_empty() || body.summary.chars().count() > 1000 {
-        errors.push(field_error(
-            "summary",
-            "say what happened (at most 1000 characters)",
-        ));
+        errors.push(
+            field_error(
+                "summary",
+                code::TEXT_LENGTH,
+                "say what happened (at most 1000 characters)",
+            )
+            .with("min", 1)
+            .with("max", 1000),
+        );
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -269,11 +309,8 @@ pub async fn add_signal(
     Ok(new)
 }
 
-fn field_error(field: &str, message: &str) -> credence_shared::dto::FieldError {
-    credence_shared::dto::FieldError {
-        field: field.into(),
-        message: message.into(),
-    }
+fn field_error(field: &str, code: &str, message: &str) -> credence_shared::dto::FieldError {
+    credence_shared::dto::FieldError::new(field, code, message)
 }
 
 /// `GET /v1/customers/{id}/collections`.

@@ -45,11 +45,11 @@ pub(super) async fn evaluate_counted(
 ) -> Result<Tally, ApiError> {
     for _ in 0..4 {
         match evaluate_once(ctx, tenant, id).await {
-            Err(ApiError::Conflict(_)) => continue,
+            Err(ApiError::Conflict { .. }) => continue,
             other => return other,
         }
     }
-    Err(ApiError::Conflict(format!(
+    Err(ApiError::stale(format!(
         "customer {id} kept changing while it was evaluated"
     )))
 }

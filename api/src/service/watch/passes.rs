@@ -2,6 +2,7 @@
 //! [`daily`] for the customers whose wake day has come (or all of them), each followed by
 //! the webhook deliveries due; [`run`] is the daily pass on an admin's request.
 
+use credence_shared::messages::code;
 use std::collections::BTreeSet;
 use std::time::Instant;
 
@@ -109,6 +110,7 @@ pub async fn run(ctx: &Ctx<'_>, who: &Principal, body: RunRequest) -> Result<Run
     {
         return Err(ApiError::field(
             "date",
+            code::DATE_TODAY_ONLY,
             "the pass runs for today only (the server's clock)",
         ));
     }

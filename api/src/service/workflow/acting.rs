@@ -33,6 +33,7 @@ use credence_shared::{
         RequestDetail, ResubmitRequest, ReviewAction, ReviewRequest, validate_justification,
     },
 };
+use credence_shared::{dto::FieldError, messages::code};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 
@@ -47,12 +48,15 @@ pub async fn review(
 ) -> Result<RequestDetail, ApiError> {
     policy::require(who, Action::ReviewRequests)?;
     if body.note.chars().count() > 2000 {
-        return Err(ApiError::field("note", "at most 2000 characters"));
+        return Err(ApiError::from(
+            FieldError::new("note", code::TEXT_TOO_LONG, "at most 2000 characters")
+                .with("max", 2000),
+        ));
     }
     for attempt in 0..credit::MAX_ATTEMPTS {
         let (customer, mut request) = load_request(ctx, who, raw_id, rid).await?;
         if request.version != body.version {
-            return Err(ApiError::Conflict(format!(
+            return Err(ApiError::stale(format!(
                 "someone acted on this request meanwhile (version {} now, you saw {}); reload",
                 request.version, body.version
             )));
@@ -104,9 +108,9 @@ async fn write_request(
         .commit_workflow(&who.tenant, writes)
         .await
         .map_err(|e| match e {
-            StoreError::ConditionFailed => ApiError::Conflict(
-                "someone acted on this request at the same moment; reload".into(),
-            ),
+            StoreError::ConditionFailed => {
+                ApiError::stale("someone acted on this request at the same moment; reload")
+            }
             e => e.into(),
         })
 }
@@ -193,8 +197,8 @@ async fn apply(
             writes.extend(entries.into_iter().map(WorkflowWrite::Audit));
             return match ctx.store.commit_workflow(&who.tenant, writes).await {
                 Ok(()) => Ok(()),
-                Err(StoreError::ConditionFailed) => Err(ApiError::Conflict(
-                    "the request or the order changed at the same moment; reload".into(),
+                Err(StoreError::ConditionFailed) => Err(ApiError::stale(
+                    "the request or the order changed at the same moment; reload",
                 )
                 .into()),
                 Err(e) => Err(ApiError::from(e).into()),
@@ -249,10 +253,9 @@ async fn apply(
     {
         Ok(()) => Ok(()),
         Err(WriteConflict::Version | WriteConflict::Duplicate) => Err(ApiErrorOr::Retry),
-        Err(WriteConflict::Stale) => Err(ApiError::Conflict(
-            "someone acted on this request at the same moment; reload".into(),
-        )
-        .into()),
+        Err(WriteConflict::Stale) => {
+            Err(ApiError::stale("someone acted on this request at the same moment; reload").into())
+        }
         Err(WriteConflict::Store(e)) => Err(ApiError::from(e).into()),
     }
 }
@@ -349,7 +352,7 @@ pub async fn resubmit(
 ) -> Result<RequestDetail, ApiError> {
     let (customer, mut request) = load_request(ctx, who, raw_id, rid).await?;
     if request.version != body.version {
-        return Err(ApiError::Conflict(format!(
+        return Err(ApiError::stale(format!(
             "the request changed (version {} now, you saw {}); reload",
             request.version, body.version
         )));
@@ -360,6 +363,7 @@ pub async fn resubmit(
     if std::mem::discriminant(&body.change) != std::mem::discriminant(&request.change) {
         return Err(ApiError::field(
             "change.type",
+            code::CHANGE_SAME_KIND,
             "a resubmitted request asks for the same kind of change; file a new one otherwise",
         ));
     }
@@ -425,7 +429,7 @@ pub async fn withdraw(
 ) -> Result<RequestDetail, ApiError> {
     let (customer, mut request) = load_request(ctx, who, raw_id, rid).await?;
     if request.version != body.version {
-        return Err(ApiError::Conflict(format!(
+        return Err(ApiError::stale(format!(
             "the request changed (version {} now, you saw {}); reload",
             request.version, body.version
         )));
@@ -529,8 +533,8 @@ mod tests {
     #[test]
     fn a_problem_reads_as_its_first_field_message_else_its_detail_else_its_title() {
         // Arrange
-        let field = ApiError::field("note", "say why");
-        let conflict = ApiError::Conflict("reload".into());
+        let field = ApiError::field("note", code::NOTE_REQUIRED, "say why");
+        let conflict = ApiError::stale("reload");
         // Act / Assert
         assert_eq!(problem_text(&field), "say why");
         assert_eq!(problem_text(&conflict), "reload");

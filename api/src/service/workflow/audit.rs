@@ -11,6 +11,7 @@ use crate::{
     store::StoreError,
 };
 use credence_shared::workflow::{AuditEntry, AuditPage};
+use credence_shared::{dto::FieldError, messages::code};
 use serde::Deserialize;
 use tracing::instrument;
 
@@ -40,7 +41,11 @@ pub async fn customer_audit(
         .customer_audit(&who.tenant, &id, cursor.as_deref(), AUDIT_PAGE)
         .await
         .map_err(|e| match e {
-            StoreError::BadCursor => ApiError::field("cursor", "not a cursor this API issued"),
+            StoreError::BadCursor => ApiError::field(
+                "cursor",
+                code::INVALID_CURSOR,
+                "not a cursor this API issued",
+            ),
             e => e.into(),
         })
 }
@@ -49,7 +54,7 @@ fn parse_day(field: &str, raw: Option<&str>, default: time::Date) -> Result<time
     match raw {
         None => Ok(default),
         Some(s) => time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
-            .map_err(|_| ApiError::field(field, "a date YYYY-MM-DD")),
+            .map_err(|_| ApiError::field(field, code::DATE_INVALID, "a date YYYY-MM-DD")),
     }
 }
 
@@ -58,10 +63,15 @@ fn audit_range(today: time::Date, q: &AuditQuery) -> Result<(time::Date, time::D
     let to = parse_day("to", q.to.as_deref(), today)?;
     let from = parse_day("from", q.from.as_deref(), to - time::Duration::days(30))?;
     if from > to {
-        return Err(ApiError::field("from", "must not be after `to`"));
+        return Err(ApiError::from(
+            FieldError::new("from", code::DATE_ORDER, "must not be after `to`").with("other", "to"),
+        ));
     }
     if (to - from).whole_days() > 366 {
-        return Err(ApiError::field("from", "at most one year at a time"));
+        return Err(ApiError::from(
+            FieldError::new("from", code::DATE_SPAN, "at most one year at a time")
+                .with("days", 366),
+        ));
     }
     Ok((from, to))
 }
@@ -78,7 +88,11 @@ pub async fn tenant_audit(
         .tenant_audit(&who.tenant, from, to, q.cursor.as_deref(), AUDIT_PAGE)
         .await
         .map_err(|e| match e {
-            StoreError::BadCursor => ApiError::field("cursor", "not a cursor this API issued"),
+            StoreError::BadCursor => ApiError::field(
+                "cursor",
+                code::INVALID_CURSOR,
+                "not a cursor this API issued",
+            ),
             e => e.into(),
         })
 }

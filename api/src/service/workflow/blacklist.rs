@@ -14,6 +14,7 @@ use crate::{
     },
     store::{StoreError, credit::WriteConflict, workflow::WorkflowWrite},
 };
+use credence_shared::messages::code;
 use credence_shared::{
     CustomerId, Usci,
     dto::{CustomerSummary, FieldError},
@@ -80,10 +81,11 @@ fn reason_and_source_errors(body: &BlacklistAdd) -> Vec<FieldError> {
     for (field, v, max) in [("reason", &body.reason, 500), ("source", &body.source, 200)] {
         let n = v.trim().chars().count();
         if n == 0 || n > max {
-            errors.push(FieldError {
-                field: field.into(),
-                message: format!("1 to {max} characters"),
-            });
+            errors.push(
+                FieldError::new(field, code::TEXT_LENGTH, format!("1 to {max} characters"))
+                    .with("min", 1)
+                    .with("max", max),
+            );
         }
     }
     errors
@@ -104,19 +106,23 @@ pub async fn add_to_blacklist(
     }
     let today = ctx.clock.today();
     if let Some(raw) = body.customer_id.as_deref().filter(|s| !s.trim().is_empty()) {
-        let id = CustomerId::parse(raw.trim())
-            .map_err(|_| ApiError::field("customer_id", "no such customer"))?;
+        let id = CustomerId::parse(raw.trim()).map_err(|_| {
+            ApiError::field("customer_id", code::CUSTOMER_UNKNOWN, "no such customer")
+        })?;
         let customer = ctx
             .store
             .get_customer(&who.tenant, &id)
             .await?
-            .ok_or_else(|| ApiError::field("customer_id", "no such customer"))?;
+            .ok_or_else(|| {
+                ApiError::field("customer_id", code::CUSTOMER_UNKNOWN, "no such customer")
+            })?;
         let entry = blacklist_entry(&customer, &body.reason, &body.source, who, today);
         for attempt in 0..credit::MAX_ATTEMPTS {
             let (engine, record) = load_credit(ctx, who, &id).await?;
             if record.state.decision.blacklisted {
-                return Err(ApiError::Conflict(
-                    "the customer is already on the blacklist".into(),
+                return Err(ApiError::conflict(
+                    code::ALREADY_EXISTS,
+                    "the customer is already on the blacklist",
                 ));
             }
             let before = record.state.decision.clone();
@@ -162,8 +168,9 @@ pub async fn add_to_blacklist(
                 Ok(()) => return Ok(entry),
                 Err(WriteConflict::Version | WriteConflict::Duplicate) => backoff(attempt).await,
                 Err(WriteConflict::Stale) => {
-                    return Err(ApiError::Conflict(
-                        "the party is already on the blacklist".into(),
+                    return Err(ApiError::conflict(
+                        code::ALREADY_EXISTS,
+                        "the party is already on the blacklist",
                     ));
                 }
                 Err(WriteConflict::Store(e)) => return Err(e.into()),
@@ -180,20 +187,31 @@ pub async fn add_to_blacklist(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(raw) => Some(Usci::parse(raw).map_err(|e| ApiError::field("usci", e.to_string()))?),
+        Some(raw) => Some(Usci::parse(raw).map_err(|e| ApiError::from(e.to_field_error("usci")))?),
         None => None,
     };
     let name = body.name.as_deref().map(str::trim).unwrap_or("");
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::field(
-            "name",
-            "give the party's name (1 to 200 characters)",
+        return Err(ApiError::from(
+            FieldError::new(
+                "name",
+                code::TEXT_LENGTH,
+                "give the party's name (1 to 200 characters)",
+            )
+            .with("min", 1)
+            .with("max", 200),
         ));
     }
     let key = blacklist_keys(usci.as_ref(), name)
         .into_iter()
         .next()
-        .ok_or_else(|| ApiError::field("name", "give a name with letters or digits"))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                "name",
+                code::TEXT_NO_LETTERS,
+                "give a name with letters or digits",
+            )
+        })?;
     let entry = BlacklistEntry {
         key,
         name: name.to_owned(),
@@ -228,9 +246,10 @@ pub async fn add_to_blacklist(
         .commit_workflow(&who.tenant, writes)
         .await
         .map_err(|e| match e {
-            StoreError::ConditionFailed => {
-                ApiError::Conflict("the party is already on the blacklist".into())
-            }
+            StoreError::ConditionFailed => ApiError::conflict(
+                code::ALREADY_EXISTS,
+                "the party is already on the blacklist",
+            ),
             e => e.into(),
         })?;
     Ok(entry)

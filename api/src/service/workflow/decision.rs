@@ -54,7 +54,7 @@ pub(crate) async fn apply_decision(
     .await
     .map_err(|e| match e {
         WriteConflict::Store(e) => e.into(),
-        other => ApiError::Conflict(other.to_string()),
+        other => ApiError::stale(other.to_string()),
     })
 }
 

@@ -17,6 +17,7 @@ use crate::{
     },
     store::workflow::WorkflowWrite,
 };
+use credence_shared::messages::code;
 use credence_shared::workflow::{
     AuditEntity, CreditRequest, NewRequest, RequestKind, validate_justification,
 };
@@ -52,6 +53,7 @@ pub async fn file(
     {
         return Err(ApiError::field(
             "change.type",
+            code::CUSTOMER_BLACKLISTED,
             "the customer is on the blacklist: no more credit until their removal is approved",
         ));
     }
@@ -59,10 +61,10 @@ pub async fn file(
         .iter()
         .find(|r| r.status.is_open() && r.kind == kind && r.change == body.change)
     {
-        return Err(ApiError::Conflict(format!(
-            "the same request {} is already open",
-            same.id
-        )));
+        return Err(ApiError::conflict(
+            code::ALREADY_EXISTS,
+            format!("the same request {} is already open", same.id),
+        ));
     }
     let mut evidence = evidence_of(&record, &customer, now.date());
     order_evidence(ctx, who, &id, &body.change, &mut evidence).await?;

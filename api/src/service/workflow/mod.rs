@@ -40,6 +40,7 @@ use crate::{
     },
     store::{credit::CreditRecord, workflow::WorkflowWrite},
 };
+use credence_shared::messages::code;
 use credence_shared::{
     CustomerId, Money,
     dto::{CustomerSummary, FieldError},
@@ -75,9 +76,9 @@ fn validation(errors: Vec<FieldError>) -> ApiError {
 
 fn workflow_error(e: WorkflowError) -> ApiError {
     match e {
-        WorkflowError::NoteRequired => ApiError::field("note", e.to_string()),
+        WorkflowError::NoteRequired => ApiError::field("note", code::NOTE_REQUIRED, e.to_string()),
         WorkflowError::NotPending(_) | WorkflowError::NotReturned | WorkflowError::Closed => {
-            ApiError::Conflict(e.to_string())
+            ApiError::conflict(code::NOT_APPLICABLE, e.to_string())
         }
         WorkflowError::NotYourStep(_)
         | WorkflowError::OwnRequest
@@ -125,26 +126,34 @@ fn check_applicable(change: &Change, record: &CreditRecord) -> Result<(), ApiErr
     if let Some(m) = change.amount()
         && m.currency != currency
     {
-        return Err(ApiError::field(
-            "change.limit.currency",
-            format!("limits are kept in the account currency {currency}"),
+        return Err(ApiError::from(
+            FieldError::new(
+                "change.limit.currency",
+                code::CURRENCY_ACCOUNT,
+                format!("limits are kept in the account currency {currency}"),
+            )
+            .with("currency", currency),
         ));
     }
     match change {
         Change::HoldRelease if !state.decision.on_hold => Err(ApiError::field(
             "change.type",
+            code::CUSTOMER_NOT_ON_HOLD,
             "the customer is not on hold",
         )),
         Change::BlacklistAdd { .. } if state.decision.blacklisted => Err(ApiError::field(
             "change.type",
+            code::CUSTOMER_ALREADY_BLACKLISTED,
             "the customer is already on the blacklist",
         )),
         Change::BlacklistRemove if !state.decision.blacklisted => Err(ApiError::field(
             "change.type",
+            code::CUSTOMER_NOT_BLACKLISTED,
             "the customer is not on the blacklist",
         )),
         Change::NewCreditLine { .. } => Err(ApiError::field(
             "change.type",
+            code::CHANGE_NEEDS_APPLICATION,
             "a new credit line is requested with a credit application",
         )),
         _ => Ok(()),
@@ -191,6 +200,7 @@ async fn order_evidence(
             .ok_or_else(|| {
                 ApiError::field(
                     "change.order_key",
+                    code::ORDER_NOT_BLOCKED,
                     "no such order waiting in the blocked queue",
                 )
             })?;

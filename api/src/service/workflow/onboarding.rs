@@ -29,6 +29,7 @@ use credence_shared::{
         Evidence, RequestKind, ScreenRequest, ScreenResult,
     },
 };
+use credence_shared::{dto::FieldError, messages::code};
 use tracing::instrument;
 
 #[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
@@ -54,10 +55,14 @@ pub async fn screen(
     let usci = body.usci.trim();
     let name = body.name.trim();
     if usci.chars().count() > 18 {
-        return Err(ApiError::field("usci", "at most 18 characters"));
+        return Err(ApiError::from(
+            FieldError::new("usci", code::TEXT_TOO_LONG, "at most 18 characters").with("max", 18),
+        ));
     }
     if name.chars().count() > 200 {
-        return Err(ApiError::field("name", "at most 200 characters"));
+        return Err(ApiError::from(
+            FieldError::new("name", code::TEXT_TOO_LONG, "at most 200 characters").with("max", 200),
+        ));
     }
     let parsed = Usci::parse(usci).ok();
     let mut duplicates: Vec<CustomerSummary> = Vec::new();
@@ -149,13 +154,18 @@ pub async fn submit_application(
     )
     .await?;
     if let Some(b) = screen.blacklisted.first() {
-        return Err(ApiError::field(
-            if b.usci.as_ref() == Some(&usci) {
-                "usci"
-            } else {
-                "name"
-            },
-            format!("on the blacklist since {}: {}", b.added_on, b.reason),
+        return Err(ApiError::from(
+            FieldError::new(
+                if b.usci.as_ref() == Some(&usci) {
+                    "usci"
+                } else {
+                    "name"
+                },
+                code::PARTY_BLACKLISTED,
+                format!("on the blacklist since {}: {}", b.added_on, b.reason),
+            )
+            .with("since", b.added_on)
+            .with("reason", &b.reason),
         ));
     }
     if let Some(d) = screen.duplicates.first() {
@@ -164,9 +174,14 @@ pub async fn submit_application(
         } else {
             "name"
         };
-        return Err(ApiError::field(
-            field,
-            format!("already a customer: {} {}", d.number, d.name),
+        return Err(ApiError::from(
+            FieldError::new(
+                field,
+                code::CUSTOMER_EXISTS,
+                format!("already a customer: {} {}", d.number, d.name),
+            )
+            .with("number", &d.number)
+            .with("name", &d.name),
         ));
     }
 

@@ -109,11 +109,11 @@ fn workflow_errors_map_to_a_field_a_conflict_or_forbidden() {
     assert_eq!(note.to_problem().errors[0].field, "note");
     assert!(matches!(
         workflow_error(WorkflowError::NotReturned),
-        ApiError::Conflict(_)
+        ApiError::Conflict { .. }
     ));
     assert!(matches!(
         workflow_error(WorkflowError::Closed),
-        ApiError::Conflict(_)
+        ApiError::Conflict { .. }
     ));
     for e in [
         WorkflowError::NotYourStep(Role::Risk),

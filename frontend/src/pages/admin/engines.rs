@@ -20,18 +20,20 @@ pub fn check_engine(model: &str, policy: &str) -> Result<PublishEngineDraft, Fie
                 Ok(value) => match check(&value) {
                     Ok(()) => Some(value),
                     Err(message) => {
-                        errors.push(credence_shared::dto::FieldError {
-                            field: field.into(),
+                        errors.push(credence_shared::dto::FieldError::new(
+                            field,
+                            credence_shared::messages::code::DOCUMENT_INVALID,
                             message,
-                        });
+                        ));
                         None
                     }
                 },
                 Err(e) => {
-                    errors.push(credence_shared::dto::FieldError {
-                        field: field.into(),
-                        message: e.to_string(),
-                    });
+                    errors.push(credence_shared::dto::FieldError::new(
+                        field,
+                        credence_shared::messages::code::MALFORMED_JSON,
+                        e.to_string(),
+                    ));
                     None
                 }
             }

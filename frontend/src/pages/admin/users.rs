@@ -114,16 +114,14 @@ fn UserEditor(record: UserRecord, on_done: Callback<bool>) -> impl IntoView {
         failure.set(None);
         let mut errors = required_reason(reason).unwrap_or_default();
         if username.with_untracked(|u| u.trim().is_empty()) {
-            errors.0.push(credence_shared::dto::FieldError {
-                field: "username".into(),
-                message: "required".into(),
-            });
+            errors.0.push(crate::components::form::required("username"));
         }
         if roles.with_untracked(Vec::is_empty) {
-            errors.0.push(credence_shared::dto::FieldError {
-                field: "roles".into(),
-                message: "role:required".into(),
-            });
+            errors.0.push(credence_shared::dto::FieldError::new(
+                "roles",
+                credence_shared::messages::code::ROLES_REQUIRED,
+                "give at least one role",
+            ));
         }
         let done = errors.is_empty();
         fields.set(errors);
@@ -180,7 +178,7 @@ fn UserEditor(record: UserRecord, on_done: Callback<bool>) -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <FieldMessage id="user-roles-error" message=Signal::derive(move || {
-                    fields.with(|e| e.get("roles")).map(|m| if m == "role:required" { t_string!(i18n, role_required).to_owned() } else { m })
+                    fields.with(|e| e.get("roles"))
                 }) />
             </fieldset>
             <label class="check">

@@ -13,7 +13,8 @@ use rust_decimal::Decimal;
 use time::Date;
 
 use crate::components::form::{
-    FieldErrors, NumberError, parse_date, parse_days, parse_decimal, parse_money,
+    FieldErrors, NumberError, invalid_date, parse_date, parse_days, parse_decimal, parse_money,
+    required,
 };
 use credence_shared::workflow::EngineInForce;
 
@@ -124,22 +125,19 @@ impl ApplicationDraft {
     ) -> Checked {
         let mut errors: Vec<FieldError> = Vec::new();
         let mut bad = BTreeSet::new();
-        let mut note = |errors: &mut Vec<FieldError>, field: &str, message: String| {
-            bad.insert(field.to_owned());
-            errors.push(FieldError {
-                field: field.to_owned(),
-                message,
-            });
+        let mut note = |errors: &mut Vec<FieldError>, error: FieldError| {
+            bad.insert(error.field.clone());
+            errors.push(error);
         };
         let mut money =
             |errors: &mut Vec<FieldError>, field: &str, text: &str| match parse_money(text) {
                 Ok(Some(d)) => Some(Money::new(d, currency)),
                 Ok(None) => {
-                    note(errors, field, "required".into());
+                    note(errors, required(field));
                     None
                 }
                 Err(e) => {
-                    note(errors, field, e.code());
+                    note(errors, e.to_field_error(field));
                     None
                 }
             };
@@ -150,31 +148,28 @@ impl ApplicationDraft {
             &self.expected_monthly_purchases,
         );
         let limit = money(&mut errors, "requested_limit", &self.requested_limit);
-        let mut note = |errors: &mut Vec<FieldError>, field: &str, message: String| {
-            bad.insert(field.to_owned());
-            errors.push(FieldError {
-                field: field.to_owned(),
-                message,
-            });
+        let mut note = |errors: &mut Vec<FieldError>, error: FieldError| {
+            bad.insert(error.field.clone());
+            errors.push(error);
         };
         let founded = if self.founded.trim().is_empty() {
-            note(&mut errors, "founded", "required".into());
+            note(&mut errors, required("founded"));
             None
         } else {
             let d = parse_date(&self.founded);
             if d.is_none() {
-                note(&mut errors, "founded", "date:invalid".into());
+                note(&mut errors, invalid_date("founded"));
             }
             d
         };
         let terms = match parse_days(&self.requested_terms_days) {
             Ok(Some(days)) => Some(days),
             Ok(None) => {
-                note(&mut errors, "requested_terms_days", "required".into());
+                note(&mut errors, required("requested_terms_days"));
                 None
             }
             Err(e) => {
-                note(&mut errors, "requested_terms_days", e.code());
+                note(&mut errors, e.to_field_error("requested_terms_days"));
                 None
             }
         };
@@ -185,8 +180,7 @@ impl ApplicationDraft {
                 Err(e) => {
                     note(
                         &mut errors,
-                        &format!("trade_references[{i}].years"),
-                        e.code(),
+                        e.to_field_error(&format!("trade_references[{i}].years")),
                     );
                     0
                 }
@@ -273,13 +267,12 @@ impl ApplicationDraft {
                 Ok(d) => d,
                 Err(e) => {
                     failed = true;
-                    let message = if text.trim().is_empty() {
-                        "required".to_owned()
-                    } else {
-                        e.code()
-                    };
                     bad.insert(field.clone());
-                    errors.push(FieldError { field, message });
+                    errors.push(if text.trim().is_empty() {
+                        required(&field)
+                    } else {
+                        e.to_field_error(&field)
+                    });
                     Decimal::ZERO
                 }
             }
@@ -298,14 +291,10 @@ impl ApplicationDraft {
             failed = true;
             let field = "financials.period_end".to_owned();
             bad.insert(field.clone());
-            let message = if f.period_end.trim().is_empty() {
-                "required"
+            errors.push(if f.period_end.trim().is_empty() {
+                required(&field)
             } else {
-                "date:invalid"
-            };
-            errors.push(FieldError {
-                field,
-                message: message.into(),
+                invalid_date(&field)
             });
         }
         if failed {
@@ -315,10 +304,11 @@ impl ApplicationDraft {
             Ok(f) => Some(f),
             Err(e) => {
                 bad.insert("financials".into());
-                errors.push(FieldError {
-                    field: "financials.total_assets".into(),
-                    message: e.to_string(),
-                });
+                errors.push(FieldError::new(
+                    "financials.total_assets",
+                    credence_shared::messages::code::INVALID_VALUE,
+                    e.to_string(),
+                ));
                 None
             }
         }

@@ -12,7 +12,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
 use crate::components::customer_card::GradeBadge;
-use crate::components::form::{FieldErrors, FieldMessage, today, translate_message};
+use crate::components::form::{FieldErrors, FieldMessage, today, word};
 use crate::components::layout::use_current_user;
 use crate::components::money::Amount;
 use crate::components::notice::{ErrorNotice, Loading};
@@ -375,7 +375,7 @@ pub(super) fn ApplyForm(form: ApplicationForm) -> impl IntoView {
                     (!list.is_empty()).then(|| view! {
                         <ul class="field-error">
                             {list.into_iter().map(|e| view! {
-                                <li><span class="mono">{e.field}</span> ": " {translate_message(&e.message)}</li>
+                                <li><span class="mono">{e.field.clone()}</span> ": " {word(&e)}</li>
                             }).collect_view()}
                         </ul>
                     })
