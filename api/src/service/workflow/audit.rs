@@ -8,7 +8,6 @@ use crate::{
     },
     error::ApiError,
     service::customers::visible_customer,
-    store::StoreError,
 };
 use credence_shared::workflow::{AuditEntry, AuditPage};
 use serde::Deserialize;
@@ -39,10 +38,7 @@ pub async fn customer_audit(
     ctx.store
         .customer_audit(&who.tenant, &id, cursor.as_deref(), AUDIT_PAGE)
         .await
-        .map_err(|e| match e {
-            StoreError::BadCursor => ApiError::field("cursor", "not a cursor this API issued"),
-            e => e.into(),
-        })
+        .map_err(ApiError::from)
 }
 
 fn parse_day(field: &str, raw: Option<&str>, default: time::Date) -> Result<time::Date, ApiError> {
@@ -77,10 +73,7 @@ pub async fn tenant_audit(
     ctx.store
         .tenant_audit(&who.tenant, from, to, q.cursor.as_deref(), AUDIT_PAGE)
         .await
-        .map_err(|e| match e {
-            StoreError::BadCursor => ApiError::field("cursor", "not a cursor this API issued"),
-            e => e.into(),
-        })
+        .map_err(ApiError::from)
 }
 
 /// The columns of the CSV export, one per field of [`csv_record`].
