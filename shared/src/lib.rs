@@ -7,6 +7,7 @@ pub mod credit;
 pub mod document;
 pub mod dto;
 pub mod engine;
+pub mod export;
 pub mod ids;
 pub mod money;
 pub mod role;

@@ -1,4 +1,5 @@
-//! The audit trail: a customer's, the tenant's for a date range, and its CSV export.
+//! The audit trail: a customer's, the tenant's for a date range, and its CSV export, whose
+//! cells are safe to open in a spreadsheet.
 
 use super::{Ctx, parse_customer};
 use crate::{
@@ -9,7 +10,10 @@ use crate::{
     error::ApiError,
     service::customers::visible_customer,
 };
-use credence_shared::workflow::{AuditEntry, AuditPage};
+use credence_shared::{
+    export,
+    workflow::{AuditEntry, AuditPage},
+};
 use serde::Deserialize;
 use tracing::instrument;
 
@@ -35,10 +39,10 @@ pub async fn customer_audit(
 ) -> Result<AuditPage, ApiError> {
     let id = parse_customer(raw_id)?;
     visible_customer(ctx, who, &id).await?;
-    ctx.store
+    Ok(ctx
+        .store
         .customer_audit(&who.tenant, &id, cursor.as_deref(), AUDIT_PAGE)
-        .await
-        .map_err(ApiError::from)
+        .await?)
 }
 
 fn parse_day(field: &str, raw: Option<&str>, default: time::Date) -> Result<time::Date, ApiError> {
@@ -70,10 +74,10 @@ pub async fn tenant_audit(
 ) -> Result<AuditPage, ApiError> {
     policy::require(who, Action::ReadTenantAudit)?;
     let (from, to) = audit_range(ctx.clock.today(), &q)?;
-    ctx.store
+    Ok(ctx
+        .store
         .tenant_audit(&who.tenant, from, to, q.cursor.as_deref(), AUDIT_PAGE)
-        .await
-        .map_err(ApiError::from)
+        .await?)
 }
 
 /// The columns of the CSV export, one per field of [`csv_record`].
@@ -90,7 +94,8 @@ const CSV_HEADER: [&str; 9] = [
 ];
 
 /// One audit entry as a CSV row: the time in RFC 3339, empty cells for what it lacks, the
-/// before and after documents as compact JSON.
+/// before and after documents as compact JSON, and every cell safe to open in a spreadsheet
+/// ([`export::safe_cell`]).
 fn csv_record(e: &AuditEntry) -> [String; 9] {
     let json =
         |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
@@ -109,6 +114,7 @@ fn csv_record(e: &AuditEntry) -> [String; 9] {
         json(&e.before),
         json(&e.after),
     ]
+    .map(|cell| export::safe_cell(&cell).into_owned())
 }
 
 /// Most entries one export holds.
@@ -245,5 +251,28 @@ mod tests {
             ]
         );
         assert_eq!(row.len(), CSV_HEADER.len());
+    }
+
+    #[test]
+    fn an_audit_row_neutralises_cells_that_a_spreadsheet_would_run_as_formulas() {
+        // Arrange
+        let entry = AuditEntry {
+            at: datetime!(2026-03-02 09:05:07 UTC),
+            actor: "@admin".into(),
+            entity: AuditEntity::Blacklist,
+            entity_id: "-1".into(),
+            customer_id: None,
+            action: "add".into(),
+            before: None,
+            after: Some(serde_json::json!("=1+1")),
+            reason: "=HYPERLINK(\"https://evil.example\",\"click\")".into(),
+        };
+        // Act
+        let row = csv_record(&entry);
+        // Assert
+        assert_eq!(row[1], "'@admin");
+        assert_eq!(row[3], "'-1");
+        assert_eq!(row[6], "'=HYPERLINK(\"https://evil.example\",\"click\")");
+        assert_eq!(row[8], r#""=1+1""#, "a JSON cell starts with a quote or a brace");
     }
 }
