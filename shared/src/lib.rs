@@ -12,6 +12,7 @@ pub mod ids;
 pub mod money;
 pub mod role;
 pub mod search;
+pub mod secret;
 pub mod usci;
 pub mod watch;
 pub mod workflow;

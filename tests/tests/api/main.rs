@@ -17,6 +17,7 @@ mod meta;
 mod onboarding;
 mod problems;
 mod requests;
+mod secrets;
 mod seed;
 mod template;
 mod watch;

@@ -1,5 +1,6 @@
-//! The audit trail: a customer's, the tenant's for a date range, and its CSV export, whose
-//! cells are safe to open in a spreadsheet.
+//! The audit trail: a customer's, the tenant's for a date range, and its CSV export. Entries
+//! are shown with the secrets of tenant documents as fingerprints; exported cells are safe
+//! to open in a spreadsheet.
 
 use super::{Ctx, parse_customer};
 use crate::{
@@ -8,7 +9,7 @@ use crate::{
         policy::{self, Action},
     },
     error::ApiError,
-    service::customers::visible_customer,
+    service::{customers::visible_customer, tenant::shown_audit},
 };
 use credence_shared::{
     export,
@@ -39,10 +40,19 @@ pub async fn customer_audit(
 ) -> Result<AuditPage, ApiError> {
     let id = parse_customer(raw_id)?;
     visible_customer(ctx, who, &id).await?;
-    Ok(ctx
+    let page = ctx
         .store
         .customer_audit(&who.tenant, &id, cursor.as_deref(), AUDIT_PAGE)
-        .await?)
+        .await?;
+    Ok(shown(page))
+}
+
+/// A page as it may be shown: secrets of tenant documents as fingerprints.
+fn shown(page: AuditPage) -> AuditPage {
+    AuditPage {
+        items: page.items.into_iter().map(shown_audit).collect(),
+        ..page
+    }
 }
 
 fn parse_day(field: &str, raw: Option<&str>, default: time::Date) -> Result<time::Date, ApiError> {
@@ -74,10 +84,11 @@ pub async fn tenant_audit(
 ) -> Result<AuditPage, ApiError> {
     policy::require(who, Action::ReadTenantAudit)?;
     let (from, to) = audit_range(ctx.clock.today(), &q)?;
-    Ok(ctx
+    let page = ctx
         .store
         .tenant_audit(&who.tenant, from, to, q.cursor.as_deref(), AUDIT_PAGE)
-        .await?)
+        .await?;
+    Ok(shown(page))
 }
 
 /// The columns of the CSV export, one per field of [`csv_record`].
@@ -141,9 +152,9 @@ pub async fn export_audit(
             .store
             .tenant_audit(&who.tenant, from, to, cursor.as_deref(), 500)
             .await?;
-        for e in &page.items {
+        for e in page.items.into_iter().map(shown_audit) {
             writer
-                .write_record(csv_record(e))
+                .write_record(csv_record(&e))
                 .map_err(|e| ApiError::Internal(e.into()))?;
             count += 1;
         }
