@@ -142,6 +142,7 @@ impl LocalIssuer {
             aud: self.audience.clone(),
             exp: now + TOKEN_TTL_SECS,
             iat: now,
+            nbf: Some(now),
             tenant: Some(user.tenant.to_string()),
             cognito_tenant: None,
             roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
