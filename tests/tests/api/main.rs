@@ -14,6 +14,7 @@ mod inbox;
 mod lambda;
 mod ledger;
 mod meta;
+mod need_to_know;
 mod onboarding;
 mod problems;
 mod requests;

@@ -11,6 +11,7 @@ use crate::{
     error::ApiError,
     service::{
         credit::compute_state,
+        projection,
         tenant::{self, audit},
     },
     store::{
@@ -103,7 +104,7 @@ pub async fn screen(
     }
     Ok(ScreenResult {
         duplicates,
-        blacklisted,
+        blacklisted: projection::blacklist_hits_for(who, blacklisted),
     })
 }
 
@@ -155,7 +156,12 @@ pub async fn submit_application(
             } else {
                 "name"
             },
-            format!("on the blacklist since {}: {}", b.added_on, b.reason),
+            // The reason only for those who may read the blacklist (the screen projects it).
+            if b.reason.is_empty() {
+                format!("on the blacklist since {}", b.added_on)
+            } else {
+                format!("on the blacklist since {}: {}", b.added_on, b.reason)
+            },
         ));
     }
     if let Some(d) = screen.duplicates.first() {
