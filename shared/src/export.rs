@@ -70,7 +70,10 @@ mod tests {
         ];
         // Act / Assert
         for cell in plain {
-            assert!(matches!(safe_cell(cell), Cow::Borrowed(c) if c == cell), "{cell:?}");
+            assert!(
+                matches!(safe_cell(cell), Cow::Borrowed(c) if c == cell),
+                "{cell:?}"
+            );
         }
     }
 

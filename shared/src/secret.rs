@@ -169,7 +169,11 @@ mod tests {
         );
         assert_eq!(shown.endpoints[0].url, stored.endpoints[0].url);
         assert_eq!(shown.version, 3);
-        assert_eq!(shown.validate(), Ok(()), "what a read shows can be saved back");
+        assert_eq!(
+            shown.validate(),
+            Ok(()),
+            "what a read shows can be saved back"
+        );
     }
 
     #[test]
@@ -179,7 +183,9 @@ mod tests {
         let mut edited = stored.clone().redacted();
         edited.endpoints[0].url = "https://erp.example/moved".into();
         // Act
-        let saved = edited.with_secrets_of(&stored).expect("the fingerprint is known");
+        let saved = edited
+            .with_secrets_of(&stored)
+            .expect("the fingerprint is known");
         // Assert
         assert_eq!(saved.endpoints[0].secret, "a-long-shared-secret-0123");
         assert_eq!(saved.endpoints[0].url, "https://erp.example/moved");

@@ -295,7 +295,12 @@ mod tests {
             Err(StoreError::BadCursor)
         ));
         assert!(matches!(
-            decode_cursor("not base64!", &["PK", "SK"], ("PK", "T#a#X"), ("SK", &|_| true)),
+            decode_cursor(
+                "not base64!",
+                &["PK", "SK"],
+                ("PK", "T#a#X"),
+                ("SK", &|_| true)
+            ),
             Err(StoreError::BadCursor)
         ));
     }

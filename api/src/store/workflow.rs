@@ -224,7 +224,14 @@ impl Store {
         let pk = keys::customer_pk(tenant, customer);
         let in_audit = |sk: &str| sk.starts_with(keys::AUDIT_PREFIX);
         let start = cursor
-            .map(|c| decode_cursor(c, &[keys::PK, keys::SK], (keys::PK, &pk), (keys::SK, &in_audit)))
+            .map(|c| {
+                decode_cursor(
+                    c,
+                    &[keys::PK, keys::SK],
+                    (keys::PK, &pk),
+                    (keys::SK, &in_audit),
+                )
+            })
             .transpose()?;
         let from_cursor = start.is_some();
         let out = self

@@ -296,13 +296,10 @@ async fn an_unsigned_or_symmetrically_signed_token_with_genuine_claims_gets_401(
     let signing_input = hs256_unsigned.rsplit_once('.').unwrap().0.to_owned();
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(jwks.to_string().as_bytes()).unwrap();
     mac.update(signing_input.as_bytes());
-    let hs256 = format!(
-        "{signing_input}.{}",
-        {
-            use base64::Engine;
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-        }
-    );
+    let hs256 = format!("{signing_input}.{}", {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    });
 
     for token in [none, hs256] {
         // Act

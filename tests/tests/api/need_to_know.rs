@@ -34,7 +34,10 @@ async fn a_sales_rep_sees_a_customers_dunning_without_its_invoice_numbers() {
     for_sales.assert_status(200);
     for_collector.assert_status(200);
     let full = for_collector.body.to_string();
-    assert!(full.contains("INV-HIDDEN-7781"), "the collector sees it: {full}");
+    assert!(
+        full.contains("INV-HIDDEN-7781"),
+        "the collector sees it: {full}"
+    );
     let seen = for_sales.body.to_string();
     assert!(!seen.contains("INV-HIDDEN-7781"), "{seen}");
     assert_eq!(
@@ -79,12 +82,20 @@ async fn a_sales_rep_learns_a_party_is_blacklisted_but_not_the_evidence() {
     assert_eq!(hit["reason"], "");
     assert_eq!(hit["source"], "");
     assert_eq!(hit["added_by"], "");
-    assert!(!by_sales.body.to_string().contains("1234"), "{}", by_sales.body);
+    assert!(
+        !by_sales.body.to_string().contains("1234"),
+        "{}",
+        by_sales.body
+    );
     assert_eq!(
         by_risk.body["blacklisted"][0]["reason"],
         "enforcement case (2026) 粤03执1234号"
     );
     applied.problem(422);
     assert_eq!(applied.problem_field(), "name");
-    assert!(!applied.body.to_string().contains("1234"), "{}", applied.body);
+    assert!(
+        !applied.body.to_string().contains("1234"),
+        "{}",
+        applied.body
+    );
 }

@@ -213,9 +213,8 @@ async fn a_forged_reused_or_garbled_cursor_is_a_400_naming_the_cursor_on_every_l
     let search_cursor = search.body["next_cursor"].as_str().unwrap().to_owned();
     let today = app.clock.today();
     let month = &today.to_string()[..7];
-    let empty_sort = cursor_of(
-        r#"{"PK":"T#alpha#C#C1","SK":"","GSI1PK":"T#alpha#CUSTOMERS","GSI1SK":""}"#,
-    );
+    let empty_sort =
+        cursor_of(r#"{"PK":"T#alpha#C#C1","SK":"","GSI1PK":"T#alpha#CUSTOMERS","GSI1SK":""}"#);
     let profile_as_audit = cursor_of(r#"{"PK":"T#alpha#C#C1","SK":"PROFILE"}"#);
     let audit_outside_range = cursor_of(&format!(
         r#"{{"PK":"T#alpha#AUDIT","SK":"A#x","GSI1PK":"T#alpha#AUDIT#{month}","GSI1SK":"1999-01-01T00:00:00Z#x"}}"#

@@ -63,8 +63,15 @@ async fn a_webhook_secret_appears_in_no_audit_entry_export_or_read_and_a_resave_
     read.assert_status(200);
     assert_eq!(read.body["endpoints"][0]["secret"], print.as_str());
     resaved.assert_status(200);
-    assert_eq!(resaved.body["endpoints"][0]["url"], "https://erp.example/moved");
-    assert_eq!(stored_secret(&app).await, SECRET, "deliveries stay signed with it");
+    assert_eq!(
+        resaved.body["endpoints"][0]["url"],
+        "https://erp.example/moved"
+    );
+    assert_eq!(
+        stored_secret(&app).await,
+        SECRET,
+        "deliveries stay signed with it"
+    );
     audit.assert_status(200);
     let entries = audit.body["items"].as_array().unwrap();
     let publishes: Vec<&Value> = entries
@@ -72,7 +79,10 @@ async fn a_webhook_secret_appears_in_no_audit_entry_export_or_read_and_a_resave_
         .filter(|e| e["entity_id"] == "webhooks")
         .collect();
     assert_eq!(publishes.len(), 2, "{}", audit.body);
-    assert_eq!(publishes[1]["after"]["endpoints"][0]["secret"], print.as_str());
+    assert_eq!(
+        publishes[1]["after"]["endpoints"][0]["secret"],
+        print.as_str()
+    );
     assert_eq!(status, 200);
     for (what, text) in [
         ("the audit trail", audit.body.to_string()),
@@ -147,7 +157,9 @@ async fn an_audit_entry_recorded_with_a_plain_secret_is_shown_with_its_fingerpri
     let today = app.clock.today();
 
     // Act
-    let audit = risk.get(&format!("/v1/audit?from={today}&to={today}")).await;
+    let audit = risk
+        .get(&format!("/v1/audit?from={today}&to={today}"))
+        .await;
     let (_, _, csv) = risk
         .get_text(&format!("/v1/audit/export?from={today}&to={today}"))
         .await;

@@ -284,6 +284,9 @@ mod tests {
         assert_eq!(row[1], "'@admin");
         assert_eq!(row[3], "'-1");
         assert_eq!(row[6], "'=HYPERLINK(\"https://evil.example\",\"click\")");
-        assert_eq!(row[8], r#""=1+1""#, "a JSON cell starts with a quote or a brace");
+        assert_eq!(
+            row[8], r#""=1+1""#,
+            "a JSON cell starts with a quote or a brace"
+        );
     }
 }
