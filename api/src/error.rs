@@ -271,11 +271,11 @@ impl From<crate::store::StoreError> for ApiError {
     fn from(err: crate::store::StoreError) -> Self {
         use crate::store::StoreError as S;
         match err {
-            S::BadCursor => ApiError::field(
-                "cursor",
-                code::INVALID_CURSOR,
-                "not a cursor this API issued for this query",
-            ),
+            // A cursor is opaque: one we did not issue is unreadable input, not a bad field.
+            S::BadCursor => ApiError::Malformed {
+                detail: "not a cursor this API issued for this query".into(),
+                field: Some("cursor".into()),
+            },
             S::Unavailable { code, .. } => ApiError::Unavailable(code),
             S::ConditionFailed => {
                 ApiError::stale("the record changed meanwhile; reload and try again")

@@ -55,10 +55,11 @@ where
     }
 }
 
-/// Parses JSON, telling syntax errors (400) from wrong or missing fields (422).
+/// Parses JSON, telling syntax errors (400) from wrong or missing fields (422). The body is
+/// one JSON value: anything after it but whitespace (`{"a":1} xyz`) is a syntax error.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|err| {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         use serde_json::error::Category;
@@ -79,7 +80,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 field: Some("body".into()),
             },
         }
-    })
+    })?;
+    de.end().map_err(|err| ApiError::Malformed {
+        detail: format!(
+            "the body is not valid JSON: {}",
+            clean_serde_message(&err.to_string())
+        ),
+        field: Some("body".into()),
+    })?;
+    Ok(value)
 }
 
 /// The code for a serde data error: its message is the only thing that tells a missing or
@@ -187,6 +196,18 @@ mod tests {
         assert_eq!(missing, "field.required");
         assert_eq!(unknown, "field.unknown");
         assert_eq!(wrong, "field.invalid");
+    }
+
+    #[test]
+    fn data_after_the_json_value_is_malformed() {
+        // Act
+        let trailing = parse_json::<Order>(br#"{"amount":1,"lines":[]} xyz"#);
+        let second = parse_json::<Order>(br#"{"amount":1,"lines":[]}{"amount":2}"#);
+        let whitespace = parse_json::<Order>(b"{\"amount\":1,\"lines\":[]} \n\t");
+        // Assert
+        assert!(matches!(trailing, Err(ApiError::Malformed { .. })));
+        assert!(matches!(second, Err(ApiError::Malformed { .. })));
+        assert!(whitespace.is_ok(), "trailing whitespace is fine");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! the dunning ladder and the webhook endpoints. Each is one versioned JSON document per
 //! tenant that an admin replaces as a whole, saying why; until one is saved the tenant uses
 //! the shipped default (version 0). The server stores and audits them, the browser edits
-//! them, and both check them with the same [`TenantDocument::validate`].
+//! them, and both check them with the same [`TenantDocument::validate`]. A document that
+//! holds secrets shows them only as fingerprints ([`TenantDocument::redacted`]) in the
+//! audit trail and on every read.
 
 use crate::dto::FieldError;
 use serde::Serialize;
@@ -55,6 +57,23 @@ pub trait TenantDocument: Serialize + DeserializeOwned + Clone {
     /// The checks both sides run; each message names the field under the document
     /// (`rules[2].steps`).
     fn validate(&self) -> Result<(), Vec<FieldError>>;
+
+    /// This document with every secret it holds replaced by its
+    /// [`fingerprint`](crate::secret::fingerprint): what the audit trail records and what a
+    /// read answers, so a secret is seen only by the admin who types it. A document with
+    /// secrets overrides this; the default (no secrets) is the document unchanged.
+    fn redacted(self) -> Self {
+        self
+    }
+
+    /// A submitted document with each secret that is a fingerprint replaced by the secret
+    /// `stored` holds under it ([`crate::secret::restore`]), so saving what a read showed
+    /// keeps the secrets. A fingerprint that names no stored secret is an error on its
+    /// field. The default (no secrets) is the document unchanged.
+    fn with_secrets_of(self, stored: &Self) -> Result<Self, Vec<FieldError>> {
+        let _ = stored;
+        Ok(self)
+    }
 
     /// This document as stored at `version`.
     fn at_version(mut self, version: u32) -> Self {

@@ -144,6 +144,8 @@ codes! {
     CUSTOMER_ALREADY_BLACKLISTED = "customer.already_blacklisted",
     /// The applicant is on the blacklist `since` a date for `reason`.
     PARTY_BLACKLISTED = "party.blacklisted",
+    /// A secret was sent back as a fingerprint that names no stored secret: type it again.
+    SECRET_UNKNOWN = "secret.unknown",
     /// The customer is not on the blacklist.
     CUSTOMER_NOT_BLACKLISTED = "customer.not_blacklisted",
     /// The customer is not on hold.

@@ -118,12 +118,10 @@ impl LocalIssuer {
         self.sign_in_as(self.check_password(username, password)?, None)
     }
 
-    /// The user with this username and password.
+    /// The user with this username and password. An unknown user and a wrong password get
+    /// the same answer after the same work ([`matching_user`]).
     pub fn check_password(&self, username: &str, password: &str) -> Result<&LocalUser, ApiError> {
-        self.users
-            .iter()
-            .find(|u| u.username == username)
-            .filter(|u| constant_time_eq(u.password.as_bytes(), password.as_bytes()))
+        matching_user(&self.users, username, password)
             .ok_or_else(|| ApiError::Unauthorized("wrong username or password".into()))
     }
 
@@ -142,6 +140,7 @@ impl LocalIssuer {
             aud: self.audience.clone(),
             exp: now + TOKEN_TTL_SECS,
             iat: now,
+            nbf: Some(now),
             tenant: Some(user.tenant.to_string()),
             cognito_tenant: None,
             roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
@@ -179,8 +178,28 @@ pub fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// The user whose username and password both match, found in constant time: every user is
+/// compared, username and password alike, as SHA-256 digests (fixed length) with `subtle`'s
+/// constant-time equality. How long it takes says neither whether the user exists nor how
+/// much of a password was right.
+fn matching_user<'a>(
+    users: &'a [LocalUser],
+    username: &str,
+    password: &str,
+) -> Option<&'a LocalUser> {
+    use sha2::{Digest, Sha256};
+    use subtle::ConstantTimeEq;
+    let name = Sha256::digest(username.as_bytes());
+    let given = Sha256::digest(password.as_bytes());
+    let mut found = None;
+    for user in users {
+        let same_name = Sha256::digest(user.username.as_bytes()).ct_eq(&name);
+        let same_password = Sha256::digest(user.password.as_bytes()).ct_eq(&given);
+        if bool::from(same_name & same_password) && found.is_none() {
+            found = Some(user);
+        }
+    }
+    found
 }
 
 #[cfg(unix)]
@@ -198,4 +217,43 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(name: &str, password: &str) -> LocalUser {
+        LocalUser {
+            username: name.into(),
+            password: password.into(),
+            user_id: UserId::parse(name).unwrap(),
+            tenant: TenantId::parse("alpha").unwrap(),
+            roles: vec![Role::Sales],
+        }
+    }
+
+    #[test]
+    fn only_the_whole_password_of_that_user_signs_in() {
+        // Arrange
+        let users = [user("sales", "secret-one"), user("risk", "secret-two")];
+        // Act / Assert
+        assert_eq!(
+            matching_user(&users, "risk", "secret-two").map(|u| u.username.as_str()),
+            Some("risk")
+        );
+        for (name, password) in [
+            ("risk", "secret-one"),
+            ("risk", "secret-tw"),
+            ("risk", "secret-two-and-more"),
+            ("risk", ""),
+            ("nobody", "secret-two"),
+            ("", ""),
+        ] {
+            assert!(
+                matching_user(&users, name, password).is_none(),
+                "{name}/{password}"
+            );
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! RS256 JWT verification against a JWKS: signature, issuer, audience, expiry.
+//! RS256 JWT verification against a JWKS: signature, issuer, audience, expiry and, when the
+//! token has one, not-before (`nbf`).
 //!
 //! Claims are read in both our local issuer's shape (`tenant`, `roles`) and Cognito's
 //! (`custom:tenant`, `cognito:groups`, `cognito:username`), so the same code runs in both.
@@ -26,6 +27,9 @@ pub struct Claims {
     pub aud: String,
     pub exp: u64,
     pub iat: u64,
+    /// Not before: a token used earlier than this (less [`LEEWAY_SECS`]) is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
     #[serde(
@@ -179,11 +183,13 @@ impl Verifier {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.validate_nbf = true;
         validation.leeway = LEEWAY_SECS;
         let data = decode::<Claims>(token, &key, &validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
             match e.kind() {
                 ErrorKind::ExpiredSignature => invalid("token has expired"),
+                ErrorKind::ImmatureSignature => invalid("token is not valid yet"),
                 ErrorKind::InvalidIssuer => invalid("token is from another issuer"),
                 ErrorKind::InvalidAudience => invalid("token is for another audience"),
                 ErrorKind::InvalidSignature => invalid("token signature is invalid"),

@@ -59,11 +59,7 @@ pub async fn find(
     if let Some(cursor) = &query.cursor
         && (cursor.is_empty() || cursor.len() > 2048)
     {
-        return Err(ApiError::field(
-            "cursor",
-            code::INVALID_CURSOR,
-            "not a cursor this API issued",
-        ));
+        return Err(crate::store::StoreError::BadCursor.into());
     }
     let q = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         None => None,

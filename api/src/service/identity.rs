@@ -17,10 +17,18 @@ pub async fn sign_in(
 ) -> Result<TokenResponse, ApiError> {
     let mut errors = Vec::new();
     if request.username.trim().is_empty() {
-        errors.push(FieldError::new("username", code::REQUIRED, "enter your username"));
+        errors.push(FieldError::new(
+            "username",
+            code::REQUIRED,
+            "enter your username",
+        ));
     }
     if request.password.is_empty() {
-        errors.push(FieldError::new("password", code::REQUIRED, "enter your password"));
+        errors.push(FieldError::new(
+            "password",
+            code::REQUIRED,
+            "enter your password",
+        ));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));

@@ -7,6 +7,7 @@ pub mod credit;
 pub mod customers;
 pub mod identity;
 pub mod ledger;
+pub mod projection;
 pub mod tenant;
 pub mod watch;
 pub mod workflow;

@@ -169,17 +169,19 @@ pub async fn document<T: TenantDocument>(store: &Store, tenant: &TenantId) -> Re
         .unwrap_or_else(T::shipped))
 }
 
-/// `GET` of a tenant document by an admin, to edit.
+/// `GET` of a tenant document by an admin, to edit: its secrets as fingerprints.
 pub async fn document_to_edit<T: TenantDocument>(
     store: &Store,
     who: &Principal,
 ) -> Result<T, ApiError> {
     policy::require(who, Action::ManageConfiguration)?;
-    document::<T>(store, &who.tenant).await
+    Ok(document::<T>(store, &who.tenant).await?.redacted())
 }
 
 /// `PUT` of a tenant document by an admin: checked, over the version the admin edited, and
-/// audited (before and after) in the same transaction. Answers the new version.
+/// audited (before and after, secrets as fingerprints) in the same transaction. A
+/// fingerprint sent where a secret was keeps the stored secret. Answers the new version,
+/// its secrets as fingerprints.
 pub async fn put_document<T: TenantDocument>(
     store: &Store,
     clock: &Clock,
@@ -188,17 +190,7 @@ pub async fn put_document<T: TenantDocument>(
 ) -> Result<T, ApiError> {
     policy::require(who, Action::ManageConfiguration)?;
     let reason = reason_ok(&body.reason)?;
-    body.document.validate().map_err(|errors| {
-        ApiError::Validation(
-            errors
-                .into_iter()
-                .map(|e| FieldError {
-                    field: format!("document.{}", e.field),
-                    ..e
-                })
-                .collect(),
-        )
-    })?;
+    body.document.validate().map_err(in_document)?;
     let before = document::<T>(store, &who.tenant).await?;
     let current = before.version();
     if current != body.replaces {
@@ -208,7 +200,11 @@ pub async fn put_document<T: TenantDocument>(
             body.replaces
         )));
     }
-    let next = body.document.at_version(current + 1);
+    let next = body
+        .document
+        .with_secrets_of(&before)
+        .map_err(in_document)?
+        .at_version(current + 1);
     let (entity, id) = documents::audited_as(T::KIND);
     let entry = audit(
         who,
@@ -217,15 +213,65 @@ pub async fn put_document<T: TenantDocument>(
         id,
         None,
         "publish",
-        to_value(&before),
-        to_value(&next),
+        to_value(&before.redacted()),
+        to_value(&next.clone().redacted()),
         reason,
     );
     store
         .put_document(&who.tenant, &next, current, &entry)
         .await
         .map_err(|e| conflict_or(e, T::KIND.label()))?;
-    Ok(next)
+    Ok(next.redacted())
+}
+
+/// Field errors of a document, named under `document.` as the request body has it.
+fn in_document(errors: Vec<FieldError>) -> ApiError {
+    ApiError::Validation(
+        errors
+            .into_iter()
+            .map(|e| FieldError {
+                field: format!("document.{}", e.field),
+                ..e
+            })
+            .collect(),
+    )
+}
+
+/// An audit entry as it may be shown: the secrets of a tenant document in its before and
+/// after as fingerprints. Entries are recorded that way; this also covers entries recorded
+/// before secrets were redacted.
+pub fn shown_audit(mut entry: AuditEntry) -> AuditEntry {
+    use credence_shared::document::DocumentKind as K;
+    use credence_shared::watch::{DunningLadder, WarningRules, WebhookConfig};
+    let Some(kind) = K::ALL
+        .into_iter()
+        .find(|k| documents::audited_as(*k) == (entry.entity, entry.entity_id.as_str()))
+    else {
+        return entry;
+    };
+    let redact: fn(serde_json::Value) -> serde_json::Value = match kind {
+        K::ApprovalMatrix => redacted_json::<ApprovalMatrix>,
+        K::CustomFields => redacted_json::<FieldSet>,
+        K::WarningRules => redacted_json::<WarningRules>,
+        K::DunningLadder => redacted_json::<DunningLadder>,
+        K::Webhooks => redacted_json::<WebhookConfig>,
+    };
+    entry.before = entry.before.map(redact);
+    entry.after = entry.after.map(redact);
+    entry
+}
+
+/// A document's JSON with its secrets as fingerprints (unchanged when it holds none, or is
+/// not a `T`).
+fn redacted_json<T: TenantDocument>(value: serde_json::Value) -> serde_json::Value {
+    let Ok(doc) = serde_json::from_value::<T>(value.clone()) else {
+        return value;
+    };
+    let as_read = serde_json::to_value(&doc).ok();
+    match serde_json::to_value(doc.redacted()) {
+        Ok(shown) if Some(&shown) != as_read.as_ref() => shown,
+        _ => value,
+    }
 }
 
 /// The tenant's approval matrix.

@@ -1,7 +1,7 @@
 //! Customer profiles with their credit summary, the by-name listing and the search index.
 
 use super::codec::{from_item, to_item};
-use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys};
+use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys, resumed};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use credence_shared::{
     Currency, CustomerId, Grade, Money, TenantId, Usci, UserId,
@@ -232,11 +232,13 @@ impl Store {
                 decode_cursor(
                     c,
                     &[keys::PK, keys::SK, keys::GSI1PK, keys::GSI1SK],
-                    keys::GSI1PK,
-                    &partition,
+                    (keys::GSI1PK, &partition),
+                    (keys::GSI1SK, &|_| true),
                 )
             })
             .transpose()?;
+        // Only the first query starts where the client's cursor says.
+        let mut from_cursor = start.is_some();
         let mut items = Vec::new();
         let mut last_key: Option<Item> = None;
         for _ in 0..MAX_READS {
@@ -251,7 +253,9 @@ impl Store {
                 .set_exclusive_start_key(start.take())
                 .limit(limit.max(LIST_READ) as i32)
                 .send()
-                .await?;
+                .await
+                .map_err(|e| resumed(e, from_cursor))?;
+            from_cursor = false;
             last_key = out.last_evaluated_key;
             for item in out.items.unwrap_or_default() {
                 let key = index_key(&item);
@@ -288,9 +292,19 @@ impl Store {
         keep: &Keep<'_>,
     ) -> Result<CustomerPage, StoreError> {
         let partition = keys::search_pk(tenant);
+        let in_search = |sk: &str| sk.starts_with(query);
         let mut start = cursor
-            .map(|c| decode_cursor(c, &[keys::PK, keys::SK], keys::PK, &partition))
+            .map(|c| {
+                decode_cursor(
+                    c,
+                    &[keys::PK, keys::SK],
+                    (keys::PK, &partition),
+                    (keys::SK, &in_search),
+                )
+            })
             .transpose()?;
+        // Only the first query starts where the client's cursor says.
+        let mut from_cursor = start.is_some();
         let mut seen: Vec<String> = Vec::new();
         let mut items: Vec<CustomerSummary> = Vec::new();
         let mut last_key: Option<Item> = None;
@@ -307,7 +321,9 @@ impl Store {
                 .set_exclusive_start_key(start.take())
                 .limit(SEARCH_PAGE)
                 .send()
-                .await?;
+                .await
+                .map_err(|e| resumed(e, from_cursor))?;
+            from_cursor = false;
             last_key = out.last_evaluated_key;
             // The hits of this read that name a customer not seen yet, with their sort keys.
             let mut hits: Vec<(String, String)> = Vec::new();

@@ -60,6 +60,23 @@ impl StoreError {
     }
 }
 
+/// The error of a query that started from a client's cursor (`from_cursor`): DynamoDB
+/// refusing the request (`ValidationException`, e.g. a start key outside the query) is the
+/// cursor's fault, so [`StoreError::BadCursor`]; anything else as usual.
+pub(crate) fn resumed<E, R>(err: SdkError<E, R>, from_cursor: bool) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let refused = matches!(&err, SdkError::ServiceError(service)
+        if service.err().code() == Some("ValidationException"));
+    if from_cursor && refused {
+        StoreError::BadCursor
+    } else {
+        err.into()
+    }
+}
+
 impl<E, R> From<SdkError<E, R>> for StoreError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
@@ -194,13 +211,16 @@ pub(crate) fn encode_cursor(key: &Item) -> Option<String> {
         .map(|json| URL_SAFE_NO_PAD.encode(json))
 }
 
-/// Decodes a cursor and checks it belongs to the query: it must have exactly `attrs`,
-/// and `partition_attr` must equal `partition` (so a cursor cannot reach another tenant).
+/// Decodes a cursor and checks it belongs to the query: it must have exactly `attrs`, none
+/// empty, `partition_attr` must equal `partition` (so a cursor cannot reach another
+/// tenant), and the value of `sort_attr` must be one the query can reach (`sort_ok`: the
+/// query's prefix or range), so a cursor of another query is refused here rather than by
+/// DynamoDB.
 pub(crate) fn decode_cursor(
     cursor: &str,
     attrs: &[&str],
-    partition_attr: &str,
-    partition: &str,
+    (partition_attr, partition): (&str, &str),
+    (sort_attr, sort_ok): (&str, &dyn Fn(&str) -> bool),
 ) -> Result<Item, StoreError> {
     let json = URL_SAFE_NO_PAD
         .decode(cursor)
@@ -209,7 +229,9 @@ pub(crate) fn decode_cursor(
         serde_json::from_slice(&json).map_err(|_| StoreError::BadCursor)?;
     if map.len() != attrs.len()
         || !attrs.iter().all(|a| map.contains_key(*a))
+        || map.values().any(String::is_empty)
         || map.get(partition_attr).map(String::as_str) != Some(partition)
+        || !map.get(sort_attr).is_some_and(|v| sort_ok(v))
     {
         return Err(StoreError::BadCursor);
     }
@@ -231,9 +253,34 @@ mod tests {
             .collect();
         let cursor = encode_cursor(&key).unwrap();
         assert_eq!(
-            decode_cursor(&cursor, &["PK", "SK"], "PK", "T#a#X").unwrap(),
+            decode_cursor(&cursor, &["PK", "SK"], ("PK", "T#a#X"), ("SK", &|_| true)).unwrap(),
             key
         );
+    }
+
+    fn cursor_of(pairs: &[(&str, &str)]) -> String {
+        let key: Item = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), AttributeValue::S((*v).to_owned())))
+            .collect();
+        encode_cursor(&key).unwrap()
+    }
+
+    #[test]
+    fn a_cursor_outside_what_its_query_reads_is_refused() {
+        // Arrange
+        let audit = |sk: &str| sk.starts_with("A#");
+        let elsewhere = cursor_of(&[("PK", "T#a#X"), ("SK", "PROFILE")]);
+        let empty = cursor_of(&[("PK", "T#a#X"), ("SK", "")]);
+        let inside = cursor_of(&[("PK", "T#a#X"), ("SK", "A#2026")]);
+        // Act / Assert
+        for bad in [elsewhere, empty] {
+            assert!(matches!(
+                decode_cursor(&bad, &["PK", "SK"], ("PK", "T#a#X"), ("SK", &audit)),
+                Err(StoreError::BadCursor)
+            ));
+        }
+        assert!(decode_cursor(&inside, &["PK", "SK"], ("PK", "T#a#X"), ("SK", &audit)).is_ok());
     }
 
     #[test]
@@ -244,11 +291,16 @@ mod tests {
             .collect();
         let cursor = encode_cursor(&key).unwrap();
         assert!(matches!(
-            decode_cursor(&cursor, &["PK", "SK"], "PK", "T#a#X"),
+            decode_cursor(&cursor, &["PK", "SK"], ("PK", "T#a#X"), ("SK", &|_| true)),
             Err(StoreError::BadCursor)
         ));
         assert!(matches!(
-            decode_cursor("not base64!", &["PK", "SK"], "PK", "T#a#X"),
+            decode_cursor(
+                "not base64!",
+                &["PK", "SK"],
+                ("PK", "T#a#X"),
+                ("SK", &|_| true)
+            ),
             Err(StoreError::BadCursor)
         ));
     }

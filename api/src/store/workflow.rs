@@ -8,7 +8,7 @@
 //! updated or deleted (append-only).
 
 use super::codec::{Cancellation, decode, json, n, new_item, plain_put, s, versioned_put};
-use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys};
+use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys, resumed};
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use credence_shared::{
     CustomerId, TenantId,
@@ -222,9 +222,18 @@ impl Store {
         limit: i32,
     ) -> Result<AuditPage, StoreError> {
         let pk = keys::customer_pk(tenant, customer);
+        let in_audit = |sk: &str| sk.starts_with(keys::AUDIT_PREFIX);
         let start = cursor
-            .map(|c| decode_cursor(c, &[keys::PK, keys::SK], keys::PK, &pk))
+            .map(|c| {
+                decode_cursor(
+                    c,
+                    &[keys::PK, keys::SK],
+                    (keys::PK, &pk),
+                    (keys::SK, &in_audit),
+                )
+            })
             .transpose()?;
+        let from_cursor = start.is_some();
         let out = self
             .client
             .query()
@@ -238,7 +247,8 @@ impl Store {
             .limit(limit)
             .set_exclusive_start_key(start)
             .send()
-            .await?;
+            .await
+            .map_err(|e| resumed(e, from_cursor))?;
         let items = out
             .items()
             .iter()
@@ -269,15 +279,18 @@ impl Store {
                 .ok_or(StoreError::BadCursor)?,
             None => lo[..7].to_owned(),
         };
+        let in_range = |sk: &str| lo.as_str() <= sk && sk <= hi.as_str();
         let mut start = match cursor.and_then(|c| c.split_once('~')) {
             Some((m, rest)) if !rest.is_empty() => Some(decode_cursor(
                 rest,
                 &[keys::PK, keys::SK, keys::GSI1PK, keys::GSI1SK],
-                keys::GSI1PK,
-                &keys::audit_gsi1pk(tenant, m),
+                (keys::GSI1PK, &keys::audit_gsi1pk(tenant, m)),
+                (keys::GSI1SK, &in_range),
             )?),
             _ => None,
         };
+        // Only the first query starts where the client's cursor says.
+        let mut from_cursor = start.is_some();
         if month.len() != 7 || month.as_str() < &lo[..7] || month.as_str() > &hi[..7] {
             return Err(StoreError::BadCursor);
         }
@@ -297,7 +310,9 @@ impl Store {
                 .limit(limit - items.len() as i32)
                 .set_exclusive_start_key(start.take())
                 .send()
-                .await?;
+                .await
+                .map_err(|e| resumed(e, from_cursor))?;
+            from_cursor = false;
             for i in out.items() {
                 items.push(decode::<AuditEntry>(i, "entry", "audit entry")?);
             }

@@ -76,6 +76,7 @@ pub fn word_code(locale: Locale, code: &str, params: &BTreeMap<String, String>) 
         code::CUSTOMER_BLACKLISTED => td_string!(locale, msg_customer_blacklisted),
         code::CUSTOMER_ALREADY_BLACKLISTED => td_string!(locale, msg_customer_already_blacklisted),
         code::PARTY_BLACKLISTED => td_string!(locale, msg_party_blacklisted),
+        code::SECRET_UNKNOWN => td_string!(locale, msg_secret_unknown),
         code::CUSTOMER_NOT_BLACKLISTED => td_string!(locale, msg_customer_not_blacklisted),
         code::CUSTOMER_NOT_ON_HOLD => td_string!(locale, msg_customer_not_on_hold),
         code::USER_UNKNOWN => td_string!(locale, msg_user_unknown),

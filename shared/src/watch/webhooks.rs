@@ -203,4 +203,22 @@ impl TenantDocument for WebhookConfig {
     fn validate(&self) -> Result<(), Vec<FieldError>> {
         WebhookConfig::validate(self)
     }
+
+    fn redacted(mut self) -> Self {
+        for e in &mut self.endpoints {
+            e.secret = crate::secret::fingerprint(&e.secret);
+        }
+        self
+    }
+
+    fn with_secrets_of(mut self, stored: &Self) -> Result<Self, Vec<FieldError>> {
+        let stored: Vec<&str> = stored.endpoints.iter().map(|e| e.secret.as_str()).collect();
+        let submitted = self
+            .endpoints
+            .iter_mut()
+            .enumerate()
+            .map(|(i, e)| (format!("endpoints[{i}].secret"), &mut e.secret));
+        crate::secret::restore(submitted, &stored)?;
+        Ok(self)
+    }
 }

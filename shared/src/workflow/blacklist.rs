@@ -25,6 +25,19 @@ pub struct BlacklistEntry {
     pub added_by: String,
 }
 
+impl BlacklistEntry {
+    /// The entry as someone who may not read the blacklist sees a match: that the party is
+    /// on it and since when, without the evidence (reason, source) or who put it there.
+    pub fn without_evidence(self) -> Self {
+        BlacklistEntry {
+            reason: String::new(),
+            source: String::new(),
+            added_by: String::new(),
+            ..self
+        }
+    }
+}
+
 /// `POST /v1/blacklist`: risk adds a party (a customer or not) to the blacklist at once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -111,3 +111,32 @@ async fn another_tenant_sees_none_of_the_workflow() {
     assert_eq!(open.body["items"], json!([]));
     audit.problem(404);
 }
+
+#[tokio::test]
+async fn an_exported_cell_that_starts_like_a_formula_comes_out_as_text() {
+    // Arrange: risk blacklists a party, giving a reason and a source that are formulas.
+    let app = spawn_app().await;
+    let risk = app.signed_in(Role::Risk);
+    risk.post(
+        "/v1/blacklist",
+        json!({"name": "Formula Trading Ltd", "source": "@court",
+               "reason": "=HYPERLINK(\"https://evil.example\")"}),
+    )
+    .await
+    .assert_status(201);
+    let today = app.clock.today();
+
+    // Act
+    let (status, _, csv) = risk
+        .get_text(&format!("/v1/audit/export?from={today}&to={today}"))
+        .await;
+
+    // Assert: the CSV writer quotes the cell and doubles its quotes; the cell is text.
+    assert_eq!(status, 200, "{csv}");
+    assert!(
+        csv.contains(r#","'=HYPERLINK(""https://evil.example"")","#),
+        "{csv}"
+    );
+    assert!(!csv.contains(r#","=HYPERLINK"#), "{csv}");
+    assert!(!csv.contains(",=HYPERLINK"), "{csv}");
+}

@@ -11,6 +11,7 @@ fn claims(tenant: &str) -> Claims {
         aud: AUDIENCE.into(),
         exp: now + 600,
         iat: now,
+        nbf: None,
         tenant: Some(tenant.into()),
         cognito_tenant: None,
         roles: vec!["sales".into()],
@@ -236,4 +237,75 @@ fn jsonwebtoken_header_kid(token: &str) -> String {
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     json["kid"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_token_that_is_not_valid_yet_gets_401() {
+    // Arrange: a genuine token whose not-before is an hour away (well past the leeway).
+    let app = spawn_app().await;
+    let mut early = claims("alpha");
+    early.nbf = Some(now_secs() + 3600);
+    let mut current = claims("alpha");
+    current.nbf = Some(now_secs() - 10);
+
+    // Act
+    let refused = app
+        .get("/v1/me", Some(&app.issuer.sign(&early).unwrap()))
+        .await;
+    let accepted = app
+        .get("/v1/me", Some(&app.issuer.sign(&current).unwrap()))
+        .await;
+
+    // Assert
+    assert_eq!(refused.problem(401)["detail"], "token is not valid yet");
+    accepted.assert_status(200);
+}
+
+/// `header.payload.signature` with each part base64url-encoded (the signature as given).
+fn compact(header: &serde_json::Value, payload: &serde_json::Value, signature: &[u8]) -> String {
+    use base64::Engine;
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    format!(
+        "{}.{}.{}",
+        engine.encode(header.to_string()),
+        engine.encode(payload.to_string()),
+        engine.encode(signature)
+    )
+}
+
+#[tokio::test]
+async fn an_unsigned_or_symmetrically_signed_token_with_genuine_claims_gets_401() {
+    // Arrange: the claims and key id of a genuine token, with `alg: none` and no signature,
+    // and with `alg: HS256` keyed by the public key (the algorithm-confusion attack).
+    use hmac::{Hmac, Mac};
+    let app = spawn_app().await;
+    let genuine = app.token_for("admin").await;
+    let kid = jsonwebtoken_header_kid(&genuine);
+    let payload = serde_json::to_value(claims("alpha")).unwrap();
+    let none = compact(
+        &serde_json::json!({"alg": "none", "typ": "JWT", "kid": kid}),
+        &payload,
+        b"",
+    );
+    let hs256_unsigned = compact(
+        &serde_json::json!({"alg": "HS256", "typ": "JWT", "kid": kid}),
+        &payload,
+        b"",
+    );
+    let jwks = app.get("/.well-known/jwks.json", None).await.body;
+    let signing_input = hs256_unsigned.rsplit_once('.').unwrap().0.to_owned();
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(jwks.to_string().as_bytes()).unwrap();
+    mac.update(signing_input.as_bytes());
+    let hs256 = format!("{signing_input}.{}", {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    });
+
+    for token in [none, hs256] {
+        // Act
+        let response = app.get("/v1/me", Some(&token)).await;
+
+        // Assert
+        response.problem(401);
+    }
 }

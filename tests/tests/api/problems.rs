@@ -125,7 +125,7 @@ async fn bad_query_parameters_are_named() {
 }
 
 #[tokio::test]
-async fn a_forged_cursor_is_a_field_error_not_a_500() {
+async fn a_forged_cursor_is_a_400_naming_the_cursor_not_a_500() {
     let app = spawn_app().await;
     let sales = app.signed_in(Role::Sales);
     use base64::Engine;
@@ -134,7 +134,7 @@ async fn a_forged_cursor_is_a_field_error_not_a_500() {
 
     let response = sales.get(&format!("/v1/customers?cursor={forged}")).await;
 
-    response.problem(422);
+    response.problem(400);
     assert_eq!(response.problem_field(), "cursor");
 }
 
@@ -263,4 +263,78 @@ async fn a_field_error_without_parameters_leaves_them_out_of_the_json() {
     let error = &response.body["errors"][0];
     assert_eq!(error["code"], "field.required");
     assert!(error.get("params").is_none(), "{error}");
+}
+
+/// A cursor as the API encodes one: URL-safe base64 of a JSON object of key attributes.
+fn cursor_of(json: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+}
+
+#[tokio::test]
+async fn a_forged_reused_or_garbled_cursor_is_a_400_naming_the_cursor_on_every_list() {
+    // Arrange: a genuine search cursor, and cursors forged to the right shape but pointing
+    // outside what their query reads.
+    let app = spawn_app().await;
+    let risk = app.signed_in(Role::Risk);
+    app.customer_with_limit("C1", "10000.00").await;
+    let search = risk
+        .get("/v1/customers?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&limit=1")
+        .await;
+    let search_cursor = search.body["next_cursor"].as_str().unwrap().to_owned();
+    let today = app.clock.today();
+    let month = &today.to_string()[..7];
+    let empty_sort =
+        cursor_of(r#"{"PK":"T#alpha#C#C1","SK":"","GSI1PK":"T#alpha#CUSTOMERS","GSI1SK":""}"#);
+    let profile_as_audit = cursor_of(r#"{"PK":"T#alpha#C#C1","SK":"PROFILE"}"#);
+    let audit_outside_range = cursor_of(&format!(
+        r#"{{"PK":"T#alpha#AUDIT","SK":"A#x","GSI1PK":"T#alpha#AUDIT#{month}","GSI1SK":"1999-01-01T00:00:00Z#x"}}"#
+    ));
+    let paths = [
+        "/v1/customers?cursor=garbage".to_owned(),
+        format!("/v1/customers?cursor={empty_sort}"),
+        // A search cursor reused for another search.
+        format!("/v1/customers?q=harbour&cursor={search_cursor}"),
+        "/v1/customers/C1/audit?cursor=garbage".to_owned(),
+        format!("/v1/customers/C1/audit?cursor={profile_as_audit}"),
+        format!("/v1/customers/C1/audit?cursor={search_cursor}"),
+        "/v1/audit?cursor=garbage".to_owned(),
+        format!("/v1/audit?cursor={month}~garbage"),
+        format!("/v1/audit?cursor={month}~{audit_outside_range}"),
+        "/v1/audit?cursor=1999-01~".to_owned(),
+    ];
+
+    for path in paths {
+        // Act
+        let response = risk.get(&path).await;
+
+        // Assert
+        response.problem(400);
+        assert_eq!(response.problem_field(), "cursor", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn trailing_data_after_a_json_body_is_a_400_about_the_body() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let response = app
+        .post_json(
+            "/auth/token",
+            r#"{"username":"sales","password":"secret"} xyz"#,
+        )
+        .await;
+    let second_value = app
+        .post_json(
+            "/auth/token",
+            r#"{"username":"sales","password":"secret"}{"username":"admin"}"#,
+        )
+        .await;
+
+    // Assert
+    response.problem(400);
+    assert_eq!(response.problem_field(), "body");
+    second_value.problem(400);
 }

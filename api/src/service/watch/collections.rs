@@ -338,7 +338,7 @@ pub async fn collections(
         .watch_state(tenant, &id)
         .await?
         .and_then(|(_, w)| w.last_dunning);
-    Ok(CollectionsView {
+    let view = CollectionsView {
         customer_id: id,
         aging,
         promises,
@@ -346,5 +346,6 @@ pub async fn collections(
         alerts,
         activity,
         last_dunning,
-    })
+    };
+    Ok(crate::service::projection::collections_for(who, view))
 }

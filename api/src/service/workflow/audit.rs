@@ -1,4 +1,6 @@
-//! The audit trail: a customer's, the tenant's for a date range, and its CSV export.
+//! The audit trail: a customer's, the tenant's for a date range, and its CSV export. Entries
+//! are shown with the secrets of tenant documents as fingerprints; exported cells are safe
+//! to open in a spreadsheet.
 
 use super::{Ctx, parse_customer};
 use crate::{
@@ -7,11 +9,13 @@ use crate::{
         policy::{self, Action},
     },
     error::ApiError,
-    service::customers::visible_customer,
-    store::StoreError,
+    service::{customers::visible_customer, tenant::shown_audit},
 };
-use credence_shared::workflow::{AuditEntry, AuditPage};
 use credence_shared::{dto::FieldError, messages::code};
+use credence_shared::{
+    export,
+    workflow::{AuditEntry, AuditPage},
+};
 use serde::Deserialize;
 use tracing::instrument;
 
@@ -37,17 +41,19 @@ pub async fn customer_audit(
 ) -> Result<AuditPage, ApiError> {
     let id = parse_customer(raw_id)?;
     visible_customer(ctx, who, &id).await?;
-    ctx.store
+    let page = ctx
+        .store
         .customer_audit(&who.tenant, &id, cursor.as_deref(), AUDIT_PAGE)
-        .await
-        .map_err(|e| match e {
-            StoreError::BadCursor => ApiError::field(
-                "cursor",
-                code::INVALID_CURSOR,
-                "not a cursor this API issued",
-            ),
-            e => e.into(),
-        })
+        .await?;
+    Ok(shown(page))
+}
+
+/// A page as it may be shown: secrets of tenant documents as fingerprints.
+fn shown(page: AuditPage) -> AuditPage {
+    AuditPage {
+        items: page.items.into_iter().map(shown_audit).collect(),
+        ..page
+    }
 }
 
 fn parse_day(field: &str, raw: Option<&str>, default: time::Date) -> Result<time::Date, ApiError> {
@@ -84,17 +90,11 @@ pub async fn tenant_audit(
 ) -> Result<AuditPage, ApiError> {
     policy::require(who, Action::ReadTenantAudit)?;
     let (from, to) = audit_range(ctx.clock.today(), &q)?;
-    ctx.store
+    let page = ctx
+        .store
         .tenant_audit(&who.tenant, from, to, q.cursor.as_deref(), AUDIT_PAGE)
-        .await
-        .map_err(|e| match e {
-            StoreError::BadCursor => ApiError::field(
-                "cursor",
-                code::INVALID_CURSOR,
-                "not a cursor this API issued",
-            ),
-            e => e.into(),
-        })
+        .await?;
+    Ok(shown(page))
 }
 
 /// The columns of the CSV export, one per field of [`csv_record`].
@@ -111,7 +111,8 @@ const CSV_HEADER: [&str; 9] = [
 ];
 
 /// One audit entry as a CSV row: the time in RFC 3339, empty cells for what it lacks, the
-/// before and after documents as compact JSON.
+/// before and after documents as compact JSON, and every cell safe to open in a spreadsheet
+/// ([`export::safe_cell`]).
 fn csv_record(e: &AuditEntry) -> [String; 9] {
     let json =
         |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
@@ -130,6 +131,7 @@ fn csv_record(e: &AuditEntry) -> [String; 9] {
         json(&e.before),
         json(&e.after),
     ]
+    .map(|cell| export::safe_cell(&cell).into_owned())
 }
 
 /// Most entries one export holds.
@@ -156,9 +158,9 @@ pub async fn export_audit(
             .store
             .tenant_audit(&who.tenant, from, to, cursor.as_deref(), 500)
             .await?;
-        for e in &page.items {
+        for e in page.items.into_iter().map(shown_audit) {
             writer
-                .write_record(csv_record(e))
+                .write_record(csv_record(&e))
                 .map_err(|e| ApiError::Internal(e.into()))?;
             count += 1;
         }
@@ -266,5 +268,31 @@ mod tests {
             ]
         );
         assert_eq!(row.len(), CSV_HEADER.len());
+    }
+
+    #[test]
+    fn an_audit_row_neutralises_cells_that_a_spreadsheet_would_run_as_formulas() {
+        // Arrange
+        let entry = AuditEntry {
+            at: datetime!(2026-03-02 09:05:07 UTC),
+            actor: "@admin".into(),
+            entity: AuditEntity::Blacklist,
+            entity_id: "-1".into(),
+            customer_id: None,
+            action: "add".into(),
+            before: None,
+            after: Some(serde_json::json!("=1+1")),
+            reason: "=HYPERLINK(\"https://evil.example\",\"click\")".into(),
+        };
+        // Act
+        let row = csv_record(&entry);
+        // Assert
+        assert_eq!(row[1], "'@admin");
+        assert_eq!(row[3], "'-1");
+        assert_eq!(row[6], "'=HYPERLINK(\"https://evil.example\",\"click\")");
+        assert_eq!(
+            row[8], r#""=1+1""#,
+            "a JSON cell starts with a quote or a brace"
+        );
     }
 }

@@ -11,6 +11,7 @@ use crate::{
     error::ApiError,
     service::{
         credit::compute_state,
+        projection,
         tenant::{self, audit},
     },
     store::{
@@ -108,7 +109,7 @@ pub async fn screen(
     }
     Ok(ScreenResult {
         duplicates,
-        blacklisted,
+        blacklisted: projection::blacklist_hits_for(who, blacklisted),
     })
 }
 
@@ -154,18 +155,27 @@ pub async fn submit_application(
     )
     .await?;
     if let Some(b) = screen.blacklisted.first() {
+        let field = if b.usci.as_ref() == Some(&usci) {
+            "usci"
+        } else {
+            "name"
+        };
+        // The reason only for those who may read the blacklist (the screen projects it);
+        // the app words an unknown reason as a dash.
+        let message = if b.reason.is_empty() {
+            format!("on the blacklist since {}", b.added_on)
+        } else {
+            format!("on the blacklist since {}: {}", b.added_on, b.reason)
+        };
+        let reason = if b.reason.is_empty() {
+            "—"
+        } else {
+            b.reason.as_str()
+        };
         return Err(ApiError::from(
-            FieldError::new(
-                if b.usci.as_ref() == Some(&usci) {
-                    "usci"
-                } else {
-                    "name"
-                },
-                code::PARTY_BLACKLISTED,
-                format!("on the blacklist since {}: {}", b.added_on, b.reason),
-            )
-            .with("since", b.added_on)
-            .with("reason", &b.reason),
+            FieldError::new(field, code::PARTY_BLACKLISTED, message)
+                .with("since", b.added_on)
+                .with("reason", reason),
         ));
     }
     if let Some(d) = screen.duplicates.first() {
