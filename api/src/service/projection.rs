@@ -1,6 +1,7 @@
 //! What a caller may see of a view: the projections services apply for roles without the
 //! right to its detail. A sales rep learns that a customer has overdue invoices and that a
-//! party is blacklisted, not the invoice numbers nor the blacklist's evidence.
+//! party is blacklisted, not the invoice numbers nor the blacklist's evidence (in a
+//! screening, nor in a customer's audit trail).
 //!
 //! The rule of who has which right is `auth::policy`; these are the shapes that follow from
 //! it, pure, so each is unit-tested here.
@@ -11,7 +12,7 @@ use crate::auth::{
 };
 use credence_shared::{
     watch::{ActivityKind, CollectionsView},
-    workflow::BlacklistEntry,
+    workflow::{AuditEntity, AuditPage, BlacklistEntry},
 };
 
 /// A customer's collections view as `who` may see it: without invoice-level detail unless
@@ -34,6 +35,30 @@ pub fn blacklist_hits_for(who: &Principal, hits: Vec<BlacklistEntry>) -> Vec<Bla
             .map(BlacklistEntry::without_evidence)
             .collect()
     }
+}
+
+/// A customer's audit trail as `who` may see it: for those who may not read the blacklist,
+/// a blacklisting shows that it happened, without its reason, source or author.
+pub fn audit_for(who: &Principal, mut page: AuditPage) -> AuditPage {
+    if policy::allows(who, Action::ReadBlacklist) {
+        return page;
+    }
+    for e in &mut page.items {
+        if e.entity == AuditEntity::Blacklist {
+            e.reason = String::new();
+            for doc in [&mut e.before, &mut e.after] {
+                *doc = doc.take().map(|v| {
+                    serde_json::from_value::<BlacklistEntry>(v)
+                        .ok()
+                        .and_then(|b| serde_json::to_value(b.without_evidence()).ok())
+                        .unwrap_or(serde_json::Value::Null)
+                });
+            }
+        } else if e.action == "blacklist" {
+            e.reason = "blacklisted".into();
+        }
+    }
+    page
 }
 
 /// The view with the last dunning summary's invoice numbers replaced by placeholders
@@ -66,6 +91,7 @@ mod tests {
     use credence_shared::{
         Currency, CustomerId, Money, Role, TenantId, UserId,
         watch::{Activity, ActivityDetail, DunningAction, DunningLine, DunningSummary},
+        workflow::AuditEntry,
     };
     use rust_decimal::Decimal;
     use time::macros::{date, datetime};
@@ -165,5 +191,48 @@ mod tests {
         assert_eq!(for_sales[0].source, "");
         assert_eq!(for_sales[0].added_by, "");
         assert_eq!(for_risk, vec![entry]);
+    }
+
+    #[test]
+    fn a_sales_rep_reads_that_a_blacklisting_happened_but_not_its_evidence() {
+        // Arrange
+        let entry = |entity, action: &str, reason: &str, after| AuditEntry {
+            at: datetime!(2026-03-02 06:00 UTC),
+            actor: "risk".into(),
+            entity,
+            entity_id: "C1".into(),
+            customer_id: Some(CustomerId::parse("C1").unwrap()),
+            action: action.into(),
+            before: None,
+            after: Some(after),
+            reason: reason.into(),
+        };
+        let page = AuditPage {
+            items: vec![
+                entry(
+                    AuditEntity::Blacklist,
+                    "add",
+                    "court case 1234",
+                    serde_json::json!({"key": "K", "name": "N", "reason": "court case 1234",
+                        "source": "court", "added_on": "2026-03-02", "added_by": "risk"}),
+                ),
+                entry(
+                    AuditEntity::CreditFile,
+                    "blacklist",
+                    "blacklisted: court case 1234",
+                    serde_json::json!({"blacklisted": true}),
+                ),
+            ],
+            next_cursor: None,
+        };
+        // Act
+        let for_sales = audit_for(&with(Role::Sales), page.clone());
+        let for_risk = audit_for(&with(Role::Risk), page.clone());
+        // Assert
+        let text = serde_json::to_string(&for_sales).unwrap();
+        assert!(!text.contains("1234") && !text.contains("court"), "{text}");
+        assert_eq!(for_sales.items[0].after.as_ref().unwrap()["name"], "N");
+        assert_eq!(for_sales.items[1].reason, "blacklisted");
+        assert_eq!(for_risk, page);
     }
 }

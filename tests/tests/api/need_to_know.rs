@@ -99,3 +99,44 @@ async fn a_sales_rep_learns_a_party_is_blacklisted_but_not_the_evidence() {
         applied.body
     );
 }
+
+#[tokio::test]
+async fn a_sales_rep_reads_in_the_audit_trail_that_their_customer_was_blacklisted_but_not_why() {
+    // Arrange: risk blacklists the rep's customer C1.
+    let app = spawn_app().await;
+    app.customer_with_limit("C1", "10000.00").await;
+    app.signed_in(Role::Risk)
+        .post(
+            "/v1/blacklist",
+            json!({"customer_id": "C1", "reason": "enforcement case 粤03执1234号",
+                   "source": "court"}),
+        )
+        .await
+        .assert_status(201);
+
+    // Act
+    let for_sales = app
+        .signed_in(Role::Sales)
+        .get("/v1/customers/C1/audit")
+        .await;
+    let for_risk = app
+        .signed_in(Role::Risk)
+        .get("/v1/customers/C1/audit")
+        .await;
+
+    // Assert
+    for_sales.assert_status(200);
+    let actions = audit_actions(for_sales.body["items"].as_array().unwrap());
+    assert!(actions.contains(&"blacklist"), "{actions:?}");
+    assert!(actions.contains(&"add"), "{actions:?}");
+    assert!(
+        !for_sales.body.to_string().contains("1234"),
+        "{}",
+        for_sales.body
+    );
+    assert!(
+        for_risk.body.to_string().contains("1234"),
+        "{}",
+        for_risk.body
+    );
+}

@@ -9,7 +9,7 @@ use crate::{
         policy::{self, Action},
     },
     error::ApiError,
-    service::{customers::visible_customer, tenant::shown_audit},
+    service::{customers::visible_customer, projection, tenant::shown_audit},
 };
 use credence_shared::{dto::FieldError, messages::code};
 use credence_shared::{
@@ -45,7 +45,7 @@ pub async fn customer_audit(
         .store
         .customer_audit(&who.tenant, &id, cursor.as_deref(), AUDIT_PAGE)
         .await?;
-    Ok(shown(page))
+    Ok(projection::audit_for(who, shown(page)))
 }
 
 /// A page as it may be shown: secrets of tenant documents as fingerprints.
