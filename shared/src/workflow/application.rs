@@ -111,10 +111,14 @@ impl Application {
                     &format!("{field}.amount"),
                     "must be zero or more, with at most 2 decimals",
                 ));
+            } else if let Err(e) = crate::bounds::check_amount(m.amount) {
+                errors.push(e.at(format!("{field}.amount")));
             }
         }
         if self.founded > today {
             errors.push(fe("founded", "cannot be in the future"));
+        } else if let Err(e) = crate::bounds::DateWindow::until_today(today).check(self.founded) {
+            errors.push(e.at("founded"));
         }
         if self.requested_terms_days > 365 {
             errors.push(fe("requested_terms_days", "at most 365 days"));

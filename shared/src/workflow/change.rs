@@ -3,11 +3,12 @@
 
 use super::{fe, text};
 use crate::Money;
+use crate::bounds;
 use crate::dto::FieldError;
 use crate::engine::calendar::iso_date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration};
+use time::Date;
 
 /// The kinds of request, as the approval matrix names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -135,6 +136,8 @@ impl Change {
                     &format!("change.{field}.amount"),
                     "must be zero or more, with at most 2 decimals",
                 ));
+            } else if let Err(e) = bounds::check_amount(m.amount) {
+                errors.push(e.at(format!("change.{field}.amount")));
             }
         };
         let terms = |errors: &mut Vec<FieldError>, days: u16| {
@@ -153,7 +156,7 @@ impl Change {
                 if *until < today {
                     errors.push(fe("change.until", "must be today or later"));
                 }
-                if *until > today + Duration::days(366) {
+                if *until > bounds::add_days(today, bounds::TEMPORARY_DAYS_AHEAD) {
                     errors.push(fe("change.until", "at most one year ahead"));
                 }
             }
