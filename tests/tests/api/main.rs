@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod authorisation;
 mod blacklist;
+mod bounds;
 mod customers;
 mod inbox;
 mod lambda;

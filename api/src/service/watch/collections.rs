@@ -3,6 +3,7 @@
 
 use credence_shared::Money;
 use credence_shared::UserId;
+use credence_shared::bounds::DateWindow;
 use credence_shared::watch::{
     Activity, ActivityDetail, ActivityKind, CollectionTask, CollectionsView, NewNote, NewPromise,
     NewSignal, Promise, PromiseStatus, TaskStatus, TaskUpdate, Worklist, aging_buckets,
@@ -228,6 +229,8 @@ pub async fn add_signal(
             "date",
             "a signal cannot be dated in the future",
         ));
+    } else if let Err(e) = DateWindow::until_today(ctx.clock.today()).check(body.date) {
+        errors.push(e.at("date"));
     }
     if body.source.trim().is_empty() || body.source.chars().count() > 200 {
         errors.push(field_error(

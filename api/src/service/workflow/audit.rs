@@ -10,6 +10,7 @@ use crate::{
     service::customers::visible_customer,
     store::StoreError,
 };
+use credence_shared::bounds;
 use credence_shared::workflow::{AuditEntry, AuditPage};
 use serde::Deserialize;
 use tracing::instrument;
@@ -55,8 +56,16 @@ fn parse_day(field: &str, raw: Option<&str>, default: time::Date) -> Result<time
 
 /// The days a query asks for (inclusive): by default the 30 days up to `today`.
 fn audit_range(today: time::Date, q: &AuditQuery) -> Result<(time::Date, time::Date), ApiError> {
+    // Both days in the window any client date must lie in, so no arithmetic overflows.
+    let window = bounds::DateWindow::around(today);
     let to = parse_day("to", q.to.as_deref(), today)?;
-    let from = parse_day("from", q.from.as_deref(), to - time::Duration::days(30))?;
+    window
+        .check(to)
+        .map_err(|e| ApiError::field("to", e.to_string()))?;
+    let from = parse_day("from", q.from.as_deref(), bounds::sub_days(to, 30))?;
+    window
+        .check(from)
+        .map_err(|e| ApiError::field("from", e.to_string()))?;
     if from > to {
         return Err(ApiError::field("from", "must not be after `to`"));
     }
