@@ -21,3 +21,4 @@ mod requests;
 mod seed;
 mod template;
 mod watch;
+mod watch_failures;
