@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use aws_sdk_dynamodbstreams::types::ShardIteratorType;
 use credence_shared::TenantId;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::clock::Clock;
 use crate::service::Ctx;
@@ -66,6 +66,43 @@ pub fn keys_of_stream_event(event: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Handles one DynamoDB Streams Lambda event and answers with the partial batch response
+/// (`ReportBatchItemFailures`): `{"batchItemFailures": [{"itemIdentifier": <sequence
+/// number>}, ...]}`, one entry per record whose customer failed. Lambda retries from the
+/// lowest one, so the records before it are not seen again; after the event source's last
+/// retry the batch goes to the on-failure destination (a dead-letter queue). A failed
+/// record without a sequence number is reported with an empty identifier, which makes
+/// Lambda retry the whole batch rather than lose it.
+pub async fn on_stream_event(watcher: &Watcher, event: &Value) -> Value {
+    let records: Vec<&Value> = event["Records"].as_array().into_iter().flatten().collect();
+    let keys = keys_of_stream_event(event);
+    let outcome = watch::on_changes(&watcher.ctx(), &keys).await;
+    let failures: Vec<Value> = records
+        .into_iter()
+        .filter(|record| {
+            changed_key_of_lambda_record(record)
+                .is_some_and(|(pk, sk)| outcome.failed_key(&pk, &sk))
+        })
+        .map(|record| {
+            let sequence = record["dynamodb"]["SequenceNumber"]
+                .as_str()
+                .unwrap_or_default();
+            json!({ "itemIdentifier": sequence })
+        })
+        .collect();
+    if failures.is_empty() {
+        tracing::info!(records = keys.len(), report = ?outcome.report, "stream batch");
+    } else {
+        tracing::error!(
+            records = keys.len(),
+            failed_records = failures.len(),
+            report = ?outcome.report,
+            "stream batch with failed customers; their records go back to the stream"
+        );
+    }
+    json!({ "batchItemFailures": failures })
+}
+
 /// The tenants of `CREDENCE_TENANTS` (comma-separated).
 pub fn tenants_from_env() -> Vec<TenantId> {
     std::env::var("CREDENCE_TENANTS")
@@ -75,26 +112,49 @@ pub fn tenants_from_env() -> Vec<TenantId> {
         .collect()
 }
 
-/// Runs the daily pass for every tenant, logging each report.
+/// Runs the daily pass for every tenant, logging each report. A tenant whose pass fails
+/// does not stop the tenants after it; the error names every tenant that failed, once all
+/// have run. Customers that failed inside a pass are counted in its report (and logged).
 pub async fn daily_for(watcher: &Watcher, tenants: &[TenantId]) -> anyhow::Result<()> {
+    let mut failed = Vec::new();
     for tenant in tenants {
-        let report = watch::daily(&watcher.ctx(), tenant, false)
-            .await
-            .map_err(|e| anyhow::anyhow!("daily pass of {tenant}: {e}"))?;
-        tracing::info!(%tenant, ?report, "daily pass");
+        match watch::daily(&watcher.ctx(), tenant, false).await {
+            Ok(report) if report.failed > 0 => {
+                tracing::error!(%tenant, ?report, "daily pass with failed customers");
+            }
+            Ok(report) => tracing::info!(%tenant, ?report, "daily pass"),
+            Err(e) => {
+                tracing::error!(%tenant, error = %e, "daily pass failed");
+                failed.push(tenant.to_string());
+            }
+        }
     }
-    Ok(())
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!("the daily pass failed for {}", failed.join(", "))
+    }
 }
 
-/// Retries the webhook deliveries that are due, for every tenant.
+/// Retries the webhook deliveries that are due, for every tenant. A tenant whose
+/// deliveries fail does not stop the others; the error names every such tenant.
 pub async fn deliver_for(watcher: &Watcher, tenants: &[TenantId]) -> anyhow::Result<u32> {
     let mut sent = 0;
+    let mut failed = Vec::new();
     for tenant in tenants {
-        sent += watch::deliver_due(&watcher.ctx(), tenant)
-            .await
-            .map_err(|e| anyhow::anyhow!("deliveries of {tenant}: {e}"))?;
+        match watch::deliver_due(&watcher.ctx(), tenant).await {
+            Ok(n) => sent += n,
+            Err(e) => {
+                tracing::error!(%tenant, error = %e, "webhook deliveries failed");
+                failed.push(tenant.to_string());
+            }
+        }
     }
-    Ok(sent)
+    if failed.is_empty() {
+        Ok(sent)
+    } else {
+        anyhow::bail!("webhook deliveries failed for {}", failed.join(", "))
+    }
 }
 
 /// Locally: consumes DynamoDB Local's stream of the table forever (new records only),
@@ -176,12 +236,11 @@ async fn consume(
                 *iterator = out.next_shard_iterator().map(str::to_owned);
             }
             if !changed.is_empty() {
-                match watch::on_changes(&watcher.ctx(), &changed).await {
-                    Ok(report) if report.customers > 0 => {
-                        tracing::info!(?report, "stream batch");
-                    }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "stream batch failed"),
+                // Locally a failed customer is not re-read from the stream: it stays in the
+                // wake index, so the next daily pass (or `POST /v1/watch/run`) retries it.
+                let outcome = watch::on_changes(&watcher.ctx(), &changed).await;
+                if outcome.report.customers + outcome.report.failed > 0 {
+                    tracing::info!(report = ?outcome.report, "stream batch");
                 }
             }
             tokio::time::sleep(Duration::from_millis(500)).await;

@@ -221,6 +221,22 @@ pub struct IncomingEvent {
     pub event: LedgerEvent,
 }
 
+impl IncomingEvent {
+    /// Checks the event's dates and amounts against [`crate::bounds`]: it happened between
+    /// 1900-01-01 and `today`, an invoice falls due at most ten years ahead, no amount is
+    /// above 10^15 or has more than 4 decimals. The error names the field inside the event
+    /// (`date`, `event.due_date`, `event.amount.amount`).
+    pub fn check_bounds(&self, today: Date) -> Result<(), crate::dto::FieldError> {
+        crate::bounds::DateWindow::until_today(today)
+            .check(self.date)
+            .map_err(|e| e.at("date"))?;
+        self.event.check_bounds(today).map_err(|mut e| {
+            e.field = format!("event.{}", e.field);
+            e
+        })
+    }
+}
+
 /// Per-event outcome, in the order the events were sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -358,6 +374,41 @@ mod tests {
 
         assert_eq!(file.limit, rec.limit);
         assert_eq!(file.terms_days, rec.terms_days);
+    }
+
+    #[test]
+    fn an_incoming_event_out_of_bounds_names_the_field_inside_it() {
+        let today = date!(2026 - 03 - 15);
+        let event = |json: &str| -> IncomingEvent { serde_json::from_str(json).unwrap() };
+        let field = |e: IncomingEvent| e.check_bounds(today).err().map(|e| e.field);
+
+        let ancient = event(
+            r#"{"idempotency_key":"k","customer_id":"C1","date":"-9999-01-01",
+                "event":{"type":"payment","payment":"P1","amount":{"amount":"1","currency":"CNY"}}}"#,
+        );
+        let far_due = event(
+            r#"{"idempotency_key":"k","customer_id":"C1","date":"2026-03-01",
+                "event":{"type":"invoice","invoice":"I1","due_date":"9999-12-31",
+                         "amount":{"amount":"1","currency":"CNY"}}}"#,
+        );
+        let huge_allocation = event(
+            r#"{"idempotency_key":"k","customer_id":"C1","date":"2026-03-01",
+                "event":{"type":"payment","payment":"P1","amount":{"amount":"1","currency":"CNY"},
+                         "allocations":[{"invoice":"I1","amount":{"amount":"1e20","currency":"CNY"}}]}}"#,
+        );
+        let fine = event(
+            r#"{"idempotency_key":"k","customer_id":"C1","date":"2026-03-15",
+                "event":{"type":"invoice","invoice":"I1","due_date":"2036-03-15",
+                         "amount":{"amount":"1000000000000000","currency":"CNY"}}}"#,
+        );
+
+        assert_eq!(field(ancient).as_deref(), Some("date"));
+        assert_eq!(field(far_due).as_deref(), Some("event.due_date"));
+        assert_eq!(
+            field(huge_allocation).as_deref(),
+            Some("event.allocations[0].amount.amount")
+        );
+        assert_eq!(field(fine), None);
     }
 
     #[test]

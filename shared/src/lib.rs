@@ -3,6 +3,7 @@
 //! Invariant: pure. No I/O, no async runtime, no AWS, no browser APIs. It compiles
 //! for `wasm32-unknown-unknown` and native, and gives the same answer on both.
 
+pub mod bounds;
 pub mod credit;
 pub mod document;
 pub mod dto;

@@ -79,6 +79,10 @@ codes! {
     DAYS_TOO_MANY = "days.too_many",
     /// An amount above zero with at most two decimals.
     AMOUNT_INVALID = "amount.invalid",
+    /// At most `max` (10^15): larger than any real amount.
+    AMOUNT_TOO_LARGE = "amount.too_large",
+    /// At least `min` (-10^15).
+    AMOUNT_TOO_SMALL = "amount.too_small",
     /// Must not be below the field `other`.
     RANGE_INVERTED = "range.inverted",
     /// Not a currency (three capital letters, ISO 4217).
@@ -102,6 +106,10 @@ codes! {
     DATE_SPAN = "date.span",
     /// Only for today (the server's clock).
     DATE_TODAY_ONLY = "date.today_only",
+    /// Must be on or after `date` (the earliest date Credence takes).
+    DATE_TOO_EARLY = "date.too_early",
+    /// Must be on or before `date` (the latest date Credence takes).
+    DATE_TOO_LATE = "date.too_late",
     // ---- lists ----
     /// Add at least one.
     LIST_EMPTY = "list.empty",

@@ -20,7 +20,7 @@ use crate::{
 };
 use credence_shared::watch::WatchFigures;
 use credence_shared::{
-    CustomerId, Money,
+    CustomerId, Money, bounds,
     credit::{
         CreditCheckRequest, CreditCheckResponse, CreditDecision, CreditView, DecidedLimit,
         DecisionRequest, ExposureView, GroupCheck, GroupView, HistoryPoint, LedgerLine,
@@ -232,12 +232,19 @@ fn exposure_view(
     let items = &state.open_items;
     let exposure = metrics::exposure(items, policy.exposure());
     let aging = metrics::aging(items, as_of.max(items.as_of));
-    let receivables: Decimal = items.invoices.iter().map(|i| i.open.amount).sum();
+    // Saturating: one limit stored before amounts were bounded must not break the card.
+    let receivables = items
+        .invoices
+        .iter()
+        .fold(Decimal::ZERO, |sum, i| sum.saturating_add(i.open.amount));
     let c = items.currency;
     ExposureView {
         limit: cents(file.limit),
         exposure: cents(exposure),
-        available: cents(Money::new(file.limit.amount - exposure.amount, c)),
+        available: cents(Money::new(
+            file.limit.amount.saturating_sub(exposure.amount),
+            c,
+        )),
         open_receivables: cents(Money::new(receivables, c)),
         open_orders: cents(items.open_orders),
         shipped_not_invoiced: cents(items.shipped_not_invoiced),
@@ -289,7 +296,7 @@ async fn group_view(
             name,
             limit,
             exposure: Money::new(exposure, limit.currency),
-            available: Money::new(limit.amount - exposure, limit.currency),
+            available: Money::new(limit.amount.saturating_sub(exposure), limit.currency),
         }))
 }
 
@@ -410,14 +417,14 @@ pub async fn check_group(
     let Some(g) = group_view(ctx.store, who, state).await? else {
         return Ok(None);
     };
-    let after = g.exposure.amount + order.amount().amount;
+    let after = g.exposure.amount.saturating_add(order.amount().amount);
     let check = GroupCheck {
         over_limit: after > g.limit.amount,
         id: g.id,
         limit: g.limit,
         exposure_before: g.exposure,
         exposure_after: Money::new(after, g.limit.currency),
-        available_after: Money::new(g.limit.amount - after, g.limit.currency),
+        available_after: Money::new(g.limit.amount.saturating_sub(after), g.limit.currency),
     };
     if check.over_limit {
         result.decision = credence_shared::engine::Decision::Block;
@@ -500,6 +507,8 @@ pub async fn decide(
                 .with("max", 2),
             ));
         }
+        bounds::check_amount(m.amount)
+            .map_err(|e| ApiError::from(e.at(format!("{field}.amount"))))?;
         Ok(())
     };
     if let Some(limit) = &request.limit {
@@ -519,6 +528,16 @@ pub async fn decide(
                     "temporary_until",
                     code::DATE_PAST,
                     "must be today or later",
+                ));
+            }
+            if !bounds::DateWindow::temporary(as_of).contains(until) {
+                return Err(ApiError::from(
+                    FieldError::new(
+                        "temporary_until",
+                        code::DATE_TOO_FAR,
+                        "at most one year ahead",
+                    )
+                    .with("days", bounds::TEMPORARY_DAYS_AHEAD),
                 ));
             }
             decision.temporary = Some(TemporaryLimit {
@@ -614,6 +633,8 @@ pub async fn put_fx_rate(
     request: credence_shared::credit::FxRateRequest,
 ) -> Result<(), ApiError> {
     policy::require(who, Action::ManageFxRates)?;
+    bounds::check_date(request.date, ctx.clock.today())
+        .map_err(|e| ApiError::from(e.at("date")))?;
     let rate =
         credence_shared::money::FxRate::new(request.from, request.to, request.rate, request.date)
             .map_err(|e| {
@@ -678,6 +699,7 @@ pub async fn put_group(
             "must be zero or more",
         ));
     }
+    bounds::check_amount(request.limit.amount).map_err(|e| ApiError::from(e.at("limit.amount")))?;
     let mut members = Vec::new();
     for (i, raw) in request.members.iter().enumerate() {
         let id = CustomerId::parse(raw).map_err(|_| {

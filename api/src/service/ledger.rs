@@ -145,13 +145,8 @@ pub async fn ingest(
             ));
             continue;
         }
-        if event.date > today {
-            outcomes[index] = Some(rejected(
-                index,
-                Some(&key),
-                "date",
-                format!("{} is in the future", event.date),
-            ));
+        if let Err(e) = event.check_bounds(today) {
+            outcomes[index] = Some(rejected(index, Some(&key), &e.field, e.message));
             continue;
         }
         by_customer

@@ -56,6 +56,48 @@ pub(crate) fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
     serde_dynamo::to_item(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// A DynamoDB number read exactly from its decimal text (serde_dynamo reads a number that
+/// is not an integer through `f64`, which rounds past 15 digits). A number beyond
+/// `Decimal`'s range saturates at its largest or smallest value, so one out-of-range amount
+/// stored before amounts were bounded reads as huge instead of failing every read of it.
+/// `None` when the text is not a number.
+pub(crate) fn exact_decimal(text: &str) -> Option<rust_decimal::Decimal> {
+    use rust_decimal::Decimal;
+    let text = text.trim();
+    if let Ok(d) = text
+        .parse::<Decimal>()
+        .or_else(|_| Decimal::from_scientific(text))
+    {
+        return Some(d);
+    }
+    let magnitude = text.parse::<f64>().ok().filter(|f| f.is_finite())?;
+    Some(if magnitude.abs() < 1.0 {
+        Decimal::ZERO
+    } else if magnitude < 0.0 {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
+}
+
+/// An item whose number attributes `names` are handed to serde as their exact decimal
+/// text (see [`exact_decimal`]), for fields of type `Decimal`. Trailing zeros go, as
+/// DynamoDB itself drops them (DynamoDB Local keeps them), so an item reads the same
+/// everywhere.
+pub(crate) fn with_exact_numbers(mut item: Item, names: &[&str]) -> Item {
+    for name in names {
+        if let Some(exact) = item
+            .get(*name)
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| exact_decimal(n))
+        {
+            let text = exact.normalize().to_string();
+            item.insert((*name).to_owned(), AttributeValue::S(text));
+        }
+    }
+    item
+}
+
 /// A whole item as a value, one field per attribute.
 pub(crate) fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
     serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
@@ -169,4 +211,41 @@ pub(crate) fn stamp(t: time::OffsetDateTime) -> String {
 /// A short random suffix that keeps two keys of the same instant apart.
 pub(crate) fn unique() -> String {
     format!("{:08x}", rand::random::<u32>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn a_stored_number_is_read_exactly_and_saturates_beyond_the_decimal_range() {
+        let exact = |text: &str| exact_decimal(text).map(|d| d.to_string());
+
+        assert_eq!(
+            exact("1000000000000000.0001").as_deref(),
+            Some("1000000000000000.0001")
+        );
+        assert_eq!(exact("1E+3").as_deref(), Some("1000"));
+        assert_eq!(
+            exact_decimal("79228162514264337593543950335"),
+            Some(Decimal::MAX)
+        );
+        assert_eq!(exact_decimal("1E+40"), Some(Decimal::MAX));
+        assert_eq!(exact_decimal("-1E+40"), Some(Decimal::MIN));
+        assert_eq!(exact_decimal("1E-40"), Some(Decimal::ZERO));
+        assert_eq!(exact_decimal("lots"), None);
+    }
+
+    #[test]
+    fn only_the_named_number_attributes_are_handed_over_as_text() {
+        let mut item = Item::new();
+        item.insert("creditLimit".into(), AttributeValue::N("12.340".into()));
+        item.insert("version".into(), AttributeValue::N("3".into()));
+
+        let item = with_exact_numbers(item, &["creditLimit"]);
+
+        assert_eq!(item["creditLimit"], AttributeValue::S("12.34".into()));
+        assert_eq!(item["version"], AttributeValue::N("3".into()));
+    }
 }

@@ -8,7 +8,7 @@
 //! orders. A concurrent writer makes the transaction fail as a whole; the caller re-reads and
 //! tries again, so no update is ever lost.
 
-use super::codec::{Cancellation, attr, decode, json, n, new_item, plain_put, s};
+use super::codec::{Cancellation, attr, decode, exact_decimal, json, n, new_item, plain_put, s};
 use super::{Item, Store, StoreError, keys};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem, Update};
 use credence_shared::{
@@ -551,7 +551,7 @@ impl Store {
         let number = |name: &str| -> Result<Decimal, StoreError> {
             item.get(name)
                 .and_then(|v| v.as_n().ok())
-                .and_then(|v| v.parse().ok())
+                .and_then(|v| exact_decimal(v))
                 .ok_or_else(|| StoreError::Corrupt(format!("group {group} without {name}")))
         };
         let currency = Currency::parse(attr(&item, "currency")?)

@@ -1,6 +1,6 @@
 //! Customer profiles with their credit summary, the by-name listing and the search index.
 
-use super::codec::{from_item, to_item};
+use super::codec::{from_item, to_item, with_exact_numbers};
 use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys, resumed};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use credence_shared::{
@@ -113,7 +113,8 @@ impl CustomerItem {
                 Some(o) => Some(UserId::parse(o).map_err(|_| corrupt("owner"))?),
                 None => None,
             },
-            available: money(self.credit_limit - self.exposure),
+            // Saturating: one huge stored limit must not break the customer list.
+            available: money(self.credit_limit.saturating_sub(self.exposure)),
             credit_limit: money(self.credit_limit),
             exposure: money(self.exposure),
             overdue: money(self.overdue),
@@ -137,8 +138,11 @@ impl CustomerItem {
     }
 }
 
+/// The summary's amounts, read exactly (and saturating) rather than through `f64`.
+const AMOUNTS: [&str; 3] = ["creditLimit", "exposure", "overdue"];
+
 fn summary_of(item: Item) -> Result<CustomerSummary, StoreError> {
-    from_item::<CustomerItem>(item)?.into_summary()
+    from_item::<CustomerItem>(with_exact_numbers(item, &AMOUNTS))?.into_summary()
 }
 
 /// Most search-index items read per page while collecting hits.

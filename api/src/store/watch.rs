@@ -218,6 +218,38 @@ impl Store {
         Ok((ids, reads))
     }
 
+    /// Puts a customer whose evaluation failed back into the wake index on `day`, so the
+    /// next daily pass tries it again whatever wake day its watch state had. Only the index
+    /// keys of an existing watch state change (its document and version stay as written;
+    /// the next evaluation rewrites both). A customer never watched has no watch state and
+    /// is left alone: the stream hands its change back instead.
+    pub async fn keep_awake(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        day: Date,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::customer_pk(tenant, id)))
+            .key(keys::SK, s(keys::WATCH_SK))
+            .update_expression("SET #wpk = :wpk, #wsk = :wsk")
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_names("#wpk", keys::GSI2PK)
+            .expression_attribute_names("#wsk", keys::GSI2SK)
+            .expression_attribute_values(":wpk", s(keys::wake_gsi2pk(tenant)))
+            .expression_attribute_values(":wsk", s(keys::wake_gsi2sk(&day.to_string(), id)))
+            .send()
+            .await;
+        match result.map_err(StoreError::from) {
+            Ok(_) | Err(StoreError::ConditionFailed) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
     pub async fn watch_state(
         &self,
         tenant: &TenantId,

@@ -45,6 +45,8 @@ pub fn word_code(locale: Locale, code: &str, params: &BTreeMap<String, String>) 
         code::NUMBER_RANGE => td_string!(locale, msg_number_range),
         code::DAYS_TOO_MANY => td_string!(locale, msg_days_too_many),
         code::AMOUNT_INVALID => td_string!(locale, msg_amount_invalid),
+        code::AMOUNT_TOO_LARGE => td_string!(locale, msg_amount_too_large),
+        code::AMOUNT_TOO_SMALL => td_string!(locale, msg_amount_too_small),
         code::RANGE_INVERTED => td_string!(locale, msg_range_inverted),
         code::CURRENCY_INVALID => td_string!(locale, msg_currency_invalid),
         code::CURRENCY_ACCOUNT => td_string!(locale, msg_currency_account),
@@ -56,6 +58,8 @@ pub fn word_code(locale: Locale, code: &str, params: &BTreeMap<String, String>) 
         code::DATE_ORDER => td_string!(locale, msg_date_order),
         code::DATE_SPAN => td_string!(locale, msg_date_span),
         code::DATE_TODAY_ONLY => td_string!(locale, msg_date_today_only),
+        code::DATE_TOO_EARLY => td_string!(locale, msg_date_too_early),
+        code::DATE_TOO_LATE => td_string!(locale, msg_date_too_late),
         code::LIST_EMPTY => td_string!(locale, msg_list_empty),
         code::LIST_TOO_LONG => td_string!(locale, msg_list_too_long),
         code::LIST_LENGTH => td_string!(locale, msg_list_length),
@@ -118,7 +122,7 @@ mod tests {
             "allowed", "currency", "days", "expected", "found", "max", "min", "name", "number",
         ]
         .into_iter()
-        .chain(["other", "position", "reason", "since"])
+        .chain(["date", "other", "position", "reason", "since"])
         .map(|k| (k.to_owned(), format!("<{k}>")))
         .collect()
     }

@@ -64,9 +64,10 @@ struct RawOrder {
 }
 
 impl OrderRequest {
-    /// An order of `amount`, which must be positive.
+    /// An order of `amount`, which must be positive and within [`crate::bounds`] (at most
+    /// 10^15, at most 4 decimals).
     pub fn new(amount: Money) -> Result<Self, CheckError> {
-        if amount.amount <= Decimal::ZERO {
+        if amount.amount <= Decimal::ZERO || crate::bounds::check_amount(amount.amount).is_err() {
             return Err(CheckError::OrderAmount(amount.amount));
         }
         Ok(Self { amount })
@@ -90,7 +91,7 @@ impl From<OrderRequest> for RawOrder {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CheckError {
-    #[error("an order amount must be positive, got {0}")]
+    #[error("an order amount must be positive, at most 10^15 with at most 4 decimals, got {0}")]
     OrderAmount(Decimal),
     #[error("{what} is in {found}, the account is in {expected}: convert it first")]
     Currency {
@@ -232,8 +233,10 @@ pub fn check_order(
 
     let before = metrics::exposure(exposure, policy.exposure()).amount;
     let prepayment = file.prepayment_share.value() * order.amount.amount;
-    let after = before + (order.amount.amount - prepayment);
+    let after = before.saturating_add(order.amount.amount - prepayment);
     let limit = file.limit.amount;
+    // Saturating: a limit stored before amounts were bounded must not make the check panic.
+    let available = |exposure: Decimal| limit.saturating_sub(exposure);
 
     let mut reasons: Vec<CheckReason> = Vec::new();
     let mut add = |rule: RuleSeverity, finding: Finding| {
@@ -252,16 +255,16 @@ pub fn check_order(
             Finding::OverLimit {
                 limit: file.limit,
                 exposure_after: money(after),
-                excess: money(after - limit),
+                excess: money(after.saturating_sub(limit)),
             },
         );
-    } else if limit - after < headroom {
+    } else if available(after) < headroom {
         add(
             severity.near_limit,
             Finding::NearLimit {
                 limit: file.limit,
                 exposure_after: money(after),
-                available_after: money(limit - after),
+                available_after: money(available(after)),
                 warn_band: rules.warn_band,
             },
         );
@@ -346,8 +349,8 @@ pub fn check_order(
         limit: file.limit,
         exposure_before: money(before),
         exposure_after: money(after),
-        available_before: money(limit - before),
-        available_after: money(limit - after),
+        available_before: money(available(before)),
+        available_after: money(available(after)),
         prepayment: money(prepayment).rounded(),
     })
 }
@@ -577,5 +580,13 @@ mod tests {
         let got = check_order(&file("1"), &items, &order, &default_policy(), AS_OF);
         assert!(matches!(got, Err(CheckError::Currency { .. })));
         assert!(OrderRequest::new(cny("0")).is_err());
+    }
+
+    #[test]
+    fn an_order_above_ten_to_the_fifteen_or_with_more_than_four_decimals_is_refused() {
+        assert!(OrderRequest::new(cny("1000000000000000")).is_ok());
+        assert!(OrderRequest::new(cny("1000000000000000.01")).is_err());
+        assert!(OrderRequest::new(cny("79228162514264337593543950335")).is_err());
+        assert!(OrderRequest::new(cny("10.00001")).is_err());
     }
 }

@@ -7,15 +7,17 @@
 //! a dated [`FxRate`](crate::money::FxRate) before folding.
 
 use super::calendar::iso_date;
+use crate::bounds::{DateWindow, check_amount};
+use crate::dto::FieldError;
 use crate::{Currency, Money};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::Date;
 
-/// The largest amount one entry may carry. Far above any real invoice, far below where
-/// products of amounts and day counts could overflow a `Decimal`.
-pub const MAX_ENTRY_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
+/// The largest amount one entry may carry: [`crate::bounds::MAX_AMOUNT`]. Far above any real
+/// invoice, far below where products of amounts and day counts could overflow a `Decimal`.
+pub const MAX_ENTRY_AMOUNT: Decimal = crate::bounds::MAX_AMOUNT;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DocRefError {
@@ -269,6 +271,31 @@ impl LedgerEvent {
                 index,
                 invoice: invoice.clone(),
             });
+        }
+        Ok(())
+    }
+
+    /// Checks what a client sent against [`crate::bounds`]: the due date in the window around
+    /// `today`, every amount at most 10^15 with at most 4 decimals. Run at the door only, not
+    /// when a stored ledger is folded, so entries stored before the bounds still fold. The
+    /// error names the field inside the event (`due_date`, `allocations[0].amount.amount`).
+    pub fn check_bounds(&self, today: Date) -> Result<(), FieldError> {
+        if let LedgerEvent::Invoice { due_date, .. } = self {
+            DateWindow::around(today)
+                .check(*due_date)
+                .map_err(|e| e.at("due_date"))?;
+        }
+        let allocations: &[Allocation] = match self {
+            LedgerEvent::Payment { allocations, .. } => allocations,
+            _ => &[],
+        };
+        // The event's own amount comes first, then a payment's allocations.
+        if let Some(money) = self.amounts().next() {
+            check_amount(money.amount).map_err(|e| e.at("amount.amount"))?;
+        }
+        for (i, a) in allocations.iter().enumerate() {
+            check_amount(a.amount.amount)
+                .map_err(|e| e.at(format!("allocations[{i}].amount.amount")))?;
         }
         Ok(())
     }

@@ -91,6 +91,8 @@ impl NewPromise {
                 code::AMOUNT_INVALID,
                 "an amount above 0 with at most 2 decimals",
             ));
+        } else if let Err(e) = crate::bounds::check_amount(self.amount.amount) {
+            errors.push(e.at("amount"));
         } else if self.amount.currency != currency {
             errors.push(
                 FieldError::new(
@@ -157,7 +159,11 @@ pub struct CollectionTask {
 /// Amount × days late × risk (the grade's probability of default, at least 1%).
 pub fn priority(overdue: Decimal, days_late: u32, pd: Decimal) -> Decimal {
     let risk = pd.max(Decimal::new(1, 2));
-    (overdue * Decimal::from(days_late) * risk).round_dp(2)
+    // Saturating: an amount stored before the bounds must not stop the watcher.
+    overdue
+        .saturating_mul(Decimal::from(days_late))
+        .saturating_mul(risk)
+        .round_dp(2)
 }
 
 /// Who works a task: the customer's owner for the gentle first steps, else the collector

@@ -145,7 +145,7 @@ impl DunningLadder {
         let summary = lines.iter().map(|l| l.action).max().map(|strongest| {
             let currency = lines[0].open.currency;
             let total = lines.iter().fold(Money::zero(currency), |sum, l| {
-                Money::new(sum.amount + l.open.amount, currency)
+                Money::new(sum.amount.saturating_add(l.open.amount), currency)
             });
             DunningSummary {
                 date: today,
@@ -165,7 +165,7 @@ impl DunningLadder {
             .flat_map(|i| {
                 self.steps
                     .iter()
-                    .map(move |s| i.due + time::Duration::days(i64::from(s.day)))
+                    .map(move |s| crate::bounds::add_days(i.due, i64::from(s.day)))
             })
             .filter(|&d| d > after)
             .min()

@@ -3,6 +3,7 @@
 
 use super::severity::figure;
 use super::{Figure, Reference, Severity, Watch};
+use crate::bounds::{add_days, check_amount, sub_days};
 use crate::document::{DocumentKind, TenantDocument};
 use crate::dto::FieldError;
 use crate::engine::calendar::days_between;
@@ -262,7 +263,7 @@ impl WarningRule {
                 .flat_map(|i| {
                     steps
                         .iter()
-                        .filter_map(move |&s| after(i.due + time::Duration::days(i64::from(s))))
+                        .filter_map(move |&s| after(add_days(i.due, i64::from(s))))
                 })
                 .min(),
             Condition::Expiry { of, within_days } => {
@@ -270,13 +271,10 @@ impl WarningRule {
                     Expiring::TemporaryLimit => now.temporary_expires?,
                     Expiring::Review => now.review_due?,
                 };
-                [
-                    date - time::Duration::days(i64::from(*within_days)),
-                    date + time::Duration::days(1),
-                ]
-                .into_iter()
-                .filter_map(after)
-                .min()
+                [sub_days(date, i64::from(*within_days)), add_days(date, 1)]
+                    .into_iter()
+                    .filter_map(after)
+                    .min()
             }
             _ => None,
         }
@@ -347,12 +345,20 @@ impl WarningRules {
                     }
                 }
                 Condition::OverdueAmount { above } => {
-                    if above.is_empty() || above.iter().any(|m| m.amount.is_sign_negative()) {
-                        push(FieldError::new(
-                            at("when.above"),
-                            code::NUMBER_NEGATIVE,
-                            "give a threshold of 0 or more per currency",
-                        ));
+                    if above.is_empty()
+                        || above
+                            .iter()
+                            .any(|m| m.amount.is_sign_negative() || check_amount(m.amount).is_err())
+                    {
+                        push(
+                            FieldError::new(
+                                at("when.above"),
+                                code::NUMBER_RANGE,
+                                "give a threshold of 0 to 10^15 per currency",
+                            )
+                            .with("min", 0)
+                            .with("max", crate::bounds::MAX_AMOUNT),
+                        );
                     }
                 }
                 Condition::Utilisation { above }
@@ -367,16 +373,20 @@ impl WarningRules {
                     }
                 }
                 Condition::DaysToPayTrend { above_days } => {
-                    if above_days.is_sign_negative() {
-                        push(FieldError::new(
-                            at("when.above_days"),
-                            code::NUMBER_NEGATIVE,
-                            "0 days or more",
-                        ));
+                    if above_days.is_sign_negative() || *above_days > Decimal::from(3650) {
+                        push(
+                            FieldError::new(
+                                at("when.above_days"),
+                                code::NUMBER_RANGE,
+                                "0 to 3650 days",
+                            )
+                            .with("min", 0)
+                            .with("max", 3650),
+                        );
                     }
                 }
                 Condition::ScoreDrop { points } => {
-                    if *points <= Decimal::ZERO {
+                    if *points <= Decimal::ZERO || check_amount(*points).is_err() {
                         push(FieldError::new(
                             at("when.points"),
                             code::NUMBER_NOT_POSITIVE,

@@ -402,3 +402,73 @@ fn a_resolved_alert_whose_condition_cleared_reopens_when_the_rule_fires_again() 
     assert_eq!(outcome, Outcome::Opened);
     assert_eq!(reopened.status, AlertStatus::Open);
 }
+
+#[test]
+fn a_stored_invoice_due_on_the_last_day_of_9999_wakes_nobody_and_panics_nowhere() {
+    // Arrange: values stored before dates were bounded at the door.
+    let today = date!(2026 - 11 - 29);
+    let far = invoice("INV-FAR", date!(9999 - 12 - 31), dec!(100), dec!(0));
+    let ancient = OpenInvoice {
+        issued: date!(-9999 - 01 - 01),
+        ..invoice("INV-OLD", date!(2026 - 01 - 01), dec!(100), dec!(0))
+    };
+    let ancient = OpenInvoice {
+        due: ancient.issued,
+        ..ancient
+    };
+    let mut w = watch(today);
+    w.temporary_expires = Some(date!(9999 - 12 - 31));
+    w.review_due = Some(date!(-9999 - 01 - 01));
+    let ladder = DunningLadder::default_ladder();
+
+    // Act
+    let overdue_wake = rule("overdue_steps").next_wake(&w, std::slice::from_ref(&far));
+    let expiry_wake = rule("temporary_limit_ending").next_wake(&w, &[]);
+    let review_wake = rule("review_due").next_wake(&w, &[]);
+    let ladder_wake = ladder.next_wake(&[far.clone(), ancient.clone()], today);
+    let (summary, _) = ladder.due_today(&[far.clone(), ancient.clone()], today, &BTreeMap::new());
+    let buckets = aging_buckets(&[far, ancient], today, w.currency);
+
+    // Assert: a step past the calendar's end saturates there.
+    assert_eq!(overdue_wake, Some(Date::MAX));
+    assert_eq!(
+        expiry_wake,
+        Some(crate::bounds::sub_days(date!(9999 - 12 - 31), 7))
+    );
+    assert_eq!(
+        review_wake, None,
+        "a review due in the year -9999 has passed"
+    );
+    assert_eq!(
+        ladder_wake,
+        Some(date!(9999 - 12 - 28)),
+        "3 days before it falls due"
+    );
+    assert!(
+        summary.is_some(),
+        "the ancient invoice takes its dunning steps"
+    );
+    assert_eq!(buckets.len(), 5);
+}
+
+#[test]
+fn a_collection_priority_saturates_instead_of_overflowing() {
+    let huge = priority(Decimal::MAX, u32::MAX, dec!(0.5));
+    let large = priority(dec!(1_000_000), 365, dec!(0.5));
+
+    assert!(huge > large, "{huge} ranks above {large}");
+}
+
+#[test]
+fn a_promise_amount_above_ten_to_the_fifteen_is_named_by_field() {
+    let today = date!(2026 - 11 - 29);
+    let promise = NewPromise {
+        date: date!(2026 - 12 - 05),
+        amount: cny(Decimal::MAX),
+        note: String::new(),
+    };
+
+    let errors = promise.validate(today, Currency::CNY).unwrap_err();
+
+    assert_eq!(errors[0].field, "amount");
+}

@@ -153,7 +153,12 @@ pub struct RunRequest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RunReport {
+    /// Customers watched.
     pub customers: u32,
+    /// Customers whose evaluation failed: each is logged, skipped, and tried again on the
+    /// next pass (the others are watched all the same).
+    #[serde(default)]
+    pub failed: u32,
     pub alerts_opened: u32,
     pub alerts_raised: u32,
     pub dunning_summaries: u32,

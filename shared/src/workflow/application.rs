@@ -120,10 +120,14 @@ impl Application {
                     )
                     .with("max", 2),
                 );
+            } else if let Err(e) = crate::bounds::check_amount(m.amount) {
+                errors.push(e.at(format!("{field}.amount")));
             }
         }
         if self.founded > today {
             errors.push(fe("founded", code::DATE_FUTURE, "cannot be in the future"));
+        } else if let Err(e) = crate::bounds::DateWindow::until_today(today).check(self.founded) {
+            errors.push(e.at("founded"));
         }
         if self.requested_terms_days > 365 {
             errors.push(

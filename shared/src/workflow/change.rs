@@ -3,12 +3,13 @@
 
 use super::{fe, text};
 use crate::Money;
+use crate::bounds;
 use crate::dto::FieldError;
 use crate::engine::calendar::iso_date;
 use crate::messages::code;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration};
+use time::Date;
 
 /// The kinds of request, as the approval matrix names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -140,6 +141,8 @@ impl Change {
                     )
                     .with("max", 2),
                 );
+            } else if let Err(e) = bounds::check_amount(m.amount) {
+                errors.push(e.at(format!("change.{field}.amount")));
             }
         };
         let terms = |errors: &mut Vec<FieldError>, days: u16| {
@@ -165,10 +168,10 @@ impl Change {
                         "must be today or later",
                     ));
                 }
-                if *until > today + Duration::days(366) {
+                if *until > bounds::add_days(today, bounds::TEMPORARY_DAYS_AHEAD) {
                     errors.push(
                         fe("change.until", code::DATE_TOO_FAR, "at most one year ahead")
-                            .with("days", 366),
+                            .with("days", bounds::TEMPORARY_DAYS_AHEAD),
                     );
                 }
             }

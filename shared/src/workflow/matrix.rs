@@ -145,6 +145,8 @@ impl ApprovalMatrix {
             ] {
                 if v.is_some_and(|v| v.is_sign_negative()) {
                     errors.push(fe(&at(name), code::NUMBER_NEGATIVE, "must be zero or more"));
+                } else if let Some(Err(e)) = v.map(crate::bounds::check_amount) {
+                    errors.push(e.at(at(name)));
                 }
             }
             if let (Some(min), Some(max)) = (rule.min_amount, rule.max_amount)

@@ -70,8 +70,10 @@ impl Step {
 
     /// When the step is due (its start plus the SLA).
     pub fn due(&self) -> Option<OffsetDateTime> {
-        self.since
-            .map(|s| s + Duration::hours(i64::from(self.sla_hours)))
+        self.since.map(|s| {
+            s.checked_add(Duration::hours(i64::from(self.sla_hours)))
+                .unwrap_or(s)
+        })
     }
 
     /// Whether the step is past its SLA at `now` (for a waiting step) or was decided late.

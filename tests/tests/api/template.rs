@@ -135,3 +135,39 @@ fn cognito_has_a_group_for_every_role() {
         .collect();
     assert_eq!(groups, roles);
 }
+
+#[test]
+fn the_stream_function_reports_failed_records_and_dead_letters_what_keeps_failing() {
+    let t = template();
+    let resources = &t["Resources"];
+
+    let changes = &resources["WatchStreamFunction"]["Properties"]["Events"]["Changes"];
+    let props = &changes["Properties"];
+    let dlq = &resources["WatchStreamDeadLetterQueue"];
+    let alarms: Vec<&Value> = resources
+        .as_mapping()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == "AWS::CloudWatch::Alarm")
+        .collect();
+
+    assert_eq!(changes["Type"], "DynamoDB");
+    assert_eq!(
+        props["FunctionResponseTypes"][0], "ReportBatchItemFailures",
+        "the function's partial batch response must be switched on"
+    );
+    assert_eq!(
+        props["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0],
+        "WatchStreamDeadLetterQueue"
+    );
+    assert_eq!(dlq["Type"], "AWS::SQS::Queue");
+    let watched: BTreeSet<&str> = alarms
+        .iter()
+        .map(|a| a["Properties"]["MetricName"].as_str().unwrap())
+        .collect();
+    assert!(
+        watched.contains("ApproximateNumberOfMessagesVisible"),
+        "{watched:?}"
+    );
+    assert!(watched.contains("IteratorAge"), "{watched:?}");
+}

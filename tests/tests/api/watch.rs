@@ -339,9 +339,9 @@ async fn replaying_a_stream_batch_raises_nothing_new() {
     ];
 
     // Act
-    let first = watch::on_changes(&app.ctx(), &batch).await.unwrap();
+    let first = watch::on_changes(&app.ctx(), &batch).await.report;
     let after_first = collections(&app, "C1").await;
-    let second = watch::on_changes(&app.ctx(), &batch).await.unwrap();
+    let second = watch::on_changes(&app.ctx(), &batch).await.report;
     let again = record_signal(&app, "court-123", "lawsuit", "sued by a supplier for 2.1M").await;
 
     // Assert

@@ -3,6 +3,7 @@
 
 use credence_shared::Money;
 use credence_shared::UserId;
+use credence_shared::bounds::DateWindow;
 use credence_shared::watch::{
     Activity, ActivityDetail, ActivityKind, CollectionTask, CollectionsView, NewNote, NewPromise,
     NewSignal, Promise, PromiseStatus, TaskStatus, TaskUpdate, Worklist, aging_buckets,
@@ -258,6 +259,8 @@ pub async fn add_signal(
             code::DATE_FUTURE,
             "a signal cannot be dated in the future",
         ));
+    } else if let Err(e) = DateWindow::until_today(ctx.clock.today()).check(body.date) {
+        errors.push(e.at("date"));
     }
     if body.source.trim().is_empty() || body.source.chars().count() > 200 {
         errors.push(

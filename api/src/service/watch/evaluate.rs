@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use credence_shared::bounds::add_days;
 use credence_shared::dto::CustomerSummary;
 use credence_shared::engine::ledger::LedgerEvent;
 use credence_shared::engine::metrics;
@@ -18,7 +19,7 @@ use credence_shared::watch::{
 };
 use credence_shared::{CustomerId, Money, Role, TenantId};
 use rust_decimal::Decimal;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, OffsetDateTime};
 
 use super::webhooks::new_deliveries;
 use super::{Tally, actions, unique};
@@ -533,12 +534,12 @@ fn next_state(
         .promises
         .iter()
         .filter(|p| p.status == PromiseStatus::Open)
-        .map(|p| p.date + Duration::days(1))
+        .map(|p| add_days(p.date, 1))
         .filter(|d| *d > today);
     let aging_wake = invoices
         .iter()
         .filter(|i| i.open.amount > Decimal::ZERO)
-        .flat_map(|i| [1, 31, 61, 91].map(|d| i.due + Duration::days(d)))
+        .flat_map(|i| [1, 31, 61, 91].map(|d| add_days(i.due, d)))
         .filter(|d| *d > today);
     let wake = seen
         .rules

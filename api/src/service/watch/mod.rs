@@ -26,7 +26,7 @@ pub use collections::{
     WorklistQuery, add_note, add_promise, add_signal, collections, task_done, worklist,
 };
 pub use evaluate::evaluate;
-pub use passes::{customers_to_watch, daily, on_changes, run};
+pub use passes::{BatchOutcome, customers_to_watch, daily, on_changes, run};
 pub use portfolio::{kpis, portfolio_aging};
 pub use webhooks::{DeliveryList, deliver_due, delivery_log, signature};
 

@@ -1,10 +1,17 @@
 //! The two passes that call the watcher: [`on_changes`] for a batch of stream keys and
 //! [`daily`] for the customers whose wake day has come (or all of them), each followed by
 //! the webhook deliveries due; [`run`] is the daily pass on an admin's request.
+//!
+//! One bad customer never stops a pass: each customer is watched on its own, and one that
+//! fails is logged, counted ([`RunReport::failed`]), kept in the wake index for today so
+//! the next pass tries again, and (for the stream) named so its records are handed back.
 
 use credence_shared::messages::code;
 use std::collections::BTreeSet;
+use std::panic::AssertUnwindSafe;
 use std::time::Instant;
+
+use futures_util::FutureExt;
 
 use credence_shared::watch::{RunReport, RunRequest};
 use credence_shared::{CustomerId, TenantId};
@@ -29,29 +36,96 @@ pub fn customers_to_watch(changed: &[(String, String)]) -> BTreeSet<(String, Str
         .collect()
 }
 
+/// What a stream batch did, and the customers (tenant and customer as written in the
+/// keys) whose evaluation failed: the records that named them go back to the stream.
+#[derive(Debug, Default)]
+pub struct BatchOutcome {
+    pub report: RunReport,
+    pub failed: BTreeSet<(String, String)>,
+}
+
+impl BatchOutcome {
+    /// Whether the record with this key must be seen again (its customer failed).
+    pub fn failed_key(&self, pk: &str, sk: &str) -> bool {
+        customer_of_changed_key(pk, sk).is_some_and(|c| self.failed.contains(&c))
+    }
+}
+
 /// Handles one batch of stream records (their keys). Idempotent: a batch seen twice
-/// raises nothing twice. Then delivers what is due for the tenants touched.
+/// raises nothing twice. Then delivers what is due for the tenants touched. One failing
+/// customer never stops the others: it is logged, counted and named in the outcome.
 #[instrument(skip_all, fields(records = changed.len()))]
-pub async fn on_changes(
-    ctx: &Ctx<'_>,
-    changed: &[(String, String)],
-) -> Result<RunReport, ApiError> {
+pub async fn on_changes(ctx: &Ctx<'_>, changed: &[(String, String)]) -> BatchOutcome {
     let started = Instant::now();
-    let mut report = RunReport::default();
+    let today = ctx.clock.today();
+    let mut outcome = BatchOutcome::default();
     let mut tenants = BTreeSet::new();
     for (tenant, customer) in customers_to_watch(changed) {
         let (Ok(t), Ok(c)) = (TenantId::parse(&tenant), CustomerId::parse(&customer)) else {
             continue;
         };
-        let tally = evaluate_counted(ctx, &t, &c).await?;
-        add(&mut report, tally);
+        if !watch_one(ctx, &t, &c, today, &mut outcome.report).await {
+            outcome.failed.insert((tenant, customer));
+        }
         tenants.insert(t);
     }
     for t in &tenants {
-        report.deliveries_sent += deliver_due(ctx, t).await?;
+        deliver(ctx, t, &mut outcome.report).await;
     }
-    report.millis = started.elapsed().as_millis() as u64;
-    Ok(report)
+    outcome.report.millis = started.elapsed().as_millis() as u64;
+    outcome
+}
+
+/// Watches one customer, adding what it did to `report`. A failure (an error, or even a
+/// panic) is logged with the tenant and customer, counted in `report.failed`, and leaves
+/// the customer in the wake index for `today`, so the next pass tries it again. Returns
+/// whether it succeeded.
+async fn watch_one(
+    ctx: &Ctx<'_>,
+    tenant: &TenantId,
+    id: &CustomerId,
+    today: time::Date,
+    report: &mut RunReport,
+) -> bool {
+    let attempt = AssertUnwindSafe(evaluate_counted(ctx, tenant, id)).catch_unwind();
+    let error = match attempt.await {
+        Ok(Ok(tally)) => {
+            add(report, tally);
+            return true;
+        }
+        Ok(Err(e)) => format!("{e:#}"),
+        Err(panic) => panic_message(panic.as_ref()),
+    };
+    report.failed += 1;
+    tracing::error!(
+        %tenant,
+        customer = %id,
+        error,
+        "watching a customer failed; the next pass tries it again"
+    );
+    if let Err(e) = ctx.store.keep_awake(tenant, id, today).await {
+        tracing::error!(%tenant, customer = %id, error = %e, "could not keep the customer awake");
+    }
+    false
+}
+
+/// What a caught panic said, for the log.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let text = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    format!("panicked: {text}")
+}
+
+/// Delivers the tenant's due webhooks; a failure is logged (the five-minute schedule
+/// retries deliveries anyway) and does not fail the pass.
+async fn deliver(ctx: &Ctx<'_>, tenant: &TenantId, report: &mut RunReport) {
+    match deliver_due(ctx, tenant).await {
+        Ok(sent) => report.deliveries_sent += sent,
+        Err(e) => tracing::error!(%tenant, error = %e, "webhook deliveries failed"),
+    }
 }
 
 fn add(report: &mut RunReport, tally: Tally) {
@@ -66,6 +140,8 @@ fn add(report: &mut RunReport, tally: Tally) {
 
 /// The daily pass for one tenant: the customers whose wake day has come (GSI2, never a
 /// scan), or every customer when `all`. Running the same day twice does nothing twice.
+/// A customer that fails is counted in `failed` and the pass goes on; only failing to
+/// find the customers at all fails the pass.
 #[instrument(skip_all, fields(tenant = %tenant))]
 pub async fn daily(ctx: &Ctx<'_>, tenant: &TenantId, all: bool) -> Result<RunReport, ApiError> {
     let started = Instant::now();
@@ -93,10 +169,9 @@ pub async fn daily(ctx: &Ctx<'_>, tenant: &TenantId, all: bool) -> Result<RunRep
         ids
     };
     for id in ids {
-        let tally = evaluate_counted(ctx, tenant, &id).await?;
-        add(&mut report, tally);
+        watch_one(ctx, tenant, &id, today, &mut report).await;
     }
-    report.deliveries_sent += deliver_due(ctx, tenant).await?;
+    deliver(ctx, tenant, &mut report).await;
     report.millis = started.elapsed().as_millis() as u64;
     Ok(report)
 }

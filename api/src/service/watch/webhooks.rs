@@ -124,7 +124,9 @@ pub async fn deliver_due(ctx: &Ctx<'_>, tenant: &TenantId) -> Result<u32, ApiErr
         } else if d.attempts.len() >= credence_shared::watch::MAX_ATTEMPTS || secret.is_none() {
             DeliveryStatus::Failed
         } else {
-            d.next_attempt_at = now + Duration::seconds(backoff_seconds(d.attempts.len()));
+            d.next_attempt_at = now
+                .checked_add(Duration::seconds(backoff_seconds(d.attempts.len())))
+                .unwrap_or(now);
             DeliveryStatus::Pending
         };
         let expected = d.version;

@@ -11,6 +11,7 @@ use crate::{
     error::ApiError,
     service::{customers::visible_customer, projection, tenant::shown_audit},
 };
+use credence_shared::bounds;
 use credence_shared::{dto::FieldError, messages::code};
 use credence_shared::{
     export,
@@ -66,8 +67,14 @@ fn parse_day(field: &str, raw: Option<&str>, default: time::Date) -> Result<time
 
 /// The days a query asks for (inclusive): by default the 30 days up to `today`.
 fn audit_range(today: time::Date, q: &AuditQuery) -> Result<(time::Date, time::Date), ApiError> {
+    // Both days in the window any client date must lie in, so no arithmetic overflows.
+    let window = bounds::DateWindow::around(today);
     let to = parse_day("to", q.to.as_deref(), today)?;
-    let from = parse_day("from", q.from.as_deref(), to - time::Duration::days(30))?;
+    window.check(to).map_err(|e| ApiError::from(e.at("to")))?;
+    let from = parse_day("from", q.from.as_deref(), bounds::sub_days(to, 30))?;
+    window
+        .check(from)
+        .map_err(|e| ApiError::from(e.at("from")))?;
     if from > to {
         return Err(ApiError::from(
             FieldError::new("from", code::DATE_ORDER, "must not be after `to`").with("other", "to"),

@@ -5,13 +5,15 @@
 //! `app.signed_in(Role::Risk)`: a client signed in as the test user of a role (`client`).
 //! The arranging steps the tests share: money and credit files (`credit`), ledger events
 //! (`ledger`), requests and reviews (`requests`), onboarding and the blacklist
-//! (`onboarding`), default configuration documents (`config`), snapshots (`snapshot`).
+//! (`onboarding`), default configuration documents (`config`), snapshots (`snapshot`),
+//! and stored items written behind the API's back (`raw`).
 
 mod client;
 mod config;
 mod credit;
 mod ledger;
 mod onboarding;
+mod raw;
 mod requests;
 pub mod snapshot;
 

@@ -1,0 +1,85 @@
+//! Writing stored items behind the API's back, as a bug of an older version or a manual
+//! edit could have left them: a credit file that does not decode, or one holding values the
+//! door refuses today. Only for tests of what the code does with such data.
+
+use super::{TestApp, tenant};
+use aws_sdk_dynamodb::types::AttributeValue;
+use credence_shared::CustomerId;
+use serde_json::Value;
+
+fn customer_pk(customer: &str) -> String {
+    format!("T#alpha#C#{customer}")
+}
+
+impl TestApp {
+    /// Replaces the credit file of `customer` (tenant `alpha`) with one that does not decode.
+    pub async fn corrupt_credit_file(&self, customer: &str) {
+        self.store
+            .raw_client()
+            .put_item()
+            .table_name(self.store.table())
+            .item("PK", AttributeValue::S(customer_pk(customer)))
+            .item("SK", AttributeValue::S("CREDIT".into()))
+            .item("entity", AttributeValue::S("credit".into()))
+            .item("version", AttributeValue::N("99".into()))
+            .item(
+                "state",
+                AttributeValue::S("{\"not\": \"a credit file\"".into()),
+            )
+            .send()
+            .await
+            .expect("writing a corrupt credit file");
+    }
+
+    /// Edits the stored credit state of `customer` (tenant `alpha`) as JSON, keeping its
+    /// version; the customer must have a credit file.
+    pub async fn edit_credit_state(&self, customer: &str, edit: impl FnOnce(&mut Value)) {
+        let client = self.store.raw_client();
+        let out = client
+            .get_item()
+            .table_name(self.store.table())
+            .key("PK", AttributeValue::S(customer_pk(customer)))
+            .key("SK", AttributeValue::S("CREDIT".into()))
+            .consistent_read(true)
+            .send()
+            .await
+            .expect("reading the credit file");
+        let mut item = out.item.expect("the customer has a credit file");
+        let mut state: Value =
+            serde_json::from_str(item["state"].as_s().unwrap()).expect("a credit state");
+        edit(&mut state);
+        item.insert("state".into(), AttributeValue::S(state.to_string()));
+        client
+            .put_item()
+            .table_name(self.store.table())
+            .set_item(Some(item))
+            .send()
+            .await
+            .expect("writing the credit file");
+    }
+
+    /// Sets the credit limit in the customer's summary (what the customer list shows).
+    pub async fn set_summary_limit(&self, customer: &str, amount: &str) {
+        self.store
+            .raw_client()
+            .update_item()
+            .table_name(self.store.table())
+            .key("PK", AttributeValue::S(customer_pk(customer)))
+            .key("SK", AttributeValue::S("PROFILE".into()))
+            .update_expression("SET creditLimit = :l")
+            .expression_attribute_values(":l", AttributeValue::N(amount.into()))
+            .send()
+            .await
+            .expect("writing the summary");
+    }
+
+    /// The customers of tenant `alpha` the daily pass of `day` would watch (the wake index).
+    pub async fn waking_on(&self, day: time::Date) -> Vec<String> {
+        let (ids, _) = self
+            .store
+            .waking(&tenant("alpha"), day)
+            .await
+            .expect("reading the wake index");
+        ids.iter().map(CustomerId::to_string).collect()
+    }
+}
