@@ -91,10 +91,12 @@ async fn main() -> anyhow::Result<()> {
     let tenant = demo_tenant();
     seed_demo(&store, &tenant, clock.today(), 220).await?;
     let engines = Engines::default();
+    let egress = credence_api::egress::Egress::public()?;
     let ctx = Ctx {
         store: &store,
         engines: &engines,
         clock: &clock,
+        egress: &egress,
     };
     calls.take();
 

@@ -2,6 +2,7 @@
 //! and its construction from the process settings. The router lives in `router.rs`.
 
 use crate::clock::Clock;
+use crate::egress::Egress;
 use crate::service::{Ctx, tenant::Engines};
 use crate::{
     auth::{Verifier, local::LocalIssuer, local::LocalUser},
@@ -23,6 +24,8 @@ pub struct AppState {
     /// The scorecard model and credit policy in force, per tenant (cached).
     pub engines: Engines,
     pub clock: Clock,
+    /// Outbound HTTP to webhook targets, under the deployment's rule.
+    pub egress: Egress,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
             store: &self.store,
             engines: &self.engines,
             clock: &self.clock,
+            egress: &self.egress,
         }
     }
 }
@@ -74,6 +78,7 @@ impl AppState {
             static_dir: settings.static_dir.clone(),
             engines: Engines::default(),
             clock: Clock::system(),
+            egress: Egress::from_env()?,
         })
     }
 }

@@ -12,26 +12,29 @@ use credence_shared::TenantId;
 use serde_json::{Value, json};
 
 use crate::clock::Clock;
+use crate::egress::Egress;
 use crate::service::Ctx;
 use crate::service::tenant::Engines;
 use crate::service::watch;
 use crate::store::Store;
 use crate::store::watch::{changed_key_of_lambda_record, changed_key_of_stream_record};
 
-/// What the watcher needs: the table, the engines cache and a clock.
+/// What the watcher needs: the table, the engines cache, a clock and the outbound client.
 #[derive(Clone)]
 pub struct Watcher {
     pub store: Store,
     pub engines: Engines,
     pub clock: Clock,
+    pub egress: Egress,
 }
 
 impl Watcher {
-    pub fn new(store: Store, clock: Clock) -> Self {
+    pub fn new(store: Store, clock: Clock, egress: Egress) -> Self {
         Self {
             store,
             engines: Engines::default(),
             clock,
+            egress,
         }
     }
 
@@ -43,7 +46,11 @@ impl Watcher {
             .ok()
             .filter(|e| !e.is_empty());
         let client = Store::client(&region, endpoint.as_deref()).await;
-        Ok(Self::new(Store::new(client, table), Clock::system()))
+        Ok(Self::new(
+            Store::new(client, table),
+            Clock::system(),
+            Egress::from_env()?,
+        ))
     }
 
     /// What the services get: this watcher's store, engines and clock.
@@ -52,6 +59,7 @@ impl Watcher {
             store: &self.store,
             engines: &self.engines,
             clock: &self.clock,
+            egress: &self.egress,
         }
     }
 }
@@ -136,13 +144,30 @@ pub async fn daily_for(watcher: &Watcher, tenants: &[TenantId]) -> anyhow::Resul
     }
 }
 
-/// Retries the webhook deliveries that are due, for every tenant. A tenant whose
-/// deliveries fail does not stop the others; the error names every such tenant.
+/// How many tenants' deliveries the worker sends at once.
+pub const DELIVERY_TENANTS_AT_ONCE: usize = 8;
+
+/// The delivery worker's run: sends the webhook deliveries that are due, for every tenant,
+/// up to [`DELIVERY_TENANTS_AT_ONCE`] tenants at a time, so one tenant's slow receiver
+/// delays no other tenant's deliveries (and never the watcher, which only writes them). A
+/// tenant whose deliveries fail does not stop the others; the error names every such tenant.
 pub async fn deliver_for(watcher: &Watcher, tenants: &[TenantId]) -> anyhow::Result<u32> {
+    use futures_util::StreamExt;
+    let ctx = watcher.ctx();
+    let ctx = &ctx;
+    let results: Vec<(TenantId, Result<u32, _>)> =
+        futures_util::stream::iter(tenants.iter().cloned())
+            .map(|tenant| async move {
+                let sent = watch::deliver_due(ctx, &tenant).await;
+                (tenant, sent)
+            })
+            .buffer_unordered(DELIVERY_TENANTS_AT_ONCE)
+            .collect()
+            .await;
     let mut sent = 0;
     let mut failed = Vec::new();
-    for tenant in tenants {
-        match watch::deliver_due(&watcher.ctx(), tenant).await {
+    for (tenant, result) in results {
+        match result {
             Ok(n) => sent += n,
             Err(e) => {
                 tracing::error!(%tenant, error = %e, "webhook deliveries failed");
@@ -248,8 +273,7 @@ async fn consume(
     }
 }
 
-/// Locally: the daily pass once at start and then after each midnight (server time), and
-/// due webhook deliveries every 15 s.
+/// Locally: the daily pass once at start and then after each midnight (server time).
 pub async fn local_schedule(watcher: Watcher, tenants: Vec<TenantId>) {
     let mut last_day = None;
     loop {
@@ -260,10 +284,18 @@ pub async fn local_schedule(watcher: Watcher, tenants: Vec<TenantId>) {
             }
             last_day = Some(today);
         }
+        tokio::time::sleep(Duration::from_secs(15)).await;
+    }
+}
+
+/// Locally: the delivery worker, a task of its own (in AWS a function of its own), sending
+/// due webhook deliveries every 5 s.
+pub async fn local_deliveries(watcher: Watcher, tenants: Vec<TenantId>) {
+    loop {
         if let Err(e) = deliver_for(&watcher, &tenants).await {
             tracing::warn!(error = %e, "webhook deliveries failed");
         }
-        tokio::time::sleep(Duration::from_secs(15)).await;
+        tokio::time::sleep(Duration::from_secs(5)).await;
     }
 }
 

@@ -75,6 +75,14 @@ pub trait TenantDocument: Serialize + DeserializeOwned + Clone {
         Ok(self)
     }
 
+    /// The checks that depend on the deployment rather than the document: where data may
+    /// be sent (`loopback`: whether this deployment allows this machine as a webhook target,
+    /// local development only). The default (a document that sends nothing) passes.
+    fn check_deployment(&self, loopback: bool) -> Result<(), Vec<FieldError>> {
+        let _ = loopback;
+        Ok(())
+    }
+
     /// This document as stored at `version`.
     fn at_version(mut self, version: u32) -> Self {
         self.set_version(version);

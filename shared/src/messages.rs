@@ -49,6 +49,10 @@ codes! {
     EMAIL_INVALID = "email.invalid",
     /// Not an http(s) URL of at most `max` characters.
     URL_INVALID = "url.invalid",
+    /// Use https:// (plain http:// only to this machine in local development).
+    URL_NOT_HTTPS = "url.not_https",
+    /// Not a public address: loopback, private, link-local and metadata addresses are refused.
+    URL_NOT_PUBLIC = "url.not_public",
     /// A note saying why (or what was done) is required for this action.
     NOTE_REQUIRED = "note.required",
     // ---- unified social credit code ----

@@ -180,6 +180,8 @@ fn server_env(cmd: &mut Command, port: u16, dynamo_port: u16, table: &str, data:
         .env("JWT_AUDIENCE", "credence-local")
         .env("LOCAL_ISSUER_KEY", data.join("local-issuer-key.pem"))
         .env("STATIC_DIR", root().join("frontend/dist"))
+        // Local development only: webhook receivers on this machine may be tried.
+        .env("CREDENCE_WEBHOOK_LOOPBACK", "allow")
         .env("PORT", port.to_string());
 }
 

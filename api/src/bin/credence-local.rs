@@ -61,7 +61,11 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     // The early-warning consumers: in AWS two Lambda functions, here two tasks.
-    let watcher = watcher::Watcher::new(state.store.clone(), state.clock.clone());
+    let watcher = watcher::Watcher::new(
+        state.store.clone(),
+        state.clock.clone(),
+        state.egress.clone(),
+    );
     if let Some(endpoint) = settings.dynamodb_endpoint.clone() {
         tokio::spawn(watcher::consume_local_stream(
             watcher.clone(),
@@ -73,6 +77,7 @@ async fn main() -> anyhow::Result<()> {
     if tenants.is_empty() {
         tenants.push(seed::demo_tenant());
     }
+    tokio::spawn(watcher::local_deliveries(watcher.clone(), tenants.clone()));
     tokio::spawn(watcher::local_schedule(watcher, tenants));
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await

@@ -255,7 +255,7 @@ macro_rules! config_routes {
             ApiJson(body): ApiJson<Versioned<$ty>>,
         ) -> Result<Json<$ty>, ApiError> {
             Ok(Json(
-                tenant::put_document(&state.store, &state.clock, &who, body).await?,
+                tenant::put_document(&state.ctx(), &who, body).await?,
             ))
         }
     };

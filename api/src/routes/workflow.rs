@@ -377,9 +377,7 @@ pub async fn put_custom_fields(
     who: Principal,
     ApiJson(body): ApiJson<Versioned<FieldSet>>,
 ) -> Result<Json<FieldSet>, ApiError> {
-    Ok(Json(
-        tenant::put_document(&state.store, &state.clock, &who, body).await?,
-    ))
+    Ok(Json(tenant::put_document(&state.ctx(), &who, body).await?))
 }
 
 #[utoipa::path(get, path = "/v1/admin/approval-matrix", tag = "admin", security(("bearer" = [])),
@@ -407,9 +405,7 @@ pub async fn put_approval_matrix(
     who: Principal,
     ApiJson(body): ApiJson<Versioned<ApprovalMatrix>>,
 ) -> Result<Json<ApprovalMatrix>, ApiError> {
-    Ok(Json(
-        tenant::put_document(&state.store, &state.clock, &who, body).await?,
-    ))
+    Ok(Json(tenant::put_document(&state.ctx(), &who, body).await?))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]

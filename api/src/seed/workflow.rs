@@ -3,6 +3,7 @@
 //! made through the same services as the app, so they carry audit entries like real ones.
 
 use super::generate::DemoCustomer;
+use crate::egress::Egress;
 use crate::{
     auth::Principal,
     clock::Clock,
@@ -92,6 +93,15 @@ pub async fn seed_workflow(
 ) -> anyhow::Result<()> {
     let clock = Clock::system();
     let admin = principal(tenant, Role::Admin);
+    let engines = Engines::default();
+    // The demo tenant saves no webhook, so production's rule serves.
+    let egress = Egress::public()?;
+    let ctx = Ctx {
+        store,
+        engines: &engines,
+        clock: &clock,
+        egress: &egress,
+    };
     for role in Role::ALL {
         tenant::put_user(
             store,
@@ -110,8 +120,7 @@ pub async fn seed_workflow(
         .map_err(|e| anyhow::anyhow!("seeding user {role}: {e}"))?;
     }
     tenant::put_document(
-        store,
-        &clock,
+        &ctx,
         &admin,
         Versioned {
             replaces: 0,
@@ -122,8 +131,7 @@ pub async fn seed_workflow(
     .await
     .map_err(|e| anyhow::anyhow!("seeding the matrix: {e}"))?;
     tenant::put_document(
-        store,
-        &clock,
+        &ctx,
         &admin,
         Versioned {
             replaces: 0,
@@ -134,14 +142,8 @@ pub async fn seed_workflow(
     .await
     .map_err(|e| anyhow::anyhow!("seeding the custom fields: {e}"))?;
 
-    let engines = Engines::default();
     let risk = principal(tenant, Role::Risk);
     let sales = principal(tenant, Role::Sales);
-    let ctx = Ctx {
-        store,
-        engines: &engines,
-        clock: &clock,
-    };
     for (name, reason) in [
         ("福州恒信贸易有限公司", "列入失信被执行人名单"),
         (

@@ -31,6 +31,7 @@ use credence_shared::{
     money::FxRate,
 };
 use credence_shared::{dto::FieldError, messages::code};
+use futures_util::StreamExt;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use time::Date;
 use tracing::instrument;
@@ -180,19 +181,29 @@ pub async fn ingest(
         });
     }
 
-    let mut rates = RateCache::default();
-    for (customer, candidates) in by_customer {
-        let id = CustomerId::parse(&customer).expect("checked above");
-        for chunk in candidates.chunks(MAX_EVENTS_PER_WRITE) {
-            let results = apply_chunk(ctx, engine, who, &id, chunk, &mut rates).await?;
-            for outcome in results {
-                let index = match &outcome {
-                    EventOutcome::Accepted { index, .. }
-                    | EventOutcome::Duplicate { index, .. }
-                    | EventOutcome::Rejected { index, .. } => *index,
-                };
-                outcomes[index] = Some(outcome);
+    // Customers at once, up to CUSTOMERS_AT_ONCE; each customer's events in order, in
+    // chunks, each chunk one guarded write.
+    let per_customer = futures_util::stream::iter(by_customer)
+        .map(|(customer, candidates)| async move {
+            let id = CustomerId::parse(&customer).expect("checked above");
+            let mut rates = RateCache::default();
+            let mut done = Vec::with_capacity(candidates.len());
+            for chunk in candidates.chunks(MAX_EVENTS_PER_WRITE) {
+                done.extend(apply_chunk(ctx, engine, who, &id, chunk, &mut rates).await?);
             }
+            Ok::<_, ApiError>(done)
+        })
+        .buffer_unordered(CUSTOMERS_AT_ONCE)
+        .collect::<Vec<_>>()
+        .await;
+    for results in per_customer {
+        for outcome in results? {
+            let index = match &outcome {
+                EventOutcome::Accepted { index, .. }
+                | EventOutcome::Duplicate { index, .. }
+                | EventOutcome::Rejected { index, .. } => *index,
+            };
+            outcomes[index] = Some(outcome);
         }
     }
 
@@ -209,6 +220,10 @@ pub async fn ingest(
         results,
     })
 }
+
+/// How many customers of one batch are posted at once: enough to finish a 500-event batch
+/// of 50 customers well inside the function's timeout, few enough not to burst DynamoDB.
+const CUSTOMERS_AT_ONCE: usize = 16;
 
 #[derive(Default)]
 struct RateCache(HashMap<(Currency, Currency, Date), Option<FxRate>>);

@@ -12,7 +12,7 @@ pub mod tenant;
 pub mod watch;
 pub mod workflow;
 
-use crate::{clock::Clock, error::ApiError, store::Store};
+use crate::{clock::Clock, egress::Egress, error::ApiError, store::Store};
 use credence_shared::TenantId;
 use credit::CreditEngine;
 use tenant::Engines;
@@ -24,6 +24,8 @@ pub struct Ctx<'a> {
     pub store: &'a Store,
     pub engines: &'a Engines,
     pub clock: &'a Clock,
+    /// The only way out to tenant-chosen targets (webhooks).
+    pub egress: &'a Egress,
 }
 
 impl Ctx<'_> {

@@ -4,6 +4,7 @@
 //! the version it replaces and recorded in the audit trail in the same transaction. Tenants
 //! without their own configuration use the shipped defaults.
 
+use crate::service::Ctx;
 use crate::{
     auth::{
         Principal,
@@ -183,14 +184,17 @@ pub async fn document_to_edit<T: TenantDocument>(
 /// fingerprint sent where a secret was keeps the stored secret. Answers the new version,
 /// its secrets as fingerprints.
 pub async fn put_document<T: TenantDocument>(
-    store: &Store,
-    clock: &Clock,
+    ctx: &Ctx<'_>,
     who: &Principal,
     body: Versioned<T>,
 ) -> Result<T, ApiError> {
+    let (store, clock) = (ctx.store, ctx.clock);
     policy::require(who, Action::ManageConfiguration)?;
     let reason = reason_ok(&body.reason)?;
     body.document.validate().map_err(in_document)?;
+    body.document
+        .check_deployment(ctx.egress.allows_loopback())
+        .map_err(in_document)?;
     let before = document::<T>(store, &who.tenant).await?;
     let current = before.version();
     if current != body.replaces {

@@ -235,7 +235,13 @@ impl Store {
                 self.table.clone(),
                 request.build().map_err(|e| StoreError::Other(e.into()))?,
             )]));
+            let mut backoff = super::Backoff::new("idempotency lookup", 40);
+            let mut first = true;
             while let Some(request) = pending.take().filter(|r| !r.is_empty()) {
+                if !first {
+                    backoff.wait().await?;
+                }
+                first = false;
                 let out = self
                     .client
                     .batch_get_item()

@@ -190,8 +190,24 @@ pub(crate) fn customer_items(
     Ok(items)
 }
 
+/// The guard item of `usci`: it names the customer that holds the code in the tenant.
+pub(crate) fn usci_guard_item(tenant: &TenantId, usci: &Usci, id: &CustomerId) -> Item {
+    let mut item = Item::new();
+    item.insert(
+        keys::PK.into(),
+        AttributeValue::S(keys::usci_guard_pk(tenant, usci.as_str())),
+    );
+    item.insert(
+        keys::SK.into(),
+        AttributeValue::S(keys::USCI_GUARD_SK.to_owned()),
+    );
+    item.insert("customer_id".into(), AttributeValue::S(id.to_string()));
+    item
+}
+
 impl Store {
-    /// Bulk-writes new customers with their search terms (seeding and imports).
+    /// Bulk-writes new customers with their search terms and code guards (seeding and
+    /// imports).
     pub async fn put_new_customers(
         &self,
         tenant: &TenantId,
@@ -200,8 +216,37 @@ impl Store {
         let mut items = Vec::new();
         for c in customers {
             items.extend(customer_items(tenant, c)?);
+            if let Some(usci) = &c.usci {
+                items.push(usci_guard_item(tenant, usci, &c.id));
+            }
         }
         self.batch_put(items).await
+    }
+
+    /// The customer that holds `usci` in the tenant (its guard item), if any.
+    pub async fn usci_holder(
+        &self,
+        tenant: &TenantId,
+        usci: &Usci,
+    ) -> Result<Option<CustomerId>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(
+                keys::PK,
+                AttributeValue::S(keys::usci_guard_pk(tenant, usci.as_str())),
+            )
+            .key(keys::SK, AttributeValue::S(keys::USCI_GUARD_SK.to_owned()))
+            .consistent_read(true)
+            .send()
+            .await?;
+        Ok(out
+            .item
+            .as_ref()
+            .and_then(|i| i.get("customer_id"))
+            .and_then(|v| v.as_s().ok())
+            .and_then(|s| CustomerId::parse(s).ok()))
     }
 
     pub async fn get_customer(
@@ -409,7 +454,7 @@ impl Store {
                     .build()
                     .map_err(|e| StoreError::Other(e.into()))?,
             );
-            let mut attempt = 0u32;
+            let mut backoff = super::Backoff::new("batch get", 40);
             while let Some(req) = request.take() {
                 let out = self
                     .client
@@ -430,11 +475,7 @@ impl Store {
                     .and_then(|mut u| u.remove(&self.table))
                     .filter(|k| !k.keys().is_empty());
                 if request.is_some() {
-                    attempt += 1;
-                    if attempt > 8 {
-                        return Err(StoreError::throttled("batch get"));
-                    }
-                    tokio::time::sleep(std::time::Duration::from_millis(20 << attempt)).await;
+                    backoff.wait().await?;
                 }
             }
         }

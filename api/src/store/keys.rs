@@ -130,6 +130,13 @@ pub fn customers_gsi1sk(sort_name: &str, id: &CustomerId) -> String {
     format!("{sort_name}#{id}")
 }
 
+/// The guard item that keeps one customer per unified social credit code in a tenant.
+pub fn usci_guard_pk(t: &TenantId, usci: &str) -> String {
+    format!("{}#USCI#{usci}", tenant(t))
+}
+
+pub const USCI_GUARD_SK: &str = "USCI";
+
 pub fn search_pk(t: &TenantId) -> String {
     format!("{}#SEARCH", tenant(t))
 }

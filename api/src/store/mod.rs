@@ -175,7 +175,7 @@ impl Store {
                         .build()
                 })
                 .collect();
-            let mut attempt = 0u32;
+            let mut backoff = Backoff::new("batch write", 100);
             while !pending.is_empty() {
                 let out = self
                     .client
@@ -188,14 +188,41 @@ impl Store {
                     .and_then(|m| m.get(&self.table).cloned())
                     .unwrap_or_default();
                 if !pending.is_empty() {
-                    attempt += 1;
-                    if attempt > 8 {
-                        return Err(StoreError::throttled("batch write"));
-                    }
-                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+                    backoff.wait().await?;
                 }
             }
         }
+        Ok(())
+    }
+}
+
+/// The wait between retries of what a batch call left unprocessed: exponential from
+/// `first` (doubling), giving up after [`Backoff::TRIES`] retries with
+/// [`StoreError::throttled`], as AWS advises for `UnprocessedKeys`/`UnprocessedItems`.
+pub(crate) struct Backoff {
+    what: &'static str,
+    first: std::time::Duration,
+    tries: u32,
+}
+
+impl Backoff {
+    pub(crate) const TRIES: u32 = 8;
+
+    pub(crate) fn new(what: &'static str, first_millis: u64) -> Self {
+        Self {
+            what,
+            first: std::time::Duration::from_millis(first_millis),
+            tries: 0,
+        }
+    }
+
+    /// Waits before the next retry, or gives up after the last.
+    pub(crate) async fn wait(&mut self) -> Result<(), StoreError> {
+        self.tries += 1;
+        if self.tries > Self::TRIES {
+            return Err(StoreError::throttled(self.what));
+        }
+        tokio::time::sleep(self.first * (1 << (self.tries - 1))).await;
         Ok(())
     }
 }

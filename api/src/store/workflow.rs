@@ -486,19 +486,21 @@ impl Store {
         Ok(TransactWriteItem::builder().update(update).build())
     }
 
-    /// Creates an applicant: its search terms first (harmless if the rest fails: a search
-    /// hit without a profile is skipped), then in one transaction its profile, its first
-    /// credit file, the application, the request and the audit entries (each new).
+    /// Creates an applicant in one transaction: its profile, its first credit file, the
+    /// guard item of its unified social credit code (one customer per code, even when two
+    /// applications race), the application, the request, the audit entries (each new) and
+    /// as many of its search terms as the transaction has room for. Terms that do not fit
+    /// (very long names) are written after it succeeded, so a failed onboarding leaves
+    /// nothing behind.
     pub async fn onboard(
         &self,
         tenant: &TenantId,
         customer: &super::customers::CustomerRecord,
         state: &super::credit::CreditState,
-        mut extra: Vec<TransactWriteItem>,
-    ) -> Result<(), StoreError> {
+        extra: Vec<TransactWriteItem>,
+    ) -> Result<(), OnboardConflict> {
         let mut items = super::customers::customer_items(tenant, customer)?;
         let profile = items.remove(0);
-        self.batch_put(items).await?;
         let credit = super::credit::seed_items(tenant, &customer.id, state, &[], &[])?
             .into_iter()
             .next()
@@ -507,8 +509,48 @@ impl Store {
             new_item(&self.table, profile)?,
             new_item(&self.table, credit)?,
         ];
-        tx.append(&mut extra);
-        self.transact(tx).await
+        let guard_at = match &customer.usci {
+            Some(usci) => {
+                tx.push(new_item(
+                    &self.table,
+                    super::customers::usci_guard_item(tenant, usci, &customer.id),
+                )?);
+                Some(tx.len() - 1)
+            }
+            None => None,
+        };
+        tx.extend(extra);
+        let room = MAX_TRANSACTION_ITEMS
+            .saturating_sub(tx.len())
+            .min(items.len());
+        let later = items.split_off(room);
+        for term in items {
+            tx.push(plain_put(&self.table, term)?);
+        }
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(tx))
+            .send()
+            .await
+        {
+            Ok(_) => {}
+            Err(e) => {
+                return Err(match Cancellation::of(&e) {
+                    Some(c) if guard_at.is_some_and(|i| c.failed(i)) => OnboardConflict::CodeTaken,
+                    Some(c) if c.failed(0) || c.failed(1) => OnboardConflict::IdTaken,
+                    Some(c) if c.failed_from(0) || c.conflict() => {
+                        OnboardConflict::Store(StoreError::ConditionFailed)
+                    }
+                    Some(c) => OnboardConflict::Store(c.unavailable(e)),
+                    None => OnboardConflict::Store(e.into()),
+                });
+            }
+        }
+        if !later.is_empty() {
+            self.batch_put(later).await?;
+        }
+        Ok(())
     }
 
     // ----- helpers -------------------------------------------------------------------------
@@ -662,10 +704,27 @@ impl Store {
         customer: &super::customers::CustomerRecord,
         state: &super::credit::CreditState,
         writes: Vec<WorkflowWrite>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), OnboardConflict> {
         let extra = self.workflow_items(tenant, writes)?;
         self.onboard(tenant, customer, state, extra).await
     }
+}
+
+/// The most items DynamoDB takes in one transaction.
+const MAX_TRANSACTION_ITEMS: usize = 100;
+
+/// Why an onboarding did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum OnboardConflict {
+    /// The new customer id is taken (ids are 48 random bits: practically never).
+    #[error("the new customer id is taken")]
+    IdTaken,
+    /// Another customer has this unified social credit code (perhaps created a moment ago
+    /// by a concurrent application).
+    #[error("another customer has this unified social credit code")]
+    CodeTaken,
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 fn next_month(month: &str) -> Option<String> {

@@ -31,6 +31,8 @@ pub fn word_code(locale: Locale, code: &str, params: &BTreeMap<String, String>) 
         code::SEARCH_EMPTY => td_string!(locale, msg_search_empty),
         code::EMAIL_INVALID => td_string!(locale, msg_email_invalid),
         code::URL_INVALID => td_string!(locale, msg_url_invalid),
+        code::URL_NOT_HTTPS => td_string!(locale, msg_url_not_https),
+        code::URL_NOT_PUBLIC => td_string!(locale, msg_url_not_public),
         code::NOTE_REQUIRED => td_string!(locale, msg_note_required),
         code::USCI_LENGTH => td_string!(locale, msg_usci_length),
         code::USCI_CHARACTER => td_string!(locale, msg_usci_character),

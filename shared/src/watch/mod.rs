@@ -12,6 +12,7 @@ mod inputs;
 mod kpis;
 mod rules;
 mod severity;
+pub mod target;
 mod webhooks;
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use super::AgingBucket;
 use super::rules::yes;
+use super::target::TargetError;
 use crate::document::{DocumentKind, TenantDocument};
 use crate::dto::FieldError;
 use crate::messages::code;
@@ -10,8 +11,10 @@ use crate::{Currency, CustomerId, Money};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
-/// Where a tenant's events go: JSON POSTs signed with HMAC-SHA256 of the body under the
-/// endpoint's secret (header `X-Credence-Signature: sha256=<hex>`).
+/// Where a tenant's events go: JSON POSTs to an https URL on a public address (see
+/// [`super::target`]), signed with HMAC-SHA256 under the endpoint's secret: header
+/// `X-Credence-Signature: t=<unix seconds>,v1=<hex HMAC of "<t>.<body>">`, so a receiver can
+/// refuse a replayed or stale delivery.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -33,7 +36,39 @@ pub struct WebhookConfig {
     pub endpoints: Vec<WebhookEndpoint>,
 }
 
+/// The field error for a refused target URL.
+fn target_error(field: String, e: TargetError) -> FieldError {
+    match e {
+        TargetError::Malformed => {
+            FieldError::new(field, code::URL_INVALID, e.to_string()).with("max", 500)
+        }
+        TargetError::NotHttps => FieldError::new(field, code::URL_NOT_HTTPS, e.to_string()),
+        TargetError::NotPublic => FieldError::new(field, code::URL_NOT_PUBLIC, e.to_string()),
+    }
+}
+
 impl WebhookConfig {
+    /// The endpoints' URLs under this deployment's rule: `loopback` is whether it allows
+    /// this machine as a target (local development only). [`Self::validate`] checks the
+    /// shape, which every deployment shares.
+    pub fn check_targets(&self, loopback: bool) -> Result<(), Vec<FieldError>> {
+        let errors: Vec<FieldError> = self
+            .endpoints
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                super::target::check_target(&e.url, loopback)
+                    .err()
+                    .map(|err| target_error(format!("endpoints[{i}].url"), err))
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         for (i, e) in self.endpoints.iter().enumerate() {
@@ -55,16 +90,8 @@ impl WebhookConfig {
                     .with("allowed", "A-Z a-z 0-9 - _"),
                 );
             }
-            if !(e.url.starts_with("https://") || e.url.starts_with("http://")) || e.url.len() > 500
-            {
-                errors.push(
-                    FieldError::new(
-                        format!("endpoints[{i}].url"),
-                        code::URL_INVALID,
-                        "an http(s) URL of at most 500 characters",
-                    )
-                    .with("max", 500),
-                );
+            if let Err(e) = super::target::check_target(&e.url, true) {
+                errors.push(target_error(format!("endpoints[{i}].url"), e));
             }
             if e.secret.len() < 16 || e.secret.len() > 200 {
                 errors.push(
@@ -164,7 +191,6 @@ pub struct RunReport {
     pub dunning_summaries: u32,
     pub tasks: u32,
     pub promises_broken: u32,
-    pub deliveries_sent: u32,
     /// DynamoDB requests the pass made (queries, gets, writes).
     pub dynamodb_requests: u32,
     pub millis: u64,
@@ -192,6 +218,10 @@ pub struct CustomerAging {
 
 impl TenantDocument for WebhookConfig {
     const KIND: DocumentKind = DocumentKind::Webhooks;
+
+    fn check_deployment(&self, loopback: bool) -> Result<(), Vec<FieldError>> {
+        self.check_targets(loopback)
+    }
 
     fn shipped() -> Self {
         WebhookConfig::default()

@@ -11,10 +11,10 @@ use std::collections::BTreeSet;
 
 const ROLES: [&str; 6] = ["sales", "risk", "finance", "approver", "admin", "collector"];
 
-struct Row {
-    method: &'static str,
+pub(crate) struct Row {
+    pub(crate) method: &'static str,
     /// As in the OpenAPI document.
-    template: &'static str,
+    pub(crate) template: &'static str,
     /// `None`: public, no token needed.
     allowed: Option<&'static [&'static str]>,
     /// Names a customer of the caller's tenant: another tenant must get 404.
@@ -27,7 +27,7 @@ const APPLICANTS: &[&str] = &["sales", "risk", "admin"];
 const ADMIN: &[&str] = &["admin"];
 const PORTFOLIO: &[&str] = &["risk", "finance", "approver", "admin", "collector"];
 
-fn rows() -> Vec<Row> {
+pub(crate) fn rows() -> Vec<Row> {
     let row = |method, template, allowed, customer_scoped| Row {
         method,
         template,
@@ -143,7 +143,7 @@ fn usci(n: usize) -> String {
     usci_with("91350100M", n)
 }
 
-fn body_for(template: &str, n: usize) -> Value {
+pub(crate) fn body_for(template: &str, n: usize) -> Value {
     let cny = |a: &str| json!({"amount": a, "currency": "CNY"});
     match template {
         "/v1/customers/{id}/credit-check" => json!({"amount": cny("100.00")}),
@@ -211,10 +211,10 @@ fn body_for(template: &str, n: usize) -> Value {
 
 /// Requests filed, and alerts and collection tasks raised, before the table runs, one per
 /// customer used.
-struct Fixture {
-    c1_request: String,
+pub(crate) struct Fixture {
+    pub(crate) c1_request: String,
     c4_request: String,
-    c1_task: String,
+    pub(crate) c1_task: String,
     c4_task: String,
 }
 
@@ -254,7 +254,7 @@ async fn overdue_task(app: &TestApp, customer: &str) -> String {
         .to_owned()
 }
 
-async fn fixture(app: &TestApp) -> Fixture {
+pub(crate) async fn fixture(app: &TestApp) -> Fixture {
     let mut ids = Vec::new();
     for (customer, who) in [("C1", "sales"), ("C4", "risk")] {
         let token = app.token_for(who).await;

@@ -132,3 +132,43 @@ async fn an_application_missing_a_required_custom_field_or_with_bad_fields_names
     assert!(named.contains(&"usci"), "{named:?}");
     complete.assert_status(201);
 }
+
+#[tokio::test]
+async fn five_concurrent_applications_for_one_code_create_exactly_one_customer() {
+    // Arrange: five reps apply for the same company at the same moment; each passes the
+    // duplicate screen before any of them is written.
+    let app = spawn_app().await;
+    let code = usci(4790);
+    let sales = app.signed_in(Role::Sales);
+    sales.token().await;
+    let names: Vec<String> = (0..5).map(|i| format!("深圳并发电子有限公司{i}")).collect();
+
+    // Act
+    let answers = futures::future::join_all(
+        names
+            .iter()
+            .map(|name| sales.post("/v1/applications", application(name, &code, "50000.00"))),
+    )
+    .await;
+
+    // Assert
+    let created: Vec<&TestResponse> = answers.iter().filter(|r| r.status == 201).collect();
+    assert_eq!(
+        created.len(),
+        1,
+        "{:?}",
+        answers.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    for refused in answers.iter().filter(|r| r.status != 201) {
+        let problem = refused.problem(422);
+        assert_eq!(problem["errors"][0]["field"], "usci", "{problem}");
+        assert_eq!(problem["errors"][0]["code"], "customer.exists", "{problem}");
+    }
+    let found = sales.get(&format!("/v1/customers?q={code}")).await;
+    let items = found.assert_status(200)["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(items.len(), 1, "one customer under the code: {items:?}");
+    assert_eq!(items[0]["id"], created[0].body["customer_id"]);
+}

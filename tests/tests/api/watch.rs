@@ -449,10 +449,19 @@ async fn webhooks_are_signed_and_retried_with_backoff_until_the_receiver_takes_t
     let calls = calls.lock().unwrap().clone();
     assert_eq!(calls.len(), 3, "no attempt before its backoff: {calls:?}");
     for (signature, body) in &calls {
+        // `t=<unix seconds>,v1=<hex HMAC of "<t>.<body>">`, t the attempt's time.
+        let (t, v1) = signature
+            .strip_prefix("t=")
+            .and_then(|s| s.split_once(",v1="))
+            .unwrap_or_else(|| panic!("a timestamped signature: {signature}"));
+        let sent_at: i64 = t.parse().unwrap();
+        assert!(
+            (sent_at - app.clock.now().unix_timestamp()).abs() <= 120,
+            "{signature}"
+        );
         let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-        mac.update(body.as_bytes());
-        let expected = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
-        assert_eq!(signature, &expected);
+        mac.update(format!("{t}.{body}").as_bytes());
+        assert_eq!(v1, hex::encode(mac.finalize().into_bytes()));
         assert_eq!(body, &calls[0].1, "every attempt sends the same body");
     }
     let event: Value = serde_json::from_str(&calls[0].1).unwrap();
@@ -672,7 +681,11 @@ async fn the_local_stream_consumer_watches_a_customer_when_a_signal_is_recorded(
     // Arrange: the consumer credence-local runs, on this test's table and clock.
     let app = spawn_app().await;
     an_account(&app, "C1", "inv-l").await;
-    let watcher = credence_api::watcher::Watcher::new(app.store.clone(), app.clock.clone());
+    let watcher = credence_api::watcher::Watcher::new(
+        app.store.clone(),
+        app.clock.clone(),
+        app.egress.clone(),
+    );
     let consumer = tokio::spawn(credence_api::watcher::consume_local_stream(
         watcher,
         endpoint(),

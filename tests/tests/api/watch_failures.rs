@@ -96,7 +96,7 @@ async fn the_stream_function_hands_back_only_the_records_of_the_customer_that_fa
     overdue_account(&app, "C1", "inv-1").await;
     overdue_account(&app, "C2", "inv-2").await;
     app.corrupt_credit_file("C2").await;
-    let watcher = Watcher::new(app.store.clone(), app.clock.clone());
+    let watcher = Watcher::new(app.store.clone(), app.clock.clone(), app.egress.clone());
     let event = json!({"Records": [
         record("C2", "CREDIT", "100"),
         record("C1", "CREDIT", "200"),
@@ -118,7 +118,7 @@ async fn the_stream_function_hands_back_only_the_records_of_the_customer_that_fa
 async fn a_stream_batch_without_failures_hands_nothing_back() {
     let app = spawn_app().await;
     overdue_account(&app, "C1", "inv-1").await;
-    let watcher = Watcher::new(app.store.clone(), app.clock.clone());
+    let watcher = Watcher::new(app.store.clone(), app.clock.clone(), app.egress.clone());
     let event = json!({"Records": [record("C1", "CREDIT", "1")]});
 
     let response = on_stream_event(&watcher, &event).await;

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::service::{Ctx, workflow as wf};
+use credence_shared::messages::code;
 
 /// The principal automatic actions are taken as (named `system` in the audit trail).
 fn system(tenant: &TenantId) -> Principal {
@@ -19,6 +20,16 @@ fn system(tenant: &TenantId) -> Principal {
         tenant: tenant.clone(),
         roles: vec![Role::Risk],
     }
+}
+
+/// How often an automatic action is tried against a credit file that keeps changing.
+const RACE_TRIES: usize = 5;
+
+/// The error of an action that lost every race: the pass counts the customer as failed.
+fn lost_race(id: &CustomerId, why: &str) -> ApiError {
+    ApiError::Internal(anyhow::anyhow!(
+        "the automatic action ({why}) on {id} lost {RACE_TRIES} version races; retried next pass"
+    ))
 }
 
 /// Takes the automatic actions the rules and the ladder asked for, in order. Returns the
@@ -49,7 +60,7 @@ async fn take_action(
     let reason = format!("automatic: {why}");
     match action {
         AutoAction::Hold | AutoAction::RequirePrepayment { .. } => {
-            for _ in 0..3 {
+            for _ in 0..RACE_TRIES {
                 let Some(record) = ctx.store.get_credit(tenant, id).await? else {
                     return Ok(1);
                 };
@@ -72,7 +83,9 @@ async fn take_action(
                     Err(e) => return Err(e),
                 }
             }
-            Ok(6)
+            // Never dropped: the customer fails this pass, stays in the wake index and
+            // the next pass takes the action again.
+            Err(lost_race(id, why))
         }
         AutoAction::ProposeLimitCut { by_share } => {
             let Some(record) = ctx.store.get_credit(tenant, id).await? else {
@@ -92,11 +105,20 @@ async fn take_action(
                 },
                 justification: reason,
             };
-            match wf::file(ctx, &who, id.as_str(), body).await {
-                Ok(_) | Err(ApiError::Conflict { .. }) => Ok(5),
-                Err(ApiError::Validation(_)) => Ok(5),
-                Err(e) => Err(e),
+            for _ in 0..RACE_TRIES {
+                match wf::file(ctx, &who, id.as_str(), body.clone()).await {
+                    // Lost a version race: file it again on the new version.
+                    Err(ApiError::Conflict { code, .. }) if code == code::VERSION_CONFLICT => {
+                        continue;
+                    }
+                    // Filed, or a cut is already waiting (same kind), or not applicable.
+                    Ok(_) | Err(ApiError::Conflict { .. }) | Err(ApiError::Validation(_)) => {
+                        return Ok(5);
+                    }
+                    Err(e) => return Err(e),
+                }
             }
+            Err(lost_race(id, why))
         }
         AutoAction::CollectionTask => Ok(0),
     }

@@ -1,6 +1,7 @@
 //! The two passes that call the watcher: [`on_changes`] for a batch of stream keys and
-//! [`daily`] for the customers whose wake day has come (or all of them), each followed by
-//! the webhook deliveries due; [`run`] is the daily pass on an admin's request.
+//! [`daily`] for the customers whose wake day has come (or all of them); [`run`] is the
+//! daily pass on an admin's request. Neither sends a webhook: they write deliveries, which
+//! the delivery worker sends (`watcher::deliver_for`), so a slow receiver delays no pass.
 //!
 //! One bad customer never stops a pass: each customer is watched on its own, and one that
 //! fails is logged, counted ([`RunReport::failed`]), kept in the wake index for today so
@@ -18,7 +19,6 @@ use credence_shared::{CustomerId, TenantId};
 
 use super::Tally;
 use super::evaluate::evaluate_counted;
-use super::webhooks::deliver_due;
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
 use crate::error::ApiError;
@@ -52,14 +52,13 @@ impl BatchOutcome {
 }
 
 /// Handles one batch of stream records (their keys). Idempotent: a batch seen twice
-/// raises nothing twice. Then delivers what is due for the tenants touched. One failing
+/// raises nothing twice. Webhooks are only written here (see `deliver_due`). One failing
 /// customer never stops the others: it is logged, counted and named in the outcome.
 #[instrument(skip_all, fields(records = changed.len()))]
 pub async fn on_changes(ctx: &Ctx<'_>, changed: &[(String, String)]) -> BatchOutcome {
     let started = Instant::now();
     let today = ctx.clock.today();
     let mut outcome = BatchOutcome::default();
-    let mut tenants = BTreeSet::new();
     for (tenant, customer) in customers_to_watch(changed) {
         let (Ok(t), Ok(c)) = (TenantId::parse(&tenant), CustomerId::parse(&customer)) else {
             continue;
@@ -67,10 +66,6 @@ pub async fn on_changes(ctx: &Ctx<'_>, changed: &[(String, String)]) -> BatchOut
         if !watch_one(ctx, &t, &c, today, &mut outcome.report).await {
             outcome.failed.insert((tenant, customer));
         }
-        tenants.insert(t);
-    }
-    for t in &tenants {
-        deliver(ctx, t, &mut outcome.report).await;
     }
     outcome.report.millis = started.elapsed().as_millis() as u64;
     outcome
@@ -119,15 +114,6 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     format!("panicked: {text}")
 }
 
-/// Delivers the tenant's due webhooks; a failure is logged (the five-minute schedule
-/// retries deliveries anyway) and does not fail the pass.
-async fn deliver(ctx: &Ctx<'_>, tenant: &TenantId, report: &mut RunReport) {
-    match deliver_due(ctx, tenant).await {
-        Ok(sent) => report.deliveries_sent += sent,
-        Err(e) => tracing::error!(%tenant, error = %e, "webhook deliveries failed"),
-    }
-}
-
 fn add(report: &mut RunReport, tally: Tally) {
     report.customers += 1;
     report.alerts_opened += tally.opened;
@@ -171,7 +157,6 @@ pub async fn daily(ctx: &Ctx<'_>, tenant: &TenantId, all: bool) -> Result<RunRep
     for id in ids {
         watch_one(ctx, tenant, &id, today, &mut report).await;
     }
-    deliver(ctx, tenant, &mut report).await;
     report.millis = started.elapsed().as_millis() as u64;
     Ok(report)
 }

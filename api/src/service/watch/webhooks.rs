@@ -1,5 +1,6 @@
-//! Webhooks: the pending deliveries the watcher writes with each change it tells, their
-//! delivery (signed with HMAC-SHA256, retried with backoff) and the delivery log.
+//! Webhooks: the pending deliveries the watcher writes with each change it tells (an
+//! outbox, in the same transaction as the change), their delivery by the worker (signed
+//! with a timestamped HMAC-SHA256, retried with backoff) and the delivery log.
 
 use credence_shared::TenantId;
 use credence_shared::watch::{
@@ -11,6 +12,7 @@ use time::{Duration, OffsetDateTime};
 use super::{stamp, unique};
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
+use crate::egress::Failure;
 use crate::error::ApiError;
 use crate::service::{Ctx, tenant};
 use crate::store::StoreError;
@@ -52,17 +54,28 @@ pub(super) fn new_deliveries<T: Serialize>(
     out
 }
 
-/// `sha256=<hex>` of the body under the secret.
-pub fn signature(secret: &str, body: &str) -> String {
+/// The `X-Credence-Signature` value for `body` sent at `at` (unix seconds):
+/// `t=<at>,v1=<hex HMAC-SHA256 of "<at>.<body>" under the secret>`. The timestamp is
+/// signed with the body, so a receiver can refuse a replay older than a few minutes.
+pub fn signature(secret: &str, at: i64, body: &str) -> String {
     use hmac::{Hmac, Mac};
     let mut mac =
         Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
+    mac.update(at.to_string().as_bytes());
+    mac.update(b".");
     mac.update(body.as_bytes());
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    format!("t={at},v1={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Sends every delivery due by the clock's now; a failure is retried later with backoff, up to
-/// [`MAX_ATTEMPTS`](credence_shared::watch::MAX_ATTEMPTS). Returns how many were delivered.
+/// The most deliveries one tenant sends per run: a tenant with a backlog (or a receiver
+/// that times out on every call) takes a bounded share of the worker; the rest waits for
+/// the next run.
+pub const PER_TENANT_PER_RUN: usize = 25;
+
+/// Sends the tenant's deliveries due by the clock's now (at most [`PER_TENANT_PER_RUN`]),
+/// each attempt recorded before the next is made; a failure is retried later with backoff,
+/// up to [`MAX_ATTEMPTS`](credence_shared::watch::MAX_ATTEMPTS). Runs in the delivery
+/// worker, never in the watcher's passes. Returns how many were delivered.
 #[instrument(level = "debug", skip_all, fields(tenant = %tenant))]
 pub async fn deliver_due(ctx: &Ctx<'_>, tenant: &TenantId) -> Result<u32, ApiError> {
     let (store, now) = (ctx.store, ctx.clock.now());
@@ -71,15 +84,12 @@ pub async fn deliver_due(ctx: &Ctx<'_>, tenant: &TenantId) -> Result<u32, ApiErr
         return Ok(0);
     }
     let hooks = tenant::document::<WebhookConfig>(store, tenant).await?;
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(10))
-        .build()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("webhook client: {e}")))?;
     let mut sent = 0;
-    for (_, mut d) in pending {
-        if d.status != DeliveryStatus::Pending || d.next_attempt_at > now {
-            continue;
-        }
+    let due = pending
+        .into_iter()
+        .filter(|(_, d)| d.status == DeliveryStatus::Pending && d.next_attempt_at <= now)
+        .take(PER_TENANT_PER_RUN);
+    for (_, mut d) in due {
         let secret = hooks
             .endpoints
             .iter()
@@ -92,26 +102,28 @@ pub async fn deliver_due(ctx: &Ctx<'_>, tenant: &TenantId) -> Result<u32, ApiErr
                 error: Some("the endpoint was removed".into()),
             },
             Some(secret) => {
-                let answer = client
-                    .post(&d.url)
-                    .header("content-type", "application/json")
-                    .header("x-credence-event", &d.event)
-                    .header("x-credence-delivery", &d.id)
-                    .header("x-credence-signature", signature(secret, &d.body))
-                    .body(d.body.clone())
-                    .send()
-                    .await;
-                match answer {
-                    Ok(r) => DeliveryAttempt {
+                let headers = [
+                    ("content-type", "application/json".to_owned()),
+                    ("x-credence-event", d.event.clone()),
+                    ("x-credence-delivery", d.id.clone()),
+                    (
+                        "x-credence-signature",
+                        signature(secret, now.unix_timestamp(), &d.body),
+                    ),
+                ];
+                match ctx.egress.post(&d.url, &headers, d.body.clone()).await {
+                    Ok(status) => DeliveryAttempt {
                         at: now,
-                        status: Some(r.status().as_u16()),
-                        error: (!r.status().is_success())
-                            .then(|| format!("the receiver answered {}", r.status())),
+                        status: Some(status),
+                        error: None,
                     },
-                    Err(e) => DeliveryAttempt {
+                    Err(failure) => DeliveryAttempt {
                         at: now,
-                        status: None,
-                        error: Some(e.to_string()),
+                        status: match failure {
+                            Failure::Status(s) => Some(s),
+                            _ => None,
+                        },
+                        error: Some(failure.to_string()),
                     },
                 }
             }

@@ -3,6 +3,7 @@
 //! is approved).
 
 use super::{Ctx, blacklist::blacklist_keys, new_request_id, to_value};
+use crate::store::workflow::OnboardConflict;
 use crate::{
     auth::{
         Principal,
@@ -195,7 +196,9 @@ pub async fn submit_application(
         ));
     }
 
-    let suffix = format!("{:06X}", rand::random::<u32>() & 0xFF_FFFF);
+    // 48 random bits: a new id meets one of a million customers about once in 280 million
+    // applications, and then the transaction's condition refuses it (409, try again).
+    let suffix = format!("{:012X}", rand::random::<u64>() & 0xFFFF_FFFF_FFFF);
     let id = CustomerId::parse(&format!("N{}{}", today.year() % 100, suffix))
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("new customer id: {e}")))?;
     let owner = if who.roles.contains(&credence_shared::Role::Sales) {
@@ -214,7 +217,7 @@ pub async fn submit_application(
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_owned),
-        usci: Some(usci),
+        usci: Some(usci.clone()),
         country: "CN".into(),
         industry: application.industry.trim().to_owned(),
         owner,
@@ -346,9 +349,37 @@ pub async fn submit_application(
         },
     ];
     writes.extend(entries.into_iter().map(WorkflowWrite::Audit));
-    ctx.store
+    match ctx
+        .store
         .onboard_with(&who.tenant, &record, &state, writes)
-        .await?;
+        .await
+    {
+        Ok(()) => {}
+        Err(OnboardConflict::CodeTaken) => {
+            // A concurrent application (or an import) won the code: name its customer.
+            let holder = match ctx.store.usci_holder(&who.tenant, &usci).await? {
+                Some(id) => ctx.store.get_customer(&who.tenant, &id).await?,
+                None => None,
+            };
+            let (number, name) = holder.map(|c| (c.number, c.name)).unwrap_or_default();
+            return Err(ApiError::from(
+                FieldError::new(
+                    "usci",
+                    code::CUSTOMER_EXISTS,
+                    format!("already a customer: {number} {name}"),
+                )
+                .with("number", number)
+                .with("name", name),
+            ));
+        }
+        Err(OnboardConflict::IdTaken) => {
+            return Err(ApiError::conflict(
+                code::ALREADY_EXISTS,
+                "the new customer number was taken a moment ago; submit again",
+            ));
+        }
+        Err(OnboardConflict::Store(e)) => return Err(e.into()),
+    }
     Ok(ApplicationCreated {
         customer_id: id,
         request_id,

@@ -26,6 +26,7 @@ pub use onboarding::*;
 pub use requests::*;
 
 use axum::{Router, body::Body, http::Request};
+use credence_api::egress::Egress;
 use credence_api::{
     AppState,
     auth::{Verifier, local::LocalIssuer, local::LocalUser},
@@ -106,6 +107,8 @@ pub struct TestApp {
     pub clock: Clock,
     /// The same engine cache the router uses.
     pub engines: credence_api::service::tenant::Engines,
+    /// The outbound client the router and `ctx()` use ([`test_egress`]).
+    pub egress: Egress,
 }
 
 /// A router on a fresh table with users `sales`/`risk` in tenant `alpha` and `intruder`
@@ -166,6 +169,7 @@ pub async fn spawn_app_at(at: time::OffsetDateTime) -> TestApp {
         .expect("beta customers");
     let clock = Clock::fixed(at);
     let engines = credence_api::service::tenant::Engines::default();
+    let egress = test_egress();
     let state = AppState {
         store: store.clone(),
         verifier: Arc::new(verifier),
@@ -173,6 +177,7 @@ pub async fn spawn_app_at(at: time::OffsetDateTime) -> TestApp {
         static_dir: None,
         engines: engines.clone(),
         clock: clock.clone(),
+        egress: egress.clone(),
     };
     TestApp {
         router: router(state),
@@ -180,7 +185,14 @@ pub async fn spawn_app_at(at: time::OffsetDateTime) -> TestApp {
         store,
         clock,
         engines,
+        egress,
     }
+}
+
+/// The tests' outbound client: loopback receivers allowed (as in local development), and a
+/// 2 s timeout so a receiver that never answers costs a test little.
+pub fn test_egress() -> Egress {
+    Egress::new(true, std::time::Duration::from_secs(2)).expect("an outbound client")
 }
 
 pub struct TestResponse {
@@ -197,6 +209,7 @@ impl TestApp {
             store: &self.store,
             engines: &self.engines,
             clock: &self.clock,
+            egress: &self.egress,
         }
     }
 
