@@ -44,6 +44,10 @@ pub enum ApiError {
     Unauthorized(String),
     #[error("forbidden")]
     Forbidden,
+    /// A 403 that says why and what to do instead (`code` from
+    /// `credence_shared::messages::code`, `detail` in English).
+    #[error("refused ({code}): {detail}")]
+    Refused { code: &'static str, detail: String },
     #[error("not found")]
     NotFound,
     /// The request clashes with the record's current state; `code` says how (one of
@@ -95,7 +99,9 @@ impl ApiError {
                 kind::UNAUTHORIZED,
                 "Sign-in required or token invalid",
             ),
-            ApiError::Forbidden => (S::FORBIDDEN, kind::FORBIDDEN, "Not allowed"),
+            ApiError::Forbidden | ApiError::Refused { .. } => {
+                (S::FORBIDDEN, kind::FORBIDDEN, "Not allowed")
+            }
             ApiError::NotFound => (S::NOT_FOUND, kind::NOT_FOUND, "Not found"),
             ApiError::Conflict { .. } => (S::CONFLICT, kind::CONFLICT, "Conflict"),
             ApiError::PayloadTooLarge => (
@@ -133,12 +139,14 @@ impl ApiError {
             ),
             ApiError::Validation(errors) => (None, errors.clone()),
             ApiError::Unauthorized(why) => (Some(why.clone()), vec![]),
-            ApiError::Conflict { detail, .. } => (Some(detail.clone()), vec![]),
+            ApiError::Conflict { detail, .. } | ApiError::Refused { detail, .. } => {
+                (Some(detail.clone()), vec![])
+            }
             // Internals stay in the log.
             _ => (None, vec![]),
         };
         let code = match self {
-            ApiError::Conflict { code, .. } => (*code).to_owned(),
+            ApiError::Conflict { code, .. } | ApiError::Refused { code, .. } => (*code).to_owned(),
             _ => String::new(),
         };
         Problem {

@@ -179,6 +179,9 @@ codes! {
     ALREADY_EXISTS = "conflict.exists",
     /// 409: the action does not apply in the record's current state (done, closed, resolved).
     NOT_APPLICABLE = "conflict.not_applicable",
+    /// 403: the approval matrix routes this change through more people (or another role):
+    /// file a request; only an admin may override, with a reason.
+    NEEDS_APPROVAL = "forbidden.needs_approval",
 }
 
 #[cfg(test)]

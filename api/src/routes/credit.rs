@@ -58,7 +58,7 @@ pub async fn check(
     request_body(content_type = "application/json", description = "`DecisionRequest`: version seen, reason, and any of limit, temporary_limit + temporary_until, terms_days, on_hold"),
     responses(
         (status = 200, description = "The updated credit file (`CreditView`)"),
-        (status = 403, body = Problem, content_type = "application/problem+json", description = "only risk, approvers and admins decide"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "only risk, approvers and admins decide, and only what the approval matrix gives them alone (else `forbidden.needs_approval`: file a request); an admin's override is audited and alerts risk and approvers"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json", description = "the credit file changed since `version`"),
         (status = 422, body = Problem, content_type = "application/problem+json"),

@@ -646,6 +646,11 @@ impl WatchWrites<'_> {
     /// Writes everything, at most 100 items per transaction (DynamoDB's limit), in the order
     /// added; a failed condition is [`StoreError::ConditionFailed`]. Returns the number of
     /// transactions made.
+    /// The writes gathered, to join another transaction (a credit write's `extra`).
+    pub fn into_items(self) -> Vec<TransactWriteItem> {
+        self.items
+    }
+
     pub async fn commit(self) -> Result<u32, StoreError> {
         let mut made = 0;
         for chunk in self.items.chunks(100) {

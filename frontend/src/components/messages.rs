@@ -93,6 +93,7 @@ pub fn word_code(locale: Locale, code: &str, params: &BTreeMap<String, String>) 
         code::VERSION_CONFLICT => td_string!(locale, msg_conflict_version),
         code::ALREADY_EXISTS => td_string!(locale, msg_conflict_exists),
         code::NOT_APPLICABLE => td_string!(locale, msg_conflict_not_applicable),
+        code::NEEDS_APPROVAL => td_string!(locale, msg_forbidden_needs_approval),
         _ => return None,
     };
     let values: Vec<(&str, &dyn Display)> = params

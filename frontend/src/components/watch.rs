@@ -159,6 +159,7 @@ pub fn figure_label(name: &str) -> String {
         "review_due" => t_string!(i18n, review_due),
         "days_left" => t_string!(i18n, fig_days_left),
         "broken_promises" => t_string!(i18n, fig_broken_promises),
+        "bypassed_rules" => t_string!(i18n, fig_bypassed_rules),
         _ => return name.to_owned(),
     }
     .to_owned()

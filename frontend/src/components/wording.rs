@@ -51,6 +51,11 @@ fn default_rule_names() -> &'static BTreeMap<String, String> {
             .rules
             .into_iter()
             .map(|r| (r.id, r.name))
+            // Not a tenant rule: the alert an admin's override of the matrix raises.
+            .chain([(
+                "credit_override".to_owned(),
+                "Credit decision overridden by an admin".to_owned(),
+            )])
             .collect()
     })
 }
@@ -75,6 +80,7 @@ pub fn shipped_rule_word(locale: Locale, id: &str) -> Option<&'static str> {
         "temporary_limit_ending" => td_string!(locale, rule_temporary_limit_ending),
         "review_due" => td_string!(locale, rule_review_due),
         "promise_broken" => td_string!(locale, rule_promise_broken),
+        "credit_override" => td_string!(locale, rule_credit_override),
         _ => return None,
     })
 }

@@ -15,6 +15,7 @@ mod hostile;
 mod inbox;
 mod lambda;
 mod ledger;
+mod matrix_gate;
 mod meta;
 mod need_to_know;
 mod onboarding;
