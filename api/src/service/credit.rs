@@ -477,12 +477,6 @@ pub async fn decide(
     }
     let customer = super::customers::visible_customer(ctx, who, &id).await?;
     let record = load_or_init(ctx, engine, who, &id).await?;
-    if record.version != request.version {
-        return Err(ApiError::stale(format!(
-            "the credit file changed (version {} now, you saw {}); reload and decide again",
-            record.version, request.version
-        )));
-    }
     let state = &record.state;
     let currency = state.currency;
     let as_of = clock.today();
@@ -590,6 +584,14 @@ pub async fn decide(
                 routed.join("; ")
             ),
         });
+    }
+    // Checked last: what is wrong (422) or not the caller's to decide (403) whatever the
+    // version, then whether the file changed since it was read (409).
+    if record.version != request.version {
+        return Err(ApiError::stale(format!(
+            "the credit file changed (version {} now, you saw {}); reload and decide again",
+            record.version, request.version
+        )));
     }
     let entries: Vec<LedgerEntry> = store
         .get_ledger(&who.tenant, &id)
