@@ -99,7 +99,7 @@ pub async fn put_fx_rate(
     who: Principal,
     ApiJson(body): ApiJson<FxRateRequest>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    credit::put_fx_rate(&state.ctx(), &who, body).await?;
+    ledger::put_fx_rate(&state.ctx(), &who, body).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

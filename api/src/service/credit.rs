@@ -31,7 +31,6 @@ use credence_shared::{
         OrderRequest, Policy, Profile, RecommendError, ScorecardModel, assess, check_order,
         metrics, recommend,
     },
-    workflow::Change,
 };
 use credence_shared::{dto::FieldError, messages::code};
 use rust_decimal::Decimal;
@@ -573,7 +572,7 @@ pub async fn decide(
     }
     // The approval matrix decides who may take each change alone; more than that is a
     // request, or an admin's audited override that tells risk and the approvers.
-    let routed = matrix_routes(ctx, who, state, &request, as_of).await?;
+    let routed = super::gate::matrix_routes(ctx, who, state, &request, as_of).await?;
     let overriding = !routed.is_empty();
     if overriding && !who.roles.contains(&Role::Admin) {
         return Err(ApiError::Refused {
@@ -622,7 +621,11 @@ pub async fn decide(
     );
     let mut extra = vec![store.audit_write(&who.tenant, &entry)?];
     if overriding {
-        extra.extend(override_alert(ctx, who, &customer, &routed, reason).await?);
+        extra.extend(
+            super::gate::override_alert(ctx, who, &customer, &routed, reason)
+                .await?
+                .into_items(),
+        );
     }
     let write = CreditWrite {
         expected_version: Some(record.version),
@@ -644,148 +647,6 @@ pub async fn decide(
         ),
         Err(WriteConflict::Store(e)) => Err(e.into()),
     }
-}
-
-/// The matrix rules a direct decision needs more than `who` for, in words ("Credit up to
-/// 1M (risk, then approver)"); empty when `who` alone may take every change it makes.
-/// Placing a hold is not routed: it only protects (as the watcher's automatic holds do).
-async fn matrix_routes(
-    ctx: &Ctx<'_>,
-    who: &Principal,
-    state: &CreditState,
-    request: &DecisionRequest,
-    as_of: Date,
-) -> Result<Vec<String>, ApiError> {
-    let mut changes = Vec::new();
-    if let Some(limit) = request.limit {
-        changes.push(Change::Limit { limit });
-    }
-    if let (Some(limit), Some(until)) = (request.temporary_limit, request.temporary_until) {
-        changes.push(Change::TemporaryLimit { limit, until });
-    }
-    if let Some(terms_days) = request.terms_days {
-        changes.push(Change::TermsChange { terms_days });
-    }
-    if request.on_hold == Some(false) && state.decision.on_hold {
-        changes.push(Change::HoldRelease);
-    }
-    if changes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let matrix = super::tenant::matrix(ctx.store, &who.tenant).await?;
-    let current = state
-        .decision
-        .effective_file(&state.recommendation, as_of)
-        .limit
-        .amount;
-    let grade = Some(state.assessment.grade);
-    Ok(changes
-        .iter()
-        .filter_map(|change| {
-            let kind = change.kind(Some(current));
-            let rule = matrix.route(kind, change.amount().map(|m| m.amount), grade);
-            let alone = rule.steps.len() == 1 && who.roles.contains(&rule.steps[0].role);
-            (!alone).then(|| {
-                let roles: Vec<&str> = rule.steps.iter().map(|s| s.role.as_str()).collect();
-                format!("'{}' ({})", rule.name, roles.join(", then "))
-            })
-        })
-        .collect())
-}
-
-/// The rule id of the alert an admin's override raises.
-pub const OVERRIDE_ALERT: &str = "credit_override";
-
-/// The alert that tells risk and the approvers of an admin's override (opened, or raised
-/// again on an open one), as writes for the decision's transaction.
-async fn override_alert(
-    ctx: &Ctx<'_>,
-    who: &Principal,
-    customer: &credence_shared::dto::CustomerSummary,
-    routed: &[String],
-    reason: &str,
-) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, ApiError> {
-    use credence_shared::watch::{Alert, AlertAction, AlertEvent, AlertStatus, Figure, Severity};
-    let now = ctx.clock.now();
-    let existing = ctx
-        .store
-        .alert(&who.tenant, &customer.id, OVERRIDE_ALERT)
-        .await?;
-    let event = |action, level| AlertEvent {
-        at: now,
-        action,
-        by: who.username.clone(),
-        level,
-        note: reason.to_owned(),
-    };
-    let figures = vec![Figure {
-        name: "bypassed_rules".into(),
-        value: routed.join("; "),
-    }];
-    let (alert, expected) = match existing {
-        Some((version, mut alert)) => {
-            let action = if alert.status.is_open() {
-                AlertAction::Raised
-            } else {
-                AlertAction::Reopened
-            };
-            alert.level = alert.level.saturating_add(1);
-            alert.status = AlertStatus::Open;
-            alert.updated_at = now;
-            alert.figures = figures;
-            alert.events.push(event(action, alert.level));
-            alert.version = version + 1;
-            (alert, Some(version))
-        }
-        None => (
-            Alert {
-                customer_id: customer.id.clone(),
-                customer_name: customer.name.clone(),
-                rule_id: OVERRIDE_ALERT.into(),
-                rule_name: "Credit decision overridden by an admin".into(),
-                severity: Severity::High,
-                level: 1,
-                figures,
-                owner: None,
-                notify: vec![Role::Risk, Role::Approver],
-                status: AlertStatus::Open,
-                opened_at: now,
-                updated_at: now,
-                events: vec![event(AlertAction::Opened, 1)],
-                version: 1,
-            },
-            None,
-        ),
-    };
-    let mut writes = ctx.store.watch_writes();
-    writes.alert(&who.tenant, &alert, expected)?;
-    Ok(writes.into_items())
-}
-
-/// `PUT /v1/fx-rates` (finance, admin).
-#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
-pub async fn put_fx_rate(
-    ctx: &Ctx<'_>,
-    who: &Principal,
-    request: credence_shared::credit::FxRateRequest,
-) -> Result<(), ApiError> {
-    policy::require(who, Action::ManageFxRates)?;
-    bounds::check_date(request.date, ctx.clock.today())
-        .map_err(|e| ApiError::from(e.at("date")))?;
-    let rate =
-        credence_shared::money::FxRate::new(request.from, request.to, request.rate, request.date)
-            .map_err(|e| {
-            use credence_shared::money::FxRateError;
-            match e {
-                FxRateError::NotPositive(_) => {
-                    ApiError::field("rate", code::NUMBER_NOT_POSITIVE, e.to_string())
-                }
-                FxRateError::SameCurrency(_) => {
-                    ApiError::field("to", code::RATE_SAME_CURRENCY, e.to_string())
-                }
-            }
-        })?;
-    Ok(ctx.store.put_fx_rate(&who.tenant, &rate).await?)
 }
 
 /// Longest group id and name.

@@ -447,3 +447,29 @@ async fn apply_chunk(
         "too many concurrent changes to customer {id}; retry the batch (replays are safe)"
     )))
 }
+
+/// `PUT /v1/fx-rates` (finance, admin).
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
+pub async fn put_fx_rate(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    request: credence_shared::credit::FxRateRequest,
+) -> Result<(), ApiError> {
+    policy::require(who, Action::ManageFxRates)?;
+    credence_shared::bounds::check_date(request.date, ctx.clock.today())
+        .map_err(|e| ApiError::from(e.at("date")))?;
+    let rate =
+        credence_shared::money::FxRate::new(request.from, request.to, request.rate, request.date)
+            .map_err(|e| {
+            use credence_shared::money::FxRateError;
+            match e {
+                FxRateError::NotPositive(_) => {
+                    ApiError::field("rate", code::NUMBER_NOT_POSITIVE, e.to_string())
+                }
+                FxRateError::SameCurrency(_) => {
+                    ApiError::field("to", code::RATE_SAME_CURRENCY, e.to_string())
+                }
+            }
+        })?;
+    Ok(ctx.store.put_fx_rate(&who.tenant, &rate).await?)
+}

@@ -5,6 +5,7 @@
 
 pub mod credit;
 pub mod customers;
+mod gate;
 pub mod identity;
 pub mod ledger;
 pub mod projection;
