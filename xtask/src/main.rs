@@ -418,6 +418,7 @@ fn test() -> Result<()> {
                 ])
                 .args(["--lib", "--bins", "--test", "api"])
                 .env("DYNAMODB_ENDPOINT", &endpoint)
+                .env("DYNAMODB_LOCAL_DIR", tools::dynamodb_local_dir()?)
                 .env("AWS_EC2_METADATA_DISABLED", "true"))
         },
     );
@@ -487,6 +488,7 @@ fn api_tests(filter: Option<&str>) -> Result<()> {
             "DYNAMODB_ENDPOINT",
             format!("http://127.0.0.1:{dynamo_port}"),
         )
+        .env("DYNAMODB_LOCAL_DIR", tools::dynamodb_local_dir()?)
         .env("AWS_EC2_METADATA_DISABLED", "true"))
 }
 

