@@ -3,8 +3,8 @@
 //! at 50 and 200 concurrent clients. Counts the DynamoDB calls each request makes with an SDK
 //! interceptor.
 //!
-//! Run (DynamoDB Local must be listening; `cargo xtask bench-api` starts it):
-//! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench -p credence-api --bench load`
+//! Run: `cargo xtask load` (starts DynamoDB Local), or with one already listening
+//! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench -p credence-api --bench load`.
 //! Optional: `LOAD_SECONDS` (default 10 per scenario).
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -184,7 +184,32 @@ async fn main() -> anyhow::Result<()> {
     };
     let sales = Arc::new(token("sales").await?);
     let finance = Arc::new(token("finance").await?);
-    let ids: Arc<Vec<String>> = Arc::new((1..=220).map(|n| format!("C{n:05}")).collect());
+    // The sales rep's own customers (a rep sees only theirs; any other answers 403).
+    let mut own = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!("{base}/v1/customers?limit=50");
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let page: serde_json::Value = http
+            .get(url)
+            .header("authorization", format!("Bearer {sales}"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        for c in page["items"].as_array().into_iter().flatten() {
+            own.extend(c["id"].as_str().map(str::to_owned));
+        }
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+        if cursor.is_none() || own.len() >= 220 {
+            break;
+        }
+    }
+    anyhow::ensure!(!own.is_empty(), "the sales rep sees no customer");
+    println!("the sales rep's customers looked up: {}", own.len());
+    let ids: Arc<Vec<String>> = Arc::new(own);
 
     // DynamoDB calls per request, measured one request at a time.
     let count = |label: &str, before: u64| {
@@ -195,13 +220,13 @@ async fn main() -> anyhow::Result<()> {
     };
     let auth = |t: &str| format!("Bearer {t}");
     let b = calls.0.load(Ordering::Relaxed);
-    http.get(format!("{base}/v1/customers/C00007"))
+    http.get(format!("{base}/v1/customers/{}", ids[0]))
         .header("authorization", auth(&sales))
         .send()
         .await?;
     count("lookup (GET customer)", b);
     let b = calls.0.load(Ordering::Relaxed);
-    http.post(format!("{base}/v1/customers/C00007/credit-check"))
+    http.post(format!("{base}/v1/customers/{}/credit-check", ids[0]))
         .header("authorization", auth(&sales))
         .json(&serde_json::json!({"amount": {"amount": "1000.00", "currency": "CNY"}}))
         .send()
@@ -214,7 +239,7 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     count("search by name part", b);
     let b = calls.0.load(Ordering::Relaxed);
-    http.get(format!("{base}/v1/customers/C00007/credit"))
+    http.get(format!("{base}/v1/customers/{}/credit", ids[0]))
         .header("authorization", auth(&sales))
         .send()
         .await?;

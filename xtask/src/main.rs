@@ -20,6 +20,7 @@ const USAGE: &str = "usage:
   cargo xtask test               fmt, clippy, unit + integration + browser tests, cfn-lint
   cargo xtask browser [FILTER]   only the browser tests (those whose name contains FILTER)
   cargo xtask api [FILTER]       only the API integration tests, on a fresh DynamoDB Local
+  cargo xtask load               the load generator (api/benches/load.rs) on a fresh DynamoDB Local
   cargo xtask lambda             cargo lambda build --release --arm64 (api, watch-stream, watch-daily)";
 
 fn main() {
@@ -33,6 +34,7 @@ fn main() {
         Some("api") => {
             tools::ensure_for_test().and_then(|()| api_tests(args.get(1).map(String::as_str)))
         }
+        Some("load") => tools::ensure_for_test().and_then(|()| load()),
         Some("lambda") => lambda(),
         _ => {
             eprintln!("{USAGE}");
@@ -489,6 +491,24 @@ fn api_tests(filter: Option<&str>) -> Result<()> {
             format!("http://127.0.0.1:{dynamo_port}"),
         )
         .env("DYNAMODB_LOCAL_DIR", tools::dynamodb_local_dir()?)
+        .env("AWS_EC2_METADATA_DISABLED", "true"))
+}
+
+/// The load generator (`api/benches/load.rs`) on its own DynamoDB Local. `LOAD_SECONDS`
+/// (default 10) is passed through.
+fn load() -> Result<()> {
+    let dynamo_port = free_port()?;
+    let _dynamo = Service::start(
+        "dynamodb-local",
+        &mut tools::dynamodb_local(dynamo_port, None)?,
+    )?;
+    wait_tcp(dynamo_port, Duration::from_secs(60)).context("DynamoDB Local did not start")?;
+    run(cargo()
+        .args(["bench", "-p", "credence-api", "--bench", "load"])
+        .env(
+            "DYNAMODB_ENDPOINT",
+            format!("http://127.0.0.1:{dynamo_port}"),
+        )
         .env("AWS_EC2_METADATA_DISABLED", "true"))
 }
 

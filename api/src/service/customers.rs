@@ -103,12 +103,15 @@ pub async fn get(
     visible_customer(ctx, who, &id).await
 }
 
-/// The customer, if it exists in the caller's tenant (404) and the caller may see it (403).
+/// The customer, if it exists in the caller's tenant (404) and the caller may see it (403):
+/// a role that reads customers, and for a sales rep, their own customer. Every ownership
+/// check is also a role check, so a user without a role sees no customer, owned or not.
 pub async fn visible_customer(
     ctx: &Ctx<'_>,
     who: &Principal,
     id: &CustomerId,
 ) -> Result<CustomerSummary, ApiError> {
+    policy::require(who, Action::ReadCustomers)?;
     let customer = ctx
         .store
         .get_customer(&who.tenant, id)
@@ -125,6 +128,7 @@ pub async fn require_visible(
     who: &Principal,
     id: &CustomerId,
 ) -> Result<(), ApiError> {
+    policy::require(who, Action::ReadCustomers)?;
     if policy::may_see_customer(who, None) {
         return Ok(());
     }
