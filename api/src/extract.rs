@@ -66,8 +66,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         match inner.classify() {
             Category::Data => {
                 let message = clean_serde_message(&inner.to_string());
+                // The root, or an unknown field whose name is the empty string, is `body`.
                 ApiError::field(
-                    if path == "." { "body".to_owned() } else { path },
+                    if path == "." || path.is_empty() {
+                        "body".to_owned()
+                    } else {
+                        path
+                    },
                     data_error_code(&message),
                     message,
                 )
@@ -129,15 +134,17 @@ where
             .map_err(|err| {
                 let path = err.path().to_string();
                 let message = err.into_inner().to_string();
-                // Unknown or missing parameters are reported by serde with the name in the message.
+                // Unknown or missing parameters are reported by serde with the name in the message;
+                // a parameter without a name (`?=x`) is named `query`, never the empty string.
                 let field = if path == "." {
-                    message
-                        .split('`')
-                        .nth(1)
-                        .map(str::to_owned)
-                        .unwrap_or_else(|| "query".to_owned())
+                    message.split('`').nth(1).unwrap_or_default().to_owned()
                 } else {
                     path
+                };
+                let field = if field.is_empty() {
+                    "query".to_owned()
+                } else {
+                    field
                 };
                 ApiError::field(field, code::INVALID_QUERY, message)
             })
@@ -208,6 +215,35 @@ mod tests {
         assert!(matches!(trailing, Err(ApiError::Malformed { .. })));
         assert!(matches!(second, Err(ApiError::Malformed { .. })));
         assert!(whitespace.is_ok(), "trailing whitespace is fine");
+    }
+
+    #[test]
+    fn an_unknown_field_with_an_empty_name_is_reported_on_the_body() {
+        let r = parse_json::<Order>(br#"{"amount":1,"lines":[],"":2}"#);
+        assert_eq!(field_of(r), "body");
+    }
+
+    #[tokio::test]
+    async fn a_query_parameter_without_a_name_is_reported_as_query_not_as_an_empty_field() {
+        // Arrange
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Params {
+            from: Option<String>,
+        }
+        let (mut parts, ()) = axum::http::Request::get("/v1/audit?from=&=x")
+            .body(())
+            .unwrap()
+            .into_parts();
+        // Act
+        let result = ApiQuery::<Params>::from_request_parts(&mut parts, &()).await;
+        // Assert
+        match result {
+            Err(ApiError::Validation(errors)) => assert_eq!(errors[0].field, "query"),
+            Err(other) => panic!("expected a validation error, got {other:?}"),
+            Ok(_) => panic!("an unnamed parameter was accepted"),
+        }
     }
 
     #[test]

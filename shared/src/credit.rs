@@ -184,6 +184,7 @@ pub struct CreditView {
 
 /// `POST /v1/customers/{id}/credit-check`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreditCheckRequest {
     pub amount: Money,
@@ -211,6 +212,7 @@ pub struct GroupCheck {
 
 /// One event of `POST /v1/ledger/events`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IncomingEvent {
     /// The source system's key for this event; the same key is never applied twice.
@@ -273,6 +275,7 @@ pub struct IngestResponse {
 
 /// `PUT /v1/customers/{id}/credit-decision` (risk, approver, admin).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
     /// The version of the credit file this decision was made on (optimistic lock).
@@ -295,6 +298,7 @@ pub struct DecisionRequest {
 
 /// `PUT /v1/groups/{group}` (risk, approver, admin): a group whose members share a limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GroupRequest {
     pub name: String,
@@ -306,6 +310,7 @@ pub struct GroupRequest {
 
 /// `PUT /v1/fx-rates` (finance, admin): one dated rate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FxRateRequest {
     pub from: crate::Currency,

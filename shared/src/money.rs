@@ -17,7 +17,10 @@ pub enum CurrencyError {
 /// An ISO 4217 alphabetic code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(value_type = String, example = "CNY"))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(value_type = String, pattern = "^[A-Z]{3}$", example = "CNY")
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Currency([u8; 3]);
 
@@ -74,7 +77,11 @@ impl fmt::Display for Currency {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "125000.00"))]
+    /// A decimal string, never a number or an exponent.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, pattern = r"^-?[0-9]+(\.[0-9]+)?$", example = "125000.00")
+    )]
     pub amount: Decimal,
     pub currency: Currency,
 }

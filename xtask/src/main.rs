@@ -2,6 +2,7 @@
 //! `cargo xtask test` runs every check CI runs. Both install missing tools first.
 
 mod bundle;
+mod fuzz;
 mod procs;
 #[cfg(test)]
 mod tidy;
@@ -21,6 +22,8 @@ const USAGE: &str = "usage:
   cargo xtask browser [FILTER]   only the browser tests (those whose name contains FILTER)
   cargo xtask api [FILTER]       only the API integration tests, on a fresh DynamoDB Local
   cargo xtask load               the load generator (api/benches/load.rs) on a fresh DynamoDB Local
+  cargo xtask fuzz [--max-examples N] [--seed N]
+                                 schemathesis on every operation of /openapi.json (no 5xx; 4xx problem+json)
   cargo xtask lambda             cargo lambda build --release --arm64 (api, watch-stream, watch-daily)";
 
 fn main() {
@@ -35,6 +38,7 @@ fn main() {
             tools::ensure_for_test().and_then(|()| api_tests(args.get(1).map(String::as_str)))
         }
         Some("load") => tools::ensure_for_test().and_then(|()| load()),
+        Some("fuzz") => fuzz::Options::parse(&args[1..]).and_then(|o| fuzz::fuzz(&o)),
         Some("lambda") => lambda(),
         _ => {
             eprintln!("{USAGE}");
@@ -393,15 +397,8 @@ fn test() -> Result<()> {
         },
     );
 
-    let dynamo_port = free_port()?;
-    step(&format!(
-        "starting DynamoDB Local (in memory) on port {dynamo_port}"
-    ));
-    let dynamo = Service::start(
-        "dynamodb-local",
-        &mut tools::dynamodb_local(dynamo_port, None)?,
-    )?;
-    wait_tcp(dynamo_port, Duration::from_secs(60)).context("DynamoDB Local did not start")?;
+    step("starting DynamoDB Local (in memory)");
+    let (dynamo, dynamo_port) = dynamo_in_memory()?;
     let endpoint = format!("http://127.0.0.1:{dynamo_port}");
 
     all_ok &= summary.check(
@@ -426,6 +423,12 @@ fn test() -> Result<()> {
     );
     // The browser tests get their own DynamoDB Local: a clean, unloaded instance.
     drop(dynamo);
+
+    all_ok &= summary.check(
+        "schemathesis on /openapi.json: no 5xx, every 4xx problem+json",
+        300,
+        || fuzz::fuzz(&fuzz::Options::default()),
+    );
 
     all_ok &= summary.check(
         &format!(
@@ -474,15 +477,18 @@ fn test() -> Result<()> {
     Ok(())
 }
 
+/// A fresh DynamoDB Local, in memory, on a free port; stopped when the service is dropped.
+fn dynamo_in_memory() -> Result<(Service, u16)> {
+    let port = free_port()?;
+    let service = Service::start("dynamodb-local", &mut tools::dynamodb_local(port, None)?)?;
+    wait_tcp(port, Duration::from_secs(60)).context("DynamoDB Local did not start")?;
+    Ok((service, port))
+}
+
 /// The API integration tests (`tests/tests/api`) on their own DynamoDB Local, for working
 /// on one area without the whole suite.
 fn api_tests(filter: Option<&str>) -> Result<()> {
-    let dynamo_port = free_port()?;
-    let _dynamo = Service::start(
-        "dynamodb-local",
-        &mut tools::dynamodb_local(dynamo_port, None)?,
-    )?;
-    wait_tcp(dynamo_port, Duration::from_secs(60)).context("DynamoDB Local did not start")?;
+    let (_dynamo, dynamo_port) = dynamo_in_memory()?;
     run(cargo()
         .args(["test", "-p", "credence-tests", "--test", "api", "--"])
         .args(filter)
@@ -497,12 +503,7 @@ fn api_tests(filter: Option<&str>) -> Result<()> {
 /// The load generator (`api/benches/load.rs`) on its own DynamoDB Local. `LOAD_SECONDS`
 /// (default 10) is passed through.
 fn load() -> Result<()> {
-    let dynamo_port = free_port()?;
-    let _dynamo = Service::start(
-        "dynamodb-local",
-        &mut tools::dynamodb_local(dynamo_port, None)?,
-    )?;
-    wait_tcp(dynamo_port, Duration::from_secs(60)).context("DynamoDB Local did not start")?;
+    let (_dynamo, dynamo_port) = dynamo_in_memory()?;
     run(cargo()
         .args(["bench", "-p", "credence-api", "--bench", "load"])
         .env(
@@ -515,12 +516,7 @@ fn load() -> Result<()> {
 fn browser_tests(filter: Option<&str>) -> Result<()> {
     build_frontend()?;
     run(cargo().args(["build", "-p", "credence-api", "--bin", "credence-local"]))?;
-    let dynamo_port = free_port()?;
-    let _dynamo = Service::start(
-        "dynamodb-local",
-        &mut tools::dynamodb_local(dynamo_port, None)?,
-    )?;
-    wait_tcp(dynamo_port, Duration::from_secs(60)).context("DynamoDB Local did not start")?;
+    let (_dynamo, dynamo_port) = dynamo_in_memory()?;
     let data = root().join("target/browser-test");
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data)?;

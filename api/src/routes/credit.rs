@@ -15,7 +15,7 @@ use axum::{
 use credence_shared::{
     credit::{
         CreditCheckRequest, CreditCheckResponse, CreditView, DecisionRequest, FxRateRequest,
-        GroupRequest, IngestResponse,
+        GroupRequest, IncomingEvent, IngestResponse, MAX_EVENTS_PER_BATCH,
     },
     dto::Problem,
 };
@@ -37,7 +37,7 @@ pub async fn view(
 
 #[utoipa::path(post, path = "/v1/customers/{id}/credit-check", tag = "credit", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id")),
-    request_body(content_type = "application/json", description = "`{\"amount\": {\"amount\": \"12000.00\", \"currency\": \"CNY\"}}`"),
+    request_body = CreditCheckRequest,
     responses(
         (status = 200, description = "pass, warn or block with every reason, and available credit before and after (`CreditCheckResponse`)"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -55,7 +55,7 @@ pub async fn check(
 
 #[utoipa::path(put, path = "/v1/customers/{id}/credit-decision", tag = "credit", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id")),
-    request_body(content_type = "application/json", description = "`DecisionRequest`: version seen, reason, and any of limit, temporary_limit + temporary_until, terms_days, on_hold"),
+    request_body = DecisionRequest,
     responses(
         (status = 200, description = "The updated credit file (`CreditView`)"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "only risk, approvers and admins decide, and only what the approval matrix gives them alone (else `forbidden.needs_approval`: file a request); an admin's override is audited and alerts risk and approvers"),
@@ -73,7 +73,7 @@ pub async fn decide(
 }
 
 #[utoipa::path(post, path = "/v1/ledger/events", tag = "ledger", security(("bearer" = [])),
-    request_body(content_type = "application/json", description = "`{\"events\": [IncomingEvent, ...]}`, 1 to 500 events, each with its idempotency key"),
+    request_body = EventBatch,
     responses(
         (status = 200, description = "Per event, in the order sent: accepted, duplicate (already applied) or rejected with the field and why (`IngestResponse`)"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "only finance and admins post events"),
@@ -87,8 +87,24 @@ pub async fn post_events(
     Ok(Json(ledger::ingest(&state.ctx(), &who, body).await?))
 }
 
+/// The body of `POST /v1/ledger/events`, for the OpenAPI description only: the handler reads
+/// a `serde_json::Value` so that one bad event is rejected on its own (with its index and
+/// field) while the others in the batch are still applied.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct EventBatch {
+    /// 1 to 500 events, each with its idempotency key.
+    #[schema(min_items = 1, max_items = 500)]
+    events: Vec<IncomingEvent>,
+}
+const _: () = assert!(
+    MAX_EVENTS_PER_BATCH == 500,
+    "EventBatch's max_items says 500"
+);
+
 #[utoipa::path(put, path = "/v1/fx-rates", tag = "ledger", security(("bearer" = [])),
-    request_body(content_type = "application/json", description = "`{\"from\":\"USD\",\"to\":\"CNY\",\"date\":\"2026-11-01\",\"rate\":\"7.1268\"}`"),
+    request_body = FxRateRequest,
     responses(
         (status = 204, description = "stored"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -105,7 +121,7 @@ pub async fn put_fx_rate(
 
 #[utoipa::path(put, path = "/v1/groups/{group}", tag = "credit", security(("bearer" = [])),
     params(("group" = String, Path, description = "Group id")),
-    request_body(content_type = "application/json", description = "`{\"name\": \"...\", \"limit\": Money, \"members\": [\"C00001\", ...]}`"),
+    request_body = GroupRequest,
     responses(
         (status = 204, description = "stored; members now share the group's limit"),
         (status = 403, body = Problem, content_type = "application/problem+json"),

@@ -58,7 +58,7 @@ pub async fn customer_alerts(
 
 #[utoipa::path(post, path = "/v1/customers/{id}/alerts/{rule}", tag = "watch", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id"), ("rule" = String, Path, description = "Warning rule id")),
-    request_body(content_type = "application/json", description = "`AlertUpdate`: `{\"action\": \"acknowledge\" | \"resolve\", \"note\": \"...\", \"version\": 3}`"),
+    request_body = AlertUpdate,
     responses(
         (status = 200, description = "The alert (`Alert`)"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -94,7 +94,7 @@ pub async fn worklist(
 
 #[utoipa::path(post, path = "/v1/customers/{id}/tasks/{task}/done", tag = "watch", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id"), ("task" = String, Path, description = "Task id")),
-    request_body(content_type = "application/json", description = "`TaskUpdate`: `{\"note\": \"...\", \"version\": 1}`"),
+    request_body = TaskUpdate,
     responses(
         (status = 200, description = "The closed task (`CollectionTask`)"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -130,7 +130,7 @@ pub async fn collections(
 
 #[utoipa::path(post, path = "/v1/customers/{id}/promises", tag = "watch", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id")),
-    request_body(content_type = "application/json", description = "`NewPromise`: `{\"date\": \"2026-12-05\", \"amount\": Money, \"note\": \"...\"}`"),
+    request_body = NewPromise,
     responses(
         (status = 201, description = "The promise (`Promise`)"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -149,7 +149,7 @@ pub async fn add_promise(
 
 #[utoipa::path(post, path = "/v1/customers/{id}/notes", tag = "watch", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id")),
-    request_body(content_type = "application/json", description = "`{\"text\": \"...\"}`"),
+    request_body = NewNote,
     responses(
         (status = 201, description = "The note (`Activity`)"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -168,7 +168,7 @@ pub async fn add_note(
 
 #[utoipa::path(post, path = "/v1/customers/{id}/signals", tag = "watch", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id")),
-    request_body(content_type = "application/json", description = "`NewSignal`: `{\"idempotency_key\": \"...\", \"kind\": \"lawsuit\", \"date\": \"2026-11-20\", \"source\": \"...\", \"summary\": \"...\"}`"),
+    request_body = NewSignal,
     responses(
         (status = 201, description = "Recorded; the watcher looks at the customer"),
         (status = 200, description = "Seen before (same key): nothing changed"),
@@ -212,7 +212,7 @@ pub async fn kpis(State(state): State<AppState>, who: Principal) -> Result<Json<
 }
 
 #[utoipa::path(post, path = "/v1/watch/run", tag = "watch", security(("bearer" = [])),
-    request_body(content_type = "application/json", description = "`RunRequest`: `{\"all\": false}`"),
+    request_body = RunRequest,
     responses(
         (status = 200, description = "What the pass did (`RunReport`)"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -230,33 +230,33 @@ pub async fn run(
 macro_rules! config_routes {
     ($get:ident, $put:ident, $path:literal, $ty:ty, $what:literal) => {
         #[utoipa::path(get, path = $path, tag = "admin", security(("bearer" = [])),
-            responses(
-                (status = 200, description = $what),
-                (status = 403, body = Problem, content_type = "application/problem+json"),
-            ))]
+                    responses(
+                        (status = 200, description = $what),
+                        (status = 403, body = Problem, content_type = "application/problem+json"),
+                    ))]
         pub async fn $get(
             State(state): State<AppState>,
             who: Principal,
         ) -> Result<Json<$ty>, ApiError> {
-            Ok(Json(tenant::document_to_edit::<$ty>(&state.store, &who).await?))
+            Ok(Json(
+                tenant::document_to_edit::<$ty>(&state.store, &who).await?,
+            ))
         }
 
         #[utoipa::path(put, path = $path, tag = "admin", security(("bearer" = [])),
-            request_body(content_type = "application/json", description = "`{\"replaces\": 1, \"reason\": \"...\", \"document\": ...}`"),
-            responses(
-                (status = 200, description = "The new version"),
-                (status = 403, body = Problem, content_type = "application/problem+json"),
-                (status = 409, body = Problem, content_type = "application/problem+json"),
-                (status = 422, body = Problem, content_type = "application/problem+json"),
-            ))]
+                    request_body = Versioned<$ty>,
+                    responses(
+                        (status = 200, description = "The new version"),
+                        (status = 403, body = Problem, content_type = "application/problem+json"),
+                        (status = 409, body = Problem, content_type = "application/problem+json"),
+                        (status = 422, body = Problem, content_type = "application/problem+json"),
+                    ))]
         pub async fn $put(
             State(state): State<AppState>,
             who: Principal,
             ApiJson(body): ApiJson<Versioned<$ty>>,
         ) -> Result<Json<$ty>, ApiError> {
-            Ok(Json(
-                tenant::put_document(&state.ctx(), &who, body).await?,
-            ))
+            Ok(Json(tenant::put_document(&state.ctx(), &who, body).await?))
         }
     };
 }

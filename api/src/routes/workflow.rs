@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 #[utoipa::path(post, path = "/v1/customers/{id}/requests", tag = "workflow", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id")),
-    request_body(content_type = "application/json", description = "`NewRequest`: `{\"change\": {\"type\": \"limit\", \"limit\": Money}, \"justification\": \"...\"}`"),
+    request_body = NewRequest,
     responses(
         (status = 201, description = "The request, routed by the approval matrix (`CreditRequest`)"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "not one of your customers"),
@@ -83,7 +83,7 @@ pub async fn detail(
 
 #[utoipa::path(post, path = "/v1/customers/{id}/requests/{rid}/review", tag = "workflow", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id"), ("rid" = String, Path, description = "Request id")),
-    request_body(content_type = "application/json", description = "`{\"action\": \"approve\" | \"reject\" | \"return\", \"note\": \"...\", \"version\": 3}`"),
+    request_body = ReviewRequest,
     responses(
         (status = 200, description = "The request after the decision (`RequestDetail`); a final approval has changed the credit file"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "not your step, your own request, or you approved an earlier step"),
@@ -104,7 +104,7 @@ pub async fn review(
 
 #[utoipa::path(put, path = "/v1/customers/{id}/requests/{rid}", tag = "workflow", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id"), ("rid" = String, Path, description = "Request id")),
-    request_body(content_type = "application/json", description = "`ResubmitRequest`: the requester amends a returned request"),
+    request_body = ResubmitRequest,
     responses(
         (status = 200, description = "The resubmitted request (`RequestDetail`)"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -125,7 +125,7 @@ pub async fn resubmit(
 
 #[utoipa::path(post, path = "/v1/customers/{id}/requests/{rid}/withdraw", tag = "workflow", security(("bearer" = [])),
     params(("id" = String, Path, description = "Customer id"), ("rid" = String, Path, description = "Request id")),
-    request_body(content_type = "application/json", description = "`{\"version\": 2}`"),
+    request_body = WithdrawBody,
     responses(
         (status = 200, description = "The withdrawn request (`RequestDetail`)"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -186,7 +186,7 @@ pub async fn application_form(
 }
 
 #[utoipa::path(post, path = "/v1/applications/screen", tag = "workflow", security(("bearer" = [])),
-    request_body(content_type = "application/json", description = "`{\"usci\": \"...\", \"name\": \"...\"}`"),
+    request_body = ScreenRequest,
     responses(
         (status = 200, description = "Customers with the same code or name, and blacklist entries (`ScreenResult`)"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -201,7 +201,7 @@ pub async fn screen(
 }
 
 #[utoipa::path(post, path = "/v1/applications", tag = "workflow", security(("bearer" = [])),
-    request_body(content_type = "application/json", description = "`Application`: identity, contacts, size, capital, founding date, expected purchases, requested limit and terms, references, statements, custom fields, justification"),
+    request_body = Application,
     responses(
         (status = 201, description = "The new customer (no credit until approved) and its credit-line request (`ApplicationCreated`)"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -229,7 +229,7 @@ pub async fn blacklist(
 }
 
 #[utoipa::path(post, path = "/v1/blacklist", tag = "workflow", security(("bearer" = [])),
-    request_body(content_type = "application/json", description = "`BlacklistAdd`: a customer id, or a code and/or name, with reason and source"),
+    request_body = BlacklistAdd,
     responses(
         (status = 201, description = "The entry (`BlacklistEntry`); a customer is put on hold"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -334,7 +334,7 @@ pub async fn users(
 
 #[utoipa::path(put, path = "/v1/admin/users/{username}", tag = "admin", security(("bearer" = [])),
     params(("username" = String, Path, description = "Username")),
-    request_body(content_type = "application/json", description = "`UserUpdate`: version seen (0 to add), roles, active, reason"),
+    request_body = UserUpdate,
     responses(
         (status = 200, description = "The user (`UserRecord`); roles apply from the next sign-in"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -365,7 +365,7 @@ pub async fn custom_fields(
 }
 
 #[utoipa::path(put, path = "/v1/admin/custom-fields", tag = "admin", security(("bearer" = [])),
-    request_body(content_type = "application/json", description = "`{\"replaces\": 2, \"reason\": \"...\", \"document\": FieldSet}`"),
+    request_body = Versioned<FieldSet>,
     responses(
         (status = 200, description = "The new version (`FieldSet`)"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -393,7 +393,7 @@ pub async fn approval_matrix(
 }
 
 #[utoipa::path(put, path = "/v1/admin/approval-matrix", tag = "admin", security(("bearer" = [])),
-    request_body(content_type = "application/json", description = "`{\"replaces\": 1, \"reason\": \"...\", \"document\": ApprovalMatrix}`"),
+    request_body = Versioned<ApprovalMatrix>,
     responses(
         (status = 200, description = "The new version (`ApprovalMatrix`)"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -429,7 +429,7 @@ pub async fn engine_versions(
 }
 
 #[utoipa::path(post, path = "/v1/admin/engine-versions", tag = "admin", security(("bearer" = [])),
-    request_body(content_type = "application/json", description = "`{\"model\": ScorecardModel, \"policy\": PolicySpec, \"reason\": \"...\"}`"),
+    request_body = PublishEngine,
     responses(
         (status = 201, description = "The new version, in force at once (`EngineVersion`)"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -453,7 +453,7 @@ pub struct ReasonBody {
 
 #[utoipa::path(post, path = "/v1/admin/engine-versions/{version}/activate", tag = "admin", security(("bearer" = [])),
     params(("version" = u32, Path, description = "Engine version")),
-    request_body(content_type = "application/json", description = "`{\"reason\": \"...\"}`"),
+    request_body = ReasonBody,
     responses(
         (status = 200, description = "The version now in force (`EngineVersion`)"),
         (status = 403, body = Problem, content_type = "application/problem+json"),

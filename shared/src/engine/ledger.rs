@@ -93,6 +93,7 @@ impl LedgerEntry {
 
 /// What happened. JSON: `{"type":"invoice","invoice":"INV-1",...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum LedgerEvent {
     /// The customer ordered goods worth `amount`.

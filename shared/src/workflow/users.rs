@@ -85,6 +85,7 @@ pub struct PublishEngine {
 /// `PUT /v1/admin/approval-matrix` and `PUT /v1/admin/custom-fields` carry the new document,
 /// the version it replaces and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Versioned<T> {
     /// The version being replaced (0 when there is none yet).

@@ -73,3 +73,34 @@ async fn the_openapi_operations_are_the_documented_list() {
     // A new, renamed or removed operation shows here as a snapshot diff to review.
     snapshot::settings().bind(|| insta::assert_json_snapshot!("openapi_operations", operations));
 }
+
+#[tokio::test]
+async fn every_request_body_in_the_openapi_description_has_a_json_schema() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let response = app.get("/openapi.json", None).await;
+
+    // Assert: a body described only in prose cannot be fuzzed or checked by a client.
+    let paths = response.assert_status(200)["paths"].as_object().unwrap();
+    let mut prose = Vec::new();
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            let Some(body) = operation.get("requestBody") else {
+                continue;
+            };
+            let schema = &body["content"]["application/json"]["schema"];
+            let typed = ["$ref", "type", "oneOf", "allOf", "anyOf"]
+                .iter()
+                .any(|key| schema.get(key).is_some());
+            if !typed {
+                prose.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    assert!(
+        prose.is_empty(),
+        "request bodies without a JSON schema: {prose:#?}"
+    );
+}

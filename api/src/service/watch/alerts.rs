@@ -18,6 +18,7 @@ use crate::store::StoreError;
 use tracing::instrument;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AlertQuery {
     /// `open` (default: open and acknowledged) or `resolved`.
     pub status: Option<String>,

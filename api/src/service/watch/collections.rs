@@ -22,6 +22,7 @@ use crate::store::watch::StoredSignal;
 use tracing::instrument;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WorklistQuery {
     /// Whose worklist (default: mine). Risk, finance and admins may look at anyone's.
     pub assignee: Option<String>,
