@@ -109,6 +109,7 @@ pub fn router(state: AppState) -> Router {
             routes::workflow::blacklist,
             routes::workflow::add_to_blacklist
         ))
+        .routes(routes!(routes::workflow::remove_from_blacklist))
         .routes(routes!(routes::workflow::customer_audit))
         .routes(routes!(routes::workflow::tenant_audit))
         .routes(routes!(routes::workflow::export_audit))

@@ -306,6 +306,9 @@ pub struct GroupRequest {
     /// Customer ids to add to the group (a customer belongs to at most one group).
     #[serde(default)]
     pub members: Vec<String>,
+    /// Why; kept in the audit trail. Required when an admin overrides the approval matrix.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// `PUT /v1/fx-rates` (finance, admin): one dated rate.

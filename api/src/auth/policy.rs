@@ -37,8 +37,11 @@ pub enum Action {
     /// Read the blacklist and the tenant's audit trail.
     ReadBlacklist,
     ReadTenantAudit,
-    /// Put a party on the blacklist at once (removal goes through approval).
+    /// Put a party on the blacklist at once (it only protects).
     AddToBlacklist,
+    /// Take a party off the blacklist directly: only what the approval matrix gives the
+    /// caller alone, or an admin's audited override (otherwise a request).
+    RemoveFromBlacklist,
     /// Users and roles, custom fields, approval matrix, engine versions.
     ManageConfiguration,
     /// Read alerts (a sales rep: those of their own customers).
@@ -69,7 +72,9 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         Action::FileRequest => &[Sales, Risk, Finance, Approver, Admin, Collector],
         Action::ReviewRequests => &[Risk, Finance, Approver, Admin],
         Action::SubmitApplication => &[Sales, Risk, Admin],
-        Action::ReadBlacklist | Action::ReadTenantAudit => &[Risk, Finance, Approver, Admin],
+        Action::ReadBlacklist | Action::ReadTenantAudit | Action::RemoveFromBlacklist => {
+            &[Risk, Finance, Approver, Admin]
+        }
         Action::AddToBlacklist => &[Risk, Admin],
         Action::ManageConfiguration => &[Admin],
         Action::ReadAlerts | Action::HandleAlerts | Action::WorkCollections => {

@@ -5,7 +5,7 @@ use crate::{
     auth::Principal,
     error::ApiError,
     extract::ApiJson,
-    service::{credit, ledger},
+    service::{credit, groups, ledger},
     state::AppState,
 };
 use axum::{
@@ -124,7 +124,8 @@ pub async fn put_fx_rate(
     request_body = GroupRequest,
     responses(
         (status = 204, description = "stored; members now share the group's limit"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "not yours to manage, or the approval matrix gives this limit to more people than you (`forbidden.needs_approval`, naming the rule); an admin may override with a reason"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "the group changed at the same moment, or a member belongs to another group"),
         (status = 404, body = Problem, content_type = "application/problem+json", description = "a member is not a customer of yours"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
@@ -134,7 +135,7 @@ pub async fn put_group(
     Path(group): Path<String>,
     ApiJson(body): ApiJson<GroupRequest>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    credit::put_group(&state.ctx(), &who, &group, body).await?;
+    groups::put_group(&state.ctx(), &who, &group, body).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

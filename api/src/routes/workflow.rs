@@ -22,9 +22,9 @@ use credence_shared::{
     dto::Problem,
     workflow::{
         Application, ApplicationCreated, ApplicationForm, ApprovalMatrix, AuditPage, BlacklistAdd,
-        BlacklistEntry, CreditRequest, EngineInForce, EngineVersion, FieldSet, Inbox, NewRequest,
-        PublishEngine, RequestDetail, ResubmitRequest, ReviewRequest, ScreenRequest, ScreenResult,
-        UserRecord, UserUpdate, Versioned,
+        BlacklistEntry, BlacklistRemoval, CreditRequest, EngineInForce, EngineVersion, FieldSet,
+        Inbox, NewRequest, PublishEngine, RequestDetail, ResubmitRequest, ReviewRequest,
+        ScreenRequest, ScreenResult, UserRecord, UserUpdate, Versioned,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -243,6 +243,23 @@ pub async fn add_to_blacklist(
 ) -> Result<(StatusCode, Json<BlacklistEntry>), ApiError> {
     let entry = workflow::add_to_blacklist(&state.ctx(), &who, body).await?;
     Ok((StatusCode::CREATED, Json(entry)))
+}
+
+#[utoipa::path(post, path = "/v1/blacklist/removals", tag = "workflow", security(("bearer" = [])),
+    request_body = BlacklistRemoval,
+    responses(
+        (status = 204, description = "The party is off the blacklist; a customer's credit file no longer says blacklisted (a hold stays)"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "not yours, or the approval matrix gives the removal to more people than you (`forbidden.needs_approval`, naming the rule: file a `blacklist_remove` request); an admin may override"),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "nothing on the blacklist under that key"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn remove_from_blacklist(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(body): ApiJson<BlacklistRemoval>,
+) -> Result<StatusCode, ApiError> {
+    workflow::remove_from_blacklist(&state.ctx(), &who, body).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

@@ -20,7 +20,7 @@ use crate::{
 };
 use credence_shared::watch::WatchFigures;
 use credence_shared::{
-    CustomerId, Money, Role, bounds,
+    CustomerId, Money, bounds,
     credit::{
         CreditCheckRequest, CreditCheckResponse, CreditDecision, CreditView, DecidedLimit,
         DecisionRequest, ExposureView, GroupCheck, GroupView, HistoryPoint, LedgerLine,
@@ -291,12 +291,12 @@ async fn group_view(
     Ok(store
         .get_group(&who.tenant, group)
         .await?
-        .map(|(name, limit, exposure)| GroupView {
+        .map(|g| GroupView {
             id: group.clone(),
-            name,
-            limit,
-            exposure: Money::new(exposure, limit.currency),
-            available: Money::new(limit.amount.saturating_sub(exposure), limit.currency),
+            name: g.name,
+            limit: g.limit,
+            exposure: Money::new(g.exposure, g.limit.currency),
+            available: Money::new(g.limit.amount.saturating_sub(g.exposure), g.limit.currency),
         }))
 }
 
@@ -574,16 +574,11 @@ pub async fn decide(
     // request, or an admin's audited override that tells risk and the approvers.
     let routed = super::gate::matrix_routes(ctx, who, state, &request, as_of).await?;
     let overriding = !routed.is_empty();
-    if overriding && !who.roles.contains(&Role::Admin) {
-        return Err(ApiError::Refused {
-            code: code::NEEDS_APPROVAL,
-            detail: format!(
-                "the approval matrix routes this through {}: file a request \
-                 (POST /v1/customers/{id}/requests); only an admin may override",
-                routed.join("; ")
-            ),
-        });
-    }
+    super::gate::refuse_unless_admin(
+        who,
+        &routed,
+        &format!("file a request (POST /v1/customers/{id}/requests)"),
+    )?;
     // Checked last: what is wrong (422) or not the caller's to decide (403) whatever the
     // version, then whether the file changed since it was read (409).
     if record.version != request.version {
@@ -621,11 +616,18 @@ pub async fn decide(
     );
     let mut extra = vec![store.audit_write(&who.tenant, &entry)?];
     if overriding {
-        extra.extend(
-            super::gate::override_alert(ctx, who, &customer, &routed, reason)
-                .await?
-                .into_items(),
-        );
+        let (alert, expected) = super::gate::override_alert(
+            ctx,
+            who,
+            super::gate::Overridden::CreditDecision,
+            (&customer.id, &customer.name),
+            &routed,
+            reason,
+        )
+        .await?;
+        let mut writes = store.watch_writes();
+        writes.alert(&who.tenant, &alert, expected)?;
+        extra.extend(writes.into_items());
     }
     let write = CreditWrite {
         expected_version: Some(record.version),
@@ -647,130 +649,6 @@ pub async fn decide(
         ),
         Err(WriteConflict::Store(e)) => Err(e.into()),
     }
-}
-
-/// Longest group id and name.
-const MAX_GROUP_ID: usize = 64;
-
-/// `PUT /v1/groups/{group}` (risk, approver, admin): sets the group's limit and adds members.
-/// Each member's current exposure joins the group's in the same guarded write as the
-/// membership, so the group total stays exact.
-#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, group = %group))]
-pub async fn put_group(
-    ctx: &Ctx<'_>,
-    who: &Principal,
-    group: &str,
-    request: credence_shared::credit::GroupRequest,
-) -> Result<(), ApiError> {
-    let engine = &ctx.engine(&who.tenant).await?;
-    let (store, clock) = (ctx.store, ctx.clock);
-    policy::require(who, Action::ManageGroups)?;
-    if group.is_empty()
-        || group.len() > MAX_GROUP_ID
-        || !group
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(ApiError::from(
-            FieldError::new("group", code::TEXT_PATTERN, "1 to 64 of A-Z a-z 0-9 - _")
-                .with("min", 1)
-                .with("max", 64)
-                .with("allowed", "A-Z a-z 0-9 - _"),
-        ));
-    }
-    let name = request.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::from(
-            FieldError::new(
-                "name",
-                code::TEXT_LENGTH,
-                "give a name of 1 to 200 characters",
-            )
-            .with("min", 1)
-            .with("max", 200),
-        ));
-    }
-    if request.limit.amount.is_sign_negative() {
-        return Err(ApiError::field(
-            "limit.amount",
-            code::NUMBER_NEGATIVE,
-            "must be zero or more",
-        ));
-    }
-    bounds::check_amount(request.limit.amount).map_err(|e| ApiError::from(e.at("limit.amount")))?;
-    let mut members = Vec::new();
-    for (i, raw) in request.members.iter().enumerate() {
-        let id = CustomerId::parse(raw).map_err(|_| {
-            ApiError::field(
-                format!("members[{i}]"),
-                code::CUSTOMER_UNKNOWN,
-                "unknown customer",
-            )
-        })?;
-        if store.get_customer(&who.tenant, &id).await?.is_none() {
-            return Err(ApiError::field(
-                format!("members[{i}]"),
-                code::CUSTOMER_UNKNOWN,
-                "unknown customer",
-            ));
-        }
-        members.push(id);
-    }
-    store
-        .put_group(&who.tenant, group, name, request.limit)
-        .await?;
-    for id in members {
-        for attempt in 0..MAX_ATTEMPTS {
-            let record = load_or_init(ctx, engine, who, &id).await?;
-            match &record.state.group {
-                Some(g) if g == group => break,
-                Some(other) => {
-                    return Err(ApiError::conflict(
-                        code::ALREADY_EXISTS,
-                        format!("customer {id} already belongs to group {other}"),
-                    ));
-                }
-                None => {}
-            }
-            let mut state = record.state.clone();
-            state.group = Some(group.to_owned());
-            let exposure = metrics::exposure(&state.open_items, engine.policy.exposure()).amount;
-            let file = state
-                .decision
-                .effective_file(&state.recommendation, clock.today());
-            let summary = SummaryUpdate {
-                grade: state.assessment.grade,
-                credit_limit: file.limit,
-                exposure: Money::new(exposure, state.currency),
-                overdue: metrics::aging(&state.open_items, clock.today()).overdue(),
-                oldest_overdue_days: metrics::oldest_overdue_days(&state.open_items, clock.today()),
-                terms_days: u32::from(file.terms_days),
-                on_hold: file.on_hold,
-                blacklisted: file.blacklisted,
-            };
-            let write = CreditWrite {
-                expected_version: Some(record.version),
-                state,
-                summary,
-                new_entries: Vec::new(),
-                history: None,
-                blocked: Vec::new(),
-                group_delta: Some((group.to_owned(), exposure)),
-                extra: Vec::new(),
-            };
-            match store
-                .write_credit(&who.tenant, &id, &write, &clock.stamp())
-                .await
-            {
-                Ok(_) => break,
-                Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => {
-                    backoff(attempt).await
-                }
-                Err(WriteConflict::Store(e)) => return Err(e.into()),
-            }
-        }
-    }
-    Ok(())
 }
 
 /// `GET /v1/blocked-orders` (risk, finance, approver, admin).

@@ -6,6 +6,7 @@
 pub mod credit;
 pub mod customers;
 mod gate;
+pub mod groups;
 pub mod identity;
 pub mod ledger;
 pub mod projection;

@@ -131,7 +131,8 @@ pub fn audit(
     }
 }
 
-fn reason_ok(reason: &str) -> Result<&str, ApiError> {
+/// A reason of 1 to 500 characters, trimmed; else a 422 naming `reason`.
+pub(super) fn reason_ok(reason: &str) -> Result<&str, ApiError> {
     let r = reason.trim();
     if r.is_empty() || r.chars().count() > 500 {
         return Err(ApiError::from(

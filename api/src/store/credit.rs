@@ -1,6 +1,6 @@
 //! Credit files: the ledger of immutable events, the computed credit state of each customer
 //! (one `CREDIT` item, versioned), its history, idempotency markers, blocked orders, exchange
-//! rates and customer groups.
+//! rates, and the exposure a member adds to its group (the groups themselves: `groups.rs`).
 //!
 //! Every change to a credit file is one `TransactWriteItems`: the new state conditioned on the
 //! version that was read, the customer's summary, the new ledger entries with their
@@ -8,7 +8,7 @@
 //! orders. A concurrent writer makes the transaction fail as a whole; the caller re-reads and
 //! tries again, so no update is ever lost.
 
-use super::codec::{Cancellation, attr, decode, exact_decimal, json, n, new_item, plain_put, s};
+use super::codec::{Cancellation, attr, decode, json, n, new_item, plain_put, s};
 use super::{Item, Store, StoreError, keys};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem, Update};
 use credence_shared::{
@@ -506,67 +506,6 @@ impl Store {
             .first()
             .map(|item| decode(item, "rate", "exchange rate"))
             .transpose()
-    }
-
-    /// Creates or renames a customer group and sets its shared limit.
-    pub async fn put_group(
-        &self,
-        tenant: &TenantId,
-        group: &str,
-        name: &str,
-        limit: Money,
-    ) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::group_pk(tenant, group)))
-            .key(keys::SK, s(keys::GROUP_SK))
-            .update_expression(
-                "SET #name = :name, limitAmount = :l, currency = :c, entity = :ent \
-                 ADD exposure :zero",
-            )
-            .expression_attribute_names("#name", "name")
-            .expression_attribute_values(":name", s(name))
-            .expression_attribute_values(":l", n(limit.amount))
-            .expression_attribute_values(":c", s(limit.currency.to_string()))
-            .expression_attribute_values(":ent", s("group"))
-            .expression_attribute_values(":zero", n(0))
-            .send()
-            .await?;
-        Ok(())
-    }
-
-    /// A group's name, limit and current exposure.
-    pub async fn get_group(
-        &self,
-        tenant: &TenantId,
-        group: &str,
-    ) -> Result<Option<(String, Money, Decimal)>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::group_pk(tenant, group)))
-            .key(keys::SK, s(keys::GROUP_SK))
-            .consistent_read(true)
-            .send()
-            .await?;
-        let Some(item) = out.item else {
-            return Ok(None);
-        };
-        let number = |name: &str| -> Result<Decimal, StoreError> {
-            item.get(name)
-                .and_then(|v| v.as_n().ok())
-                .and_then(|v| exact_decimal(v))
-                .ok_or_else(|| StoreError::Corrupt(format!("group {group} without {name}")))
-        };
-        let currency = Currency::parse(attr(&item, "currency")?)
-            .map_err(|_| StoreError::Corrupt(format!("group {group} currency")))?;
-        Ok(Some((
-            attr(&item, "name")?.to_owned(),
-            Money::new(number("limitAmount")?, currency),
-            number("exposure")?,
-        )))
     }
 }
 

@@ -16,7 +16,7 @@
 //! | has this event been applied (idempotency) | BatchGetItem | `PK = T#{t}#IDEM#{key}`, `SK = IDEM` | table |
 //! | blocked orders, oldest first | Query | `GSI1PK = T#{t}#BLOCKED` | GSI1 |
 //! | exchange rate on or before a date | Query | `PK = T#{t}#FX`, `SK between {from}{to}# and {from}{to}#{date}`, newest first, limit 1 | table |
-//! | a customer group (shared limit and exposure) | GetItem | `PK = T#{t}#G#{group}`, `SK = GROUP` | table |
+//! | a customer group (shared limit, exposure, members, version) | GetItem / guarded UpdateItem | `PK = T#{t}#G#{group}`, `SK = GROUP` | table |
 //! | list customers by name, paged | Query | `GSI1PK = T#{t}#CUSTOMERS` | GSI1 |
 //! | find customers by name part, code or number | Query | `PK = T#{t}#SEARCH`, `SK begins_with {term}` | table |
 //! | has the demo tenant been seeded | GetItem | `PK = T#{t}#META`, `SK = SEED` | table |

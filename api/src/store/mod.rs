@@ -5,6 +5,7 @@ pub(crate) mod codec;
 pub mod credit;
 pub mod customers;
 pub mod documents;
+pub mod groups;
 pub mod keys;
 pub mod schema;
 pub mod seed;

@@ -395,20 +395,22 @@ impl Store {
         new_item(&self.table, item)
     }
 
+    /// Deletes the entry under `key`; when `must_exist`, only if it is still there.
     pub fn blacklist_delete(
         &self,
         tenant: &TenantId,
         key: &str,
+        must_exist: bool,
     ) -> Result<TransactWriteItem, StoreError> {
+        let mut delete = Delete::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::blacklist_pk(tenant)))
+            .key(keys::SK, s(keys::blacklist_sk(key)));
+        if must_exist {
+            delete = delete.condition_expression("attribute_exists(PK)");
+        }
         Ok(TransactWriteItem::builder()
-            .delete(
-                Delete::builder()
-                    .table_name(&self.table)
-                    .key(keys::PK, s(keys::blacklist_pk(tenant)))
-                    .key(keys::SK, s(keys::blacklist_sk(key)))
-                    .build()
-                    .map_err(other)?,
-            )
+            .delete(delete.build().map_err(other)?)
             .build())
     }
 
@@ -619,6 +621,13 @@ pub enum WorkflowWrite {
     BlacklistPut(BlacklistEntry),
     /// Removes the blacklist entry under a key.
     BlacklistDelete(String),
+    /// Removes the blacklist entry under a key that must still be there (it was read).
+    BlacklistTake(String),
+    /// An alert over the version it replaces (`None`: a new one).
+    Alert {
+        alert: credence_shared::watch::Alert,
+        expected: Option<u64>,
+    },
     /// Takes a blocked order out of the queue as `status` (only if still blocked).
     BlockedOrderClose {
         customer: CustomerId,
@@ -657,7 +666,15 @@ impl Store {
                 }
                 WorkflowWrite::Audit(entry) => self.audit_write(tenant, &entry),
                 WorkflowWrite::BlacklistPut(entry) => self.blacklist_put(tenant, &entry),
-                WorkflowWrite::BlacklistDelete(key) => self.blacklist_delete(tenant, &key),
+                WorkflowWrite::BlacklistDelete(key) => self.blacklist_delete(tenant, &key, false),
+                WorkflowWrite::BlacklistTake(key) => self.blacklist_delete(tenant, &key, true),
+                WorkflowWrite::Alert { alert, expected } => {
+                    let mut one = self.watch_writes();
+                    one.alert(tenant, &alert, expected)?;
+                    one.into_items()
+                        .pop()
+                        .ok_or_else(|| StoreError::Corrupt("an alert write without an item".into()))
+                }
                 WorkflowWrite::BlockedOrderClose {
                     customer,
                     order_key,

@@ -51,11 +51,18 @@ fn default_rule_names() -> &'static BTreeMap<String, String> {
             .rules
             .into_iter()
             .map(|r| (r.id, r.name))
-            // Not a tenant rule: the alert an admin's override of the matrix raises.
-            .chain([(
-                "credit_override".to_owned(),
-                "Credit decision overridden by an admin".to_owned(),
-            )])
+            // Not tenant rules: the alerts an admin's override of the matrix raises.
+            .chain(
+                [
+                    ("credit_override", "Credit decision overridden by an admin"),
+                    ("group_override", "Group limit overridden by an admin"),
+                    (
+                        "blacklist_override",
+                        "Blacklist removal overridden by an admin",
+                    ),
+                ]
+                .map(|(id, name)| (id.to_owned(), name.to_owned())),
+            )
             .collect()
     })
 }
@@ -81,6 +88,8 @@ pub fn shipped_rule_word(locale: Locale, id: &str) -> Option<&'static str> {
         "review_due" => td_string!(locale, rule_review_due),
         "promise_broken" => td_string!(locale, rule_promise_broken),
         "credit_override" => td_string!(locale, rule_credit_override),
+        "group_override" => td_string!(locale, rule_group_override),
+        "blacklist_override" => td_string!(locale, rule_blacklist_override),
         _ => return None,
     })
 }

@@ -17,6 +17,8 @@ pub enum AuditEntity {
     Matrix,
     CustomFields,
     User,
+    /// A customer group (its shared limit).
+    Group,
 }
 
 impl AuditEntity {
@@ -31,6 +33,7 @@ impl AuditEntity {
             AuditEntity::Matrix => "matrix",
             AuditEntity::CustomFields => "custom_fields",
             AuditEntity::User => "user",
+            AuditEntity::Group => "group",
         }
     }
 }

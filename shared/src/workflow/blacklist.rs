@@ -1,4 +1,4 @@
-//! Blacklist entries and the request that adds a party to the blacklist.
+//! Blacklist entries and the requests that add a party to the blacklist or take it off.
 
 use crate::engine::calendar::iso_date;
 use crate::{CustomerId, Usci};
@@ -51,4 +51,16 @@ pub struct BlacklistAdd {
     pub name: Option<String>,
     pub reason: String,
     pub source: String,
+}
+
+/// `POST /v1/blacklist/removals`: takes the party kept under `key` off the blacklist at once,
+/// when the approval matrix gives that to the caller alone or an admin overrides it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BlacklistRemoval {
+    /// The entry's key (its code, or `NAME:{normalised name}`).
+    pub key: String,
+    /// Why; kept in the audit trail (and, for an admin's override, in the alert).
+    pub reason: String,
 }

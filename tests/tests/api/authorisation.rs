@@ -90,6 +90,9 @@ pub(crate) fn rows() -> Vec<Row> {
         row("post", "/v1/applications", Some(APPLICANTS), false),
         row("get", "/v1/blacklist", Some(FINANCE_RIGHTS), false),
         row("post", "/v1/blacklist", Some(&["risk", "admin"]), false),
+        // The default matrix gives a removal to risk then the approver: only an admin's
+        // override goes through directly (risk, finance and approvers get 403).
+        row("post", "/v1/blacklist/removals", Some(ADMIN), false),
         row("get", "/v1/customers/{id}/audit", Some(ALL), true),
         row("get", "/v1/audit", Some(FINANCE_RIGHTS), false),
         row("get", "/v1/audit/export", Some(FINANCE_RIGHTS), false),
@@ -158,7 +161,10 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
             "event": {"type": "invoice", "invoice": format!("INV-{n}"), "due_date": "2026-02-05",
                       "amount": cny("10.00")}}]}),
         "/v1/fx-rates" => json!({"from": "USD", "to": "CNY", "date": "2026-01-01", "rate": "7.1"}),
-        "/v1/groups/{group}" => json!({"name": "G", "limit": cny("1000.00"), "members": []}),
+        // Risk's alone under the default matrix; the same limit again changes nothing.
+        "/v1/groups/{group}" => {
+            json!({"name": "G", "limit": cny("1000.00"), "members": [], "reason": "authz"})
+        }
         // The same request again is 409 (already open): fine for an allowed caller.
         "/v1/customers/{id}/requests" => json!({
             "change": {"type": "terms_change", "terms_days": 45}, "justification": "authz"}),
@@ -177,6 +183,8 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
             "justification": "authz"}),
         "/v1/blacklist" => json!({"name": format!("失信企业{n}"), "reason": "court list",
             "source": "court"}),
+        // The party the fixture put on the blacklist.
+        "/v1/blacklist/removals" => json!({"key": "NAME:授权黑名单", "reason": "authz"}),
         "/v1/admin/users/{username}" => json!({"version": 0, "roles": ["risk"],
             "reason": "authz"}),
         "/v1/admin/custom-fields" => json!({"replaces": 0, "reason": "authz",
@@ -212,7 +220,7 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
 }
 
 /// Requests filed, and alerts and collection tasks raised, before the table runs, one per
-/// customer used.
+/// customer used; and a party on the blacklist (`授权黑名单`) to take off it.
 pub(crate) struct Fixture {
     pub(crate) c1_request: String,
     c4_request: String,
@@ -272,6 +280,16 @@ pub(crate) async fn fixture(app: &TestApp) -> Fixture {
         assert_eq!(filed.status, 201, "{}", filed.body);
         ids.push(filed.body["id"].as_str().unwrap().to_owned());
     }
+    let risk = app.token_for("risk").await;
+    let listed = app
+        .send_json(
+            "POST",
+            "/v1/blacklist",
+            &risk,
+            &json!({"name": "授权黑名单", "reason": "fixture", "source": "court"}),
+        )
+        .await;
+    assert_eq!(listed.status, 201, "{}", listed.body);
     Fixture {
         c1_request: ids[0].clone(),
         c4_request: ids[1].clone(),

@@ -1,5 +1,7 @@
-//! The blacklist: the keys a party is kept under, the list, and risk putting a party on it
-//! at once (a customer of ours is put on hold in the same transaction).
+//! The blacklist: the keys a party is kept under, the list, risk putting a party on it at
+//! once (a customer of ours is put on hold in the same transaction), and taking a party off
+//! it directly, which passes the approval matrix like a credit decision: a customer's removal
+//! is otherwise a request (`blacklist_remove`), and an admin may override.
 
 use super::{Ctx, decision::recompute_and_write, load_credit, to_value};
 use crate::{
@@ -10,7 +12,8 @@ use crate::{
     error::ApiError,
     service::{
         credit::{self, backoff},
-        tenant::audit,
+        gate::{self, Overridden},
+        tenant::{self, audit},
     },
     store::{StoreError, credit::WriteConflict, workflow::WorkflowWrite},
 };
@@ -19,7 +22,7 @@ use credence_shared::{
     CustomerId, Usci,
     dto::{CustomerSummary, FieldError},
     search,
-    workflow::{AuditEntity, BlacklistAdd, BlacklistEntry},
+    workflow::{AuditEntity, BlacklistAdd, BlacklistEntry, BlacklistRemoval, RequestKind},
 };
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
@@ -253,6 +256,172 @@ pub async fn add_to_blacklist(
             e => e.into(),
         })?;
     Ok(entry)
+}
+
+/// The keys an entry and its customer are kept under, each once.
+fn keys_to_remove(entry: &BlacklistEntry, customer: Option<&CustomerSummary>) -> Vec<String> {
+    let mut keys = vec![entry.key.clone()];
+    let more = blacklist_keys(entry.usci.as_ref(), &entry.name)
+        .into_iter()
+        .chain(
+            customer
+                .map(|c| blacklist_keys(c.usci.as_ref(), &c.name))
+                .unwrap_or_default(),
+        );
+    for key in more {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// `POST /v1/blacklist/removals`: takes a party off the blacklist at once when the tenant's
+/// approval matrix gives `blacklist_remove` to the caller alone. Otherwise a non-admin is
+/// refused (403 `forbidden.needs_approval` naming the rule; a customer's removal is then
+/// filed as a request), and an admin overrides: audited as `override`, with a
+/// `blacklist_override` alert for risk and the approvers on the customer. A customer's
+/// credit file is marked off the blacklist in the same transaction (a hold stays).
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
+pub async fn remove_from_blacklist(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    body: BlacklistRemoval,
+) -> Result<(), ApiError> {
+    policy::require(who, Action::RemoveFromBlacklist)?;
+    let reason = tenant::reason_ok(&body.reason)?;
+    let key = body.key.trim();
+    // Within DynamoDB's key size (a name of 200 characters takes up to 800 bytes).
+    let entry = match key.len() {
+        1..=900 => ctx
+            .store
+            .blacklist_lookup(&who.tenant, &[key.to_owned()])
+            .await?
+            .into_iter()
+            .next(),
+        _ => None,
+    }
+    .ok_or(ApiError::NotFound)?;
+    let matrix = tenant::matrix(ctx.store, &who.tenant).await?;
+    let Some(id) = entry.customer_id.clone() else {
+        // A party that is not our customer: no credit file, no request to file.
+        let routed =
+            gate::blocking_rules(&matrix, who, &[(RequestKind::BlacklistRemove, None)], None);
+        gate::refuse_unless_admin(
+            who,
+            &routed,
+            "a party that is not a customer has no request",
+        )?;
+        let action = if routed.is_empty() {
+            "remove"
+        } else {
+            "override"
+        };
+        let mut writes: Vec<WorkflowWrite> = keys_to_remove(&entry, None)
+            .into_iter()
+            .map(|k| {
+                if k == entry.key {
+                    WorkflowWrite::BlacklistTake(k)
+                } else {
+                    WorkflowWrite::BlacklistDelete(k)
+                }
+            })
+            .collect();
+        writes.push(WorkflowWrite::Audit(audit(
+            who,
+            ctx.clock,
+            AuditEntity::Blacklist,
+            &entry.key,
+            None,
+            action,
+            to_value(&entry),
+            None,
+            reason,
+        )));
+        return ctx
+            .store
+            .commit_workflow(&who.tenant, writes)
+            .await
+            .map_err(|e| match e {
+                StoreError::ConditionFailed => ApiError::NotFound,
+                e => e.into(),
+            });
+    };
+    let customer = ctx
+        .store
+        .get_customer(&who.tenant, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    for attempt in 0..credit::MAX_ATTEMPTS {
+        let (engine, record) = load_credit(ctx, who, &id).await?;
+        let grade = Some(record.state.assessment.grade);
+        let routed =
+            gate::blocking_rules(&matrix, who, &[(RequestKind::BlacklistRemove, None)], grade);
+        gate::refuse_unless_admin(
+            who,
+            &routed,
+            &format!("file a request (POST /v1/customers/{id}/requests, type blacklist_remove)"),
+        )?;
+        let action = if routed.is_empty() {
+            "remove"
+        } else {
+            "override"
+        };
+        let before = record.state.decision.clone();
+        let mut decision = before.clone();
+        decision.blacklisted = false;
+        let why = format!("off the blacklist: {reason}");
+        let mut extra: Vec<WorkflowWrite> = keys_to_remove(&entry, Some(&customer))
+            .into_iter()
+            .map(WorkflowWrite::BlacklistDelete)
+            .collect();
+        extra.push(WorkflowWrite::Audit(audit(
+            who,
+            ctx.clock,
+            AuditEntity::Blacklist,
+            &entry.key,
+            Some(&id),
+            action,
+            to_value(&entry),
+            None,
+            reason,
+        )));
+        extra.push(WorkflowWrite::Audit(audit(
+            who,
+            ctx.clock,
+            AuditEntity::CreditFile,
+            id.as_str(),
+            Some(&id),
+            action,
+            to_value(&before),
+            to_value(&decision),
+            &why,
+        )));
+        if !routed.is_empty() {
+            let (alert, expected) = gate::override_alert(
+                ctx,
+                who,
+                Overridden::BlacklistRemoval,
+                (&customer.id, &customer.name),
+                &routed,
+                reason,
+            )
+            .await?;
+            extra.push(WorkflowWrite::Alert { alert, expected });
+        }
+        match recompute_and_write(ctx, who, &engine, &customer, &record, decision, &why, extra)
+            .await
+        {
+            Ok(()) => return Ok(()),
+            Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => {
+                backoff(attempt).await
+            }
+            Err(WriteConflict::Store(e)) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::Unavailable(
+        "the credit file is busy; try again".into(),
+    ))
 }
 
 #[cfg(test)]
