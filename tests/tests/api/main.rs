@@ -20,6 +20,7 @@ mod meta;
 mod need_to_know;
 mod onboarding;
 mod problems;
+mod replay;
 mod requests;
 mod secrets;
 mod seed;
