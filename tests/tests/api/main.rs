@@ -10,6 +10,7 @@ mod auth;
 mod authorisation;
 mod blacklist;
 mod bounds;
+mod concurrency;
 mod customers;
 mod hostile;
 mod inbox;
