@@ -133,6 +133,7 @@ pub async fn collections(
     request_body = NewPromise,
     responses(
         (status = 201, description = "The promise (`Promise`)"),
+        (status = 200, description = "Seen before (same key): the promise recorded then, nothing changed"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -143,8 +144,13 @@ pub async fn add_promise(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewPromise>,
 ) -> Result<(StatusCode, Json<Promise>), ApiError> {
-    let promise = watch::add_promise(&state.ctx(), &who, &id, body).await?;
-    Ok((StatusCode::CREATED, Json(promise)))
+    let (promise, new) = watch::add_promise(&state.ctx(), &who, &id, body).await?;
+    let status = if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(promise)))
 }
 
 #[utoipa::path(post, path = "/v1/customers/{id}/notes", tag = "watch", security(("bearer" = [])),

@@ -38,6 +38,7 @@
 //! | a customer's alerts (one per rule) | Query / GetItem | `PK = T#{t}#C#{id}`, `SK = AL#{rule}` | table |
 //! | open / resolved alerts of the tenant, newest first | Query | `GSI1PK = T#{t}#ALERTS#OPEN` or `#RESOLVED` | GSI1 |
 //! | a customer's collection tasks, promises, signals, activity | Query | `PK = T#{t}#C#{id}`, `SK begins_with TK# / PR# / SG# / ACT#` | table |
+//! | the promise recorded under a key (replays) | GetItem | `PK = T#{t}#C#{id}`, `SK = PRK#{key}` | table |
 //! | a person's open collection tasks (worklist) | Query | `GSI1PK = T#{t}#TASKS#{user}` | GSI1 |
 //! | webhook deliveries (log) | Query | `PK = T#{t}#WH`, `SK begins_with D#`, newest first | table |
 //! | webhook deliveries waiting to be (re)tried | Query | `GSI1PK = T#{t}#WH#PENDING`, `GSI1SK <= {now}` | GSI1 |
@@ -289,6 +290,12 @@ pub fn promise_sk(id: &str) -> String {
 }
 
 pub const PROMISE_PREFIX: &str = "PR#";
+
+/// The marker of a promise's idempotency key: it names the promise recorded under the key.
+/// (`PRK#` does not begin with [`PROMISE_PREFIX`], so markers never list as promises.)
+pub fn promise_key_sk(key: &str) -> String {
+    format!("PRK#{key}")
+}
 
 pub fn signal_sk(key: &str) -> String {
     format!("SG#{key}")

@@ -276,6 +276,29 @@ impl Store {
         .await
     }
 
+    /// The promise recorded under `key` for the customer, if any (a replay answers it).
+    pub async fn promise_by_key(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        key: &str,
+    ) -> Result<Option<Promise>, StoreError> {
+        let pk = keys::customer_pk(tenant, id);
+        let Some((_, promise_id)) = self
+            .doc_get::<String>(&pk, &keys::promise_key_sk(key))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let promise = self
+            .doc_get::<Promise>(&pk, &keys::promise_sk(&promise_id))
+            .await?
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("promise key {key} names no promise {promise_id}"))
+            })?;
+        Ok(Some(promise.1))
+    }
+
     /// The customer's signals, oldest first.
     pub async fn signals(
         &self,
@@ -527,6 +550,23 @@ impl WatchWrites<'_> {
             keys::promise_sk(&promise.id),
         );
         self.push(at, "promise", promise.version, expected, promise)
+    }
+
+    /// A new promise and the marker of its idempotency key, both conditioned on not
+    /// existing: a second promise under the same key fails the transaction
+    /// ([`StoreError::ConditionFailed`]).
+    pub fn new_promise(
+        &mut self,
+        tenant: &TenantId,
+        promise: &Promise,
+        key: &str,
+    ) -> Result<(), StoreError> {
+        self.promise(tenant, promise, None)?;
+        let at = DocKeys::new(
+            keys::customer_pk(tenant, &promise.customer_id),
+            keys::promise_key_sk(key),
+        );
+        self.push(at, "promise_key", 1, None, &promise.id)
     }
 
     /// An alert, listed among the tenant's open or resolved alerts by its status.

@@ -388,9 +388,11 @@ fn ActivityList(items: Vec<Activity>, rule_names: RuleNames) -> impl IntoView {
     .into_any()
 }
 
-/// What the promise form holds, as typed.
+/// What the promise form holds, as typed, and the key it is sent under: one per form, so
+/// sending it again (a double tap, a retry after a lost answer) records one promise.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PromiseDraft {
+    pub key: String,
     pub date: String,
     pub amount: String,
     pub note: String,
@@ -429,12 +431,19 @@ pub fn read_promise(
         return Err(FieldErrors(errors));
     };
     let promise = NewPromise {
+        idempotency_key: draft.key.clone(),
         date,
         amount: Money::new(amount, currency),
         note: draft.note.trim().to_owned(),
     };
     promise.validate(today, currency).map_err(FieldErrors)?;
     Ok(promise)
+}
+
+/// A key no other promise form has used: the browser's clock and a random number.
+fn new_promise_key() -> String {
+    let random = (js_sys::Math::random() * 1e15) as u64;
+    format!("app:{}:{random}", js_sys::Date::now() as u64)
 }
 
 #[component]
@@ -447,7 +456,10 @@ fn PromiseForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let draft = RwSignal::new(PromiseDraft::default());
+    let draft = RwSignal::new(PromiseDraft {
+        key: new_promise_key(),
+        ..PromiseDraft::default()
+    });
     let fields = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<ApiError>);
     let id = StoredValue::new(id);
@@ -606,6 +618,7 @@ mod tests {
 
     fn draft(date: &str, amount: &str) -> PromiseDraft {
         PromiseDraft {
+            key: "app:1".into(),
             date: date.into(),
             amount: amount.into(),
             note: String::new(),

@@ -58,10 +58,12 @@ impl Promise {
     }
 }
 
-/// `POST /v1/customers/{id}/promises`.
+/// `POST /v1/customers/{id}/promises`, with the key that makes posting it twice harmless
+/// (a retry, a double tap, a collections system sending it again).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPromise {
+    pub idempotency_key: String,
     #[serde(with = "crate::engine::calendar::iso_date")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: Date,
@@ -73,6 +75,18 @@ pub struct NewPromise {
 impl NewPromise {
     pub fn validate(&self, today: Date, currency: Currency) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
+        if !crate::credit::valid_idempotency_key(&self.idempotency_key) {
+            errors.push(
+                FieldError::new(
+                    "idempotency_key",
+                    code::TEXT_PATTERN,
+                    "1 to 128 of A-Z a-z 0-9 - _ . : /",
+                )
+                .with("min", 1)
+                .with("max", crate::credit::MAX_IDEMPOTENCY_KEY)
+                .with("allowed", "A-Z a-z 0-9 - _ . : /"),
+            );
+        }
         if self.date < today {
             errors.push(FieldError::new(
                 "date",

@@ -463,6 +463,7 @@ fn a_collection_priority_saturates_instead_of_overflowing() {
 fn a_promise_amount_above_ten_to_the_fifteen_is_named_by_field() {
     let today = date!(2026 - 11 - 29);
     let promise = NewPromise {
+        idempotency_key: "app:1".into(),
         date: date!(2026 - 12 - 05),
         amount: cny(Decimal::MAX),
         note: String::new(),

@@ -323,7 +323,7 @@ async fn call(
     let body = match row.template {
         // A promise is for a day from today on (the app's clock).
         "/v1/customers/{id}/promises" => json!({
-            "date": (app.clock.today() + time::Duration::days(5)).to_string(),
+            "idempotency_key": format!("authz-{n}"), "date": (app.clock.today() + time::Duration::days(5)).to_string(),
             "amount": {"amount": "1000.00", "currency": "CNY"}, "note": "authz"}),
         other => body_for(other, n),
     };

@@ -181,13 +181,14 @@ async fn a_promise_far_ahead_or_too_large_is_a_422_naming_the_field() {
     let far = collector
         .post(
             "/v1/customers/C1/promises",
-            json!({"date": "9999-12-31", "amount": money("10.00")}),
+            json!({"idempotency_key": "far", "date": "9999-12-31", "amount": money("10.00")}),
         )
         .await;
     let huge = collector
         .post(
             "/v1/customers/C1/promises",
-            json!({"date": (today + Duration::days(3)).to_string(), "amount": money(HUGE)}),
+            json!({"idempotency_key": "huge", "date": (today + Duration::days(3)).to_string(),
+                    "amount": money(HUGE)}),
         )
         .await;
 

@@ -265,7 +265,8 @@ async fn a_broken_promise_raises_an_alert_and_a_kept_one_does_not() {
         let promised = collector
             .post(
                 &format!("/v1/customers/{c}/promises"),
-                json!({"date": (today + Duration::days(3)).to_string(),
+                json!({"idempotency_key": format!("promise-{c}"),
+                        "date": (today + Duration::days(3)).to_string(),
                         "amount": money("3000.00"), "note": "CFO on the phone"}),
             )
             .await;
@@ -307,13 +308,13 @@ async fn a_promise_in_the_past_or_in_another_currency_is_refused_by_field() {
     let past = collector
         .post(
             "/v1/customers/C1/promises",
-            json!({"date": "2020-01-01", "amount": money("10.00")}),
+            json!({"idempotency_key": "past", "date": "2020-01-01", "amount": money("10.00")}),
         )
         .await;
     let usd = collector
         .post(
             "/v1/customers/C1/promises",
-            json!({"date": (app.clock.today() + Duration::days(2)).to_string(),
+            json!({"idempotency_key": "usd", "date": (app.clock.today() + Duration::days(2)).to_string(),
                     "amount": {"amount": "10.00", "currency": "USD"}}),
         )
         .await;

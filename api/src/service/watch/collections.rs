@@ -130,14 +130,16 @@ pub async fn task_done(
     Ok(next)
 }
 
-/// `POST /v1/customers/{id}/promises`: a promise to pay, watched from then on.
+/// `POST /v1/customers/{id}/promises`: a promise to pay, watched from then on. Replays are
+/// no-ops: a promise sent again with the key it was recorded under answers the stored one
+/// and `false` (nothing written).
 #[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn add_promise(
     ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     body: NewPromise,
-) -> Result<Promise, ApiError> {
+) -> Result<(Promise, bool), ApiError> {
     let id = parse_customer(raw_id)?;
     crate::service::customers::visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::WorkCollections)?;
@@ -155,6 +157,10 @@ pub async fn add_promise(
     let today = ctx.clock.today();
     body.validate(today, record.state.currency)
         .map_err(ApiError::Validation)?;
+    let key = body.idempotency_key.as_str();
+    if let Some(seen) = ctx.store.promise_by_key(&who.tenant, &id, key).await? {
+        return Ok((seen, false));
+    }
     let now = ctx.clock.now();
     let promise = Promise {
         id: format!("{}{}", now.unix_timestamp(), unique()),
@@ -180,12 +186,22 @@ pub async fn add_promise(
         },
     };
     let mut writes = ctx.store.watch_writes();
-    writes.promise(&who.tenant, &promise, None)?;
+    writes.new_promise(&who.tenant, &promise, key)?;
     writes.activity(&who.tenant, &id, &activity)?;
-    writes.commit().await?;
+    match writes.commit().await {
+        Ok(_) => {}
+        // The same promise sent twice at once: the other request recorded it.
+        Err(StoreError::ConditionFailed) => {
+            let seen = ctx.store.promise_by_key(&who.tenant, &id, key).await?;
+            return seen.map(|p| (p, false)).ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("promise key {key} failed its condition"))
+            });
+        }
+        Err(e) => return Err(e.into()),
+    }
     // So the daily pass looks at it again the day after it falls due.
     evaluate(ctx, &who.tenant, &id).await?;
-    Ok(promise)
+    Ok((promise, true))
 }
 
 /// `POST /v1/customers/{id}/notes`.
