@@ -129,6 +129,16 @@ pub async fn put_group(
         }
     }
     let before = store.get_group(&who.tenant, group).await?;
+    // The same group sent again (an ERP or a double tap) changes nothing and writes nothing,
+    // not even an audit entry.
+    let unchanged = before.as_ref().is_some_and(|g| {
+        g.name == name
+            && g.limit == request.limit
+            && members.iter().all(|m| g.members.contains(&m.id))
+    });
+    if unchanged {
+        return Ok(());
+    }
     let matrix = super::tenant::matrix(store, &who.tenant).await?;
     let changes: Vec<_> = limit_change(before.as_ref(), request.limit)
         .map(|(kind, amount)| (kind, Some(amount)))

@@ -63,6 +63,19 @@ async fn send_all(app: &TestApp, batches: &[(&str, Vec<Value>)]) {
     }
 }
 
+/// Waits until the app reads from its (restarted) DynamoDB again: listening on the port can
+/// come a moment before answering.
+async fn ready(app: &TestApp) {
+    let finance = app.signed_in(Role::Finance);
+    for _ in 0..100 {
+        if finance.get("/v1/customers/C1").await.status == 200 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("the app did not read from the restarted DynamoDB within 20 s");
+}
+
 /// The parts of a credit file that must not depend on how the postings were split into
 /// writes: everything but the version and the history of changes.
 fn figures(mut credit: Value) -> Value {
@@ -193,6 +206,7 @@ async fn a_posting_run_cut_by_a_database_crash_and_sent_again_ends_exactly_as_a_
         statuses
     };
     dynamo.restart().await;
+    ready(&crashing).await;
     send_all(&crashing, &batches).await;
 
     // Assert: the crash answered "unavailable, retry", never an internal error…
