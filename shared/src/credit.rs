@@ -174,9 +174,13 @@ pub struct CreditView {
     pub open_items: OpenItems,
     /// The tenant's policy in force, so the browser can preview a check.
     pub policy: Policy,
-    /// Invoice-level ledger lines, newest first; only for roles with finance rights.
+    /// Invoice-level ledger lines, newest first; only for roles with finance rights. At
+    /// most the newest 1,000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ledger: Option<Vec<LedgerLine>>,
+    /// Whether the ledger has older lines than `ledger` carries.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ledger_truncated: bool,
     pub history: Vec<HistoryPoint>,
     /// The credit file's version (changes with every accepted event or decision).
     pub version: u64,

@@ -141,6 +141,26 @@ impl FieldError {
     pub fn param(&self, name: &str) -> &str {
         self.params.get(name).map_or("", String::as_str)
     }
+
+    /// `value` trimmed when it has 1 to `max` characters; otherwise the `text.length` error
+    /// of `field` (with `min` and `max` for the wording) and the English `message`.
+    pub fn required_text<'a>(
+        field: &str,
+        value: &'a str,
+        max: usize,
+        message: &str,
+    ) -> Result<&'a str, FieldError> {
+        let text = value.trim();
+        if text.is_empty() || text.chars().count() > max {
+            Err(
+                FieldError::new(field, crate::messages::code::TEXT_LENGTH, message)
+                    .with("min", 1)
+                    .with("max", max),
+            )
+        } else {
+            Ok(text)
+        }
+    }
 }
 
 /// RFC 9457 problem details: the body of every error response.
@@ -166,4 +186,24 @@ pub struct Problem {
     pub request_id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldError;
+
+    #[test]
+    fn required_text_is_trimmed_and_one_to_max_characters() {
+        assert_eq!(
+            FieldError::required_text("name", "  甲乙  ", 2, "m"),
+            Ok("甲乙")
+        );
+        let long = FieldError::required_text("name", "甲乙丙", 2, "m").unwrap_err();
+        assert_eq!(
+            (long.field.as_str(), long.code.as_str()),
+            ("name", "text.length")
+        );
+        assert_eq!((long.param("min"), long.param("max")), ("1", "2"));
+        assert!(FieldError::required_text("name", "   ", 2, "m").is_err());
+    }
 }

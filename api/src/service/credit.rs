@@ -200,7 +200,7 @@ pub async fn load_or_init(
     )
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored ledger of {id}: {e}")))?;
     let write = CreditWrite {
-        expected_version: None,
+        expected: Default::default(),
         history: history_point(None, &state, "first assessment"),
         state: state.clone(),
         summary,
@@ -213,7 +213,7 @@ pub async fn load_or_init(
         .write_credit(&who.tenant, id, &write, &clock.stamp())
         .await
     {
-        Ok(version) => Ok(CreditRecord { version, state }),
+        Ok(version) => Ok(CreditRecord::written(version, state)?),
         // Someone else initialised it first: theirs is as good.
         Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => store
             .get_credit(&who.tenant, id)
@@ -300,6 +300,10 @@ async fn group_view(
         }))
 }
 
+/// Ledger lines the credit file page carries, newest first (the ledger itself may be far
+/// longer; the rest is for exports).
+pub const LEDGER_LINES_SHOWN: usize = 1_000;
+
 /// `GET /v1/customers/{id}/credit`.
 #[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn view(ctx: &Ctx<'_>, who: &Principal, raw_id: &str) -> Result<CreditView, ApiError> {
@@ -323,10 +327,11 @@ async fn view_with(
     let state = &record.state;
     let file = state.decision.effective_file(&state.recommendation, as_of);
     let finance = has_finance_rights(who);
-    let ledger = if finance {
-        let mut lines: Vec<LedgerLine> = store
-            .get_ledger(&who.tenant, &id)
-            .await?
+    let (ledger, ledger_truncated) = if finance {
+        let (entries, more) = store
+            .get_ledger_latest(&who.tenant, &id, LEDGER_LINES_SHOWN)
+            .await?;
+        let lines = entries
             .into_iter()
             .map(|e| LedgerLine {
                 date: e.entry.date,
@@ -334,10 +339,9 @@ async fn view_with(
                 event: e.entry.event,
             })
             .collect();
-        lines.reverse();
-        Some(lines)
+        (Some(lines), more)
     } else {
-        None
+        (None, false)
     };
     let mut open_items = if finance {
         state.open_items.clone()
@@ -358,6 +362,7 @@ async fn view_with(
         open_items,
         policy: (*engine.policy).clone(),
         ledger,
+        ledger_truncated,
         version: record.version,
     })
 }
@@ -462,18 +467,12 @@ pub async fn decide(
             .ok_or(ApiError::NotFound)?;
         return Err(ApiError::Forbidden);
     }
-    let reason = request.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(ApiError::from(
-            FieldError::new(
-                "reason",
-                code::TEXT_LENGTH,
-                "give a reason of 1 to 500 characters",
-            )
-            .with("min", 1)
-            .with("max", 500),
-        ));
-    }
+    let reason = FieldError::required_text(
+        "reason",
+        &request.reason,
+        500,
+        "give a reason of 1 to 500 characters",
+    )?;
     let customer = super::customers::visible_customer(ctx, who, &id).await?;
     let record = load_or_init(ctx, engine, who, &id).await?;
     let state = &record.state;
@@ -630,7 +629,7 @@ pub async fn decide(
         extra.extend(writes.into_items());
     }
     let write = CreditWrite {
-        expected_version: Some(record.version),
+        expected: CreditRecord::expected(Some(&record)),
         history: history_point(Some(state), &next, reason),
         state: next,
         summary,

@@ -60,18 +60,12 @@ fn check_request(group: &str, request: &GroupRequest) -> Result<(), ApiError> {
                 .with("allowed", "A-Z a-z 0-9 - _"),
         ));
     }
-    let name = request.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::from(
-            FieldError::new(
-                "name",
-                code::TEXT_LENGTH,
-                "give a name of 1 to 200 characters",
-            )
-            .with("min", 1)
-            .with("max", 200),
-        ));
-    }
+    FieldError::required_text(
+        "name",
+        &request.name,
+        200,
+        "give a name of 1 to 200 characters",
+    )?;
     if request.limit.amount.is_sign_negative() {
         return Err(ApiError::field(
             "limit.amount",
@@ -245,7 +239,7 @@ async fn join(
             blacklisted: file.blacklisted,
         };
         let write = CreditWrite {
-            expected_version: Some(record.version),
+            expected: crate::store::credit::CreditRecord::expected(Some(&record)),
             state,
             summary,
             new_entries: Vec::new(),

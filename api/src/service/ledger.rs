@@ -187,9 +187,12 @@ pub async fn ingest(
         .map(|(customer, candidates)| async move {
             let id = CustomerId::parse(&customer).expect("checked above");
             let mut rates = RateCache::default();
+            let mut ledger = LedgerCache::default();
             let mut done = Vec::with_capacity(candidates.len());
             for chunk in candidates.chunks(MAX_EVENTS_PER_WRITE) {
-                done.extend(apply_chunk(ctx, engine, who, &id, chunk, &mut rates).await?);
+                done.extend(
+                    apply_chunk(ctx, engine, who, &id, chunk, &mut rates, &mut ledger).await?,
+                );
             }
             Ok::<_, ApiError>(done)
         })
@@ -224,6 +227,39 @@ pub async fn ingest(
 /// How many customers of one batch are posted at once: enough to finish a 500-event batch
 /// of 50 customers well inside the function's timeout, few enough not to burst DynamoDB.
 const CUSTOMERS_AT_ONCE: usize = 16;
+
+/// A customer's stored ledger as of one credit-file version, kept between the chunks of
+/// one request: every change to the ledger bumps that version, so while the file read
+/// still has it, the entries are current and need not be read again.
+#[derive(Default)]
+struct LedgerCache {
+    version: Option<u64>,
+    entries: Vec<LedgerEntry>,
+}
+
+impl LedgerCache {
+    /// The entries of the file at `version` (read from the store unless kept).
+    async fn entries(
+        &mut self,
+        store: &Store,
+        who: &Principal,
+        id: &CustomerId,
+        version: Option<u64>,
+    ) -> Result<Vec<LedgerEntry>, ApiError> {
+        if version.is_none() || self.version != version {
+            let stored = store.get_ledger(&who.tenant, id).await?;
+            self.entries = stored.into_iter().map(|e| e.entry).collect();
+            self.version = version;
+        }
+        Ok(self.entries.clone())
+    }
+
+    /// After a write at `version` whose ledger is `entries`.
+    fn keep(&mut self, version: u64, entries: Vec<LedgerEntry>) {
+        self.version = Some(version);
+        self.entries = entries;
+    }
+}
 
 #[derive(Default)]
 struct RateCache(HashMap<(Currency, Currency, Date), Option<FxRate>>);
@@ -294,6 +330,7 @@ async fn apply_chunk(
     id: &CustomerId,
     chunk: &[Candidate],
     rates: &mut RateCache,
+    ledger: &mut LedgerCache,
 ) -> Result<Vec<EventOutcome>, ApiError> {
     let (store, clock) = (ctx.store, ctx.clock);
     let today = clock.today();
@@ -308,8 +345,9 @@ async fn apply_chunk(
         let currency = record
             .as_ref()
             .map_or(customer.credit_limit.currency, |r| r.state.currency);
-        let stored = store.get_ledger(&who.tenant, id).await?;
-        let mut entries: Vec<LedgerEntry> = stored.into_iter().map(|e| e.entry).collect();
+        let mut entries = ledger
+            .entries(store, who, id, record.as_ref().map(|r| r.version))
+            .await?;
 
         // Keys applied by a request that raced this one (a retry after a conflict).
         let keys: Vec<&str> = chunk.iter().map(|c| c.key.as_str()).collect();
@@ -323,6 +361,7 @@ async fn apply_chunk(
         let mut accepted: Vec<StoredEntry> = Vec::new();
         let mut blocked = Vec::new();
         let mut checks: HashMap<usize, CheckResult> = HashMap::new();
+        let mut converted = Vec::with_capacity(chunk.len());
         for c in chunk {
             if applied.contains(&c.key) {
                 results.push(EventOutcome::Duplicate {
@@ -336,12 +375,30 @@ async fn apply_chunk(
                 results.push(rejected(c.index, Some(&c.key), &field, detail));
                 continue;
             }
+            converted.push((c, entry));
+        }
+        // When the ledger with every event of the chunk folds, each is valid: one fold for
+        // the chunk instead of one per event (which is what a long ledger cannot afford).
+        let all_fold = {
+            let before = entries.len();
+            entries.extend(converted.iter().map(|(_, e)| e.clone()));
+            let last = converted.iter().map(|(_, e)| e.date).max().unwrap_or(today);
+            let folds = Book::fold(currency, &entries, today.max(last)).is_ok();
+            entries.truncate(before);
+            folds
+        };
+        for (c, entry) in converted {
             entries.push(entry.clone());
             // The ledger with this event must still fold: no payment above what is open,
             // no unknown invoice, no duplicate document, due date after issue…
             let as_of = today.max(entry.date);
-            match Book::fold(currency, &entries, as_of) {
-                Ok(book) => {
+            let folded = if all_fold && !matches!(entry.event, LedgerEvent::OrderPlaced { .. }) {
+                Ok(())
+            } else {
+                Book::fold(currency, &entries, as_of).map(drop)
+            };
+            match folded {
+                Ok(()) => {
                     if let LedgerEvent::OrderPlaced { order, amount } = &entry.event {
                         // The check runs on the exposure before this order.
                         entries.pop();
@@ -372,7 +429,6 @@ async fn apply_chunk(
                             checks.insert(c.index, result);
                         }
                     }
-                    drop(book);
                     accepted.push(StoredEntry {
                         idempotency_key: c.key.clone(),
                         entry,
@@ -409,7 +465,7 @@ async fn apply_chunk(
         });
         let reason = format!("{} ledger event(s)", accepted.len());
         let write = CreditWrite {
-            expected_version: record.as_ref().map(|r| r.version),
+            expected: crate::store::credit::CreditRecord::expected(record.as_ref()),
             history: history_point(previous, &state, &reason),
             state,
             summary,
@@ -422,7 +478,8 @@ async fn apply_chunk(
             .write_credit(&who.tenant, id, &write, &clock.stamp())
             .await
         {
-            Ok(_) => {
+            Ok(version) => {
+                ledger.keep(version, entries);
                 for e in accepted {
                     let index = chunk
                         .iter()

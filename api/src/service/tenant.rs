@@ -133,19 +133,12 @@ pub fn audit(
 
 /// A reason of 1 to 500 characters, trimmed; else a 422 naming `reason`.
 pub(super) fn reason_ok(reason: &str) -> Result<&str, ApiError> {
-    let r = reason.trim();
-    if r.is_empty() || r.chars().count() > 500 {
-        return Err(ApiError::from(
-            FieldError::new(
-                "reason",
-                code::TEXT_LENGTH,
-                "give a reason of 1 to 500 characters",
-            )
-            .with("min", 1)
-            .with("max", 500),
-        ));
-    }
-    Ok(r)
+    Ok(FieldError::required_text(
+        "reason",
+        reason,
+        500,
+        "give a reason of 1 to 500 characters",
+    )?)
 }
 
 fn conflict_or(e: StoreError, what: &str) -> ApiError {

@@ -9,8 +9,11 @@
 //! tries again, so no update is ever lost.
 
 use super::codec::{Cancellation, attr, decode, json, n, new_item, plain_put, s};
+use super::open_pages::{self, Layout, PageDigests};
 use super::{Item, Store, StoreError, keys};
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
+};
 use credence_shared::{
     Currency, CustomerId, Money, TenantId,
     credit::{CreditDecision, HistoryPoint},
@@ -47,6 +50,36 @@ pub struct CreditState {
 pub struct CreditRecord {
     pub version: u64,
     pub state: CreditState,
+    /// The pages its open invoices were read from (empty: inline).
+    pub pages: PageDigests,
+}
+
+impl CreditRecord {
+    /// The file as [`Store::write_credit`] just wrote it at `version`.
+    pub fn written(version: u64, state: CreditState) -> Result<Self, StoreError> {
+        let pages = open_pages::digests(&open_pages::layout(&state.open_items)?);
+        Ok(Self {
+            version,
+            state,
+            pages,
+        })
+    }
+
+    /// What a write of a new state needs to know of the file it replaces.
+    pub fn expected(record: Option<&CreditRecord>) -> Expected {
+        Expected(record.map(|r| (r.version, r.pages.clone())))
+    }
+}
+
+/// The version and the open-items pages of the credit file a write replaces (`None`: the
+/// customer has no credit file yet).
+#[derive(Debug, Clone, Default)]
+pub struct Expected(Option<(u64, PageDigests)>);
+
+impl Expected {
+    pub fn version(&self) -> Option<u64> {
+        self.0.as_ref().map(|(v, _)| *v)
+    }
 }
 
 /// A stored ledger entry with the key of the event that created it.
@@ -84,8 +117,8 @@ pub struct BlockedOrder {
 /// Everything one guarded write changes.
 #[derive(Debug, Clone)]
 pub struct CreditWrite {
-    /// The version read; `None` when the customer has no credit file yet.
-    pub expected_version: Option<u64>,
+    /// The file read ([`CreditRecord::expected`]).
+    pub expected: Expected,
     pub state: CreditState,
     pub summary: SummaryUpdate,
     pub new_entries: Vec<StoredEntry>,
@@ -116,36 +149,60 @@ pub enum WriteConflict {
     Store(#[from] StoreError),
 }
 
-/// DynamoDB allows 100 items per transaction; this leaves room for the state, summary,
-/// history and group items.
-pub const MAX_EVENTS_PER_WRITE: usize = 30;
+/// DynamoDB allows 100 items per transaction. Each event takes up to three (entry, marker,
+/// blocked order); this leaves room for the state, summary, history and group items and
+/// the [`open_pages::PAGES`] pages a paged file may rewrite.
+pub const MAX_EVENTS_PER_WRITE: usize = 25;
 
 impl Store {
-    /// The customer's credit file (strongly consistent), or `None` if it has none yet.
+    /// The customer's credit file (strongly consistent), or `None` if it has none yet. Its
+    /// open invoices are read from their pages when it has too many to keep inline.
     pub async fn get_credit(
         &self,
         tenant: &TenantId,
         id: &CustomerId,
     ) -> Result<Option<CreditRecord>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::customer_pk(tenant, id)))
-            .key(keys::SK, s(keys::CREDIT_SK))
-            .consistent_read(true)
-            .send()
-            .await?;
-        let Some(item) = out.item else {
-            return Ok(None);
-        };
-        let version = item
-            .get("version")
-            .and_then(|v| v.as_n().ok())
-            .and_then(|v| v.parse().ok())
-            .ok_or_else(|| StoreError::Corrupt("credit file without version".into()))?;
-        let state = decode(&item, "state", "credit file")?;
-        Ok(Some(CreditRecord { version, state }))
+        let pk = keys::customer_pk(tenant, id);
+        for _ in 0..5 {
+            let out = self
+                .client
+                .get_item()
+                .table_name(&self.table)
+                .key(keys::PK, s(pk.clone()))
+                .key(keys::SK, s(keys::CREDIT_SK))
+                .consistent_read(true)
+                .send()
+                .await?;
+            let Some(item) = out.item else {
+                return Ok(None);
+            };
+            let version = item
+                .get("version")
+                .and_then(|v| v.as_n().ok())
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| StoreError::Corrupt("credit file without version".into()))?;
+            let mut state: CreditState = decode(&item, "state", "credit file")?;
+            let pages = PageDigests::of_item(&item)?;
+            if !pages.is_empty() {
+                let items = self
+                    .query_prefix(pk.clone(), keys::OPEN_PAGE_PREFIX, true)
+                    .await?;
+                match open_pages::restore(&items, &pages, state.currency)? {
+                    Some(invoices) => state.open_items.invoices = invoices,
+                    // A write landed between the two reads: read the new file.
+                    None => continue,
+                }
+            }
+            return Ok(Some(CreditRecord {
+                version,
+                state,
+                pages,
+            }));
+        }
+        Err(StoreError::Unavailable {
+            code: "credit file kept changing while read".into(),
+            source: format!("the open-items pages of {id} kept changing").into(),
+        })
     }
 
     /// The customer's whole ledger in date order (strongly consistent).
@@ -161,6 +218,37 @@ impl Store {
             .iter()
             .map(|item| decode(item, "event", "ledger entry"))
             .collect()
+    }
+
+    /// The customer's newest `limit` ledger entries, newest first, and whether there are
+    /// older ones (what a page shows; a long-standing customer has tens of thousands).
+    pub async fn get_ledger_latest(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        limit: usize,
+    ) -> Result<(Vec<StoredEntry>, bool), StoreError> {
+        let mut entries = Vec::with_capacity(limit);
+        let mut start = None;
+        loop {
+            let out = self
+                .query_sk_prefix(keys::customer_pk(tenant, id), keys::LEDGER_PREFIX)
+                .scan_index_forward(false)
+                .limit(i32::try_from(limit + 1 - entries.len()).unwrap_or(i32::MAX))
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in out.items.unwrap_or_default() {
+                if entries.len() == limit {
+                    return Ok((entries, true));
+                }
+                entries.push(decode(&item, "event", "ledger entry")?);
+            }
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => return Ok((entries, false)),
+            }
+        }
     }
 
     /// The customer's credit history, oldest first.
@@ -188,14 +276,7 @@ impl Store {
         let mut start = None;
         loop {
             let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("#pk = :pk AND begins_with(#sk, :p)")
-                .expression_attribute_names("#pk", keys::PK)
-                .expression_attribute_names("#sk", keys::SK)
-                .expression_attribute_values(":pk", s(pk.clone()))
-                .expression_attribute_values(":p", s(prefix))
+                .query_sk_prefix(pk.clone(), prefix)
                 .consistent_read(consistent)
                 .set_exclusive_start_key(start)
                 .send()
@@ -271,18 +352,13 @@ impl Store {
         now: &str,
     ) -> Result<u64, WriteConflict> {
         let pk = keys::customer_pk(tenant, id);
-        let version = write.expected_version.map_or(1, |v| v + 1);
+        let version = write.expected.version().map_or(1, |v| v + 1);
         let mut items = Vec::new();
 
         // 0: the credit state, guarded by its version.
-        let mut state = Item::new();
-        state.insert(keys::PK.into(), s(pk.clone()));
-        state.insert(keys::SK.into(), s(keys::CREDIT_SK));
-        state.insert("entity".into(), s("credit"));
-        state.insert("version".into(), n(version));
-        state.insert("state".into(), s(json(&write.state)?));
+        let (state, layout) = credit_item(&pk, version, &write.state)?;
         let mut put = Put::builder().table_name(&self.table).set_item(Some(state));
-        put = match write.expected_version {
+        put = match write.expected.version() {
             Some(v) => put
                 .condition_expression("version = :v")
                 .expression_attribute_values(":v", n(v)),
@@ -397,6 +473,30 @@ impl Store {
                 .build()
                 .map_err(|e| StoreError::Other(e.into()))?;
             items.push(TransactWriteItem::builder().update(update).build());
+        }
+
+        // The open-invoice pages that changed (none while they fit inline).
+        let previous = write
+            .expected
+            .0
+            .as_ref()
+            .map(|(_, pages)| pages.clone())
+            .unwrap_or_default();
+        let (put_pages, delete_pages) = open_pages::changes(&previous, &layout);
+        for (page, content) in put_pages {
+            items.push(plain_put(
+                &self.table,
+                open_pages::page_item(&pk, page, content),
+            )?);
+        }
+        for page in delete_pages {
+            let delete = Delete::builder()
+                .table_name(&self.table)
+                .key(keys::PK, s(pk.clone()))
+                .key(keys::SK, s(keys::open_page_sk(page)))
+                .build()
+                .map_err(|e| StoreError::Other(e.into()))?;
+            items.push(TransactWriteItem::builder().delete(delete).build());
         }
 
         let extra_start = items.len();
@@ -520,13 +620,15 @@ pub fn seed_items(
 ) -> Result<Vec<Item>, StoreError> {
     let pk = keys::customer_pk(tenant, id);
     let mut items = Vec::new();
-    let mut credit = Item::new();
-    credit.insert(keys::PK.into(), s(pk.clone()));
-    credit.insert(keys::SK.into(), s(keys::CREDIT_SK));
-    credit.insert("entity".into(), s("credit"));
-    credit.insert("version".into(), n(1));
-    credit.insert("state".into(), s(json(state)?));
+    let (credit, layout) = credit_item(&pk, 1, state)?;
     items.push(credit);
+    if let Layout::Paged(pages) = &layout {
+        items.extend(
+            pages
+                .iter()
+                .map(|(page, content)| open_pages::page_item(&pk, *page, content)),
+        );
+    }
     for e in entries {
         let mut entry = Item::new();
         entry.insert(keys::PK.into(), s(pk.clone()));
@@ -563,4 +665,30 @@ pub fn seed_items(
         items.push(h);
     }
     Ok(items)
+}
+
+/// The `CREDIT` item of a state at `version`, and where its open invoices go: inside it, or
+/// (then the stored state leaves them out and the item names the pages) on pages.
+fn credit_item(pk: &str, version: u64, state: &CreditState) -> Result<(Item, Layout), StoreError> {
+    let layout = open_pages::layout(&state.open_items)?;
+    let mut item = Item::new();
+    item.insert(keys::PK.into(), s(pk));
+    item.insert(keys::SK.into(), s(keys::CREDIT_SK));
+    item.insert("entity".into(), s("credit"));
+    item.insert("version".into(), n(version));
+    match &layout {
+        Layout::Inline => {
+            item.insert("state".into(), s(json(state)?));
+        }
+        Layout::Paged(_) => {
+            let mut stored = state.clone();
+            stored.open_items.invoices.clear();
+            item.insert("state".into(), s(json(&stored)?));
+            item.insert(
+                open_pages::PAGES_ATTR.into(),
+                open_pages::digests(&layout).to_attr(),
+            );
+        }
+    }
+    Ok((item, layout))
 }

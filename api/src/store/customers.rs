@@ -359,14 +359,7 @@ impl Store {
         let mut last_key: Option<Item> = None;
         for _ in 0..MAX_READS {
             let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("#pk = :pk AND begins_with(#sk, :q)")
-                .expression_attribute_names("#pk", keys::PK)
-                .expression_attribute_names("#sk", keys::SK)
-                .expression_attribute_values(":pk", AttributeValue::S(partition.clone()))
-                .expression_attribute_values(":q", AttributeValue::S(query.to_owned()))
+                .query_sk_prefix(partition.clone(), query)
                 .set_exclusive_start_key(start.take())
                 .limit(SEARCH_PAGE)
                 .send()

@@ -11,6 +11,7 @@
 //! | a customer's profile and credit summary | GetItem | `PK = T#{t}#C#{id}`, `SK = PROFILE` | table |
 //! | several customers by id (search hits) | BatchGetItem | as above | table |
 //! | a customer's credit file (the check's one read) | GetItem | `PK = T#{t}#C#{id}`, `SK = CREDIT` | table |
+//! | a credit file's open invoices when paged (`openPages` on `CREDIT`) | Query | `PK = T#{t}#C#{id}`, `SK begins_with OPEN#` | table |
 //! | a customer's ledger, by date | Query | `PK = T#{t}#C#{id}`, `SK begins_with L#` | table |
 //! | a customer's credit history | Query | `PK = T#{t}#C#{id}`, `SK begins_with H#` | table |
 //! | has this event been applied (idempotency) | BatchGetItem | `PK = T#{t}#IDEM#{key}`, `SK = IDEM` | table |
@@ -85,6 +86,14 @@ pub fn history_sk(date: &str, version: u64) -> String {
 }
 
 pub const HISTORY_PREFIX: &str = "H#";
+
+/// A page of a credit file's open invoices when there are too many to keep inline
+/// (`store::open_pages`).
+pub fn open_page_sk(page: u8) -> String {
+    format!("{OPEN_PAGE_PREFIX}{page:02}")
+}
+
+pub const OPEN_PAGE_PREFIX: &str = "OPEN#";
 
 /// One item per applied event key: its existence is what makes a replay a no-op.
 /// Keys are `[A-Za-z0-9_.:/-]` (checked on input), never `#`.

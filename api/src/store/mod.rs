@@ -7,6 +7,7 @@ pub mod customers;
 pub mod documents;
 pub mod groups;
 pub mod keys;
+pub mod open_pages;
 pub mod schema;
 pub mod seed;
 pub mod watch;
@@ -156,6 +157,23 @@ impl Store {
 
     pub fn raw_client(&self) -> &Client {
         &self.client
+    }
+
+    /// A query of the items in partition `pk` whose sort key starts with `prefix`
+    /// (callers add paging, order and consistency).
+    pub(crate) fn query_sk_prefix(
+        &self,
+        pk: impl Into<String>,
+        prefix: impl Into<String>,
+    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+        self.client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :p)")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_names("#sk", keys::SK)
+            .expression_attribute_values(":pk", AttributeValue::S(pk.into()))
+            .expression_attribute_values(":p", AttributeValue::S(prefix.into()))
     }
 
     /// Writes items in batches of 25, retrying what DynamoDB leaves unprocessed.

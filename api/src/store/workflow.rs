@@ -235,14 +235,7 @@ impl Store {
             .transpose()?;
         let from_cursor = start.is_some();
         let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :p)")
-            .expression_attribute_names("#pk", keys::PK)
-            .expression_attribute_names("#sk", keys::SK)
-            .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":p", s(keys::AUDIT_PREFIX))
+            .query_sk_prefix(pk, keys::AUDIT_PREFIX)
             .scan_index_forward(false)
             .limit(limit)
             .set_exclusive_start_key(start)

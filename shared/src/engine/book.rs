@@ -175,7 +175,7 @@ impl Book {
                 disputed: money(inv.disputed.min(inv.open)),
             })
             .collect();
-        invoices.sort_by_key(|inv| (inv.due, inv.issued));
+        invoices.sort_by(OpenInvoice::canonical_order);
         OpenItems {
             currency: self.currency,
             as_of: self.as_of,

@@ -29,6 +29,15 @@ pub struct OpenInvoice {
     pub disputed: Money,
 }
 
+impl OpenInvoice {
+    /// The order of [`OpenItems::invoices`]: oldest due date first, then issue date, then
+    /// invoice number (numbers are unique per customer, so the order is total and a store
+    /// that keeps open invoices in several items can restore it exactly).
+    pub fn canonical_order(a: &OpenInvoice, b: &OpenInvoice) -> std::cmp::Ordering {
+        (a.due, a.issued, &a.invoice).cmp(&(b.due, b.issued, &b.invoice))
+    }
+}
+
 /// Open items of one customer at `as_of`, in its account currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,7 +45,7 @@ pub struct OpenItems {
     pub currency: Currency,
     #[serde(with = "iso_date")]
     pub as_of: Date,
-    /// Oldest due date first.
+    /// In [`OpenInvoice::canonical_order`].
     pub invoices: Vec<OpenInvoice>,
     /// Ordered, not yet shipped nor invoiced, not cancelled.
     pub open_orders: Money,

@@ -8,6 +8,7 @@ mod approvals;
 mod audit;
 mod auth;
 mod authorisation;
+mod big_customer;
 mod blacklist;
 mod bounds;
 mod concurrency;

@@ -215,18 +215,12 @@ pub async fn add_note(
     let id = parse_customer(raw_id)?;
     crate::service::customers::visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::WorkCollections)?;
-    let text = body.text.trim();
-    if text.is_empty() || text.chars().count() > 2000 {
-        return Err(ApiError::from(
-            FieldError::new(
-                "text",
-                code::TEXT_LENGTH,
-                "write a note of at most 2000 characters",
-            )
-            .with("min", 1)
-            .with("max", 2000),
-        ));
-    }
+    let text = FieldError::required_text(
+        "text",
+        &body.text,
+        2000,
+        "write a note of at most 2000 characters",
+    )?;
     let activity = Activity {
         at: ctx.clock.now(),
         kind: ActivityKind::Note,
@@ -279,27 +273,24 @@ pub async fn add_signal(
     } else if let Err(e) = DateWindow::until_today(ctx.clock.today()).check(body.date) {
         errors.push(e.at("date"));
     }
-    if body.source.trim().is_empty() || body.source.chars().count() > 200 {
-        errors.push(
-            field_error(
-                "source",
-                code::TEXT_LENGTH,
-                "name the source (at most 200 characters)",
-            )
-            .with("min", 1)
-            .with("max", 200),
-        );
-    }
-    if body.summary.trim().is_empty() || body.summary.chars().count() > 1000 {
-        errors.push(
-            field_error(
-                "summary",
-                code::TEXT_LENGTH,
-                "say what happened (at most 1000 characters)",
-            )
-            .with("min", 1)
-            .with("max", 1000),
-        );
+    let texts = [
+        (
+            "source",
+            &body.source,
+            200,
+            "name the source (at most 200 characters)",
+        ),
+        (
+            "summary",
+            &body.summary,
+            1000,
+            "say what happened (at most 1000 characters)",
+        ),
+    ];
+    for (field, value, max, message) in texts {
+        if let Err(e) = FieldError::required_text(field, value, max, message) {
+            errors.push(e);
+        }
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));

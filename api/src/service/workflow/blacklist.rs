@@ -193,18 +193,12 @@ pub async fn add_to_blacklist(
         Some(raw) => Some(Usci::parse(raw).map_err(|e| ApiError::from(e.to_field_error("usci")))?),
         None => None,
     };
-    let name = body.name.as_deref().map(str::trim).unwrap_or("");
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::from(
-            FieldError::new(
-                "name",
-                code::TEXT_LENGTH,
-                "give the party's name (1 to 200 characters)",
-            )
-            .with("min", 1)
-            .with("max", 200),
-        ));
-    }
+    let name = FieldError::required_text(
+        "name",
+        body.name.as_deref().unwrap_or(""),
+        200,
+        "give the party's name (1 to 200 characters)",
+    )?;
     let key = blacklist_keys(usci.as_ref(), name)
         .into_iter()
         .next()

@@ -88,7 +88,7 @@ pub(super) async fn recompute_and_write(
     )
     .map_err(|e| StoreError::Corrupt(format!("stored ledger of {}: {e}", customer.id)))?;
     let write = CreditWrite {
-        expected_version: Some(record.version),
+        expected: CreditRecord::expected(Some(record)),
         history: history_point(Some(state), &next, reason),
         state: next,
         summary,

@@ -59,7 +59,7 @@ pub(super) fn record(decision: CreditDecision) -> CreditRecord {
         TODAY,
     )
     .expect("the default engine computes an empty credit file");
-    CreditRecord { version: 7, state }
+    CreditRecord::written(7, state).expect("an empty file is inline")
 }
 
 fn message(e: &ApiError) -> String {

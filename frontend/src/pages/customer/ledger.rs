@@ -97,7 +97,11 @@ fn kind_label(kind: LedgerKind) -> impl IntoView {
 }
 
 #[component]
-pub(super) fn LedgerSection(lines: Vec<LedgerLine>) -> impl IntoView {
+pub(super) fn LedgerSection(
+    lines: Vec<LedgerLine>,
+    /// The server sent only the newest lines.
+    truncated: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let total = lines.len();
     let show_all = RwSignal::new(false);
@@ -160,6 +164,11 @@ pub(super) fn LedgerSection(lines: Vec<LedgerLine>) -> impl IntoView {
                         >
                             {t!(i18n, show_all, count = total)}
                         </button>
+                    })}
+                    {truncated.then(|| view! {
+                        <p class="muted small" data-testid="ledger-truncated">
+                            {t!(i18n, ledger_truncated, count = total)}
+                        </p>
                     })}
                 }
                 .into_any()

@@ -96,6 +96,7 @@ fn CreditFile(id: CustomerId, view: CreditView) -> impl IntoView {
     let customer = view.customer.clone();
     let request_file = file_now(&view);
     let ledger = view.ledger.clone();
+    let ledger_truncated = view.ledger_truncated;
     let has_ledger = ledger.is_some();
     let history = view.history.clone();
     let currency = view.file.limit.currency;
@@ -166,7 +167,7 @@ fn CreditFile(id: CustomerId, view: CreditView) -> impl IntoView {
                 </Section>
                 <RequestsSection id=id.clone() />
                 <AuditSection id=id.clone() />
-                {ledger.map(|lines| view! { <LedgerSection lines /> })}
+                {ledger.map(|lines| view! { <LedgerSection lines truncated=ledger_truncated /> })}
             </div>
         </article>
     }

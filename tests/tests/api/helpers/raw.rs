@@ -83,3 +83,22 @@ impl TestApp {
         ids.iter().map(CustomerId::to_string).collect()
     }
 }
+
+impl TestApp {
+    /// How many items of `customer` (tenant `alpha`) have a sort key starting with `prefix`.
+    pub async fn items_under(&self, customer: &str, prefix: &str) -> usize {
+        let out = self
+            .store
+            .raw_client()
+            .query()
+            .table_name(self.store.table())
+            .key_condition_expression("PK = :pk AND begins_with(SK, :p)")
+            .expression_attribute_values(":pk", AttributeValue::S(customer_pk(customer)))
+            .expression_attribute_values(":p", AttributeValue::S(prefix.into()))
+            .select(aws_sdk_dynamodb::types::Select::Count)
+            .send()
+            .await
+            .expect("a count query");
+        usize::try_from(out.count).expect("a count")
+    }
+}
