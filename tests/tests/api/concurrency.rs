@@ -49,6 +49,7 @@ async fn post_like_an_erp(finance: &SignedIn<'_>, events: &[Value]) -> (TestResp
 }
 
 #[tokio::test]
+#[ignore = "heavy: cargo xtask test runs it alone, after the others"]
 async fn a_thousand_concurrent_postings_on_one_customer_from_fifty_clients_lose_none() {
     // Arrange: an opening invoice large enough that no payment is ever unapplied, whatever
     // order the postings land in.
@@ -111,17 +112,13 @@ async fn a_thousand_concurrent_postings_on_one_customer_from_fifty_clients_lose_
         expected,
         "the customer's summary"
     );
-    let keys: BTreeSet<&str> = file["ledger"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|line| line["idempotency_key"].as_str().unwrap())
-        .collect();
+    let stored = app.ledger_keys("C1").await;
+    let keys: BTreeSet<&str> = stored.iter().map(String::as_str).collect();
     let posted: BTreeSet<String> = (0..CLIENTS)
         .flat_map(|c| (0..POSTINGS_PER_CLIENT).map(move |n| format!("erp-{c:02}-{n:02}")))
         .chain(["opening".to_owned()])
         .collect();
-    assert_eq!(file["ledger"].as_array().unwrap().len(), 1 + 1000);
+    assert_eq!(stored.len(), 1 + 1000);
     assert_eq!(
         keys,
         posted.iter().map(String::as_str).collect(),

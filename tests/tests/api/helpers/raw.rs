@@ -101,4 +101,17 @@ impl TestApp {
             .expect("a count query");
         usize::try_from(out.count).expect("a count")
     }
+
+    /// The idempotency keys of every stored ledger entry of `customer` (tenant `alpha`), in
+    /// ledger order: the whole ledger, where the credit view shows only the newest lines.
+    pub async fn ledger_keys(&self, customer: &str) -> Vec<String> {
+        let id = CustomerId::parse(customer).expect("a customer id");
+        self.store
+            .get_ledger(&tenant("alpha"), &id)
+            .await
+            .expect("the stored ledger")
+            .into_iter()
+            .map(|e| e.idempotency_key)
+            .collect()
+    }
 }
