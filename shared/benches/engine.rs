@@ -79,6 +79,36 @@ mod native {
         entries
     }
 
+    /// A big account: 10,000 invoices of 10.00 over two years and 500 unallocated payments
+    /// of 100.00 (paying the oldest first): 10,500 entries, 5,000 invoices still open.
+    fn big_ledger() -> Vec<LedgerEntry> {
+        let start = date!(2022 - 07 - 01);
+        let mut entries = Vec::with_capacity(10_500);
+        for i in 0..10_000i64 {
+            let issued = start + Duration::days(i % 700);
+            entries.push(LedgerEntry::new(
+                issued,
+                LedgerEvent::Invoice {
+                    invoice: doc(format!("INV-{i}")),
+                    order: None,
+                    due_date: issued + Duration::days(30),
+                    amount: cny(1_000),
+                },
+            ));
+        }
+        for j in 0..500i64 {
+            entries.push(LedgerEntry::new(
+                start + Duration::days(100 + j),
+                LedgerEvent::Payment {
+                    payment: doc(format!("PAY-{j}")),
+                    amount: cny(10_000),
+                    allocations: Vec::new(),
+                },
+            ));
+        }
+        entries
+    }
+
     fn customer() -> CustomerInfo {
         serde_json::from_str(
             r#"{"profile":{"founded":"2012-03-15"},"signals":{"lawsuits_24m":1,"negative_news_12m":0,
@@ -110,6 +140,26 @@ mod native {
                 Facts::gather(&book, customer(), policy.exposure())
             })
         });
+        // What a posting to a big account pays per write (issue 11, defect 8).
+        let big = big_ledger();
+        let big_open = Book::fold(Currency::CNY, &big, AS_OF)
+            .unwrap()
+            .open_items()
+            .invoices
+            .len();
+        assert_eq!(big_open, 5_000);
+        c.bench_function("fold a 10,500-entry ledger with 5,000 open invoices", |b| {
+            b.iter(|| Book::fold(Currency::CNY, black_box(&big), AS_OF).unwrap())
+        });
+        c.bench_function(
+            "metrics from a 10,500-entry ledger with 5,000 open invoices (fold + gather)",
+            |b| {
+                b.iter(|| {
+                    let book = Book::fold(Currency::CNY, black_box(&big), AS_OF).unwrap();
+                    Facts::gather(&book, customer(), policy.exposure())
+                })
+            },
+        );
         c.bench_function("scorecard evaluation from metrics (assess)", |b| {
             b.iter(|| assess(black_box(&facts), black_box(&model)))
         });

@@ -8,6 +8,7 @@ use super::open_items::OpenInvoice;
 use crate::{Currency, Money};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::{cmp::Reverse, collections::BinaryHeap};
 use time::Date;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -148,34 +149,42 @@ pub(crate) fn plan(
         return Ok((applied, payment.amount - allocated));
     }
 
-    let mut order: Vec<usize> = (0..candidates.len())
+    // Oldest due first (then oldest issued, then as given). A heap, not a sort: a payment
+    // usually settles a few of a big account's thousands of open invoices.
+    let mut queue: BinaryHeap<Reverse<(Date, Date, usize)>> = (0..candidates.len())
         .filter(|&i| candidates[i].open > Decimal::ZERO)
+        .map(|i| Reverse((candidates[i].due, candidates[i].issued, i)))
         .collect();
-    // Stable, so equal dates keep the order given.
-    order.sort_by_key(|&i| (candidates[i].due, candidates[i].issued));
     let mut taken = vec![Decimal::ZERO; candidates.len()];
-    for disputed_pass in [false, true] {
-        for &i in &order {
-            if left.is_zero() {
-                break;
-            }
-            let c = &candidates[i];
-            let undisputed = (c.open - c.disputed.min(c.open)).max(Decimal::ZERO);
-            let room = if disputed_pass {
-                c.open - taken[i]
-            } else {
-                undisputed
-            };
-            let amount = room.min(left);
-            if amount > Decimal::ZERO {
-                taken[i] += amount;
-                left -= amount;
-                match applied.iter_mut().find(|(j, _)| *j == i) {
-                    Some((_, a)) => *a += amount,
-                    None => applied.push((i, amount)),
-                }
+    let mut take = |i: usize, room: Decimal, left: &mut Decimal, taken: &mut Vec<Decimal>| {
+        let amount = room.min(*left);
+        if amount > Decimal::ZERO {
+            taken[i] += amount;
+            *left -= amount;
+            match applied.iter_mut().find(|(j, _)| *j == i) {
+                Some((_, a)) => *a += amount,
+                None => applied.push((i, amount)),
             }
         }
+    };
+    // First what is not disputed…
+    let mut visited: Vec<usize> = Vec::new();
+    while !left.is_zero() {
+        let Some(Reverse((_, _, i))) = queue.pop() else {
+            break;
+        };
+        visited.push(i);
+        let c = &candidates[i];
+        let undisputed = (c.open - c.disputed.min(c.open)).max(Decimal::ZERO);
+        take(i, undisputed, &mut left, &mut taken);
+    }
+    // …then, with money left (so every candidate was visited, in order), the disputed rest.
+    for &i in &visited {
+        if left.is_zero() {
+            break;
+        }
+        let room = candidates[i].open - taken[i];
+        take(i, room, &mut left, &mut taken);
     }
     Ok((applied, left))
 }

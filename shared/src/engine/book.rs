@@ -151,6 +151,7 @@ impl Book {
             dispute_index: HashMap::new(),
             payments: HashSet::new(),
             open: Vec::new(),
+            settled_out: false,
         };
         for index in order {
             fold.apply(index, &entries[index])?;
@@ -199,8 +200,11 @@ struct Fold<'e> {
     dispute_index: HashMap<&'e str, usize>,
     /// Payment and credit note numbers seen, to refuse a second posting of one document.
     payments: HashSet<(&'static str, &'e str)>,
-    /// Indices of invoices with something open, in issue order.
+    /// Indices of invoices with something open, oldest due first (then oldest issued, then
+    /// first posted): the order payments settle them in (see [`Fold::prune`]).
     open: Vec<usize>,
+    /// Whether an invoice in `open` was settled in full since the last prune.
+    settled_out: bool,
 }
 
 impl<'e> Fold<'e> {
@@ -249,7 +253,7 @@ impl<'e> Fold<'e> {
                     open: amount.amount,
                 });
                 self.invoice_index.insert(invoice.as_str(), i);
-                self.open.push(i);
+                self.enqueue(i);
                 // Cash or credit already on account pays the new invoice at once.
                 while let Some(front) = self.book.on_account.front_mut() {
                     let take = front.amount.min(self.book.invoices[i].open);
@@ -272,10 +276,16 @@ impl<'e> Fold<'e> {
                 if !self.payments.insert(("payment", payment.as_str())) {
                     return Err(duplicate(index, "payment", payment));
                 }
-                let candidates = self.candidates();
+                self.prune();
+                let n = if allocations.is_empty() {
+                    self.reaching(amount.amount)
+                } else {
+                    self.open.len()
+                };
+                let candidates = self.candidates(n);
                 let (applied, left) = allocate::plan(*amount, allocations, &candidates)
                     .map_err(|source| LedgerError::Allocation { index, source })?;
-                let targets: Vec<usize> = self.open.clone();
+                let targets: Vec<usize> = self.open[..n].to_vec();
                 for (c, part) in applied {
                     self.settle(targets[c], date, part, SettlementKind::Cash);
                 }
@@ -307,11 +317,13 @@ impl<'e> Fold<'e> {
                 }
                 if left > Decimal::ZERO {
                     // Credit beyond its invoice, or for no invoice: like cash paid on account.
-                    let candidates = self.candidates();
+                    self.prune();
+                    let n = self.reaching(left);
+                    let candidates = self.candidates(n);
                     let remaining = Money::new(left, self.book.currency);
                     let (applied, rest) = allocate::plan(remaining, &[], &candidates)
                         .map_err(|source| LedgerError::Allocation { index, source })?;
-                    let targets: Vec<usize> = self.open.clone();
+                    let targets: Vec<usize> = self.open[..n].to_vec();
                     for (c, part) in applied {
                         self.settle(targets[c], date, part, SettlementKind::Credit);
                     }
@@ -397,9 +409,44 @@ impl<'e> Fold<'e> {
             })
     }
 
-    /// The open invoices, in the shape the allocation takes (index `c` is `self.open[c]`).
-    fn candidates(&self) -> Vec<Candidate<'_>> {
-        self.open
+    /// Drops the invoices settled in full from `open`, once for all of them: removing each
+    /// as it is settled made a big account's fold quadratic (a payment settles many).
+    fn prune(&mut self) {
+        if self.settled_out {
+            let invoices = &self.book.invoices;
+            self.open.retain(|&j| invoices[j].open > Decimal::ZERO);
+            self.settled_out = false;
+        }
+    }
+
+    /// Puts a new invoice into `open` at its place in settling order.
+    fn enqueue(&mut self, i: usize) {
+        let invoices = &self.book.invoices;
+        let key = |j: usize| (invoices[j].due, invoices[j].issued, j);
+        let at = self.open.partition_point(|&j| key(j) < key(i));
+        self.open.insert(at, i);
+    }
+
+    /// How many of the first open invoices an unallocated `amount` can reach: those whose
+    /// undisputed open amounts add up to it (all, when they do not). The allocation settles
+    /// the undisputed part oldest due first, so it never goes past them; a payment to a big
+    /// account then costs what it settles, not the whole book.
+    fn reaching(&self, amount: Decimal) -> usize {
+        let mut sum = Decimal::ZERO;
+        for (n, &j) in self.open.iter().enumerate() {
+            let inv = &self.book.invoices[j];
+            sum += (inv.open - inv.disputed.min(inv.open)).max(Decimal::ZERO);
+            if sum >= amount {
+                return n + 1;
+            }
+        }
+        self.open.len()
+    }
+
+    /// The first `n` open invoices, in the shape the allocation takes (index `c` is
+    /// `self.open[c]`; [`Fold::prune`] first).
+    fn candidates(&self, n: usize) -> Vec<Candidate<'_>> {
+        self.open[..n]
             .iter()
             .map(|&i| {
                 let inv = &self.book.invoices[i];
@@ -419,7 +466,7 @@ impl<'e> Fold<'e> {
         invoice.open -= amount;
         invoice.settlements.push(Settlement { date, amount, kind });
         if invoice.open <= Decimal::ZERO {
-            self.open.retain(|&j| j != i);
+            self.settled_out = true;
         }
     }
 
