@@ -66,6 +66,39 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The internally tagged enums that deny unknown fields (`#[serde(tag = …,
+/// deny_unknown_fields)]`). utoipa marks such structs `additionalProperties: false` but not
+/// the variants of such enums, so a client or a fuzzer would think extra fields are welcome.
+const CLOSED_TAGGED_ENUMS: [&str; 5] = [
+    "AutoAction",
+    "Change",
+    "Condition",
+    "FieldKind",
+    "LedgerEvent",
+];
+
+/// Marks every object variant of [`CLOSED_TAGGED_ENUMS`] `additionalProperties: false`,
+/// as the server refuses unknown fields in them.
+fn close_tagged_enums(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{
+        RefOr,
+        schema::{AdditionalProperties, Schema},
+    };
+    let Some(components) = openapi.components.as_mut() else {
+        return;
+    };
+    for name in CLOSED_TAGGED_ENUMS {
+        if let Some(RefOr::T(Schema::OneOf(one_of))) = components.schemas.get_mut(name) {
+            for item in &mut one_of.items {
+                if let RefOr::T(Schema::Object(variant)) = item {
+                    variant.additional_properties =
+                        Some(Box::new(AdditionalProperties::FreeForm(false)));
+                }
+            }
+        }
+    }
+}
+
 /// The API paths this router owns; anything else may be the frontend.
 const API_PREFIXES: [&str; 5] = [
     "/v1/",
@@ -158,7 +191,8 @@ pub fn router(state: AppState) -> Router {
             .routes(routes!(routes::auth::token))
             .routes(routes!(routes::auth::jwks));
     }
-    let (router, openapi) = api.split_for_parts();
+    let (router, mut openapi) = api.split_for_parts();
+    close_tagged_enums(&mut openapi);
     let openapi = Arc::new(openapi);
     let request_id = HeaderName::from_static("x-request-id");
 

@@ -104,3 +104,38 @@ async fn every_request_body_in_the_openapi_description_has_a_json_schema() {
         "request bodies without a JSON schema: {prose:#?}"
     );
 }
+
+#[tokio::test]
+async fn every_variant_of_a_tagged_body_enum_refuses_unknown_fields_in_the_description_too() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let doc = app.get("/openapi.json", None).await.body;
+
+    // Assert: the server refuses unknown fields in these (serde `deny_unknown_fields`), so
+    // the description must not invite them.
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let tagged: Vec<&String> = schemas
+        .iter()
+        .filter(|(_, s)| {
+            s["oneOf"]
+                .as_array()
+                .is_some_and(|v| v.iter().all(|v| v["type"] == "object"))
+        })
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        tagged.iter().any(|n| *n == "LedgerEvent"),
+        "tagged enums: {tagged:?}"
+    );
+    for name in tagged {
+        for variant in schemas[name]["oneOf"].as_array().unwrap() {
+            assert_eq!(
+                variant["additionalProperties"], false,
+                "{name}: {}",
+                variant["properties"]
+            );
+        }
+    }
+}
