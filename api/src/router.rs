@@ -232,16 +232,14 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Unknown API paths are 404 problems; other paths serve the frontend when a static
-/// directory is configured. Client-side routes get an index.html: back-office pages
-/// ([`credence_shared::routes::is_office_path`]) the back-office bundle's `office/index.html`, all others
-/// the field app's `index.html`. The build writes `.br` and `.gz` copies beside each
-/// asset; they are sent when the browser accepts them.
+/// directory is configured, with `index.html` for client-side routes. The build writes
+/// `.br` and `.gz` copies beside each asset; they are sent when the browser accepts them.
 async fn fallback(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path();
     let is_api = API_PREFIXES.iter().any(|p| path.starts_with(p));
     match (&state.static_dir, is_api) {
         (Some(dir), false) => {
-            let index = spa_index(dir, path);
+            let index = dir.join("index.html");
             let cache = cache_control(path);
             let serve = ServeDir::new(dir)
                 .precompressed_br()
@@ -271,23 +269,13 @@ async fn fallback(State(state): State<AppState>, request: Request) -> Response {
     }
 }
 
-/// The index.html that boots the bundle owning the client-side route `path`.
-fn spa_index(dir: &std::path::Path, path: &str) -> std::path::PathBuf {
-    if credence_shared::routes::is_office_path(path) {
-        dir.join(credence_shared::routes::OFFICE_DIR)
-            .join("index.html")
-    } else {
-        dir.join("index.html")
-    }
-}
-
-/// Trunk puts a content hash in every built asset's name (`app-0123456789abcdef.js`):
-/// such a file never changes, so it is cached for a year. Anything else (index.html,
-/// icons, the manifest) is revalidated on every use.
+/// Built assets carry a content hash in their name (Trunk's `style-0123456789abcdef.css`)
+/// or their directory (the app's `app-0123456789abcdef/chunk_3.wasm`): such a file never
+/// changes, so it is cached for a year. Anything else (index.html, icons, the manifest)
+/// is revalidated on every use.
 fn cache_control(path: &str) -> &'static str {
-    let name = path.rsplit('/').next().unwrap_or_default();
-    let hashed = name
-        .split(['-', '_', '.'])
+    let hashed = path
+        .split(['/', '-', '_', '.'])
         .any(|part| part.len() >= 16 && part.bytes().all(|b| b.is_ascii_hexdigit()));
     if hashed {
         "public, max-age=31536000, immutable"
@@ -298,27 +286,7 @@ fn cache_control(path: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::{cache_control, spa_index};
-    use std::path::Path;
-
-    #[test]
-    fn back_office_routes_boot_the_office_bundle_and_the_rest_the_field_app() {
-        let dist = Path::new("dist");
-        assert_eq!(
-            spa_index(dist, "/admin/users"),
-            Path::new("dist/office/index.html")
-        );
-        assert_eq!(
-            spa_index(dist, "/apply"),
-            Path::new("dist/office/index.html")
-        );
-        assert_eq!(
-            spa_index(dist, "/customers/C1"),
-            Path::new("dist/index.html")
-        );
-        assert_eq!(spa_index(dist, "/inbox"), Path::new("dist/index.html"));
-        assert_eq!(spa_index(dist, "/"), Path::new("dist/index.html"));
-    }
+    use super::cache_control;
 
     #[test]
     fn hashed_assets_are_cached_for_a_year_and_everything_else_is_revalidated() {
@@ -327,12 +295,15 @@ mod tests {
             "/credence-frontend-5c2f0a9d8e7b6a41.js",
             "/credence-frontend-5c2f0a9d8e7b6a41_bg.wasm",
             "/style-0123456789abcdef.css",
+            "/app-5c2f0a9d8e7b6a41/main_bg.wasm",
+            "/app-5c2f0a9d8e7b6a41/__wasm_split.js",
         ];
         let plain = [
             "/index.html",
             "/icon.svg",
             "/manifest.webmanifest",
             "/customers/C1",
+            "/app/main.js",
         ];
 
         // Act + Assert

@@ -4,12 +4,11 @@
 //! holds the translations and the language choice; `pages` are the routes and
 //! `components` the pieces they share.
 //!
-//! Two bundles are built from this crate. Without the `office` feature the app routes
-//! only the field app (sign-in, customers and their requests, inbox, alerts): what a
-//! phone downloads first. With it, the back-office pages
-//! ([`credence_shared::routes::OFFICE_PREFIXES`]) are routed too; that build is served
-//! from `/office/` for those paths. Links into the back office from the field app are
-//! full page loads (see [`office_rel`]); the session token in localStorage is shared.
+//! Every page but sign-in is a lazy route ([`pages::lazy`]): `cargo xtask` splits the
+//! wasm at those points (wasm-split), so a phone first downloads only the router and the
+//! sign-in page, and the frame (`Shell`) and each page's code when it is first opened. Back-office
+//! pages (admin, audit, dashboard, …) are never downloaded by someone who does not open
+//! them.
 
 pub mod api;
 pub mod components;
@@ -18,24 +17,17 @@ pub mod pages;
 pub mod session;
 
 use leptos::prelude::*;
-use leptos_router::components::{ProtectedParentRoute, Route, Router, Routes};
+use leptos_router::Lazy;
+use leptos_router::components::{Outlet, ParentRoute, ProtectedParentRoute, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
-use crate::components::layout::Shell;
-use crate::pages::{
-    alerts::AlertsPage, customer::CustomerPage, home::Home, inbox::InboxPage, not_found::NotFound,
-    request::RequestPage, signin::SignIn,
+use crate::pages::lazy::{
+    AdminRoute, AlertsRoute, ApplyRoute, AuditRoute, BlacklistRoute, CustomerRoute, DashboardRoute,
+    HomeRoute, InboxRoute, RequestRoute, ShellRoute, WorklistRoute,
 };
+use crate::pages::{not_found::NotFound, signin::SignIn};
 use crate::session::Session;
-
-/// The `rel` of a link to `href`: `external` when `href` is a back-office page and this
-/// build is the field app, so the router leaves the click to the browser, which loads
-/// the back-office bundle; none otherwise.
-pub fn office_rel(href: &str) -> Option<&'static str> {
-    (!cfg!(feature = "office") && credence_shared::routes::is_office_path(href))
-        .then_some("external")
-}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -49,53 +41,27 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=SignIn />
                 <ProtectedParentRoute
                     path=path!("")
-                    view=Shell
+                    view=Outlet
                     condition=move || Some(session.is_signed_in())
                     redirect_path=signin_path
                 >
-                    <Route path=path!("") view=Home />
-                    <Route path=path!("customers/:id") view=CustomerPage />
-                    <Route path=path!("customers/:id/requests/:rid") view=RequestPage />
-                    <Route path=path!("inbox") view=InboxPage />
-                    <Route path=path!("alerts") view=AlertsPage />
-                    <Route path=path!("worklist") view=office::WorklistPage />
-                    <Route path=path!("dashboard") view=office::DashboardPage />
-                    <Route path=path!("apply") view=office::ApplyPage />
-                    <Route path=path!("blacklist") view=office::BlacklistPage />
-                    <Route path=path!("audit") view=office::AuditPage />
-                    <Route path=path!("admin") view=office::AdminPage />
+                <ParentRoute path=path!("") view={Lazy::<ShellRoute>::new()}>
+                    <Route path=path!("") view={Lazy::<HomeRoute>::new()} />
+                    <Route path=path!("customers/:id") view={Lazy::<CustomerRoute>::new()} />
+                    <Route path=path!("customers/:id/requests/:rid") view={Lazy::<RequestRoute>::new()} />
+                    <Route path=path!("inbox") view={Lazy::<InboxRoute>::new()} />
+                    <Route path=path!("alerts") view={Lazy::<AlertsRoute>::new()} />
+                    <Route path=path!("worklist") view={Lazy::<WorklistRoute>::new()} />
+                    <Route path=path!("dashboard") view={Lazy::<DashboardRoute>::new()} />
+                    <Route path=path!("apply") view={Lazy::<ApplyRoute>::new()} />
+                    <Route path=path!("blacklist") view={Lazy::<BlacklistRoute>::new()} />
+                    <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} />
+                    <Route path=path!("admin") view={Lazy::<AdminRoute>::new()} />
+                </ParentRoute>
                 </ProtectedParentRoute>
             </Routes>
         </Router>
     }
-}
-
-/// The back-office pages. The `office` build routes them; in the field app each one is
-/// [`LoadOffice`], so even a client-side navigation there ends in the back office.
-#[cfg(feature = "office")]
-mod office {
-    pub(super) use crate::pages::{
-        admin::AdminPage, apply::ApplyPage, audit::AuditPage, blacklist::BlacklistPage,
-        dashboard::DashboardPage, worklist::WorklistPage,
-    };
-}
-#[cfg(not(feature = "office"))]
-mod office {
-    pub(super) use super::LoadOffice as AdminPage;
-    pub(super) use super::LoadOffice as ApplyPage;
-    pub(super) use super::LoadOffice as AuditPage;
-    pub(super) use super::LoadOffice as BlacklistPage;
-    pub(super) use super::LoadOffice as DashboardPage;
-    pub(super) use super::LoadOffice as WorklistPage;
-}
-
-/// A back-office address reached inside the field app: load it afresh, and the server
-/// answers with the back office's page.
-#[cfg(not(feature = "office"))]
-#[component]
-fn LoadOffice() -> impl IntoView {
-    let _ = window().location().reload();
-    view! { <crate::components::notice::Loading /> }
 }
 
 /// Where an unauthenticated visitor is sent: the sign-in page, remembering the page they

@@ -13,7 +13,6 @@ pub mod ids;
 pub mod messages;
 pub mod money;
 pub mod role;
-pub mod routes;
 pub mod search;
 pub mod secret;
 pub mod usci;

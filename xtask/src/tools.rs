@@ -59,6 +59,16 @@ pub fn trunk() -> PathBuf {
     cargo_bin().join("trunk")
 }
 
+/// The wasm-bindgen CLI (cargo install, the version the lock file pins).
+pub fn wasm_bindgen() -> PathBuf {
+    cargo_bin().join("wasm-bindgen")
+}
+
+/// wasm-opt from npm's binaryen (never Debian's, which builds a blank page).
+pub fn wasm_opt() -> PathBuf {
+    node_dir().join("node_modules/.bin/wasm-opt")
+}
+
 /// Runs wasm tests in headless Chromium (installed with wasm-bindgen-cli).
 pub fn wasm_bindgen_test_runner() -> PathBuf {
     cargo_bin().join("wasm-bindgen-test-runner")

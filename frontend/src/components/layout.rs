@@ -20,7 +20,6 @@ use leptos_router::hooks::use_location;
 
 use crate::api::{self, AlertStatusFilter, ApiError};
 use crate::i18n::{LocaleExt, other, t, t_string, use_i18n};
-use crate::office_rel;
 use crate::session::use_session;
 
 /// Who is signed in, loaded once by the shell.
@@ -196,7 +195,7 @@ pub fn Shell() -> impl IntoView {
                     <Show when=shows_worklist>
                         <li class:nav-desk=move || !is_collector()>
                             <a
-                                href="/worklist" rel=office_rel("/worklist")
+                                href="/worklist"
                                 class="nav-item"
                                 data-testid="nav-worklist"
                                 aria-current=move || current("/worklist")
@@ -248,7 +247,7 @@ pub fn Shell() -> impl IntoView {
                     <Show when=can_apply>
                         <li>
                             <a
-                                href="/apply" rel=office_rel("/apply")
+                                href="/apply"
                                 class="nav-item"
                                 data-testid="nav-apply"
                                 aria-current=move || current("/apply")
@@ -261,7 +260,7 @@ pub fn Shell() -> impl IntoView {
                     </Show>
                     <Show when=can_read_kpis>
                         <li class="nav-desk">
-                            <a href="/dashboard" rel=office_rel("/dashboard") class="nav-item" data-testid="nav-dashboard" aria-current=move || current("/dashboard")>
+                            <a href="/dashboard" class="nav-item" data-testid="nav-dashboard" aria-current=move || current("/dashboard")>
                                 <IconDashboard />
                                 <span class="nav-label">{t!(i18n, nav_dashboard)}</span>
                             </a>
@@ -269,7 +268,7 @@ pub fn Shell() -> impl IntoView {
                     </Show>
                     <Show when=can_blacklist>
                         <li class="nav-desk">
-                            <a href="/blacklist" rel=office_rel("/blacklist") class="nav-item" aria-current=move || current("/blacklist")>
+                            <a href="/blacklist" class="nav-item" aria-current=move || current("/blacklist")>
                                 <IconBlacklist />
                                 <span class="nav-label">{t!(i18n, nav_blacklist)}</span>
                             </a>
@@ -277,7 +276,7 @@ pub fn Shell() -> impl IntoView {
                     </Show>
                     <Show when=can_audit>
                         <li class="nav-desk">
-                            <a href="/audit" rel=office_rel("/audit") class="nav-item" aria-current=move || current("/audit")>
+                            <a href="/audit" class="nav-item" aria-current=move || current("/audit")>
                                 <IconAudit />
                                 <span class="nav-label">{t!(i18n, nav_audit)}</span>
                             </a>
@@ -285,7 +284,7 @@ pub fn Shell() -> impl IntoView {
                     </Show>
                     <Show when=is_admin>
                         <li class="nav-desk">
-                            <a href="/admin" rel=office_rel("/admin") class="nav-item" data-testid="nav-admin" aria-current=move || current("/admin")>
+                            <a href="/admin" class="nav-item" data-testid="nav-admin" aria-current=move || current("/admin")>
                                 <IconAdmin />
                                 <span class="nav-label">{t!(i18n, nav_admin)}</span>
                             </a>
@@ -324,7 +323,7 @@ pub fn Shell() -> impl IntoView {
                     <ul class="account-links">
                         <Show when=worklist_elsewhere>
                             <li>
-                                <a href="/worklist" rel=office_rel("/worklist") class="button button-ghost" data-testid="nav-worklist" on:click=close>
+                                <a href="/worklist" class="button button-ghost" data-testid="nav-worklist" on:click=close>
                                     <IconWorklist />
                                     {t!(i18n, nav_worklist)}
                                     {move || tasks_badge.get().map(|n| view! {
@@ -335,7 +334,7 @@ pub fn Shell() -> impl IntoView {
                         </Show>
                         <Show when=can_read_kpis>
                             <li>
-                                <a href="/dashboard" rel=office_rel("/dashboard") class="button button-ghost" data-testid="nav-dashboard" on:click=close>
+                                <a href="/dashboard" class="button button-ghost" data-testid="nav-dashboard" on:click=close>
                                     <IconDashboard />
                                     {t!(i18n, nav_dashboard)}
                                 </a>
@@ -343,7 +342,7 @@ pub fn Shell() -> impl IntoView {
                         </Show>
                         <Show when=can_blacklist>
                             <li>
-                                <a href="/blacklist" rel=office_rel("/blacklist") class="button button-ghost" on:click=close>
+                                <a href="/blacklist" class="button button-ghost" on:click=close>
                                     <IconBlacklist />
                                     {t!(i18n, nav_blacklist)}
                                 </a>
@@ -351,7 +350,7 @@ pub fn Shell() -> impl IntoView {
                         </Show>
                         <Show when=can_audit>
                             <li>
-                                <a href="/audit" rel=office_rel("/audit") class="button button-ghost" on:click=close>
+                                <a href="/audit" class="button button-ghost" on:click=close>
                                     <IconAudit />
                                     {t!(i18n, nav_audit)}
                                 </a>
@@ -359,7 +358,7 @@ pub fn Shell() -> impl IntoView {
                         </Show>
                         <Show when=is_admin>
                             <li>
-                                <a href="/admin" rel=office_rel("/admin") class="button button-ghost" data-testid="nav-admin" on:click=close>
+                                <a href="/admin" class="button button-ghost" data-testid="nav-admin" on:click=close>
                                     <IconAdmin />
                                     {t!(i18n, nav_admin)}
                                 </a>

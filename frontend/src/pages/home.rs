@@ -14,7 +14,6 @@ use crate::components::customer_card::CustomerCard;
 use crate::components::layout::{APPLICANTS, use_current_user};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::office_rel;
 use crate::session::use_session;
 
 /// Quiet time after the last keystroke before searching.
@@ -120,7 +119,7 @@ pub fn Home() -> impl IntoView {
             <h1 class="page-title">{t!(i18n, search_title)}</h1>
             <Show when=can_apply>
                 <div class="page-actions">
-                    <a href="/apply" rel=office_rel("/apply") class="button button-secondary" data-testid="home-apply">
+                    <a href="/apply" class="button button-secondary" data-testid="home-apply">
                         <span aria-hidden="true">"＋"</span>
                         {t!(i18n, apply_title)}
                     </a>

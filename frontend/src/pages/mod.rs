@@ -13,6 +13,7 @@ pub mod customer;
 pub mod dashboard;
 pub mod home;
 pub mod inbox;
+pub mod lazy;
 pub mod not_found;
 pub mod request;
 pub mod signin;
