@@ -167,11 +167,15 @@ fn route_sizes(dist: &Path, entries: &[Entry]) -> Result<Vec<(String, u64)>> {
     Ok(out)
 }
 
-/// `__customer_route_view_9062538958132062963` → `customer`.
+/// The split point's name without its suffix: `customer_view` (ours, see
+/// `frontend/src/pages/lazy.rs`) or `__customer_route_view_9062538958132062963` (Leptos's
+/// `#[lazy_route]`) → `customer`.
 fn route_name(split: &str) -> String {
     let name = split.trim_start_matches('_');
     name.split_once("_route_view")
-        .map_or(name, |(route, _)| route)
+        .map(|(route, _)| route)
+        .or_else(|| name.strip_suffix("_view"))
+        .unwrap_or(name)
         .to_owned()
 }
 
@@ -283,6 +287,7 @@ mod tests {
             "customer"
         );
         assert_eq!(route_name("__shell_route_view_1"), "shell");
+        assert_eq!(route_name("home_view"), "home");
         assert_eq!(route_name("other"), "other");
     }
 }
