@@ -5,10 +5,10 @@
 //! `components` the pieces they share.
 //!
 //! Every page but sign-in is a lazy route ([`pages::lazy`]): `cargo xtask` splits the
-//! wasm at those points (wasm-split), so a phone first downloads only the router and the
-//! sign-in page, and the frame (`Shell`) and each page's code when it is first opened. Back-office
-//! pages (admin, audit, dashboard, …) are never downloaded by someone who does not open
-//! them.
+//! wasm there (wasm-split), so a phone first downloads only the router and sign-in; the
+//! frame (`Shell`) and search come when signed in, the rest of the field app with the
+//! first customer, request, inbox or alert page, and the back office (admin, audit,
+//! dashboard, …) only for someone who opens it.
 
 pub mod api;
 pub mod components;

@@ -167,9 +167,9 @@ fn route_sizes(dist: &Path, entries: &[Entry]) -> Result<Vec<(String, u64)>> {
     Ok(out)
 }
 
-/// The split point's name without its suffix: `customer_view` (ours, see
-/// `frontend/src/pages/lazy.rs`) or `__customer_route_view_9062538958132062963` (Leptos's
-/// `#[lazy_route]`) → `customer`.
+/// The split point's name without a generated suffix: ours are named in
+/// `frontend/src/pages/lazy.rs` (`field_pages`); Leptos's `#[lazy_route]` names one
+/// `__customer_route_view_9062538958132062963` (→ `customer`).
 fn route_name(split: &str) -> String {
     let name = split.trim_start_matches('_');
     name.split_once("_route_view")

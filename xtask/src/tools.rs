@@ -31,9 +31,11 @@ pub fn tools_dir() -> PathBuf {
 
 /// Where cargo builds: one directory outside the checkout, shared by every clone on this
 /// machine, so a fresh clone recompiles only the workspace's own crates, never its
-/// dependencies. `CARGO_TARGET_DIR` overrides it. Clones at different paths do not
-/// overwrite each other's workspace artefacts (cargo hashes the package path), but the
-/// final binaries (`debug/credence-local`) are shared: run one `cargo xtask` at a time.
+/// dependencies. `CARGO_TARGET_DIR` overrides it. Clones share the workspace's artefacts
+/// too (cargo names them by the package's path inside the workspace) and cargo decides
+/// what is stale by file times: a fresh clone's files are newer than anything built, so
+/// it rebuilds its own crates, but a checkout whose edits predate another clone's build
+/// must touch them. Run one `cargo xtask` at a time.
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)

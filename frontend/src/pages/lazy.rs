@@ -3,7 +3,8 @@
 //! so the first download is only the router and sign-in. The frame around the pages
 //! (`Shell`: navigation, badges, account) is lazy too; it loads with the first page.
 //!
-//! A page goes here when it is added to the app; a page routed directly (not through
+//! A page goes here when it is added to the app, into the group it belongs with (a new
+//! back-office screen into [`OfficePage`]); a page routed directly (not through
 //! [`lazy_page!`]) lands in the first download and counts against the byte budget.
 //!
 //! Leptos's own `#[lazy_route]` panics when a chunk cannot be fetched, which on a phone
@@ -18,12 +19,11 @@ use leptos_router::LazyRoute;
 use crate::api::ApiError;
 use crate::components::notice::ErrorNotice;
 
-/// A route whose view is the page component `$page`, split into its own module `$module`
-/// and loaded on first use. The pages read their own parameters and data, so the route
-/// carries nothing.
+/// A route to `$page`, whose code is in the module of the split function `$group`. The
+/// pages read their own parameters and data, so the route carries nothing.
 macro_rules! lazy_page {
-    ($route:ident, $module:ident, $page:path) => {
-        #[doc = concat!("The lazy route to [`", stringify!($page), "`].")]
+    ($route:ident, $group:ident, $page:expr) => {
+        #[doc = concat!("The lazy route to ", stringify!($page), ".")]
         pub struct $route;
 
         impl LazyRoute for $route {
@@ -32,13 +32,8 @@ macro_rules! lazy_page {
             }
 
             async fn view(_this: Self) -> AnyView {
-                $module().await.unwrap_or_else(|_| not_loaded())
+                $group($page).await.unwrap_or_else(|_| not_loaded())
             }
-        }
-
-        #[wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
-        fn $module() -> Result<AnyView, SplitLoaderError> {
-            Ok(view! { <$page /> }.into_any())
         }
     };
 }
@@ -56,23 +51,76 @@ fn not_loaded() -> AnyView {
     .into_any()
 }
 
-lazy_page!(ShellRoute, shell_view, crate::components::layout::Shell);
-lazy_page!(HomeRoute, home_view, super::home::Home);
-lazy_page!(CustomerRoute, customer_view, super::customer::CustomerPage);
-lazy_page!(RequestRoute, request_view, super::request::RequestPage);
-lazy_page!(InboxRoute, inbox_view, super::inbox::InboxPage);
-lazy_page!(AlertsRoute, alerts_view, super::alerts::AlertsPage);
-lazy_page!(WorklistRoute, worklist_view, super::worklist::WorklistPage);
-lazy_page!(
-    DashboardRoute,
-    dashboard_view,
-    super::dashboard::DashboardPage
-);
-lazy_page!(ApplyRoute, apply_view, super::apply::ApplyPage);
-lazy_page!(
-    BlacklistRoute,
-    blacklist_view,
-    super::blacklist::BlacklistPage
-);
-lazy_page!(AuditRoute, audit_view, super::audit::AuditPage);
-lazy_page!(AdminRoute, admin_view, super::admin::AdminPage);
+/// The pages are split in three groups, one split function each, so that a page costs a
+/// handful of requests, not hundreds (wasm-split makes one module per set of split points
+/// that share code, so twelve split points would make hundreds of small modules): the
+/// signed-in first screen, the rest of the field app, and the back office.
+#[derive(Debug, Clone, Copy)]
+#[repr(u8)]
+pub enum FirstScreen {
+    Shell,
+    Home,
+}
+
+#[derive(Debug, Clone, Copy)]
+#[repr(u8)]
+pub enum FieldPage {
+    Customer,
+    Request,
+    Inbox,
+    Alerts,
+}
+
+#[derive(Debug, Clone, Copy)]
+#[repr(u8)]
+pub enum OfficePage {
+    Worklist,
+    Dashboard,
+    Apply,
+    Blacklist,
+    Audit,
+    Admin,
+}
+
+#[wasm_split(first_screen, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn first_screen(page: FirstScreen) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
+        FirstScreen::Shell => view! { <crate::components::layout::Shell /> }.into_any(),
+        FirstScreen::Home => view! { <super::home::Home /> }.into_any(),
+    })
+}
+
+#[wasm_split(field_pages, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn field_pages(page: FieldPage) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
+        FieldPage::Customer => view! { <super::customer::CustomerPage /> }.into_any(),
+        FieldPage::Request => view! { <super::request::RequestPage /> }.into_any(),
+        FieldPage::Inbox => view! { <super::inbox::InboxPage /> }.into_any(),
+        FieldPage::Alerts => view! { <super::alerts::AlertsPage /> }.into_any(),
+    })
+}
+
+#[wasm_split(office_pages, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn office_pages(page: OfficePage) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
+        OfficePage::Worklist => view! { <super::worklist::WorklistPage /> }.into_any(),
+        OfficePage::Dashboard => view! { <super::dashboard::DashboardPage /> }.into_any(),
+        OfficePage::Apply => view! { <super::apply::ApplyPage /> }.into_any(),
+        OfficePage::Blacklist => view! { <super::blacklist::BlacklistPage /> }.into_any(),
+        OfficePage::Audit => view! { <super::audit::AuditPage /> }.into_any(),
+        OfficePage::Admin => view! { <super::admin::AdminPage /> }.into_any(),
+    })
+}
+
+lazy_page!(ShellRoute, first_screen, FirstScreen::Shell);
+lazy_page!(HomeRoute, first_screen, FirstScreen::Home);
+lazy_page!(CustomerRoute, field_pages, FieldPage::Customer);
+lazy_page!(RequestRoute, field_pages, FieldPage::Request);
+lazy_page!(InboxRoute, field_pages, FieldPage::Inbox);
+lazy_page!(AlertsRoute, field_pages, FieldPage::Alerts);
+lazy_page!(WorklistRoute, office_pages, OfficePage::Worklist);
+lazy_page!(DashboardRoute, office_pages, OfficePage::Dashboard);
+lazy_page!(ApplyRoute, office_pages, OfficePage::Apply);
+lazy_page!(BlacklistRoute, office_pages, OfficePage::Blacklist);
+lazy_page!(AuditRoute, office_pages, OfficePage::Audit);
+lazy_page!(AdminRoute, office_pages, OfficePage::Admin);
