@@ -220,6 +220,7 @@ pub struct GroupCheck {
 #[serde(deny_unknown_fields)]
 pub struct IncomingEvent {
     /// The source system's key for this event; the same key is never applied twice.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_.:/-]{1,128}$"))]
     pub idempotency_key: String,
     pub customer_id: String,
     #[serde(with = "iso_date")]
@@ -284,7 +285,8 @@ pub struct IngestResponse {
 pub struct DecisionRequest {
     /// The version of the credit file this decision was made on (optimistic lock).
     pub version: u64,
-    /// Why; kept with the decision and in the history.
+    /// Why (1 to 500 characters once trimmed); kept with the decision and in the history.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub reason: String,
     /// A permanent limit (`null` clears a person's limit so the recommendation applies).
     #[serde(default)]
@@ -305,6 +307,8 @@ pub struct DecisionRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GroupRequest {
+    /// 1 to 200 characters once trimmed.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub name: String,
     pub limit: Money,
     /// Customer ids to add to the group (a customer belongs to at most one group).

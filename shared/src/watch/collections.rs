@@ -63,6 +63,7 @@ impl Promise {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPromise {
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_.:/-]{1,128}$"))]
     pub idempotency_key: String,
     #[serde(with = "crate::engine::calendar::iso_date")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
@@ -272,6 +273,8 @@ pub struct ActivityDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewNote {
+    /// 1 to 2,000 characters once trimmed.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
     pub text: String,
 }
 
@@ -290,12 +293,17 @@ pub enum SignalKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewSignal {
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_.:/-]{1,128}$"))]
     pub idempotency_key: String,
     pub kind: SignalKind,
     #[serde(with = "crate::engine::calendar::iso_date")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: Date,
+    /// 1 to 200 characters once trimmed.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub source: String,
+    /// 1 to 1,000 characters once trimmed.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
     pub summary: String,
 }
 

@@ -91,7 +91,10 @@ impl DunningLadder {
 
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let rising = self.steps.windows(2).all(|w| w[0].day < w[1].day);
-        if self.steps.is_empty() || !rising || self.steps.iter().any(|s| s.day.abs() > 3650) {
+        if self.steps.is_empty()
+            || !rising
+            || self.steps.iter().any(|s| s.day.unsigned_abs() > 3650)
+        {
             return Err(vec![FieldError::new(
                 "steps",
                 code::STEPS_ORDER,

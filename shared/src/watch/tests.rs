@@ -63,6 +63,19 @@ fn the_default_rules_and_ladder_are_valid() {
 }
 
 #[test]
+fn a_ladder_step_at_the_smallest_day_there_is_is_refused_not_a_panic() {
+    // Arrange: found by the fuzzer; `day.abs()` overflowed.
+    let mut ladder = DunningLadder::default_ladder();
+    ladder.steps[0].day = i32::MIN;
+
+    // Act
+    let result = ladder.validate();
+
+    // Assert
+    assert_eq!(result.unwrap_err()[0].field, "steps");
+}
+
+#[test]
 fn falling_steps_and_a_bad_share_are_named_by_field() {
     let mut rules = WarningRules::default_rules();
     rules.rules[1].when = Condition::OverdueDays {

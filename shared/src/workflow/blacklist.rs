@@ -47,9 +47,15 @@ pub struct BlacklistAdd {
     pub customer_id: Option<String>,
     #[serde(default)]
     pub usci: Option<String>,
+    /// A party that is not a customer: its name (1 to 200 characters once trimmed).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub name: Option<String>,
+    /// 1 to 500 characters once trimmed.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub reason: String,
+    /// 1 to 200 characters once trimmed.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub source: String,
 }
 
@@ -61,6 +67,8 @@ pub struct BlacklistAdd {
 pub struct BlacklistRemoval {
     /// The entry's key (its code, or `NAME:{normalised name}`).
     pub key: String,
-    /// Why; kept in the audit trail (and, for an admin's override, in the alert).
+    /// Why (1 to 500 characters once trimmed); kept in the audit trail (and, for an
+    /// admin's override, in the alert).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub reason: String,
 }

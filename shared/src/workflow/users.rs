@@ -35,6 +35,8 @@ pub struct UserUpdate {
     pub roles: Vec<Role>,
     #[serde(default = "yes")]
     pub active: bool,
+    /// Why (1 to 500 characters once trimmed); kept in the audit trail.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub reason: String,
 }
 
@@ -79,6 +81,8 @@ pub struct PublishEngine {
     pub model: serde_json::Value,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub policy: serde_json::Value,
+    /// Why (1 to 500 characters once trimmed); kept in the audit trail.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub reason: String,
 }
 
@@ -90,6 +94,8 @@ pub struct PublishEngine {
 pub struct Versioned<T> {
     /// The version being replaced (0 when there is none yet).
     pub replaces: u32,
+    /// Why (1 to 500 characters once trimmed); kept in the audit trail.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub reason: String,
     pub document: T,
 }

@@ -139,3 +139,40 @@ async fn every_variant_of_a_tagged_body_enum_refuses_unknown_fields_in_the_descr
         }
     }
 }
+
+#[tokio::test]
+async fn the_openapi_description_bounds_free_text_and_keys_as_the_server_does() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let doc = app.get("/openapi.json", None).await.body;
+
+    // Assert: the lengths and patterns the services check (a schema looser than the
+    // server makes a client, or the fuzzer, send what is refused).
+    let schemas = &doc["components"]["schemas"];
+    let bounds = [
+        ("DecisionRequest", "reason", 500),
+        ("GroupRequest", "name", 200),
+        ("NewNote", "text", 2000),
+        ("NewSignal", "source", 200),
+        ("NewSignal", "summary", 1000),
+        ("BlacklistAdd", "reason", 500),
+        ("BlacklistAdd", "source", 200),
+        ("BlacklistRemoval", "reason", 500),
+        ("UserUpdate", "reason", 500),
+        ("PublishEngine", "reason", 500),
+    ];
+    for (schema, field, max) in bounds {
+        let property = &schemas[schema]["properties"][field];
+        assert_eq!(property["maxLength"], max, "{schema}.{field}: {property}");
+        assert_eq!(property["minLength"], 1, "{schema}.{field}: {property}");
+    }
+    for schema in ["IncomingEvent", "NewPromise", "NewSignal"] {
+        let property = &schemas[schema]["properties"]["idempotency_key"];
+        assert_eq!(
+            property["pattern"], "^[A-Za-z0-9_.:/-]{1,128}$",
+            "{schema}: {property}"
+        );
+    }
+}

@@ -245,23 +245,18 @@ pub async fn add_signal(
     let id = parse_customer(raw_id)?;
     crate::service::customers::visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::RecordSignals)?;
-    let key_ok = !body.idempotency_key.is_empty()
-        && body.idempotency_key.len() <= 128
-        && body
-            .idempotency_key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._:-".contains(c));
+    let key_ok = credence_shared::credit::valid_idempotency_key(&body.idempotency_key);
     let mut errors = Vec::new();
     if !key_ok {
         errors.push(
             field_error(
                 "idempotency_key",
                 code::TEXT_PATTERN,
-                "1-128 letters, digits or . _ : -",
+                "1-128 letters, digits or - _ . : /",
             )
             .with("min", 1)
             .with("max", 128)
-            .with("allowed", "A-Z a-z 0-9 . _ : -"),
+            .with("allowed", "A-Z a-z 0-9 - _ . : /"),
         );
     }
     if body.date > ctx.clock.today() {
