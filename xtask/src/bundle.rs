@@ -162,21 +162,9 @@ fn route_sizes(dist: &Path, entries: &[Entry]) -> Result<Vec<(String, u64)>> {
         for stem in stems {
             gz += gzip(&std::fs::read(app_dir.join(format!("{stem}.wasm")))?).len() as u64;
         }
-        out.push((route_name(&split), gz));
+        out.push((split, gz));
     }
     Ok(out)
-}
-
-/// The split point's name without a generated suffix: ours are named in
-/// `frontend/src/pages/lazy.rs` (`field_pages`); Leptos's `#[lazy_route]` names one
-/// `__customer_route_view_9062538958132062963` (→ `customer`).
-fn route_name(split: &str) -> String {
-    let name = split.trim_start_matches('_');
-    name.split_once("_route_view")
-        .map(|(route, _)| route)
-        .or_else(|| name.strip_suffix("_view"))
-        .unwrap_or(name)
-        .to_owned()
 }
 
 /// Writes `x.gz` and `x.br` next to every compressible asset in `dist/` (the local server
@@ -278,16 +266,5 @@ mod tests {
         assert!(gzip(text.as_bytes()).len() < 200);
         assert!(brotli(text.as_bytes()).len() < gzip(text.as_bytes()).len());
         assert!(report.table().contains("customer"));
-    }
-
-    #[test]
-    fn a_split_point_is_named_by_its_route() {
-        assert_eq!(
-            route_name("__customer_route_view_9062538958132062963"),
-            "customer"
-        );
-        assert_eq!(route_name("__shell_route_view_1"), "shell");
-        assert_eq!(route_name("home_view"), "home");
-        assert_eq!(route_name("other"), "other");
     }
 }
