@@ -132,6 +132,20 @@ pub fn router(state: AppState) -> Router {
         ))
         .routes(routes!(routes::workflow::review))
         .routes(routes!(routes::workflow::withdraw))
+        .routes(routes!(routes::requests::file_for_group))
+        .routes(routes!(routes::requests::file_for_party))
+        .routes(routes!(
+            routes::requests::group_detail,
+            routes::requests::group_resubmit
+        ))
+        .routes(routes!(
+            routes::requests::party_detail,
+            routes::requests::party_resubmit
+        ))
+        .routes(routes!(routes::requests::group_review))
+        .routes(routes!(routes::requests::party_review))
+        .routes(routes!(routes::requests::group_withdraw))
+        .routes(routes!(routes::requests::party_withdraw))
         .routes(routes!(routes::workflow::open_requests))
         .routes(routes!(routes::workflow::inbox))
         .routes(routes!(routes::workflow::engine))

@@ -16,8 +16,8 @@ use credence_shared::watch::{
 use credence_shared::workflow::{
     Application, ApplicationCreated, ApplicationForm, ApprovalMatrix, AuditPage, BlacklistAdd,
     BlacklistEntry, CreditRequest, EngineInForce, EngineVersion, FieldSet, Inbox, NewRequest,
-    PublishEngine, RequestDetail, RequestSummary, ResubmitRequest, ReviewRequest, ScreenRequest,
-    ScreenResult, UserRecord, UserUpdate, Versioned,
+    PartyRequest, PublishEngine, RequestDetail, RequestSummary, ResubmitRequest, ReviewRequest,
+    ScreenRequest, ScreenResult, Subject, UserRecord, UserUpdate, Versioned,
 };
 use credence_shared::{CustomerId, Money};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -181,51 +181,58 @@ pub async fn file_request(
     authorised_with_body(session, Request::post(&url), body).await
 }
 
-fn request_url(id: &CustomerId, rid: &str) -> String {
-    format!(
-        "/v1/customers/{id}/requests/{}",
-        String::from(js_sys::encode_uri_component(rid))
-    )
+/// `POST /v1/blacklist/requests`: ask for a party to come off the blacklist (a customer's
+/// entry is filed on the customer).
+pub async fn request_removal(
+    session: Session,
+    body: &PartyRequest,
+) -> Result<CreditRequest, ApiError> {
+    authorised_with_body(session, Request::post("/v1/blacklist/requests"), body).await
 }
 
-/// `GET /v1/customers/{id}/requests/{rid}`.
+/// A request's API address (a customer's, a group's or a party's request).
+fn request_url(subject: &Subject, rid: &str) -> String {
+    subject.api_path(&String::from(js_sys::encode_uri_component(rid)))
+}
+
+/// `GET /v1/customers/{id}/requests/{rid}` (or a group's or party's request).
 pub async fn request_detail(
     session: Session,
-    id: &CustomerId,
+    subject: &Subject,
     rid: &str,
 ) -> Result<RequestDetail, ApiError> {
-    authorised(session, Request::get(&request_url(id, rid))).await
+    authorised(session, Request::get(&request_url(subject, rid))).await
 }
 
 /// `POST .../review`: approve, reject or return.
 pub async fn review(
     session: Session,
-    id: &CustomerId,
+    subject: &Subject,
     rid: &str,
     body: &ReviewRequest,
 ) -> Result<RequestDetail, ApiError> {
-    let url = format!("{}/review", request_url(id, rid));
+    let url = format!("{}/review", request_url(subject, rid));
     authorised_with_body(session, Request::post(&url), body).await
 }
 
 /// `PUT .../{rid}`: the requester amends a returned request.
 pub async fn resubmit(
     session: Session,
-    id: &CustomerId,
+    subject: &Subject,
     rid: &str,
     body: &ResubmitRequest,
 ) -> Result<RequestDetail, ApiError> {
-    authorised_with_body(session, Request::put(&request_url(id, rid)), body).await
+    authorised_with_body(session, Request::put(&request_url(subject, rid)), body).await
 }
 
 /// `POST .../withdraw`.
 pub async fn withdraw(
     session: Session,
-    id: &CustomerId,
+    subject: &Subject,
     rid: &str,
     version: u64,
 ) -> Result<RequestDetail, ApiError> {
-    let url = format!("{}/withdraw", request_url(id, rid));
+    let url = format!("{}/withdraw", request_url(subject, rid));
     authorised_with_body(session, Request::post(&url), &VersionOnly { version }).await
 }
 

@@ -49,6 +49,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()} />
                     <Route path=path!("customers/:id") view={Lazy::<CustomerRoute>::new()} />
                     <Route path=path!("customers/:id/requests/:rid") view={Lazy::<RequestRoute>::new()} />
+                    <Route path=path!("groups/:group/requests/:rid") view={Lazy::<RequestRoute>::new()} />
+                    <Route path=path!("blacklist/requests/:rid") view={Lazy::<RequestRoute>::new()} />
                     <Route path=path!("inbox") view={Lazy::<InboxRoute>::new()} />
                     <Route path=path!("alerts") view={Lazy::<AlertsRoute>::new()} />
                     <Route path=path!("worklist") view={Lazy::<WorklistRoute>::new()} />

@@ -158,6 +158,8 @@ codes! {
     PARTY_BLACKLISTED = "party.blacklisted",
     /// A secret was sent back as a fingerprint that names no stored secret: type it again.
     SECRET_UNKNOWN = "secret.unknown",
+    /// No such blacklist entry.
+    BLACKLIST_UNKNOWN = "blacklist.unknown",
     /// The customer is not on the blacklist.
     CUSTOMER_NOT_BLACKLISTED = "customer.not_blacklisted",
     /// The customer is not on hold.
@@ -170,6 +172,11 @@ codes! {
     CHANGE_NEEDS_APPLICATION = "change.needs_application",
     /// A resubmitted request asks for the same kind of change.
     CHANGE_SAME_KIND = "change.same_kind",
+    /// A group's request changes its limit (`limit`); a party's takes it off the blacklist
+    /// (`blacklist_remove`): `allowed` names the type.
+    CHANGE_NOT_FOR_SUBJECT = "change.not_for_subject",
+    /// The limit asked for is the limit in force already.
+    LIMIT_UNCHANGED = "limit.unchanged",
     /// A warning rule or engine document is not valid (the message says why).
     DOCUMENT_INVALID = "document.invalid",
     // ---- problems (409 and others) ----

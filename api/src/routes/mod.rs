@@ -5,5 +5,6 @@ pub mod credit;
 pub mod customers;
 pub mod health;
 pub mod me;
+pub mod requests;
 pub mod watch;
 pub mod workflow;

@@ -78,7 +78,9 @@ pub async fn detail(
     who: Principal,
     Path((id, rid)): Path<(String, String)>,
 ) -> Result<Json<RequestDetail>, ApiError> {
-    Ok(Json(workflow::detail(&state.ctx(), &who, &id, &rid).await?))
+    Ok(Json(
+        workflow::detail(&state.ctx(), &who, workflow::Home::Customer(&id), &rid).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/v1/customers/{id}/requests/{rid}/review", tag = "workflow", security(("bearer" = [])),
@@ -98,7 +100,14 @@ pub async fn review(
     ApiJson(body): ApiJson<ReviewRequest>,
 ) -> Result<Json<RequestDetail>, ApiError> {
     Ok(Json(
-        workflow::review(&state.ctx(), &who, &id, &rid, body).await?,
+        workflow::review(
+            &state.ctx(),
+            &who,
+            workflow::Home::Customer(&id),
+            &rid,
+            body,
+        )
+        .await?,
     ))
 }
 
@@ -119,7 +128,14 @@ pub async fn resubmit(
     ApiJson(body): ApiJson<ResubmitRequest>,
 ) -> Result<Json<RequestDetail>, ApiError> {
     Ok(Json(
-        workflow::resubmit(&state.ctx(), &who, &id, &rid, body).await?,
+        workflow::resubmit(
+            &state.ctx(),
+            &who,
+            workflow::Home::Customer(&id),
+            &rid,
+            body,
+        )
+        .await?,
     ))
 }
 
@@ -139,7 +155,14 @@ pub async fn withdraw(
     ApiJson(body): ApiJson<WithdrawBody>,
 ) -> Result<Json<RequestDetail>, ApiError> {
     Ok(Json(
-        workflow::withdraw(&state.ctx(), &who, &id, &rid, body).await?,
+        workflow::withdraw(
+            &state.ctx(),
+            &who,
+            workflow::Home::Customer(&id),
+            &rid,
+            body,
+        )
+        .await?,
     ))
 }
 

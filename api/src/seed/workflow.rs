@@ -239,7 +239,7 @@ pub async fn seed_workflow(
             ..ctx
         },
         &risk,
-        c.id.as_str(),
+        workflow::Home::Customer(c.id.as_str()),
         &filed.id,
         ReviewRequest {
             action: ReviewAction::Return,

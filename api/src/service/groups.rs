@@ -36,7 +36,10 @@ const MAX_GROUP_ID: usize = 64;
 /// The change of limit a group write makes, as the matrix routes it: none when the limit
 /// stays; a decrease when it is lowered in the same currency; else an increase (a new group
 /// counts as one, from nothing).
-fn limit_change(before: Option<&GroupRecord>, limit: Money) -> Option<(RequestKind, Decimal)> {
+pub(crate) fn limit_change(
+    before: Option<&GroupRecord>,
+    limit: Money,
+) -> Option<(RequestKind, Decimal)> {
     match before {
         Some(g) if g.limit == limit => None,
         Some(g) if g.limit.currency == limit.currency && limit.amount < g.limit.amount => {
@@ -46,13 +49,17 @@ fn limit_change(before: Option<&GroupRecord>, limit: Money) -> Option<(RequestKi
     }
 }
 
-fn check_request(group: &str, request: &GroupRequest) -> Result<(), ApiError> {
-    if group.is_empty()
-        || group.len() > MAX_GROUP_ID
-        || !group
+/// Whether `group` can be a group's id: 1 to 64 of `A-Z a-z 0-9 - _`.
+pub(crate) fn valid_group_id(group: &str) -> bool {
+    !group.is_empty()
+        && group.len() <= MAX_GROUP_ID
+        && group
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+}
+
+fn check_request(group: &str, request: &GroupRequest) -> Result<(), ApiError> {
+    if !valid_group_id(group) {
         return Err(ApiError::from(
             FieldError::new("group", code::TEXT_PATTERN, "1 to 64 of A-Z a-z 0-9 - _")
                 .with("min", 1)
@@ -139,7 +146,13 @@ pub async fn put_group(
         .into_iter()
         .collect();
     let routed = gate::blocking_rules(&matrix, who, &changes, None);
-    gate::refuse_unless_admin(who, &routed, "a group's limit has no request of its own")?;
+    gate::refuse_unless_admin(
+        who,
+        &routed,
+        &format!(
+            "file a request (POST /v1/groups/{group}/requests, type limit; a new group is created with a limit you may set alone first)"
+        ),
+    )?;
     let overriding = !routed.is_empty();
     let reason = reason_of(&request, overriding)?;
     let mut alerts = Vec::new();

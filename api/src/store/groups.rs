@@ -102,33 +102,8 @@ impl Store {
         group: &str,
         write: GroupWrite<'_>,
     ) -> Result<(), StoreError> {
-        let (condition, next) = match write.seen {
-            None => ("attribute_not_exists(PK)", 1),
-            Some(0) => ("attribute_exists(PK) AND attribute_not_exists(version)", 1),
-            Some(v) => ("version = :seen", v + 1),
-        };
-        let mut update = Update::builder()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::group_pk(tenant, group)))
-            .key(keys::SK, s(keys::GROUP_SK))
-            .update_expression(
-                "SET #name = :name, limitAmount = :l, currency = :c, entity = :ent, \
-                 version = :next ADD exposure :zero",
-            )
-            .condition_expression(condition)
-            .expression_attribute_names("#name", "name")
-            .expression_attribute_values(":name", s(write.name))
-            .expression_attribute_values(":l", n(write.limit.amount))
-            .expression_attribute_values(":c", s(write.limit.currency.to_string()))
-            .expression_attribute_values(":ent", s("group"))
-            .expression_attribute_values(":next", n(next))
-            .expression_attribute_values(":zero", n(0));
-        if let Some(v) = write.seen.filter(|v| *v > 0) {
-            update = update.expression_attribute_values(":seen", n(v));
-        }
-        let update = update.build().map_err(|e| StoreError::Other(e.into()))?;
         let mut items = vec![
-            TransactWriteItem::builder().update(update).build(),
+            self.group_limit_write(tenant, group, write.name, write.limit, write.seen)?,
             self.audit_write(tenant, write.audit)?,
         ];
         let mut alerts = self.watch_writes();
@@ -143,6 +118,44 @@ impl Store {
             self.transact(chunk.to_vec()).await?;
         }
         Ok(())
+    }
+
+    /// Creates a group (`seen` `None`) or sets its name and limit over version `seen`, for a
+    /// transaction ([`Store::put_group`], or an approved group-limit request's).
+    pub fn group_limit_write(
+        &self,
+        tenant: &TenantId,
+        group: &str,
+        name: &str,
+        limit: Money,
+        seen: Option<u64>,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let (condition, next) = match seen {
+            None => ("attribute_not_exists(PK)", 1),
+            Some(0) => ("attribute_exists(PK) AND attribute_not_exists(version)", 1),
+            Some(v) => ("version = :seen", v + 1),
+        };
+        let mut update = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::group_pk(tenant, group)))
+            .key(keys::SK, s(keys::GROUP_SK))
+            .update_expression(
+                "SET #name = :name, limitAmount = :l, currency = :c, entity = :ent, \
+                 version = :next ADD exposure :zero",
+            )
+            .condition_expression(condition)
+            .expression_attribute_names("#name", "name")
+            .expression_attribute_values(":name", s(name))
+            .expression_attribute_values(":l", n(limit.amount))
+            .expression_attribute_values(":c", s(limit.currency.to_string()))
+            .expression_attribute_values(":ent", s("group"))
+            .expression_attribute_values(":next", n(next))
+            .expression_attribute_values(":zero", n(0));
+        if let Some(v) = seen.filter(|v| *v > 0) {
+            update = update.expression_attribute_values(":seen", n(v));
+        }
+        let update = update.build().map_err(|e| StoreError::Other(e.into()))?;
+        Ok(TransactWriteItem::builder().update(update).build())
     }
 
     /// Records `id` as a member of `group` (idempotent: the member list is a set).

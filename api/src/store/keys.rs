@@ -21,8 +21,8 @@
 //! | list customers by name, paged | Query | `GSI1PK = T#{t}#CUSTOMERS` | GSI1 |
 //! | find customers by name part, code or number | Query | `PK = T#{t}#SEARCH`, `SK begins_with {term}` | table |
 //! | has the demo tenant been seeded | GetItem | `PK = T#{t}#META`, `SK = SEED` | table |
-//! | a credit request | GetItem | `PK = T#{t}#C#{id}`, `SK = RQ#{rid}` | table |
-//! | a customer's requests, oldest first | Query | `PK = T#{t}#C#{id}`, `SK begins_with RQ#` | table |
+//! | a credit request (of a customer, group or party) | GetItem | `PK = T#{t}#C#{id}` / `T#{t}#G#{group}` / `T#{t}#BLRQ`, `SK = RQ#{rid}` | table |
+//! | a customer's (group's, parties') requests, oldest first | Query | the same `PK`, `SK begins_with RQ#` | table |
 //! | open requests of the tenant (inboxes) | Query | `GSI1PK = T#{t}#RQ#OPEN` | GSI1 |
 //! | closed requests, newest first | Query | `GSI1PK = T#{t}#RQ#CLOSED`, descending | GSI1 |
 //! | a customer's audit trail | Query | `PK = T#{t}#C#{id}`, `SK begins_with A#` | table |
@@ -46,7 +46,7 @@
 //! | warning rules, dunning ladder, webhooks | GetItem | `PK = T#{t}#CFG`, `SK = WARNING_RULES / DUNNING / WEBHOOKS` | table |
 //! | yesterday's KPI snapshot (grade drift) | Query | `PK = T#{t}#KPI`, `SK begins_with K#`, newest first | table |
 
-use credence_shared::{CustomerId, TenantId};
+use credence_shared::{CustomerId, TenantId, workflow::Subject};
 
 pub const PK: &str = "PK";
 pub const SK: &str = "SK";
@@ -164,7 +164,21 @@ pub fn meta_pk(t: &TenantId) -> String {
     format!("{}#META", tenant(t))
 }
 
-/// A credit request lives with its customer.
+/// A request lives with its subject: a customer's with the customer, a group's with the
+/// group, a party's (a blacklist entry that is no customer's) in the tenant's party-request
+/// partition (not the blacklist's own, which is listed whole).
+pub fn request_pk(t: &TenantId, subject: &Subject) -> String {
+    match subject {
+        Subject::Customer { customer_id } => customer_pk(t, customer_id),
+        Subject::Group { group } => group_pk(t, group),
+        Subject::Party { .. } => party_requests_pk(t),
+    }
+}
+
+pub fn party_requests_pk(t: &TenantId) -> String {
+    format!("{}#BLRQ", tenant(t))
+}
+
 pub fn request_sk(rid: &str) -> String {
     format!("{REQUEST_PREFIX}{rid}")
 }
@@ -181,8 +195,9 @@ pub fn requests_closed_gsi1pk(t: &TenantId) -> String {
     format!("{}#RQ#CLOSED", tenant(t))
 }
 
-pub fn request_gsi1sk(at: &str, id: &CustomerId, rid: &str) -> String {
-    format!("{at}#{id}#{rid}")
+/// Request ids are unique in a tenant (time and random bits), so time and id order them.
+pub fn request_gsi1sk(at: &str, rid: &str) -> String {
+    format!("{at}#{rid}")
 }
 
 /// Audit entries sort by time; `unique` keeps two entries of one instant apart.
@@ -382,6 +397,8 @@ mod tests {
             audit_gsi1pk(&t(), "2026-11"),
             config_pk(&t()),
             blacklist_pk(&t()),
+            party_requests_pk(&t()),
+            request_pk(&t(), &Subject::Group { group: "G1".into() }),
         ] {
             assert!(pk.starts_with(&tenant_prefix(&t())), "{pk}");
         }

@@ -12,7 +12,7 @@ use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys, resumed
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
 use credence_shared::{
     CustomerId, TenantId,
-    workflow::{AuditEntry, AuditPage, BlacklistEntry, CreditRequest},
+    workflow::{AuditEntry, AuditPage, BlacklistEntry, CreditRequest, Subject},
 };
 use serde::Serialize;
 use time::Date;
@@ -64,7 +64,7 @@ impl Store {
         let mut item = Item::new();
         item.insert(
             keys::PK.into(),
-            s(keys::customer_pk(tenant, &request.customer_id)),
+            s(keys::request_pk(tenant, &request.subject)),
         );
         item.insert(keys::SK.into(), s(keys::request_sk(&request.id)));
         let (gsi_pk, at) = if request.status.is_open() {
@@ -75,11 +75,7 @@ impl Store {
         item.insert(keys::GSI1PK.into(), s(gsi_pk));
         item.insert(
             keys::GSI1SK.into(),
-            s(keys::request_gsi1sk(
-                &stamp(at),
-                &request.customer_id,
-                &request.id,
-            )),
+            s(keys::request_gsi1sk(&stamp(at), &request.id)),
         );
         item.insert("entity".into(), s("request"));
         item.insert("version".into(), n(request.version));
@@ -90,14 +86,14 @@ impl Store {
     pub async fn get_request(
         &self,
         tenant: &TenantId,
-        customer: &CustomerId,
+        subject: &Subject,
         rid: &str,
     ) -> Result<Option<CreditRequest>, StoreError> {
         let out = self
             .client
             .get_item()
             .table_name(&self.table)
-            .key(keys::PK, s(keys::customer_pk(tenant, customer)))
+            .key(keys::PK, s(keys::request_pk(tenant, subject)))
             .key(keys::SK, s(keys::request_sk(rid)))
             .consistent_read(true)
             .send()
@@ -107,16 +103,16 @@ impl Store {
             .transpose()
     }
 
-    /// A customer's requests, oldest first.
-    pub async fn customer_requests(
+    /// A subject's requests (a customer's, a group's, or every party's), oldest first.
+    pub async fn subject_requests(
         &self,
         tenant: &TenantId,
-        customer: &CustomerId,
+        subject: &Subject,
     ) -> Result<Vec<CreditRequest>, StoreError> {
         let items = self
             .query_all(
                 keys::PK,
-                &keys::customer_pk(tenant, customer),
+                &keys::request_pk(tenant, subject),
                 Some(keys::REQUEST_PREFIX),
                 None,
                 true,
@@ -628,6 +624,13 @@ pub enum WorkflowWrite {
         status: String,
         by: String,
     },
+    /// A group's new limit (and name) over the group version that was read.
+    GroupLimit {
+        group: String,
+        name: String,
+        limit: credence_shared::Money,
+        seen: u64,
+    },
     /// The application a customer was onboarded with.
     Application {
         customer: CustomerId,
@@ -674,6 +677,12 @@ impl Store {
                     status,
                     by,
                 } => self.blocked_order_close(tenant, &customer, &order_key, &status, &by),
+                WorkflowWrite::GroupLimit {
+                    group,
+                    name,
+                    limit,
+                    seen,
+                } => self.group_limit_write(tenant, &group, &name, limit, Some(seen)),
                 WorkflowWrite::Application {
                     customer,
                     application,

@@ -12,7 +12,7 @@ use crate::i18n::{t, t_string, use_i18n};
 
 /// The page of one request.
 pub fn request_href(summary: &RequestSummary) -> String {
-    format!("/customers/{}/requests/{}", summary.customer_id, summary.id)
+    summary.subject.app_path(&summary.id)
 }
 
 #[component]

@@ -1,11 +1,14 @@
 //! The blacklist, `/blacklist`: who is on it, why, since when and on whose word. Risk and
-//! admins add a party (a customer or not) at once; removing one is a request on the
-//! customer, approved like any other change.
+//! admins add a party (a customer or not) at once; removing one is a request (on the
+//! customer, or on the party when it is no customer), approved like any other change: each
+//! entry has its "Request removal" form, and a filed request opens its page.
 
 use credence_shared::Role;
-use credence_shared::workflow::{BlacklistAdd, BlacklistEntry};
+use credence_shared::workflow::{BlacklistAdd, BlacklistEntry, PartyRequest};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{FieldErrors, TextField, report, word};
@@ -99,6 +102,7 @@ fn BlacklistTable(entries: Vec<BlacklistEntry>) -> impl IntoView {
             Col::text(|| t_string!(use_i18n(), blacklist_reason)),
             Col::text(|| t_string!(use_i18n(), blacklist_source)),
             Col::text(|| t_string!(use_i18n(), added)),
+            Col::text(|| t_string!(use_i18n(), actions_title)),
         ]>
             {entries.into_iter().map(|e| view! {
                 <tr data-testid="blacklist-entry">
@@ -112,11 +116,77 @@ fn BlacklistTable(entries: Vec<BlacklistEntry>) -> impl IntoView {
                     <td>{e.reason.clone()}</td>
                     <td>{e.source.clone()}</td>
                     <td class="nowrap small">{e.added_on.to_string()} <span class="block muted">{e.added_by.clone()}</span></td>
+                    <td><RemovalRequest party=e.key.clone() /></td>
                 </tr>
             }).collect_view()}
         </StackTable>
     }
     .into_any()
+}
+
+/// "Request removal": a justification, then the request's page.
+#[component]
+fn RemovalRequest(party: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let justification = RwSignal::new(String::new());
+    let fields = RwSignal::new(FieldErrors::default());
+    let failure = RwSignal::new(None::<ApiError>);
+    let id = format!(
+        "removal-{}",
+        party.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    );
+    let party = StoredValue::new(party);
+    let file = Action::new_local(move |body: &PartyRequest| {
+        let body = body.clone();
+        let navigate = navigate.clone();
+        async move {
+            match api::request_removal(session, &body).await {
+                Ok(request) => navigate(
+                    &request.subject.app_path(&request.id),
+                    NavigateOptions::default(),
+                ),
+                Err(error) => report(error, fields, failure),
+            }
+        }
+    });
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        failure.set(None);
+        if justification.with_untracked(|j| j.trim().is_empty()) {
+            fields.set(FieldErrors(vec![crate::components::form::required(
+                "justification",
+            )]));
+            return;
+        }
+        fields.set(FieldErrors::default());
+        file.dispatch_local(PartyRequest {
+            party: party.get_value(),
+            justification: justification.get_untracked().trim().to_owned(),
+        });
+    };
+    let busy = file.pending();
+    view! {
+        <details class="inline-action" data-testid="blacklist-request-removal">
+            <summary class="button button-ghost small">{t!(i18n, blacklist_request_removal)}</summary>
+            <form class="form" on:submit=on_submit novalidate>
+                <TextField
+                    id
+                    testid="removal-justification"
+                    label=|| t_string!(use_i18n(), justification)
+                    value=justification
+                    rows=3
+                    on_input=Callback::new(move |v| justification.set(v))
+                    message=Signal::derive(move || fields.with(|e| e.get("justification").or_else(|| e.get("party"))))
+                />
+                {move || failure.get().filter(|_| fields.with(FieldErrors::is_empty)).map(|error| view! { <ErrorNotice error /> })}
+                <button type="submit" class="button button-primary small" data-testid="removal-submit" disabled=move || busy.get()>
+                    {t!(i18n, request_submit)}
+                </button>
+            </form>
+        </details>
+    }
 }
 
 #[component]

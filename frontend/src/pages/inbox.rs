@@ -203,7 +203,9 @@ mod tests {
     fn summary(id: &str, overdue: bool, due_hour: Option<u8>) -> RequestSummary {
         RequestSummary {
             id: id.into(),
-            customer_id: CustomerId::parse("C1").unwrap(),
+            subject: credence_shared::workflow::Subject::Customer {
+                customer_id: CustomerId::parse("C1").unwrap(),
+            },
             customer_name: "Acme".into(),
             kind: RequestKind::LimitIncrease,
             amount: None,

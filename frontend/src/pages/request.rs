@@ -1,4 +1,5 @@
-//! One credit request: `/customers/:id/requests/:rid`.
+//! One credit request: `/customers/:id/requests/:rid`, or a group's
+//! (`/groups/:group/requests/:rid`) or a party's (`/blacklist/requests/:rid`).
 //!
 //! What is asked (now → requested) and why, the evidence it was filed on beside the credit
 //! file as it is now (changes highlighted), the approval steps with their SLAs, the history,
@@ -10,7 +11,7 @@ use credence_shared::CustomerId;
 use credence_shared::Money;
 use credence_shared::workflow::{
     Change, CreditRequest, Evidence, RequestDetail, ResubmitRequest, ReviewAction, ReviewRequest,
-    Step, StepOutcome, TimelineEvent,
+    Step, StepOutcome, Subject, TimelineEvent,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -29,10 +30,11 @@ use crate::components::request_form::{FileNow, RequestForm};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
 
-/// What the page was asked to show.
+/// What the page was asked to show: the request's address (a party's key is not part of
+/// it, so its subject here carries none).
 #[derive(Debug, Clone, PartialEq)]
 struct Target {
-    customer: CustomerId,
+    subject: Subject,
     request: String,
 }
 
@@ -43,17 +45,23 @@ pub fn RequestPage() -> impl IntoView {
     let params = use_params_map();
     let target = Memo::new(move |_| {
         let params = params.read();
-        let customer = params
-            .get("id")
-            .and_then(|raw| CustomerId::parse(&raw).ok())?;
+        let subject = match (params.get("id"), params.get("group")) {
+            (Some(raw), _) => Subject::Customer {
+                customer_id: CustomerId::parse(&raw).ok()?,
+            },
+            (None, Some(group)) => Subject::Group { group },
+            (None, None) => Subject::Party {
+                party: String::new(),
+            },
+        };
         let request = params.get("rid").filter(|r| !r.is_empty())?;
-        Some(Target { customer, request })
+        Some(Target { subject, request })
     });
     let detail = LocalResource::new(move || {
         let target = target.get();
         async move {
             match target {
-                Some(t) => api::request_detail(session, &t.customer, &t.request)
+                Some(t) => api::request_detail(session, &t.subject, &t.request)
                     .await
                     .map(|d| (t, d)),
                 None => Err(ApiError::NotFound),
@@ -69,11 +77,20 @@ pub fn RequestPage() -> impl IntoView {
 
     view! {
         <div class="page page-request">
-            {move || target.get().map(|t| view! {
-                <A href=format!("/customers/{}", t.customer) attr:class="back-link">
-                    <span aria-hidden="true">"←"</span>
-                    {t!(i18n, back_to_customer)}
-                </A>
+            {move || target.get().and_then(|t| match t.subject {
+                Subject::Customer { customer_id } => Some(view! {
+                    <A href=format!("/customers/{customer_id}") attr:class="back-link">
+                        <span aria-hidden="true">"←"</span>
+                        {t!(i18n, back_to_customer)}
+                    </A>
+                }.into_any()),
+                Subject::Party { .. } => Some(view! {
+                    <A href="/blacklist" attr:class="back-link">
+                        <span aria-hidden="true">"←"</span>
+                        {t!(i18n, blacklist_title)}
+                    </A>
+                }.into_any()),
+                Subject::Group { .. } => None,
             })}
             <Show when=move || reloaded.get()>
                 <div class="notice notice-warn" role="status" data-testid="request-reloaded">
@@ -109,7 +126,22 @@ fn RequestView(target: Target, detail: RequestDetail, reload: Callback<bool>) ->
     let i18n = use_i18n();
     let request = detail.request.clone();
     let kind = request.kind;
-    let customer_href = format!("/customers/{}", request.customer_id);
+    let subject_line = match &request.subject {
+        Subject::Customer { customer_id } => {
+            view! { <a href=format!("/customers/{customer_id}")>{request.customer_name.clone()}</a> }
+                .into_any()
+        }
+        Subject::Group { group } => view! {
+            <span data-testid="request-subject">{t!(i18n, group)} ": " {request.customer_name.clone()}
+                " (" <span class="mono">{group.clone()}</span> ")"</span>
+        }
+        .into_any(),
+        Subject::Party { party } => view! {
+            <span data-testid="request-subject">{t!(i18n, party)} ": " {request.customer_name.clone()}
+                " (" <span class="mono">{party.clone()}</span> ")"</span>
+        }
+        .into_any(),
+    };
     let filed = local_datetime(request.created_at);
     let overdue_now = request.steps.iter().enumerate().any(|(i, s)| {
         s.outcome.is_none() && s.since.is_some() && detail.overdue_steps.contains(&i)
@@ -120,7 +152,7 @@ fn RequestView(target: Target, detail: RequestDetail, reload: Callback<bool>) ->
                 <div class="names">
                     <h1 class="page-title">{move || kind_label(kind)}</h1>
                     <p class="muted">
-                        <a href=customer_href>{request.customer_name.clone()}</a>
+                        {subject_line}
                         " · " {t!(i18n, requested_by)} " " {request.requester.clone()}
                         " · " {filed}
                     </p>
@@ -134,6 +166,7 @@ fn RequestView(target: Target, detail: RequestDetail, reload: Callback<bool>) ->
                 <div class="request-main">
                     <AskedCard request=request.clone() />
                     <EvidenceCard
+                        subject=request.subject.clone()
                         filed=request.evidence.clone()
                         now=detail.current.clone()
                         changed=detail.changed_since_filed
@@ -290,6 +323,23 @@ struct EvidenceRow {
     changed: bool,
 }
 
+/// The evidence rows a request of `subject` has: all of them for a customer's; a group's
+/// limit and exposure; whether a party is on the blacklist.
+fn rows_for(subject: &Subject, filed: &Evidence, now: &Evidence) -> Vec<EvidenceRow> {
+    // Indexes into `evidence_rows`: 3 limit, 5 exposure, 10 blacklisted.
+    let keep: &[usize] = match subject {
+        Subject::Customer { .. } => return evidence_rows(filed, now),
+        Subject::Group { .. } => &[3, 5],
+        Subject::Party { .. } => &[10],
+    };
+    evidence_rows(filed, now)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep.contains(i))
+        .map(|(_, row)| row)
+        .collect()
+}
+
 fn evidence_rows(filed: &Evidence, now: &Evidence) -> Vec<EvidenceRow> {
     let amount = |m: Money| view! { <Amount money=m /> }.into_any();
     let text = |s: String| s.into_any();
@@ -370,9 +420,9 @@ fn evidence_rows(filed: &Evidence, now: &Evidence) -> Vec<EvidenceRow> {
 }
 
 #[component]
-fn EvidenceCard(filed: Evidence, now: Evidence, changed: bool) -> impl IntoView {
+fn EvidenceCard(subject: Subject, filed: Evidence, now: Evidence, changed: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let rows = evidence_rows(&filed, &now);
+    let rows = rows_for(&subject, &filed, &now);
     view! {
         <section class="card section" data-testid="request-evidence" aria-labelledby="evidence-title">
             <h2 class="section-title" id="evidence-title">{t!(i18n, evidence_title)}</h2>
@@ -584,7 +634,7 @@ fn ReviewForm(target: StoredValue<Target>, version: u64, reload: Callback<bool>)
         };
         let t = target.get_value();
         async move {
-            match api::review(session, &t.customer, &t.request, &body).await {
+            match api::review(session, &t.subject, &t.request, &body).await {
                 Ok(_) => reload.run(false),
                 Err(error) => settle(error, reload, fields, failure),
             }
@@ -665,7 +715,7 @@ fn AmendForm(
         let body = body.clone();
         let t = target.get_value();
         async move {
-            match api::resubmit(session, &t.customer, &t.request, &body).await {
+            match api::resubmit(session, &t.subject, &t.request, &body).await {
                 Ok(_) => reload.run(false),
                 Err(error) => settle(error, reload, fields, failure),
             }
@@ -711,7 +761,7 @@ fn WithdrawButton(
     let withdraw = Action::new_local(move |_: &()| {
         let t = target.get_value();
         async move {
-            match api::withdraw(session, &t.customer, &t.request, version).await {
+            match api::withdraw(session, &t.subject, &t.request, version).await {
                 Ok(_) => reload.run(false),
                 Err(error) => settle(error, reload, fields, failure),
             }

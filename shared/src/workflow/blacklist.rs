@@ -72,3 +72,17 @@ pub struct BlacklistRemoval {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub reason: String,
 }
+
+/// `POST /v1/blacklist/requests`: ask, through the approval matrix, for the party kept under
+/// `party` to come off the blacklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PartyRequest {
+    /// The entry's key (its code, or `NAME:{normalised name}`).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 900))]
+    pub party: String,
+    /// Why (1 to 2000 characters once trimmed).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub justification: String,
+}

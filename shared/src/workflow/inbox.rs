@@ -1,7 +1,7 @@
 //! Request lists and the inbox: one summary line per request, and what waits for whom.
 
-use super::{RequestKind, RequestStatus};
-use crate::{CustomerId, Money, Role};
+use super::{RequestKind, RequestStatus, Subject};
+use crate::{Money, Role};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -10,7 +10,9 @@ use time::OffsetDateTime;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestSummary {
     pub id: String,
-    pub customer_id: CustomerId,
+    #[serde(flatten)]
+    pub subject: Subject,
+    /// The customer's name (the group's, or the party's).
     pub customer_name: String,
     pub kind: RequestKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]

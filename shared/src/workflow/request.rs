@@ -115,6 +115,9 @@ pub struct TimelineEvent {
 }
 
 /// What the reviewer needs, as it was when the request was filed (or last resubmitted).
+/// For a group's request, `credit_version` is the group's version and `limit`/`exposure`
+/// the group's; for a party's, `credit_version` is 0 and the figures are zero: neither has a
+/// grade, overdue items or terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evidence {
@@ -143,12 +146,61 @@ pub struct Evidence {
     pub order_amount: Option<Money>,
 }
 
-/// A request to change a credit file, and its way through the approval matrix.
+/// What a request changes: a customer's credit file (most requests), the shared limit of a
+/// customer group (a `limit` change), or the blacklist entry of a party that is not a
+/// customer (a `blacklist_remove`). On the wire it is one field beside the request's others:
+/// `customer_id`, `group` or `party` (the entry's key).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum Subject {
+    Customer { customer_id: CustomerId },
+    Group { group: String },
+    Party { party: String },
+}
+
+impl Subject {
+    /// The customer whose credit file the request changes, if it is a customer's.
+    pub fn customer(&self) -> Option<&CustomerId> {
+        match self {
+            Subject::Customer { customer_id } => Some(customer_id),
+            _ => None,
+        }
+    }
+
+    /// Where the subject's requests are listed and filed in the API.
+    pub fn api_base(&self) -> String {
+        match self {
+            Subject::Customer { customer_id } => format!("/v1/customers/{customer_id}/requests"),
+            Subject::Group { group } => format!("/v1/groups/{group}/requests"),
+            Subject::Party { .. } => "/v1/blacklist/requests".to_owned(),
+        }
+    }
+
+    /// The API address of request `rid` of this subject.
+    pub fn api_path(&self, rid: &str) -> String {
+        format!("{}/{rid}", self.api_base())
+    }
+
+    /// The app's page of request `rid` of this subject.
+    pub fn app_path(&self, rid: &str) -> String {
+        match self {
+            Subject::Customer { customer_id } => format!("/customers/{customer_id}/requests/{rid}"),
+            Subject::Group { group } => format!("/groups/{group}/requests/{rid}"),
+            Subject::Party { .. } => format!("/blacklist/requests/{rid}"),
+        }
+    }
+}
+
+/// A request to change a credit file (or a group's limit, or a party's blacklist entry), and
+/// its way through the approval matrix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreditRequest {
     pub id: String,
-    pub customer_id: CustomerId,
+    #[serde(flatten)]
+    pub subject: Subject,
+    /// The customer's name (the group's, or the party's, for their requests).
     pub customer_name: String,
     pub kind: RequestKind,
     pub change: Change,

@@ -45,7 +45,9 @@ fn request(matrix: &ApprovalMatrix, limit: &str, grade: Grade) -> CreditRequest 
     let rule = matrix.route(kind, change.amount().map(|m| m.amount), Some(grade));
     CreditRequest::new(
         "R1".into(),
-        CustomerId::parse("C1").unwrap(),
+        Subject::Customer {
+            customer_id: CustomerId::parse("C1").unwrap(),
+        },
         "Acme".into(),
         change,
         kind,
@@ -356,4 +358,57 @@ fn a_limit_below_the_current_one_is_a_decrease() {
     assert_eq!(change.kind(Some(d("100"))), RequestKind::LimitDecrease);
     assert_eq!(change.kind(Some(d("5"))), RequestKind::LimitIncrease);
     assert_eq!(change.kind(None), RequestKind::LimitIncrease);
+}
+
+#[test]
+fn a_request_names_its_subject_in_one_field_beside_the_others_and_reads_back_the_same() {
+    // Arrange
+    let matrix = ApprovalMatrix::default_matrix();
+    let customer = request(&matrix, "150000", Grade::B);
+    let mut group = customer.clone();
+    group.subject = Subject::Group {
+        group: "hengtong".into(),
+    };
+    let mut party = customer.clone();
+    party.subject = Subject::Party {
+        party: "NAME:某某贸易".into(),
+    };
+    // Act
+    let wire: Vec<serde_json::Value> = [&customer, &group, &party]
+        .iter()
+        .map(|r| serde_json::to_value(r).unwrap())
+        .collect();
+    let back: Vec<CreditRequest> = wire
+        .iter()
+        .map(|v| serde_json::from_value(v.clone()).unwrap())
+        .collect();
+    // Assert
+    assert_eq!(wire[0]["customer_id"], "C1");
+    assert_eq!(wire[1]["group"], "hengtong");
+    assert!(wire[1].get("customer_id").is_none());
+    assert_eq!(wire[2]["party"], "NAME:某某贸易");
+    assert_eq!(back, [customer, group, party]);
+}
+
+#[test]
+fn a_subject_s_requests_have_their_own_addresses_in_the_api_and_the_app() {
+    // Arrange
+    let customer = Subject::Customer {
+        customer_id: CustomerId::parse("C7").unwrap(),
+    };
+    let group = Subject::Group {
+        group: "hengtong".into(),
+    };
+    let party = Subject::Party {
+        party: "NAME:x".into(),
+    };
+    // Act / Assert
+    assert_eq!(customer.api_path("R1"), "/v1/customers/C7/requests/R1");
+    assert_eq!(group.api_path("R1"), "/v1/groups/hengtong/requests/R1");
+    assert_eq!(party.api_path("R1"), "/v1/blacklist/requests/R1");
+    assert_eq!(customer.app_path("R1"), "/customers/C7/requests/R1");
+    assert_eq!(group.app_path("R1"), "/groups/hengtong/requests/R1");
+    assert_eq!(party.app_path("R1"), "/blacklist/requests/R1");
+    assert_eq!(customer.customer().map(|c| c.as_str()), Some("C7"));
+    assert_eq!(group.customer(), None);
 }

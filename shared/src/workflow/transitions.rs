@@ -3,9 +3,9 @@
 
 use super::{
     Change, CreditRequest, Evidence, MatrixRule, RequestKind, RequestStatus, RequestSummary, Step,
-    StepOutcome, StepSpec, TimelineAction, TimelineEvent,
+    StepOutcome, StepSpec, Subject, TimelineAction, TimelineEvent,
 };
-use crate::{CustomerId, Role};
+use crate::Role;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -62,7 +62,7 @@ impl CreditRequest {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: String,
-        customer_id: CustomerId,
+        subject: Subject,
         customer_name: String,
         change: Change,
         kind: RequestKind,
@@ -79,7 +79,7 @@ impl CreditRequest {
         }
         CreditRequest {
             id,
-            customer_id,
+            subject,
             customer_name,
             kind,
             change,
@@ -327,7 +327,7 @@ impl CreditRequest {
         let step = self.current_step();
         RequestSummary {
             id: self.id.clone(),
-            customer_id: self.customer_id.clone(),
+            subject: self.subject.clone(),
             customer_name: self.customer_name.clone(),
             kind: self.kind,
             amount: self.change.amount().or(self.evidence.order_amount),

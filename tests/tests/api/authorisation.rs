@@ -82,6 +82,69 @@ pub(crate) fn rows() -> Vec<Row> {
             Some(ALL),
             true,
         ),
+        // A group's requests: filed by who manages groups, read and acted on by reviewers
+        // (stale versions: 409).
+        row(
+            "post",
+            "/v1/groups/{group}/requests",
+            Some(&["risk", "approver", "admin"]),
+            false,
+        ),
+        row(
+            "get",
+            "/v1/groups/{group}/requests/{rid}",
+            Some(FINANCE_RIGHTS),
+            false,
+        ),
+        row(
+            "put",
+            "/v1/groups/{group}/requests/{rid}",
+            Some(FINANCE_RIGHTS),
+            false,
+        ),
+        row(
+            "post",
+            "/v1/groups/{group}/requests/{rid}/review",
+            Some(FINANCE_RIGHTS),
+            false,
+        ),
+        row(
+            "post",
+            "/v1/groups/{group}/requests/{rid}/withdraw",
+            Some(FINANCE_RIGHTS),
+            false,
+        ),
+        // A party's removal requests (before the admin's override below takes it off).
+        row(
+            "post",
+            "/v1/blacklist/requests",
+            Some(FINANCE_RIGHTS),
+            false,
+        ),
+        row(
+            "get",
+            "/v1/blacklist/requests/{rid}",
+            Some(FINANCE_RIGHTS),
+            false,
+        ),
+        row(
+            "put",
+            "/v1/blacklist/requests/{rid}",
+            Some(FINANCE_RIGHTS),
+            false,
+        ),
+        row(
+            "post",
+            "/v1/blacklist/requests/{rid}/review",
+            Some(FINANCE_RIGHTS),
+            false,
+        ),
+        row(
+            "post",
+            "/v1/blacklist/requests/{rid}/withdraw",
+            Some(FINANCE_RIGHTS),
+            false,
+        ),
         row("get", "/v1/requests", Some(ALL), false),
         row("get", "/v1/inbox", Some(ALL), false),
         row("get", "/v1/engine", Some(ALL), false),
@@ -90,9 +153,10 @@ pub(crate) fn rows() -> Vec<Row> {
         row("post", "/v1/applications", Some(APPLICANTS), false),
         row("get", "/v1/blacklist", Some(FINANCE_RIGHTS), false),
         row("post", "/v1/blacklist", Some(&["risk", "admin"]), false),
-        // The default matrix gives a removal to risk then the approver: only an admin's
-        // override goes through directly (risk, finance and approvers get 403).
-        row("post", "/v1/blacklist/removals", Some(ADMIN), false),
+        // The default matrix gives a removal to risk then the approver, and the fixture's
+        // party is no customer: nobody takes it off directly, an admin neither (no override
+        // without a customer's credit to unblock; everyone gets 403 and files a request).
+        row("post", "/v1/blacklist/removals", Some(&[]), false),
         row("get", "/v1/customers/{id}/audit", Some(ALL), true),
         row("get", "/v1/audit", Some(FINANCE_RIGHTS), false),
         row("get", "/v1/audit/export", Some(FINANCE_RIGHTS), false),
@@ -173,7 +237,20 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
         "/v1/customers/{id}/requests/{rid}/review" => {
             json!({"action": "approve", "note": "", "version": 0})
         }
-        "/v1/customers/{id}/requests/{rid}/withdraw" => json!({"version": 0}),
+        "/v1/customers/{id}/requests/{rid}/withdraw"
+        | "/v1/groups/{group}/requests/{rid}/withdraw"
+        | "/v1/blacklist/requests/{rid}/withdraw" => json!({"version": 0}),
+        // The same request again is 409 (already open).
+        "/v1/groups/{group}/requests" => json!({
+            "change": {"type": "limit", "limit": cny("900000.00")}, "justification": "authz"}),
+        "/v1/groups/{group}/requests/{rid}" => json!({"version": 0,
+            "change": {"type": "limit", "limit": cny("800000.00")}, "justification": "authz"}),
+        "/v1/groups/{group}/requests/{rid}/review" | "/v1/blacklist/requests/{rid}/review" => {
+            json!({"action": "approve", "note": "", "version": 0})
+        }
+        "/v1/blacklist/requests" => json!({"party": "NAME:授权黑名单", "justification": "authz"}),
+        "/v1/blacklist/requests/{rid}" => json!({"version": 0,
+            "change": {"type": "blacklist_remove"}, "justification": "authz"}),
         "/v1/applications/screen" => json!({"usci": "", "name": "恒通"}),
         "/v1/applications" => json!({
             "name": format!("授权测试有限公司{n}"), "usci": usci(n), "industry": "电子",
@@ -226,6 +303,9 @@ pub(crate) struct Fixture {
     c4_request: String,
     pub(crate) c1_task: String,
     c4_task: String,
+    /// A request on group `G1`'s limit, and one to take `授权黑名单` off the blacklist.
+    pub(crate) group_request: String,
+    pub(crate) party_request: String,
 }
 
 /// An invoice 40 days overdue on `customer`, then the watcher: the overdue rule opens an
@@ -290,7 +370,36 @@ pub(crate) async fn fixture(app: &TestApp) -> Fixture {
         )
         .await;
     assert_eq!(listed.status, 201, "{}", listed.body);
+    let admin = app.token_for("admin").await;
+    let group = app
+        .send_json(
+            "PUT",
+            "/v1/groups/G1",
+            &risk,
+            &json!({"name": "G", "limit": {"amount": "1000.00", "currency": "CNY"},
+                    "members": []}),
+        )
+        .await;
+    assert_eq!(group.status, 204, "{}", group.body);
+    let mut filed = Vec::new();
+    for (path, body) in [
+        (
+            "/v1/groups/G1/requests",
+            json!({"change": {"type": "limit", "limit": {"amount": "500000.00", "currency": "CNY"}},
+                   "justification": "fixture"}),
+        ),
+        (
+            "/v1/blacklist/requests",
+            json!({"party": "NAME:授权黑名单", "justification": "fixture"}),
+        ),
+    ] {
+        let made = app.send_json("POST", path, &admin, &body).await;
+        assert_eq!(made.status, 201, "{}", made.body);
+        filed.push(made.body["id"].as_str().unwrap().to_owned());
+    }
     Fixture {
+        group_request: filed[0].clone(),
+        party_request: filed[1].clone(),
         c1_request: ids[0].clone(),
         c4_request: ids[1].clone(),
         c1_task: overdue_task(app, "C1").await,
@@ -306,7 +415,11 @@ async fn call(
     customer: &str,
     fixture: &Fixture,
 ) -> u16 {
-    let (rid, task) = if customer == "C4" {
+    let (rid, task) = if row.template.starts_with("/v1/groups/") {
+        (&fixture.group_request, &fixture.c1_task)
+    } else if row.template.starts_with("/v1/blacklist/requests") {
+        (&fixture.party_request, &fixture.c1_task)
+    } else if customer == "C4" {
         (&fixture.c4_request, &fixture.c4_task)
     } else {
         (&fixture.c1_request, &fixture.c1_task)

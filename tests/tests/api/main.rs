@@ -14,6 +14,7 @@ mod bounds;
 mod concurrency;
 mod customers;
 mod faults;
+mod group_party_requests;
 mod hostile;
 mod inbox;
 mod lambda;

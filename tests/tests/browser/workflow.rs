@@ -205,3 +205,46 @@ async fn a_sales_rep_asks_on_a_phone_risk_and_an_approver_approve_on_laptops_and
     })
     .await;
 }
+
+#[tokio::test]
+async fn risk_asks_from_the_blacklist_for_a_party_that_is_no_customer_to_come_off_it() {
+    with_browser(LAPTOP, async |laptop| {
+        // Arrange: the demo tenant lists a party that is not a customer.
+        laptop.sign_in("risk", "demo").await?;
+        laptop.open("/blacklist").await?;
+        laptop.retype("blacklist-filter", "Eastern Star").await?;
+        let rows = laptop.texts("[data-testid=\"blacklist-entry\"]").await?;
+        check!(rows.len() == 1, "one entry should match, not {rows:?}");
+
+        // Act
+        laptop.tap("blacklist-request-removal").await?;
+        laptop
+            .visible("removal-justification")
+            .await?
+            .send_keys("The court lifted the enforcement on 1 December.")
+            .await?;
+        laptop.screenshot("blacklist-removal-form").await?;
+        laptop.tap("removal-submit").await?;
+
+        // Assert: the request's own page, pending, naming the party.
+        laptop
+            .eventually("the filed request's page", || async {
+                let path = laptop.path().await?;
+                Ok(path.starts_with("/blacklist/requests/").then_some(()))
+            })
+            .await?;
+        let filed = status(laptop).await?;
+        check!(
+            filed.as_deref() == Some("pending"),
+            "a filed removal should be pending, not {filed:?}"
+        );
+        let subject = laptop.visible("request-subject").await?.text().await?;
+        check!(
+            subject.contains("Eastern Star Components Ltd."),
+            "the request should name the party, not {subject:?}"
+        );
+        laptop.screenshot("blacklist-removal-filed").await?;
+        Ok(())
+    })
+    .await;
+}

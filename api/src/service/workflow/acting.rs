@@ -2,10 +2,16 @@
 //! the credit file), the requester's resubmission of a returned request and withdrawal.
 
 use super::{
-    Ctx, actor, blacklist::blacklist_entry, blacklist::blacklist_keys, check_applicable,
-    decision::recompute_and_write, evidence_of, grants_credit, load_credit, order_evidence,
-    reading::build_detail, reading::load_request, request_writes, route_amount, to_value,
-    validation, workflow_error,
+    ApiErrorOr, Ctx, actor,
+    blacklist::blacklist_entry,
+    blacklist::blacklist_keys,
+    check_applicable,
+    decision::recompute_and_write,
+    evidence_of, grants_credit, load_credit, order_evidence,
+    reading::build_detail,
+    request_writes, route_amount,
+    subjects::{self, Home, Target, load_request},
+    to_value, validation, workflow_error,
 };
 use crate::{
     auth::{
@@ -37,12 +43,12 @@ use credence_shared::{dto::FieldError, messages::code};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 
-/// `POST /v1/customers/{id}/requests/{rid}/review`.
-#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
+/// `POST /v1/customers/{id}/requests/{rid}/review` (and a group's or party's request).
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, home = ?home))]
 pub async fn review(
     ctx: &Ctx<'_>,
     who: &Principal,
-    raw_id: &str,
+    home: Home<'_>,
     rid: &str,
     body: ReviewRequest,
 ) -> Result<RequestDetail, ApiError> {
@@ -54,7 +60,7 @@ pub async fn review(
         ));
     }
     for attempt in 0..credit::MAX_ATTEMPTS {
-        let (customer, mut request) = load_request(ctx, who, raw_id, rid).await?;
+        let (target, mut request) = load_request(ctx, who, home, rid).await?;
         if request.version != body.version {
             return Err(ApiError::stale(format!(
                 "someone acted on this request meanwhile (version {} now, you saw {}); reload",
@@ -71,7 +77,7 @@ pub async fn review(
             ctx.clock,
             AuditEntity::Request,
             &request.id,
-            Some(&customer.id),
+            target.customer_id(),
             match body.action {
                 ReviewAction::Approve => "approve",
                 ReviewAction::Reject => "reject",
@@ -83,10 +89,23 @@ pub async fn review(
         );
         if outcome != ActOutcome::FinalApproval {
             write_request(ctx, who, &request, seen, vec![step_entry]).await?;
-            return build_detail(ctx, who, &customer, request).await;
+            return build_detail(ctx, who, &target, request).await;
         }
-        match apply(ctx, who, &customer, &mut request, seen, step_entry).await {
-            Ok(()) => return build_detail(ctx, who, &customer, request).await,
+        let applied = match &target {
+            Target::Customer(customer) => {
+                apply(ctx, who, customer, &mut request, seen, step_entry).await
+            }
+            Target::Group { id, group } => {
+                let entries = vec![step_entry];
+                subjects::apply_group(ctx, who, (id, group), &mut request, seen, entries).await
+            }
+            Target::Party { entry } => {
+                let entries = vec![step_entry];
+                subjects::apply_party(ctx, who, entry.as_ref(), &mut request, seen, entries).await
+            }
+        };
+        match applied {
+            Ok(()) => return build_detail(ctx, who, &target, request).await,
             Err(ApiErrorOr::Retry) => backoff(attempt).await,
             Err(ApiErrorOr::Api(e)) => return Err(e),
         }
@@ -260,24 +279,6 @@ async fn apply(
     }
 }
 
-/// An error, or "read again and retry".
-enum ApiErrorOr {
-    Api(ApiError),
-    Retry,
-}
-
-impl From<ApiError> for ApiErrorOr {
-    fn from(e: ApiError) -> Self {
-        ApiErrorOr::Api(e)
-    }
-}
-
-impl From<StoreError> for ApiErrorOr {
-    fn from(e: StoreError) -> Self {
-        ApiErrorOr::Api(e.into())
-    }
-}
-
 /// Why a request filed against an earlier credit file can no longer apply to `record` as it
 /// is on `as_of`, if it cannot (the request then goes back to the requester).
 fn no_longer_applies(change: &Change, record: &CreditRecord, as_of: time::Date) -> Option<String> {
@@ -324,7 +325,7 @@ fn recheck_entry(who: &Principal, clock: &Clock, request: &CreditRequest, why: &
         clock,
         AuditEntity::Request,
         &request.id,
-        Some(&request.customer_id),
+        request.subject.customer(),
         "recheck",
         None,
         to_value(&request.status),
@@ -341,16 +342,17 @@ fn decided(amount: Money, reason: &str, who: &Principal, on: time::Date) -> Deci
     }
 }
 
-/// `PUT /v1/customers/{id}/requests/{rid}`: the requester amends a returned request.
-#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
+/// `PUT /v1/customers/{id}/requests/{rid}` (and a group's or party's request): the
+/// requester amends a returned request.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, home = ?home))]
 pub async fn resubmit(
     ctx: &Ctx<'_>,
     who: &Principal,
-    raw_id: &str,
+    home: Home<'_>,
     rid: &str,
     body: ResubmitRequest,
 ) -> Result<RequestDetail, ApiError> {
-    let (customer, mut request) = load_request(ctx, who, raw_id, rid).await?;
+    let (target, mut request) = load_request(ctx, who, home, rid).await?;
     if request.version != body.version {
         return Err(ApiError::stale(format!(
             "the request changed (version {} now, you saw {}); reload",
@@ -367,21 +369,45 @@ pub async fn resubmit(
             "a resubmitted request asks for the same kind of change; file a new one otherwise",
         ));
     }
-    let (_, record) = load_credit(ctx, who, &customer.id).await?;
-    if !matches!(request.change, Change::NewCreditLine { .. }) {
-        check_applicable(&body.change, &record)?;
-    }
-    let current_limit = record
-        .state
-        .decision
-        .effective_file(&record.state.recommendation, now.date())
-        .limit
-        .amount;
-    let kind = body.change.kind(Some(current_limit));
-    let mut evidence = evidence_of(&record, &customer, now.date());
-    order_evidence(ctx, who, &customer.id, &body.change, &mut evidence).await?;
     let matrix = tenant::matrix(ctx.store, &who.tenant).await?;
-    let rule = matrix.route(kind, route_amount(&body.change, &evidence), evidence.grade);
+    let (kind, evidence, rule) = match &target {
+        Target::Customer(customer) => {
+            let (_, record) = load_credit(ctx, who, &customer.id).await?;
+            if !matches!(request.change, Change::NewCreditLine { .. }) {
+                check_applicable(&body.change, &record)?;
+            }
+            let current_limit = record
+                .state
+                .decision
+                .effective_file(&record.state.recommendation, now.date())
+                .limit
+                .amount;
+            let kind = body.change.kind(Some(current_limit));
+            let mut evidence = evidence_of(&record, customer, now.date());
+            order_evidence(ctx, who, &customer.id, &body.change, &mut evidence).await?;
+            let rule = matrix.route(kind, route_amount(&body.change, &evidence), evidence.grade);
+            (kind, evidence, rule)
+        }
+        Target::Group { group, .. } => {
+            let (kind, amount) = subjects::group_change(group, &body.change)?;
+            let rule = matrix.route(kind, Some(amount), None);
+            (kind, subjects::group_evidence(group), rule)
+        }
+        Target::Party { entry } => {
+            subjects::party_change(&body.change)?;
+            if entry.is_none() {
+                return Err(ApiError::field(
+                    "change.type",
+                    code::BLACKLIST_UNKNOWN,
+                    "the party is off the blacklist already",
+                ));
+            }
+            let kind = request.kind;
+            let currency = ctx.engine(&who.tenant).await?.policy.currency();
+            let rule = matrix.route(kind, None, None);
+            (kind, subjects::party_evidence(currency, true), rule)
+        }
+    };
     let seen = request.version;
     let before = to_value(&request.change);
     request
@@ -402,14 +428,14 @@ pub async fn resubmit(
         ctx.clock,
         AuditEntity::Request,
         &request.id,
-        Some(&customer.id),
+        target.customer_id(),
         "resubmit",
         before,
         to_value(&request.change),
         &request.justification,
     );
     write_request(ctx, who, &request, seen, vec![entry]).await?;
-    build_detail(ctx, who, &customer, request).await
+    build_detail(ctx, who, &target, request).await
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -418,16 +444,16 @@ pub struct WithdrawBody {
     pub version: u64,
 }
 
-/// `POST /v1/customers/{id}/requests/{rid}/withdraw`.
-#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
+/// `POST /v1/customers/{id}/requests/{rid}/withdraw` (and a group's or party's request).
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, home = ?home))]
 pub async fn withdraw(
     ctx: &Ctx<'_>,
     who: &Principal,
-    raw_id: &str,
+    home: Home<'_>,
     rid: &str,
     body: WithdrawBody,
 ) -> Result<RequestDetail, ApiError> {
-    let (customer, mut request) = load_request(ctx, who, raw_id, rid).await?;
+    let (target, mut request) = load_request(ctx, who, home, rid).await?;
     if request.version != body.version {
         return Err(ApiError::stale(format!(
             "the request changed (version {} now, you saw {}); reload",
@@ -444,14 +470,14 @@ pub async fn withdraw(
         ctx.clock,
         AuditEntity::Request,
         &request.id,
-        Some(&customer.id),
+        target.customer_id(),
         "withdraw",
         None,
         None,
         "withdrawn by the requester",
     );
     write_request(ctx, who, &request, seen, vec![entry]).await?;
-    build_detail(ctx, who, &customer, request).await
+    build_detail(ctx, who, &target, request).await
 }
 
 #[cfg(test)]

@@ -253,7 +253,10 @@ pub async fn add_to_blacklist(
 }
 
 /// The keys an entry and its customer are kept under, each once.
-fn keys_to_remove(entry: &BlacklistEntry, customer: Option<&CustomerSummary>) -> Vec<String> {
+pub(super) fn keys_to_remove(
+    entry: &BlacklistEntry,
+    customer: Option<&CustomerSummary>,
+) -> Vec<String> {
     let mut keys = vec![entry.key.clone()];
     let more = blacklist_keys(entry.usci.as_ref(), &entry.name)
         .into_iter()
@@ -270,11 +273,30 @@ fn keys_to_remove(entry: &BlacklistEntry, customer: Option<&CustomerSummary>) ->
     keys
 }
 
+/// The entry kept under `key` (trimmed), if any.
+pub(super) async fn entry_by_key(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    key: &str,
+) -> Result<Option<BlacklistEntry>, ApiError> {
+    let key = key.trim();
+    // Within DynamoDB's key size (a name of 200 characters takes up to 800 bytes).
+    if !(1..=900).contains(&key.len()) {
+        return Ok(None);
+    }
+    let found = ctx
+        .store
+        .blacklist_lookup(&who.tenant, &[key.to_owned()])
+        .await?;
+    Ok(found.into_iter().next())
+}
+
 /// `POST /v1/blacklist/removals`: takes a party off the blacklist at once when the tenant's
-/// approval matrix gives `blacklist_remove` to the caller alone. Otherwise a non-admin is
-/// refused (403 `forbidden.needs_approval` naming the rule; a customer's removal is then
-/// filed as a request), and an admin overrides: audited as `override`, with a
-/// `blacklist_override` alert for risk and the approvers on the customer. A customer's
+/// approval matrix gives `blacklist_remove` to the caller alone. Otherwise it is refused
+/// (403 `forbidden.needs_approval` naming the rule: file a request), except that an admin
+/// may override a *customer's* removal: audited as `override`, with a `blacklist_override`
+/// alert for risk and the approvers on the customer. A party that is no customer has no
+/// credit to unblock, so nothing is urgent enough to override: an admin files a request too. A customer's
 /// credit file is marked off the blacklist in the same transaction (a hold stays).
 #[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn remove_from_blacklist(
@@ -284,33 +306,26 @@ pub async fn remove_from_blacklist(
 ) -> Result<(), ApiError> {
     policy::require(who, Action::RemoveFromBlacklist)?;
     let reason = tenant::reason_ok(&body.reason)?;
-    let key = body.key.trim();
-    // Within DynamoDB's key size (a name of 200 characters takes up to 800 bytes).
-    let entry = match key.len() {
-        1..=900 => ctx
-            .store
-            .blacklist_lookup(&who.tenant, &[key.to_owned()])
-            .await?
-            .into_iter()
-            .next(),
-        _ => None,
-    }
-    .ok_or(ApiError::NotFound)?;
+    let entry = entry_by_key(ctx, who, &body.key)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let matrix = tenant::matrix(ctx.store, &who.tenant).await?;
     let Some(id) = entry.customer_id.clone() else {
-        // A party that is not our customer: no credit file, no request to file.
+        // A party that is not our customer has no credit to unblock, so nothing is urgent
+        // enough for an override: beyond the caller alone it is a request, an admin's too.
         let routed =
             gate::blocking_rules(&matrix, who, &[(RequestKind::BlacklistRemove, None)], None);
-        gate::refuse_unless_admin(
-            who,
-            &routed,
-            "a party that is not a customer has no request",
-        )?;
-        let action = if routed.is_empty() {
-            "remove"
-        } else {
-            "override"
-        };
+        if !routed.is_empty() {
+            return Err(ApiError::Refused {
+                code: code::NEEDS_APPROVAL,
+                detail: format!(
+                    "the approval matrix routes this through {}: file a request (POST \
+                     /v1/blacklist/requests); a party that is not a customer has no credit to \
+                     unblock, so there is no override",
+                    routed.join("; ")
+                ),
+            });
+        }
         let mut writes: Vec<WorkflowWrite> = keys_to_remove(&entry, None)
             .into_iter()
             .map(|k| {
@@ -327,7 +342,7 @@ pub async fn remove_from_blacklist(
             AuditEntity::Blacklist,
             &entry.key,
             None,
-            action,
+            "remove",
             to_value(&entry),
             None,
             reason,

@@ -19,7 +19,7 @@ use crate::{
 };
 use credence_shared::messages::code;
 use credence_shared::workflow::{
-    AuditEntity, CreditRequest, NewRequest, RequestKind, validate_justification,
+    AuditEntity, CreditRequest, NewRequest, RequestKind, Subject, validate_justification,
 };
 use tracing::instrument;
 
@@ -39,7 +39,10 @@ pub async fn file(
     validate_justification("justification", &body.justification).map_err(validation)?;
     let (_, record) = load_credit(ctx, who, &id).await?;
     check_applicable(&body.change, &record)?;
-    let open = ctx.store.customer_requests(&who.tenant, &id).await?;
+    let subject = Subject::Customer {
+        customer_id: id.clone(),
+    };
+    let open = ctx.store.subject_requests(&who.tenant, &subject).await?;
     let current_limit = record
         .state
         .decision
@@ -72,7 +75,7 @@ pub async fn file(
     let rule = matrix.route(kind, route_amount(&body.change, &evidence), evidence.grade);
     let request = CreditRequest::new(
         new_request_id(now),
-        id.clone(),
+        subject,
         customer.name.clone(),
         body.change,
         kind,
@@ -83,28 +86,33 @@ pub async fn file(
         evidence,
         now,
     );
+    commit_filed(ctx, who, &request).await?;
+    Ok(request)
+}
+
+/// Writes a newly filed request (of any subject) with its `submit` audit entry.
+pub(super) async fn commit_filed(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    request: &CreditRequest,
+) -> Result<(), ApiError> {
     let entry = audit(
         who,
         ctx.clock,
         AuditEntity::Request,
         &request.id,
-        Some(&id),
+        request.subject.customer(),
         "submit",
         None,
         to_value(&request.change),
         &request.justification,
     );
-    ctx.store
-        .commit_workflow(
-            &who.tenant,
-            vec![
-                WorkflowWrite::Request {
-                    request: request.clone(),
-                    expected: None,
-                },
-                WorkflowWrite::Audit(entry),
-            ],
-        )
-        .await?;
-    Ok(request)
+    let writes = vec![
+        WorkflowWrite::Request {
+            request: request.clone(),
+            expected: None,
+        },
+        WorkflowWrite::Audit(entry),
+    ];
+    Ok(ctx.store.commit_workflow(&who.tenant, writes).await?)
 }

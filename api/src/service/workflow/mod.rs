@@ -9,8 +9,9 @@
 //! again by the matrix, or returned when it can no longer apply) rather than applied blindly.
 //!
 //! One file per part: [`filing`], [`reading`] (detail, lists, inbox), [`acting`] (review,
-//! resubmit, withdraw), [`blacklist`], [`decision`] (a changed decision written to the credit
-//! file), [`onboarding`] and [`audit`]. What they share is here. Writes are described as
+//! resubmit, withdraw), [`subjects`] (requests on a group's limit or a party's blacklist
+//! entry: addressing, evidence, applying), [`blacklist`], [`decision`] (a changed decision
+//! written to the credit file), [`onboarding`] and [`audit`]. What they share is here. Writes are described as
 //! [`WorkflowWrite`]s; the store builds the transaction items.
 
 mod acting;
@@ -20,6 +21,7 @@ mod decision;
 mod filing;
 mod onboarding;
 mod reading;
+mod subjects;
 #[cfg(test)]
 mod tests;
 
@@ -30,6 +32,7 @@ pub(crate) use decision::apply_decision;
 pub use filing::file;
 pub use onboarding::{application_form, screen, submit_application};
 pub use reading::{RequestList, customer_requests, detail, inbox, open_requests};
+pub use subjects::{Home, file_for_group, file_for_party};
 
 use crate::{
     auth::Principal,
@@ -214,6 +217,24 @@ fn route_amount(change: &Change, evidence: &Evidence) -> Option<rust_decimal::De
         .amount()
         .or(evidence.order_amount)
         .map(|m: Money| m.amount)
+}
+
+/// An error, or "read again and retry".
+enum ApiErrorOr {
+    Api(ApiError),
+    Retry,
+}
+
+impl From<ApiError> for ApiErrorOr {
+    fn from(e: ApiError) -> Self {
+        ApiErrorOr::Api(e)
+    }
+}
+
+impl From<crate::store::StoreError> for ApiErrorOr {
+    fn from(e: crate::store::StoreError) -> Self {
+        ApiErrorOr::Api(e.into())
+    }
 }
 
 /// The writes of a request's new state (over version `seen`) and its audit entries.

@@ -294,7 +294,9 @@ pub async fn submit_application(
     );
     let request = CreditRequest::new(
         new_request_id(now),
-        id.clone(),
+        credence_shared::workflow::Subject::Customer {
+            customer_id: id.clone(),
+        },
         record.name.clone(),
         change,
         RequestKind::NewCreditLine,

@@ -1,7 +1,10 @@
 //! Reading requests: one request with what a reviewer needs now, a customer's requests, the
 //! open requests and the inbox.
 
-use super::{Ctx, actor, evidence_of, load_credit, parse_customer, valid_rid};
+use super::{
+    Ctx, actor, evidence_of, load_credit, parse_customer,
+    subjects::{self, Home, Target, load_request},
+};
 use crate::{
     auth::{
         Principal,
@@ -10,60 +13,56 @@ use crate::{
     error::ApiError,
     service::customers::visible_customer,
 };
-use credence_shared::{
-    dto::CustomerSummary,
-    workflow::{CreditRequest, Inbox, InboxCounts, RequestDetail, RequestStatus, RequestSummary},
+use credence_shared::workflow::{
+    CreditRequest, Inbox, InboxCounts, RequestDetail, RequestStatus, RequestSummary, Subject,
 };
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 
-pub(super) async fn load_request(
-    ctx: &Ctx<'_>,
-    who: &Principal,
-    raw_id: &str,
-    rid: &str,
-) -> Result<(CustomerSummary, CreditRequest), ApiError> {
-    let id = parse_customer(raw_id)?;
-    if !valid_rid(rid) {
-        return Err(ApiError::NotFound);
-    }
-    let customer = visible_customer(ctx, who, &id).await?;
-    let request = ctx
-        .store
-        .get_request(&who.tenant, &id, rid)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok((customer, request))
-}
-
-/// `GET /v1/customers/{id}/requests/{rid}`. Opening their own request marks it seen.
-#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
+/// `GET /v1/customers/{id}/requests/{rid}` (and a group's or party's request). Opening
+/// their own request marks it seen.
+#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, home = ?home))]
 pub async fn detail(
     ctx: &Ctx<'_>,
     who: &Principal,
-    raw_id: &str,
+    home: Home<'_>,
     rid: &str,
 ) -> Result<RequestDetail, ApiError> {
-    let (customer, request) = load_request(ctx, who, raw_id, rid).await?;
+    let (target, request) = load_request(ctx, who, home, rid).await?;
     if request.requester == who.username && request.moved_for_requester() {
         ctx.store.mark_request_seen(&who.tenant, &request).await?;
     }
-    build_detail(ctx, who, &customer, request).await
+    build_detail(ctx, who, &target, request).await
 }
 
 pub(super) async fn build_detail(
     ctx: &Ctx<'_>,
     who: &Principal,
-    customer: &CustomerSummary,
+    target: &Target,
     request: CreditRequest,
 ) -> Result<RequestDetail, ApiError> {
-    let (_, record) = load_credit(ctx, who, &customer.id).await?;
     let now = ctx.clock.now();
-    let mut current = evidence_of(&record, customer, now.date());
-    current.order_amount = request.evidence.order_amount;
+    let (current, changed_since_filed) = match target {
+        Target::Customer(customer) => {
+            let (_, record) = load_credit(ctx, who, &customer.id).await?;
+            let mut current = evidence_of(&record, customer, now.date());
+            current.order_amount = request.evidence.order_amount;
+            let changed = record.version != request.evidence.credit_version;
+            (current, changed)
+        }
+        Target::Group { group, .. } => {
+            let changed = group.version != request.evidence.credit_version;
+            (subjects::group_evidence(group), changed)
+        }
+        Target::Party { entry } => {
+            let currency = request.evidence.limit.currency;
+            let listed = entry.is_some();
+            (subjects::party_evidence(currency, listed), !listed)
+        }
+    };
     let mine = request.requester == who.username;
     Ok(RequestDetail {
-        changed_since_filed: record.version != request.evidence.credit_version,
+        changed_since_filed,
         can_review: policy::allows(who, Action::ReviewRequests)
             && request.can_decide(&actor(who)).is_ok(),
         can_resubmit: mine && request.status == RequestStatus::Returned,
@@ -98,7 +97,7 @@ pub async fn customer_requests(
     let now = ctx.clock.now();
     let mut items: Vec<RequestSummary> = ctx
         .store
-        .customer_requests(&who.tenant, &id)
+        .subject_requests(&who.tenant, &Subject::Customer { customer_id: id })
         .await?
         .iter()
         .map(|r| r.summary(now))

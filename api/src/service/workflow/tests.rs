@@ -262,7 +262,9 @@ fn a_request_s_writes_are_its_state_over_the_version_seen_then_its_audit_entries
     let customer = customer();
     let request = CreditRequest::new(
         "R1".into(),
-        customer.id.clone(),
+        credence_shared::workflow::Subject::Customer {
+            customer_id: customer.id.clone(),
+        },
         customer.name.clone(),
         Change::HoldRelease,
         credence_shared::workflow::RequestKind::HoldRelease,
