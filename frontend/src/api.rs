@@ -5,6 +5,7 @@
 //! the user back to `/signin`.
 
 use credence_shared::credit::{CreditCheckRequest, CreditCheckResponse, CreditView};
+use credence_shared::customer::CustomerMaster;
 use credence_shared::dto::{
     CustomerPage, CustomerSummary, FieldError, Me, Problem, TokenRequest, TokenResponse,
 };
@@ -125,6 +126,19 @@ pub async fn customers(
 pub async fn customer(session: Session, id: &CustomerId) -> Result<CustomerSummary, ApiError> {
     // Ids are restricted to letters, digits, '-' and '_', so they need no escaping.
     authorised(session, Request::get(&format!("/v1/customers/{id}"))).await
+}
+
+/// `PUT /v1/customers/{number}`: create or update the customer's master record.
+pub async fn put_customer(
+    session: Session,
+    number: &str,
+    body: &CustomerMaster,
+) -> Result<CustomerSummary, ApiError> {
+    let url = format!(
+        "/v1/customers/{}",
+        String::from(js_sys::encode_uri_component(number))
+    );
+    authorised_with_body(session, Request::put(&url), body).await
 }
 
 /// `GET /v1/customers/{id}/credit`: the whole credit file, with what the order check needs.

@@ -23,8 +23,8 @@ use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::pages::lazy::{
-    AdminRoute, AlertsRoute, ApplyRoute, AuditRoute, BlacklistRoute, CustomerRoute, DashboardRoute,
-    HomeRoute, InboxRoute, RequestRoute, ShellRoute, WorklistRoute,
+    AdminRoute, AlertsRoute, ApplyRoute, AuditRoute, BlacklistRoute, CustomerEditRoute,
+    CustomerRoute, DashboardRoute, HomeRoute, InboxRoute, RequestRoute, ShellRoute, WorklistRoute,
 };
 use crate::pages::{not_found::NotFound, signin::SignIn};
 use crate::session::Session;
@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view={Lazy::<ShellRoute>::new()}>
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()} />
                     <Route path=path!("customers/:id") view={Lazy::<CustomerRoute>::new()} />
+                    <Route path=path!("customers/:id/edit") view={Lazy::<CustomerEditRoute>::new()} />
                     <Route path=path!("customers/:id/requests/:rid") view={Lazy::<RequestRoute>::new()} />
                     <Route path=path!("groups/:group/requests/:rid") view={Lazy::<RequestRoute>::new()} />
                     <Route path=path!("blacklist/requests/:rid") view={Lazy::<RequestRoute>::new()} />

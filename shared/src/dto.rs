@@ -86,6 +86,16 @@ pub struct CustomerSummary {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub founded: Option<time::Date>,
+    /// The master record's version (send it back with `PUT /v1/customers/{number}`).
+    #[serde(default)]
+    pub version: u64,
+    /// Archived: kept with its history, no longer listed or searched.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub archived: bool,
+    /// The customer's master record (industry, size, capital, registration, address,
+    /// contacts, tags, custom fields), on a single customer's read; lists leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master: Option<crate::customer::MasterRecord>,
 }
 
 /// One page of a list, the same for every paged list (customers, audit trail, …). Pass

@@ -5,6 +5,7 @@
 
 pub mod bounds;
 pub mod credit;
+pub mod customer;
 pub mod document;
 pub mod dto;
 pub mod engine;

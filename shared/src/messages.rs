@@ -143,7 +143,16 @@ codes! {
     STEPS_ORDER = "steps.order",
     /// A batch must be `{"events": [ ... ]}`.
     EVENTS_SHAPE = "events.shape",
+    // ---- lists ----
+    /// A list longer than `max` items.
+    TOO_MANY = "list.too_many",
     // ---- customers and requests ----
+    /// A registration number that is not in its country's form (the message says which).
+    REGISTRATION_INVALID = "registration.invalid",
+    /// A custom field with a bad key (`a-z 0-9 _`, at most 40) or value (text, number, yes/no).
+    CUSTOM_FIELD_INVALID = "custom.invalid",
+    /// The record at this number is another customer's (its number differs).
+    CUSTOMER_NUMBER_TAKEN = "customer.number_taken",
     /// The company is already a customer: `number` `name`.
     CUSTOMER_EXISTS = "customer.exists",
     /// No such customer.

@@ -34,6 +34,9 @@ pub enum Action {
     ReviewRequests,
     /// Onboard a new customer with a credit application.
     SubmitApplication,
+    /// Create and edit customers' master records (`PUT /v1/customers/{number}`), reassign
+    /// owners, archive.
+    ManageCustomers,
     /// Read the blacklist and the tenant's audit trail.
     ReadBlacklist,
     ReadTenantAudit,
@@ -72,6 +75,7 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         Action::FileRequest => &[Sales, Risk, Finance, Approver, Admin, Collector],
         Action::ReviewRequests => &[Risk, Finance, Approver, Admin],
         Action::SubmitApplication => &[Sales, Risk, Admin],
+        Action::ManageCustomers => &[Risk, Admin],
         Action::ReadBlacklist | Action::ReadTenantAudit | Action::RemoveFromBlacklist => {
             &[Risk, Finance, Approver, Admin]
         }

@@ -360,7 +360,8 @@ impl Builder {
             terms,
         });
         DemoCustomer {
-            id: CustomerId::parse(&format!("C{n:05}")).expect("C + digits is a valid id"),
+            // The tenant's number is the id, as for any customer from the master.
+            id: credence_shared::customer::customer_id_of(&format!("KH-{}", 10_000 + n)),
             number: format!("KH-{}", 10_000 + n),
             name,
             name_en,

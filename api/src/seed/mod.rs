@@ -14,6 +14,8 @@ use crate::{
     },
 };
 use anyhow::Context;
+use credence_shared::customer::{CustomerStatus, MasterRecord};
+use credence_shared::engine::identity::{CountryCode, RegistrationId};
 use credence_shared::{
     Role, TenantId, UserId,
     credit::{CreditDecision, DecidedLimit},
@@ -184,6 +186,31 @@ fn record_of(c: &DemoCustomer) -> CustomerRecord {
         on_hold: c.on_hold || c.blacklisted,
         blacklisted: c.blacklisted,
         founded: Some(c.founded),
+        archived: false,
+        master: Some(master_of(c)),
+    }
+}
+
+/// The demo customer's master record, as the tenant's ERP would have it.
+fn master_of(c: &DemoCustomer) -> MasterRecord {
+    let country = CountryCode::parse(&c.country).unwrap_or(CountryCode::CN);
+    MasterRecord {
+        number: c.number.clone(),
+        name: c.name.clone(),
+        name_en: c.name_en.clone(),
+        country,
+        registration: c.usci.clone().map(RegistrationId::CnUsci),
+        industry: Some(c.industry.clone()),
+        size: None,
+        registered_capital: Some(c.registered_capital),
+        founded: Some(c.founded),
+        address: None,
+        contacts: Vec::new(),
+        owner: c.owner.as_ref().map(ToString::to_string),
+        parent: None,
+        status: CustomerStatus::Active,
+        tags: Vec::new(),
+        custom: Default::default(),
     }
 }
 

@@ -66,9 +66,12 @@ pub enum ComputeError {
 
 /// What the customer record tells the scorecard about the company.
 pub fn profile_of(customer: &credence_shared::dto::CustomerSummary) -> Profile {
-    Profile {
-        founded: customer.founded,
-        ..Profile::default()
+    match &customer.master {
+        Some(master) => master.profile(),
+        None => Profile {
+            founded: customer.founded,
+            ..Profile::default()
+        },
     }
 }
 
@@ -157,9 +160,10 @@ pub fn history_point(
     })
 }
 
+/// The customer a path names, by the tenant's number or Credence's id (one maps to the
+/// other); a customer that does not exist is then simply not found.
 fn parse_id(raw: &str) -> Result<CustomerId, ApiError> {
-    // An id that cannot exist is simply not found: same answer as another tenant's id.
-    CustomerId::parse(raw).map_err(|_| ApiError::NotFound)
+    Ok(credence_shared::customer::customer_id_of(raw))
 }
 
 fn has_finance_rights(who: &Principal) -> bool {

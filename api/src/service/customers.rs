@@ -74,7 +74,8 @@ pub async fn find(
         })?),
     };
     // A sales rep sees only their own customers; the store reads on until the page is full.
-    let keep = |c: &CustomerSummary| policy::may_see_customer(who, c.owner.as_ref());
+    // Archived customers are kept (and read by number) but no longer listed or found.
+    let keep = |c: &CustomerSummary| !c.archived && policy::may_see_customer(who, c.owner.as_ref());
     let cursor = query.cursor.as_deref();
     let store = ctx.store;
     Ok(match &q {
@@ -98,8 +99,9 @@ pub async fn get(
     raw_id: &str,
 ) -> Result<CustomerSummary, ApiError> {
     policy::require(who, Action::ReadCustomers)?;
-    // An id that cannot exist is simply not found: same answer as another tenant's id.
-    let id = CustomerId::parse(raw_id).map_err(|_| ApiError::NotFound)?;
+    // The tenant's number or Credence's id (one maps to the other); one that does not exist
+    // is simply not found: the same answer as another tenant's customer.
+    let id = credence_shared::customer::customer_id_of(raw_id);
     visible_customer(ctx, who, &id).await
 }
 

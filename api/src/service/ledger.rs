@@ -22,6 +22,7 @@ use crate::{
         credit::{BlockedOrder, CreditWrite, MAX_EVENTS_PER_WRITE, StoredEntry, WriteConflict},
     },
 };
+use credence_shared::customer::customer_id_of;
 use credence_shared::{
     Currency, CustomerId,
     credit::{
@@ -137,7 +138,8 @@ pub async fn ingest(
             });
             continue;
         }
-        if CustomerId::parse(&event.customer_id).is_err() {
+        // The tenant's own customer number or Credence's id: one maps to the other.
+        if event.customer_id.trim().is_empty() || event.customer_id.chars().count() > 64 {
             outcomes[index] = Some(rejected(
                 index,
                 Some(&key),
@@ -151,7 +153,7 @@ pub async fn ingest(
             continue;
         }
         by_customer
-            .entry(event.customer_id.clone())
+            .entry(customer_id_of(&event.customer_id).to_string())
             .or_default()
             .push(Candidate {
                 index,
@@ -185,7 +187,7 @@ pub async fn ingest(
     // chunks, each chunk one guarded write.
     let per_customer = futures_util::stream::iter(by_customer)
         .map(|(customer, candidates)| async move {
-            let id = CustomerId::parse(&customer).expect("checked above");
+            let id = customer_id_of(&customer);
             let mut rates = RateCache::default();
             let mut ledger = LedgerCache::default();
             let mut done = Vec::with_capacity(candidates.len());

@@ -9,6 +9,7 @@ mod gate;
 pub mod groups;
 pub mod identity;
 pub mod ledger;
+pub mod master;
 pub mod projection;
 pub mod tenant;
 pub mod watch;

@@ -5,6 +5,7 @@ use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys, resumed
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use credence_shared::{
     Currency, CustomerId, Grade, Money, TenantId, Usci, UserId,
+    customer::MasterRecord,
     dto::{CustomerPage, CustomerSummary},
     search,
 };
@@ -32,6 +33,9 @@ pub struct CustomerRecord {
     pub on_hold: bool,
     pub blacklisted: bool,
     pub founded: Option<time::Date>,
+    pub archived: bool,
+    /// The master record the tenant keeps (absent for customers made before the master).
+    pub master: Option<MasterRecord>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -67,6 +71,12 @@ struct CustomerItem {
     version: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     founded: Option<String>,
+    /// `archived`, or absent for an active customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    /// The master record as JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    master: Option<String>,
 }
 
 impl CustomerItem {
@@ -96,6 +106,11 @@ impl CustomerItem {
             blacklisted: c.blacklisted,
             version: 1,
             founded: c.founded.map(|d| d.to_string()),
+            status: c.archived.then(|| "archived".to_owned()),
+            master: c
+                .master
+                .as_ref()
+                .and_then(|m| serde_json::to_string(m).ok()),
         }
     }
 
@@ -134,12 +149,24 @@ impl CustomerItem {
                 ),
                 None => None,
             },
+            version: self.version,
+            archived: self.status.as_deref() == Some("archived"),
+            master: match &self.master {
+                Some(json) => Some(serde_json::from_str(json).map_err(|_| corrupt("master"))?),
+                None => None,
+            },
         })
     }
 }
 
 /// The summary's amounts, read exactly (and saturating) rather than through `f64`.
 const AMOUNTS: [&str; 3] = ["creditLimit", "exposure", "overdue"];
+
+/// A customer as a list shows it: without its master record.
+fn listed(mut c: CustomerSummary) -> CustomerSummary {
+    c.master = None;
+    c
+}
 
 fn summary_of(item: Item) -> Result<CustomerSummary, StoreError> {
     from_item::<CustomerItem>(with_exact_numbers(item, &AMOUNTS))?.into_summary()
@@ -308,7 +335,7 @@ impl Store {
             last_key = out.last_evaluated_key;
             for item in out.items.unwrap_or_default() {
                 let key = index_key(&item);
-                let customer = summary_of(item)?;
+                let customer = listed(summary_of(item)?);
                 if keep(&customer) {
                     items.push(customer);
                     if items.len() == limit as usize {
@@ -392,7 +419,7 @@ impl Store {
                     continue;
                 };
                 if keep(customer) {
-                    items.push(customer.clone());
+                    items.push(listed(customer.clone()));
                     if items.len() == limit as usize {
                         // Resume right after this hit next time.
                         last_key = Some(

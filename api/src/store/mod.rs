@@ -7,6 +7,7 @@ pub mod customers;
 pub mod documents;
 pub mod groups;
 pub mod keys;
+pub mod master;
 pub mod open_pages;
 pub mod schema;
 pub mod seed;

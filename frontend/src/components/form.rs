@@ -127,6 +127,20 @@ pub fn invalid_date(field: &str) -> FieldError {
     FieldError::new(field, code::DATE_INVALID, "not a date YYYY-MM-DD")
 }
 
+/// A form's own error: `field` is not a number.
+pub fn invalid_number(field: &str) -> FieldError {
+    FieldError::new(field, code::NUMBER_INVALID, "not a number")
+}
+
+/// A form's own error: `field` is not a two-letter country code.
+pub fn invalid_country(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        code::REGISTRATION_INVALID,
+        "a country is two capital letters, like CN",
+    )
+}
+
 /// The message under a control; empty (and hidden) when there is nothing to say.
 #[component]
 pub fn FieldMessage(

@@ -80,6 +80,7 @@ pub enum OfficePage {
     Blacklist,
     Audit,
     Admin,
+    CustomerEdit,
 }
 
 #[wasm_split(first_screen, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -109,6 +110,7 @@ fn office_pages(page: OfficePage) -> Result<AnyView, SplitLoaderError> {
         OfficePage::Blacklist => view! { <super::blacklist::BlacklistPage /> }.into_any(),
         OfficePage::Audit => view! { <super::audit::AuditPage /> }.into_any(),
         OfficePage::Admin => view! { <super::admin::AdminPage /> }.into_any(),
+        OfficePage::CustomerEdit => view! { <super::customer_edit::CustomerEditPage /> }.into_any(),
     })
 }
 
@@ -124,3 +126,4 @@ lazy_page!(ApplyRoute, office_pages, OfficePage::Apply);
 lazy_page!(BlacklistRoute, office_pages, OfficePage::Blacklist);
 lazy_page!(AuditRoute, office_pages, OfficePage::Audit);
 lazy_page!(AdminRoute, office_pages, OfficePage::Admin);
+lazy_page!(CustomerEditRoute, office_pages, OfficePage::CustomerEdit);

@@ -1,4 +1,5 @@
-//! One module per route: sign-in, customer search (home), a customer, a credit request, the
+//! One module per route: sign-in, customer search (home), a customer, its master record
+//! (`customer_edit`), a credit request, the
 //! inbox, the alert centre, the collector's worklist, the portfolio dashboard, the credit
 //! application, the blacklist, the audit trail, admin (its early-warning and collections
 //! settings in `admin::watch`), and not found. The larger pages (`apply`, `admin`,
@@ -10,6 +11,7 @@ pub mod apply;
 pub mod audit;
 pub mod blacklist;
 pub mod customer;
+pub mod customer_edit;
 pub mod dashboard;
 pub mod home;
 pub mod inbox;

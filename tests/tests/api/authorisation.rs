@@ -41,6 +41,14 @@ pub(crate) fn rows() -> Vec<Row> {
         row("get", "/v1/me", Some(ALL), false),
         row("get", "/v1/customers", Some(ALL), false),
         row("get", "/v1/customers/{id}", Some(ALL), true),
+        // C1's number is not "C1": an allowed caller gets 409 (the number is another's).
+        row("put", "/v1/customers/{id}", Some(&["risk", "admin"]), false),
+        row(
+            "post",
+            "/v1/customers/owner",
+            Some(&["risk", "admin"]),
+            false,
+        ),
         row("get", "/v1/customers/{id}/credit", Some(ALL), true),
         row("post", "/v1/customers/{id}/credit-check", Some(ALL), true),
         // A terms change needs risk then finance under the default matrix: only an
@@ -216,6 +224,9 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
     let cny = |a: &str| json!({"amount": a, "currency": "CNY"});
     match template {
         "/v1/customers/{id}/credit-check" => json!({"amount": cny("100.00")}),
+        "/v1/customers/{id}" => json!({"name": "授权测试", "version": 1}),
+        // The owner C1 has: nothing changes.
+        "/v1/customers/owner" => json!({"customers": ["C1"], "owner": "sales"}),
         // A stale version: an allowed caller gets 409, a refused one 403.
         "/v1/customers/{id}/credit-decision" => {
             json!({"version": 0, "reason": "x", "terms_days": 30})

@@ -12,6 +12,7 @@ mod big_customer;
 mod blacklist;
 mod bounds;
 mod concurrency;
+mod customer_master;
 mod customers;
 mod faults;
 mod group_party_requests;

@@ -248,3 +248,48 @@ async fn risk_asks_from_the_blacklist_for_a_party_that_is_no_customer_to_come_of
     })
     .await;
 }
+
+#[tokio::test]
+async fn risk_edits_a_customer_s_master_record_and_the_card_shows_it() {
+    with_browser(LAPTOP, async |laptop| {
+        // Arrange: the first customer of the demo list, opened by its number.
+        laptop.sign_in("risk", "demo").await?;
+        let page = laptop.api_get("/v1/customers?limit=1").await?;
+        let number = page["items"][0]["number"]
+            .as_str()
+            .ok_or("the demo tenant has customers")?
+            .to_owned();
+        laptop.open(&format!("/customers/{number}")).await?;
+        laptop.tap("customer-edit-link").await?;
+
+        // Act
+        laptop
+            .retype("master-name-en", "Renamed Trading Co.")
+            .await?;
+        laptop.retype("master-tags", "key account, east").await?;
+        laptop.screenshot("customer-edit").await?;
+        laptop.tap("master-save").await?;
+
+        // Assert: back on the card, which shows the new English name; the API has the tags.
+        laptop
+            .eventually("the card with the new English name", || async {
+                let on_card = laptop.path().await?.ends_with(&number)
+                    && laptop
+                        .texts(".name-en")
+                        .await?
+                        .iter()
+                        .any(|t| t == "Renamed Trading Co.");
+                Ok(on_card.then_some(()))
+            })
+            .await?;
+        let saved = laptop.api_get(&format!("/v1/customers/{number}")).await?;
+        check!(
+            saved["master"]["tags"] == serde_json::json!(["key account", "east"]),
+            "the tags should be saved, not {}",
+            saved["master"]["tags"]
+        );
+        laptop.screenshot("customer-edited").await?;
+        Ok(())
+    })
+    .await;
+}

@@ -52,8 +52,9 @@ use credence_shared::{
 use serde::Serialize;
 use time::OffsetDateTime;
 
+/// The customer a path names, by the tenant's number or Credence's id.
 fn parse_customer(raw: &str) -> Result<CustomerId, ApiError> {
-    CustomerId::parse(raw).map_err(|_| ApiError::NotFound)
+    Ok(credence_shared::customer::customer_id_of(raw))
 }
 
 fn valid_rid(rid: &str) -> bool {

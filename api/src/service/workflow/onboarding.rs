@@ -21,7 +21,7 @@ use crate::{
     },
 };
 use credence_shared::{
-    CustomerId, Money, Usci,
+    Money, Usci,
     credit::{CreditDecision, DecidedLimit},
     dto::CustomerSummary,
     engine::{Scenario, evaluate},
@@ -199,28 +199,30 @@ pub async fn submit_application(
     // 48 random bits: a new id meets one of a million customers about once in 280 million
     // applications, and then the transaction's condition refuses it (409, try again).
     let suffix = format!("{:012X}", rand::random::<u64>() & 0xFFFF_FFFF_FFFF);
-    let id = CustomerId::parse(&format!("N{}{}", today.year() % 100, suffix))
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("new customer id: {e}")))?;
+    // The new customer's number is its id, as for any customer of the master.
+    let number = format!("NEW-{}{}", today.year() % 100, suffix);
+    let id = credence_shared::customer::customer_id_of(&number);
     let owner = if who.roles.contains(&credence_shared::Role::Sales) {
         Some(who.user_id.clone())
     } else {
         None
     };
     let zero = Money::zero(currency);
+    let name_en = application
+        .name_en
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
     let record = CustomerRecord {
         id: id.clone(),
-        number: format!("NEW-{}{}", today.year() % 100, suffix),
+        number: number.clone(),
         name: application.name.trim().to_owned(),
-        name_en: application
-            .name_en
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned),
+        name_en: name_en.clone(),
         usci: Some(usci.clone()),
         country: "CN".into(),
         industry: application.industry.trim().to_owned(),
-        owner,
+        owner: owner.clone(),
         grade: None,
         credit_limit: zero,
         exposure: zero,
@@ -230,6 +232,31 @@ pub async fn submit_application(
         on_hold: false,
         blacklisted: false,
         founded: Some(application.founded),
+        archived: false,
+        master: Some(credence_shared::customer::MasterRecord {
+            number,
+            name: application.name.trim().to_owned(),
+            name_en,
+            country: credence_shared::engine::identity::CountryCode::CN,
+            registration: Some(credence_shared::engine::identity::RegistrationId::CnUsci(
+                usci.clone(),
+            )),
+            industry: Some(application.industry.trim().to_owned()),
+            size: Some(application.size),
+            registered_capital: Some(application.registered_capital),
+            founded: Some(application.founded),
+            address: None,
+            contacts: application.contacts.clone(),
+            owner: owner.as_ref().map(ToString::to_string),
+            parent: None,
+            status: credence_shared::customer::CustomerStatus::Active,
+            tags: Vec::new(),
+            custom: application
+                .custom
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect(),
+        }),
     };
     // No credit until the credit line is approved: a person's limit of zero, cash terms.
     let decision = CreditDecision {

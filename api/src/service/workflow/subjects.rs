@@ -47,7 +47,7 @@ pub enum Home<'a> {
 
 /// A request's subject as it is now, loaded to read or act on the request.
 pub(super) enum Target {
-    Customer(CustomerSummary),
+    Customer(Box<CustomerSummary>),
     Group {
         id: String,
         group: GroupRecord,
@@ -90,7 +90,7 @@ pub(super) async fn load_request(
             let id = parse_customer(raw)?;
             let customer = visible_customer(ctx, who, &id).await?;
             let request = get(Subject::Customer { customer_id: id }).await?;
-            Ok((Target::Customer(customer), request))
+            Ok((Target::Customer(Box::new(customer)), request))
         }
         Home::Group(raw) => {
             policy::require(who, Action::ReviewRequests)?;

@@ -27,6 +27,9 @@ pub(super) fn principal(role: Role) -> Principal {
 
 pub(super) fn customer() -> CustomerSummary {
     CustomerSummary {
+        version: 1,
+        archived: false,
+        master: None,
         id: CustomerId::parse("C1001").expect("valid customer id"),
         number: "1001".into(),
         name: "Xiamen Harbour Trading Co., Ltd.".into(),
@@ -93,13 +96,14 @@ fn a_new_request_id_is_the_time_it_was_filed_and_four_hex_digits_and_is_a_valid_
 }
 
 #[test]
-fn a_customer_id_that_cannot_exist_is_not_found() {
+fn a_path_names_a_customer_by_its_number_or_its_id() {
     // Act
-    let bad = parse_customer("no/such id");
-    let good = parse_customer("C1001");
-    // Assert
-    assert!(matches!(bad, Err(ApiError::NotFound)));
-    assert_eq!(good.expect("a valid id").as_str(), "C1001");
+    let odd = parse_customer("no/such id").expect("every number maps to an id");
+    let plain = parse_customer("C1001").expect("a valid id");
+    // Assert: an odd number is its digest (and then simply not found if nobody has it).
+    assert_eq!(plain.as_str(), "C1001");
+    assert_eq!(odd, credence_shared::customer::customer_id_of("no/such id"));
+    assert!(odd.as_str().starts_with('X'), "{odd}");
 }
 
 #[test]

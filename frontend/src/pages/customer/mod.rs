@@ -25,8 +25,8 @@ mod requests;
 #[cfg(test)]
 mod tests;
 
-use credence_shared::CustomerId;
 use credence_shared::credit::CreditView;
+use credence_shared::{CustomerId, Role};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -53,10 +53,11 @@ pub fn CustomerPage() -> impl IntoView {
     let session = use_session();
     let params = use_params_map();
     let id = Memo::new(move |_| {
+        // The tenant's number or Credence's id: one maps to the other.
         params
             .read()
             .get("id")
-            .and_then(|raw| CustomerId::parse(&raw).ok())
+            .map(|raw| credence_shared::customer::customer_id_of(&raw))
     });
     let credit = LocalResource::new(move || {
         let id = id.get();
@@ -105,6 +106,8 @@ fn CreditFile(id: CustomerId, view: CreditView) -> impl IntoView {
     let v = stored.get_value();
     let session = use_session();
     let collections_id = StoredValue::new(id.clone());
+    let edit_id = StoredValue::new(String::from(js_sys::encode_uri_component(&customer.number)));
+    let editor = crate::components::layout::use_current_user();
     let collections: CollectionsResource = LocalResource::new(move || {
         let id = collections_id.get_value();
         async move { api::collections(session, &id).await }
@@ -121,6 +124,12 @@ fn CreditFile(id: CustomerId, view: CreditView) -> impl IntoView {
             </header>
             <div class="badges">
                 <StatusBadges on_hold=v.file.on_hold blacklisted=v.file.blacklisted />
+                <Show when=move || editor.has_any(&[Role::Risk, Role::Admin])>
+                    <a class="button button-ghost small" data-testid="customer-edit-link"
+                        href=format!("/customers/{}/edit", edit_id.get_value())>
+                        {t!(i18n, edit_customer)}
+                    </a>
+                </Show>
             </div>
             <RequestAction id=id.clone() file=request_file />
             <div class="credit-top">

@@ -98,6 +98,8 @@ pub fn customer(id: &str, name: &str, name_en: Option<&str>, usci: Option<&str>)
         on_hold: false,
         blacklisted: false,
         founded: None,
+        archived: false,
+        master: None,
     }
 }
 
