@@ -116,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::customers::list))
         .routes(routes!(routes::customers::get, routes::customers::put))
         .routes(routes!(routes::customers::reassign))
+        .routes(routes!(routes::imports::customers))
         .routes(routes!(routes::credit::view))
         .routes(routes!(routes::credit::check))
         .routes(routes!(routes::credit::decide))

@@ -11,6 +11,7 @@ pub mod dto;
 pub mod engine;
 pub mod export;
 pub mod ids;
+pub mod import;
 pub mod messages;
 pub mod money;
 pub mod role;

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod credit;
 pub mod customers;
 pub mod health;
+pub mod imports;
 pub mod me;
 pub mod requests;
 pub mod watch;

@@ -35,7 +35,7 @@ pub enum Outcome {
 
 /// The owner named in a master record: a valid user id that is not a deactivated user of
 /// the tenant (users the tenant's identity provider knows but nobody manages here pass).
-async fn owner_of(
+pub(crate) async fn owner_of(
     ctx: &Ctx<'_>,
     who: &Principal,
     owner: Option<&str>,
@@ -88,7 +88,7 @@ pub async fn put(
                     record.number
                 )));
             }
-            create(ctx, who, record, owner, reason).await?
+            create(ctx, who, record, owner, CreditDecision::default(), reason).await?
         }
         Some(before) => update(ctx, who, before, record, owner, body.version, reason).await?,
     };
@@ -124,11 +124,14 @@ fn record_of(master: &MasterRecord, owner: Option<UserId>, money: Money) -> Cust
     }
 }
 
-async fn create(
+/// Creates the customer with its credit file (on `decision`: a credit line carried over by an
+/// import, or none).
+pub(crate) async fn create(
     ctx: &Ctx<'_>,
     who: &Principal,
     master: MasterRecord,
     owner: Option<UserId>,
+    decision: CreditDecision,
     reason: &str,
 ) -> Result<Outcome, ApiError> {
     let engine = ctx.engine(&who.tenant).await?;
@@ -141,7 +144,7 @@ async fn create(
         currency,
         &[],
         master.profile(),
-        CreditDecision::default(),
+        decision,
         today,
     )
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("new customer {}: {e}", record.id)))?;
@@ -171,7 +174,8 @@ async fn create(
     }
 }
 
-async fn update(
+/// Writes `master` over `before` (read at `version`); nothing when it is the same.
+pub(crate) async fn update(
     ctx: &Ctx<'_>,
     who: &Principal,
     before: CustomerSummary,

@@ -8,6 +8,7 @@ pub mod customers;
 mod gate;
 pub mod groups;
 pub mod identity;
+pub mod imports;
 pub mod ledger;
 pub mod master;
 pub mod projection;

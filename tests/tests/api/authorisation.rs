@@ -49,6 +49,13 @@ pub(crate) fn rows() -> Vec<Row> {
             Some(&["risk", "admin"]),
             false,
         ),
+        // A dry run of master data only: risk and admin.
+        row(
+            "post",
+            "/v1/imports/customers",
+            Some(&["risk", "admin"]),
+            false,
+        ),
         row("get", "/v1/customers/{id}/credit", Some(ALL), true),
         row("post", "/v1/customers/{id}/credit-check", Some(ALL), true),
         // A terms change needs risk then finance under the default matrix: only an
@@ -227,6 +234,8 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
         "/v1/customers/{id}" => json!({"name": "授权测试", "version": 1}),
         // The owner C1 has: nothing changes.
         "/v1/customers/owner" => json!({"customers": ["C1"], "owner": "sales"}),
+        "/v1/imports/customers" => json!({"dry_run": true, "mapping": ["customer", "name"],
+            "rows": [{"line": 2, "cells": [format!("AUTHZ-{n}"), "授权导入"]}]}),
         // A stale version: an allowed caller gets 409, a refused one 403.
         "/v1/customers/{id}/credit-decision" => {
             json!({"version": 0, "reason": "x", "terms_days": 30})

@@ -17,6 +17,7 @@ mod customers;
 mod faults;
 mod group_party_requests;
 mod hostile;
+mod imports;
 mod inbox;
 mod lambda;
 mod ledger;

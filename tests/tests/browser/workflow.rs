@@ -6,7 +6,7 @@ use std::str::FromStr;
 use fantoccini::Locator;
 use rust_decimal::Decimal;
 
-use crate::helpers::{Browser, LAPTOP, PHONE, Result, check, with_browser};
+use crate::helpers::{Browser, LAPTOP, PHONE, Result, at_each_size, check, with_browser};
 
 /// The customer the rep asks for, chosen from what the rep can see.
 struct Asked {
@@ -251,30 +251,30 @@ async fn risk_asks_from_the_blacklist_for_a_party_that_is_no_customer_to_come_of
 
 #[tokio::test]
 async fn risk_edits_a_customer_s_master_record_and_the_card_shows_it() {
-    with_browser(LAPTOP, async |laptop| {
+    at_each_size(async |browser| {
         // Arrange: the first customer of the demo list, opened by its number.
-        laptop.sign_in("risk", "demo").await?;
-        let page = laptop.api_get("/v1/customers?limit=1").await?;
+        browser.sign_in("risk", "demo").await?;
+        let page = browser.api_get("/v1/customers?limit=1").await?;
         let number = page["items"][0]["number"]
             .as_str()
             .ok_or("the demo tenant has customers")?
             .to_owned();
-        laptop.open(&format!("/customers/{number}")).await?;
-        laptop.tap("customer-edit-link").await?;
+        browser.open(&format!("/customers/{number}")).await?;
+        browser.tap("customer-edit-link").await?;
 
         // Act
-        laptop
+        browser
             .retype("master-name-en", "Renamed Trading Co.")
             .await?;
-        laptop.retype("master-tags", "key account, east").await?;
-        laptop.screenshot("customer-edit").await?;
-        laptop.tap("master-save").await?;
+        browser.retype("master-tags", "key account, east").await?;
+        browser.screenshot("customer-edit").await?;
+        browser.tap("master-save").await?;
 
         // Assert: back on the card, which shows the new English name; the API has the tags.
-        laptop
+        browser
             .eventually("the card with the new English name", || async {
-                let on_card = laptop.path().await?.ends_with(&number)
-                    && laptop
+                let on_card = browser.path().await?.ends_with(&number)
+                    && browser
                         .texts(".name-en")
                         .await?
                         .iter()
@@ -282,13 +282,13 @@ async fn risk_edits_a_customer_s_master_record_and_the_card_shows_it() {
                 Ok(on_card.then_some(()))
             })
             .await?;
-        let saved = laptop.api_get(&format!("/v1/customers/{number}")).await?;
+        let saved = browser.api_get(&format!("/v1/customers/{number}")).await?;
         check!(
             saved["master"]["tags"] == serde_json::json!(["key account", "east"]),
             "the tags should be saved, not {}",
             saved["master"]["tags"]
         );
-        laptop.screenshot("customer-edited").await?;
+        browser.screenshot("customer-edited").await?;
         Ok(())
     })
     .await;

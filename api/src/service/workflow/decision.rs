@@ -59,7 +59,7 @@ pub(crate) async fn apply_decision(
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) async fn recompute_and_write(
+pub(crate) async fn recompute_and_write(
     ctx: &Ctx<'_>,
     who: &Principal,
     engine: &CreditEngine,

@@ -28,7 +28,7 @@ mod tests;
 pub use acting::{WithdrawBody, resubmit, review, withdraw};
 pub use audit::{AUDIT_PAGE, AuditQuery, MAX_EXPORT, customer_audit, export_audit, tenant_audit};
 pub use blacklist::{BlacklistList, add_to_blacklist, blacklist, remove_from_blacklist};
-pub(crate) use decision::apply_decision;
+pub(crate) use decision::{apply_decision, recompute_and_write};
 pub use filing::file;
 pub use onboarding::{application_form, screen, submit_application};
 pub use reading::{RequestList, customer_requests, detail, inbox, open_requests};

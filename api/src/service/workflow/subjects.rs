@@ -108,7 +108,7 @@ pub(super) async fn load_request(
         }
         Home::Party => {
             policy::require(who, Action::ReadBlacklist)?;
-            // The key is not part of a party request's address (see `keys::request_pk`).
+            // The key is not part of a party request's address: they share one partition.
             let request = get(Subject::Party {
                 party: String::new(),
             })
