@@ -12,7 +12,7 @@
 //! nothing the second time.
 
 use super::Ctx;
-use super::master::{self, Outcome};
+use super::master;
 use crate::{
     auth::{
         Principal,
@@ -398,14 +398,4 @@ async fn import_one(
     } else {
         RowOutcome::Unchanged
     })
-}
-
-impl From<Outcome> for RowOutcome {
-    fn from(o: Outcome) -> Self {
-        match o {
-            Outcome::Created => RowOutcome::Created,
-            Outcome::Updated => RowOutcome::Updated,
-            Outcome::Unchanged => RowOutcome::Unchanged,
-        }
-    }
 }

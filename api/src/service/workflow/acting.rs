@@ -115,7 +115,7 @@ pub async fn review(
     ))
 }
 
-async fn write_request(
+pub(super) async fn write_request(
     ctx: &Ctx<'_>,
     who: &Principal,
     request: &CreditRequest,
@@ -319,7 +319,12 @@ fn grade_text(g: Option<credence_shared::Grade>) -> String {
     g.map_or_else(|| "-".into(), |g| g.to_string())
 }
 
-fn recheck_entry(who: &Principal, clock: &Clock, request: &CreditRequest, why: &str) -> AuditEntry {
+pub(super) fn recheck_entry(
+    who: &Principal,
+    clock: &Clock,
+    request: &CreditRequest,
+    why: &str,
+) -> AuditEntry {
     audit(
         who,
         clock,

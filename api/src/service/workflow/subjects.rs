@@ -8,6 +8,7 @@
 
 use super::{
     ApiErrorOr, Ctx,
+    acting::{recheck_entry, write_request},
     blacklist::{entry_by_key, keys_to_remove},
     new_request_id, parse_customer, to_value, valid_rid, validation,
 };
@@ -347,8 +348,8 @@ pub(super) async fn apply_group(
         };
         if let Some(why) = why {
             request.bounce(&why, now);
-            entries.push(recheck_entry(who, ctx, request, &why));
-            return write(ctx, who, request_writes(request, seen, entries)).await;
+            entries.push(recheck_entry(who, ctx.clock, request, &why));
+            return Ok(write_request(ctx, who, request, seen, entries).await?);
         }
         let matrix = tenant::matrix(ctx.store, &who.tenant).await?;
         let rule = matrix.route(request.kind, Some(limit.amount), None);
@@ -360,8 +361,8 @@ pub(super) async fn apply_group(
             group.exposure
         );
         if request.reroute(rule, &why, now) {
-            entries.push(recheck_entry(who, ctx, request, &why));
-            return write(ctx, who, request_writes(request, seen, entries)).await;
+            entries.push(recheck_entry(who, ctx.clock, request, &why));
+            return Ok(write_request(ctx, who, request, seen, entries).await?);
         }
     }
     request.applied(&who.username, "", now);
@@ -377,7 +378,7 @@ pub(super) async fn apply_group(
         Some(shown(limit)),
         &format!("request {}: {}", request.id, request.justification),
     ));
-    let mut writes = request_writes(request, seen, entries);
+    let mut writes = super::request_writes(request, seen, entries);
     writes.insert(
         1,
         WorkflowWrite::GroupLimit {
@@ -409,8 +410,8 @@ pub(super) async fn apply_party(
     let Some(entry) = entry else {
         let why = "no longer applicable: the party is off the blacklist already";
         request.bounce(why, now);
-        entries.push(recheck_entry(who, ctx, request, why));
-        return write(ctx, who, request_writes(request, seen, entries)).await;
+        entries.push(recheck_entry(who, ctx.clock, request, why));
+        return Ok(write_request(ctx, who, request, seen, entries).await?);
     };
     request.applied(&who.username, "", now);
     entries.push(audit(
@@ -424,7 +425,7 @@ pub(super) async fn apply_party(
         None,
         &format!("request {}: {}", request.id, request.justification),
     ));
-    let mut writes = request_writes(request, seen, entries);
+    let mut writes = super::request_writes(request, seen, entries);
     for (i, key) in keys_to_remove(entry, None).into_iter().enumerate() {
         writes.insert(
             1 + i,
@@ -440,42 +441,6 @@ pub(super) async fn apply_party(
         Err(StoreError::ConditionFailed) => Err(ApiErrorOr::Retry),
         Err(e) => Err(ApiError::from(e).into()),
     }
-}
-
-fn request_writes(
-    request: &CreditRequest,
-    seen: u64,
-    entries: Vec<AuditEntry>,
-) -> Vec<WorkflowWrite> {
-    super::request_writes(request, seen, entries)
-}
-
-async fn write(
-    ctx: &Ctx<'_>,
-    who: &Principal,
-    writes: Vec<WorkflowWrite>,
-) -> Result<(), ApiErrorOr> {
-    match ctx.store.commit_workflow(&who.tenant, writes).await {
-        Ok(()) => Ok(()),
-        Err(StoreError::ConditionFailed) => {
-            Err(ApiError::stale("someone acted on this request at the same moment; reload").into())
-        }
-        Err(e) => Err(ApiError::from(e).into()),
-    }
-}
-
-fn recheck_entry(who: &Principal, ctx: &Ctx<'_>, request: &CreditRequest, why: &str) -> AuditEntry {
-    audit(
-        who,
-        ctx.clock,
-        AuditEntity::Request,
-        &request.id,
-        None,
-        "recheck",
-        None,
-        to_value(&request.status),
-        why,
-    )
 }
 
 #[cfg(test)]
