@@ -1,26 +1,79 @@
-//! `/v1/imports`: batches of rows read from the tenant's files (see `service::imports`).
+//! `/v1/imports`: batches of rows read from the tenant's files, the import history and the
+//! remembered mappings (see `service::imports`).
 
 use crate::{
-    auth::Principal,
-    error::ApiError,
-    extract::ApiJson,
-    service::imports::{self, BatchResult, CustomerBatch},
-    state::AppState,
+    auth::Principal, error::ApiError, extract::ApiJson, service::imports, state::AppState,
 };
-use axum::{Json, extract::State};
-use credence_shared::dto::Problem;
+use axum::{
+    Json,
+    extract::{Path, State},
+};
+use credence_shared::{
+    dto::Problem,
+    import::{
+        batch::{Batch, BatchResult, ErrorRow, ImportRun, SavedMapping},
+        columns::ImportKind,
+    },
+};
 
-#[utoipa::path(post, path = "/v1/imports/customers", tag = "imports", security(("bearer" = [])),
-    request_body = CustomerBatch,
+#[utoipa::path(post, path = "/v1/imports/{kind}", tag = "imports", security(("bearer" = [])),
+    params(("kind" = ImportKind, Path, description = "customers, open_items, ledger, exchange_rates or signals")),
+    request_body = Batch,
     responses(
         (status = 200, body = BatchResult, description = "What each row did (or, in a dry run, would do): created, updated, unchanged, or its errors by column"),
-        (status = 403, body = Problem, content_type = "application/problem+json", description = "risk and admin; credit lines only an admin"),
-        (status = 422, body = Problem, content_type = "application/problem+json", description = "the mapping or the batch is invalid; `errors[].field` names it"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "whoever may make the change through the API: customers risk and admin (credit lines only an admin), open items, ledger and rates finance and admin, signals risk and admin"),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "not a kind of import"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "the mapping, the run or the batch is invalid; `errors[].field` names it"),
     ))]
-pub async fn customers(
+pub async fn import(
     State(state): State<AppState>,
     who: Principal,
-    ApiJson(batch): ApiJson<CustomerBatch>,
+    Path(kind): Path<String>,
+    ApiJson(batch): ApiJson<Batch>,
 ) -> Result<Json<BatchResult>, ApiError> {
-    Ok(Json(imports::customers(&state.ctx(), &who, batch).await?))
+    let kind: ImportKind =
+        serde_json::from_value(serde_json::Value::String(kind)).map_err(|_| ApiError::NotFound)?;
+    Ok(Json(
+        imports::import(&state.ctx(), &who, kind, batch).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/imports", tag = "imports", security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<ImportRun>, description = "The tenant's imports, newest first: who, when, file name, SHA-256, kind, counts"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "risk, finance and admin"),
+    ))]
+pub async fn runs(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<Vec<ImportRun>>, ApiError> {
+    Ok(Json(imports::runs(&state.ctx(), &who).await?))
+}
+
+#[utoipa::path(get, path = "/v1/imports/{id}/errors", tag = "imports", security(("bearer" = [])),
+    params(("id" = String, Path, description = "the import's id")),
+    responses(
+        (status = 200, body = Vec<ErrorRow>, description = "The rows of the import that failed, with their cells and problems, in file order"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "risk, finance and admin"),
+    ))]
+pub async fn errors(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ErrorRow>>, ApiError> {
+    Ok(Json(imports::errors(&state.ctx(), &who, &id).await?))
+}
+
+#[utoipa::path(get, path = "/v1/imports/mappings/{layout}", tag = "imports", security(("bearer" = [])),
+    params(("layout" = String, Path, description = "the header layout (`layout_of`)")),
+    responses(
+        (status = 200, body = Option<SavedMapping>, description = "The mapping a file with these headers was last committed with; `null` when none was"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "risk, finance and admin"),
+    ))]
+pub async fn mapping(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(layout): Path<String>,
+) -> Result<Json<Option<SavedMapping>>, ApiError> {
+    Ok(Json(imports::mapping(&state.ctx(), &who, &layout).await?))
 }

@@ -44,6 +44,7 @@
 //! | webhook deliveries (log) | Query | `PK = T#{t}#WH`, `SK begins_with D#`, newest first | table |
 //! | webhook deliveries waiting to be (re)tried | Query | `GSI1PK = T#{t}#WH#PENDING`, `GSI1SK <= {now}` | GSI1 |
 //! | warning rules, dunning ladder, webhooks | GetItem | `PK = T#{t}#CFG`, `SK = WARNING_RULES / DUNNING / WEBHOOKS` | table |
+//! | the import history, a run's error rows, remembered mappings | Query / UpdateItem / GetItem | `PK = T#{t}#IMPORTS`, `SK = RUN#{id}` / `ERR#{id}#{batch}` / `MAP#{layout}` | table |
 //! | yesterday's KPI snapshot (grade drift) | Query | `PK = T#{t}#KPI`, `SK begins_with K#`, newest first | table |
 
 use credence_shared::{CustomerId, TenantId, workflow::Subject};
@@ -369,6 +370,30 @@ pub fn customer_of_pk<'a>(t: &TenantId, pk: &'a str) -> Option<&'a str> {
 /// The tenant a partition key belongs to.
 pub fn tenant_of_pk(pk: &str) -> Option<&str> {
     pk.strip_prefix("T#")?.split('#').next()
+}
+
+/// The tenant's imports: runs, their error rows, remembered mappings.
+pub fn imports_pk(t: &TenantId) -> String {
+    format!("{}#IMPORTS", tenant(t))
+}
+
+pub const IMPORT_RUN_PREFIX: &str = "RUN#";
+
+pub fn import_run_sk(id: &str) -> String {
+    format!("{IMPORT_RUN_PREFIX}{id}")
+}
+
+/// A run's error rows, one item per batch, in file order.
+pub fn import_errors_prefix(id: &str) -> String {
+    format!("ERR#{id}#")
+}
+
+pub fn import_errors_sk(id: &str, batch: u32) -> String {
+    format!("ERR#{id}#{batch:08}")
+}
+
+pub fn import_mapping_sk(layout: &str) -> String {
+    format!("MAP#{layout}")
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod credit;
 pub mod customers;
 pub mod documents;
 pub mod groups;
+pub mod imports;
 pub mod keys;
 pub mod master;
 pub mod open_pages;

@@ -3,6 +3,8 @@
 //! ([`columns`]). The browser reads a dropped file with these and shows every row's errors
 //! at once; the server reads each batch again with the same code before it writes.
 
+pub mod batch;
 pub mod cells;
 pub mod columns;
+pub mod events;
 pub mod rows;

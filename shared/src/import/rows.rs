@@ -48,13 +48,22 @@ pub struct CustomerRow {
     pub credit: CreditLine,
 }
 
-struct Reader<'a> {
-    mapping: &'a [Option<&'a str>],
-    cells: &'a [String],
-    issues: Vec<RowIssue>,
+/// Reads the mapped cells of one row and collects every problem with its column.
+pub(super) struct Reader<'a> {
+    pub(super) mapping: &'a [Option<&'a str>],
+    pub(super) cells: &'a [String],
+    pub(super) issues: Vec<RowIssue>,
 }
 
 impl<'a> Reader<'a> {
+    pub(super) fn new(mapping: &'a [Option<&'a str>], cells: &'a [String]) -> Self {
+        Reader {
+            mapping,
+            cells,
+            issues: Vec::new(),
+        }
+    }
+
     fn column(&self, field: &str) -> Option<usize> {
         self.mapping.iter().position(|m| *m == Some(field))
     }
@@ -66,7 +75,7 @@ impl<'a> Reader<'a> {
             .map(String::as_str)
     }
 
-    fn issue(&mut self, field: &str, code: &str, message: impl Into<String>) {
+    pub(super) fn issue(&mut self, field: &str, code: &str, message: impl Into<String>) {
         self.issues.push(RowIssue {
             column: self.column(field),
             field: field.to_owned(),
@@ -75,7 +84,7 @@ impl<'a> Reader<'a> {
         });
     }
 
-    fn cell<T>(
+    pub(super) fn cell<T>(
         &mut self,
         field: &str,
         read: impl Fn(&str) -> Result<Option<T>, CellError>,
@@ -97,8 +106,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn text(&mut self, field: &str) -> Option<String> {
+    pub(super) fn text(&mut self, field: &str) -> Option<String> {
         self.cell(field, cells::text)
+    }
+
+    /// The problems left to right, as the reader scans the row.
+    pub(super) fn sort(&mut self) {
+        self.issues.sort_by_key(|i| i.column.unwrap_or(usize::MAX));
     }
 }
 
@@ -110,11 +124,7 @@ pub fn customer_row(
     cells: &[String],
     options: &ReadOptions,
 ) -> Result<CustomerRow, Vec<RowIssue>> {
-    let mut r = Reader {
-        mapping,
-        cells,
-        issues: Vec::new(),
-    };
+    let mut r = Reader::new(mapping, cells);
     let number = r.text("customer").unwrap_or_default();
     let currency = r
         .cell("currency", cells::currency)
@@ -236,8 +246,7 @@ pub fn customer_row(
             None
         }
     };
-    // Left to right, as the reader scans the row.
-    r.issues.sort_by_key(|i| i.column.unwrap_or(usize::MAX));
+    r.sort();
     match master {
         Some(master) if r.issues.is_empty() => Ok(CustomerRow {
             master,

@@ -52,8 +52,27 @@ pub(crate) fn rows() -> Vec<Row> {
         // A dry run of master data only: risk and admin.
         row(
             "post",
-            "/v1/imports/customers",
+            "/v1/imports/{kind}",
             Some(&["risk", "admin"]),
+            false,
+        ),
+        // Whoever may import some kind of file reads the history and remembered mappings.
+        row(
+            "get",
+            "/v1/imports",
+            Some(&["risk", "finance", "admin"]),
+            false,
+        ),
+        row(
+            "get",
+            "/v1/imports/{id}/errors",
+            Some(&["risk", "finance", "admin"]),
+            false,
+        ),
+        row(
+            "get",
+            "/v1/imports/mappings/{layout}",
+            Some(&["risk", "finance", "admin"]),
             false,
         ),
         row("get", "/v1/customers/{id}/credit", Some(ALL), true),
@@ -234,7 +253,7 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
         "/v1/customers/{id}" => json!({"name": "授权测试", "version": 1}),
         // The owner C1 has: nothing changes.
         "/v1/customers/owner" => json!({"customers": ["C1"], "owner": "sales"}),
-        "/v1/imports/customers" => json!({"dry_run": true, "mapping": ["customer", "name"],
+        "/v1/imports/{kind}" => json!({"dry_run": true, "mapping": ["customer", "name"],
             "rows": [{"line": 2, "cells": [format!("AUTHZ-{n}"), "授权导入"]}]}),
         // A stale version: an allowed caller gets 409, a refused one 403.
         "/v1/customers/{id}/credit-decision" => {
@@ -452,7 +471,9 @@ async fn call(
         .replace("{task}", task)
         .replace("{group}", "G1")
         .replace("{username}", "new-user")
-        .replace("{version}", "1");
+        .replace("{version}", "1")
+        .replace("{kind}", "customers")
+        .replace("{layout}", "00ff");
     let body = match row.template {
         // A promise is for a day from today on (the app's clock).
         "/v1/customers/{id}/promises" => json!({

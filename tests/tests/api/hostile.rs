@@ -221,6 +221,8 @@ fn concrete(row: &Row, id: &str, rid: &str, task: &str) -> String {
         .replace("{group}", "G1")
         .replace("{username}", "new-user")
         .replace("{version}", "1")
+        .replace("{kind}", "customers")
+        .replace("{layout}", "00ff")
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ mod bounds;
 mod concurrency;
 mod customer_master;
 mod customers;
+mod fact_imports;
 mod faults;
 mod group_party_requests;
 mod hostile;
