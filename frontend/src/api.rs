@@ -141,6 +141,41 @@ pub async fn put_customer(
     authorised_with_body(session, Request::put(&url), body).await
 }
 
+/// `POST /v1/imports/{kind}`: one batch of a file's rows.
+pub async fn import_batch(
+    session: Session,
+    kind: credence_shared::import::columns::ImportKind,
+    batch: &credence_shared::import::batch::Batch,
+) -> Result<credence_shared::import::batch::BatchResult, ApiError> {
+    let kind = serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let url = format!("/v1/imports/{kind}");
+    authorised_with_body(session, Request::post(&url), batch).await
+}
+
+/// `GET /v1/imports`: the tenant's imports, newest first.
+pub async fn import_runs(
+    session: Session,
+) -> Result<Vec<credence_shared::import::batch::ImportRun>, ApiError> {
+    let list: Items<credence_shared::import::batch::ImportRun> =
+        authorised(session, Request::get("/v1/imports")).await?;
+    Ok(list.items)
+}
+
+/// `GET /v1/imports/mappings/{layout}`: the mapping a file like this was committed with.
+pub async fn import_mapping(
+    session: Session,
+    layout: &str,
+) -> Result<Option<credence_shared::import::batch::SavedMapping>, ApiError> {
+    authorised(
+        session,
+        Request::get(&format!("/v1/imports/mappings/{layout}")),
+    )
+    .await
+}
+
 /// `GET /v1/customers/{id}/credit`: the whole credit file, with what the order check needs.
 pub async fn credit(session: Session, id: &CustomerId) -> Result<CreditView, ApiError> {
     authorised(session, Request::get(&format!("/v1/customers/{id}/credit"))).await

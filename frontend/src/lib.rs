@@ -24,7 +24,8 @@ use leptos_router::path;
 
 use crate::pages::lazy::{
     AdminRoute, AlertsRoute, ApplyRoute, AuditRoute, BlacklistRoute, CustomerEditRoute,
-    CustomerRoute, DashboardRoute, HomeRoute, InboxRoute, RequestRoute, ShellRoute, WorklistRoute,
+    CustomerRoute, DashboardRoute, HomeRoute, ImportsRoute, InboxRoute, RequestRoute, ShellRoute,
+    WorklistRoute,
 };
 use crate::pages::{not_found::NotFound, signin::SignIn};
 use crate::session::Session;
@@ -58,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("dashboard") view={Lazy::<DashboardRoute>::new()} />
                     <Route path=path!("apply") view={Lazy::<ApplyRoute>::new()} />
                     <Route path=path!("blacklist") view={Lazy::<BlacklistRoute>::new()} />
+                    <Route path=path!("imports") view={Lazy::<ImportsRoute>::new()} />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} />
                     <Route path=path!("admin") view={Lazy::<AdminRoute>::new()} />
                 </ParentRoute>

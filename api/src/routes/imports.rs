@@ -38,30 +38,44 @@ pub async fn import(
     ))
 }
 
+/// `{"items": [...]}`: the import history.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportRunList {
+    pub items: Vec<ImportRun>,
+}
+
+/// `{"items": [...]}`: an import's failed rows.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorRowList {
+    pub items: Vec<ErrorRow>,
+}
+
 #[utoipa::path(get, path = "/v1/imports", tag = "imports", security(("bearer" = [])),
     responses(
-        (status = 200, body = Vec<ImportRun>, description = "The tenant's imports, newest first: who, when, file name, SHA-256, kind, counts"),
+        (status = 200, body = ImportRunList, description = "The tenant's imports, newest first: who, when, file name, SHA-256, kind, counts"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "risk, finance and admin"),
     ))]
 pub async fn runs(
     State(state): State<AppState>,
     who: Principal,
-) -> Result<Json<Vec<ImportRun>>, ApiError> {
-    Ok(Json(imports::runs(&state.ctx(), &who).await?))
+) -> Result<Json<ImportRunList>, ApiError> {
+    let items = imports::runs(&state.ctx(), &who).await?;
+    Ok(Json(ImportRunList { items }))
 }
 
 #[utoipa::path(get, path = "/v1/imports/{id}/errors", tag = "imports", security(("bearer" = [])),
     params(("id" = String, Path, description = "the import's id")),
     responses(
-        (status = 200, body = Vec<ErrorRow>, description = "The rows of the import that failed, with their cells and problems, in file order"),
+        (status = 200, body = ErrorRowList, description = "The rows of the import that failed, with their cells and problems, in file order"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "risk, finance and admin"),
     ))]
 pub async fn errors(
     State(state): State<AppState>,
     who: Principal,
     Path(id): Path<String>,
-) -> Result<Json<Vec<ErrorRow>>, ApiError> {
-    Ok(Json(imports::errors(&state.ctx(), &who, &id).await?))
+) -> Result<Json<ErrorRowList>, ApiError> {
+    let items = imports::errors(&state.ctx(), &who, &id).await?;
+    Ok(Json(ErrorRowList { items }))
 }
 
 #[utoipa::path(get, path = "/v1/imports/mappings/{layout}", tag = "imports", security(("bearer" = [])),

@@ -144,6 +144,7 @@ pub fn Shell() -> impl IntoView {
     let can_apply = move || user.has_any(&APPLICANTS);
     let can_blacklist = move || user.has_any(&BLACKLIST_READERS);
     let can_audit = move || user.has_any(&AUDIT_READERS);
+    let can_import = move || user.has_any(&[Role::Risk, Role::Finance, Role::Admin]);
     let is_admin = move || user.has_any(&[Role::Admin]);
     let can_read_kpis = move || user.has_any(&KPI_READERS);
     // Collectors work from the worklist, so it has a place in their bar; anyone else
@@ -274,6 +275,14 @@ pub fn Shell() -> impl IntoView {
                             </a>
                         </li>
                     </Show>
+                    <Show when=can_import>
+                        <li class="nav-desk">
+                            <a href="/imports" class="nav-item" data-testid="nav-imports" aria-current=move || current("/imports")>
+                                <IconApply />
+                                <span class="nav-label">{t!(i18n, nav_imports)}</span>
+                            </a>
+                        </li>
+                    </Show>
                     <Show when=can_audit>
                         <li class="nav-desk">
                             <a href="/audit" class="nav-item" aria-current=move || current("/audit")>
@@ -345,6 +354,14 @@ pub fn Shell() -> impl IntoView {
                                 <a href="/blacklist" class="button button-ghost" on:click=close>
                                     <IconBlacklist />
                                     {t!(i18n, nav_blacklist)}
+                                </a>
+                            </li>
+                        </Show>
+                        <Show when=can_import>
+                            <li>
+                                <a href="/imports" class="button button-ghost" on:click=close>
+                                    <IconApply />
+                                    {t!(i18n, nav_imports)}
                                 </a>
                             </li>
                         </Show>

@@ -10,6 +10,7 @@ pub mod bar_chart;
 pub mod collections;
 pub mod customer_card;
 pub mod doc_editor;
+pub mod download;
 pub mod finding;
 pub mod form;
 pub mod history_chart;

@@ -81,6 +81,7 @@ pub enum OfficePage {
     Audit,
     Admin,
     CustomerEdit,
+    Imports,
 }
 
 #[wasm_split(first_screen, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -111,6 +112,7 @@ fn office_pages(page: OfficePage) -> Result<AnyView, SplitLoaderError> {
         OfficePage::Audit => view! { <super::audit::AuditPage /> }.into_any(),
         OfficePage::Admin => view! { <super::admin::AdminPage /> }.into_any(),
         OfficePage::CustomerEdit => view! { <super::customer_edit::CustomerEditPage /> }.into_any(),
+        OfficePage::Imports => view! { <super::imports::ImportsPage /> }.into_any(),
     })
 }
 
@@ -127,3 +129,4 @@ lazy_page!(BlacklistRoute, office_pages, OfficePage::Blacklist);
 lazy_page!(AuditRoute, office_pages, OfficePage::Audit);
 lazy_page!(AdminRoute, office_pages, OfficePage::Admin);
 lazy_page!(CustomerEditRoute, office_pages, OfficePage::CustomerEdit);
+lazy_page!(ImportsRoute, office_pages, OfficePage::Imports);

@@ -14,6 +14,7 @@ pub mod customer;
 pub mod customer_edit;
 pub mod dashboard;
 pub mod home;
+pub mod imports;
 pub mod inbox;
 pub mod lazy;
 pub mod not_found;

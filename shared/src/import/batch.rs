@@ -110,6 +110,14 @@ impl BatchCounts {
         }
     }
 
+    /// Adds another batch's counts.
+    pub fn merge(&mut self, other: &BatchCounts) {
+        self.created += other.created;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.errors += other.errors;
+    }
+
     pub fn rows(&self) -> u32 {
         self.created + self.updated + self.unchanged + self.errors
     }
@@ -197,4 +205,13 @@ pub fn valid_sha256(sha: &str) -> bool {
         && sha
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The SHA-256 of a file's bytes as 64 lowercase hex digits (the import history's
+/// fingerprint of the file).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -7,4 +7,6 @@ pub mod batch;
 pub mod cells;
 pub mod columns;
 pub mod events;
+#[cfg(feature = "files")]
+pub mod file;
 pub mod rows;

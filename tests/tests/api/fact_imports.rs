@@ -84,7 +84,7 @@ async fn finance_imports_open_items_and_the_same_file_again_changes_nothing() {
         amount(&money("20000"))
     );
     let history = history.assert_status(200);
-    let first = &history[0];
+    let first = &history["items"][0];
     assert_eq!(first["kind"], "open_items");
     assert_eq!(first["file_name"], "应收明细.csv");
     assert_eq!(
@@ -95,8 +95,8 @@ async fn finance_imports_open_items_and_the_same_file_again_changes_nothing() {
     assert_eq!(first["counts"]["errors"], 2);
     assert_eq!(first["started_by"], "finance");
     let errors = errors.assert_status(200);
-    assert_eq!(errors[0]["line"], 4);
-    assert_eq!(errors[0]["cells"][0], "KH-9404");
+    assert_eq!(errors["items"][0]["line"], 4);
+    assert_eq!(errors["items"][0]["cells"][0], "KH-9404");
     assert_eq!(remembered.assert_status(200)["mapping"][1], "invoice");
 }
 

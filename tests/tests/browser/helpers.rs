@@ -270,6 +270,22 @@ impl Browser {
         Ok(())
     }
 
+    /// Picks an option of a `<select>` by its value and tells the app with a `change` event.
+    pub async fn choose(&self, id: &str, value: &str) -> Result {
+        let field = self.visible(id).await?;
+        self.client
+            .execute(
+                "const [field, value] = arguments; field.value = value; \
+                 field.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![
+                    serde_json::to_value(&field)?,
+                    serde_json::Value::from(value),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Sets a field's value the way a date picker does (typed keys reach a date input
     /// in the format of the browser's locale), then tells the app with `input` and
     /// `change` events.

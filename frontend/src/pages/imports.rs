@@ -1,0 +1,728 @@
+//! `/imports`: bring a file in. The user picks the kind and the file; the browser reads it
+//! (XLSX, XLS, CSV in UTF-8 or GBK) with the shared reader, guesses each column from its
+//! header (or takes the mapping this header layout was last committed with), shows every
+//! row's problems at once as the file is read, dry-runs it against the server, offers the
+//! error file, and commits it in batches of 500 with a progress bar. Progress is kept in
+//! localStorage by the file's SHA-256: after a reload or a dropped network, picking the same
+//! file again goes on from the next batch (every row is idempotent, so a batch sent twice
+//! changes nothing).
+
+use std::sync::Arc;
+
+use credence_shared::import::{
+    batch::{
+        Batch, BatchCounts, BatchRow, ImportRun, MAX_ROWS, RowOutcome, RunInfo, layout_of,
+        sha256_hex,
+    },
+    cells::DayOrder,
+    columns::{ImportKind, guess, missing},
+    events::read_row,
+    file::{FileFormat, Sheet, TextEncoding, read_file},
+    rows::{ReadOptions, RowIssue},
+};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api;
+use crate::components::download::download;
+use crate::components::notice::ErrorNotice;
+use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::session::use_session;
+
+/// The kinds a user can import here (outcomes come with the scoring lab).
+const KINDS: [ImportKind; 5] = [
+    ImportKind::Customers,
+    ImportKind::OpenItems,
+    ImportKind::Ledger,
+    ImportKind::ExchangeRates,
+    ImportKind::Signals,
+];
+
+fn kind_key(kind: ImportKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn kind_label(kind: ImportKind, zh: bool) -> &'static str {
+    match (kind, zh) {
+        (ImportKind::Customers, true) => "客户主数据（含额度）",
+        (ImportKind::Customers, false) => "Customers (with credit lines)",
+        (ImportKind::OpenItems, true) => "未清发票（切换日）",
+        (ImportKind::OpenItems, false) => "Open items (cut-over)",
+        (ImportKind::Ledger, true) => "往来明细（订单、发票、收款、红字…）",
+        (ImportKind::Ledger, false) => "Ledger history (orders, invoices, payments, credit notes…)",
+        (ImportKind::ExchangeRates, true) => "汇率",
+        (ImportKind::ExchangeRates, false) => "Exchange rates",
+        (ImportKind::Signals, true) => "外部信号（诉讼、被执行…）",
+        (ImportKind::Signals, false) => "External signals (lawsuits, enforcement…)",
+        (ImportKind::Outcomes, true) => "好坏结果",
+        (ImportKind::Outcomes, false) => "Outcomes",
+    }
+}
+
+/// A field's name for the mapping screen.
+fn field_label(key: &str, zh: bool) -> String {
+    let (c, e) = match key {
+        "customer" => ("客户编号", "Customer number"),
+        "name" => ("客户名称", "Name"),
+        "name_en" => ("英文名称", "English name"),
+        "country" => ("国家", "Country"),
+        "registration_id" => ("统一社会信用代码/注册号", "Registration id"),
+        "industry" => ("行业", "Industry"),
+        "size" => ("规模", "Size"),
+        "registered_capital" => ("注册资本", "Registered capital"),
+        "founded" => ("成立日期", "Founded"),
+        "address" => ("地址", "Address"),
+        "owner" => ("业务员", "Owner (sales rep)"),
+        "limit" => ("信用额度", "Credit limit"),
+        "terms_days" => ("账期（天）", "Terms (days)"),
+        "temporary_limit" => ("临时额度", "Temporary limit"),
+        "temporary_until" => ("临时额度到期", "Temporary until"),
+        "on_hold" => ("冻结", "On hold"),
+        "tags" => ("标签", "Tags"),
+        "currency" => ("币种", "Currency"),
+        "invoice" => ("发票号", "Invoice"),
+        "issued" => ("开票日期", "Issued"),
+        "due" => ("到期日", "Due"),
+        "amount" => ("金额", "Amount"),
+        "type" => ("类型", "Type"),
+        "document" => ("单据号", "Document"),
+        "date" => ("日期", "Date"),
+        "applies_to" => ("对应单据", "Applies to"),
+        "from" => ("原币", "From currency"),
+        "to" => ("目标币种", "To currency"),
+        "rate" => ("汇率", "Rate"),
+        "kind" => ("信号类型", "Kind"),
+        "source" => ("来源", "Source"),
+        "summary" => ("摘要", "Summary"),
+        "outcome" => ("结果", "Outcome"),
+        other => (other, other),
+    };
+    if zh { c } else { e }.to_owned()
+}
+
+/// A row problem in the reader's language: its code worded like a form's field error, with
+/// the reader's exact detail after it in Chinese (which amount, which invoice); the detail
+/// alone when the code has no wording that stands without parameters.
+fn worded(issue: &RowIssue, locale: Locale) -> String {
+    match crate::components::messages::word_code(locale, &issue.code, &Default::default()) {
+        Some(w) if !w.contains('{') && locale == Locale::zh_CN => {
+            format!("{w}（{}）", issue.message)
+        }
+        Some(w) if !w.contains('{') => w,
+        _ => issue.message.clone(),
+    }
+}
+
+/// What a row's problems say, each after the column it is in.
+fn said(issues: &[RowIssue], headers: &[String], locale: Locale) -> String {
+    let zh = locale == Locale::zh_CN;
+    issues
+        .iter()
+        .map(|i| {
+            let column = i
+                .column
+                .and_then(|c| headers.get(c).cloned())
+                .unwrap_or_else(|| field_label(&i.field, zh));
+            format!("{column}: {}", worded(i, locale))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The rows in error, read here and refused by the server, once per line (in file order).
+fn all_failures(local: Vec<Failure>, server: Vec<Failure>) -> Vec<Failure> {
+    let mut all = local;
+    all.extend(server);
+    all.sort_by_key(|f| f.line);
+    all.dedup_by_key(|f| f.line);
+    all
+}
+
+/// A file read in the browser.
+struct Loaded {
+    name: String,
+    sha: String,
+    sheet: Sheet,
+}
+
+/// One row's problems, for the list and the error file.
+#[derive(Clone, PartialEq)]
+struct Failure {
+    line: u32,
+    cells: Vec<String>,
+    issues: Vec<RowIssue>,
+}
+
+/// Where a commit is: kept in localStorage under the file's SHA-256.
+#[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Progress {
+    run: String,
+    kind: String,
+    next_batch: u32,
+    batches: u32,
+    rows_done: u32,
+    counts: BatchCounts,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn progress_key(sha: &str) -> String {
+    format!("credence.import.{sha}")
+}
+
+fn saved_progress(sha: &str) -> Option<Progress> {
+    let raw = storage()?.get_item(&progress_key(sha)).ok().flatten()?;
+    serde_json::from_str(&raw).ok()
+}
+
+fn save_progress(sha: &str, p: &Progress) {
+    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(p)) {
+        let _ = s.set_item(&progress_key(sha), &text);
+    }
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The error file: the original header and rows with an error column, as CSV with a BOM
+/// (Excel opens it in the reader's language); cells that start like a formula neutralised.
+fn error_file(headers: &[String], failures: &[Failure], locale: Locale) -> String {
+    let zh = locale == Locale::zh_CN;
+    let quote = |c: &str| {
+        let c = credence_shared::export::safe_cell(c);
+        format!("\"{}\"", c.replace('"', "\"\""))
+    };
+    let mut out = String::from("\u{feff}");
+    let mut head: Vec<String> = vec![quote(if zh { "行号" } else { "Line" })];
+    head.extend(headers.iter().map(|h| quote(h)));
+    head.push(quote(if zh { "错误" } else { "Errors" }));
+    out.push_str(&head.join(","));
+    out.push_str("\r\n");
+    for f in failures {
+        let mut row = vec![f.line.to_string()];
+        row.extend(f.cells.iter().map(|c| quote(c)));
+        row.push(quote(&said(&f.issues, headers, locale)));
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[component]
+pub fn ImportsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let zh = move || i18n.get_locale() == Locale::zh_CN;
+    let kind = RwSignal::new(ImportKind::Customers);
+    let day_order = RwSignal::new(DayOrder::DayFirst);
+    let encoding = RwSignal::new(None::<TextEncoding>);
+    let bytes = StoredValue::new(None::<(String, Vec<u8>)>);
+    let loaded = RwSignal::new(None::<Arc<Loaded>>);
+    let file_error = RwSignal::new(None::<String>);
+    let mapping = RwSignal::new(Vec::<Option<&'static str>>::new());
+    let dry = RwSignal::new(None::<BatchCounts>);
+    let server_failures = RwSignal::new(Vec::<Failure>::new());
+    let progress = RwSignal::new(None::<Progress>);
+    // When this page started committing, and how many rows were done then (a resumed import
+    // counts its speed from here).
+    let started = StoredValue::new((0.0_f64, 0u32));
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<api::ApiError>);
+    let history = LocalResource::new(move || api::import_runs(session));
+
+    // Reads the picked bytes (again when the encoding is changed by hand).
+    let read = move || {
+        let Some((name, data)) = bytes.get_value() else {
+            return;
+        };
+        dry.set(None);
+        server_failures.set(Vec::new());
+        match read_file(&data, encoding.get_untracked()) {
+            Err(e) => {
+                file_error.set(Some(e.to_string()));
+                loaded.set(None);
+            }
+            Ok(sheet) => {
+                file_error.set(None);
+                let sha = sha256_hex(&data);
+                let layout = layout_of(kind.get_untracked(), &sheet.headers);
+                mapping.set(guess(kind.get_untracked(), &sheet.headers));
+                progress
+                    .set(saved_progress(&sha).filter(|p| p.kind == kind_key(kind.get_untracked())));
+                loaded.set(Some(Arc::new(Loaded { name, sha, sheet })));
+                leptos::task::spawn_local(async move {
+                    if let Ok(Some(saved)) = api::import_mapping(session, &layout).await
+                        && saved.kind == kind.get_untracked()
+                    {
+                        let fields = kind.get_untracked().fields();
+                        mapping.set(
+                            saved
+                                .mapping
+                                .iter()
+                                .map(|m| {
+                                    m.as_deref()
+                                        .and_then(|k| fields.iter().find(|f| f.key == k))
+                                        .map(|f| f.key)
+                                })
+                                .collect(),
+                        );
+                    }
+                });
+            }
+        }
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        let name = file.name();
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => {
+                    let data = js_sys::Uint8Array::new(&buffer).to_vec();
+                    bytes.set_value(Some((name, data)));
+                    read();
+                }
+                Err(_) => file_error.set(Some("the file could not be read".into())),
+            }
+        });
+    };
+
+    let options = move || ReadOptions {
+        day_order: day_order.get(),
+        currency: credence_shared::Currency::parse("CNY").expect("CNY is a currency"),
+        today: crate::components::form::today(),
+    };
+    // Every row read in the browser with the current mapping: the instant check.
+    let local = Memo::new(move |_| {
+        let Some(file) = loaded.get() else {
+            return (0usize, Vec::<Failure>::new());
+        };
+        let map = mapping.get();
+        let opts = options();
+        let mut ok = 0;
+        let mut failures = Vec::new();
+        for row in &file.sheet.rows {
+            let issues = if row.problems.is_empty() {
+                match read_row(kind.get(), &map, &row.cells, &opts) {
+                    Ok(_) => {
+                        ok += 1;
+                        continue;
+                    }
+                    Err(issues) => issues,
+                }
+            } else {
+                row.problems.clone()
+            };
+            failures.push(Failure {
+                line: row.line,
+                cells: row.cells.clone(),
+                issues,
+            });
+        }
+        (ok, failures)
+    });
+    let missing_fields = move || missing(kind.get(), &mapping.get());
+    // Rows the file itself shows a problem in (a formula, a merged cell): never sent.
+    let file_problems = move || {
+        loaded.with(|f| {
+            f.as_ref().map_or(0, |f| {
+                f.sheet
+                    .rows
+                    .iter()
+                    .filter(|r| !r.problems.is_empty())
+                    .count() as u32
+            })
+        })
+    };
+
+    // The rows the server gets: all but those whose file shows a problem.
+    let sendable = move |file: &Loaded| -> Vec<BatchRow> {
+        file.sheet
+            .rows
+            .iter()
+            .filter(|r| r.problems.is_empty())
+            .map(|r| BatchRow {
+                line: r.line,
+                cells: r.cells.clone(),
+            })
+            .collect()
+    };
+    let batch_of = move |rows: &[BatchRow], dry_run: bool, run: Option<RunInfo>| Batch {
+        dry_run,
+        mapping: mapping
+            .get_untracked()
+            .iter()
+            .map(|m| m.map(str::to_owned))
+            .collect(),
+        day_order: day_order.get_untracked(),
+        currency: None,
+        run,
+        rows: rows.to_vec(),
+    };
+    let collect = move |rows: &[BatchRow],
+                        results: &[credence_shared::import::batch::RowResult]| {
+        let failed: Vec<Failure> = results
+            .iter()
+            .zip(rows)
+            .filter(|(r, _)| r.outcome == RowOutcome::Error)
+            .map(|(r, row)| Failure {
+                line: row.line,
+                cells: row.cells.clone(),
+                issues: r.issues.clone(),
+            })
+            .collect();
+        server_failures.update(|all| all.extend(failed));
+    };
+
+    let dry_run = move |_| {
+        let Some(file) = loaded.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        failure.set(None);
+        server_failures.set(Vec::new());
+        leptos::task::spawn_local(async move {
+            let rows = sendable(&file);
+            let mut counts = BatchCounts::default();
+            for chunk in rows.chunks(MAX_ROWS) {
+                match api::import_batch(session, kind.get_untracked(), &batch_of(chunk, true, None))
+                    .await
+                {
+                    Ok(result) => {
+                        counts.merge(&result.counts);
+                        collect(chunk, &result.results);
+                    }
+                    Err(e) => {
+                        failure.set(Some(e));
+                        break;
+                    }
+                }
+            }
+            dry.set(Some(counts));
+            busy.set(false);
+        });
+    };
+
+    let commit = move |_| {
+        let Some(file) = loaded.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        failure.set(None);
+        server_failures.set(Vec::new());
+        started.set_value((
+            now_ms(),
+            progress.get_untracked().map_or(0, |p| p.rows_done),
+        ));
+        leptos::task::spawn_local(async move {
+            let rows = sendable(&file);
+            let batches = rows.len().div_ceil(MAX_ROWS) as u32;
+            let unfinished = progress
+                .get_untracked()
+                .filter(|p| p.next_batch < p.batches);
+            let mut p = unfinished.unwrap_or_else(|| Progress {
+                run: format!("{}-{}", &file.sha[..16], now_ms() as u64),
+                kind: kind_key(kind.get_untracked()),
+                ..Progress::default()
+            });
+            p.batches = batches;
+            let layout = layout_of(kind.get_untracked(), &file.sheet.headers);
+            for (n, chunk) in rows
+                .chunks(MAX_ROWS)
+                .enumerate()
+                .skip(p.next_batch as usize)
+            {
+                let run = RunInfo {
+                    id: p.run.clone(),
+                    file_name: file.name.chars().take(255).collect(),
+                    sha256: file.sha.clone(),
+                    layout: layout.clone(),
+                    batch: n as u32,
+                    rows_total: rows.len() as u32,
+                };
+                match api::import_batch(
+                    session,
+                    kind.get_untracked(),
+                    &batch_of(chunk, false, Some(run)),
+                )
+                .await
+                {
+                    Ok(result) => {
+                        p.counts.merge(&result.counts);
+                        p.rows_done += chunk.len() as u32;
+                        p.next_batch = n as u32 + 1;
+                        collect(chunk, &result.results);
+                        save_progress(&file.sha, &p);
+                        progress.set(Some(p.clone()));
+                    }
+                    Err(e) => {
+                        failure.set(Some(e));
+                        break;
+                    }
+                }
+            }
+            busy.set(false);
+            history.refetch();
+        });
+    };
+
+    let download_errors = move |_| {
+        let Some(file) = loaded.get_untracked() else {
+            return;
+        };
+        let all = all_failures(local.get_untracked().1, server_failures.get_untracked());
+        let name = format!("{}.errors.csv", file.name);
+        download(
+            &name,
+            &error_file(&file.sheet.headers, &all, i18n.get_locale_untracked()),
+        );
+    };
+
+    view! {
+        <div class="page page-imports">
+            <h1 class="page-title">{t!(i18n, imports_title)}</h1>
+            <section class="card section form import-pick">
+                <div class="field">
+                    <label for="import-kind">{t!(i18n, imports_kind)}</label>
+                    <select id="import-kind" data-testid="import-kind"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(k) = KINDS.iter().find(|k| kind_key(**k) == v) {
+                                kind.set(*k);
+                                read();
+                            }
+                        }>
+                        {KINDS.iter().map(|k| {
+                            let key = kind_key(*k);
+                            let k = *k;
+                            view! { <option value=key selected=move || kind.get() == k>{move || kind_label(k, zh())}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="import-file">{t!(i18n, imports_file)}</label>
+                    <input id="import-file" data-testid="import-file" type="file"
+                        accept=".xlsx,.xls,.csv,.txt" on:change=on_file />
+                    <p class="muted">{t!(i18n, imports_file_hint)}</p>
+                    {move || file_error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="import-file-error">{e}</p> })}
+                </div>
+                <div class="field">
+                    <label for="import-encoding">{t!(i18n, imports_encoding)}</label>
+                    <select id="import-encoding" data-testid="import-encoding"
+                        on:change=move |ev| {
+                            encoding.set(match event_target_value(&ev).as_str() {
+                                "utf8" => Some(TextEncoding::Utf8),
+                                "gb18030" => Some(TextEncoding::Gb18030),
+                                _ => None,
+                            });
+                            read();
+                        }>
+                        <option value="auto">{t!(i18n, imports_encoding_auto)}</option>
+                        <option value="utf8">"UTF-8"</option>
+                        <option value="gb18030">"GBK / GB18030"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="import-day-order">{t!(i18n, imports_day_order)}</label>
+                    <select id="import-day-order" on:change=move |ev| {
+                        day_order.set(if event_target_value(&ev) == "month" { DayOrder::MonthFirst } else { DayOrder::DayFirst });
+                    }>
+                        <option value="day">"05.01.2026 = 2026-01-05"</option>
+                        <option value="month">"01.05.2026 = 2026-01-05"</option>
+                    </select>
+                </div>
+            </section>
+            {move || loaded.get().map(|file| {
+                let headers = file.sheet.headers.clone();
+                let samples: Vec<Vec<String>> = file.sheet.rows.iter().take(3).map(|r| r.cells.clone()).collect();
+                let format = match file.sheet.format {
+                    FileFormat::Xlsx => "XLSX".to_owned(),
+                    FileFormat::Xls => "XLS".to_owned(),
+                    FileFormat::Csv { encoding, delimiter } => format!(
+                        "CSV · {} · {}",
+                        match encoding { TextEncoding::Utf8 => "UTF-8", TextEncoding::Utf8Bom => "UTF-8 BOM", TextEncoding::Gb18030 => "GBK/GB18030" },
+                        match delimiter { '\t' => "Tab".to_owned(), d => d.to_string() },
+                    ),
+                };
+                view! {
+                    <section class="card section import-mapping" data-testid="import-mapping">
+                        <h2>{t!(i18n, imports_mapping)}</h2>
+                        <p class="muted" data-testid="import-file-facts">
+                            {file.name.clone()} " · " {format} " · " {file.sheet.rows.len().to_string()} " " {t!(i18n, imports_rows)}
+                        </p>
+                        <div class="table-scroll">
+                            <table class="table">
+                                <thead><tr>
+                                    <th>{t!(i18n, imports_column)}</th>
+                                    <th>{t!(i18n, imports_field)}</th>
+                                    <th class="sample">{t!(i18n, imports_sample)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {headers.iter().enumerate().map(|(i, h)| {
+                                        let sample = samples.iter().filter_map(|r| r.get(i).cloned()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" · ");
+                                        view! {
+                                            <tr>
+                                                <td>{h.clone()}<small class="sample-inline muted">{sample.clone()}</small></td>
+                                                <td>
+                                                    <select data-testid=format!("map-{i}") aria-label=h.clone()
+                                                        on:change=move |ev| {
+                                                            let v = event_target_value(&ev);
+                                                            let key = kind.get_untracked().fields().iter().find(|f| f.key == v).map(|f| f.key);
+                                                            mapping.update(|m| {
+                                                                if key.is_some() {
+                                                                    for other in m.iter_mut() { if *other == key { *other = None; } }
+                                                                }
+                                                                if let Some(slot) = m.get_mut(i) { *slot = key; }
+                                                            });
+                                                        }>
+                                                        <option value="" selected=move || mapping.with(|m| m.get(i).copied().flatten().is_none())>{move || if zh() { "— 不导入 —" } else { "— skip —" }}</option>
+                                                        {move || kind.get().fields().iter().map(|f| {
+                                                            let key = f.key;
+                                                            let required = if f.required { " *" } else { "" };
+                                                            view! { <option value=key selected=move || mapping.with(|m| m.get(i).copied().flatten() == Some(key))>{field_label(key, zh())}{required}</option> }
+                                                        }).collect_view()}
+                                                    </select>
+                                                </td>
+                                                <td class="muted sample">{sample}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        {move || {
+                            let gone = missing_fields();
+                            (!gone.is_empty()).then(|| view! {
+                                <p class="field-error" role="alert" data-testid="import-missing">
+                                    {t!(i18n, imports_missing)} " " {gone.iter().map(|k| field_label(k, zh())).collect::<Vec<_>>().join("、")}
+                                </p>
+                            })
+                        }}
+                    </section>
+                    <section class="card section import-check" data-testid="import-check">
+                        <h2>{t!(i18n, imports_check)}</h2>
+                        <p data-testid="import-local">
+                            {move || { let (ok, bad) = local.get(); format!("{} {ok} · {} {}", t_string!(i18n, imports_readable), t_string!(i18n, imports_errors), bad.len()) }}
+                        </p>
+                        <ul class="import-errors" data-testid="import-error-list">
+                            {move || {
+                                let headers = loaded.get().map(|f| f.sheet.headers.clone()).unwrap_or_default();
+                                let locale = i18n.get_locale();
+                                all_failures(local.get().1, server_failures.get()).into_iter().take(20).map(|f| {
+                                    let text = said(&f.issues, &headers, locale);
+                                    view! { <li><span class="mono">{format!("#{}", f.line)}</span> " " {text}</li> }
+                                }).collect_view()
+                            }}
+                        </ul>
+                        {move || dry.get().map(|c| view! {
+                            <p class="import-dry" data-testid="import-dry">
+                                {t!(i18n, imports_dry_result)} " "
+                                {format!("{} {} · {} {} · {} {} · {} {}",
+                                    t_string!(i18n, imports_created), c.created,
+                                    t_string!(i18n, imports_updated), c.updated,
+                                    t_string!(i18n, imports_unchanged), c.unchanged,
+                                    t_string!(i18n, imports_errors), c.errors + file_problems())}
+                            </p>
+                        })}
+                        <div class="actions">
+                            <button type="button" class="button" data-testid="import-dry-run"
+                                disabled=move || busy.get() || !missing_fields().is_empty()
+                                on:click=dry_run>{t!(i18n, imports_dry_run)}</button>
+                            <button type="button" class="button button-ghost" data-testid="import-error-file"
+                                on:click=download_errors>{t!(i18n, imports_error_file)}</button>
+                            <button type="button" class="button button-primary" data-testid="import-commit"
+                                disabled=move || busy.get() || !missing_fields().is_empty()
+                                on:click=commit>
+                                {move || if progress.with(|p| p.as_ref().is_some_and(|p| p.next_batch > 0 && p.next_batch < p.batches)) {
+                                    t_string!(i18n, imports_resume)
+                                } else {
+                                    t_string!(i18n, imports_commit)
+                                }}
+                            </button>
+                        </div>
+                        {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+                        {move || progress.get().map(|p| {
+                            let total = p.batches.max(1);
+                            let share = p.next_batch.min(total) * 100 / total;
+                            let (since, rows_before) = started.get_value();
+                            let elapsed = ((now_ms() - since) / 1000.0).max(0.001);
+                            let rate = (p.rows_done.saturating_sub(rows_before) as f64 / elapsed).round();
+                            let left_rows = file.sheet.rows.len().saturating_sub(p.rows_done as usize) as f64;
+                            let left = if rate > 0.0 { (left_rows / rate).ceil() } else { 0.0 };
+                            view! {
+                                <div class="import-progress" data-testid="import-progress">
+                                    <progress max="100" value=share.to_string()></progress>
+                                    <p>
+                                        {format!("{} {} · {rate} {} · {left} s", p.rows_done, t_string!(i18n, imports_rows), t_string!(i18n, imports_rows_per_second))}
+                                    </p>
+                                    <p data-testid="import-counts">
+                                        {format!("{} {} · {} {} · {} {} · {} {}",
+                                            t_string!(i18n, imports_created), p.counts.created,
+                                            t_string!(i18n, imports_updated), p.counts.updated,
+                                            t_string!(i18n, imports_unchanged), p.counts.unchanged,
+                                            t_string!(i18n, imports_errors), p.counts.errors)}
+                                    </p>
+                                    {(p.next_batch >= p.batches && p.counts.created + p.counts.updated == 0).then(|| view! {
+                                        <p class="notice" data-testid="import-nothing-changed">{t!(i18n, imports_nothing_changed)}</p>
+                                    })}
+                                </div>
+                            }
+                        })}
+                    </section>
+                }
+            })}
+            <section class="card section import-history">
+                <h2>{t!(i18n, imports_history)}</h2>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match history.await {
+                            Ok(runs) => view! { <History runs /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn History(runs: Vec<ImportRun>) -> impl IntoView {
+    let i18n = use_i18n();
+    let zh = move || i18n.get_locale() == Locale::zh_CN;
+    view! {
+        <ul class="import-runs" data-testid="import-history">
+            {runs.into_iter().map(|r| {
+                let c = r.counts;
+                view! {
+                    <li>
+                        <strong>{r.file_name.clone()}</strong> " · " {kind_label(r.kind, zh())} " · " {r.started_by.clone()} " · "
+                        <span class="mono">{r.started_at.chars().take(16).collect::<String>()}</span>
+                        <br />
+                        <span class="muted">
+                            {format!("{} {} · {} {} · {} {} · {} {} · SHA-256 {}…",
+                                t_string!(i18n, imports_created), c.created,
+                                t_string!(i18n, imports_updated), c.updated,
+                                t_string!(i18n, imports_unchanged), c.unchanged,
+                                t_string!(i18n, imports_errors), c.errors,
+                                &r.sha256[..12.min(r.sha256.len())])}
+                        </span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,196 @@
+//! Bringing a company's own files in: an XLSX of customers with a Chinese header and a GBK
+//! CSV of invoices and payments, through the mapping screen, the dry run, the commit with
+//! its progress bar, and the same file again; then a sales rep finds an imported customer
+//! on the phone with its imported limit.
+
+use std::path::PathBuf;
+
+use crate::helpers::{Browser, LAPTOP, PHONE, Result, check, with_browser};
+
+/// A number no other test or run uses, so the files are new to the demo tenant.
+fn unique() -> String {
+    format!("{:06}", std::process::id() % 1_000_000)
+}
+
+fn write(name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("credence-import-{}", unique()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(name);
+    std::fs::write(&path, bytes)?;
+    Ok(path)
+}
+
+/// Customers as a Chinese ERP exports them: a title row, a Chinese header, the limit with
+/// thousands separators, the owner the demo's sales rep; one row without a name.
+fn customers_xlsx(tag: &str) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.merge_range(0, 0, 0, 4, "客户信用额度表", &Format::new())?;
+    let header = [
+        "客户编号",
+        "客户名称",
+        "信用额度（元）",
+        "账期(天)",
+        "业务员",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(1, u16::try_from(c)?, *h)?;
+    }
+    let rows = [
+        [
+            format!("IMP{tag}-1"),
+            "导入测试甲有限公司".to_owned(),
+            "1,250,000".to_owned(),
+            "60".to_owned(),
+            "sales".to_owned(),
+        ],
+        [
+            format!("IMP{tag}-2"),
+            "导入测试乙有限公司".to_owned(),
+            "300000".to_owned(),
+            "30".to_owned(),
+            "sales".to_owned(),
+        ],
+        [
+            format!("IMP{tag}-3"),
+            String::new(),
+            "1000".to_owned(),
+            "30".to_owned(),
+            "sales".to_owned(),
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(u32::try_from(r)? + 2, u16::try_from(c)?, cell)?;
+        }
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+/// Invoices and payments in GBK with a customer column the guess does not know (往来户).
+fn ledger_csv(tag: &str) -> Vec<u8> {
+    let text = format!(
+        "往来户,单据类型,单据号,日期,到期日,金额,核销发票\r\n\
+         IMP{tag}-1,发票,FP{tag}-1,2026/10/8,2026/11/8,\"80,000.00\",\r\n\
+         IMP{tag}-1,收款,SK{tag}-1,2026/11/2,,-30000,FP{tag}-1\r\n"
+    );
+    encoding_rs::GBK.encode(&text).0.into_owned()
+}
+
+/// Picks `path` in the file field, as a person choosing it in the file dialog.
+async fn pick(browser: &Browser, path: &std::path::Path) -> Result {
+    browser
+        .visible("import-file")
+        .await?
+        .send_keys(&path.display().to_string())
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_admin_imports_customers_and_their_ledger_and_a_rep_finds_one_on_the_phone() {
+    let tag = unique();
+    let xlsx = write("客户.xlsx", &customers_xlsx(&tag).expect("an xlsx")).expect("a file");
+    let csv = write("往来明细.csv", &ledger_csv(&tag)).expect("a file");
+    with_browser(LAPTOP, async |browser| -> Result {
+        // Arrange
+        browser.sign_in("admin", "demo").await?;
+        browser.open("/imports").await?;
+
+        // Act: the customer file maps itself; the dry run finds the row without a name.
+        pick(browser, &xlsx).await?;
+        browser.visible("import-mapping").await?;
+        let local = browser.visible("import-local").await?.text().await?;
+        check!(
+            local.contains('2') && local.contains('1'),
+            "two rows read, one error: {local}"
+        );
+        browser.tap("import-dry-run").await?;
+        let dry = browser.visible("import-dry").await?.text().await?;
+        check!(dry.contains("2"), "the dry run should create two: {dry}");
+        browser.screenshot("import-mapping").await?;
+        browser.tap("import-error-file").await?;
+        browser.tap("import-commit").await?;
+        browser
+            .eventually("the commit to finish", || async {
+                let counts = browser.visible("import-counts").await?.text().await?;
+                Ok((counts.contains("新增 2") || counts.contains("Created 2")).then_some(()))
+            })
+            .await?;
+        browser.screenshot("import-progress").await?;
+
+        // The same file again changes nothing.
+        browser.open("/imports").await?;
+        pick(browser, &xlsx).await?;
+        browser.tap("import-commit").await?;
+        browser.visible("import-nothing-changed").await?;
+
+        // The ledger file: GBK, one column mapped by hand.
+        browser.open("/imports").await?;
+        browser.choose("import-kind", "ledger").await?;
+        pick(browser, &csv).await?;
+        browser.visible("import-missing").await?;
+        browser.choose("map-0", "customer").await?;
+        browser.tap("import-commit").await?;
+        browser
+            .eventually("the ledger commit to finish", || async {
+                let counts = browser.visible("import-counts").await?.text().await?;
+                Ok((counts.contains("新增 2") || counts.contains("Created 2")).then_some(()))
+            })
+            .await?;
+        let history = browser.visible("import-history").await?.text().await?;
+        check!(
+            history.contains("往来明细.csv"),
+            "the history lists the file: {history}"
+        );
+
+        // Assert
+        let file = browser
+            .api_get(&format!("/v1/customers/IMP{tag}-1/credit"))
+            .await?;
+        check!(
+            file["exposure"]["open_receivables"]["amount"] == "50000.00"
+                || file["exposure"]["open_receivables"]["amount"] == "50000",
+            "80,000 invoiced less 30,000 paid: {}",
+            file["exposure"]["open_receivables"]
+        );
+        Ok(())
+    })
+    .await;
+    with_browser(PHONE, async |browser| -> Result {
+        // The mapping and check on a phone: the same file, already imported, changes nothing.
+        browser.sign_in("admin", "demo").await?;
+        browser.open("/imports").await?;
+        pick(browser, &xlsx).await?;
+        browser.tap("import-dry-run").await?;
+        let dry = browser.visible("import-dry").await?.text().await?;
+        check!(
+            dry.contains("无变化 2"),
+            "nothing new the second time: {dry}"
+        );
+        browser.fits_the_width("the import screen").await?;
+        browser.scroll_to("import-mapping").await?;
+        browser.screenshot("import-mapping").await?;
+        browser.tap("import-commit").await?;
+        browser.visible("import-nothing-changed").await?;
+        browser.screenshot("import-progress").await?;
+        Ok(())
+    })
+    .await;
+    with_browser(PHONE, async |browser| -> Result {
+        // Act
+        browser.sign_in("sales", "demo").await?;
+        browser.open(&format!("/customers/IMP{tag}-1")).await?;
+
+        // Assert
+        let limit = browser.visible("position-limit").await?.text().await?;
+        check!(
+            limit.contains("1,250,000"),
+            "the imported limit on the card: {limit}"
+        );
+        browser.screenshot("import-found-on-phone").await?;
+        Ok(())
+    })
+    .await;
+}
