@@ -115,12 +115,7 @@ pub async fn seed_demo(
         .with_context(|| format!("demo ledger of {}", c.id))?;
         history.extend(credit::history_point(None, &state, "current assessment"));
         let mut record = record_of(c);
-        record.grade = Some(summary.grade);
-        record.credit_limit = summary.credit_limit;
-        record.exposure = summary.exposure;
-        record.overdue = summary.overdue;
-        record.oldest_overdue_days = summary.oldest_overdue_days;
-        record.terms_days = summary.terms_days;
+        record.take_summary(&summary);
         records.push(record);
         items.extend(seed_items(tenant, &c.id, &state, &entries, &history)?);
     }

@@ -137,8 +137,8 @@ pub(crate) async fn create(
     let engine = ctx.engine(&who.tenant).await?;
     let currency = engine.policy.currency();
     let today = ctx.clock.today();
-    let record = record_of(&master, owner, Money::zero(currency));
-    let (state, _) = compute_state(
+    let mut record = record_of(&master, owner, Money::zero(currency));
+    let (state, summary) = compute_state(
         &engine,
         None,
         currency,
@@ -148,6 +148,9 @@ pub(crate) async fn create(
         today,
     )
     .map_err(|e| ApiError::Internal(anyhow::anyhow!("new customer {}: {e}", record.id)))?;
+    // Lists and search show the profile's summary: it starts as the new file says (an
+    // imported limit, terms and hold), not as zero until the next recompute.
+    record.take_summary(&summary);
     let entry = audit(
         who,
         ctx.clock,

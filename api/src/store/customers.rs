@@ -38,6 +38,20 @@ pub struct CustomerRecord {
     pub master: Option<MasterRecord>,
 }
 
+impl CustomerRecord {
+    /// Takes the figures a credit file's summary gives lists and search (grade, limit,
+    /// exposure, overdue, terms, hold).
+    pub fn take_summary(&mut self, summary: &super::credit::SummaryUpdate) {
+        self.grade = Some(summary.grade);
+        self.credit_limit = summary.credit_limit;
+        self.exposure = summary.exposure;
+        self.overdue = summary.overdue;
+        self.oldest_overdue_days = summary.oldest_overdue_days;
+        self.terms_days = summary.terms_days;
+        self.on_hold = summary.on_hold;
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CustomerItem {

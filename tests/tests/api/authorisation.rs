@@ -75,6 +75,8 @@ pub(crate) fn rows() -> Vec<Row> {
             Some(&["risk", "finance", "admin"]),
             false,
         ),
+        // Customers as the reader sees them: everyone (a sales rep their own).
+        row("get", "/v1/exports/{what}", Some(ALL), false),
         row("get", "/v1/customers/{id}/credit", Some(ALL), true),
         row("post", "/v1/customers/{id}/credit-check", Some(ALL), true),
         // A terms change needs risk then finance under the default matrix: only an
@@ -473,6 +475,7 @@ async fn call(
         .replace("{username}", "new-user")
         .replace("{version}", "1")
         .replace("{kind}", "customers")
+        .replace("{what}", "customers")
         .replace("{layout}", "00ff");
     let body = match row.template {
         // A promise is for a day from today on (the app's clock).

@@ -222,6 +222,7 @@ fn concrete(row: &Row, id: &str, rid: &str, task: &str) -> String {
         .replace("{username}", "new-user")
         .replace("{version}", "1")
         .replace("{kind}", "customers")
+        .replace("{what}", "customers")
         .replace("{layout}", "00ff")
 }
 

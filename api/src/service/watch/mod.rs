@@ -27,7 +27,7 @@ pub use collections::{
 };
 pub use evaluate::evaluate;
 pub use passes::{BatchOutcome, customers_to_watch, daily, on_changes, run};
-pub use portfolio::{kpis, portfolio_aging};
+pub use portfolio::{aging_of_all, kpis, portfolio_aging};
 pub use webhooks::{DeliveryList, deliver_due, delivery_log, signature};
 
 use credence_shared::CustomerId;

@@ -39,6 +39,14 @@ async fn watched(
 /// `GET /v1/aging`: the portfolio by days past due (customers in the reporting currency).
 #[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn portfolio_aging(ctx: &Ctx<'_>, who: &Principal) -> Result<PortfolioAging, ApiError> {
+    let mut aging = aging_of_all(ctx, who).await?;
+    aging.customers.truncate(50);
+    Ok(aging)
+}
+
+/// The portfolio's aging with every customer that has something overdue, most overdue
+/// first (the export's; the page shows the first 50).
+pub async fn aging_of_all(ctx: &Ctx<'_>, who: &Principal) -> Result<PortfolioAging, ApiError> {
     let store = ctx.store;
     policy::require(who, Action::ReadKpis)?;
     let (states, currency) = watched(store, &who.tenant).await?;
@@ -60,7 +68,6 @@ pub async fn portfolio_aging(ctx: &Ctx<'_>, who: &Principal) -> Result<Portfolio
         }
     }
     customers.sort_by_key(|c| std::cmp::Reverse(c.overdue.amount));
-    customers.truncate(50);
     Ok(PortfolioAging {
         currency,
         buckets: order

@@ -67,6 +67,12 @@ impl SignedIn<'_> {
 
     /// A GET whose answer is not JSON: status, content type and the body as text.
     pub async fn get_text(&self, path: &str) -> (u16, String, String) {
+        let (status, content_type, bytes) = self.get_bytes(path).await;
+        (status, content_type, String::from_utf8(bytes).unwrap())
+    }
+
+    /// A GET whose answer is a file: status, content type and the bytes.
+    pub async fn get_bytes(&self, path: &str) -> (u16, String, Vec<u8>) {
         let token = self.token().await;
         let response = self
             .app
@@ -87,10 +93,6 @@ impl SignedIn<'_> {
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        (
-            status,
-            content_type,
-            String::from_utf8(bytes.to_vec()).unwrap(),
-        )
+        (status, content_type, bytes.to_vec())
     }
 }
