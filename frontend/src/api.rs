@@ -360,6 +360,32 @@ pub async fn audit_csv(session: Session, from: &str, to: &str) -> Result<String,
     Err(result.err().unwrap_or(ApiError::Decode("empty".into())))
 }
 
+/// `GET /v1/exports/{what}?format=&lang=`: a list as an XLSX or CSV file's bytes.
+pub async fn export_file(
+    session: Session,
+    what: &str,
+    format: &str,
+    lang: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let Some(token) = session.bearer() else {
+        return Err(ApiError::Unauthorized);
+    };
+    let response = Request::get(&format!("/v1/exports/{what}"))
+        .query([("format", format), ("lang", lang)])
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(network)?;
+    if response.ok() {
+        return response.binary().await.map_err(network);
+    }
+    let result = read::<()>(response).await;
+    if matches!(result, Err(ApiError::Unauthorized)) {
+        session.end();
+    }
+    Err(result.err().unwrap_or(ApiError::Decode("empty".into())))
+}
+
 /// `GET /v1/admin/users`.
 pub async fn users(session: Session) -> Result<Vec<UserRecord>, ApiError> {
     let list: Items<UserRecord> = authorised(session, Request::get("/v1/admin/users")).await?;

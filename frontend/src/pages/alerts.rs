@@ -6,6 +6,8 @@ use credence_shared::Role;
 use credence_shared::watch::{Alert, Severity};
 use leptos::prelude::*;
 
+use crate::components::download::ExportButtons;
+
 use crate::api::{self, AlertStatusFilter};
 use crate::components::layout::use_current_user;
 use crate::components::notice::Loaded;
@@ -88,6 +90,7 @@ pub fn AlertsPage() -> impl IntoView {
     view! {
         <div class="page page-alerts">
             <h1 class="page-title">{t!(i18n, alerts_title)}</h1>
+            <ExportButtons what="alerts" />
             <div class="tabs" role="tablist" aria-label=move || t_string!(i18n, status)>
                 {status_tab(AlertStatusFilter::Open, || t_string!(use_i18n(), alerts_filter_open))}
                 {status_tab(AlertStatusFilter::Resolved, || t_string!(use_i18n(), alerts_filter_resolved))}

@@ -9,6 +9,8 @@ use credence_shared::watch::{
     AgingBucket, CustomerAging, GradeCount, Kpis, PortfolioAging, RuleCount, TopExposure,
 };
 use leptos::prelude::*;
+
+use crate::components::download::ExportButtons;
 use plotters::style::RGBColor;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -87,6 +89,7 @@ pub fn DashboardPage() -> impl IntoView {
             <h1 class="page-title">{t!(i18n, dashboard_title)}</h1>
             <Show when=loaded fallback=|| view! { <Loading /> }>
                 <Show when=allowed fallback=|| view! { <ErrorNotice error=ApiError::Forbidden /> }>
+                    <ExportButtons what="aging" />
                     <Dashboard session />
                 </Show>
             </Show>

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::customer_card::CustomerCard;
+use crate::components::download::ExportButtons;
 use crate::components::layout::{APPLICANTS, use_current_user};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::i18n::{t, t_string, use_i18n};
@@ -45,6 +46,17 @@ pub fn Home() -> impl IntoView {
     let session = use_session();
     let user = use_current_user();
     let can_apply = move || user.has_any(&APPLICANTS);
+    // The desk roles take the list into Excel; a rep in the field has no use for a file.
+    let at_a_desk = move || {
+        use credence_shared::Role;
+        user.has_any(&[
+            Role::Risk,
+            Role::Finance,
+            Role::Approver,
+            Role::Admin,
+            Role::Collector,
+        ])
+    };
 
     let text = RwSignal::new(String::new());
     let query = RwSignal::new(Ok(None) as Query);
@@ -117,6 +129,9 @@ pub fn Home() -> impl IntoView {
     view! {
         <div class="page page-search">
             <h1 class="page-title">{t!(i18n, search_title)}</h1>
+            <Show when=at_a_desk>
+                <ExportButtons what="customers" />
+            </Show>
             <Show when=can_apply>
                 <div class="page-actions">
                     <a href="/apply" class="button button-secondary" data-testid="home-apply">

@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::download::ExportButtons;
+
 use crate::api;
 use crate::components::layout::{WORKLIST_OVERSEERS, use_current_user};
 use crate::components::notice::Loaded;
@@ -32,6 +34,7 @@ pub fn WorklistPage() -> impl IntoView {
         <div class="page page-worklist">
             <h1 class="page-title">{t!(i18n, worklist_title)}</h1>
             <p class="muted small page-lead">{t!(i18n, worklist_lead)}</p>
+            <ExportButtons what="worklist" />
             <Show when=oversees>
                 <form class="assignee-form" on:submit=on_show>
                     <div class="field">

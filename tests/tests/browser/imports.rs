@@ -145,6 +145,20 @@ async fn an_admin_imports_customers_and_their_ledger_and_a_rep_finds_one_on_the_
             "the history lists the file: {history}"
         );
 
+        // The customer list goes out to Excel from its page, without an error.
+        browser.open("/").await?;
+        browser.tap("export-customers-xlsx").await?;
+        browser
+            .eventually("the export to finish", || async {
+                let busy = browser
+                    .js("return document.querySelector('[data-testid=\"export-customers-xlsx\"]').disabled")
+                    .await?;
+                Ok((busy == serde_json::json!(false)).then_some(()))
+            })
+            .await?;
+        let failed = browser.texts("[data-testid=\"export-customers\"] [role=\"alert\"]").await?;
+        check!(failed.is_empty(), "the export failed: {failed:?}");
+
         // Assert
         let file = browser
             .api_get(&format!("/v1/customers/IMP{tag}-1/credit"))

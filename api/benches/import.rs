@@ -1,0 +1,327 @@
+//! Import throughput on DynamoDB Local, against the physical limit: first raw
+//! `BatchWriteItem` (25 items of about the size of a customer's items per call, 16 calls in
+//! flight) as the fastest this DynamoDB Local on this machine takes writes, then a customer
+//! file and a ledger history through `service::imports::import` — the code behind
+//! `POST /v1/imports/{kind}` — in batches of 500 rows, a few batches in flight as the
+//! command-line importer could send them. Prints rows per second, the share of the raw item
+//! rate, and the DynamoDB items written per row (counted by an SDK interceptor: a
+//! transaction's items, a batch's items, one per put or update).
+//!
+//! Run (DynamoDB Local must be listening):
+//! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench -p credence-api --bench import`.
+//! Sizes: `IMPORT_CUSTOMERS` (default 30000), `IMPORT_LEDGER_ROWS` (default 500000; ten
+//! invoices and payments per customer on average), `IMPORT_IN_FLIGHT` (default 4 batches).
+
+use std::collections::HashMap;
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
+use std::time::Instant;
+
+use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_types::config_bag::ConfigBag;
+use credence_api::auth::Principal;
+use credence_api::clock::Clock;
+use credence_api::service::{Ctx, imports, tenant::Engines};
+use credence_api::store::Store;
+use credence_shared::import::batch::{Batch, BatchCounts, BatchRow};
+use credence_shared::import::{cells::DayOrder, columns::ImportKind};
+use credence_shared::{Role, TenantId, UserId};
+use futures_util::StreamExt;
+
+mod common;
+
+/// DynamoDB items written (and write calls made).
+#[derive(Debug, Clone, Default)]
+struct CountWrites {
+    items: Arc<AtomicU64>,
+    calls: Arc<AtomicU64>,
+}
+
+impl CountWrites {
+    fn take(&self) -> (u64, u64) {
+        (
+            self.items.swap(0, Ordering::Relaxed),
+            self.calls.swap(0, Ordering::Relaxed),
+        )
+    }
+}
+
+impl Intercept for CountWrites {
+    fn name(&self) -> &'static str {
+        "CountWrites"
+    }
+
+    fn read_before_execution(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        use aws_sdk_dynamodb::operation as op;
+        let input = context.input();
+        let items = if let Some(t) =
+            input.downcast_ref::<op::transact_write_items::TransactWriteItemsInput>()
+        {
+            t.transact_items().len() as u64
+        } else if let Some(b) = input.downcast_ref::<op::batch_write_item::BatchWriteItemInput>() {
+            b.request_items()
+                .map_or(0, |m| m.values().map(|v| v.len() as u64).sum())
+        } else if input.downcast_ref::<op::put_item::PutItemInput>().is_some()
+            || input
+                .downcast_ref::<op::update_item::UpdateItemInput>()
+                .is_some()
+            || input
+                .downcast_ref::<op::delete_item::DeleteItemInput>()
+                .is_some()
+        {
+            1
+        } else {
+            0
+        };
+        if items > 0 {
+            self.items.fetch_add(items, Ordering::Relaxed);
+            self.calls.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Raw BatchWriteItem: items of about 1 KB, 25 a call, 16 calls in flight.
+async fn raw_rate(client: &aws_sdk_dynamodb::Client, table: &str, items: usize) -> f64 {
+    let padding = "x".repeat(900);
+    let calls: Vec<Vec<WriteRequest>> = (0..items)
+        .collect::<Vec<_>>()
+        .chunks(25)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|i| {
+                    let item = HashMap::from([
+                        (
+                            "PK".to_owned(),
+                            AttributeValue::S(format!("RAW#{}", i % 5000)),
+                        ),
+                        ("SK".to_owned(), AttributeValue::S(format!("I#{i}"))),
+                        ("pad".to_owned(), AttributeValue::S(padding.clone())),
+                    ]);
+                    WriteRequest::builder()
+                        .put_request(PutRequest::builder().set_item(Some(item)).build().unwrap())
+                        .build()
+                })
+                .collect()
+        })
+        .collect();
+    let started = Instant::now();
+    futures_util::stream::iter(calls)
+        .map(|requests| async move {
+            let mut pending = HashMap::from([(table.to_owned(), requests)]);
+            while !pending.is_empty() {
+                let out = client
+                    .batch_write_item()
+                    .set_request_items(Some(pending))
+                    .send()
+                    .await
+                    .expect("batch write");
+                pending = out.unprocessed_items.unwrap_or_default();
+                pending.retain(|_, v| !v.is_empty());
+            }
+        })
+        .buffer_unordered(16)
+        .collect::<Vec<_>>()
+        .await;
+    items as f64 / started.elapsed().as_secs_f64()
+}
+
+fn customer_rows(n: usize) -> Vec<BatchRow> {
+    (0..n)
+        .map(|i| BatchRow {
+            line: u32::try_from(i + 2).unwrap(),
+            cells: vec![
+                format!("BK-{i:06}"),
+                format!("压测客户{i:06}贸易有限公司"),
+                format!("{}", 50_000 + (i % 40) * 25_000),
+                format!("{}", [30, 45, 60, 90][i % 4]),
+            ],
+        })
+        .collect()
+}
+
+/// Invoices and the payments that settle most of them, `n` rows over `customers`.
+fn ledger_rows(n: usize, customers: usize) -> Vec<BatchRow> {
+    (0..n)
+        .map(|i| {
+            // Pairs of rows: an invoice, then (for three in four) its payment 40 days on.
+            let pair = i / 2;
+            let customer = pair % customers;
+            let day = 1 + (pair / customers) % 28;
+            let month = 1 + (pair / customers / 28) % 9;
+            let invoice = format!("INV-{pair:07}");
+            let cells = if i % 2 == 0 {
+                vec![
+                    format!("BK-{customer:06}"),
+                    "发票".into(),
+                    invoice,
+                    format!("2026-{month:02}-{day:02}"),
+                    format!("2026-{:02}-{day:02}", month + 1),
+                    format!("{}", 1_000 + (pair % 97) * 113),
+                    String::new(),
+                ]
+            } else if pair % 4 != 3 {
+                vec![
+                    format!("BK-{customer:06}"),
+                    "收款".into(),
+                    format!("RC-{pair:07}"),
+                    format!("2026-{:02}-{day:02}", month + 1),
+                    String::new(),
+                    format!("{}", 1_000 + (pair % 97) * 113),
+                    invoice,
+                ]
+            } else {
+                vec![
+                    format!("BK-{customer:06}"),
+                    "订单".into(),
+                    format!("SO-{pair:07}"),
+                    format!("2026-{month:02}-{day:02}"),
+                    String::new(),
+                    "500".into(),
+                    String::new(),
+                ]
+            };
+            BatchRow {
+                line: u32::try_from(i + 2).unwrap(),
+                cells,
+            }
+        })
+        .collect()
+}
+
+async fn import_all(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    kind: ImportKind,
+    mapping: &[&str],
+    rows: Vec<BatchRow>,
+    in_flight: usize,
+) -> (BatchCounts, f64) {
+    let mapping: Vec<Option<String>> = mapping.iter().map(|m| Some((*m).to_owned())).collect();
+    let batches: Vec<Batch> = rows
+        .chunks(500)
+        .map(|chunk| Batch {
+            dry_run: false,
+            mapping: mapping.clone(),
+            day_order: DayOrder::DayFirst,
+            currency: None,
+            run: None,
+            rows: chunk.to_vec(),
+        })
+        .collect();
+    let started = Instant::now();
+    let results = futures_util::stream::iter(batches)
+        .map(|batch| async move { imports::import(ctx, who, kind, batch).await })
+        .buffer_unordered(in_flight)
+        .collect::<Vec<_>>()
+        .await;
+    let seconds = started.elapsed().as_secs_f64();
+    let mut counts = BatchCounts::default();
+    for r in results {
+        counts.merge(&r.expect("a batch").counts);
+    }
+    (counts, seconds)
+}
+
+/// One line of figures: rows per second, DynamoDB items and write calls per row, and the
+/// item rate as a share of the raw one.
+fn report(
+    what: &str,
+    rows: usize,
+    counts: &BatchCounts,
+    seconds: f64,
+    writes: (u64, u64),
+    raw: f64,
+) {
+    let (items, calls) = writes;
+    let rows_f = rows as f64;
+    println!(
+        "{what}: {rows} rows in {seconds:.1} s = {:.0} rows/s; created {}, errors {}; {:.1} items written per row in {:.2} write calls per row; {:.0}% of the raw item rate in items",
+        rows_f / seconds,
+        counts.created,
+        counts.errors,
+        items as f64 / rows_f,
+        calls as f64 / rows_f,
+        100.0 * (items as f64 / seconds) / raw
+    );
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let customers = env_or("IMPORT_CUSTOMERS", 30_000);
+    let ledger = env_or("IMPORT_LEDGER_ROWS", 500_000);
+    let in_flight = env_or("IMPORT_IN_FLIGHT", 4);
+    let writes = CountWrites::default();
+    let (client, table) = common::local_table("import", writes.clone()).await?;
+
+    let raw = raw_rate(&client, &table, 20_000).await;
+    writes.take();
+    println!(
+        "raw BatchWriteItem: {raw:.0} items/s (20,000 items of ~1 KB, 25 a call, 16 calls in flight)"
+    );
+
+    let store = Store::new(client, &table);
+    let clock = Clock::fixed(time::OffsetDateTime::now_utc());
+    let engines = Engines::default();
+    let egress = credence_api::egress::Egress::public()?;
+    let ctx = Ctx {
+        store: &store,
+        engines: &engines,
+        clock: &clock,
+        egress: &egress,
+    };
+    let who = Principal {
+        user_id: UserId::parse("admin").unwrap(),
+        username: "admin".into(),
+        tenant: TenantId::parse("bench").unwrap(),
+        roles: vec![Role::Admin],
+    };
+
+    let (counts, seconds) = import_all(
+        &ctx,
+        &who,
+        ImportKind::Customers,
+        &["customer", "name", "limit", "terms_days"],
+        customer_rows(customers),
+        in_flight,
+    )
+    .await;
+    report("customers", customers, &counts, seconds, writes.take(), raw);
+
+    let (counts, seconds) = import_all(
+        &ctx,
+        &who,
+        ImportKind::Ledger,
+        &[
+            "customer",
+            "type",
+            "document",
+            "date",
+            "due",
+            "amount",
+            "applies_to",
+        ],
+        ledger_rows(ledger, customers),
+        in_flight,
+    )
+    .await;
+    report("ledger", ledger, &counts, seconds, writes.take(), raw);
+    Ok(())
+}
