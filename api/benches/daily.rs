@@ -6,6 +6,8 @@
 //! Run (DynamoDB Local must be listening):
 //! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench -p credence-api --bench daily`
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -17,7 +19,7 @@ use aws_smithy_types::config_bag::ConfigBag;
 use credence_api::clock::Clock;
 use credence_api::seed::{demo_tenant, seed_demo};
 use credence_api::service::{Ctx, tenant::Engines, watch};
-use credence_api::store::{Store, schema};
+use credence_api::store::Store;
 
 /// DynamoDB calls by operation name.
 #[derive(Debug, Clone, Default)]
@@ -71,21 +73,8 @@ fn split(calls: &BTreeMap<String, u64>) -> (u64, u64) {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let endpoint = std::env::var("DYNAMODB_ENDPOINT")
-        .map_err(|_| anyhow::anyhow!("set DYNAMODB_ENDPOINT to a running DynamoDB Local"))?;
     let calls = CountCalls::default();
-    let config = aws_sdk_dynamodb::Config::builder()
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("local"))
-        .endpoint_url(&endpoint)
-        .credentials_provider(aws_credential_types::Credentials::new(
-            "local", "local", None, None, "static",
-        ))
-        .interceptor(calls.clone())
-        .build();
-    let client = aws_sdk_dynamodb::Client::from_conf(config);
-    let table = format!("daily-{}", std::process::id());
-    schema::ensure_table(&client, &table).await?;
+    let (client, table) = common::local_table("daily", calls.clone()).await?;
     let store = Store::new(client, &table);
     let clock = Clock::fixed(time::OffsetDateTime::now_utc());
     let tenant = demo_tenant();

@@ -18,8 +18,10 @@ use credence_api::{
     auth::{Verifier, local::LocalIssuer},
     router,
     seed::{demo_tenant, demo_users, seed_demo},
-    store::{Store, schema},
+    store::Store,
 };
+mod common;
+
 use std::sync::{
     Arc,
     atomic::{AtomicU64, Ordering},
@@ -120,25 +122,12 @@ fn report(name: &str, clients: usize, f: &Figures) {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let endpoint = std::env::var("DYNAMODB_ENDPOINT")
-        .map_err(|_| anyhow::anyhow!("set DYNAMODB_ENDPOINT to a running DynamoDB Local"))?;
     let seconds: u64 = std::env::var("LOAD_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
     let calls = CountCalls::default();
-    let config = aws_sdk_dynamodb::Config::builder()
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("local"))
-        .endpoint_url(&endpoint)
-        .credentials_provider(aws_credential_types::Credentials::new(
-            "local", "local", None, None, "static",
-        ))
-        .interceptor(calls.clone())
-        .build();
-    let client = aws_sdk_dynamodb::Client::from_conf(config);
-    let table = format!("load-{}", std::process::id());
-    schema::ensure_table(&client, &table).await?;
+    let (client, table) = common::local_table("load", calls.clone()).await?;
     let store = Store::new(client.clone(), &table);
     let t = Instant::now();
     let today = time::OffsetDateTime::now_utc().date();
