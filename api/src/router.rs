@@ -120,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::imports::runs))
         .routes(routes!(routes::imports::errors))
         .routes(routes!(routes::imports::mapping))
+        .routes(routes!(routes::imports::template))
         .routes(routes!(routes::exports::export))
         .routes(routes!(routes::credit::view))
         .routes(routes!(routes::credit::check))

@@ -367,11 +367,39 @@ pub async fn export_file(
     format: &str,
     lang: &str,
 ) -> Result<Vec<u8>, ApiError> {
+    file_bytes(
+        session,
+        &format!("/v1/exports/{what}"),
+        &[("format", format), ("lang", lang)],
+    )
+    .await
+}
+
+/// `GET /v1/imports/templates/{kind}?lang=`: the kind's empty workbook.
+pub async fn import_template(
+    session: Session,
+    kind: &str,
+    lang: &str,
+) -> Result<Vec<u8>, ApiError> {
+    file_bytes(
+        session,
+        &format!("/v1/imports/templates/{kind}"),
+        &[("lang", lang)],
+    )
+    .await
+}
+
+/// A file the API makes for the signed-in reader, as bytes.
+async fn file_bytes(
+    session: Session,
+    path: &str,
+    query: &[(&str, &str)],
+) -> Result<Vec<u8>, ApiError> {
     let Some(token) = session.bearer() else {
         return Err(ApiError::Unauthorized);
     };
-    let response = Request::get(&format!("/v1/exports/{what}"))
-        .query([("format", format), ("lang", lang)])
+    let response = Request::get(path)
+        .query(query.iter().copied())
         .header("Authorization", &format!("Bearer {token}"))
         .send()
         .await

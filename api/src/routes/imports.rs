@@ -91,3 +91,44 @@ pub async fn mapping(
 ) -> Result<Json<Option<SavedMapping>>, ApiError> {
     Ok(Json(imports::mapping(&state.ctx(), &who, &layout).await?))
 }
+
+/// `?lang=zh|en` of a template.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TemplateQuery {
+    /// The header's language: `zh` (default) or `en`.
+    pub lang: Option<String>,
+}
+
+#[utoipa::path(get, path = "/v1/imports/templates/{kind}", tag = "imports", security(("bearer" = [])),
+    params(("kind" = ImportKind, Path, description = "customers, open_items, ledger, exchange_rates or signals"), TemplateQuery),
+    responses(
+        (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "An empty XLSX with the kind's columns, headed so that it maps itself"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "risk, finance and admin"),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "not a kind of import"),
+    ))]
+pub async fn template(
+    who: Principal,
+    Path(kind): Path<String>,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<TemplateQuery>,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let kind: ImportKind =
+        serde_json::from_value(serde_json::Value::String(kind)).map_err(|_| ApiError::NotFound)?;
+    let zh = !matches!(q.lang.as_deref(), Some("en"));
+    let table = imports::template(&who, kind, zh)?;
+    let bytes = crate::export::xlsx(&table).map_err(|e| ApiError::Internal(e.into()))?;
+    let name = format!(
+        "attachment; filename=\"credence-{}-template.xlsx\"",
+        table.sheet
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, name),
+        ],
+        bytes,
+    ))
+}

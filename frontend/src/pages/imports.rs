@@ -24,7 +24,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::components::download::download;
+use crate::components::download::{download, download_bytes};
 use crate::components::notice::ErrorNotice;
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::session::use_session;
@@ -62,45 +62,9 @@ fn kind_label(kind: ImportKind, zh: bool) -> &'static str {
     }
 }
 
-/// A field's name for the mapping screen.
+/// A field's name for the mapping screen (the template's header too).
 fn field_label(key: &str, zh: bool) -> String {
-    let (c, e) = match key {
-        "customer" => ("客户编号", "Customer number"),
-        "name" => ("客户名称", "Name"),
-        "name_en" => ("英文名称", "English name"),
-        "country" => ("国家", "Country"),
-        "registration_id" => ("统一社会信用代码/注册号", "Registration id"),
-        "industry" => ("行业", "Industry"),
-        "size" => ("规模", "Size"),
-        "registered_capital" => ("注册资本", "Registered capital"),
-        "founded" => ("成立日期", "Founded"),
-        "address" => ("地址", "Address"),
-        "owner" => ("业务员", "Owner (sales rep)"),
-        "limit" => ("信用额度", "Credit limit"),
-        "terms_days" => ("账期（天）", "Terms (days)"),
-        "temporary_limit" => ("临时额度", "Temporary limit"),
-        "temporary_until" => ("临时额度到期", "Temporary until"),
-        "on_hold" => ("冻结", "On hold"),
-        "tags" => ("标签", "Tags"),
-        "currency" => ("币种", "Currency"),
-        "invoice" => ("发票号", "Invoice"),
-        "issued" => ("开票日期", "Issued"),
-        "due" => ("到期日", "Due"),
-        "amount" => ("金额", "Amount"),
-        "type" => ("类型", "Type"),
-        "document" => ("单据号", "Document"),
-        "date" => ("日期", "Date"),
-        "applies_to" => ("对应单据", "Applies to"),
-        "from" => ("原币", "From currency"),
-        "to" => ("目标币种", "To currency"),
-        "rate" => ("汇率", "Rate"),
-        "kind" => ("信号类型", "Kind"),
-        "source" => ("来源", "Source"),
-        "summary" => ("摘要", "Summary"),
-        "outcome" => ("结果", "Outcome"),
-        other => (other, other),
-    };
-    if zh { c } else { e }.to_owned()
+    credence_shared::import::columns::label(key, zh).to_owned()
 }
 
 /// A row problem in the reader's language: its code worded like a form's field error, with
@@ -512,6 +476,21 @@ pub fn ImportsPage() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
+                <button type="button" class="button button-ghost" data-testid="import-template"
+                    on:click=move |_| {
+                        let key = kind_key(kind.get_untracked());
+                        let lang = if zh() { "zh" } else { "en" };
+                        leptos::task::spawn_local(async move {
+                            match api::import_template(session, &key, lang).await {
+                                Ok(bytes) => download_bytes(
+                                    &format!("credence-{key}-template.xlsx"),
+                                    &bytes,
+                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                ),
+                                Err(e) => failure.set(Some(e)),
+                            }
+                        });
+                    }>{t!(i18n, imports_template)}</button>
                 <div class="field">
                     <label for="import-file">{t!(i18n, imports_file)}</label>
                     <input id="import-file" data-testid="import-file" type="file"

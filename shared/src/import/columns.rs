@@ -398,6 +398,48 @@ impl ImportKind {
     }
 }
 
+/// A field's name for people: on the mapping screen and as the header of the kind's
+/// template (each label reads back as its field, see the test).
+pub fn label(key: &str, zh: bool) -> &str {
+    let (c, e) = match key {
+        "customer" => ("客户编号", "Customer number"),
+        "name" => ("客户名称", "Customer name"),
+        "name_en" => ("英文名称", "English name"),
+        "country" => ("国家", "Country"),
+        "registration_id" => ("统一社会信用代码", "Registration number"),
+        "industry" => ("行业", "Industry"),
+        "size" => ("企业规模", "Company size"),
+        "registered_capital" => ("注册资本", "Registered capital"),
+        "founded" => ("成立日期", "Founded"),
+        "address" => ("地址", "Address"),
+        "owner" => ("业务员", "Sales rep"),
+        "limit" => ("信用额度", "Credit limit"),
+        "terms_days" => ("账期天数", "Payment terms"),
+        "temporary_limit" => ("临时额度", "Temporary limit"),
+        "temporary_until" => ("临时额度到期日", "Temporary limit until"),
+        "on_hold" => ("冻结", "On hold"),
+        "tags" => ("标签", "Tags"),
+        "currency" => ("币种", "Currency"),
+        "invoice" => ("发票号", "Invoice number"),
+        "issued" => ("开票日期", "Invoice date"),
+        "due" => ("到期日", "Due date"),
+        "amount" => ("金额", "Amount"),
+        "type" => ("单据类型", "Document type"),
+        "document" => ("单据号", "Document number"),
+        "date" => ("日期", "Date"),
+        "applies_to" => ("核销发票", "Applies to"),
+        "from" => ("原币", "From currency"),
+        "to" => ("本位币", "To currency"),
+        "rate" => ("汇率", "Exchange rate"),
+        "kind" => ("信号类型", "Kind"),
+        "source" => ("来源", "Source"),
+        "summary" => ("摘要", "Summary"),
+        "outcome" => ("结果", "Outcome"),
+        other => (other, other),
+    };
+    if zh { c } else { e }
+}
+
 /// A header as it is compared: half-width, lower case, without spaces, punctuation and a
 /// unit in brackets (`金额（元）` → `金额`, `Customer No.` → `customerno`).
 pub fn normalise(header: &str) -> String {
@@ -461,6 +503,24 @@ pub fn missing(kind: ImportKind, mapping: &[Option<&str>]) -> Vec<&'static str> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_template_header_maps_back_to_its_field_in_both_languages() {
+        for kind in ImportKind::ALL {
+            for zh in [true, false] {
+                // Arrange
+                let keys: Vec<&str> = kind.fields().iter().map(|f| f.key).collect();
+                let headers: Vec<String> = keys.iter().map(|k| label(k, zh).to_owned()).collect();
+
+                // Act
+                let guessed = guess(kind, &headers);
+
+                // Assert
+                let expected: Vec<Option<&str>> = keys.iter().map(|k| Some(*k)).collect();
+                assert_eq!(guessed, expected, "{kind:?} zh={zh}: {headers:?}");
+            }
+        }
+    }
 
     fn headers(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| (*s).to_owned()).collect()

@@ -75,6 +75,12 @@ pub(crate) fn rows() -> Vec<Row> {
             Some(&["risk", "finance", "admin"]),
             false,
         ),
+        row(
+            "get",
+            "/v1/imports/templates/{kind}",
+            Some(&["risk", "finance", "admin"]),
+            false,
+        ),
         // Customers as the reader sees them: everyone (a sales rep their own).
         row("get", "/v1/exports/{what}", Some(ALL), false),
         row("get", "/v1/customers/{id}/credit", Some(ALL), true),

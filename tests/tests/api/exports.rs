@@ -92,3 +92,33 @@ async fn an_export_refuses_an_unknown_list_or_format_and_open_items_without_a_cu
     assert!(String::from_utf8(aging).unwrap().contains("逾期合计"));
     assert_eq!(kpi_status, 200);
 }
+
+#[tokio::test]
+async fn a_template_comes_back_filled_in_and_maps_itself() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let (status, _, zh) = app
+        .signed_in(Role::Finance)
+        .get_bytes("/v1/imports/templates/ledger")
+        .await;
+    let (_, _, en) = app
+        .signed_in(Role::Finance)
+        .get_bytes("/v1/imports/templates/customers?lang=en")
+        .await;
+    let by_sales = app
+        .signed_in(Role::Sales)
+        .get("/v1/imports/templates/customers")
+        .await;
+
+    // Assert
+    assert_eq!(status, 200);
+    let zh = read_file(&zh, None).unwrap();
+    assert_eq!(zh.headers[..3], ["客户编号", "单据类型", "单据号"]);
+    let en = read_file(&en, None).unwrap();
+    let kind = credence_shared::import::columns::ImportKind::Customers;
+    let guessed = credence_shared::import::columns::guess(kind, &en.headers);
+    assert!(guessed.iter().all(Option::is_some), "{:?}", en.headers);
+    by_sales.problem(403);
+}

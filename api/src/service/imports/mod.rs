@@ -364,3 +364,30 @@ pub async fn mapping(
     }
     Ok(ctx.store.import_mapping(&who.tenant, layout).await?)
 }
+
+/// `GET /v1/imports/templates/{kind}`: an empty workbook with the kind's columns, headed in
+/// the reader's language so that it maps itself when it comes back filled in (required
+/// fields first as the kind lists them).
+pub fn template(
+    who: &Principal,
+    kind: ImportKind,
+    zh: bool,
+) -> Result<crate::export::Table, ApiError> {
+    require_importer(who)?;
+    if kind == ImportKind::Outcomes {
+        return Err(ApiError::NotFound);
+    }
+    let sheet = serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    Ok(crate::export::Table {
+        sheet,
+        headers: kind
+            .fields()
+            .iter()
+            .map(|f| columns::label(f.key, zh).to_owned())
+            .collect(),
+        rows: Vec::new(),
+    })
+}
