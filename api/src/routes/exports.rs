@@ -19,7 +19,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 
 #[utoipa::path(get, path = "/v1/exports/{what}", tag = "exports", security(("bearer" = [])),
     params(
-        ("what" = ExportKind, Path, description = "customers, aging, open_items, worklist, alerts or kpis"),
+        ("what" = String, Path, description = "customers, aging, open_items, worklist, alerts or kpis"),
         ExportQuery,
     ),
     responses(

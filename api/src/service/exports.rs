@@ -18,7 +18,7 @@ use credence_shared::{Money, dto::CustomerSummary, messages::code};
 use serde::Deserialize;
 
 /// What can be exported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportKind {
     Customers,

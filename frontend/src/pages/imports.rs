@@ -125,6 +125,8 @@ struct Failure {
 struct Progress {
     run: String,
     kind: String,
+    #[serde(default)]
+    file_name: String,
     next_batch: u32,
     batches: u32,
     rows_done: u32,
@@ -142,6 +144,32 @@ fn progress_key(sha: &str) -> String {
 fn saved_progress(sha: &str) -> Option<Progress> {
     let raw = storage()?.get_item(&progress_key(sha)).ok().flatten()?;
     serde_json::from_str(&raw).ok()
+}
+
+/// Imports this browser started and did not finish: their file names and kinds.
+fn unfinished() -> Vec<Progress> {
+    let Some(s) = storage() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for i in 0..s.length().unwrap_or(0) {
+        let Some(key) = s.key(i).ok().flatten() else {
+            continue;
+        };
+        if !key.starts_with("credence.import.") {
+            continue;
+        }
+        if let Some(p) = s
+            .get_item(&key)
+            .ok()
+            .flatten()
+            .and_then(|raw| serde_json::from_str::<Progress>(&raw).ok())
+            .filter(|p| p.next_batch < p.batches)
+        {
+            out.push(p);
+        }
+    }
+    out
 }
 
 fn save_progress(sha: &str, p: &Progress) {
@@ -400,6 +428,7 @@ pub fn ImportsPage() -> impl IntoView {
             let mut p = unfinished.unwrap_or_else(|| Progress {
                 run: format!("{}-{}", &file.sha[..16], now_ms() as u64),
                 kind: kind_key(kind.get_untracked()),
+                file_name: file.name.clone(),
                 ..Progress::default()
             });
             p.batches = batches;
@@ -458,6 +487,16 @@ pub fn ImportsPage() -> impl IntoView {
     view! {
         <div class="page page-imports">
             <h1 class="page-title">{t!(i18n, imports_title)}</h1>
+            {unfinished().into_iter().map(|p| {
+                let kind = KINDS.iter().find(|k| kind_key(**k) == p.kind).copied();
+                view! {
+                    <p class="notice" data-testid="import-unfinished">
+                        {t!(i18n, imports_unfinished)} " " <strong>{p.file_name.clone()}</strong>
+                        {kind.map(|k| format!(" · {}", kind_label(k, zh())))}
+                        {format!(" · {}/{}", p.next_batch, p.batches)}
+                    </p>
+                }
+            }).collect_view()}
             <section class="card section form import-pick">
                 <div class="field">
                     <label for="import-kind">{t!(i18n, imports_kind)}</label>

@@ -1,6 +1,7 @@
 //! Health, the OpenAPI description and request ids.
 
 use crate::helpers::*;
+use serde_json::Value;
 
 #[tokio::test]
 async fn health_answers_without_a_token() {
@@ -175,4 +176,41 @@ async fn the_openapi_description_bounds_free_text_and_keys_as_the_server_does() 
             "{schema}: {property}"
         );
     }
+}
+
+/// Every `$ref` under `value`.
+fn references(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push(r.clone()),
+                    _ => references(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| references(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_reference_in_the_openapi_description_resolves() {
+    // Arrange
+    let app = spawn_app().await;
+    let doc = app.get("/openapi.json", None).await.body;
+
+    // Act
+    let mut refs = Vec::new();
+    references(&doc, &mut refs);
+
+    // Assert
+    let missing: Vec<&String> = refs
+        .iter()
+        .filter(|r| {
+            let name = r.trim_start_matches("#/components/schemas/");
+            doc["components"]["schemas"].get(name).is_none()
+        })
+        .collect();
+    assert!(missing.is_empty(), "unresolvable references: {missing:?}");
 }

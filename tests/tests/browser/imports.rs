@@ -208,3 +208,65 @@ async fn an_admin_imports_customers_and_their_ledger_and_a_rep_finds_one_on_the_
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_import_stopped_half_way_goes_on_from_the_next_batch() {
+    // Arrange: a file of two batches, and this browser's record that the first went in
+    // before the tab was closed.
+    let tag = format!("R{}", unique());
+    let mut text = String::from("客户编号,客户名称\r\n");
+    for i in 0..600 {
+        text.push_str(&format!("{tag}-{i:03},续传测试{i:03}有限公司\r\n"));
+    }
+    let bytes = text.into_bytes();
+    let sha = credence_shared::import::batch::sha256_hex(&bytes);
+    let csv = write("续传.csv", &bytes).expect("a file");
+    with_browser(LAPTOP, async |browser| -> Result {
+        browser.sign_in("admin", "demo").await?;
+        browser.open("/imports").await?;
+        let saved = serde_json::json!({
+            "run": format!("resume-{tag}"), "kind": "customers", "file_name": "续传.csv",
+            "next_batch": 1, "batches": 2, "rows_done": 500,
+            "counts": {"created": 500, "updated": 0, "unchanged": 0, "errors": 0}
+        });
+        browser
+            .js(&format!(
+                "localStorage.setItem('credence.import.{sha}', {}); return true;",
+                serde_json::to_string(&saved.to_string())?
+            ))
+            .await?;
+        browser.open("/imports").await?;
+
+        // Act
+        let notice = browser.visible("import-unfinished").await?.text().await?;
+        pick(browser, &csv).await?;
+        let button = browser.visible("import-commit").await?.text().await?;
+        browser.tap("import-commit").await?;
+        browser
+            .eventually("the second batch to go in", || async {
+                let counts = browser.visible("import-counts").await?.text().await?;
+                Ok(counts.contains("新增 600").then_some(()))
+            })
+            .await?;
+
+        // Assert: only the second batch was sent.
+        check!(
+            notice.contains("续传.csv"),
+            "the unfinished import is named: {notice}"
+        );
+        check!(button.contains("继续"), "the button resumes: {button}");
+        let late = browser.api_get(&format!("/v1/customers/{tag}-550")).await?;
+        check!(
+            late["name"] == "续传测试550有限公司",
+            "row 550 is in: {late}"
+        );
+        let early = browser.api_get(&format!("/v1/customers/{tag}-010")).await;
+        check!(
+            early.as_ref().is_err_and(|e| e.to_string().contains("404")),
+            "row 10 was in the first batch, which this run did not send again: {early:?}"
+        );
+        browser.screenshot("import-resumed").await?;
+        Ok(())
+    })
+    .await;
+}
