@@ -2,9 +2,9 @@
 //! counted once, by its number), the error rows of each batch, and the mapping remembered
 //! per header layout.
 
-use super::codec::{json, n, s};
+use super::codec::{Cancellation, json, n, plain_put, s};
 use super::{Item, Store, StoreError, keys};
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use credence_shared::{
     TenantId,
     import::{
@@ -50,9 +50,7 @@ impl Store {
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        let result = self
-            .client
-            .update_item()
+        let update = Update::builder()
             .table_name(&self.table)
             .key(keys::PK, s(keys::imports_pk(tenant)))
             .key(keys::SK, s(keys::import_run_sk(&run.id)))
@@ -78,18 +76,11 @@ impl Store {
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":b", AttributeValue::Ns(vec![run.batch.to_string()]))
             .expression_attribute_values(":bn", n(run.batch))
-            .send()
-            .await;
-        match result {
-            Ok(_) => {}
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                return Ok(false);
-            }
-            Err(e) => return Err(e.into()),
-        }
+            .build()
+            .map_err(|e| StoreError::Other(e.into()))?;
+        let mut items = vec![TransactWriteItem::builder().update(update).build()];
+        // The batch's failed rows go with its count, in the same transaction: a batch is
+        // counted with its error rows or not at all.
         if !errors.is_empty() {
             let mut kept = Vec::new();
             let mut size = 0;
@@ -108,12 +99,23 @@ impl Store {
             );
             item.insert("entity".into(), s("import_errors"));
             item.insert("rows".into(), s(json(&kept)?));
-            self.client
-                .put_item()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .send()
-                .await?;
+            items.push(plain_put(&self.table, item)?);
+        }
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        match result {
+            Ok(_) => {}
+            Err(e) => {
+                return match Cancellation::of(&e) {
+                    Some(c) if c.failed(0) => Ok(false),
+                    Some(c) => Err(c.unavailable(e)),
+                    None => Err(e.into()),
+                };
+            }
         }
         Ok(true)
     }
