@@ -85,10 +85,12 @@ pub fn parse_args(args: &[String], day: String) -> Result<Options> {
             "--password" => password = Some(value()?),
             "--kind" => {
                 let k = value()?;
-                kind = Some(
-                    serde_json::from_value(serde_json::Value::String(k.clone()))
-                        .map_err(|_| anyhow!("unknown kind {k}\n{USAGE}"))?,
-                );
+                kind = Some(ImportKind::parse(&k).ok_or_else(|| {
+                    anyhow!(
+                        "unknown kind {k}
+{USAGE}"
+                    )
+                })?);
             }
             "--file" => file = Some(PathBuf::from(value()?)),
             "--mapping" => {
@@ -188,10 +190,7 @@ impl Client {
     /// Posts one batch; a dropped connection or a 5xx/429 is tried again (a batch is
     /// idempotent), a refusal is the answer.
     async fn post(&self, kind: ImportKind, batch: &Batch) -> Result<BatchResult> {
-        let kind = serde_json::to_value(kind)?
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        let kind = kind.as_str();
         let mut wait = Duration::from_millis(500);
         for attempt in 1.. {
             let sent = self

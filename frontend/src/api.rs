@@ -147,11 +147,7 @@ pub async fn import_batch(
     kind: credence_shared::import::columns::ImportKind,
     batch: &credence_shared::import::batch::Batch,
 ) -> Result<credence_shared::import::batch::BatchResult, ApiError> {
-    let kind = serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let url = format!("/v1/imports/{kind}");
+    let url = format!("/v1/imports/{}", kind.as_str());
     authorised_with_body(session, Request::post(&url), batch).await
 }
 

@@ -31,8 +31,7 @@ pub async fn import(
     Path(kind): Path<String>,
     ApiJson(batch): ApiJson<Batch>,
 ) -> Result<Json<BatchResult>, ApiError> {
-    let kind: ImportKind =
-        serde_json::from_value(serde_json::Value::String(kind)).map_err(|_| ApiError::NotFound)?;
+    let kind = ImportKind::parse(&kind).ok_or(ApiError::NotFound)?;
     Ok(Json(
         imports::import(&state.ctx(), &who, kind, batch).await?,
     ))
@@ -112,8 +111,7 @@ pub async fn template(
     Path(kind): Path<String>,
     crate::extract::ApiQuery(q): crate::extract::ApiQuery<TemplateQuery>,
 ) -> Result<impl axum::response::IntoResponse, ApiError> {
-    let kind: ImportKind =
-        serde_json::from_value(serde_json::Value::String(kind)).map_err(|_| ApiError::NotFound)?;
+    let kind = ImportKind::parse(&kind).ok_or(ApiError::NotFound)?;
     let zh = !matches!(q.lang.as_deref(), Some("en"));
     let table = imports::template(&who, kind, zh)?;
     let bytes = crate::export::xlsx(&table).map_err(|e| ApiError::Internal(e.into()))?;

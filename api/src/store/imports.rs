@@ -46,10 +46,7 @@ impl Store {
         counts: &BatchCounts,
         errors: &[ErrorRow],
     ) -> Result<bool, StoreError> {
-        let kind_text = serde_json::to_value(kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let kind_text = kind.as_str();
         let update = Update::builder()
             .table_name(&self.table)
             .key(keys::PK, s(keys::imports_pk(tenant)))
@@ -135,8 +132,7 @@ impl Store {
         let mut runs: Vec<ImportRun> = items
             .iter()
             .filter_map(|item| {
-                let kind: ImportKind =
-                    serde_json::from_value(serde_json::Value::String(text(item, "kind"))).ok()?;
+                let kind = ImportKind::parse(&text(item, "kind"))?;
                 let sk = text(item, keys::SK);
                 Some(ImportRun {
                     id: sk.strip_prefix(keys::IMPORT_RUN_PREFIX)?.to_owned(),

@@ -39,10 +39,7 @@ const KINDS: [ImportKind; 5] = [
 ];
 
 fn kind_key(kind: ImportKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    kind.as_str().to_owned()
 }
 
 fn kind_label(kind: ImportKind, zh: bool) -> &'static str {

@@ -385,6 +385,23 @@ impl ImportKind {
         ImportKind::Outcomes,
     ];
 
+    /// The kind's name on the wire and in paths (`open_items`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Customers => "customers",
+            ImportKind::OpenItems => "open_items",
+            ImportKind::Ledger => "ledger",
+            ImportKind::ExchangeRates => "exchange_rates",
+            ImportKind::Signals => "signals",
+            ImportKind::Outcomes => "outcomes",
+        }
+    }
+
+    /// The kind named `name` ([`ImportKind::as_str`]).
+    pub fn parse(name: &str) -> Option<ImportKind> {
+        ImportKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// The fields a column of this kind of file can map to.
     pub fn fields(self) -> &'static [FieldSpec] {
         match self {
@@ -503,6 +520,14 @@ pub fn missing(kind: ImportKind, mapping: &[Option<&str>]) -> Vec<&'static str> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kind_is_named_as_serde_names_it() {
+        for kind in ImportKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+            assert_eq!(ImportKind::parse(kind.as_str()), Some(kind));
+        }
+    }
 
     #[test]
     fn every_template_header_maps_back_to_its_field_in_both_languages() {

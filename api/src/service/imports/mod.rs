@@ -377,10 +377,7 @@ pub fn template(
     if kind == ImportKind::Outcomes {
         return Err(ApiError::NotFound);
     }
-    let sheet = serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let sheet = kind.as_str().to_owned();
     Ok(crate::export::Table {
         sheet,
         headers: kind
