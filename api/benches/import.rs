@@ -2,8 +2,9 @@
 //! `BatchWriteItem` (25 items of about the size of a customer's items per call, 16 calls in
 //! flight) as the fastest this DynamoDB Local on this machine takes writes, then a customer
 //! file and a ledger history through `service::imports::import` — the code behind
-//! `POST /v1/imports/{kind}` — in batches of 500 rows, a few batches in flight as the
-//! command-line importer could send them. Prints rows per second, the share of the raw item
+//! `POST /v1/imports/{kind}` — in the batches `plan` makes (up to 500 rows, a customer's
+//! ledger rows together), a few batches in flight (safe while no customer has more rows than
+//! a batch: batches then share no customer). Prints rows per second, the share of the raw item
 //! rate, and the DynamoDB items written per row (counted by an SDK interceptor: a
 //! transaction's items, a batch's items, one per put or update).
 //!
@@ -29,7 +30,7 @@ use credence_api::clock::Clock;
 use credence_api::service::{Ctx, imports, tenant::Engines};
 use credence_api::store::Store;
 use credence_shared::import::batch::{Batch, BatchCounts, BatchRow};
-use credence_shared::import::{cells::DayOrder, columns::ImportKind};
+use credence_shared::import::{cells::DayOrder, columns::ImportKind, plan};
 use credence_shared::{Role, TenantId, UserId};
 use futures_util::StreamExt;
 
@@ -215,15 +216,17 @@ async fn import_all(
     in_flight: usize,
 ) -> (BatchCounts, f64) {
     let mapping: Vec<Option<String>> = mapping.iter().map(|m| Some((*m).to_owned())).collect();
-    let batches: Vec<Batch> = rows
-        .chunks(500)
-        .map(|chunk| Batch {
+    // The batches the browser and the command-line importer send (`plan`): a customer's
+    // ledger rows together, oldest first.
+    let batches: Vec<Batch> = plan::batches(kind, &mapping, DayOrder::DayFirst, &rows)
+        .into_iter()
+        .map(|positions| Batch {
             dry_run: false,
             mapping: mapping.clone(),
             day_order: DayOrder::DayFirst,
             currency: None,
             run: None,
-            rows: chunk.to_vec(),
+            rows: positions.into_iter().map(|i| rows[i].clone()).collect(),
         })
         .collect();
     let started = Instant::now();

@@ -9,12 +9,13 @@
 use anyhow::{Context, Result, anyhow, bail};
 use credence_shared::import::{
     batch::{
-        Batch, BatchCounts, BatchResult, BatchRow, MAX_ROWS, RowOutcome, RunInfo, SavedMapping,
-        layout_of, sha256_hex,
+        Batch, BatchCounts, BatchResult, BatchRow, RowOutcome, RunInfo, SavedMapping, layout_of,
+        sha256_hex,
     },
     cells::DayOrder,
     columns::{ImportKind, guess, missing},
     file::{TextEncoding, read_file},
+    plan,
     rows::RowIssue,
 };
 use std::path::PathBuf;
@@ -280,12 +281,9 @@ pub async fn run(options: &Options) -> Result<Summary> {
     let mut rows = Vec::with_capacity(sheet.rows.len());
     for row in sheet.rows {
         if row.problems.is_empty() {
-            rows.push(BatchRow {
-                line: row.line,
-                cells: row.cells,
-            });
+            rows.push(row);
         } else {
-            failed.push((row.line, row.cells, row.problems));
+            failed.push((row.line, row.cells.to_vec(), row.problems));
         }
     }
     let sha = sha256_hex(&bytes);
@@ -299,14 +297,24 @@ pub async fn run(options: &Options) -> Result<Summary> {
         ..Summary::default()
     };
     summary.counts.errors = u32::try_from(failed.len()).unwrap_or(u32::MAX);
-    for (n, chunk) in rows.chunks(MAX_ROWS).enumerate() {
+    let rows_total = rows.len();
+    let batches = plan::batches(options.kind, &mapping, options.day_order, &rows);
+    let mut sent = 0;
+    for (n, positions) in batches.iter().enumerate() {
+        let chunk: Vec<BatchRow> = positions
+            .iter()
+            .map(|&i| BatchRow {
+                line: rows[i].line,
+                cells: rows[i].cells.to_vec(),
+            })
+            .collect();
         let run = (!options.dry_run).then(|| RunInfo {
             id: format!("cli-{}-{}", &sha[..16], options.day),
             file_name: file_name.clone(),
             sha256: sha.clone(),
             layout: layout.clone(),
             batch: u32::try_from(n).unwrap_or(u32::MAX),
-            rows_total: u32::try_from(rows.len()).unwrap_or(u32::MAX),
+            rows_total: u32::try_from(rows_total).unwrap_or(u32::MAX),
         });
         let batch = Batch {
             dry_run: options.dry_run,
@@ -314,22 +322,23 @@ pub async fn run(options: &Options) -> Result<Summary> {
             day_order: options.day_order,
             currency: None,
             run,
-            rows: chunk.to_vec(),
+            rows: chunk.clone(),
         };
         let result = client.post(options.kind, &batch).await?;
         summary.counts.merge(&result.counts);
         summary.batches += 1;
+        sent += chunk.len();
         for (r, row) in result.results.into_iter().zip(chunk) {
             if r.outcome == RowOutcome::Error {
-                failed.push((row.line, row.cells.clone(), r.issues));
+                failed.push((row.line, row.cells, r.issues));
             }
         }
         eprintln!(
             "batch {}/{}: {} of {} rows",
             n + 1,
-            rows.len().div_ceil(MAX_ROWS),
-            (n * MAX_ROWS + chunk.len()),
-            rows.len()
+            batches.len(),
+            sent,
+            rows_total
         );
     }
     failed.sort_by_key(|f| f.0);

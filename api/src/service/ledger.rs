@@ -101,6 +101,26 @@ pub async fn ingest(
     who: &Principal,
     body: serde_json::Value,
 ) -> Result<IngestResponse, ApiError> {
+    ingest_as(ctx, who, body, Mode::Write).await
+}
+
+/// Whether an ingest writes, or only says what it would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    /// Everything but the write: each event is read, converted and folded into the
+    /// customer's stored ledger with the batch's other events, and reported as it would
+    /// be (an import's dry run).
+    DryRun,
+}
+
+/// [`ingest`], or its dry run.
+pub async fn ingest_as(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    body: serde_json::Value,
+    mode: Mode,
+) -> Result<IngestResponse, ApiError> {
     let engine = &ctx.engine(&who.tenant).await?;
     let (store, clock) = (ctx.store, ctx.clock);
     policy::require(who, Action::PostLedgerEvents)?;
@@ -193,7 +213,16 @@ pub async fn ingest(
             let mut done = Vec::with_capacity(candidates.len());
             for chunk in candidates.chunks(MAX_EVENTS_PER_WRITE) {
                 done.extend(
-                    apply_chunk(ctx, engine, who, &id, chunk, &mut rates, &mut ledger).await?,
+                    apply_chunk(
+                        ctx,
+                        engine,
+                        who,
+                        &id,
+                        chunk,
+                        (&mut rates, &mut ledger),
+                        mode,
+                    )
+                    .await?,
                 );
             }
             Ok::<_, ApiError>(done)
@@ -331,8 +360,8 @@ async fn apply_chunk(
     who: &Principal,
     id: &CustomerId,
     chunk: &[Candidate],
-    rates: &mut RateCache,
-    ledger: &mut LedgerCache,
+    (rates, ledger): (&mut RateCache, &mut LedgerCache),
+    mode: Mode,
 ) -> Result<Vec<EventOutcome>, ApiError> {
     let (store, clock) = (ctx.store, ctx.clock);
     let today = clock.today();
@@ -445,6 +474,12 @@ async fn apply_chunk(
         if accepted.is_empty() {
             return Ok(results);
         }
+        if mode == Mode::DryRun {
+            // The next chunk of this customer folds over these, as it would after the write.
+            ledger.entries = entries;
+            results.extend(accepted_outcomes(chunk, accepted, checks));
+            return Ok(results);
+        }
 
         let previous = record.as_ref().map(|r| &r.state);
         let decision = previous.map(|p| p.decision.clone()).unwrap_or_default();
@@ -482,17 +517,7 @@ async fn apply_chunk(
         {
             Ok(version) => {
                 ledger.keep(version, entries);
-                for e in accepted {
-                    let index = chunk
-                        .iter()
-                        .find(|c| c.key == e.idempotency_key)
-                        .map_or(0, |c| c.index);
-                    results.push(EventOutcome::Accepted {
-                        index,
-                        idempotency_key: e.idempotency_key,
-                        check: checks.remove(&index),
-                    });
-                }
+                results.extend(accepted_outcomes(chunk, accepted, checks));
                 return Ok(results);
             }
             Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => {
@@ -505,6 +530,28 @@ async fn apply_chunk(
     Err(ApiError::Unavailable(format!(
         "too many concurrent changes to customer {id}; retry the batch (replays are safe)"
     )))
+}
+
+/// The outcomes of a chunk's accepted events, each with its order's check.
+fn accepted_outcomes(
+    chunk: &[Candidate],
+    accepted: Vec<StoredEntry>,
+    mut checks: HashMap<usize, CheckResult>,
+) -> Vec<EventOutcome> {
+    accepted
+        .into_iter()
+        .map(|e| {
+            let index = chunk
+                .iter()
+                .find(|c| c.key == e.idempotency_key)
+                .map_or(0, |c| c.index);
+            EventOutcome::Accepted {
+                index,
+                idempotency_key: e.idempotency_key,
+                check: checks.remove(&index),
+            }
+        })
+        .collect()
 }
 
 /// `PUT /v1/fx-rates` (finance, admin).

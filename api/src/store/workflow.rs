@@ -477,12 +477,16 @@ impl Store {
         Ok(TransactWriteItem::builder().update(update).build())
     }
 
-    /// Creates an applicant in one transaction: its profile, its first credit file, the
-    /// guard item of its unified social credit code (one customer per code, even when two
-    /// applications race), the application, the request, the audit entries (each new) and
-    /// as many of its search terms as the transaction has room for. Terms that do not fit
-    /// (very long names) are written after it succeeded, so a failed onboarding leaves
-    /// nothing behind.
+    /// Creates a customer (an applicant, an imported or a new master record) in one
+    /// transaction: its profile, its first credit file, the guard item of its unified social
+    /// credit code (one customer per code, even when two applications race), and the
+    /// workflow items (application, request, audit entries), each new.
+    ///
+    /// Its search terms are written before, by `BatchWriteItem`, not in the transaction: they
+    /// are most of a new customer's items (eight for a typical Chinese name), a transaction
+    /// writes each item twice, and a term is harmless without its customer (a search reads
+    /// the profiles its terms name and drops the missing). A failed onboarding can leave its
+    /// terms behind; the next attempt writes the same ones.
     pub async fn onboard(
         &self,
         tenant: &TenantId,
@@ -511,13 +515,10 @@ impl Store {
             None => None,
         };
         tx.extend(extra);
-        let room = MAX_TRANSACTION_ITEMS
-            .saturating_sub(tx.len())
-            .min(items.len());
-        let later = items.split_off(room);
-        for term in items {
-            tx.push(plain_put(&self.table, term)?);
+        if tx.len() > MAX_TRANSACTION_ITEMS {
+            return Err(StoreError::Other("an onboarding of more than 100 items".into()).into());
         }
+        self.batch_put(items).await?;
         match self
             .client
             .transact_write_items()
@@ -537,9 +538,6 @@ impl Store {
                     None => OnboardConflict::Store(e.into()),
                 });
             }
-        }
-        if !later.is_empty() {
-            self.batch_put(later).await?;
         }
         Ok(())
     }

@@ -2,22 +2,20 @@
 //! (XLSX, XLS, CSV in UTF-8 or GBK) with the shared reader, guesses each column from its
 //! header (or takes the mapping this header layout was last committed with), shows every
 //! row's problems at once as the file is read, dry-runs it against the server, offers the
-//! error file, and commits it in batches of 500 with a progress bar. Progress is kept in
-//! localStorage by the file's SHA-256: after a reload or a dropped network, picking the same
-//! file again goes on from the next batch (every row is idempotent, so a batch sent twice
-//! changes nothing).
+//! error file, and commits it in batches of up to 500 (a customer's ledger rows together,
+//! oldest first: `plan`) with a progress bar. Progress is kept in localStorage by the file's
+//! SHA-256: after a reload or a dropped network, picking the same file again goes on from
+//! the next batch (every row is idempotent, so a batch sent twice changes nothing).
 
 use std::sync::Arc;
 
 use credence_shared::import::{
-    batch::{
-        Batch, BatchCounts, BatchRow, ImportRun, MAX_ROWS, RowOutcome, RunInfo, layout_of,
-        sha256_hex,
-    },
+    batch::{Batch, BatchCounts, BatchRow, ImportRun, RowOutcome, RunInfo, layout_of, sha256_hex},
     cells::DayOrder,
     columns::{ImportKind, guess, missing},
     events::read_row,
-    file::{FileFormat, Sheet, TextEncoding, read_file},
+    file::{FileFormat, Sheet, SheetRow, TextEncoding, read_file},
+    plan,
     rows::{ReadOptions, RowIssue},
 };
 use leptos::prelude::*;
@@ -317,7 +315,7 @@ pub fn ImportsPage() -> impl IntoView {
             };
             failures.push(Failure {
                 line: row.line,
-                cells: row.cells.clone(),
+                cells: row.cells.to_vec(),
                 issues,
             });
         }
@@ -337,15 +335,35 @@ pub fn ImportsPage() -> impl IntoView {
         })
     };
 
-    // The rows the server gets: all but those whose file shows a problem.
-    let sendable = move |file: &Loaded| -> Vec<BatchRow> {
-        file.sheet
-            .rows
+    // The batches the server gets: all rows but those whose file shows a problem, in the
+    // order and batches `plan` gives (a customer's ledger rows together, oldest first), as
+    // positions in the sheet: a batch's wire rows are made only when it is sent.
+    let sendable = move |file: &Loaded| -> Vec<Vec<usize>> {
+        let ok: Vec<usize> = (0..file.sheet.rows.len())
+            .filter(|&i| file.sheet.rows[i].problems.is_empty())
+            .collect();
+        let rows: Vec<&SheetRow> = ok.iter().map(|&i| &file.sheet.rows[i]).collect();
+        let mapping: Vec<Option<String>> = mapping
+            .get_untracked()
             .iter()
-            .filter(|r| r.problems.is_empty())
-            .map(|r| BatchRow {
-                line: r.line,
-                cells: r.cells.clone(),
+            .map(|m| m.map(str::to_owned))
+            .collect();
+        plan::batches(
+            kind.get_untracked(),
+            &mapping,
+            day_order.get_untracked(),
+            &rows,
+        )
+        .into_iter()
+        .map(|b| b.into_iter().map(|j| ok[j]).collect())
+        .collect()
+    };
+    let wire = |file: &Loaded, positions: &[usize]| -> Vec<BatchRow> {
+        positions
+            .iter()
+            .map(|&i| BatchRow {
+                line: file.sheet.rows[i].line,
+                cells: file.sheet.rows[i].cells.to_vec(),
             })
             .collect()
     };
@@ -384,15 +402,20 @@ pub fn ImportsPage() -> impl IntoView {
         failure.set(None);
         server_failures.set(Vec::new());
         leptos::task::spawn_local(async move {
-            let rows = sendable(&file);
+            let batches = sendable(&file);
             let mut counts = BatchCounts::default();
-            for chunk in rows.chunks(MAX_ROWS) {
-                match api::import_batch(session, kind.get_untracked(), &batch_of(chunk, true, None))
-                    .await
+            for positions in &batches {
+                let chunk = wire(&file, positions);
+                match api::import_batch(
+                    session,
+                    kind.get_untracked(),
+                    &batch_of(&chunk, true, None),
+                )
+                .await
                 {
                     Ok(result) => {
                         counts.merge(&result.counts);
-                        collect(chunk, &result.results);
+                        collect(&chunk, &result.results);
                     }
                     Err(e) => {
                         failure.set(Some(e));
@@ -417,8 +440,9 @@ pub fn ImportsPage() -> impl IntoView {
             progress.get_untracked().map_or(0, |p| p.rows_done),
         ));
         leptos::task::spawn_local(async move {
-            let rows = sendable(&file);
-            let batches = rows.len().div_ceil(MAX_ROWS) as u32;
+            let planned = sendable(&file);
+            let rows_total: usize = planned.iter().map(Vec::len).sum();
+            let batches = planned.len() as u32;
             let unfinished = progress
                 .get_untracked()
                 .filter(|p| p.next_batch < p.batches);
@@ -430,23 +454,20 @@ pub fn ImportsPage() -> impl IntoView {
             });
             p.batches = batches;
             let layout = layout_of(kind.get_untracked(), &file.sheet.headers);
-            for (n, chunk) in rows
-                .chunks(MAX_ROWS)
-                .enumerate()
-                .skip(p.next_batch as usize)
-            {
+            for (n, positions) in planned.iter().enumerate().skip(p.next_batch as usize) {
+                let chunk = wire(&file, positions);
                 let run = RunInfo {
                     id: p.run.clone(),
                     file_name: file.name.chars().take(255).collect(),
                     sha256: file.sha.clone(),
                     layout: layout.clone(),
                     batch: n as u32,
-                    rows_total: rows.len() as u32,
+                    rows_total: rows_total as u32,
                 };
                 match api::import_batch(
                     session,
                     kind.get_untracked(),
-                    &batch_of(chunk, false, Some(run)),
+                    &batch_of(&chunk, false, Some(run)),
                 )
                 .await
                 {
@@ -454,7 +475,7 @@ pub fn ImportsPage() -> impl IntoView {
                         p.counts.merge(&result.counts);
                         p.rows_done += chunk.len() as u32;
                         p.next_batch = n as u32 + 1;
-                        collect(chunk, &result.results);
+                        collect(&chunk, &result.results);
                         save_progress(&file.sha, &p);
                         progress.set(Some(p.clone()));
                     }
@@ -562,7 +583,7 @@ pub fn ImportsPage() -> impl IntoView {
             </section>
             {move || loaded.get().map(|file| {
                 let headers = file.sheet.headers.clone();
-                let samples: Vec<Vec<String>> = file.sheet.rows.iter().take(3).map(|r| r.cells.clone()).collect();
+                let samples: Vec<Vec<String>> = file.sheet.rows.iter().take(3).map(|r| r.cells.to_vec()).collect();
                 let format = match file.sheet.format {
                     FileFormat::Xlsx => "XLSX".to_owned(),
                     FileFormat::Xls => "XLS".to_owned(),

@@ -71,6 +71,12 @@ pub struct BatchRow {
     pub cells: Vec<String>,
 }
 
+impl super::rows::RowCells for BatchRow {
+    fn cell(&self, column: usize) -> Option<&str> {
+        self.cells.get(column).map(String::as_str)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

@@ -17,7 +17,7 @@
 //!   `{receipt}/{invoice}`.
 
 use super::cells::{self, DayOrder};
-use super::rows::{ReadOptions, Reader, RowIssue};
+use super::rows::{ReadOptions, Reader, RowCells, RowIssue};
 use crate::credit::{FxRateRequest, IncomingEvent, valid_idempotency_key};
 use crate::customer::{check_number, customer_id_of};
 use crate::engine::{Allocation, CreditReason, DocRef, LedgerEvent};
@@ -195,7 +195,7 @@ impl ImportRow {
 pub fn read_row(
     kind: super::columns::ImportKind,
     mapping: &[Option<&str>],
-    cells: &[String],
+    cells: &dyn RowCells,
     options: &ReadOptions,
 ) -> Result<ImportRow, Vec<RowIssue>> {
     use super::columns::ImportKind;
@@ -313,7 +313,7 @@ fn finish<T>(mut r: Reader<'_>, value: Option<T>) -> Result<T, Vec<RowIssue>> {
 /// before the cut-over is history Credence does not need to score from the cut-over on).
 pub fn open_item_row(
     mapping: &[Option<&str>],
-    cells: &[String],
+    cells: &dyn RowCells,
     options: &ReadOptions,
 ) -> Result<IncomingEvent, Vec<RowIssue>> {
     let mut r = Reader::new(mapping, cells);
@@ -364,7 +364,7 @@ pub fn open_item_row(
 /// note, dispute, dispute resolution or write-off (see the module's notes).
 pub fn ledger_row(
     mapping: &[Option<&str>],
-    cells: &[String],
+    cells: &dyn RowCells,
     options: &ReadOptions,
 ) -> Result<IncomingEvent, Vec<RowIssue>> {
     let mut r = Reader::new(mapping, cells);
@@ -528,7 +528,7 @@ pub fn ledger_row(
 /// An exchange rate: one unit of `from` is `rate` of `to` on `date`.
 pub fn fx_row(
     mapping: &[Option<&str>],
-    cells: &[String],
+    cells: &dyn RowCells,
     options: &ReadOptions,
 ) -> Result<FxRateRequest, Vec<RowIssue>> {
     let mut r = Reader::new(mapping, cells);
@@ -583,7 +583,7 @@ pub fn fx_row(
 /// news, insolvency — in Chinese or English), date, source and summary.
 pub fn signal_row(
     mapping: &[Option<&str>],
-    cells: &[String],
+    cells: &dyn RowCells,
     options: &ReadOptions,
 ) -> Result<(String, NewSignal), Vec<RowIssue>> {
     let mut r = Reader::new(mapping, cells);

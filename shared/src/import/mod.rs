@@ -9,4 +9,5 @@ pub mod columns;
 pub mod events;
 #[cfg(feature = "files")]
 pub mod file;
+pub mod plan;
 pub mod rows;

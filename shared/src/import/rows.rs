@@ -48,15 +48,33 @@ pub struct CustomerRow {
     pub credit: CreditLine,
 }
 
+/// A row's cells by column, however the caller keeps them: a `Vec<String>` off the wire, a
+/// compact sheet row in the browser.
+pub trait RowCells {
+    fn cell(&self, column: usize) -> Option<&str>;
+}
+
+impl<T: RowCells + ?Sized> RowCells for &T {
+    fn cell(&self, column: usize) -> Option<&str> {
+        (**self).cell(column)
+    }
+}
+
+impl RowCells for Vec<String> {
+    fn cell(&self, column: usize) -> Option<&str> {
+        self.get(column).map(String::as_str)
+    }
+}
+
 /// Reads the mapped cells of one row and collects every problem with its column.
 pub(super) struct Reader<'a> {
     pub(super) mapping: &'a [Option<&'a str>],
-    pub(super) cells: &'a [String],
+    pub(super) cells: &'a dyn RowCells,
     pub(super) issues: Vec<RowIssue>,
 }
 
 impl<'a> Reader<'a> {
-    pub(super) fn new(mapping: &'a [Option<&'a str>], cells: &'a [String]) -> Self {
+    pub(super) fn new(mapping: &'a [Option<&'a str>], cells: &'a dyn RowCells) -> Self {
         Reader {
             mapping,
             cells,
@@ -70,9 +88,7 @@ impl<'a> Reader<'a> {
 
     fn raw(&self, field: &str) -> Option<&'a str> {
         let cells = self.cells;
-        self.column(field)
-            .and_then(|i| cells.get(i))
-            .map(String::as_str)
+        self.column(field).and_then(|i| cells.cell(i))
     }
 
     pub(super) fn issue(&mut self, field: &str, code: &str, message: impl Into<String>) {
@@ -121,7 +137,7 @@ impl<'a> Reader<'a> {
 /// `PUT /v1/customers/{number}`; amounts without a currency column are in `options.currency`.
 pub fn customer_row(
     mapping: &[Option<&str>],
-    cells: &[String],
+    cells: &dyn RowCells,
     options: &ReadOptions,
 ) -> Result<CustomerRow, Vec<RowIssue>> {
     let mut r = Reader::new(mapping, cells);

@@ -101,7 +101,7 @@ async fn finance_imports_open_items_and_the_same_file_again_changes_nothing() {
 }
 
 #[tokio::test]
-async fn a_ledger_history_posts_invoices_payments_and_credit_notes_and_a_bad_row_fails_alone() {
+async fn a_bad_ledger_row_fails_alone_in_the_dry_run_and_in_the_commit_and_the_rest_posts_once() {
     // Arrange
     let app = spawn_app().await;
     two_customers(&app).await;
@@ -124,13 +124,23 @@ async fn a_ledger_history_posts_invoices_payments_and_credit_notes_and_a_bad_row
         {"line": 7, "cells": ["KH-9002", "礼品", "G-1", "2026-10-20", "", "1", ""]}
     ]);
     let batch = json!({"mapping": mapping, "rows": rows});
+    let dry_batch = json!({"mapping": mapping, "rows": rows, "dry_run": true});
 
     // Act
+    let dry = finance.post("/v1/imports/ledger", dry_batch).await;
+    let after_dry = finance.credit("KH-9002").await;
     let done = finance.post("/v1/imports/ledger", batch.clone()).await;
     let again = finance.post("/v1/imports/ledger", batch).await;
     let file = finance.credit("KH-9002").await;
 
-    // Assert
+    // Assert: the dry run folds the rows into the ledger without writing them.
+    let dry = dry.assert_status(200);
+    assert_eq!(dry["counts"]["created"], 4, "{dry}");
+    assert_eq!(dry["results"][4]["issues"][0]["field"], "amount", "{dry}");
+    assert_eq!(
+        amount(&after_dry["exposure"]["open_receivables"]),
+        amount(&money("0"))
+    );
     let done = done.assert_status(200);
     assert_eq!(done["counts"]["created"], 4, "{done}");
     assert_eq!(done["results"][4]["outcome"], "error", "{done}");

@@ -15,8 +15,6 @@ use credence_shared::{
     import::{batch::RowOutcome, events::ImportRow, rows::RowIssue},
     messages::code,
 };
-use futures_util::StreamExt;
-use std::collections::{BTreeSet, HashSet};
 
 type Outcomes = Vec<(usize, Result<RowOutcome, Vec<RowIssue>>)>;
 
@@ -60,7 +58,10 @@ fn unknown_customer() -> Vec<RowIssue> {
     )]
 }
 
-/// Open items and ledger rows.
+/// Open items and ledger rows, written or (in a dry run) weighed by the ledger itself: a
+/// dry run folds each row into its customer's stored ledger with the batch's other rows, so
+/// a payment above what is open or a credit note for an unknown invoice is found before
+/// the commit.
 pub async fn events(
     ctx: &Ctx<'_>,
     who: &Principal,
@@ -77,13 +78,15 @@ pub async fn events(
     if events.is_empty() {
         return Ok(Vec::new());
     }
-    if dry_run {
-        return weigh_events(ctx, who, events).await;
-    }
     let body = serde_json::json!({
         "events": events.iter().map(|(_, e)| e).collect::<Vec<_>>(),
     });
-    let response = ledger::ingest(ctx, who, body).await?;
+    let mode = if dry_run {
+        ledger::Mode::DryRun
+    } else {
+        ledger::Mode::Write
+    };
+    let response = ledger::ingest_as(ctx, who, body, mode).await?;
     let mut out = Vec::with_capacity(events.len());
     for result in response.results {
         let (index, outcome) = match result {
@@ -95,20 +98,17 @@ pub async fn events(
                 detail,
                 ..
             } => {
-                let code = if detail.contains("unknown customer") {
-                    code::CUSTOMER_UNKNOWN
+                if detail.contains("unknown customer") {
+                    (index, Err(unknown_customer()))
                 } else {
-                    code::INVALID_VALUE
-                };
-                // The ledger counts entries of its batch; the row has its own line.
-                let detail = match detail.split_once(": ") {
-                    Some((entry, rest)) if entry.starts_with("entry ") => rest.to_owned(),
-                    _ => detail,
-                };
-                (
-                    index,
-                    Err(vec![issue(field_of(&field, &detail), code, detail)]),
-                )
+                    // The ledger counts entries of its batch; the row has its own line.
+                    let detail = match detail.split_once(": ") {
+                        Some((entry, rest)) if entry.starts_with("entry ") => rest.to_owned(),
+                        _ => detail,
+                    };
+                    let field = field_of(&field, &detail);
+                    (index, Err(vec![issue(field, code::INVALID_VALUE, detail)]))
+                }
             }
         };
         if let Some((row, _)) = events.get(index) {
@@ -116,54 +116,6 @@ pub async fn events(
         }
     }
     Ok(out)
-}
-
-/// A dry run of events: each row's customer must exist, and a key applied before is a row
-/// that changes nothing. (Whether the ledger folds — a payment above what is open, a credit
-/// note for an unknown invoice — is known when it is written; such a row fails alone.)
-async fn weigh_events(
-    ctx: &Ctx<'_>,
-    who: &Principal,
-    events: Vec<(usize, IncomingEvent)>,
-) -> Result<Outcomes, ApiError> {
-    let keys: Vec<&str> = events
-        .iter()
-        .map(|(_, e)| e.idempotency_key.as_str())
-        .collect();
-    let applied = ctx.store.applied_keys(&who.tenant, &keys).await?;
-    let customers: BTreeSet<String> = events
-        .iter()
-        .map(|(_, e)| e.customer_id.trim().to_owned())
-        .collect();
-    let known: HashSet<String> = futures_util::stream::iter(customers)
-        .map(|number| async move {
-            let id = customer_id_of(&number);
-            let found = ctx.store.get_customer(&who.tenant, &id).await;
-            (number, found)
-        })
-        .buffer_unordered(16)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .filter_map(|(number, found)| match found {
-            Ok(Some(_)) => Some(Ok(number)),
-            Ok(None) => None,
-            Err(e) => Some(Err(e)),
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(events
-        .into_iter()
-        .map(|(i, e)| {
-            let outcome = if !known.contains(e.customer_id.trim()) {
-                Err(unknown_customer())
-            } else if applied.contains(&e.idempotency_key) {
-                Ok(RowOutcome::Unchanged)
-            } else {
-                Ok(RowOutcome::Created)
-            };
-            (i, outcome)
-        })
-        .collect())
 }
 
 /// Exchange-rate rows: a rate already stored for the same day is unchanged (or updated when
