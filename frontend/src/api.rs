@@ -362,13 +362,11 @@ pub async fn export_file(
     what: &str,
     format: &str,
     lang: &str,
+    customer: Option<&str>,
 ) -> Result<Vec<u8>, ApiError> {
-    file_bytes(
-        session,
-        &format!("/v1/exports/{what}"),
-        &[("format", format), ("lang", lang)],
-    )
-    .await
+    let mut query = vec![("format", format), ("lang", lang)];
+    query.extend(customer.map(|c| ("customer", c)));
+    file_bytes(session, &format!("/v1/exports/{what}"), &query).await
 }
 
 /// `GET /v1/imports/templates/{kind}?lang=`: the kind's empty workbook.

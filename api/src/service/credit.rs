@@ -129,6 +129,27 @@ fn summary_of(state: &CreditState, facts: &Facts, as_of: Date) -> SummaryUpdate 
 }
 
 /// The history point a change leaves, when score, grade or limit moved (or on the first).
+/// The write of a file recomputed over `record` without new ledger entries (a decision, a
+/// re-score): its new state and summary, with a history point when score, grade or limit
+/// moved.
+pub fn recomputed_write(
+    record: &CreditRecord,
+    next: CreditState,
+    summary: SummaryUpdate,
+    reason: &str,
+) -> CreditWrite {
+    CreditWrite {
+        expected: CreditRecord::expected(Some(record)),
+        history: history_point(Some(&record.state), &next, reason),
+        state: next,
+        summary,
+        new_entries: Vec::new(),
+        blocked: Vec::new(),
+        group_delta: None,
+        extra: Vec::new(),
+    }
+}
+
 pub fn history_point(
     previous: Option<&CreditState>,
     next: &CreditState,

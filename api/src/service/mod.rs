@@ -13,6 +13,7 @@ pub mod imports;
 pub mod ledger;
 pub mod master;
 pub mod projection;
+pub mod rescore;
 pub mod tenant;
 pub mod watch;
 pub mod workflow;

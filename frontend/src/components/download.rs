@@ -41,15 +41,20 @@ pub fn download_bytes(name: &str, bytes: &[u8], mime: &str) {
     );
 }
 
-/// "Excel" and "CSV" buttons that download `what` (`customers`, `aging`, `worklist`,
-/// `alerts`, `kpis`) from `GET /v1/exports/{what}`, as the reader sees the list.
+/// "Excel" and "CSV" buttons that download `what` (`customers`, `aging`, `open_items`,
+/// `worklist`, `alerts`, `kpis`) from `GET /v1/exports/{what}`, as the reader sees the list
+/// (`customer`: whose open items).
 #[component]
-pub fn ExportButtons(what: &'static str) -> impl IntoView {
+pub fn ExportButtons(
+    what: &'static str,
+    #[prop(optional, into)] customer: Option<String>,
+) -> impl IntoView {
     use crate::i18n::{t, use_i18n};
     let i18n = use_i18n();
     let session = crate::session::use_session();
     let failed = RwSignal::new(None::<crate::api::ApiError>);
     let busy = RwSignal::new(false);
+    let customer = StoredValue::new(customer);
     let fetch = move |format: &'static str| {
         busy.set(true);
         failed.set(None);
@@ -58,8 +63,9 @@ pub fn ExportButtons(what: &'static str) -> impl IntoView {
         } else {
             "zh"
         };
+        let customer = customer.get_value();
         leptos::task::spawn_local(async move {
-            match crate::api::export_file(session, what, format, lang).await {
+            match crate::api::export_file(session, what, format, lang, customer.as_deref()).await {
                 Ok(bytes) => {
                     let mime = if format == "csv" {
                         "text/csv;charset=utf-8"

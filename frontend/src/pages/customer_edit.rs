@@ -8,6 +8,7 @@ use credence_shared::customer::{CustomerMaster, CustomerStatus, MasterRecord};
 use credence_shared::dto::CustomerSummary;
 use credence_shared::engine::facts::CompanySize;
 use credence_shared::engine::identity::CountryCode;
+use credence_shared::workflow::Contact;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -32,7 +33,9 @@ struct Form {
     founded: RwSignal<String>,
     address: RwSignal<String>,
     owner: RwSignal<String>,
+    parent: RwSignal<String>,
     tags: RwSignal<String>,
+    contacts: RwSignal<Vec<Contact>>,
     archived: RwSignal<bool>,
     reason: RwSignal<String>,
 }
@@ -68,7 +71,9 @@ impl Form {
             founded: text(customer.and_then(|c| c.founded.map(|d| d.to_string()))),
             address: text(master.and_then(|m| m.address.clone())),
             owner: text(customer.and_then(|c| c.owner.as_ref().map(ToString::to_string))),
+            parent: text(master.and_then(|m| m.parent.clone())),
             tags: text(master.map(|m| m.tags.join(", "))),
+            contacts: RwSignal::new(master.map(|m| m.contacts.clone()).unwrap_or_default()),
             archived: RwSignal::new(customer.is_some_and(|c| c.archived)),
             reason: RwSignal::new(String::new()),
         }
@@ -182,12 +187,20 @@ fn EditForm(number: String, customer: Option<CustomerSummary>) -> impl IntoView 
             registered_capital: capital,
             founded,
             address: opt(form.address),
-            contacts: customer_contacts(customer.as_ref()),
+            contacts: form
+                .contacts
+                .get_untracked()
+                .into_iter()
+                .map(|c| Contact {
+                    name: c.name.trim().to_owned(),
+                    title: c.title.trim().to_owned(),
+                    phone: c.phone.trim().to_owned(),
+                    email: c.email.trim().to_owned(),
+                })
+                .filter(|c| !(c.name.is_empty() && c.phone.is_empty() && c.email.is_empty()))
+                .collect(),
             owner: opt(form.owner),
-            parent: customer
-                .as_ref()
-                .and_then(|c| c.master.as_ref())
-                .and_then(|m| m.parent.clone()),
+            parent: opt(form.parent),
             status: if form.archived.get_untracked() {
                 CustomerStatus::Archived
             } else {
@@ -250,7 +263,9 @@ fn EditForm(number: String, customer: Option<CustomerSummary>) -> impl IntoView 
             {field("master-founded", "founded", || t_string!(use_i18n(), apply_founded), form.founded)}
             {field("master-address", "address", || t_string!(use_i18n(), address), form.address)}
             {field("master-owner", "owner", || t_string!(use_i18n(), owner), form.owner)}
+            {field("master-parent", "parent", || t_string!(use_i18n(), parent_number), form.parent)}
             {field("master-tags", "tags", || t_string!(use_i18n(), tags), form.tags)}
+            <ContactsEditor contacts=form.contacts fields />
             <label class="check">
                 <input type="checkbox" data-testid="master-archived" prop:checked=move || form.archived.get()
                     on:change=move |ev| form.archived.set(event_target_checked(&ev)) />
@@ -265,11 +280,86 @@ fn EditForm(number: String, customer: Option<CustomerSummary>) -> impl IntoView 
     }
 }
 
-fn customer_contacts(
-    customer: Option<&CustomerSummary>,
-) -> Vec<credence_shared::workflow::Contact> {
-    customer
-        .and_then(|c| c.master.as_ref())
-        .map(|m| m.contacts.clone())
-        .unwrap_or_default()
+/// The customer's contacts: a row of name, title, phone and email each, added and removed
+/// in place; the server names a wrong one as `contacts[i].field`.
+#[component]
+fn ContactsEditor(
+    contacts: RwSignal<Vec<Contact>>,
+    fields: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = move || contacts.with(Vec::len);
+    let full = move || count() >= credence_shared::customer::MAX_CONTACTS;
+    let part = move |i: usize, f: &'static str| {
+        let value = Signal::derive(move || {
+            contacts.with(|all| {
+                all.get(i)
+                    .map(|c| match f {
+                        "name" => c.name.clone(),
+                        "title" => c.title.clone(),
+                        "phone" => c.phone.clone(),
+                        _ => c.email.clone(),
+                    })
+                    .unwrap_or_default()
+            })
+        });
+        let set = Callback::new(move |v: String| {
+            contacts.update(|all| {
+                if let Some(c) = all.get_mut(i) {
+                    match f {
+                        "name" => c.name = v,
+                        "title" => c.title = v,
+                        "phone" => c.phone = v,
+                        _ => c.email = v,
+                    }
+                }
+            })
+        });
+        let message = Signal::derive(move || fields.with(|e| e.get(&format!("contacts[{i}].{f}"))));
+        (value, set, message)
+    };
+    view! {
+        <fieldset class="master-contacts" data-testid="master-contacts">
+            <legend>{t!(i18n, apply_contacts)}</legend>
+            <For each=move || 0..count() key=|i| *i let(i)>
+                {
+                    let (name, set_name, name_error) = part(i, "name");
+                    let (title, set_title, title_error) = part(i, "title");
+                    let (phone, set_phone, phone_error) = part(i, "phone");
+                    let (email, set_email, email_error) = part(i, "email");
+                    view! {
+                        <div class="row-group" data-testid="master-contact">
+                            <div class="row-head">
+                                <span class="label">{t!(i18n, apply_contact)} " " {i + 1}</span>
+                                <button type="button" class="button button-ghost button-small"
+                                    data-testid="master-remove-contact"
+                                    on:click=move |_| contacts.update(|all| {
+                                        if i < all.len() {
+                                            all.remove(i);
+                                        }
+                                    })>
+                                    {t!(i18n, remove)}
+                                </button>
+                            </div>
+                            <div class="grid-fields">
+                                <TextField id=format!("master-contact-{i}-name") label=move || t_string!(i18n, contact_name)
+                                    value=name on_input=set_name message=name_error />
+                                <TextField id=format!("master-contact-{i}-title") label=move || t_string!(i18n, contact_title)
+                                    value=title on_input=set_title message=title_error />
+                                <TextField id=format!("master-contact-{i}-phone") label=move || t_string!(i18n, contact_phone)
+                                    value=phone on_input=set_phone message=phone_error kind="tel" />
+                                <TextField id=format!("master-contact-{i}-email") label=move || t_string!(i18n, contact_email)
+                                    value=email on_input=set_email message=email_error kind="email" />
+                            </div>
+                        </div>
+                    }
+                }
+            </For>
+            <button type="button" class="button button-secondary button-small" data-testid="master-add-contact"
+                disabled=full
+                on:click=move |_| contacts.update(|all| all.push(Contact::default()))>
+                "＋ " {t!(i18n, apply_add_contact)}
+            </button>
+        </fieldset>
+    }
 }

@@ -104,6 +104,7 @@ fn Dashboard(session: crate::session::Session) -> impl IntoView {
     view! {
         <Loaded resource=kpis let:kpis>
             <KpiView kpis />
+            <ExportButtons what="kpis" />
         </Loaded>
         <Loaded resource=aging let:aging>
             <AgingView aging />

@@ -289,6 +289,38 @@ impl ScorecardModel {
         usize::from(self.spec.reason_count)
     }
 
+    /// The days past due at which an open invoice, by ageing alone, can change this model's
+    /// score or fire one of its knock-outs: the bin edges of the characteristics that measure
+    /// days past due and the knock-out thresholds on them, ascending. The daily pass wakes a
+    /// customer on `due + edge` of each open invoice, and re-scores it then.
+    pub fn ageing_edges(&self) -> Vec<i64> {
+        use rust_decimal::prelude::ToPrimitive;
+        let ages = |m: Metric| {
+            matches!(
+                m,
+                Metric::MaxDpd3m | Metric::MaxDpd6m | Metric::MaxDpd12m | Metric::OldestOverdueDays
+            )
+        };
+        let bins = self
+            .spec
+            .characteristics
+            .iter()
+            .filter(|c| ages(c.metric))
+            .flat_map(|c| c.bins.iter().filter_map(|b| b.from));
+        let knock_outs = self.spec.knock_outs.iter().filter_map(|k| match k.when {
+            Condition::AtLeast { metric, value } if ages(metric) => Some(value),
+            _ => None,
+        });
+        let mut edges: Vec<i64> = bins
+            .chain(knock_outs)
+            .filter_map(|d| d.ceil().to_i64())
+            .filter(|d| *d > 0)
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        edges
+    }
+
     /// The grade a score earns: the best grade whose `min_score` it reaches.
     pub fn grade_for(&self, score: Decimal) -> Grade {
         self.spec
@@ -359,6 +391,15 @@ mod tests {
         );
         let (low, high) = model.score_range();
         assert!(low < dec("500") && high > dec("680"), "{low}..{high}");
+    }
+
+    #[test]
+    fn the_default_model_can_change_as_an_invoice_ages_at_its_dpd_bins_and_knock_out() {
+        // Act
+        let edges = default_model().ageing_edges();
+
+        // Assert: max_dpd_12m's bins and the 180-day knock-out.
+        assert_eq!(edges, [1, 16, 31, 61, 91, 180]);
     }
 
     #[test]

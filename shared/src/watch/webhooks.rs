@@ -186,6 +186,12 @@ pub struct RunReport {
     /// next pass (the others are watched all the same).
     #[serde(default)]
     pub failed: u32,
+    /// Credit files the daily pass re-scored as of today (time alone moved them, or may
+    /// have), and of those, how many moved score, grade or limit.
+    #[serde(default)]
+    pub rescored: u32,
+    #[serde(default)]
+    pub scores_moved: u32,
     pub alerts_opened: u32,
     pub alerts_raised: u32,
     pub dunning_summaries: u32,

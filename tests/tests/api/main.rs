@@ -31,6 +31,7 @@ mod onboarding;
 mod problems;
 mod replay;
 mod requests;
+mod rescore;
 mod secrets;
 mod seed;
 mod template;

@@ -250,7 +250,7 @@ async fn risk_asks_from_the_blacklist_for_a_party_that_is_no_customer_to_come_of
 }
 
 #[tokio::test]
-async fn risk_edits_a_customer_s_master_record_and_the_card_shows_it() {
+async fn risk_edits_a_customer_s_master_record_adds_a_contact_and_the_card_shows_it() {
     at_each_size(async |browser| {
         // Arrange: the first customer of the demo list, opened by its number.
         browser.sign_in("risk", "demo").await?;
@@ -267,6 +267,17 @@ async fn risk_edits_a_customer_s_master_record_and_the_card_shows_it() {
             .retype("master-name-en", "Renamed Trading Co.")
             .await?;
         browser.retype("master-tags", "key account, east").await?;
+        let before = browser
+            .texts("[data-testid=\"master-contact\"]")
+            .await?
+            .len();
+        browser.tap("master-add-contact").await?;
+        browser
+            .retype(&format!("master-contact-{before}-name"), "王经理")
+            .await?;
+        browser
+            .retype(&format!("master-contact-{before}-phone"), "13800000000")
+            .await?;
         browser.screenshot("customer-edit").await?;
         browser.tap("master-save").await?;
 
@@ -287,6 +298,17 @@ async fn risk_edits_a_customer_s_master_record_and_the_card_shows_it() {
             saved["master"]["tags"] == serde_json::json!(["key account", "east"]),
             "the tags should be saved, not {}",
             saved["master"]["tags"]
+        );
+        let contacts = saved["master"]["contacts"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        check!(
+            contacts.len() == before + 1
+                && contacts
+                    .iter()
+                    .any(|c| c["name"] == "王经理" && c["phone"] == "13800000000"),
+            "the new contact should be saved, not {contacts:?}"
         );
         browser.screenshot("customer-edited").await?;
         Ok(())

@@ -72,15 +72,22 @@ async fn evaluate_once(
     let mut plan = Plan::default();
     judge_promises(&mut seen, now, &mut plan, &mut tally);
     let (watch, reference) = todays_figures(&seen, today);
+    // Rules compare with the reference in force until today (about a month old), not the
+    // one rolled to today's figures: a drop on the day the reference rolls is still a drop.
+    let in_force = seen
+        .previous
+        .as_ref()
+        .map_or(&reference, |(_, p)| &p.reference);
     run_rules(
-        &seen, tenant, id, &watch, &reference, now, &mut plan, &mut tally,
+        &seen, tenant, id, &watch, in_force, now, &mut plan, &mut tally,
     );
     let dunning = run_dunning(&seen, tenant, today, now, &mut plan, &mut tally);
     if let Some(ask) = plan.task_ask.take() {
         ask_for_task(ctx.store, tenant, id, &seen, &watch, ask, now, &mut plan).await?;
         tally.requests += 2;
     }
-    let next = next_state(&seen, id, watch, reference, dunning, today);
+    let edges = ctx.engine(tenant).await?.model.ageing_edges();
+    let next = next_state(&seen, id, (watch, reference), dunning, &edges, today);
     let previous = seen.previous.as_ref();
     if previous.map(|(_, p)| p) != Some(&next) {
         plan.state = Some((next, previous.map(|(v, _)| *v)));
@@ -517,15 +524,17 @@ async fn collectors_with_load(
     Ok(out)
 }
 
-/// The watch state to keep: today's figures, the reference, the dunning steps taken, and
-/// the next day time alone changes something (a rule's or the ladder's next step, the day
-/// after an open promise falls due, an invoice moving to the next aging bucket).
+/// The watch state to keep (today's figures, the reference, the dunning steps taken), with
+/// its wake day: the first day after today on which time
+/// alone changes something — an ageing bucket, a rule's or the ladder's next step, a promise
+/// falling due, or an open invoice crossing one of the model's days-past-due `edges` (the
+/// daily pass re-scores the customer then).
 fn next_state(
     seen: &Seen,
     id: &CustomerId,
-    watch: Watch,
-    reference: Reference,
+    (watch, reference): (Watch, Reference),
     (summary, taken): (Option<DunningSummary>, BTreeMap<String, usize>),
+    edges: &[i64],
     today: Date,
 ) -> WatchState {
     let state = &seen.state;
@@ -541,6 +550,11 @@ fn next_state(
         .filter(|i| i.open.amount > Decimal::ZERO)
         .flat_map(|i| [1, 31, 61, 91].map(|d| add_days(i.due, d)))
         .filter(|d| *d > today);
+    let score_wake = invoices
+        .iter()
+        .filter(|i| i.open.amount > Decimal::ZERO)
+        .flat_map(|i| edges.iter().map(|d| add_days(i.due, *d)))
+        .filter(|d| *d > today);
     let wake = seen
         .rules
         .rules
@@ -549,6 +563,7 @@ fn next_state(
         .chain(seen.ladder.next_wake(invoices, today))
         .chain(open_promise_wake)
         .chain(aging_wake)
+        .chain(score_wake)
         .min();
     let previous = seen.previous.as_ref().map(|(_, p)| p);
     WatchState {

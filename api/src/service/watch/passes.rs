@@ -1,6 +1,6 @@
 //! The two passes that call the watcher: [`on_changes`] for a batch of stream keys and
-//! [`daily`] for the customers whose wake day has come (or all of them); [`run`] is the
-//! daily pass on an admin's request. Neither sends a webhook: they write deliveries, which
+//! [`daily`] for the customers whose wake day has come (or all of them), each re-scored as
+//! of today first (`service::rescore`); [`run`] is the daily pass on an admin's request. Neither sends a webhook: they write deliveries, which
 //! the delivery worker sends (`watcher::deliver_for`), so a slow receiver delays no pass.
 //!
 //! One bad customer never stops a pass: each customer is watched on its own, and one that
@@ -23,6 +23,7 @@ use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
 use crate::error::ApiError;
 use crate::service::Ctx;
+use crate::service::rescore::{Rescored, rescore};
 use crate::store::watch::customer_of_changed_key;
 use tracing::instrument;
 
@@ -63,7 +64,7 @@ pub async fn on_changes(ctx: &Ctx<'_>, changed: &[(String, String)]) -> BatchOut
         let (Ok(t), Ok(c)) = (TenantId::parse(&tenant), CustomerId::parse(&customer)) else {
             continue;
         };
-        if !watch_one(ctx, &t, &c, today, &mut outcome.report).await {
+        if !watch_one(ctx, &t, &c, today, false, &mut outcome.report).await {
             outcome.failed.insert((tenant, customer));
         }
     }
@@ -71,20 +72,32 @@ pub async fn on_changes(ctx: &Ctx<'_>, changed: &[(String, String)]) -> BatchOut
     outcome
 }
 
-/// Watches one customer, adding what it did to `report`. A failure (an error, or even a
-/// panic) is logged with the tenant and customer, counted in `report.failed`, and leaves
-/// the customer in the wake index for `today`, so the next pass tries it again. Returns
-/// whether it succeeded.
+/// Watches one customer (the daily pass first re-scores it as of today: `rescore`), adding
+/// what it did to `report`. A failure (an error, or even a panic) is logged with the tenant
+/// and customer, counted in `report.failed`, and leaves the customer in the wake index for
+/// `today`, so the next pass tries it again. Returns whether it succeeded.
 async fn watch_one(
     ctx: &Ctx<'_>,
     tenant: &TenantId,
     id: &CustomerId,
     today: time::Date,
+    rescore: bool,
     report: &mut RunReport,
 ) -> bool {
-    let attempt = AssertUnwindSafe(evaluate_counted(ctx, tenant, id)).catch_unwind();
+    let work = async {
+        let mut rescored = Rescored::default();
+        if rescore {
+            rescored = rescore_counted(ctx, tenant, id).await?;
+        }
+        let tally = evaluate_counted(ctx, tenant, id).await?;
+        Ok::<_, ApiError>((rescored, tally))
+    };
+    let attempt = AssertUnwindSafe(work).catch_unwind();
     let error = match attempt.await {
-        Ok(Ok(tally)) => {
+        Ok(Ok((rescored, tally))) => {
+            report.rescored += u32::from(rescored.written);
+            report.scores_moved += u32::from(rescored.moved);
+            report.dynamodb_requests += rescored.requests;
             add(report, tally);
             return true;
         }
@@ -102,6 +115,28 @@ async fn watch_one(
         tracing::error!(%tenant, customer = %id, error = %e, "could not keep the customer awake");
     }
     false
+}
+
+/// [`rescore`], reading again when a concurrent change of the credit file won.
+async fn rescore_counted(
+    ctx: &Ctx<'_>,
+    tenant: &TenantId,
+    id: &CustomerId,
+) -> Result<Rescored, ApiError> {
+    let mut requests = 0;
+    for _ in 0..4 {
+        match rescore(ctx, tenant, id).await {
+            Err(ApiError::Conflict { .. }) => requests += 2,
+            Ok(mut done) => {
+                done.requests += requests;
+                return Ok(done);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(ApiError::stale(format!(
+        "customer {id} kept changing while it was re-scored"
+    )))
 }
 
 /// What a caught panic said, for the log.
@@ -155,7 +190,7 @@ pub async fn daily(ctx: &Ctx<'_>, tenant: &TenantId, all: bool) -> Result<RunRep
         ids
     };
     for id in ids {
-        watch_one(ctx, tenant, &id, today, &mut report).await;
+        watch_one(ctx, tenant, &id, today, true, &mut report).await;
     }
     report.millis = started.elapsed().as_millis() as u64;
     Ok(report)

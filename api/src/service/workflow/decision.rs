@@ -6,12 +6,12 @@ use crate::{
     auth::Principal,
     error::ApiError,
     service::{
-        credit::{CreditEngine, compute_state, history_point, profile_of},
+        credit::{CreditEngine, compute_state, profile_of},
         tenant::audit,
     },
     store::{
         StoreError,
-        credit::{CreditRecord, CreditWrite, WriteConflict},
+        credit::{CreditRecord, WriteConflict},
         workflow::WorkflowWrite,
     },
 };
@@ -87,16 +87,7 @@ pub(crate) async fn recompute_and_write(
         ctx.clock.today(),
     )
     .map_err(|e| StoreError::Corrupt(format!("stored ledger of {}: {e}", customer.id)))?;
-    let write = CreditWrite {
-        expected: CreditRecord::expected(Some(record)),
-        history: history_point(Some(state), &next, reason),
-        state: next,
-        summary,
-        new_entries: Vec::new(),
-        blocked: Vec::new(),
-        group_delta: None,
-        extra: Vec::new(),
-    };
+    let write = crate::service::credit::recomputed_write(record, next, summary, reason);
     ctx.store
         .write_credit_with(&who.tenant, &customer.id, write, extra, &ctx.clock.stamp())
         .await

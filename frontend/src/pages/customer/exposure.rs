@@ -6,6 +6,7 @@ use credence_shared::credit::{CreditView, GroupView};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
+use crate::components::download::ExportButtons;
 use crate::components::money::Amount;
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -41,6 +42,7 @@ pub(super) fn ExposureSection(view: CreditView) -> impl IntoView {
             _ => t_string!(i18n, aging_over_90),
         }
     };
+    let customer = view.customer.id.to_string();
     let unapplied = Money::new(-e.unapplied_credit.amount, e.unapplied_credit.currency);
     view! {
         <Section id="section-exposure" title=move || t_string!(i18n, exposure_title)>
@@ -76,6 +78,7 @@ pub(super) fn ExposureSection(view: CreditView) -> impl IntoView {
                 </tbody>
             </table>
             {view.group.map(|group| view! { <GroupFacts group /> })}
+            <ExportButtons what="open_items" customer=customer />
         </Section>
     }
 }
