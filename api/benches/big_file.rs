@@ -7,12 +7,19 @@
 //! date cells, amounts as numbers, currency, the invoice a payment settles, sales rep,
 //! department, voucher, net and tax, project, remark) — about 100 MB — then
 //! reads it in a fresh process (this program again, with `--read`) so the peak resident
-//! memory it prints (`VmHWM`) is the reader's alone.
+//! memory it prints (`VmHWM`) is the reader's alone: once whole, once keeping the columns
+//! an import maps (what the browser and `credence-import` do; `shared::import::keep`).
 //!
 //! Run: `cargo bench -p credence-api --bench big_file`.
 
 use credence_shared::import::batch::BatchRow;
-use credence_shared::import::{cells::DayOrder, columns::ImportKind, file::read_file, plan};
+use credence_shared::import::keep::{Keep, mapped_names};
+use credence_shared::import::{
+    cells::DayOrder,
+    columns::ImportKind,
+    file::{read_file, read_file_keeping},
+    plan,
+};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -121,15 +128,10 @@ fn peak_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn read(path: &Path) -> anyhow::Result<()> {
+fn read(path: &Path, mapped_only: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let bytes = std::fs::read(path)?;
     let size = bytes.len() as f64 / 1e6;
-    let sheet = read_file(&bytes, None)?;
-    let reading_mb = peak_mb();
-    drop(bytes);
-    let read_s = started.elapsed().as_secs_f64();
-    let rows = sheet.rows.len();
     let fields = [
         "customer",
         "",
@@ -145,6 +147,20 @@ fn read(path: &Path) -> anyhow::Result<()> {
         .iter()
         .map(|m| (!m.is_empty()).then(|| (*m).to_owned()))
         .collect();
+    let mapped = |headers: &[String]| mapped_names(headers, &mapping);
+    let sheet = if mapped_only {
+        let keep = Keep {
+            columns: Some(&mapped),
+            lines: None,
+        };
+        read_file_keeping(&bytes, None, keep)?
+    } else {
+        read_file(&bytes, None)?
+    };
+    let reading_mb = peak_mb();
+    drop(bytes);
+    let read_s = started.elapsed().as_secs_f64();
+    let rows = sheet.rows.len();
     let batches = plan::batches(
         ImportKind::Ledger,
         &mapping,
@@ -161,7 +177,12 @@ fn read(path: &Path) -> anyhow::Result<()> {
         .collect();
     assert!(!first.is_empty());
     println!(
-        "read {size:.1} MB XLSX: {rows} rows in {read_s:.1} s (peak resident memory {reading_mb:.0} MB, the file's bytes included); planned {} batches in {:.1} s; peak resident memory {:.0} MB",
+        "read {size:.1} MB XLSX{}: {rows} rows in {read_s:.1} s (peak resident memory {reading_mb:.0} MB, the file's bytes included); planned {} batches in {:.1} s; peak resident memory {:.0} MB",
+        if mapped_only {
+            ", the seven mapped columns kept"
+        } else {
+            " whole"
+        },
         batches.len(),
         started.elapsed().as_secs_f64() - read_s,
         peak_mb()
@@ -172,7 +193,10 @@ fn read(path: &Path) -> anyhow::Result<()> {
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     if let Some(at) = args.iter().position(|a| a == "--read") {
-        return read(Path::new(&args[at + 1]));
+        return read(
+            Path::new(&args[at + 1]),
+            args.get(at + 2).is_some_and(|m| m == "mapped"),
+        );
     }
     let rows = env_or("BIG_FILE_ROWS", 1_000_000);
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("ledger-{rows}.xlsx"));
@@ -185,10 +209,13 @@ fn main() -> anyhow::Result<()> {
             started.elapsed().as_secs_f64()
         );
     }
-    let status = std::process::Command::new(std::env::current_exe()?)
-        .arg("--read")
-        .arg(&path)
-        .status()?;
-    anyhow::ensure!(status.success(), "the reader failed: {status}");
+    for mode in ["whole", "mapped"] {
+        let status = std::process::Command::new(std::env::current_exe()?)
+            .arg("--read")
+            .arg(&path)
+            .arg(mode)
+            .status()?;
+        anyhow::ensure!(status.success(), "the reader failed: {status}");
+    }
     Ok(())
 }

@@ -14,10 +14,12 @@ use credence_shared::import::{
     },
     cells::DayOrder,
     columns::{ImportKind, guess, missing},
-    file::{TextEncoding, read_file},
+    file::{Sheet, TextEncoding, read_file_keeping},
+    keep::{Keep, mapped_names},
     plan,
     rows::RowIssue,
 };
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -221,7 +223,15 @@ impl Client {
 
 /// The error file: the original header and rows with the line and an error column, as CSV
 /// with a BOM; cells that start like a formula neutralised.
-fn error_csv(headers: &[String], failed: &[(u32, Vec<String>, Vec<RowIssue>)]) -> Result<Vec<u8>> {
+fn error_csv(sheet: &Sheet, failed: &[(u32, Vec<RowIssue>)]) -> Result<Vec<u8>> {
+    let headers = &sheet.headers;
+    let cells_of = |line: u32| {
+        sheet
+            .rows
+            .binary_search_by_key(&line, |r| r.line)
+            .map(|at| sheet.rows[at].cells.to_vec())
+            .unwrap_or_default()
+    };
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut w = csv::Writer::from_writer(&mut out);
@@ -229,7 +239,8 @@ fn error_csv(headers: &[String], failed: &[(u32, Vec<String>, Vec<RowIssue>)]) -
         head.extend(headers.iter().cloned());
         head.push("errors".to_owned());
         w.write_record(credence_shared::export::safe_row(head))?;
-        for (line, cells, issues) in failed {
+        for (line, issues) in failed {
+            let cells = cells_of(*line);
             let said: Vec<String> = issues
                 .iter()
                 .map(|i| {
@@ -255,14 +266,17 @@ pub async fn run(options: &Options) -> Result<Summary> {
     let started = Instant::now();
     let bytes = std::fs::read(&options.file)
         .with_context(|| format!("reading {}", options.file.display()))?;
-    let sheet = read_file(&bytes, options.encoding)?;
+    // The header first, then the file again keeping only the columns the mapping reads: a
+    // 100 MB export is not held whole.
+    let none = BTreeSet::new();
+    let headers = read_file_keeping(&bytes, options.encoding, Keep::header_only(&none))?.headers;
     let client = Client::connect(options).await?;
-    let layout = layout_of(options.kind, &sheet.headers);
+    let layout = layout_of(options.kind, &headers);
     let mapping: Vec<Option<String>> = match &options.mapping {
         Some(m) => m.clone(),
         None => match client.saved_mapping(&layout).await? {
             Some(saved) if saved.kind == options.kind => saved.mapping,
-            _ => guess(options.kind, &sheet.headers)
+            _ => guess(options.kind, &headers)
                 .into_iter()
                 .map(|m| m.map(str::to_owned))
                 .collect(),
@@ -274,16 +288,26 @@ pub async fn run(options: &Options) -> Result<Summary> {
         bail!(
             "no column holds {}; the headers are {:?}; give --mapping",
             gone.join(", "),
-            sheet.headers
+            headers
         );
     }
-    let mut failed: Vec<(u32, Vec<String>, Vec<RowIssue>)> = Vec::new();
+    let names = mapped_names(&headers, &mapping);
+    let mapped = |_: &[String]| names.clone();
+    let sheet = read_file_keeping(
+        &bytes,
+        options.encoding,
+        Keep {
+            columns: Some(&mapped),
+            lines: None,
+        },
+    )?;
+    let mut failed: Vec<(u32, Vec<RowIssue>)> = Vec::new();
     let mut rows = Vec::with_capacity(sheet.rows.len());
     for row in sheet.rows {
         if row.problems.is_empty() {
             rows.push(row);
         } else {
-            failed.push((row.line, row.cells.to_vec(), row.problems));
+            failed.push((row.line, row.problems));
         }
     }
     let sha = sha256_hex(&bytes);
@@ -330,7 +354,7 @@ pub async fn run(options: &Options) -> Result<Summary> {
         sent += chunk.len();
         for (r, row) in result.results.into_iter().zip(chunk) {
             if r.outcome == RowOutcome::Error {
-                failed.push((row.line, row.cells, r.issues));
+                failed.push((row.line, r.issues));
             }
         }
         eprintln!(
@@ -345,10 +369,20 @@ pub async fn run(options: &Options) -> Result<Summary> {
     if let Some(path) = &options.errors
         && !failed.is_empty()
     {
-        std::fs::write(path, error_csv(&sheet.headers, &failed)?)
+        // The rows in error read again, whole.
+        let lines: BTreeSet<u32> = failed.iter().map(|f| f.0).collect();
+        let whole = read_file_keeping(
+            &bytes,
+            options.encoding,
+            Keep {
+                columns: None,
+                lines: Some(&lines),
+            },
+        )?;
+        std::fs::write(path, error_csv(&whole, &failed)?)
             .with_context(|| format!("writing {}", path.display()))?;
     }
-    summary.failures = failed.into_iter().map(|(l, _, i)| (l, i)).collect();
+    summary.failures = failed;
     summary.seconds = started.elapsed().as_secs();
     Ok(summary)
 }

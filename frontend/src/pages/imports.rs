@@ -14,7 +14,8 @@ use credence_shared::import::{
     cells::DayOrder,
     columns::{ImportKind, guess, missing},
     events::read_row,
-    file::{FileFormat, Sheet, SheetRow, TextEncoding, read_file},
+    file::{FileFormat, Sheet, SheetRow, TextEncoding, read_file_keeping},
+    keep::{Keep, holds, mapped_names},
     plan,
     rows::{ReadOptions, RowIssue},
 };
@@ -107,11 +108,11 @@ struct Loaded {
     sheet: Sheet,
 }
 
-/// One row's problems, for the list and the error file.
+/// One row's problems, for the list and the error file (which reads the row again, whole:
+/// a file with every row in error is not held twice).
 #[derive(Clone, PartialEq)]
 struct Failure {
     line: u32,
-    cells: Vec<String>,
     issues: Vec<RowIssue>,
 }
 
@@ -179,8 +180,9 @@ fn now_ms() -> f64 {
 
 /// The error file: the original header and rows with an error column, as CSV with a BOM
 /// (Excel opens it in the reader's language); cells that start like a formula neutralised.
-fn error_file(headers: &[String], failures: &[Failure], locale: Locale) -> String {
+fn error_file(whole: &Sheet, failures: &[Failure], locale: Locale) -> String {
     let zh = locale == Locale::zh_CN;
+    let headers = &whole.headers;
     let quote = |c: &str| {
         let c = credence_shared::export::safe_cell(c);
         format!("\"{}\"", c.replace('"', "\"\""))
@@ -193,7 +195,9 @@ fn error_file(headers: &[String], failures: &[Failure], locale: Locale) -> Strin
     out.push_str("\r\n");
     for f in failures {
         let mut row = vec![f.line.to_string()];
-        row.extend(f.cells.iter().map(|c| quote(c)));
+        if let Ok(at) = whole.rows.binary_search_by_key(&f.line, |r| r.line) {
+            row.extend(whole.rows[at].cells.iter().map(quote));
+        }
         row.push(quote(&said(&f.issues, headers, locale)));
         out.push_str(&row.join(","));
         out.push_str("\r\n");
@@ -223,21 +227,61 @@ pub fn ImportsPage() -> impl IntoView {
     let failure = RwSignal::new(None::<api::ApiError>);
     let history = LocalResource::new(move || api::import_runs(session));
 
-    // Reads the picked bytes (again when the encoding is changed by hand).
+    // Reads the picked bytes again keeping the columns `map` reads, when the sheet read
+    // does not hold one of them (the user or the saved mapping chose another column).
+    let hold = move |map: &[Option<&'static str>]| {
+        let Some(file) = loaded.get_untracked() else {
+            return;
+        };
+        if holds(file.sheet.kept.as_deref(), &file.sheet.headers, map) {
+            return;
+        }
+        let names = mapped_names(&file.sheet.headers, map);
+        let mapped = |_: &[String]| names.clone();
+        let keep = Keep {
+            columns: Some(&mapped),
+            lines: None,
+        };
+        // Read where the bytes are: a 100 MB file is not copied to be read.
+        let read = bytes.with_value(|b| {
+            b.as_ref()
+                .map(|(_, data)| read_file_keeping(data, encoding.get_untracked(), keep))
+        });
+        if let Some(Ok(sheet)) = read {
+            loaded.set(Some(Arc::new(Loaded {
+                name: file.name.clone(),
+                sha: file.sha.clone(),
+                sheet,
+            })));
+        }
+    };
+    // Reads the picked bytes (again when the encoding is changed by hand), keeping of a big
+    // file the columns the guessed mapping reads.
     let read = move || {
-        let Some((name, data)) = bytes.get_value() else {
+        let guessed =
+            |headers: &[String]| mapped_names(headers, &guess(kind.get_untracked(), headers));
+        let keep = Keep {
+            columns: Some(&guessed),
+            lines: None,
+        };
+        let read = bytes.with_value(|b| {
+            b.as_ref().map(|(name, data)| {
+                let sheet = read_file_keeping(data, encoding.get_untracked(), keep);
+                (name.clone(), sheet.map(|s| (s, sha256_hex(data))))
+            })
+        });
+        let Some((name, read)) = read else {
             return;
         };
         dry.set(None);
         server_failures.set(Vec::new());
-        match read_file(&data, encoding.get_untracked()) {
+        match read {
             Err(e) => {
                 file_error.set(Some(e.to_string()));
                 loaded.set(None);
             }
-            Ok(sheet) => {
+            Ok((sheet, sha)) => {
                 file_error.set(None);
-                let sha = sha256_hex(&data);
                 let layout = layout_of(kind.get_untracked(), &sheet.headers);
                 mapping.set(guess(kind.get_untracked(), &sheet.headers));
                 progress
@@ -248,17 +292,17 @@ pub fn ImportsPage() -> impl IntoView {
                         && saved.kind == kind.get_untracked()
                     {
                         let fields = kind.get_untracked().fields();
-                        mapping.set(
-                            saved
-                                .mapping
-                                .iter()
-                                .map(|m| {
-                                    m.as_deref()
-                                        .and_then(|k| fields.iter().find(|f| f.key == k))
-                                        .map(|f| f.key)
-                                })
-                                .collect(),
-                        );
+                        let map: Vec<Option<&'static str>> = saved
+                            .mapping
+                            .iter()
+                            .map(|m| {
+                                m.as_deref()
+                                    .and_then(|k| fields.iter().find(|f| f.key == k))
+                                    .map(|f| f.key)
+                            })
+                            .collect();
+                        hold(&map);
+                        mapping.set(map);
                     }
                 });
             }
@@ -315,7 +359,6 @@ pub fn ImportsPage() -> impl IntoView {
             };
             failures.push(Failure {
                 line: row.line,
-                cells: row.cells.to_vec(),
                 issues,
             });
         }
@@ -387,7 +430,6 @@ pub fn ImportsPage() -> impl IntoView {
             .filter(|(r, _)| r.outcome == RowOutcome::Error)
             .map(|(r, row)| Failure {
                 line: row.line,
-                cells: row.cells.clone(),
                 issues: r.issues.clone(),
             })
             .collect();
@@ -495,10 +537,23 @@ pub fn ImportsPage() -> impl IntoView {
             return;
         };
         let all = all_failures(local.get_untracked().1, server_failures.get_untracked());
+        // The rows in error read again, whole.
+        let lines: std::collections::BTreeSet<u32> = all.iter().map(|f| f.line).collect();
+        let keep = Keep {
+            columns: None,
+            lines: Some(&lines),
+        };
+        let read = bytes.with_value(|b| {
+            b.as_ref()
+                .map(|(_, data)| read_file_keeping(data, encoding.get_untracked(), keep))
+        });
+        let Some(Ok(whole)) = read else {
+            return;
+        };
         let name = format!("{}.errors.csv", file.name);
         download(
             &name,
-            &error_file(&file.sheet.headers, &all, i18n.get_locale_untracked()),
+            &error_file(&whole, &all, i18n.get_locale_untracked()),
         );
     };
 
@@ -617,12 +672,13 @@ pub fn ImportsPage() -> impl IntoView {
                                                         on:change=move |ev| {
                                                             let v = event_target_value(&ev);
                                                             let key = kind.get_untracked().fields().iter().find(|f| f.key == v).map(|f| f.key);
-                                                            mapping.update(|m| {
-                                                                if key.is_some() {
-                                                                    for other in m.iter_mut() { if *other == key { *other = None; } }
-                                                                }
-                                                                if let Some(slot) = m.get_mut(i) { *slot = key; }
-                                                            });
+                                                            let mut m = mapping.get_untracked();
+                                                            if key.is_some() {
+                                                                for other in m.iter_mut() { if *other == key { *other = None; } }
+                                                            }
+                                                            if let Some(slot) = m.get_mut(i) { *slot = key; }
+                                                            hold(&m);
+                                                            mapping.set(m);
                                                         }>
                                                         <option value="" selected=move || mapping.with(|m| m.get(i).copied().flatten().is_none())>{move || if zh() { "— 不导入 —" } else { "— skip —" }}</option>
                                                         {move || kind.get().fields().iter().map(|f| {

@@ -12,6 +12,7 @@
 //! Pure: bytes in, rows out (the browser reads the file, the command-line importer the
 //! disk). Behind the `files` feature, so only what reads files compiles the readers.
 
+use super::keep::{Collector, Keep};
 use super::rows::{RowCells, RowIssue};
 use crate::messages::code;
 use serde::{Deserialize, Serialize};
@@ -136,6 +137,9 @@ pub struct Sheet {
     pub format: FileFormat,
     pub headers: Vec<String>,
     pub rows: Vec<SheetRow>,
+    /// The header names whose columns the rows hold (`None`: every column); see
+    /// [`super::keep`].
+    pub kept: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -160,12 +164,22 @@ const MAX_CELLS_PER_ROW: usize = 1_000;
 /// Reads a file: a spreadsheet by its signature, otherwise text in `encoding` (detected
 /// when `None`).
 pub fn read_file(bytes: &[u8], encoding: Option<TextEncoding>) -> Result<Sheet, FileError> {
+    read_file_keeping(bytes, encoding, Keep::default())
+}
+
+/// Reads a file keeping only what `keep` says (a big file's mapped columns, or the lines in
+/// error).
+pub fn read_file_keeping(
+    bytes: &[u8],
+    encoding: Option<TextEncoding>,
+    keep: Keep<'_>,
+) -> Result<Sheet, FileError> {
     if bytes.starts_with(b"PK\x03\x04") {
-        read_workbook(bytes, FileFormat::Xlsx)
+        read_workbook(bytes, FileFormat::Xlsx, keep)
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        read_workbook(bytes, FileFormat::Xls)
+        read_workbook(bytes, FileFormat::Xls, keep)
     } else {
-        read_csv(bytes, encoding)
+        read_csv(bytes, encoding, keep)
     }
 }
 
@@ -222,16 +236,14 @@ fn sniff_delimiter(text: &str) -> u8 {
         .map_or(b',', |(d, _)| *d)
 }
 
-fn is_blank(cells: &Cells) -> bool {
-    cells.iter().all(|c| c.trim().is_empty())
-}
-
-/// The header and the rows after it. The header is the first row with two cells or more
-/// (a title row above it — one merged cell, 应收账款明细表 — is skipped), or the first row
-/// that is not empty when no row has two.
-fn sheet_of(format: FileFormat, mut rows: Vec<SheetRow>) -> Result<Sheet, FileError> {
-    // In place: a million rows are not copied to drop the blank ones and the header.
-    rows.retain(|r| !is_blank(&r.cells));
+/// The header and the rows after it, of rows without blank ones ([`Collector`] skips them).
+/// The header is the first row with two cells or more (a title row above it — one merged
+/// cell, 应收账款明细表 — is skipped), or the first row when no row has two.
+fn sheet_of(
+    format: FileFormat,
+    (mut rows, kept): (Vec<SheetRow>, Option<Vec<String>>),
+) -> Result<Sheet, FileError> {
+    // In place: a million rows are not copied to drop the header.
     let filled = |r: &SheetRow| r.cells.iter().filter(|c| !c.trim().is_empty()).count();
     let at = rows.iter().position(|r| filled(r) >= 2).unwrap_or(0);
     if rows.is_empty() {
@@ -255,10 +267,15 @@ fn sheet_of(format: FileFormat, mut rows: Vec<SheetRow>) -> Result<Sheet, FileEr
         format,
         headers,
         rows,
+        kept,
     })
 }
 
-fn read_csv(bytes: &[u8], encoding: Option<TextEncoding>) -> Result<Sheet, FileError> {
+fn read_csv(
+    bytes: &[u8],
+    encoding: Option<TextEncoding>,
+    keep: Keep<'_>,
+) -> Result<Sheet, FileError> {
     let encoding = encoding.unwrap_or_else(|| detect_encoding(bytes));
     let text = decode(bytes, encoding)?;
     let delimiter = sniff_delimiter(&text);
@@ -271,19 +288,24 @@ fn read_csv(bytes: &[u8], encoding: Option<TextEncoding>) -> Result<Sheet, FileE
         encoding,
         delimiter: char::from(delimiter),
     };
-    let rows = reader.records().map(|r| {
-        let record = r.map_err(|e| FileError::Csv {
-            line: e.position().map_or(0, |p| p.line()),
-            reason: e.to_string(),
-        })?;
+    let mut rows = Collector::new(keep, 0);
+    let mut record = csv::StringRecord::new();
+    while !rows.done()
+        && reader
+            .read_record(&mut record)
+            .map_err(|e| FileError::Csv {
+                line: e.position().map_or(0, |p| p.line()),
+                reason: e.to_string(),
+            })?
+    {
         let line = record.position().map_or(0, |p| p.line());
-        Ok(SheetRow {
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            cells: record.iter().collect(),
-            problems: Vec::new(),
-        })
-    });
-    sheet_of(format, rows.collect::<Result<_, _>>()?)
+        rows.push(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            record.iter().map(str::to_owned).collect(),
+            Vec::new(),
+        );
+    }
+    sheet_of(format, rows.finish())
 }
 
 /// A spreadsheet cell as Excel shows its value.
@@ -333,7 +355,7 @@ fn inside_merge(merged: &[calamine::Dimensions], row: u32, col: u32) -> bool {
         .any(|m| m.contains(row, col) && (m.start.0 != row || m.start.1 != col))
 }
 
-fn read_workbook(bytes: &[u8], format: FileFormat) -> Result<Sheet, FileError> {
+fn read_workbook(bytes: &[u8], format: FileFormat, keep: Keep<'_>) -> Result<Sheet, FileError> {
     use calamine::{Reader, Sheets};
     let spreadsheet = |e: &dyn std::fmt::Display| FileError::Spreadsheet(e.to_string());
     let mut book =
@@ -348,7 +370,7 @@ fn read_workbook(bytes: &[u8], format: FileFormat) -> Result<Sheet, FileError> {
         let cells = x
             .worksheet_cells_reader(&name)
             .map_err(|e| spreadsheet(&e))?;
-        return read_xlsx_cells(format, cells, &merged);
+        return read_xlsx_cells(format, cells, &merged, keep);
     }
     let range = book.worksheet_range(&name).map_err(|e| spreadsheet(&e))?;
     let formulas = book.worksheet_formula(&name).ok();
@@ -358,7 +380,8 @@ fn read_workbook(bytes: &[u8], format: FileFormat) -> Result<Sheet, FileError> {
     };
     let (top, left) = range.start().unwrap_or((0, 0));
     let width = range.width();
-    let rows = range.rows().enumerate().map(|(r, cells)| {
+    let mut kept = Collector::new(keep, range.height());
+    for (r, cells) in range.rows().enumerate() {
         let row = top + u32::try_from(r).unwrap_or(u32::MAX);
         let mut problems = Vec::new();
         let mut texts = Vec::with_capacity(width);
@@ -376,13 +399,12 @@ fn read_workbook(bytes: &[u8], format: FileFormat) -> Result<Sheet, FileError> {
             }
             texts.push(cell_text(data));
         }
-        SheetRow {
-            line: row + 1,
-            cells: texts.into_iter().collect(),
-            problems,
+        kept.push(row + 1, texts, problems);
+        if kept.done() {
+            break;
         }
-    });
-    sheet_of(format, rows.collect())
+    }
+    sheet_of(format, kept.finish())
 }
 
 /// An XLSX sheet read cell by cell as it is unzipped, never as a whole grid: a 100 MB
@@ -392,15 +414,17 @@ fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
     format: FileFormat,
     mut cells: calamine::XlsxCellReader<'_, RS>,
     merged: &[calamine::Dimensions],
+    keep: Keep<'_>,
 ) -> Result<Sheet, FileError> {
     let spreadsheet = |e: &dyn std::fmt::Display| FileError::Spreadsheet(e.to_string());
     // Rows with absolute column numbers; the columns left of the first used one are cut
     // at the end, as calamine's range would start there.
     let declared = cells.dimensions();
     let height = declared.end.0.saturating_sub(declared.start.0) as usize + 1;
-    let mut rows: Vec<SheetRow> = Vec::with_capacity(height.min(1 << 20));
+    let mut kept = Collector::new(keep, height.min(1 << 20));
     let mut current: Option<(u32, Vec<String>, Vec<RowIssue>)> = None;
-    let finish = |(row, texts, mut problems): (u32, Vec<String>, Vec<RowIssue>)| {
+    let finish = |kept: &mut Collector<'_>,
+                  (row, texts, mut problems): (u32, Vec<String>, Vec<RowIssue>)| {
         for m in merged.iter().filter(|m| m.start.0 <= row && row <= m.end.0) {
             for col in m.start.1..=m.end.1 {
                 if inside_merge(std::slice::from_ref(m), row, col) {
@@ -408,11 +432,7 @@ fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
                 }
             }
         }
-        SheetRow {
-            line: row + 1,
-            cells: texts.into_iter().collect(),
-            problems,
-        }
+        kept.push(row + 1, texts, problems);
     };
     while let Some(cell) = cells
         .next_cell_with_formula()
@@ -420,7 +440,12 @@ fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
     {
         let (row, col) = cell.pos;
         if current.as_ref().is_some_and(|(r, _, _)| *r != row) {
-            rows.extend(current.take().map(&finish));
+            if let Some(done) = current.take() {
+                finish(&mut kept, done);
+            }
+            if kept.done() {
+                break;
+            }
         }
         let (_, texts, problems) = current.get_or_insert_with(|| (row, Vec::new(), Vec::new()));
         let col = col as usize;
@@ -435,7 +460,10 @@ fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
             problems.push(formula_problem(col, &f));
         }
     }
-    rows.extend(current.take().map(&finish));
+    if let Some(done) = current.take() {
+        finish(&mut kept, done);
+    }
+    let (mut rows, kept) = kept.finish();
     let left = rows
         .iter()
         .filter_map(|r| r.cells.iter().position(|c| !c.is_empty()))
@@ -449,7 +477,7 @@ fn read_xlsx_cells<RS: std::io::Read + std::io::Seek>(
             }
         }
     }
-    sheet_of(format, rows)
+    sheet_of(format, (rows, kept))
 }
 
 #[cfg(test)]

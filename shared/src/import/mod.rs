@@ -9,5 +9,7 @@ pub mod columns;
 pub mod events;
 #[cfg(feature = "files")]
 pub mod file;
+#[cfg(feature = "files")]
+pub mod keep;
 pub mod plan;
 pub mod rows;
