@@ -190,7 +190,14 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::watch::collections))
         .routes(routes!(routes::watch::add_promise))
         .routes(routes!(routes::watch::add_note))
-        .routes(routes!(routes::watch::add_signal))
+        .routes(routes!(
+            routes::watch::add_signal,
+            routes::evidence::signals
+        ))
+        .routes(routes!(
+            routes::evidence::statements,
+            routes::evidence::record_statement
+        ))
         .routes(routes!(routes::watch::aging))
         .routes(routes!(routes::watch::kpis))
         .routes(routes!(routes::watch::run))

@@ -11,8 +11,8 @@ use credence_shared::dto::{
 };
 use credence_shared::watch::{
     Activity, Alert, AlertList, AlertUpdate, CollectionTask, CollectionsView, Delivery,
-    DunningLadder, Kpis, NewNote, NewPromise, PortfolioAging, Promise, TaskUpdate, WarningRules,
-    WebhookConfig, Worklist,
+    DunningLadder, Kpis, NewNote, NewPromise, NewSignal, NewStatement, PortfolioAging, Promise,
+    RecordedSignal, RecordedStatement, TaskUpdate, WarningRules, WebhookConfig, Worklist,
 };
 use credence_shared::workflow::{
     Application, ApplicationCreated, ApplicationForm, ApprovalMatrix, AuditPage, BlacklistAdd,
@@ -564,6 +564,47 @@ pub async fn add_note(
 ) -> Result<Activity, ApiError> {
     let url = format!("/v1/customers/{id}/notes");
     authorised_with_body(session, Request::post(&url), body).await
+}
+
+/// `GET /v1/customers/{id}/signals`: newest first.
+pub async fn signals(session: Session, id: &CustomerId) -> Result<Vec<RecordedSignal>, ApiError> {
+    authorised(
+        session,
+        Request::get(&format!("/v1/customers/{id}/signals")),
+    )
+    .await
+}
+
+/// `POST /v1/customers/{id}/signals` (201 recorded, 200 seen before: both fine).
+pub async fn add_signal(
+    session: Session,
+    id: &CustomerId,
+    body: &NewSignal,
+) -> Result<(), ApiError> {
+    let url = format!("/v1/customers/{id}/signals");
+    authorised_ignoring_answer(session, Request::post(&url), body).await
+}
+
+/// `GET /v1/customers/{id}/financials`: newest period first.
+pub async fn statements(
+    session: Session,
+    id: &CustomerId,
+) -> Result<Vec<RecordedStatement>, ApiError> {
+    authorised(
+        session,
+        Request::get(&format!("/v1/customers/{id}/financials")),
+    )
+    .await
+}
+
+/// `POST /v1/customers/{id}/financials`.
+pub async fn add_statement(
+    session: Session,
+    id: &CustomerId,
+    body: &NewStatement,
+) -> Result<(), ApiError> {
+    let url = format!("/v1/customers/{id}/financials");
+    authorised_ignoring_answer(session, Request::post(&url), body).await
 }
 
 /// `GET /v1/aging`: the portfolio's aging in the reporting currency.

@@ -24,8 +24,8 @@ use leptos_router::path;
 
 use crate::pages::lazy::{
     AdminRoute, AlertsRoute, ApplyRoute, AuditRoute, BlacklistRoute, CustomerEditRoute,
-    CustomerRoute, DashboardRoute, HomeRoute, ImportsRoute, InboxRoute, RequestRoute, ShellRoute,
-    WorklistRoute,
+    CustomerRoute, DashboardRoute, EvidenceRoute, HomeRoute, ImportsRoute, InboxRoute,
+    RequestRoute, ShellRoute, WorklistRoute,
 };
 use crate::pages::{not_found::NotFound, signin::SignIn};
 use crate::session::Session;
@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()} />
                     <Route path=path!("customers/:id") view={Lazy::<CustomerRoute>::new()} />
                     <Route path=path!("customers/:id/edit") view={Lazy::<CustomerEditRoute>::new()} />
+                    <Route path=path!("customers/:id/evidence") view={Lazy::<EvidenceRoute>::new()} />
                     <Route path=path!("customers/:id/requests/:rid") view={Lazy::<RequestRoute>::new()} />
                     <Route path=path!("groups/:group/requests/:rid") view={Lazy::<RequestRoute>::new()} />
                     <Route path=path!("blacklist/requests/:rid") view={Lazy::<RequestRoute>::new()} />

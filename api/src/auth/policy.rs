@@ -55,6 +55,8 @@ pub enum Action {
     WorkCollections,
     /// Record a negative external signal (lawsuit, enforcement list, news).
     RecordSignals,
+    /// Record a customer's financial statements.
+    RecordFinancials,
     /// The portfolio dashboard and the tenant-wide aging.
     ReadKpis,
     /// Run the daily pass by hand (it also runs on its schedule).
@@ -84,7 +86,7 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         Action::ReadAlerts | Action::HandleAlerts | Action::WorkCollections => {
             &[Sales, Risk, Finance, Approver, Admin, Collector]
         }
-        Action::RecordSignals => &[Risk, Admin],
+        Action::RecordSignals | Action::RecordFinancials => &[Risk, Admin],
         Action::ReadKpis => &[Risk, Finance, Approver, Admin, Collector],
         Action::RunDailyPass => &[Admin],
     }

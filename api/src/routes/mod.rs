@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod credit;
 pub mod customers;
+pub mod evidence;
 pub mod exports;
 pub mod health;
 pub mod imports;

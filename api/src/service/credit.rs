@@ -89,8 +89,11 @@ pub fn compute_state(
     let book = Book::fold(currency, entries, as_of)?;
     let limit_in_force =
         previous.map(|p| p.decision.effective_file(&p.recommendation, as_of).limit);
+    let evidence = previous.map(|p| p.evidence.clone()).unwrap_or_default();
     let info = CustomerInfo {
         profile,
+        signals: evidence.signals_on(as_of),
+        financials: evidence.financials_on(as_of),
         blacklisted: decision.blacklisted,
         credit_limit: limit_in_force,
         ..CustomerInfo::default()
@@ -108,6 +111,7 @@ pub fn compute_state(
         days_to_pay: facts.behaviour.days_to_pay_recent,
         group: previous.and_then(|p| p.group.clone()),
         watch: WatchFigures::of(&facts.behaviour),
+        evidence,
     };
     let summary = summary_of(&state, &facts, as_of);
     Ok((state, summary))

@@ -5,6 +5,7 @@
 
 pub mod credit;
 pub mod customers;
+pub mod evidence;
 pub mod exports;
 mod gate;
 pub mod groups;

@@ -8,13 +8,13 @@
 //! recommendation and summary are written over the version read, with a history point when
 //! score, grade or limit moved; a concurrent change wins and the caller reads again.
 
-use credence_shared::engine::LedgerEntry;
+use credence_shared::engine::{Evidence, LedgerEntry};
 use credence_shared::{CustomerId, TenantId};
 
 use super::Ctx;
 use super::credit::{compute_state, profile_of, recomputed_write};
 use crate::error::ApiError;
-use crate::store::credit::WriteConflict;
+use crate::store::credit::{CreditRecord, CreditWrite, WriteConflict};
 
 /// What a re-score did, and the DynamoDB requests it made.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -44,30 +44,10 @@ pub async fn rescore(
     if record.state.computed_on >= today {
         return Ok(done);
     }
-    let Some(customer) = ctx.store.get_customer(tenant, id).await? else {
+    let Some(write) = recomputed(ctx, tenant, id, &record, None, "daily re-score").await? else {
         return Ok(done);
     };
-    let engine = ctx.engine(tenant).await?;
-    let entries: Vec<LedgerEntry> = ctx
-        .store
-        .get_ledger(tenant, id)
-        .await?
-        .into_iter()
-        .map(|e| e.entry)
-        .collect();
     done.requests += 2;
-    let state = &record.state;
-    let (next, summary) = compute_state(
-        &engine,
-        Some(state),
-        state.currency,
-        &entries,
-        profile_of(&customer),
-        state.decision.clone(),
-        today,
-    )
-    .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored ledger of {id}: {e}")))?;
-    let write = recomputed_write(&record, next, summary, "daily re-score");
     done.moved = write.history.is_some();
     match ctx
         .store
@@ -82,6 +62,75 @@ pub async fn rescore(
         Err(WriteConflict::Store(e)) => Err(e.into()),
         Err(other) => Err(ApiError::stale(format!(
             "the credit file of {id} changed while it was re-scored: {other}"
+        ))),
+    }
+}
+
+/// The write of `record` recomputed as of today from its stored ledger, over `evidence` when
+/// given (a signal or a statement just recorded); `None` when the customer is gone.
+async fn recomputed(
+    ctx: &Ctx<'_>,
+    tenant: &TenantId,
+    id: &CustomerId,
+    record: &CreditRecord,
+    evidence: Option<Evidence>,
+    reason: &str,
+) -> Result<Option<CreditWrite>, ApiError> {
+    let Some(customer) = ctx.store.get_customer(tenant, id).await? else {
+        return Ok(None);
+    };
+    let engine = ctx.engine(tenant).await?;
+    let entries: Vec<LedgerEntry> = ctx
+        .store
+        .get_ledger(tenant, id)
+        .await?
+        .into_iter()
+        .map(|e| e.entry)
+        .collect();
+    let mut state = record.state.clone();
+    if let Some(evidence) = evidence {
+        state.evidence = evidence;
+    }
+    let (next, summary) = compute_state(
+        &engine,
+        Some(&state),
+        state.currency,
+        &entries,
+        profile_of(&customer),
+        state.decision.clone(),
+        ctx.clock.today(),
+    )
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored ledger of {id}: {e}")))?;
+    Ok(Some(recomputed_write(record, next, summary, reason)))
+}
+
+/// Records new evidence on a credit file — a signal, a statement — and recomputes it as of
+/// today, in one transaction with what `amend` adds (the signal or statement item itself,
+/// its activity). Returns whether score, grade or limit moved. A lost race is
+/// [`ApiError::Conflict`]: the caller reads the file again.
+pub async fn recompute_with(
+    ctx: &Ctx<'_>,
+    tenant: &TenantId,
+    id: &CustomerId,
+    record: &CreditRecord,
+    evidence: Evidence,
+    reason: &str,
+    amend: impl FnOnce(&mut CreditWrite) -> Result<(), ApiError>,
+) -> Result<bool, ApiError> {
+    let Some(mut write) = recomputed(ctx, tenant, id, record, Some(evidence), reason).await? else {
+        return Err(ApiError::NotFound);
+    };
+    amend(&mut write)?;
+    let moved = write.history.is_some();
+    match ctx
+        .store
+        .write_credit(tenant, id, &write, &ctx.clock.stamp())
+        .await
+    {
+        Ok(_) => Ok(moved),
+        Err(WriteConflict::Store(e)) => Err(e.into()),
+        Err(other) => Err(ApiError::stale(format!(
+            "the credit file of {id} changed while it was recomputed: {other}"
         ))),
     }
 }

@@ -43,6 +43,9 @@ pub struct CreditState {
     /// What the early-warning rules read (behaviour trends and rates).
     #[serde(default)]
     pub watch: credence_shared::watch::WatchFigures,
+    /// Outside signals and financial statements, read by every recompute.
+    #[serde(default)]
+    pub evidence: credence_shared::engine::Evidence,
 }
 
 /// A credit file as read, with the version that guards the next write.

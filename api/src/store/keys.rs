@@ -39,6 +39,8 @@
 //! | a customer's alerts (one per rule) | Query / GetItem | `PK = T#{t}#C#{id}`, `SK = AL#{rule}` | table |
 //! | open / resolved alerts of the tenant, newest first | Query | `GSI1PK = T#{t}#ALERTS#OPEN` or `#RESOLVED` | GSI1 |
 //! | a customer's collection tasks, promises, signals, activity | Query | `PK = T#{t}#C#{id}`, `SK begins_with TK# / PR# / SG# / ACT#` | table |
+//! | a signal by its identity (source, kind, case number, date) | GetItem | `PK = T#{t}#C#{id}`, `SK = SG#{date}#{kind}#{digest}` | table |
+//! | a customer's financial statements, by period | Query / GetItem | `PK = T#{t}#C#{id}`, `SK = FS#{period end}` | table |
 //! | the promise recorded under a key (replays) | GetItem | `PK = T#{t}#C#{id}`, `SK = PRK#{key}` | table |
 //! | a person's open collection tasks (worklist) | Query | `GSI1PK = T#{t}#TASKS#{user}` | GSI1 |
 //! | webhook deliveries (log) | Query | `PK = T#{t}#WH`, `SK begins_with D#`, newest first | table |
@@ -327,6 +329,13 @@ pub fn signal_sk(key: &str) -> String {
 }
 
 pub const SIGNAL_PREFIX: &str = "SG#";
+
+/// A customer's financial statements for the period ending on `period_end`.
+pub fn statement_sk(period_end: time::Date) -> String {
+    format!("FS#{period_end}")
+}
+
+pub const STATEMENT_PREFIX: &str = "FS#";
 
 pub fn activity_sk(stamp: &str, unique: &str) -> String {
     format!("ACT#{stamp}#{unique}")

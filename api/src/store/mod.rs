@@ -5,6 +5,7 @@ pub(crate) mod codec;
 pub mod credit;
 pub mod customers;
 pub mod documents;
+pub mod evidence;
 pub mod groups;
 pub mod imports;
 pub mod keys;

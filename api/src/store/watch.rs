@@ -21,7 +21,7 @@ use super::{Item, Store, StoreError, keys};
 
 /// Where one document item lives, and the indexes it is listed in.
 #[derive(Debug, Clone)]
-struct DocKeys {
+pub(super) struct DocKeys {
     pk: String,
     sk: String,
     gsi1: Option<(String, String)>,
@@ -29,7 +29,7 @@ struct DocKeys {
 }
 
 impl DocKeys {
-    fn new(pk: String, sk: String) -> Self {
+    pub(super) fn new(pk: String, sk: String) -> Self {
         Self {
             pk,
             sk,
@@ -94,7 +94,7 @@ pub struct KpiSnapshot {
 
 impl Store {
     /// Puts a document: new when `expected` is `None`, else only over version `expected`.
-    fn doc_write<T: Serialize>(
+    pub(super) fn doc_write<T: Serialize>(
         &self,
         at: DocKeys,
         entity: &str,
@@ -141,7 +141,7 @@ impl Store {
     }
 
     /// Documents of a partition whose sort key starts with `prefix`.
-    async fn doc_query<T: DeserializeOwned>(
+    pub(super) async fn doc_query<T: DeserializeOwned>(
         &self,
         pk: &str,
         prefix: &str,
@@ -315,28 +315,35 @@ impl Store {
         .await
     }
 
-    /// Adds a signal unless one with its key is there already (`false` then).
-    pub async fn put_signal(
+    /// The signal recorded under its natural key ([`credence_shared::watch::NewSignal::natural_key`]),
+    /// with its version.
+    pub async fn signal(
         &self,
         tenant: &TenantId,
         id: &CustomerId,
+        key: &str,
+    ) -> Result<Option<(u64, StoredSignal)>, StoreError> {
+        self.doc_get(&keys::customer_pk(tenant, id), &keys::signal_sk(key))
+            .await
+    }
+
+    /// The write of a signal under its natural key: new (`expected` `None`, conditioned on
+    /// none being there) or replacing the version read.
+    pub fn signal_write(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        key: &str,
         signal: &StoredSignal,
-    ) -> Result<bool, StoreError> {
-        let write = self.doc_write(
-            DocKeys::new(
-                keys::customer_pk(tenant, id),
-                keys::signal_sk(&signal.signal.idempotency_key),
-            ),
+        expected: Option<u64>,
+    ) -> Result<TransactWriteItem, StoreError> {
+        self.doc_write(
+            DocKeys::new(keys::customer_pk(tenant, id), keys::signal_sk(key)),
             "signal",
-            1,
-            None,
+            expected.map_or(1, |v| v + 1),
+            expected,
             signal,
-        )?;
-        match self.transact(vec![write]).await {
-            Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed) => Ok(false),
-            Err(e) => Err(e),
-        }
+        )
     }
 
     /// The customer's alerts, one per rule, in rule-id order.

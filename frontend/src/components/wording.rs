@@ -39,6 +39,9 @@ pub fn signal_word(locale: Locale, kind: SignalKind) -> &'static str {
         SignalKind::EnforcementList => td_string!(locale, sig_enforcement_list),
         SignalKind::NegativeNews => td_string!(locale, sig_negative_news),
         SignalKind::Insolvency => td_string!(locale, sig_insolvency),
+        SignalKind::AbnormalOperation => td_string!(locale, sig_abnormal_operation),
+        SignalKind::BureauRating => td_string!(locale, sig_bureau_rating),
+        SignalKind::NothingFound => td_string!(locale, sig_nothing_found),
     }
 }
 

@@ -22,6 +22,7 @@ use credence_shared::import::{
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::import_progress::{Progress, save_progress, saved_progress, unfinished};
 use crate::api;
 use crate::components::download::{download, download_bytes};
 use crate::components::notice::ErrorNotice;
@@ -114,64 +115,6 @@ struct Loaded {
 struct Failure {
     line: u32,
     issues: Vec<RowIssue>,
-}
-
-/// Where a commit is: kept in localStorage under the file's SHA-256.
-#[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
-struct Progress {
-    run: String,
-    kind: String,
-    #[serde(default)]
-    file_name: String,
-    next_batch: u32,
-    batches: u32,
-    rows_done: u32,
-    counts: BatchCounts,
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-fn progress_key(sha: &str) -> String {
-    format!("credence.import.{sha}")
-}
-
-fn saved_progress(sha: &str) -> Option<Progress> {
-    let raw = storage()?.get_item(&progress_key(sha)).ok().flatten()?;
-    serde_json::from_str(&raw).ok()
-}
-
-/// Imports this browser started and did not finish: their file names and kinds.
-fn unfinished() -> Vec<Progress> {
-    let Some(s) = storage() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for i in 0..s.length().unwrap_or(0) {
-        let Some(key) = s.key(i).ok().flatten() else {
-            continue;
-        };
-        if !key.starts_with("credence.import.") {
-            continue;
-        }
-        if let Some(p) = s
-            .get_item(&key)
-            .ok()
-            .flatten()
-            .and_then(|raw| serde_json::from_str::<Progress>(&raw).ok())
-            .filter(|p| p.next_batch < p.batches)
-        {
-            out.push(p);
-        }
-    }
-    out
-}
-
-fn save_progress(sha: &str, p: &Progress) {
-    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(p)) {
-        let _ = s.set_item(&progress_key(sha), &text);
-    }
 }
 
 fn now_ms() -> f64 {

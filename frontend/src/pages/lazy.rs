@@ -82,6 +82,7 @@ pub enum OfficePage {
     Admin,
     CustomerEdit,
     Imports,
+    Evidence,
 }
 
 #[wasm_split(first_screen, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -113,6 +114,7 @@ fn office_pages(page: OfficePage) -> Result<AnyView, SplitLoaderError> {
         OfficePage::Admin => view! { <super::admin::AdminPage /> }.into_any(),
         OfficePage::CustomerEdit => view! { <super::customer_edit::CustomerEditPage /> }.into_any(),
         OfficePage::Imports => view! { <super::imports::ImportsPage /> }.into_any(),
+        OfficePage::Evidence => view! { <super::evidence::EvidencePage /> }.into_any(),
     })
 }
 
@@ -130,3 +132,4 @@ lazy_page!(AuditRoute, office_pages, OfficePage::Audit);
 lazy_page!(AdminRoute, office_pages, OfficePage::Admin);
 lazy_page!(CustomerEditRoute, office_pages, OfficePage::CustomerEdit);
 lazy_page!(ImportsRoute, office_pages, OfficePage::Imports);
+lazy_page!(EvidenceRoute, office_pages, OfficePage::Evidence);

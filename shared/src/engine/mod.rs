@@ -49,6 +49,7 @@ pub mod book;
 pub mod calendar;
 pub mod check;
 pub mod evaluate;
+pub mod evidence;
 pub mod facts;
 pub mod identity;
 pub mod ledger;
@@ -69,6 +70,7 @@ pub use check::{
     check_order,
 };
 pub use evaluate::{EvaluateError, Evaluation, Scenario, evaluate, file_from};
+pub use evidence::{Evidence, SignalFact, SignalKind};
 pub use facts::{
     BureauRating, CompanySize, CustomerInfo, ExternalSignals, Facts, FactsError, Financials, Flag,
     Metric, Profile, StatementLines,

@@ -641,6 +641,13 @@ pub fn signal_row(
                     date,
                     source,
                     summary,
+                    case_number: None,
+                    court: None,
+                    amount: None,
+                    status: Default::default(),
+                    checked_on: None,
+                    agency: None,
+                    class: None,
                 },
             ))
         }
@@ -665,6 +672,12 @@ fn signal_kind(raw: &str) -> Option<SignalKind> {
         "负面新闻" | "舆情" | "negativenews" | "news" => Some(SignalKind::NegativeNews),
         "破产" | "破产重整" | "清算" | "insolvency" | "bankruptcy" => {
             Some(SignalKind::Insolvency)
+        }
+        "经营异常" | "经营异常名录" | "abnormaloperation" | "abnormal" => {
+            Some(SignalKind::AbnormalOperation)
+        }
+        "未发现" | "无异常" | "查询无记录" | "nothingfound" | "clear" => {
+            Some(SignalKind::NothingFound)
         }
         _ => None,
     }

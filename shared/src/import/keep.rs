@@ -183,7 +183,7 @@ mod tests {
             }
             sheet.write_string(r, 0, format!("KH-{r}")).unwrap();
             sheet.write_string(r, 1, format!("摘要{r}")).unwrap();
-            sheet.write_number(r, 2, f64::from(r * 100)).unwrap();
+            sheet.write_number(r, 2, r * 100).unwrap();
             sheet.write_string(r, 3, format!("x{r}")).unwrap();
         }
         book.save_to_buffer().unwrap()

@@ -278,18 +278,26 @@ pub struct NewNote {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+use crate::engine::evidence::SignalFact;
+pub use crate::engine::evidence::SignalKind;
+use crate::engine::{BureauRating, FactsError, Financials, StatementLines};
+
+/// Whether a signal still stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
-pub enum SignalKind {
-    Lawsuit,
-    EnforcementList,
-    NegativeNews,
-    Insolvency,
+pub enum SignalStatus {
+    #[default]
+    Open,
+    /// A suit closed, a listing lifted, proceedings ended.
+    Closed,
 }
 
-/// `POST /v1/customers/{id}/signals`: a negative external signal from a data provider
-/// or a person, with the key that makes posting it twice harmless.
+/// `POST /v1/customers/{id}/signals`: an external signal from a data provider or a person
+/// (or "checked, nothing found"), with the key that makes posting it twice harmless. The
+/// same signal from the same source (same kind, case or document number — or summary when
+/// there is none — and date) is one signal: posted again it changes nothing, or, with
+/// another status, closes or reopens it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewSignal {
@@ -302,9 +310,145 @@ pub struct NewSignal {
     /// 1 to 200 characters once trimmed.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub source: String,
-    /// 1 to 1,000 characters once trimmed.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
+    /// 1 to 1,000 characters once trimmed (may be empty for `nothing_found`).
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
+    #[serde(default)]
     pub summary: String,
+    /// The court's case number (案号) or the source's document number, at most 100
+    /// characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_number: Option<String>,
+    /// For a lawsuit: the court, at most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub court: Option<String>,
+    /// For a lawsuit or an enforcement: the amount at stake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
+    #[serde(default)]
+    pub status: SignalStatus,
+    /// The day the source was checked (the signal's date when not given).
+    #[serde(
+        default,
+        with = "crate::engine::calendar::iso_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub checked_on: Option<Date>,
+    /// For a bureau rating: the agency, at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    /// For a bureau rating: its class on the 1 (best) to 10 (worst) scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
+    pub class: Option<u8>,
+}
+
+impl NewSignal {
+    /// The signal's identity: date, kind, and a digest of the source and the case or
+    /// document number (the summary when there is none), each trimmed and in lower case.
+    pub fn natural_key(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let norm = |t: &str| t.trim().to_lowercase();
+        let what = match self.case_number.as_deref().map(str::trim) {
+            Some(n) if !n.is_empty() => norm(n),
+            _ => norm(&self.summary),
+        };
+        let digest = Sha256::digest(format!("{}\u{1f}{what}", norm(&self.source)).as_bytes());
+        let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let kind = serde_json::to_value(self.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        format!("{}#{kind}#{hex}", self.date)
+    }
+
+    /// What the credit file keeps of the signal, or the fields that are wrong (beyond key,
+    /// date and source, which the caller checks).
+    pub fn fact(&self) -> Result<SignalFact, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.kind != SignalKind::NothingFound
+            && let Err(e) = FieldError::required_text(
+                "summary",
+                &self.summary,
+                1000,
+                "say what happened (at most 1000 characters)",
+            )
+        {
+            errors.push(e);
+        }
+        let optional = [
+            ("case_number", &self.case_number, 100),
+            ("court", &self.court, 200),
+            ("agency", &self.agency, 100),
+        ];
+        for (field, value, max) in optional {
+            if value.as_deref().is_some_and(|v| v.chars().count() > max) {
+                errors.push(
+                    FieldError::new(
+                        field,
+                        code::TEXT_TOO_LONG,
+                        format!("at most {max} characters"),
+                    )
+                    .with("max", max),
+                );
+            }
+        }
+        if self.amount.is_some_and(|a| a.amount.is_sign_negative()) {
+            errors.push(FieldError::new(
+                "amount",
+                code::NUMBER_NEGATIVE,
+                "an amount at stake is not negative",
+            ));
+        }
+        let rating = if self.kind == SignalKind::BureauRating {
+            match (self.agency.as_deref(), self.class) {
+                (Some(agency), Some(class)) => match BureauRating::new(agency, class) {
+                    Ok(r) => Some(r),
+                    Err(FactsError::BureauAgency) => {
+                        errors.push(FieldError::new(
+                            "agency",
+                            code::REQUIRED,
+                            "name the rating agency",
+                        ));
+                        None
+                    }
+                    Err(_) => {
+                        errors.push(
+                            FieldError::new(
+                                "class",
+                                code::NUMBER_RANGE,
+                                "a rating class is 1 (best) to 10 (worst)",
+                            )
+                            .with("min", 1)
+                            .with("max", 10),
+                        );
+                        None
+                    }
+                },
+                (agency, _) => {
+                    let field = if agency.is_none() { "agency" } else { "class" };
+                    errors.push(FieldError::new(
+                        field,
+                        code::REQUIRED,
+                        "a bureau rating names its agency and class (1 best to 10 worst)",
+                    ));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(SignalFact {
+            key: self.natural_key(),
+            kind: self.kind,
+            date: self.date,
+            closed: self.status == SignalStatus::Closed,
+            rating,
+        })
+    }
 }
 
 /// A customer's collections page: aging, open promises, open tasks, recent activity.
@@ -362,4 +506,126 @@ pub fn aging_buckets(
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Worklist {
     pub items: Vec<CollectionTask>,
+}
+
+/// `POST /v1/customers/{id}/financials`: a customer's financial statements for a period, in
+/// the account currency (what the Altman Z″ characteristic and the net-worth cap read).
+/// Recorded again for the same period, it replaces the earlier figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewStatement {
+    /// The balance-sheet date.
+    #[serde(with = "crate::engine::calendar::iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub period_end: Date,
+    pub currency: Currency,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub revenue: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub net_profit: Option<Decimal>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub total_assets: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub current_assets: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub current_liabilities: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub total_liabilities: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub retained_earnings: Decimal,
+    /// Earnings before interest and taxes.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub ebit: Decimal,
+    /// Book equity (net worth); negative for an insolvent balance sheet.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub equity: Decimal,
+}
+
+impl NewStatement {
+    /// The statements as the engine reads them, or the fields that are wrong (the period's
+    /// date and currency are the caller's to check against today and the account).
+    pub fn financials(&self) -> Result<Financials, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let positive = |field: &str, v: Decimal, errors: &mut Vec<FieldError>| {
+            if v <= Decimal::ZERO {
+                errors.push(FieldError::new(
+                    field,
+                    code::NUMBER_NOT_POSITIVE,
+                    "more than zero",
+                ));
+            }
+        };
+        let not_negative = |field: &str, v: Decimal, errors: &mut Vec<FieldError>| {
+            if v < Decimal::ZERO {
+                errors.push(FieldError::new(
+                    field,
+                    code::NUMBER_NEGATIVE,
+                    "not negative",
+                ));
+            }
+        };
+        positive("total_assets", self.total_assets, &mut errors);
+        not_negative("current_assets", self.current_assets, &mut errors);
+        not_negative("current_liabilities", self.current_liabilities, &mut errors);
+        not_negative("total_liabilities", self.total_liabilities, &mut errors);
+        if self.current_assets > self.total_assets {
+            errors.push(FieldError::new(
+                "current_assets",
+                code::NUMBER_RANGE,
+                "current assets are part of total assets",
+            ));
+        }
+        if self.current_liabilities > self.total_liabilities {
+            errors.push(FieldError::new(
+                "current_liabilities",
+                code::NUMBER_RANGE,
+                "current liabilities are part of total liabilities",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let lines = StatementLines {
+            total_assets: self.total_assets,
+            current_assets: self.current_assets,
+            current_liabilities: self.current_liabilities,
+            total_liabilities: self.total_liabilities,
+            retained_earnings: self.retained_earnings,
+            ebit: self.ebit,
+            equity: self.equity,
+        };
+        Financials::new(self.currency, self.period_end, lines).map_err(|e| {
+            vec![FieldError::new(
+                "total_assets",
+                code::INVALID_VALUE,
+                e.to_string(),
+            )]
+        })
+    }
+}
+
+/// A customer's statements as recorded: `GET /v1/customers/{id}/financials`, newest period
+/// first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordedStatement {
+    pub statement: NewStatement,
+    pub recorded_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub recorded_at: OffsetDateTime,
+}
+
+/// A signal as recorded: `GET /v1/customers/{id}/signals`, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordedSignal {
+    pub signal: NewSignal,
+    pub recorded_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub recorded_at: OffsetDateTime,
 }

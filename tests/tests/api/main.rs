@@ -14,6 +14,7 @@ mod bounds;
 mod concurrency;
 mod customer_master;
 mod customers;
+mod evidence;
 mod exports;
 mod fact_imports;
 mod faults;

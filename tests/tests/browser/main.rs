@@ -9,6 +9,7 @@ mod helpers;
 
 mod collections;
 mod credit;
+mod evidence;
 mod imports;
 mod navigation;
 mod search;

@@ -268,51 +268,106 @@ pub async fn add_signal(
     } else if let Err(e) = DateWindow::until_today(ctx.clock.today()).check(body.date) {
         errors.push(e.at("date"));
     }
-    let texts = [
-        (
-            "source",
-            &body.source,
-            200,
-            "name the source (at most 200 characters)",
-        ),
-        (
-            "summary",
-            &body.summary,
-            1000,
-            "say what happened (at most 1000 characters)",
-        ),
-    ];
-    for (field, value, max, message) in texts {
-        if let Err(e) = FieldError::required_text(field, value, max, message) {
-            errors.push(e);
+    if let Err(e) = FieldError::required_text(
+        "source",
+        &body.source,
+        200,
+        "name the source (at most 200 characters)",
+    ) {
+        errors.push(e);
+    }
+    if body
+        .checked_on
+        .is_some_and(|c| c > ctx.clock.today() || c < body.date)
+    {
+        errors.push(field_error(
+            "checked_on",
+            code::DATE_ORDER,
+            "the source is checked on or after the signal's date, and not in the future",
+        ));
+    }
+    let fact = match body.fact() {
+        Ok(fact) => Some(fact),
+        Err(more) => {
+            errors.extend(more);
+            None
         }
-    }
-    if !errors.is_empty() {
+    };
+    let Some(fact) = fact.filter(|_| errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
-    }
+    };
+    let checked_on = body.checked_on.unwrap_or(body.date);
     let stored = StoredSignal {
         signal: body.clone(),
         recorded_by: who.username.clone(),
         recorded_at: ctx.clock.now(),
     };
-    let new = ctx.store.put_signal(&who.tenant, &id, &stored).await?;
-    if new {
-        let activity = Activity {
-            at: ctx.clock.now(),
-            kind: ActivityKind::Signal,
-            by: who.username.clone(),
-            text: format!("{:?} ({}): {}", body.kind, body.source, body.summary),
-            detail: ActivityDetail {
-                date: Some(body.date),
-                signal: Some(body.kind),
-                ..ActivityDetail::default()
+    let activity = Activity {
+        at: ctx.clock.now(),
+        kind: ActivityKind::Signal,
+        by: who.username.clone(),
+        text: format!("{:?} ({}): {}", body.kind, body.source, body.summary),
+        detail: ActivityDetail {
+            date: Some(body.date),
+            signal: Some(body.kind),
+            ..ActivityDetail::default()
+        },
+    };
+    let engine = ctx.engine(&who.tenant).await?;
+    // The signal, its activity and the credit file recomputed with it: one transaction,
+    // tried again when someone else changed the file meanwhile.
+    for attempt in 0.. {
+        let existing = ctx.store.signal(&who.tenant, &id, &fact.key).await?;
+        if existing
+            .as_ref()
+            .is_some_and(|(_, s)| same_signal(&s.signal, &body))
+        {
+            return Ok(false);
+        }
+        let record = crate::service::credit::load_or_init(ctx, &engine, who, &id).await?;
+        let mut evidence = record.state.evidence.clone();
+        evidence.record(fact.clone(), checked_on, ctx.clock.today());
+        let written = crate::service::rescore::recompute_with(
+            ctx,
+            &who.tenant,
+            &id,
+            &record,
+            evidence,
+            "signal recorded",
+            |write| {
+                let version = existing.as_ref().map(|(v, _)| *v);
+                write.extra.push(ctx.store.signal_write(
+                    &who.tenant,
+                    &id,
+                    &fact.key,
+                    &stored,
+                    version,
+                )?);
+                let mut writes = ctx.store.watch_writes();
+                writes.activity(&who.tenant, &id, &activity)?;
+                write.extra.extend(writes.into_items());
+                Ok(())
             },
-        };
-        let mut writes = ctx.store.watch_writes();
-        writes.activity(&who.tenant, &id, &activity)?;
-        writes.commit().await?;
+        )
+        .await;
+        match written {
+            Ok(_) => break,
+            Err(ApiError::Conflict { .. }) if attempt < 3 => continue,
+            Err(e) => return Err(e),
+        }
     }
-    Ok(new)
+    Ok(true)
+}
+
+/// The same signal posted again (under any idempotency key, recorded by anyone).
+fn same_signal(a: &NewSignal, b: &NewSignal) -> bool {
+    NewSignal {
+        idempotency_key: String::new(),
+        ..a.clone()
+    } == NewSignal {
+        idempotency_key: String::new(),
+        ..b.clone()
+    }
 }
 
 fn field_error(field: &str, code: &str, message: &str) -> credence_shared::dto::FieldError {

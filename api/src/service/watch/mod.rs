@@ -56,6 +56,6 @@ fn unique() -> String {
 }
 
 /// The customer a path names, by the tenant's number or Credence's id.
-fn parse_customer(raw: &str) -> Result<CustomerId, ApiError> {
+pub(crate) fn parse_customer(raw: &str) -> Result<CustomerId, ApiError> {
     Ok(credence_shared::customer::customer_id_of(raw))
 }

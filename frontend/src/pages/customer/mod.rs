@@ -129,6 +129,10 @@ fn CreditFile(id: CustomerId, view: CreditView) -> impl IntoView {
                         href=format!("/customers/{}/edit", edit_id.get_value())>
                         {t!(i18n, edit_customer)}
                     </a>
+                    <a class="button button-ghost small" data-testid="customer-evidence-link"
+                        href=format!("/customers/{}/evidence", edit_id.get_value())>
+                        {t!(i18n, outside_link)}
+                    </a>
                 </Show>
             </div>
             <RequestAction id=id.clone() file=request_file />
