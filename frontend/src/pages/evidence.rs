@@ -283,7 +283,7 @@ fn SignalList(list: Vec<RecordedSignal>) -> impl IntoView {
                         " · " {s.source.clone()}
                         {s.case_number.clone().map(|c| view! { " · " <span class="mono">{c}</span> })}
                         {s.court.clone().map(|c| view! { " · " {c} })}
-                        {s.amount.map(|a| view! { " · " <span class="mono">{format!("{} {}", a.currency, a.amount)}</span> })}
+                        {s.amount.map(|a| view! { " · " <span class="mono">{crate::components::money::format_money(&a)}</span> })}
                         {rating.map(|r| view! { " · " {r} })}
                         {closed.then(|| view! { " " <span class="badge badge-neutral">{t!(i18n, sig_closed_badge)}</span> })}
                         {(!s.summary.is_empty()).then(|| view! { <p class="small">{s.summary.clone()}</p> })}

@@ -360,8 +360,38 @@ const SIGNALS: &[FieldSpec] = &[
     f("source", true, &["来源", "source"]),
     f(
         "summary",
-        true,
+        false,
         &["摘要", "内容", "说明", "summary", "description"],
+    ),
+    f(
+        "case_number",
+        false,
+        &[
+            "案号",
+            "文书号",
+            "编号",
+            "case number",
+            "case",
+            "document number",
+        ],
+    ),
+    f("court", false, &["法院", "受理法院", "court"]),
+    f("amount", false, &["涉案金额", "金额", "标的", "amount"]),
+    f("status", false, &["状态", "案件状态", "status"]),
+    f(
+        "checked_on",
+        false,
+        &["查询日期", "检查日期", "checked on", "checked"],
+    ),
+    f(
+        "agency",
+        false,
+        &["评级机构", "机构", "agency", "rating agency"],
+    ),
+    f(
+        "class",
+        false,
+        &["评级", "等级", "级别", "class", "rating class"],
     ),
 ];
 
@@ -452,6 +482,12 @@ pub fn label(key: &str, zh: bool) -> &str {
         "source" => ("来源", "Source"),
         "summary" => ("摘要", "Summary"),
         "outcome" => ("结果", "Outcome"),
+        "case_number" => ("案号", "Case number"),
+        "court" => ("法院", "Court"),
+        "status" => ("状态", "Status"),
+        "checked_on" => ("查询日期", "Checked on"),
+        "agency" => ("评级机构", "Rating agency"),
+        "class" => ("评级", "Rating class"),
         other => (other, other),
     };
     if zh { c } else { e }

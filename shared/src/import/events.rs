@@ -22,7 +22,7 @@ use crate::credit::{FxRateRequest, IncomingEvent, valid_idempotency_key};
 use crate::customer::{check_number, customer_id_of};
 use crate::engine::{Allocation, CreditReason, DocRef, LedgerEvent};
 use crate::messages::code;
-use crate::watch::{NewSignal, SignalKind};
+use crate::watch::{NewSignal, SignalKind, SignalStatus};
 use crate::{Currency, CustomerId, Money};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -597,7 +597,7 @@ pub fn signal_row(
             r.issue(
                 "kind",
                 code::NOT_ALLOWED,
-                "lawsuit, enforcement list, negative news or insolvency (诉讼, 被执行人, 负面新闻, 破产)",
+                "lawsuit, enforcement list, negative news, insolvency, abnormal operation or nothing found (诉讼, 被执行人, 负面新闻, 破产, 经营异常, 未发现); a bureau rating comes with agency and class (评级)",
             );
             None
         }),
@@ -626,10 +626,42 @@ pub fn signal_row(
         t
     };
     let source = text(&mut r, "source", 200);
-    let summary = text(&mut r, "summary", 1000);
-    let value = match (number, kind, day, source, summary) {
-        (Some(number), Some(kind), Some(date), Some(source), Some(summary)) => {
-            let fact = format!("{kind:?}|{date}|{source}|{summary}");
+    let summary = r.text("summary").unwrap_or_default();
+    let case_number = r.text("case_number");
+    let court = r.text("court");
+    let at_stake = r.cell("amount", cells::amount);
+    let status = match r
+        .text("status")
+        .map(|s| cells::half_width(&s).to_lowercase())
+    {
+        Some(s)
+            if [
+                "已结",
+                "结案",
+                "已移出",
+                "移出",
+                "撤销",
+                "终结",
+                "closed",
+                "lifted",
+                "ended",
+            ]
+            .iter()
+            .any(|w| s.contains(w)) =>
+        {
+            SignalStatus::Closed
+        }
+        _ => SignalStatus::Open,
+    };
+    let checked_on = date(&mut r, "checked_on", options.day_order, false);
+    let agency = r.text("agency");
+    // A class is a whole number; 11 or 0 is the API's error (off the scale), named below.
+    let class = r
+        .cell("class", cells::amount)
+        .map(|c| u8::try_from(c.trunc().mantissa().clamp(0, 255)).unwrap_or(u8::MAX));
+    let value = match (number, kind, day, source) {
+        (Some(number), Some(kind), Some(date), Some(source)) => {
+            let fact = format!("{kind:?}|{date}|{source}|{summary}|{case_number:?}|{status:?}");
             let digest = Sha256::digest(fact.as_bytes());
             let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
             let key = import_key("sig", &customer_id_of(&number), &hex);
@@ -641,18 +673,29 @@ pub fn signal_row(
                     date,
                     source,
                     summary,
-                    case_number: None,
-                    court: None,
-                    amount: None,
-                    status: Default::default(),
-                    checked_on: None,
-                    agency: None,
-                    class: None,
+                    case_number,
+                    court,
+                    amount: at_stake.map(|a| Money::new(a, options.currency)),
+                    status,
+                    checked_on,
+                    agency,
+                    class,
                 },
             ))
         }
         _ => None,
     };
+    // A summary missing, a rating without its agency or off the scale: the API's own rules,
+    // named by column.
+    let value = value.and_then(|(number, signal)| match signal.fact() {
+        Ok(_) => Some((number, signal)),
+        Err(errors) => {
+            for e in errors {
+                r.issue(&e.field, &e.code, e.message);
+            }
+            None
+        }
+    });
     finish(r, value)
 }
 
@@ -672,6 +715,9 @@ fn signal_kind(raw: &str) -> Option<SignalKind> {
         "负面新闻" | "舆情" | "negativenews" | "news" => Some(SignalKind::NegativeNews),
         "破产" | "破产重整" | "清算" | "insolvency" | "bankruptcy" => {
             Some(SignalKind::Insolvency)
+        }
+        "评级" | "信用评级" | "征信评级" | "bureaurating" | "rating" => {
+            Some(SignalKind::BureauRating)
         }
         "经营异常" | "经营异常名录" | "abnormaloperation" | "abnormal" => {
             Some(SignalKind::AbnormalOperation)

@@ -254,3 +254,72 @@ fn a_rate_row_and_a_signal_row_read_in_chinese() {
     assert_eq!(signal.kind, SignalKind::EnforcementList);
     assert!(signal.idempotency_key.starts_with("imp:sig:KH-3:"));
 }
+
+#[test]
+fn a_signal_row_carries_its_case_its_status_and_a_rating_off_the_scale_is_named_by_column() {
+    // Arrange
+    let header = strings(&[
+        "客户编号",
+        "类型",
+        "日期",
+        "来源",
+        "摘要",
+        "案号",
+        "法院",
+        "涉案金额",
+        "状态",
+        "评级机构",
+        "评级",
+    ]);
+    let mapping = guess(ImportKind::Signals, &header);
+
+    // Act
+    let (_, suit) = signal_row(
+        &mapping,
+        &strings(&[
+            "KH-3",
+            "诉讼",
+            "2026-10-02",
+            "企查查",
+            "买卖合同纠纷",
+            "(2026)沪0115民初1234号",
+            "浦东法院",
+            "120,000",
+            "已结案",
+            "",
+            "",
+        ]),
+        &options(),
+    )
+    .unwrap();
+    let rating = signal_row(
+        &mapping,
+        &strings(&[
+            "KH-3",
+            "评级",
+            "2026-10-02",
+            "中诚信",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "中诚信",
+            "12",
+        ]),
+        &options(),
+    )
+    .unwrap_err();
+
+    // Assert
+    assert_eq!(suit.case_number.as_deref(), Some("(2026)沪0115民初1234号"));
+    assert_eq!(suit.status, SignalStatus::Closed);
+    assert_eq!(
+        suit.amount.map(|m| m.amount.to_string()),
+        Some("120000".into())
+    );
+    assert_eq!(
+        rating.iter().map(|i| i.field.as_str()).collect::<Vec<_>>(),
+        ["class"]
+    );
+}

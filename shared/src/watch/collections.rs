@@ -310,7 +310,8 @@ pub struct NewSignal {
     /// 1 to 200 characters once trimmed.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub source: String,
-    /// 1 to 1,000 characters once trimmed (may be empty for `nothing_found`).
+    /// 1 to 1,000 characters once trimmed (may be empty for `nothing_found` and
+    /// `bureau_rating`).
     #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     #[serde(default)]
     pub summary: String,
@@ -366,14 +367,15 @@ impl NewSignal {
     /// date and source, which the caller checks).
     pub fn fact(&self) -> Result<SignalFact, Vec<FieldError>> {
         let mut errors = Vec::new();
-        if self.kind != SignalKind::NothingFound
-            && let Err(e) = FieldError::required_text(
-                "summary",
-                &self.summary,
-                1000,
-                "say what happened (at most 1000 characters)",
-            )
-        {
+        if !matches!(
+            self.kind,
+            SignalKind::NothingFound | SignalKind::BureauRating
+        ) && let Err(e) = FieldError::required_text(
+            "summary",
+            &self.summary,
+            1000,
+            "say what happened (at most 1000 characters)",
+        ) {
             errors.push(e);
         }
         let optional = [

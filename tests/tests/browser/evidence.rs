@@ -25,13 +25,13 @@ async fn risk_records_a_clean_check_and_a_lawsuit_and_sees_the_missing_summary_n
         );
 
         // Act: a clean check, then a lawsuit without its summary, then with it.
+        browser.retype("signal-source", "企查查").await?;
         browser.tap("signal-save").await?;
         browser.visible("signal-saved").await?;
         let checked = browser
             .api_get(&format!("/v1/customers/{number}/credit"))
             .await?;
         browser.choose("signal-kind", "lawsuit").await?;
-        browser.retype("signal-source", "企查查").await?;
         browser.retype("signal-case", &case).await?;
         browser.retype("signal-amount", "120,000").await?;
         browser.tap("signal-save").await?;
