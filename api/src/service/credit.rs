@@ -111,6 +111,7 @@ pub fn compute_state(
         days_to_pay: facts.behaviour.days_to_pay_recent,
         group: previous.and_then(|p| p.group.clone()),
         watch: WatchFigures::of(&facts.behaviour),
+        last_invoiced: book.invoices.iter().map(|i| i.issued).max(),
         evidence,
     };
     let summary = summary_of(&state, &facts, as_of);

@@ -43,6 +43,13 @@ pub struct CreditState {
     /// What the early-warning rules read (behaviour trends and rates).
     #[serde(default)]
     pub watch: credence_shared::watch::WatchFigures,
+    /// The day of the customer's last invoice (its dormancy counts from it).
+    #[serde(
+        default,
+        with = "credence_shared::engine::calendar::iso_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_invoiced: Option<Date>,
     /// Outside signals and financial statements, read by every recompute.
     #[serde(default)]
     pub evidence: credence_shared::engine::Evidence,

@@ -285,7 +285,7 @@ mod tests {
     fn an_assessment_serialises_with_snake_case_names_and_decimal_strings() {
         let a = assess(&facts_with(CustomerInfo::default()), &default_model());
         let json = serde_json::to_string(&a).unwrap();
-        assert!(json.starts_with(r#"{"model_id":"credence-default","model_version":1,"as_of":"2024-06-30","score":"560","grade":"C","score_grade":"C","pd":"0.038""#), "{json}");
+        assert!(json.starts_with(r#"{"model_id":"credence-default","model_version":2,"as_of":"2024-06-30","score":"560","grade":"C","score_grade":"C","pd":"0.038""#), "{json}");
         assert_eq!(serde_json::from_str::<Assessment>(&json).unwrap(), a);
     }
 }

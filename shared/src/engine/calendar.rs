@@ -32,6 +32,16 @@ pub fn months_before(date: Date, months: u32) -> Date {
     Date::from_calendar_date(year, month, day).unwrap_or(Date::MIN)
 }
 
+/// The same day `months` calendar months later, clamped like [`months_before`]: the first
+/// day on which [`whole_months_between`] from `date` reaches `months`.
+pub fn months_after(date: Date, months: u32) -> Date {
+    let total = date.year() * 12 + i32::from(u8::from(date.month())) - 1 + months as i32;
+    let year = total.div_euclid(12);
+    let month = Month::try_from((total.rem_euclid(12) + 1) as u8).unwrap_or(Month::January);
+    let day = date.day().min(month.length(year));
+    Date::from_calendar_date(year, month, day).unwrap_or(Date::MAX)
+}
+
 /// Whole calendar months from `from` to `to` (0 when `to` is not later). A month is complete
 /// when its day number is reached or, in a shorter month, when that month ends: 15 Jan → 14 Feb
 /// is 0, 31 Jan → 29 Feb is 1, as a contract anniversary is counted.
@@ -58,6 +68,24 @@ pub fn whole_years_between(from: Date, to: Date) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn months_after_is_the_first_day_the_months_are_whole() {
+        use time::macros::date;
+        for (from, months, to) in [
+            (date!(2026 - 01 - 31), 1, date!(2026 - 02 - 28)),
+            (date!(2025 - 11 - 30), 3, date!(2026 - 02 - 28)),
+            (date!(2026 - 06 - 15), 6, date!(2026 - 12 - 15)),
+        ] {
+            let after = super::months_after(from, months);
+            assert_eq!(after, to);
+            assert_eq!(super::whole_months_between(from, after), months);
+            assert_eq!(
+                super::whole_months_between(from, after.previous_day().unwrap()),
+                months - 1
+            );
+        }
+    }
+
     use super::*;
     use time::macros::date;
 

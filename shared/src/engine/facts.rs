@@ -332,6 +332,7 @@ pub enum Metric {
     NegativeNews12m,
     BureauClass,
     AltmanZ,
+    MonthsSinceInvoice,
 }
 
 /// A yes/no in the facts that a knock-out rule can read.
@@ -377,6 +378,7 @@ impl Facts {
             Metric::MaxDpd3m => count(b.max_dpd_3m),
             Metric::MaxDpd6m => count(b.max_dpd_6m),
             Metric::MaxDpd12m => count(b.max_dpd_12m),
+            Metric::MonthsSinceInvoice => count(b.months_since_invoice),
             Metric::OnTimeShare => b.on_time_share.map(Decimal::from),
             Metric::DaysToPayTrend => b.days_to_pay_trend,
             Metric::Dso => b.dso,

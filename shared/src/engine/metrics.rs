@@ -383,6 +383,18 @@ pub fn tenure_months(book: &Book) -> Option<u32> {
         .map(|first| whole_months_between(first, book.as_of))
 }
 
+/// Whole months since the customer was last invoiced (`None`: never). A customer that stopped
+/// buying leaves no fresh evidence: owing nothing and nothing overdue is then the absence of
+/// a record, not a good one. Invoice dates only, so paying later never changes it.
+pub fn months_since_invoice(book: &Book) -> Option<u32> {
+    book.invoices
+        .iter()
+        .map(|inv| inv.issued)
+        .filter(|d| *d <= book.as_of)
+        .max()
+        .map(|last| whole_months_between(last, book.as_of))
+}
+
 /// Months of history a monthly average is taken over: the last 12, or fewer for a newer
 /// customer (at least 1), so a customer of two months is not averaged over a year.
 fn observed_months(book: &Book) -> u32 {
@@ -562,6 +574,9 @@ pub struct Behaviour {
     pub write_offs_12m: u32,
     pub written_off_12m: Money,
     pub tenure_months: Option<u32>,
+    /// Months since the last invoice (thin evidence when long).
+    #[serde(default)]
+    pub months_since_invoice: Option<u32>,
 }
 
 impl Behaviour {
@@ -599,6 +614,7 @@ impl Behaviour {
             write_offs_12m,
             written_off_12m,
             tenure_months: tenure_months(book),
+            months_since_invoice: months_since_invoice(book),
         }
     }
 
@@ -631,6 +647,7 @@ impl Behaviour {
             write_offs_12m: 0,
             written_off_12m: z,
             tenure_months: None,
+            months_since_invoice: None,
         }
     }
 }
@@ -1016,6 +1033,24 @@ mod tests {
         assert_eq!(exposure(&items, &none), cny("0"));
         // The credit note pays the invoice (100) and leaves 20 on account.
         assert_eq!(exposure(&credited, &ExposureComposition::ALL), cny("70"));
+    }
+
+    #[test]
+    fn months_since_invoice_counts_from_the_last_invoice_and_ignores_payments() {
+        // Arrange
+        let entries = [
+            invoice(date!(2023 - 11 - 10), "A", date!(2023 - 12 - 10), "100"),
+            invoice(date!(2024 - 01 - 05), "B", date!(2024 - 02 - 04), "100"),
+            payment_to(date!(2024 - 06 - 01), "P", "100", &[("B", "100")]),
+        ];
+
+        // Act
+        let quiet = months_since_invoice(&book(&entries));
+        let never = months_since_invoice(&book(&[]));
+
+        // Assert
+        assert_eq!(quiet, Some(5), "January to June, whatever was paid since");
+        assert_eq!(never, None);
     }
 
     #[test]

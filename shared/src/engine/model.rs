@@ -321,6 +321,25 @@ impl ScorecardModel {
         edges
     }
 
+    /// The months since the last invoice at which, by time alone, this model's score can
+    /// change (the bin edges of the characteristics on [`Metric::MonthsSinceInvoice`]),
+    /// ascending. The daily pass wakes a quiet customer on those anniversaries.
+    pub fn dormancy_edges(&self) -> Vec<u32> {
+        use rust_decimal::prelude::ToPrimitive;
+        let mut edges: Vec<u32> = self
+            .spec
+            .characteristics
+            .iter()
+            .filter(|c| c.metric == Metric::MonthsSinceInvoice)
+            .flat_map(|c| c.bins.iter().filter_map(|b| b.from))
+            .filter_map(|m| m.ceil().to_u32())
+            .filter(|m| *m > 0)
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        edges
+    }
+
     /// The grade a score earns: the best grade whose `min_score` it reaches.
     pub fn grade_for(&self, score: Decimal) -> Grade {
         self.spec

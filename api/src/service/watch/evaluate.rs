@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use credence_shared::bounds::add_days;
 use credence_shared::dto::CustomerSummary;
+use credence_shared::engine::calendar::months_after;
 use credence_shared::engine::ledger::LedgerEvent;
 use credence_shared::engine::metrics;
 use credence_shared::watch::{
@@ -86,7 +87,8 @@ async fn evaluate_once(
         ask_for_task(ctx.store, tenant, id, &seen, &watch, ask, now, &mut plan).await?;
         tally.requests += 2;
     }
-    let edges = ctx.engine(tenant).await?.model.ageing_edges();
+    let model = ctx.engine(tenant).await?.model;
+    let edges = (model.ageing_edges(), model.dormancy_edges());
     let next = next_state(&seen, id, (watch, reference), dunning, &edges, today);
     let previous = seen.previous.as_ref();
     if previous.map(|(_, p)| p) != Some(&next) {
@@ -527,14 +529,15 @@ async fn collectors_with_load(
 /// The watch state to keep (today's figures, the reference, the dunning steps taken), with
 /// its wake day: the first day after today on which time
 /// alone changes something — an ageing bucket, a rule's or the ladder's next step, a promise
-/// falling due, or an open invoice crossing one of the model's days-past-due `edges` (the
-/// daily pass re-scores the customer then).
+/// falling due, an open invoice crossing one of the model's days-past-due `edges`, or the
+/// months since the last invoice reaching one of its dormancy edges (the daily pass
+/// re-scores the customer then).
 fn next_state(
     seen: &Seen,
     id: &CustomerId,
     (watch, reference): (Watch, Reference),
     (summary, taken): (Option<DunningSummary>, BTreeMap<String, usize>),
-    edges: &[i64],
+    (edges, dormancy): &(Vec<i64>, Vec<u32>),
     today: Date,
 ) -> WatchState {
     let state = &seen.state;
@@ -555,6 +558,11 @@ fn next_state(
         .filter(|i| i.open.amount > Decimal::ZERO)
         .flat_map(|i| edges.iter().map(|d| add_days(i.due, *d)))
         .filter(|d| *d > today);
+    let dormancy_wake = state
+        .last_invoiced
+        .into_iter()
+        .flat_map(|last| dormancy.iter().map(move |m| months_after(last, *m)))
+        .filter(|d| *d > today);
     let wake = seen
         .rules
         .rules
@@ -564,6 +572,7 @@ fn next_state(
         .chain(open_promise_wake)
         .chain(aging_wake)
         .chain(score_wake)
+        .chain(dormancy_wake)
         .min();
     let previous = seen.previous.as_ref().map(|(_, p)| p);
     WatchState {

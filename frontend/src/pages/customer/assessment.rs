@@ -139,7 +139,7 @@ fn metric_value(metric: Metric, value: Decimal) -> AnyView {
             let days = plain(value);
             t!(i18n, days, days).into_any()
         }
-        Metric::TenureMonths => {
+        Metric::TenureMonths | Metric::MonthsSinceInvoice => {
             let months = plain(value);
             t!(i18n, months, months).into_any()
         }
