@@ -184,6 +184,10 @@ pub struct CreditView {
     pub history: Vec<HistoryPoint>,
     /// The credit file's version (changes with every accepted event or decision).
     pub version: u64,
+    /// Who must approve a request to move the limit to the recommended one: the roles of the
+    /// tenant's approval matrix, in order (the route the request would take today).
+    #[serde(default)]
+    pub recommended_route: Vec<crate::Role>,
 }
 
 /// `POST /v1/customers/{id}/credit-check`.

@@ -19,6 +19,7 @@ use crate::{
     },
 };
 use credence_shared::watch::WatchFigures;
+use credence_shared::workflow::Change;
 use credence_shared::{
     CustomerId, Money, bounds,
     credit::{
@@ -379,6 +380,23 @@ async fn view_with(
         redacted(&state.open_items)
     };
     open_items.as_of = open_items.as_of.max(as_of);
+    // The route a request to the recommended limit would take: what the matrix says, not a
+    // level of the policy's own (a rule always has a person).
+    let change = Change::Limit {
+        limit: state.recommendation.limit,
+    };
+    let kind = change.kind(Some(file.limit.amount));
+    let matrix = super::tenant::matrix(store, &who.tenant).await?;
+    let recommended_route = matrix
+        .route(
+            kind,
+            change.amount().map(|m| m.amount),
+            Some(state.assessment.grade),
+        )
+        .steps
+        .iter()
+        .map(|s| s.role)
+        .collect();
     Ok(CreditView {
         exposure: exposure_view(state, &file, &engine.policy, as_of),
         group: group_view(store, who, state).await?,
@@ -394,6 +412,7 @@ async fn view_with(
         ledger,
         ledger_truncated,
         version: record.version,
+        recommended_route,
     })
 }
 

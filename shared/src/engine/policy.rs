@@ -54,6 +54,8 @@ pub struct LimitFormula {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApprovalLevel {
+    /// Kept so stored policies that name it still read; the shipped policy does not use it
+    /// and no approval is automatic: the tenant's matrix routes every request to a person.
     Automatic,
     Analyst,
     CreditManager,

@@ -303,11 +303,11 @@ mod tests {
     fn raising_a_limit_needs_the_level_of_its_band_and_lowering_it_the_least() {
         let policy = default_policy();
         let cases = [
-            (Grade::A, None, "100000", ApprovalLevel::Automatic),
+            (Grade::A, None, "100000", ApprovalLevel::Analyst),
             (Grade::C, None, "100000", ApprovalLevel::Analyst),
             (Grade::C, None, "100001", ApprovalLevel::CreditManager),
             (Grade::E, Some("0"), "6000000", ApprovalLevel::Committee),
-            (Grade::E, Some("6000000"), "0", ApprovalLevel::Automatic),
+            (Grade::E, Some("6000000"), "0", ApprovalLevel::Analyst),
         ];
         for (grade, current, proposed, level) in cases {
             let got = approval_level(&policy, grade, current.map(cny), cny(proposed)).unwrap();

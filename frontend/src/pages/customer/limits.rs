@@ -1,7 +1,6 @@
 //! The limits section: what a person decided against what the engine recommends.
 
 use credence_shared::credit::CreditView;
-use credence_shared::engine::ApprovalLevel;
 use leptos::prelude::*;
 
 use crate::components::finding::percent;
@@ -20,7 +19,7 @@ pub(super) fn LimitsSection(view: CreditView) -> impl IntoView {
     let none = || view! { <span class="muted">"—"</span> };
     let rec_terms = rec.terms_days;
     let rec_prepay = percent(rec.prepayment_share);
-    let approval = rec.approval;
+    let route = view.recommended_route.clone();
     view! {
         <Section id="section-limits" title=move || t_string!(i18n, limits_title)>
             <div class="table-scroll">
@@ -90,7 +89,10 @@ pub(super) fn LimitsSection(view: CreditView) -> impl IntoView {
                 </div>
                 <div>
                     <dt>{t!(i18n, approval_needed)}</dt>
-                    <dd>{approval_label(approval)}</dd>
+                    <dd data-testid="limits-route">{move || {
+                        let roles: Vec<&str> = route.iter().map(|r| crate::components::layout::role_label(*r)).collect();
+                        if roles.is_empty() { "—".to_owned() } else { roles.join(" → ") }
+                    }}</dd>
                 </div>
             </dl>
             {decision.limit.map(|l| {
@@ -112,16 +114,5 @@ pub(super) fn LimitsSection(view: CreditView) -> impl IntoView {
                 }
             })}
         </Section>
-    }
-}
-
-fn approval_label(level: ApprovalLevel) -> impl IntoView {
-    let i18n = use_i18n();
-    move || match level {
-        ApprovalLevel::Automatic => t_string!(i18n, approval_automatic),
-        ApprovalLevel::Analyst => t_string!(i18n, approval_analyst),
-        ApprovalLevel::CreditManager => t_string!(i18n, approval_credit_manager),
-        ApprovalLevel::Director => t_string!(i18n, approval_director),
-        ApprovalLevel::Committee => t_string!(i18n, approval_committee),
     }
 }
