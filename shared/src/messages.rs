@@ -173,6 +173,8 @@ codes! {
     CUSTOMER_NOT_BLACKLISTED = "customer.not_blacklisted",
     /// The customer is not on hold.
     CUSTOMER_NOT_ON_HOLD = "customer.not_on_hold",
+    /// No prepayment share is set on the credit file to lift.
+    NO_PREPAYMENT_SET = "prepayment.not_set",
     /// Not a user of this tenant.
     USER_UNKNOWN = "user.unknown",
     /// No such order waiting in the blocked queue.

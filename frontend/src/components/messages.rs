@@ -85,6 +85,7 @@ pub fn word_code(locale: Locale, code: &str, params: &BTreeMap<String, String>) 
         code::SECRET_UNKNOWN => td_string!(locale, msg_secret_unknown),
         code::CUSTOMER_NOT_BLACKLISTED => td_string!(locale, msg_customer_not_blacklisted),
         code::CUSTOMER_NOT_ON_HOLD => td_string!(locale, msg_customer_not_on_hold),
+        code::NO_PREPAYMENT_SET => td_string!(locale, msg_prepayment_not_set),
         code::USER_UNKNOWN => td_string!(locale, msg_user_unknown),
         code::ORDER_NOT_BLOCKED => td_string!(locale, msg_order_not_blocked),
         code::CHANGE_NEEDS_APPLICATION => td_string!(locale, msg_change_needs_application),

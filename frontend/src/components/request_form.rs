@@ -28,6 +28,7 @@ pub enum Choice {
     Temporary,
     Terms,
     HoldRelease,
+    PrepaymentLift,
     BlacklistAdd,
     BlacklistRemove,
     /// A new customer's first line (only when amending one).
@@ -43,6 +44,7 @@ impl Choice {
             Choice::Temporary => "temporary_limit",
             Choice::Terms => "terms_change",
             Choice::HoldRelease => "hold_release",
+            Choice::PrepaymentLift => "prepayment_lift",
             Choice::BlacklistAdd => "blacklist_add",
             Choice::BlacklistRemove => "blacklist_remove",
             Choice::NewCreditLine => "new_credit_line",
@@ -57,6 +59,7 @@ impl Choice {
             Change::TemporaryLimit { .. } => Choice::Temporary,
             Change::TermsChange { .. } => Choice::Terms,
             Change::HoldRelease => Choice::HoldRelease,
+            Change::PrepaymentLift => Choice::PrepaymentLift,
             Change::BlacklistAdd { .. } => Choice::BlacklistAdd,
             Change::BlacklistRemove => Choice::BlacklistRemove,
             Change::BlockedOrderRelease { .. } | Change::BlockedOrderReject { .. } => Choice::Fixed,
@@ -73,6 +76,8 @@ pub struct FileNow {
     pub terms_days: u32,
     pub on_hold: bool,
     pub blacklisted: bool,
+    /// A prepayment share is set on the file (by a warning rule or a person).
+    pub prepayment_set: bool,
 }
 
 impl FileNow {
@@ -81,6 +86,9 @@ impl FileNow {
         let mut out = vec![Choice::Limit, Choice::Temporary, Choice::Terms];
         if self.on_hold {
             out.push(Choice::HoldRelease);
+        }
+        if self.prepayment_set {
+            out.push(Choice::PrepaymentLift);
         }
         out.push(if self.blacklisted {
             Choice::BlacklistRemove
@@ -158,7 +166,7 @@ impl RequestDraft {
             Change::BlockedOrderRelease { .. } | Change::BlockedOrderReject { .. } => {
                 draft.fixed = Some(change.clone());
             }
-            Change::HoldRelease | Change::BlacklistRemove => {}
+            Change::HoldRelease | Change::BlacklistRemove | Change::PrepaymentLift => {}
         }
         draft
     }
@@ -215,6 +223,7 @@ impl RequestDraft {
                 (Err(e), _) | (_, Err(e)) => Err(e),
             },
             Choice::HoldRelease => Ok(Change::HoldRelease),
+            Choice::PrepaymentLift => Ok(Change::PrepaymentLift),
             Choice::BlacklistAdd => Ok(Change::BlacklistAdd {
                 reason: self.reason.trim().to_owned(),
                 source: self.source.trim().to_owned(),
@@ -485,6 +494,7 @@ fn choices_for_select(value: &str) -> Option<Choice> {
         Choice::Temporary,
         Choice::Terms,
         Choice::HoldRelease,
+        Choice::PrepaymentLift,
         Choice::BlacklistAdd,
         Choice::BlacklistRemove,
         Choice::NewCreditLine,
@@ -501,6 +511,7 @@ fn choice_label(choice: Choice) -> &'static str {
         Choice::Temporary => t_string!(i18n, kind_temporary_limit),
         Choice::Terms => t_string!(i18n, kind_terms_change),
         Choice::HoldRelease => t_string!(i18n, kind_hold_release),
+        Choice::PrepaymentLift => t_string!(i18n, kind_prepayment_lift),
         Choice::BlacklistAdd => t_string!(i18n, kind_blacklist_add),
         Choice::BlacklistRemove => t_string!(i18n, kind_blacklist_remove),
         Choice::NewCreditLine => t_string!(i18n, kind_new_credit_line),
@@ -526,6 +537,7 @@ mod tests {
             terms_days: 30,
             on_hold: false,
             blacklisted: false,
+            prepayment_set: false,
         }
     }
 

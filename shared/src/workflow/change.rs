@@ -26,10 +26,12 @@ pub enum RequestKind {
     BlockedOrderReject,
     BlacklistAdd,
     BlacklistRemove,
+    /// Take off a prepayment share a warning rule or a person set.
+    PrepaymentLift,
 }
 
 impl RequestKind {
-    pub const ALL: [RequestKind; 10] = [
+    pub const ALL: [RequestKind; 11] = [
         RequestKind::NewCreditLine,
         RequestKind::LimitIncrease,
         RequestKind::LimitDecrease,
@@ -40,6 +42,7 @@ impl RequestKind {
         RequestKind::BlockedOrderReject,
         RequestKind::BlacklistAdd,
         RequestKind::BlacklistRemove,
+        RequestKind::PrepaymentLift,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +53,7 @@ impl RequestKind {
             RequestKind::TemporaryLimit => "temporary_limit",
             RequestKind::TermsChange => "terms_change",
             RequestKind::HoldRelease => "hold_release",
+            RequestKind::PrepaymentLift => "prepayment_lift",
             RequestKind::BlockedOrderRelease => "blocked_order_release",
             RequestKind::BlockedOrderReject => "blocked_order_reject",
             RequestKind::BlacklistAdd => "blacklist_add",
@@ -96,6 +100,9 @@ pub enum Change {
         source: String,
     },
     BlacklistRemove,
+    /// Take off the prepayment share set on the file (by a warning rule or a person); the
+    /// policy's own share for the grade still applies.
+    PrepaymentLift,
 }
 
 impl Change {
@@ -110,6 +117,7 @@ impl Change {
             Change::TemporaryLimit { .. } => RequestKind::TemporaryLimit,
             Change::TermsChange { .. } => RequestKind::TermsChange,
             Change::HoldRelease => RequestKind::HoldRelease,
+            Change::PrepaymentLift => RequestKind::PrepaymentLift,
             Change::BlockedOrderRelease { .. } => RequestKind::BlockedOrderRelease,
             Change::BlockedOrderReject { .. } => RequestKind::BlockedOrderReject,
             Change::BlacklistAdd { .. } => RequestKind::BlacklistAdd,
@@ -190,7 +198,7 @@ impl Change {
                 text(&mut errors, "change.reason", reason, 500);
                 text(&mut errors, "change.source", source, 200);
             }
-            Change::HoldRelease | Change::BlacklistRemove => {}
+            Change::HoldRelease | Change::BlacklistRemove | Change::PrepaymentLift => {}
         }
         if errors.is_empty() {
             Ok(())

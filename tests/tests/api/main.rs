@@ -29,6 +29,7 @@ mod matrix_gate;
 mod meta;
 mod need_to_know;
 mod onboarding;
+mod prepayment_lift;
 mod problems;
 mod replay;
 mod requests;

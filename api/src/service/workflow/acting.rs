@@ -194,6 +194,7 @@ async fn apply(
         }
         Change::TermsChange { terms_days } => decision.terms_days = Some(*terms_days),
         Change::HoldRelease => decision.on_hold = false,
+        Change::PrepaymentLift => decision.prepayment = None,
         Change::BlockedOrderRelease { order_key } | Change::BlockedOrderReject { order_key } => {
             let status = if matches!(change, Change::BlockedOrderRelease { .. }) {
                 "released"

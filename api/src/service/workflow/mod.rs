@@ -145,6 +145,11 @@ fn check_applicable(change: &Change, record: &CreditRecord) -> Result<(), ApiErr
             code::CUSTOMER_NOT_ON_HOLD,
             "the customer is not on hold",
         )),
+        Change::PrepaymentLift if state.decision.prepayment.is_none() => Err(ApiError::field(
+            "change.type",
+            code::NO_PREPAYMENT_SET,
+            "no prepayment share is set on the file (the policy's own share for the grade is lifted only by a better grade)",
+        )),
         Change::BlacklistAdd { .. } if state.decision.blacklisted => Err(ApiError::field(
             "change.type",
             code::CUSTOMER_ALREADY_BLACKLISTED,

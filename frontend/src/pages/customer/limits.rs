@@ -71,7 +71,17 @@ pub(super) fn LimitsSection(view: CreditView) -> impl IntoView {
                         </tr>
                         <tr>
                             <th scope="row">{t!(i18n, prepayment_share)}</th>
-                            <td>{follows()}</td>
+                            <td data-testid="limits-prepayment">
+                                {match decision.prepayment {
+                                    // The share set on the file (a warning rule's or a
+                                    // person's); the higher of it and the policy's applies.
+                                    Some(share) => view! {
+                                        {percent(share)} " "
+                                        <span class="muted small">{t!(i18n, prepayment_in_force)}</span>
+                                    }.into_any(),
+                                    None => follows().into_any(),
+                                }}
+                            </td>
                             <td>{rec_prepay}</td>
                         </tr>
                         <tr>

@@ -34,6 +34,7 @@ pub(super) fn file_now(view: &CreditView) -> FileNow {
         terms_days: u32::from(view.file.terms_days),
         on_hold: view.file.on_hold,
         blacklisted: view.file.blacklisted,
+        prepayment_set: view.decision.prepayment.is_some(),
     }
 }
 

@@ -253,6 +253,11 @@ fn asked_rows(change: &Change, evidence: &Evidence) -> Vec<AskedRow> {
             now: yes_no(evidence.on_hold),
             asked: yes_no(false),
         }],
+        Change::PrepaymentLift => vec![AskedRow {
+            label: || t_string!(use_i18n(), kind_prepayment_lift),
+            now: yes_no(true),
+            asked: yes_no(false),
+        }],
         Change::BlockedOrderRelease { order_key } | Change::BlockedOrderReject { order_key } => {
             vec![AskedRow {
                 label: || t_string!(use_i18n(), blocked_order),
@@ -420,6 +425,8 @@ fn file_from_evidence(now: &Evidence) -> FileNow {
         terms_days: now.terms_days,
         on_hold: now.on_hold,
         blacklisted: now.blacklisted,
+        // The evidence does not say; an amended request keeps its kind (`Choice::of`).
+        prepayment_set: false,
     }
 }
 
