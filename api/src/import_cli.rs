@@ -10,11 +10,11 @@ use anyhow::{Context, Result, anyhow, bail};
 use credence_shared::import::{
     batch::{
         Batch, BatchCounts, BatchResult, BatchRow, RowOutcome, RunInfo, SavedMapping, layout_of,
-        sha256_hex,
+        sha256_of,
     },
     cells::DayOrder,
     columns::{ImportKind, guess, missing},
-    file::{Sheet, TextEncoding, read_file_keeping},
+    file::{Sheet, TextEncoding, read_from},
     keep::{Keep, mapped_names},
     plan,
     rows::RowIssue,
@@ -264,12 +264,16 @@ fn error_csv(sheet: &Sheet, failed: &[(u32, Vec<RowIssue>)]) -> Result<Vec<u8>> 
 /// Runs an import.
 pub async fn run(options: &Options) -> Result<Summary> {
     let started = Instant::now();
-    let bytes = std::fs::read(&options.file)
-        .with_context(|| format!("reading {}", options.file.display()))?;
-    // The header first, then the file again keeping only the columns the mapping reads: a
-    // 100 MB export is not held whole.
+    // Read from the disk each time, never held whole: the header first, then the file
+    // again keeping only the columns the mapping reads (a spreadsheet is unzipped as it is
+    // read), and at the end the rows in error, whole.
+    let open = || -> Result<std::io::BufReader<std::fs::File>> {
+        let file = std::fs::File::open(&options.file)
+            .with_context(|| format!("reading {}", options.file.display()))?;
+        Ok(std::io::BufReader::new(file))
+    };
     let none = BTreeSet::new();
-    let headers = read_file_keeping(&bytes, options.encoding, Keep::header_only(&none))?.headers;
+    let headers = read_from(open()?, options.encoding, Keep::header_only(&none))?.headers;
     let client = Client::connect(options).await?;
     let layout = layout_of(options.kind, &headers);
     let mapping: Vec<Option<String>> = match &options.mapping {
@@ -293,8 +297,8 @@ pub async fn run(options: &Options) -> Result<Summary> {
     }
     let names = mapped_names(&headers, &mapping);
     let mapped = |_: &[String]| names.clone();
-    let sheet = read_file_keeping(
-        &bytes,
+    let sheet = read_from(
+        open()?,
         options.encoding,
         Keep {
             columns: Some(&mapped),
@@ -310,7 +314,7 @@ pub async fn run(options: &Options) -> Result<Summary> {
             failed.push((row.line, row.problems));
         }
     }
-    let sha = sha256_hex(&bytes);
+    let sha = sha256_of(open()?)?;
     let file_name = options
         .file
         .file_name()
@@ -371,8 +375,8 @@ pub async fn run(options: &Options) -> Result<Summary> {
     {
         // The rows in error read again, whole.
         let lines: BTreeSet<u32> = failed.iter().map(|f| f.0).collect();
-        let whole = read_file_keeping(
-            &bytes,
+        let whole = read_from(
+            open()?,
             options.encoding,
             Keep {
                 columns: None,

@@ -175,11 +175,34 @@ pub fn read_file_keeping(
     keep: Keep<'_>,
 ) -> Result<Sheet, FileError> {
     if bytes.starts_with(b"PK\x03\x04") {
-        read_workbook(bytes, FileFormat::Xlsx, keep)
+        read_workbook(Cursor::new(bytes), FileFormat::Xlsx, keep)
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        read_workbook(bytes, FileFormat::Xls, keep)
+        read_workbook(Cursor::new(bytes), FileFormat::Xls, keep)
     } else {
         read_csv(bytes, encoding, keep)
+    }
+}
+
+/// [`read_file_keeping`] from a reader (a file on disk): a spreadsheet is unzipped from it
+/// as it is read, so its bytes are never all in memory (the command-line importer); a text
+/// file is read whole.
+pub fn read_from<R: std::io::Read + std::io::Seek>(
+    mut reader: R,
+    encoding: Option<TextEncoding>,
+    keep: Keep<'_>,
+) -> Result<Sheet, FileError> {
+    let io = |e: std::io::Error| FileError::Spreadsheet(e.to_string());
+    let mut head = [0u8; 4];
+    let got = reader.read(&mut head).map_err(io)?;
+    reader.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+    match &head[..got] {
+        b"PK\x03\x04" => read_workbook(reader, FileFormat::Xlsx, keep),
+        [0xD0, 0xCF, 0x11, 0xE0] => read_workbook(reader, FileFormat::Xls, keep),
+        _ => {
+            let mut bytes = Vec::new();
+            reader.read_to_end(&mut bytes).map_err(io)?;
+            read_csv(&bytes, encoding, keep)
+        }
     }
 }
 
@@ -355,11 +378,17 @@ fn inside_merge(merged: &[calamine::Dimensions], row: u32, col: u32) -> bool {
         .any(|m| m.contains(row, col) && (m.start.0 != row || m.start.1 != col))
 }
 
-fn read_workbook(bytes: &[u8], format: FileFormat, keep: Keep<'_>) -> Result<Sheet, FileError> {
+fn read_workbook<RS: std::io::Read + std::io::Seek>(
+    source: RS,
+    format: FileFormat,
+    keep: Keep<'_>,
+) -> Result<Sheet, FileError> {
     use calamine::{Reader, Sheets};
     let spreadsheet = |e: &dyn std::fmt::Display| FileError::Spreadsheet(e.to_string());
-    let mut book =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet(&e))?;
+    let mut book: Sheets<RS> = match format {
+        FileFormat::Xls => Sheets::Xls(calamine::Xls::new(source).map_err(|e| spreadsheet(&e))?),
+        _ => Sheets::Xlsx(calamine::Xlsx::new(source).map_err(|e| spreadsheet(&e))?),
+    };
     let name = book
         .sheet_names()
         .first()

@@ -253,6 +253,24 @@ mod tests {
     }
 
     #[test]
+    fn a_workbook_read_from_a_reader_is_the_workbook_read_from_its_bytes() {
+        // Arrange
+        let bytes = ledger_xlsx();
+        let keep = Keep {
+            columns: Some(&amounts_and_customers),
+            lines: None,
+        };
+
+        // Act
+        let streamed =
+            crate::import::file::read_from(std::io::Cursor::new(bytes.clone()), None, keep)
+                .unwrap();
+
+        // Assert
+        assert_eq!(streamed, read_file_keeping(&bytes, None, keep).unwrap());
+    }
+
+    #[test]
     fn a_header_only_read_stops_at_the_header() {
         // Arrange
         let none = BTreeSet::new();
