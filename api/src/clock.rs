@@ -8,24 +8,37 @@ use time::{Date, Duration, OffsetDateTime, format_description::well_known::Rfc33
 pub struct Clock {
     /// `None`: the system clock. `Some`: a fixed time that only [`Clock::advance`] moves.
     fixed: Option<Arc<Mutex<OffsetDateTime>>>,
+    /// Added to the system clock: a local server run "as if it were" another day
+    /// (`credence-local --today`; the Lambda functions refuse it).
+    shift: Duration,
 }
 
 impl Clock {
     pub fn system() -> Self {
-        Self { fixed: None }
+        Self::default()
     }
 
     /// A clock stopped at `at` (tests).
     pub fn fixed(at: OffsetDateTime) -> Self {
         Self {
             fixed: Some(Arc::new(Mutex::new(at))),
+            shift: Duration::ZERO,
+        }
+    }
+
+    /// The system clock moved to `day`: it reads `day` now and runs on from there.
+    pub fn shifted_to(day: Date) -> Self {
+        let now = OffsetDateTime::now_utc();
+        Self {
+            fixed: None,
+            shift: now.replace_date(day) - now,
         }
     }
 
     pub fn now(&self) -> OffsetDateTime {
         match &self.fixed {
             Some(t) => *t.lock().expect("clock lock"),
-            None => OffsetDateTime::now_utc(),
+            None => OffsetDateTime::now_utc() + self.shift,
         }
     }
 
@@ -50,6 +63,17 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shifted_clock_reads_its_day_and_runs_on() {
+        let day = time::macros::date!(2030 - 02 - 28);
+
+        let clock = Clock::shifted_to(day);
+
+        assert_eq!(clock.today(), day);
+        let (a, b) = (clock.now(), clock.now());
+        assert!(b >= a, "it runs on");
+    }
 
     #[test]
     fn a_fixed_clock_moves_only_when_advanced() {

@@ -288,6 +288,41 @@ pub async fn local_schedule(watcher: Watcher, tenants: Vec<TenantId>) {
     }
 }
 
+/// Locally, for a server run as if it were `to` (`credence-local --today`): the daily pass
+/// for every day after `from` up to `to`, each with the clock stopped at 06:00 of its day,
+/// so a month of silence does to the portfolio what it would have done day by day.
+pub async fn catch_up(
+    watcher: &Watcher,
+    tenants: &[TenantId],
+    from: time::Date,
+    to: time::Date,
+) -> anyhow::Result<u32> {
+    let mut days = 0;
+    let mut day = from;
+    while day < to {
+        day = day.next_day().context("a day after the calendar's end")?;
+        let at = day.with_hms(6, 0, 0).context("06:00")?.assume_utc();
+        let that_day = Watcher::new(
+            watcher.store.clone(),
+            Clock::fixed(at),
+            watcher.egress.clone(),
+        );
+        daily_for(&that_day, tenants).await?;
+        days += 1;
+    }
+    Ok(days)
+}
+
+/// The Lambda functions run on the real clock: a shifted one (`CREDENCE_TODAY`, the local
+/// server's `--today`) is refused.
+pub fn refuse_shifted_clock() -> anyhow::Result<()> {
+    anyhow::ensure!(
+        std::env::var_os("CREDENCE_TODAY").is_none(),
+        "CREDENCE_TODAY is for the local server only (credence-local --today); a Lambda function runs on the real clock"
+    );
+    Ok(())
+}
+
 /// Locally: the delivery worker, a task of its own (in AWS a function of its own), sending
 /// due webhook deliveries every 5 s.
 pub async fn local_deliveries(watcher: Watcher, tenants: Vec<TenantId>) {

@@ -18,7 +18,10 @@ use std::{
 };
 
 const USAGE: &str = "usage:
-  cargo xtask dev [--port N]     run app + API + DynamoDB Local with demo data (default port 8080 or $PORT)
+  cargo xtask dev [--port N] [--today YYYY-MM-DD]
+                                 run app + API + DynamoDB Local with demo data (default port 8080 or $PORT);
+                                 --today: as if it were that day, on a copy of the data (the daily pass runs
+                                 for every day up to it first)
   cargo xtask test               fmt, clippy, unit + integration + browser tests, cfn-lint
   cargo xtask browser [FILTER]   only the browser tests (those whose name contains FILTER)
   cargo xtask api [FILTER]       only the API integration tests, on a fresh DynamoDB Local
@@ -196,9 +199,17 @@ fn dev(args: &[String]) -> Result<()> {
         Ok(p) => p.parse().context("PORT must be a port number")?,
         Err(_) => 8080,
     };
+    let mut today: Option<String> = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
+            "--today" => {
+                today = Some(
+                    it.next()
+                        .context("--today needs a date (YYYY-MM-DD)")?
+                        .clone(),
+                )
+            }
             "--port" => {
                 port = it
                     .next()
@@ -214,8 +225,20 @@ fn dev(args: &[String]) -> Result<()> {
     let data = root().join(".credence");
     // The folder name carries the data format: a new format starts from a fresh seed
     // instead of reading items an older build wrote.
-    let db_dir = data.join(DEV_DATA);
-    std::fs::create_dir_all(&db_dir)?;
+    let real_dir = data.join(DEV_DATA);
+    std::fs::create_dir_all(&real_dir)?;
+    // As if it were another day: on a fresh copy of the data, so the real folder is untouched.
+    let db_dir = match &today {
+        Some(day) => {
+            let copy = data.join(format!("{DEV_DATA}-as-of-{day}"));
+            if copy.exists() {
+                std::fs::remove_dir_all(&copy)?;
+            }
+            copy_dir(&real_dir, &copy)?;
+            copy
+        }
+        None => real_dir,
+    };
 
     // Ctrl-C reaches every process in the group; we only need to survive it to clean up.
     let (tx, rx) = std::sync::mpsc::channel();
@@ -242,10 +265,18 @@ fn dev(args: &[String]) -> Result<()> {
     let mut cmd = Command::new(tools::target_dir().join("debug/credence-local"));
     server_env(&mut cmd, port, dynamo_port, "credence", &data);
     cmd.arg("--seed-demo");
+    if let Some(day) = &today {
+        cmd.args(["--today", day]);
+    }
     let mut server = Service::start("credence-local", &mut cmd)?;
     let url = format!("http://127.0.0.1:{port}");
-    wait_http_ok(port, "/health", Duration::from_secs(600), &mut server)
-        .context("the app did not become healthy")?;
+    wait_http_ok(
+        port,
+        "/health",
+        Duration::from_secs(if today.is_some() { 3600 } else { 600 }),
+        &mut server,
+    )
+    .context("the app did not become healthy")?;
 
     println!(
         "\nCredence is running at {url}   (ready in {:.0} s)\n\n  Demo sign-ins (password: demo):\n    sales      sales rep: customer lookup\n    risk       credit analyst\n    finance    finance / collections\n    approver   credit manager\n    admin      administrator\n\n  API description: {url}/openapi.json\n  Press Ctrl-C to stop everything.",
@@ -264,6 +295,21 @@ fn dev(args: &[String]) -> Result<()> {
     }
     drop(server);
     drop(dynamo);
+    Ok(())
+}
+
+/// Copies a folder (DynamoDB Local's data files) with what is in it.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
     Ok(())
 }
 

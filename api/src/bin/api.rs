@@ -18,6 +18,7 @@ async fn main() -> Result<(), lambda_http::Error> {
             "LOCAL_ISSUER_KEY is set: the local issuer never runs in Lambda; set JWKS_URL".into(),
         );
     }
+    credence_api::watcher::refuse_shifted_clock()?;
     let state = AppState::from_settings(&settings, Vec::new()).await?;
     lambda_http::run(router(state)).await
 }

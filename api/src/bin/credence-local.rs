@@ -1,7 +1,10 @@
 //! The local server behind `cargo xtask dev`: the same Router as the Lambda, plus the
 //! built frontend, the local token issuer, table creation and the demo tenant.
 //!
-//! Usage: `credence-local [--port N] [--seed-demo]` (env: the API's variables, `PORT`).
+//! Usage: `credence-local [--port N] [--seed-demo] [--today YYYY-MM-DD]` (env: the API's
+//! variables, `PORT`). `--today` runs the server as if it were that day (today or later): the
+//! daily pass runs first for every day from today to it, then the clock reads that day and
+//! runs on. `cargo xtask dev --today` gives it a copy of the data folder.
 
 use anyhow::Context;
 use credence_api::{AppState, Settings, router, seed, store::schema, telemetry, watcher};
@@ -14,6 +17,7 @@ async fn main() -> anyhow::Result<()> {
         .transpose()?
         .unwrap_or(8080);
     let mut seed_demo = false;
+    let mut shifted_to: Option<time::Date> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -25,14 +29,22 @@ async fn main() -> anyhow::Result<()> {
                     .context("--port must be a port number")?
             }
             "--seed-demo" => seed_demo = true,
+            "--today" => {
+                let day = args.next().context("--today needs a date (YYYY-MM-DD)")?;
+                let format = time::macros::format_description!("[year]-[month]-[day]");
+                shifted_to = Some(
+                    time::Date::parse(&day, &format)
+                        .with_context(|| format!("--today {day}: not a date (YYYY-MM-DD)"))?,
+                );
+            }
             other => anyhow::bail!(
-                "unknown argument {other}; usage: credence-local [--port N] [--seed-demo]"
+                "unknown argument {other}; usage: credence-local [--port N] [--seed-demo] [--today YYYY-MM-DD]"
             ),
         }
     }
     let settings = Settings::from_env().context("configuration")?;
     telemetry::init(settings.log_format);
-    let state = AppState::from_settings(&settings, seed::demo_users()).await?;
+    let mut state = AppState::from_settings(&settings, seed::demo_users()).await?;
     schema::ensure_table(state.store.raw_client(), state.store.table())
         .await
         .context("creating the table in DynamoDB")?;
@@ -60,6 +72,30 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(?report, "first early-warning pass over the demo tenant");
         }
     }
+    let mut tenants = watcher::tenants_from_env();
+    if tenants.is_empty() {
+        tenants.push(seed::demo_tenant());
+    }
+    if let Some(day) = shifted_to {
+        let today = time::OffsetDateTime::now_utc().date();
+        anyhow::ensure!(
+            day >= today,
+            "--today {day} is before today ({today}): time only moves forward"
+        );
+        let system = watcher::Watcher::new(
+            state.store.clone(),
+            state.clock.clone(),
+            state.egress.clone(),
+        );
+        let started = std::time::Instant::now();
+        let days = watcher::catch_up(&system, &tenants, today, day).await?;
+        tracing::info!(
+            days,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "daily passes up to {day}"
+        );
+        state.clock = credence_api::clock::Clock::shifted_to(day);
+    }
     // The early-warning consumers: in AWS two Lambda functions, here two tasks.
     let watcher = watcher::Watcher::new(
         state.store.clone(),
@@ -72,10 +108,6 @@ async fn main() -> anyhow::Result<()> {
             endpoint,
             settings.region.clone(),
         ));
-    }
-    let mut tenants = watcher::tenants_from_env();
-    if tenants.is_empty() {
-        tenants.push(seed::demo_tenant());
     }
     tokio::spawn(watcher::local_deliveries(watcher.clone(), tenants.clone()));
     tokio::spawn(watcher::local_schedule(watcher, tenants));

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     telemetry::init(credence_api::settings::LogFormat::Json);
+    watcher::refuse_shifted_clock()?;
     let watcher = watcher::Watcher::from_env().await?;
     let tenants = watcher::tenants_from_env();
     let (watcher, tenants) = (&watcher, &tenants);

@@ -15,6 +15,7 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     telemetry::init(credence_api::settings::LogFormat::Json);
+    watcher::refuse_shifted_clock()?;
     let watcher = watcher::Watcher::from_env().await?;
     let watcher = &watcher;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {

@@ -160,3 +160,52 @@ async fn two_hundred_silent_days_lower_an_unpaid_customer_to_e_once_and_leave_a_
     assert!(rescored < passes, "{rescored} re-scores in {passes} passes");
     assert_eq!((replay.rescored, replay.alerts_opened), (0, 0));
 }
+
+#[tokio::test]
+async fn a_local_server_run_as_if_forty_days_later_has_run_the_daily_pass_for_each_of_them() {
+    // Arrange: C1 owes an invoice due in ten days that nobody will pay.
+    let app = spawn_app().await;
+    let start = app.clock.today();
+    app.post_events(vec![invoice_on(
+        "later-1",
+        "C1",
+        start - Duration::days(20),
+        start + Duration::days(10),
+        "1500.00",
+    )])
+    .await;
+    app.watch("C1").await;
+    let before = app.signed_in(Role::Risk).credit("C1").await;
+    let watcher = credence_api::watcher::Watcher::new(
+        app.store.clone(),
+        app.clock.clone(),
+        app.egress.clone(),
+    );
+
+    // Act: what `credence-local --today` does before it serves.
+    let days = credence_api::watcher::catch_up(
+        &watcher,
+        &[tenant("alpha")],
+        start,
+        start + Duration::days(40),
+    )
+    .await
+    .unwrap();
+
+    // Assert: the file was re-scored on the days the invoice crossed an edge; the last of
+    // them (30 days past due) is day 40.
+    assert_eq!(days, 40);
+    let after = app.signed_in(Role::Risk).credit("C1").await;
+    assert_eq!(
+        after["assessment"]["as_of"],
+        (start + Duration::days(40)).to_string(),
+        "{}",
+        after["assessment"]
+    );
+    assert!(
+        score(&after) < score(&before),
+        "{} → {}",
+        score(&before),
+        score(&after)
+    );
+}
