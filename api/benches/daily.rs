@@ -4,7 +4,9 @@
 //! Prints the time and the DynamoDB calls of each, reads and writes apart.
 //!
 //! Run (DynamoDB Local must be listening):
-//! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench -p credence-api --bench daily`
+//! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench -p credence-api --bench daily`.
+//! Sizes: `DAILY_CUSTOMERS` (default 220, the demo tenant; its generator makes any number)
+//! and `DAILY_DAYS` (default 30).
 
 mod common;
 
@@ -71,6 +73,13 @@ fn split(calls: &BTreeMap<String, u64>) -> (u64, u64) {
     })
 }
 
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let calls = CountCalls::default();
@@ -78,7 +87,14 @@ async fn main() -> anyhow::Result<()> {
     let store = Store::new(client, &table);
     let clock = Clock::fixed(time::OffsetDateTime::now_utc());
     let tenant = demo_tenant();
-    seed_demo(&store, &tenant, clock.today(), 220).await?;
+    let count = env_or("DAILY_CUSTOMERS", 220);
+    let days = env_or("DAILY_DAYS", 30);
+    let seeding = Instant::now();
+    seed_demo(&store, &tenant, clock.today(), count).await?;
+    println!(
+        "seeded {count} customers in {:.0} s",
+        seeding.elapsed().as_secs_f64()
+    );
     let engines = Engines::default();
     let egress = credence_api::egress::Egress::public()?;
     let ctx = Ctx {
@@ -119,7 +135,7 @@ async fn main() -> anyhow::Result<()> {
     calls.take();
     run("same day again (index)".into(), false).await;
     let (mut customers, mut reads, mut writes, mut ms) = (0, 0, 0, 0.0);
-    for day in 1..=30 {
+    for day in 1..=days {
         clock.advance(time::Duration::days(1));
         let (r, rd, wr, took) = run(format!("day +{day}"), false).await;
         customers += r.customers;
@@ -127,13 +143,17 @@ async fn main() -> anyhow::Result<()> {
         writes += wr;
         ms += took.as_secs_f64() * 1000.0;
     }
-    open_alerts(&store, &tenant, "after 30 days").await?;
+    open_alerts(&store, &tenant, &format!("after {days} days")).await?;
+    let per_day = days.max(1) as f64;
+    let woken = customers as f64 / per_day;
     println!(
-        "30 daily passes: {:.1} customers/day woken of 220, {:.0} reads/day, {:.0} writes/day, {:.0} ms/day",
-        customers as f64 / 30.0,
-        reads as f64 / 30.0,
-        writes as f64 / 30.0,
-        ms / 30.0
+        "{days} daily passes: {woken:.1} customers/day woken of {count} ({:.1}%), {:.0} reads/day, {:.0} writes/day, {:.0} ms/day; per woken customer {:.1} reads, {:.1} writes",
+        100.0 * woken / count.max(1) as f64,
+        reads as f64 / per_day,
+        writes as f64 / per_day,
+        ms / per_day,
+        reads as f64 / (customers.max(1) as f64),
+        writes as f64 / (customers.max(1) as f64),
     );
     Ok(())
 }

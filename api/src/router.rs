@@ -194,6 +194,7 @@ pub fn router(state: AppState) -> Router {
             routes::watch::add_signal,
             routes::evidence::signals
         ))
+        .routes(routes!(routes::regrade::status, routes::regrade::step))
         .routes(routes!(
             routes::evidence::statements,
             routes::evidence::record_statement

@@ -566,6 +566,25 @@ pub async fn add_note(
     authorised_with_body(session, Request::post(&url), body).await
 }
 
+/// `GET /v1/admin/regrade`: the last re-grade, if any.
+pub async fn regrade_status(
+    session: Session,
+) -> Result<Option<credence_shared::credit::RegradeJob>, ApiError> {
+    authorised(session, Request::get("/v1/admin/regrade")).await
+}
+
+/// `POST /v1/admin/regrade`: one more step of the re-grade.
+pub async fn regrade_step(
+    session: Session,
+) -> Result<Option<credence_shared::credit::RegradeJob>, ApiError> {
+    authorised_with_body(
+        session,
+        Request::post("/v1/admin/regrade"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
 /// `GET /v1/customers/{id}/signals`: newest first.
 pub async fn signals(session: Session, id: &CustomerId) -> Result<Vec<RecordedSignal>, ApiError> {
     authorised(

@@ -190,6 +190,28 @@ pub struct CreditView {
     pub recommended_route: Vec<crate::Role>,
 }
 
+/// `GET`/`POST /v1/admin/regrade`: the portfolio re-assessed with the engine version in
+/// force after it was published or put back (each credit file recomputed once; resumable:
+/// each step goes on from `cursor`, and the daily pass finishes what the admin page did not).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegradeJob {
+    pub engine_version: u32,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub started_at: time::OffsetDateTime,
+    /// Customers looked at so far.
+    pub done: u32,
+    /// Of those, files recomputed (the others were already on this version).
+    pub recomputed: u32,
+    /// Of those, files whose score, grade or limit moved.
+    pub changed: u32,
+    /// Where the next step starts (`None` at the start and at the end).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    pub finished: bool,
+}
+
 /// `POST /v1/customers/{id}/credit-check`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

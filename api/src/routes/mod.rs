@@ -8,6 +8,7 @@ pub mod exports;
 pub mod health;
 pub mod imports;
 pub mod me;
+pub mod regrade;
 pub mod requests;
 pub mod watch;
 pub mod workflow;

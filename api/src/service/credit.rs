@@ -45,6 +45,9 @@ use tracing::instrument;
 pub struct CreditEngine {
     pub model: Arc<ScorecardModel>,
     pub policy: Arc<Policy>,
+    /// The tenant's engine version (0: the shipped defaults); a credit file records the one
+    /// it was computed with, so a re-grade knows what is left.
+    pub version: u32,
 }
 
 impl CreditEngine {
@@ -52,6 +55,7 @@ impl CreditEngine {
         Self {
             model: Arc::new(credence_shared::engine::default_model()),
             policy: Arc::new(credence_shared::engine::default_policy()),
+            version: 0,
         }
     }
 }
@@ -113,6 +117,7 @@ pub fn compute_state(
         group: previous.and_then(|p| p.group.clone()),
         watch: WatchFigures::of(&facts.behaviour),
         last_invoiced: book.invoices.iter().map(|i| i.issued).max(),
+        engine_version: engine.version,
         evidence,
     };
     let summary = summary_of(&state, &facts, as_of);

@@ -14,6 +14,7 @@ pub mod imports;
 pub mod ledger;
 pub mod master;
 pub mod projection;
+pub mod regrade;
 pub mod rescore;
 pub mod tenant;
 pub mod watch;

@@ -68,7 +68,7 @@ pub async fn rescore(
 
 /// The write of `record` recomputed as of today from its stored ledger, over `evidence` when
 /// given (a signal or a statement just recorded); `None` when the customer is gone.
-async fn recomputed(
+pub(crate) async fn recomputed(
     ctx: &Ctx<'_>,
     tenant: &TenantId,
     id: &CustomerId,

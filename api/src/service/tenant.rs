@@ -80,6 +80,7 @@ fn engine_of(v: &EngineVersion) -> Result<CreditEngine, Vec<FieldError>> {
     Ok(CreditEngine {
         model: Arc::new(model),
         policy: Arc::new(policy),
+        version: v.version,
     })
 }
 
@@ -406,6 +407,21 @@ async fn activate_write(
         items.push(store.engine_version_write(&who.tenant, version)?);
     }
     items.push(store.engine_pointer_write(&who.tenant, version.version, pointer)?);
+    // Every credit file is re-assessed with it: a fresh job, over the last one.
+    let job = store.regrade_job(&who.tenant).await?;
+    items.push(store.regrade_job_write(
+        &who.tenant,
+        &credence_shared::credit::RegradeJob {
+            engine_version: version.version,
+            started_at: clock.now(),
+            done: 0,
+            recomputed: 0,
+            changed: 0,
+            cursor: None,
+            finished: false,
+        },
+        job.map_or(0, |(v, _)| v),
+    )?);
     let entry = audit(
         who,
         clock,

@@ -50,6 +50,9 @@ pub struct CreditState {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_invoiced: Option<Date>,
+    /// The tenant's engine version it was computed with (0: the shipped defaults).
+    #[serde(default)]
+    pub engine_version: u32,
     /// Outside signals and financial statements, read by every recompute.
     #[serde(default)]
     pub evidence: credence_shared::engine::Evidence,

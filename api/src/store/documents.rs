@@ -147,6 +147,24 @@ impl Store {
         )
     }
 
+    /// The re-grade of the portfolio after the last publish or activation, with its version.
+    pub async fn regrade_job(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<(u64, credence_shared::credit::RegradeJob)>, StoreError> {
+        self.get_config(tenant, keys::REGRADE_SK).await
+    }
+
+    /// Writes the re-grade job over the version read (`replaces` 0: none yet).
+    pub fn regrade_job_write(
+        &self,
+        tenant: &TenantId,
+        job: &credence_shared::credit::RegradeJob,
+        replaces: u64,
+    ) -> Result<TransactWriteItem, StoreError> {
+        self.config_write(tenant, keys::REGRADE_SK, replaces + 1, replaces, job)
+    }
+
     /// Every published engine version, oldest first.
     pub async fn engine_versions(
         &self,

@@ -28,7 +28,7 @@
 //! | a customer's audit trail | Query | `PK = T#{t}#C#{id}`, `SK begins_with A#` | table |
 //! | the tenant's audit trail for a month | Query | `GSI1PK = T#{t}#AUDIT#{yyyy-mm}`, `GSI1SK between` | GSI1 |
 //! | configuration audit entries | Query | `PK = T#{t}#AUDIT`, `SK begins_with A#` | table |
-//! | approval matrix, custom fields, engine pointer | GetItem | `PK = T#{t}#CFG`, `SK = MATRIX / FIELDS / ENGINE` | table |
+//! | approval matrix, custom fields, engine pointer, the re-grade job | GetItem | `PK = T#{t}#CFG`, `SK = MATRIX / FIELDS / ENGINE / REGRADE` | table |
 //! | engine versions | Query | `PK = T#{t}#CFG`, `SK begins_with ENGINE#` | table |
 //! | users of the tenant | Query / GetItem | `PK = T#{t}#CFG`, `SK begins_with USER#` | table |
 //! | the blacklist | Query / GetItem | `PK = T#{t}#BL`, `SK = {code or NAME:name}` | table |
@@ -232,6 +232,8 @@ pub const MATRIX_SK: &str = "MATRIX";
 pub const FIELDS_SK: &str = "FIELDS";
 /// Points at the engine version in force.
 pub const ENGINE_SK: &str = "ENGINE";
+/// The re-grade of the portfolio after an engine version was put in force.
+pub const REGRADE_SK: &str = "REGRADE";
 pub const ENGINE_VERSION_PREFIX: &str = "ENGINE#";
 
 pub fn engine_version_sk(version: u32) -> String {

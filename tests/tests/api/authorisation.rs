@@ -237,6 +237,8 @@ pub(crate) fn rows() -> Vec<Row> {
             true,
         ),
         row("get", "/v1/customers/{id}/signals", Some(ALL), true),
+        row("get", "/v1/admin/regrade", Some(ADMIN), false),
+        row("post", "/v1/admin/regrade", Some(ADMIN), false),
         row(
             "get",
             "/v1/customers/{id}/financials",

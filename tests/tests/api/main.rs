@@ -31,6 +31,7 @@ mod need_to_know;
 mod onboarding;
 mod prepayment_lift;
 mod problems;
+mod regrade;
 mod replay;
 mod requests;
 mod rescore;

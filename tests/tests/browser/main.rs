@@ -12,6 +12,7 @@ mod credit;
 mod evidence;
 mod imports;
 mod navigation;
+mod regrade;
 mod search;
 mod signin;
 mod workflow;

@@ -168,6 +168,8 @@ pub async fn daily(ctx: &Ctx<'_>, tenant: &TenantId, all: bool) -> Result<RunRep
     let started = Instant::now();
     let mut report = RunReport::default();
     let today = ctx.clock.today();
+    // A re-grade the admin page left unfinished is finished first.
+    crate::service::regrade::finish(ctx, tenant).await?;
     let ids = if all {
         let mut ids = Vec::new();
         let mut cursor = None;

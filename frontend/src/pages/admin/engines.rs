@@ -76,11 +76,59 @@ pub(super) fn EngineTab() -> impl IntoView {
                         <ul class="version-list">
                             {list.into_iter().map(|v| view! { <VersionLine v reload /> }).collect_view()}
                         </ul>
+                        <RegradeProgress />
                     </section>
                     <PublishForm active reload />
                 }
             }
         </Loaded>
+    }
+}
+
+/// The re-grade after a publish or an activation: while this page is open it runs the
+/// job's steps one after another and shows how far it is (the daily pass finishes it
+/// otherwise).
+#[component]
+fn RegradeProgress() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let job = RwSignal::new(None::<credence_shared::credit::RegradeJob>);
+    let failure = RwSignal::new(None::<ApiError>);
+    leptos::task::spawn_local(async move {
+        let mut current = api::regrade_status(session).await;
+        loop {
+            match current {
+                Ok(Some(j)) => {
+                    let finished = j.finished;
+                    job.set(Some(j));
+                    if finished {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    failure.set(Some(e));
+                    break;
+                }
+            }
+            current = api::regrade_step(session).await;
+        }
+    });
+    view! {
+        {move || job.get().map(|j| {
+            let (version, done, recomputed, changed) = (j.engine_version, j.done, j.recomputed, j.changed);
+            let status = if j.finished {
+                t!(i18n, regrade_finished, version, done, recomputed, changed).into_any()
+            } else {
+                t!(i18n, regrade_running, version, done, recomputed, changed).into_any()
+            };
+            view! {
+                <p class="notice" role="status" data-testid="engine-regrade" data-finished=j.finished.to_string()>
+                    {status}
+                </p>
+            }
+        })}
+        {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
     }
 }
 
