@@ -168,8 +168,10 @@ pub async fn daily(ctx: &Ctx<'_>, tenant: &TenantId, all: bool) -> Result<RunRep
     let started = Instant::now();
     let mut report = RunReport::default();
     let today = ctx.clock.today();
-    // A re-grade the admin page left unfinished is finished first.
-    crate::service::regrade::finish(ctx, tenant).await?;
+    // A re-grade the admin page left unfinished is finished first (boxed: its future nests
+    // the whole recompute, and the pass's own future would grow past the compiler's
+    // layout depth in a release build).
+    Box::pin(crate::service::regrade::finish(ctx, tenant)).await?;
     let ids = if all {
         let mut ids = Vec::new();
         let mut cursor = None;
