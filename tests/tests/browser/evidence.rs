@@ -55,11 +55,20 @@ async fn risk_records_a_clean_check_and_a_lawsuit_and_sees_the_missing_summary_n
         let sued = browser
             .api_get(&format!("/v1/customers/{number}/credit"))
             .await?;
+        // The card's limits section: the route the matrix gives a move to the recommendation.
+        browser.open(&format!("/customers/{number}")).await?;
+        browser.scroll_to("section-limits").await?;
+        let route = browser.visible("limits-route").await?.text().await?;
+        browser.screenshot("limits").await?;
 
         // Assert
         check!(
             !said.trim().is_empty(),
             "the missing summary is named at its field"
+        );
+        check!(
+            !route.trim().is_empty() && route.trim() != "—",
+            "the limits section names who approves a move to the recommendation: {route:?}"
         );
         let score = |v: &serde_json::Value| {
             v["assessment"]["score"]
