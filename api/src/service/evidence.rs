@@ -27,17 +27,7 @@ pub async fn signals(
     let id = parse_customer(raw_id)?;
     crate::service::customers::visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::ReadCustomers)?;
-    let mut out: Vec<RecordedSignal> = ctx
-        .store
-        .signals(&who.tenant, &id, MAX_SIGNALS)
-        .await?
-        .into_iter()
-        .map(|s| RecordedSignal {
-            signal: s.signal,
-            recorded_by: s.recorded_by,
-            recorded_at: s.recorded_at,
-        })
-        .collect();
+    let mut out: Vec<RecordedSignal> = ctx.store.signals(&who.tenant, &id, MAX_SIGNALS).await?;
     out.sort_by_key(|s| std::cmp::Reverse((s.signal.date, s.recorded_at)));
     Ok(out)
 }

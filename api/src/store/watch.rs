@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
 use credence_shared::watch::{
-    Activity, Alert, CollectionTask, Delivery, DeliveryStatus, DunningSummary, Kpis, NewSignal,
-    Promise, Reference, TaskStatus, Watch,
+    Activity, Alert, CollectionTask, Delivery, DeliveryStatus, DunningSummary, Kpis, Promise,
+    Reference, TaskStatus, Watch,
 };
 use credence_shared::{CustomerId, TenantId};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -75,14 +75,9 @@ pub struct WatchState {
     pub aging: Vec<credence_shared::watch::AgingBucket>,
 }
 
-/// A signal as stored: what was reported, by whom and when.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StoredSignal {
-    pub signal: NewSignal,
-    pub recorded_by: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub recorded_at: OffsetDateTime,
-}
+/// A signal as stored: what was reported, by whom and when (the item is the DTO
+/// `GET /v1/customers/{id}/signals` lists).
+pub type StoredSignal = credence_shared::watch::RecordedSignal;
 
 /// The KPIs as they were on the first read of a day (grade drift is measured against it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
