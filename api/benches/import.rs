@@ -20,7 +20,7 @@ use std::sync::{
 };
 use std::time::Instant;
 
-use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, PutRequest, TransactWriteItem, WriteRequest};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
@@ -137,6 +137,57 @@ async fn raw_rate(client: &aws_sdk_dynamodb::Client, table: &str, items: usize) 
                 pending = out.unprocessed_items.unwrap_or_default();
                 pending.retain(|_, v| !v.is_empty());
             }
+        })
+        .buffer_unordered(16)
+        .collect::<Vec<_>>()
+        .await;
+    items as f64 / started.elapsed().as_secs_f64()
+}
+
+/// Raw TransactWriteItems: the same items, `per_call` a transaction (each conditioned on
+/// not existing, as ledger entries and their markers are), 16 transactions in flight.
+async fn raw_transact_rate(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    items: usize,
+    per_call: usize,
+) -> f64 {
+    let padding = "x".repeat(900);
+    let calls: Vec<Vec<TransactWriteItem>> = (0..items)
+        .collect::<Vec<_>>()
+        .chunks(per_call)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|i| {
+                    let item = HashMap::from([
+                        (
+                            "PK".to_owned(),
+                            AttributeValue::S(format!("TX{per_call}#{}", i % 5000)),
+                        ),
+                        ("SK".to_owned(), AttributeValue::S(format!("I#{i}"))),
+                        ("pad".to_owned(), AttributeValue::S(padding.clone())),
+                    ]);
+                    let put = Put::builder()
+                        .table_name(table)
+                        .set_item(Some(item))
+                        .condition_expression("attribute_not_exists(PK)")
+                        .build()
+                        .unwrap();
+                    TransactWriteItem::builder().put(put).build()
+                })
+                .collect()
+        })
+        .collect();
+    let started = Instant::now();
+    futures_util::stream::iter(calls)
+        .map(|items| async move {
+            client
+                .transact_write_items()
+                .set_transact_items(Some(items))
+                .send()
+                .await
+                .expect("transaction");
         })
         .buffer_unordered(16)
         .collect::<Vec<_>>()
@@ -279,6 +330,15 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "raw BatchWriteItem: {raw:.0} items/s (20,000 items of ~1 KB, 25 a call, 16 calls in flight)"
     );
+
+    for per_call in [25, 50, 100] {
+        let rate = raw_transact_rate(&client, &table, 20_000, per_call).await;
+        writes.take();
+        println!(
+            "raw TransactWriteItems: {rate:.0} items/s ({per_call} new items a transaction, 16 in flight) = {:.0}% of BatchWriteItem",
+            rate / raw * 100.0
+        );
+    }
 
     let store = Store::new(client, &table);
     let clock = Clock::fixed(time::OffsetDateTime::now_utc());

@@ -129,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::credit::put_fx_rate))
         .routes(routes!(routes::credit::put_group))
         .routes(routes!(routes::credit::blocked_orders))
+        .routes(routes!(routes::credit::reviews))
         .routes(routes!(
             routes::workflow::file,
             routes::workflow::customer_requests

@@ -771,3 +771,16 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
 fn network(error: gloo_net::Error) -> ApiError {
     ApiError::Network(error.to_string())
 }
+
+/// `GET /v1/reviews`: credit reviews due within `within` days, or overdue.
+pub async fn reviews(
+    session: Session,
+    within: i64,
+) -> Result<credence_shared::dto::ReviewQueue, ApiError> {
+    let within = within.to_string();
+    authorised(
+        session,
+        Request::get("/v1/reviews").query([("within", within.as_str())]),
+    )
+    .await
+}

@@ -25,7 +25,7 @@ use leptos_router::path;
 use crate::pages::lazy::{
     AdminRoute, AlertsRoute, ApplyRoute, AuditRoute, BlacklistRoute, CustomerEditRoute,
     CustomerRoute, DashboardRoute, EvidenceRoute, HomeRoute, ImportsRoute, InboxRoute,
-    RequestRoute, ShellRoute, WorklistRoute,
+    RequestRoute, ReviewsRoute, ShellRoute, WorklistRoute,
 };
 use crate::pages::{not_found::NotFound, signin::SignIn};
 use crate::session::Session;
@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("blacklist") view={Lazy::<BlacklistRoute>::new()} />
                     <Route path=path!("imports") view={Lazy::<ImportsRoute>::new()} />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} />
+                    <Route path=path!("reviews") view={Lazy::<ReviewsRoute>::new()} />
                     <Route path=path!("admin") view={Lazy::<AdminRoute>::new()} />
                 </ParentRoute>
                 </ProtectedParentRoute>

@@ -20,6 +20,8 @@ pub const EARLIEST: Date = time::macros::date!(1900 - 01 - 01);
 pub const YEARS_AHEAD: i32 = 10;
 /// How many days ahead a temporary limit may last (a year, leap day included).
 pub const TEMPORARY_DAYS_AHEAD: i64 = 366;
+/// How far ahead a reviewed limit's validity may reach (three years).
+pub const VALIDITY_DAYS_AHEAD: i64 = 1096;
 /// The largest amount a client may send: 10^15 in the currency's units. Far above any real
 /// invoice or limit, far below where sums and products of amounts overflow a `Decimal`.
 pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);

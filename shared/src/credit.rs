@@ -66,6 +66,14 @@ pub struct DecidedLimit {
     pub decided_by: String,
     #[serde(with = "iso_date")]
     pub decided_on: Date,
+    /// The last day the limit is valid: after it the check finds the limit expired (what
+    /// the policy makes of that: usually a block until the line is reviewed).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "iso_date::option"
+    )]
+    pub valid_until: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +90,14 @@ pub struct TemporaryLimit {
 }
 
 impl CreditDecision {
+    /// A person's limit always has a review date: when it has none, the policy's review
+    /// cycle for `grade`, counted from `on`, sets it.
+    pub fn ensure_review(&mut self, policy: &Policy, grade: Grade, on: Date) {
+        if self.limit.is_some() && self.review_due.is_none() {
+            self.review_due = Some(policy.next_review(grade, on));
+        }
+    }
+
     /// The credit file that counts on `as_of`: decisions first, then the recommendation.
     /// An expired temporary limit simply stops applying.
     pub fn effective_file(&self, rec: &Recommendation, as_of: Date) -> CreditFile {
@@ -91,9 +107,13 @@ impl CreditDecision {
             (None, Some(l)) => l.amount,
             (None, None) => rec.limit,
         };
+        let expires = match temporary {
+            Some(t) => Some(t.expires),
+            None => self.limit.as_ref().and_then(|l| l.valid_until),
+        };
         CreditFile {
             limit,
-            limit_expires: temporary.map(|t| t.expires),
+            limit_expires: expires,
             review_due: self.review_due,
             terms_days: self.terms_days.unwrap_or(rec.terms_days),
             prepayment_share: self
@@ -380,6 +400,42 @@ mod tests {
     }
 
     #[test]
+    fn a_permanent_limit_past_its_validity_still_applies_but_the_check_finds_it_expired() {
+        // Arrange
+        let decision = CreditDecision {
+            limit: Some(DecidedLimit {
+                amount: cny(1000),
+                reason: "reviewed".into(),
+                decided_by: "risk".into(),
+                decided_on: date!(2026 - 01 - 01),
+                valid_until: Some(date!(2026 - 06 - 30)),
+            }),
+            ..CreditDecision::default()
+        };
+        let rec = recommendation();
+        let order = crate::engine::OrderRequest::new(cny(10)).unwrap();
+        let policy = default_policy();
+        let expired = |file: &CreditFile, on: Date| {
+            let open = OpenItems::empty(Currency::CNY, on);
+            crate::engine::check_order(file, &open, &order, &policy, on)
+                .expect("one currency")
+                .reasons
+                .iter()
+                .any(|r| matches!(r.finding, crate::engine::Finding::LimitExpired { .. }))
+        };
+
+        // Act
+        let last_day = decision.effective_file(&rec, date!(2026 - 06 - 30));
+        let day_after = decision.effective_file(&rec, date!(2026 - 07 - 01));
+
+        // Assert
+        assert_eq!(day_after.limit, cny(1000));
+        assert_eq!(day_after.limit_expires, Some(date!(2026 - 06 - 30)));
+        assert!(!expired(&last_day, date!(2026 - 06 - 30)));
+        assert!(expired(&day_after, date!(2026 - 07 - 01)));
+    }
+
+    #[test]
     fn a_temporary_limit_applies_through_its_last_day_and_then_the_decided_limit_returns() {
         let decision = CreditDecision {
             limit: Some(DecidedLimit {
@@ -387,6 +443,7 @@ mod tests {
                 reason: "agreed".into(),
                 decided_by: "risk".into(),
                 decided_on: date!(2026 - 01 - 01),
+                valid_until: None,
             }),
             temporary: Some(TemporaryLimit {
                 amount: cny(5000),

@@ -217,3 +217,32 @@ mod tests {
         assert!(FieldError::required_text("name", "   ", 2, "m").is_err());
     }
 }
+
+/// The credit review queue (`GET /v1/reviews`): customers whose review is due by a day,
+/// earliest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReviewQueue {
+    #[serde(with = "crate::engine::calendar::iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub as_of: time::Date,
+    /// The last due day the queue reaches (`as_of` + `within` days).
+    #[serde(with = "crate::engine::calendar::iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub until: time::Date,
+    pub items: Vec<ReviewItem>,
+    /// More customers are due than were returned (raise `limit`).
+    pub truncated: bool,
+}
+
+/// A customer due for review, with what the reviewer looks at first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReviewItem {
+    pub customer: CustomerSummary,
+    #[serde(with = "crate::engine::calendar::iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub due: time::Date,
+    /// Days past the due date (negative: due in that many days).
+    pub days_overdue: i64,
+}

@@ -19,6 +19,8 @@ pub enum Action {
     SeeInvoiceDetail,
     /// Work the blocked-orders queue.
     ReadBlockedOrders,
+    /// The credit review queue.
+    ReadReviews,
     /// Post ledger events (the ERP integration user has the finance role).
     PostLedgerEvents,
     /// Maintain exchange rates.
@@ -72,6 +74,7 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         }
         Action::SeeInvoiceDetail => &[Risk, Finance, Approver, Admin, Collector],
         Action::ReadBlockedOrders => &[Risk, Finance, Approver, Admin],
+        Action::ReadReviews => &[Risk, Finance, Approver, Admin],
         Action::PostLedgerEvents | Action::ManageFxRates => &[Finance, Admin],
         Action::DecideCredit | Action::ManageGroups => &[Risk, Approver, Admin],
         Action::FileRequest => &[Sales, Risk, Finance, Approver, Admin, Collector],

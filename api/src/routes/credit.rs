@@ -150,3 +150,20 @@ pub async fn blocked_orders(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     Ok(Json(credit::blocked_orders(&state.ctx(), &who).await?))
 }
+
+#[utoipa::path(get, path = "/v1/reviews", tag = "credit", security(("bearer" = [])),
+    params(crate::service::reviews::ReviewQuery),
+    responses(
+        (status = 200, body = credence_shared::dto::ReviewQueue, description = "Customers whose credit review is due within `within` days or overdue, earliest first"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn reviews(
+    State(state): State<AppState>,
+    who: Principal,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<crate::service::reviews::ReviewQuery>,
+) -> Result<Json<credence_shared::dto::ReviewQueue>, ApiError> {
+    Ok(Json(
+        crate::service::reviews::queue(&state.ctx(), &who, q).await?,
+    ))
+}

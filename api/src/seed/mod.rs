@@ -19,7 +19,9 @@ use credence_shared::engine::identity::{CountryCode, RegistrationId};
 use credence_shared::{
     Role, TenantId, UserId,
     credit::{CreditDecision, DecidedLimit},
-    engine::{Allocation, DocRef, LedgerEntry, LedgerEvent, Profile, calendar::months_before},
+    engine::{
+        Allocation, DocRef, LedgerEntry, LedgerEvent, Policy, Profile, calendar::months_before,
+    },
 };
 use generate::{DemoCustomer, EntryKind};
 
@@ -81,7 +83,7 @@ pub async fn seed_demo(
     for c in &data.customers {
         let entries = ledger_of(c)?;
         ledger_entries += entries.len();
-        let decision = decision_of(c, as_of);
+        let decision = decision_of(c, &engine.policy, as_of);
         let plain: Vec<LedgerEntry> = entries.iter().map(|e| e.entry.clone()).collect();
         let mut history = Vec::new();
         let mut previous: Option<CreditState> = None;
@@ -118,6 +120,9 @@ pub async fn seed_demo(
         record.take_summary(&summary);
         records.push(record);
         items.extend(seed_items(tenant, &c.id, &state, &entries, &history)?);
+        if let Some(due) = state.decision.review_due {
+            items.push(crate::store::reviews::review_item(tenant, &c.id, due));
+        }
     }
     store.put_new_customers(tenant, &records).await?;
     store.batch_put(items).await?;
@@ -145,17 +150,29 @@ fn profile_of(c: &DemoCustomer) -> Profile {
 /// Months of monthly history points seeded per customer.
 const HISTORY_MONTHS: u32 = 17;
 
-fn decision_of(c: &DemoCustomer, as_of: time::Date) -> CreditDecision {
+/// A demo line agreed before the history starts and reviewed on the policy's cycle since:
+/// its next review falls from three weeks ago to one cycle ahead, so the queue has some
+/// overdue, some due this week and most later.
+fn decision_of(c: &DemoCustomer, policy: &Policy, as_of: time::Date) -> CreditDecision {
+    let decided_on = months_before(as_of, HISTORY_MONTHS + 1);
+    let months = u32::from(policy.review_months(c.grade));
+    let mut review_due = decided_on;
+    let mut cycles = 1;
+    while review_due < as_of - time::Duration::days(21) {
+        review_due = credence_shared::engine::calendar::months_after(decided_on, months * cycles);
+        cycles += 1;
+    }
     CreditDecision {
         limit: Some(DecidedLimit {
             amount: c.credit_limit,
             reason: "Limit agreed at onboarding".into(),
             decided_by: "risk".into(),
-            decided_on: months_before(as_of, HISTORY_MONTHS + 1),
+            decided_on,
+            valid_until: None,
         }),
         temporary: None,
         terms_days: Some(u16::try_from(c.terms_days).unwrap_or(u16::MAX)),
-        review_due: None,
+        review_due: Some(review_due),
         on_hold: c.on_hold || c.blacklisted,
         blacklisted: c.blacklisted,
         prepayment: None,

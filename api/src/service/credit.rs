@@ -249,7 +249,7 @@ pub async fn load_or_init(
         .write_credit(&who.tenant, id, &write, &clock.stamp())
         .await
     {
-        Ok(version) => Ok(CreditRecord::written(version, state)?),
+        Ok(version) => Ok(CreditRecord::written(version, state, None)?),
         // Someone else initialised it first: theirs is as good.
         Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => store
             .get_credit(&who.tenant, id)
@@ -565,7 +565,10 @@ pub async fn decide(
             reason: reason.to_owned(),
             decided_by: who.username.clone(),
             decided_on: as_of,
+            valid_until: None,
         });
+        // A person decided the line: its next review follows the policy's cycle.
+        decision.review_due = Some(engine.policy.next_review(state.recommendation.grade, as_of));
     }
     match (&request.temporary_limit, request.temporary_until) {
         (Some(limit), Some(until)) => {
@@ -668,6 +671,9 @@ pub async fn decide(
         reason,
     );
     let mut extra = vec![store.audit_write(&who.tenant, &entry)?];
+    if next.decision.review_due != state.decision.review_due {
+        extra.push(store.review_write(&who.tenant, &id, next.decision.review_due)?);
+    }
     if overriding {
         let (alert, expected) = super::gate::override_alert(
             ctx,

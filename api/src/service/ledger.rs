@@ -20,6 +20,7 @@ use crate::{
     store::{
         Store,
         credit::{BlockedOrder, CreditWrite, MAX_EVENTS_PER_WRITE, StoredEntry, WriteConflict},
+        files::File,
     },
 };
 use credence_shared::customer::customer_id_of;
@@ -205,9 +206,19 @@ pub async fn ingest_as(
 
     // Customers at once, up to CUSTOMERS_AT_ONCE; each customer's events in order, in
     // chunks, each chunk one guarded write.
-    let per_customer = futures_util::stream::iter(by_customer)
-        .map(|(customer, candidates)| async move {
+    // Their profiles and files read together first (one call per 50 customers).
+    let ids: Vec<CustomerId> = by_customer.keys().map(|c| customer_id_of(c)).collect();
+    let mut files = store.get_files(&who.tenant, &ids).await?;
+    let work: Vec<_> = by_customer
+        .into_iter()
+        .map(|(customer, candidates)| {
             let id = customer_id_of(&customer);
+            let file = files.remove(&id);
+            (id, candidates, file)
+        })
+        .collect();
+    let per_customer = futures_util::stream::iter(work)
+        .map(|(id, candidates, mut file)| async move {
             let mut rates = RateCache::default();
             let mut ledger = LedgerCache::default();
             let mut done = Vec::with_capacity(candidates.len());
@@ -217,7 +228,7 @@ pub async fn ingest_as(
                         ctx,
                         engine,
                         who,
-                        &id,
+                        (&id, file.take()),
                         chunk,
                         (&mut rates, &mut ledger),
                         mode,
@@ -269,17 +280,23 @@ struct LedgerCache {
 }
 
 impl LedgerCache {
-    /// The entries of the file at `version` (read from the store unless kept).
+    /// The entries of the file `record` (read from the store unless kept, or unless the
+    /// file says it has none).
     async fn entries(
         &mut self,
         store: &Store,
         who: &Principal,
         id: &CustomerId,
-        version: Option<u64>,
+        record: Option<&crate::store::credit::CreditRecord>,
     ) -> Result<Vec<LedgerEntry>, ApiError> {
+        let version = record.map(|r| r.version);
         if version.is_none() || self.version != version {
-            let stored = store.get_ledger(&who.tenant, id).await?;
-            self.entries = stored.into_iter().map(|e| e.entry).collect();
+            self.entries = if record.and_then(|r| r.entries) == Some(0) {
+                Vec::new()
+            } else {
+                let stored = store.get_ledger(&who.tenant, id).await?;
+                stored.into_iter().map(|e| e.entry).collect()
+            };
             self.version = version;
         }
         Ok(self.entries.clone())
@@ -353,12 +370,13 @@ async fn convert(
     Ok(())
 }
 
-/// Applies one customer's events (at most [`MAX_EVENTS_PER_WRITE`]) with retries.
+/// Applies one customer's events (at most [`MAX_EVENTS_PER_WRITE`]) with retries, starting
+/// from the customer's file when it was read with the batch.
 async fn apply_chunk(
     ctx: &Ctx<'_>,
     engine: &CreditEngine,
     who: &Principal,
-    id: &CustomerId,
+    (id, mut read): (&CustomerId, Option<File>),
     chunk: &[Candidate],
     (rates, ledger): (&mut RateCache, &mut LedgerCache),
     mode: Mode,
@@ -366,19 +384,24 @@ async fn apply_chunk(
     let (store, clock) = (ctx.store, ctx.clock);
     let today = clock.today();
     for attempt in 0..MAX_ATTEMPTS {
-        let Some(customer) = store.get_customer(&who.tenant, id).await? else {
+        // The file read with the batch's others, first; after a conflict, read again.
+        let (customer, record) = match read.take() {
+            Some(file) => (file.customer, file.credit),
+            None => (
+                store.get_customer(&who.tenant, id).await?,
+                store.get_credit(&who.tenant, id).await?,
+            ),
+        };
+        let Some(customer) = customer else {
             return Ok(chunk
                 .iter()
                 .map(|c| rejected(c.index, Some(&c.key), "customer_id", "unknown customer"))
                 .collect());
         };
-        let record = store.get_credit(&who.tenant, id).await?;
         let currency = record
             .as_ref()
             .map_or(customer.credit_limit.currency, |r| r.state.currency);
-        let mut entries = ledger
-            .entries(store, who, id, record.as_ref().map(|r| r.version))
-            .await?;
+        let mut entries = ledger.entries(store, who, id, record.as_ref()).await?;
 
         // Keys applied by a request that raced this one (a retry after a conflict).
         let keys: Vec<&str> = chunk.iter().map(|c| c.key.as_str()).collect();

@@ -138,7 +138,7 @@ pub(crate) async fn create(
     let currency = engine.policy.currency();
     let today = ctx.clock.today();
     let mut record = record_of(&master, owner, Money::zero(currency));
-    let (state, summary) = compute_state(
+    let (mut state, summary) = compute_state(
         &engine,
         None,
         currency,
@@ -162,7 +162,16 @@ pub(crate) async fn create(
         serde_json::to_value(&master).ok(),
         reason,
     );
-    let writes = vec![crate::store::workflow::WorkflowWrite::Audit(entry)];
+    let mut writes = vec![crate::store::workflow::WorkflowWrite::Audit(entry)];
+    // A carried-over credit line is reviewed on the policy's cycle for its grade.
+    let grade = state.recommendation.grade;
+    state.decision.ensure_review(&engine.policy, grade, today);
+    if let Some(due) = state.decision.review_due {
+        writes.push(crate::store::workflow::WorkflowWrite::ReviewDue {
+            customer: record.id.clone(),
+            due: Some(due),
+        });
+    }
     match ctx
         .store
         .onboard_with(&who.tenant, &record, &state, writes)

@@ -16,6 +16,7 @@ pub mod master;
 pub mod projection;
 pub mod regrade;
 pub mod rescore;
+pub mod reviews;
 pub mod tenant;
 pub mod watch;
 pub mod workflow;

@@ -65,33 +65,48 @@ pub struct CreditRecord {
     pub state: CreditState,
     /// The pages its open invoices were read from (empty: inline).
     pub pages: PageDigests,
+    /// How many ledger entries the file has (`None`: a file written before it was counted),
+    /// so a file known to have none is folded without reading its ledger.
+    pub entries: Option<u64>,
 }
 
 impl CreditRecord {
     /// The file as [`Store::write_credit`] just wrote it at `version`.
-    pub fn written(version: u64, state: CreditState) -> Result<Self, StoreError> {
+    pub fn written(
+        version: u64,
+        state: CreditState,
+        entries: Option<u64>,
+    ) -> Result<Self, StoreError> {
         let pages = open_pages::digests(&open_pages::layout(&state.open_items)?);
         Ok(Self {
             version,
             state,
             pages,
+            entries,
         })
     }
 
     /// What a write of a new state needs to know of the file it replaces.
     pub fn expected(record: Option<&CreditRecord>) -> Expected {
-        Expected(record.map(|r| (r.version, r.pages.clone())))
+        Expected(record.map(|r| (r.version, r.pages.clone(), r.entries)))
     }
 }
 
-/// The version and the open-items pages of the credit file a write replaces (`None`: the
-/// customer has no credit file yet).
+/// The version, the open-items pages and the ledger count of the credit file a write
+/// replaces (`None`: the customer has no credit file yet).
 #[derive(Debug, Clone, Default)]
-pub struct Expected(Option<(u64, PageDigests)>);
+pub struct Expected(Option<(u64, PageDigests, Option<u64>)>);
 
 impl Expected {
     pub fn version(&self) -> Option<u64> {
-        self.0.as_ref().map(|(v, _)| *v)
+        self.0.as_ref().map(|(v, _, _)| *v)
+    }
+
+    /// The ledger count after `added` new entries (`None` while the file's is unknown: a
+    /// file written before it was counted, or a first file over a ledger already stored).
+    pub fn entries_after(&self, added: usize) -> Option<u64> {
+        let (_, _, before) = self.0.as_ref()?;
+        before.map(|n| n + added as u64)
     }
 }
 
@@ -189,28 +204,18 @@ impl Store {
             let Some(item) = out.item else {
                 return Ok(None);
             };
-            let version = item
-                .get("version")
-                .and_then(|v| v.as_n().ok())
-                .and_then(|v| v.parse().ok())
-                .ok_or_else(|| StoreError::Corrupt("credit file without version".into()))?;
-            let mut state: CreditState = decode(&item, "state", "credit file")?;
-            let pages = PageDigests::of_item(&item)?;
-            if !pages.is_empty() {
+            let mut record = record_of(&item)?;
+            if !record.pages.is_empty() {
                 let items = self
                     .query_prefix(pk.clone(), keys::OPEN_PAGE_PREFIX, true)
                     .await?;
-                match open_pages::restore(&items, &pages, state.currency)? {
-                    Some(invoices) => state.open_items.invoices = invoices,
+                match open_pages::restore(&items, &record.pages, record.state.currency)? {
+                    Some(invoices) => record.state.open_items.invoices = invoices,
                     // A write landed between the two reads: read the new file.
                     None => continue,
                 }
             }
-            return Ok(Some(CreditRecord {
-                version,
-                state,
-                pages,
-            }));
+            return Ok(Some(record));
         }
         Err(StoreError::Unavailable {
             code: "credit file kept changing while read".into(),
@@ -369,7 +374,8 @@ impl Store {
         let mut items = Vec::new();
 
         // 0: the credit state, guarded by its version.
-        let (state, layout) = credit_item(&pk, version, &write.state)?;
+        let entries = write.expected.entries_after(write.new_entries.len());
+        let (state, layout) = credit_item(&pk, version, &write.state, entries)?;
         let mut put = Put::builder().table_name(&self.table).set_item(Some(state));
         put = match write.expected.version() {
             Some(v) => put
@@ -493,7 +499,7 @@ impl Store {
             .expected
             .0
             .as_ref()
-            .map(|(_, pages)| pages.clone())
+            .map(|(_, pages, _)| pages.clone())
             .unwrap_or_default();
         let (put_pages, delete_pages) = open_pages::changes(&previous, &layout);
         for (page, content) in put_pages {
@@ -622,6 +628,31 @@ impl Store {
     }
 }
 
+/// A `CREDIT` item as read; when it names pages, its open invoices are still to be read
+/// from them.
+pub(super) fn record_of(item: &Item) -> Result<CreditRecord, StoreError> {
+    let version = item
+        .get("version")
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| StoreError::Corrupt("credit file without version".into()))?;
+    Ok(CreditRecord {
+        version,
+        state: decode(item, "state", "credit file")?,
+        pages: PageDigests::of_item(item)?,
+        entries: entries_of(item),
+    })
+}
+
+/// The `CREDIT` item's ledger count.
+const ENTRIES_ATTR: &str = "entries";
+
+fn entries_of(item: &Item) -> Option<u64> {
+    item.get(ENTRIES_ATTR)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse().ok())
+}
+
 /// Seeding: items for a customer's initial credit file, ledger and history, for
 /// [`Store::batch_put`] into an empty table.
 pub fn seed_items(
@@ -633,7 +664,7 @@ pub fn seed_items(
 ) -> Result<Vec<Item>, StoreError> {
     let pk = keys::customer_pk(tenant, id);
     let mut items = Vec::new();
-    let (credit, layout) = credit_item(&pk, 1, state)?;
+    let (credit, layout) = credit_item(&pk, 1, state, Some(entries.len() as u64))?;
     items.push(credit);
     if let Layout::Paged(pages) = &layout {
         items.extend(
@@ -682,13 +713,21 @@ pub fn seed_items(
 
 /// The `CREDIT` item of a state at `version`, and where its open invoices go: inside it, or
 /// (then the stored state leaves them out and the item names the pages) on pages.
-fn credit_item(pk: &str, version: u64, state: &CreditState) -> Result<(Item, Layout), StoreError> {
+fn credit_item(
+    pk: &str,
+    version: u64,
+    state: &CreditState,
+    entries: Option<u64>,
+) -> Result<(Item, Layout), StoreError> {
     let layout = open_pages::layout(&state.open_items)?;
     let mut item = Item::new();
     item.insert(keys::PK.into(), s(pk));
     item.insert(keys::SK.into(), s(keys::CREDIT_SK));
     item.insert("entity".into(), s("credit"));
     item.insert("version".into(), n(version));
+    if let Some(entries) = entries {
+        item.insert(ENTRIES_ATTR.into(), n(entries));
+    }
     match &layout {
         Layout::Inline => {
             item.insert("state".into(), s(json(state)?));

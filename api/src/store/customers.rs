@@ -182,7 +182,7 @@ fn listed(mut c: CustomerSummary) -> CustomerSummary {
     c
 }
 
-fn summary_of(item: Item) -> Result<CustomerSummary, StoreError> {
+pub(super) fn summary_of(item: Item) -> Result<CustomerSummary, StoreError> {
     from_item::<CustomerItem>(with_exact_numbers(item, &AMOUNTS))?.into_summary()
 }
 
@@ -458,7 +458,7 @@ impl Store {
         })
     }
 
-    async fn get_customers(
+    pub(crate) async fn get_customers(
         &self,
         tenant: &TenantId,
         ids: &[String],
@@ -483,34 +483,12 @@ impl Store {
                     .into(),
                 );
             }
-            let mut request: Option<KeysAndAttributes> = Some(
-                keys_and_attrs
-                    .build()
-                    .map_err(|e| StoreError::Other(e.into()))?,
-            );
-            let mut backoff = super::Backoff::new("batch get", 40);
-            while let Some(req) = request.take() {
-                let out = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, req)
-                    .send()
-                    .await?;
-                for item in out
-                    .responses
-                    .and_then(|mut r| r.remove(&self.table))
-                    .unwrap_or_default()
-                {
-                    let summary = summary_of(item)?;
-                    found.insert(summary.id.to_string(), summary);
-                }
-                request = out
-                    .unprocessed_keys
-                    .and_then(|mut u| u.remove(&self.table))
-                    .filter(|k| !k.keys().is_empty());
-                if request.is_some() {
-                    backoff.wait().await?;
-                }
+            let request = keys_and_attrs
+                .build()
+                .map_err(|e| StoreError::Other(e.into()))?;
+            for item in self.batch_get(request, "batch get").await? {
+                let summary = summary_of(item)?;
+                found.insert(summary.id.to_string(), summary);
             }
         }
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())

@@ -285,6 +285,17 @@ pub fn wake_until(date: &str) -> String {
     format!("{date}#~")
 }
 
+/// A customer's next credit review (under the customer; GSI2 orders the tenant's by date).
+pub const REVIEW_SK: &str = "REVIEW";
+
+pub fn reviews_gsi2pk(t: &TenantId) -> String {
+    format!("{}#REVIEWS", tenant(t))
+}
+
+pub fn review_gsi2sk(date: &str, id: &CustomerId) -> String {
+    format!("{date}#{id}")
+}
+
 pub fn alert_sk(rule: &str) -> String {
     format!("AL#{rule}")
 }

@@ -6,11 +6,13 @@ pub mod credit;
 pub mod customers;
 pub mod documents;
 pub mod evidence;
+pub mod files;
 pub mod groups;
 pub mod imports;
 pub mod keys;
 pub mod master;
 pub mod open_pages;
+pub mod reviews;
 pub mod schema;
 pub mod seed;
 pub mod watch;
@@ -215,6 +217,41 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+impl Store {
+    /// Every item `request` names (at most 100 keys, this table), retrying what DynamoDB
+    /// leaves unprocessed with [`Backoff`]; keys without an item are simply absent.
+    pub(crate) async fn batch_get(
+        &self,
+        request: aws_sdk_dynamodb::types::KeysAndAttributes,
+        what: &'static str,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut pending = Some(request);
+        let mut backoff = Backoff::new(what, 40);
+        while let Some(keys_left) = pending.take() {
+            let out = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, keys_left)
+                .send()
+                .await?;
+            items.extend(
+                out.responses
+                    .and_then(|mut r| r.remove(&self.table))
+                    .unwrap_or_default(),
+            );
+            pending = out
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(&self.table))
+                .filter(|k| !k.keys().is_empty());
+            if pending.is_some() {
+                backoff.wait().await?;
+            }
+        }
+        Ok(items)
     }
 }
 

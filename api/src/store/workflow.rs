@@ -634,6 +634,11 @@ pub enum WorkflowWrite {
         customer: CustomerId,
         application: StoredApplication,
     },
+    /// The customer's next credit review in the review queue (`None`: out of it).
+    ReviewDue {
+        customer: CustomerId,
+        due: Option<time::Date>,
+    },
 }
 
 /// The application as filed, kept with the customer.
@@ -685,6 +690,9 @@ impl Store {
                     customer,
                     application,
                 } => self.application_put(tenant, &customer, &application),
+                WorkflowWrite::ReviewDue { customer, due } => {
+                    self.review_write(tenant, &customer, due)
+                }
             })
             .collect()
     }

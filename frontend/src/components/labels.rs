@@ -52,6 +52,7 @@ pub fn kind_label(kind: RequestKind) -> &'static str {
         RequestKind::TermsChange => t_string!(i18n, kind_terms_change),
         RequestKind::HoldRelease => t_string!(i18n, kind_hold_release),
         RequestKind::PrepaymentLift => t_string!(i18n, kind_prepayment_lift),
+        RequestKind::CreditReview => t_string!(i18n, kind_credit_review),
         RequestKind::BlockedOrderRelease => t_string!(i18n, kind_blocked_order_release),
         RequestKind::BlockedOrderReject => t_string!(i18n, kind_blocked_order_reject),
         RequestKind::BlacklistAdd => t_string!(i18n, kind_blacklist_add),

@@ -283,6 +283,14 @@ pub fn Shell() -> impl IntoView {
                             </a>
                         </li>
                     </Show>
+                    <Show when=can_blacklist>
+                        <li class="nav-desk">
+                            <a href="/reviews" class="nav-item" data-testid="nav-reviews" aria-current=move || current("/reviews")>
+                                <IconAudit />
+                                <span class="nav-label">{t!(i18n, nav_reviews)}</span>
+                            </a>
+                        </li>
+                    </Show>
                     <Show when=can_audit>
                         <li class="nav-desk">
                             <a href="/audit" class="nav-item" aria-current=move || current("/audit")>
@@ -362,6 +370,14 @@ pub fn Shell() -> impl IntoView {
                                 <a href="/imports" class="button button-ghost" on:click=close>
                                     <IconApply />
                                     {t!(i18n, nav_imports)}
+                                </a>
+                            </li>
+                        </Show>
+                        <Show when=can_blacklist>
+                            <li>
+                                <a href="/reviews" class="button button-ghost" data-testid="more-reviews" on:click=close>
+                                    <IconAudit />
+                                    {t!(i18n, nav_reviews)}
                                 </a>
                             </li>
                         </Show>

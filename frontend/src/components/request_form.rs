@@ -29,6 +29,8 @@ pub enum Choice {
     Terms,
     HoldRelease,
     PrepaymentLift,
+    /// A credit review: the limit and terms the line keeps, and how long the limit lasts.
+    Review,
     BlacklistAdd,
     BlacklistRemove,
     /// A new customer's first line (only when amending one).
@@ -45,6 +47,7 @@ impl Choice {
             Choice::Terms => "terms_change",
             Choice::HoldRelease => "hold_release",
             Choice::PrepaymentLift => "prepayment_lift",
+            Choice::Review => "review",
             Choice::BlacklistAdd => "blacklist_add",
             Choice::BlacklistRemove => "blacklist_remove",
             Choice::NewCreditLine => "new_credit_line",
@@ -60,6 +63,7 @@ impl Choice {
             Change::TermsChange { .. } => Choice::Terms,
             Change::HoldRelease => Choice::HoldRelease,
             Change::PrepaymentLift => Choice::PrepaymentLift,
+            Change::Review { .. } => Choice::Review,
             Change::BlacklistAdd { .. } => Choice::BlacklistAdd,
             Change::BlacklistRemove => Choice::BlacklistRemove,
             Change::BlockedOrderRelease { .. } | Change::BlockedOrderReject { .. } => Choice::Fixed,
@@ -83,7 +87,12 @@ pub struct FileNow {
 impl FileNow {
     /// The changes that make sense for this file, in the order offered.
     pub fn choices(&self) -> Vec<Choice> {
-        let mut out = vec![Choice::Limit, Choice::Temporary, Choice::Terms];
+        let mut out = vec![
+            Choice::Limit,
+            Choice::Temporary,
+            Choice::Terms,
+            Choice::Review,
+        ];
         if self.on_hold {
             out.push(Choice::HoldRelease);
         }
@@ -106,6 +115,8 @@ pub struct RequestDraft {
     pub limit: String,
     pub until: String,
     pub terms: String,
+    /// The last day a reviewed limit is valid (empty: no end).
+    pub valid_until: String,
     pub reason: String,
     pub source: String,
     pub justification: String,
@@ -136,6 +147,7 @@ impl RequestDraft {
             limit: suggested_limit(file).normalize().to_string(),
             until: days_after(today, 30).to_string(),
             terms: file.terms_days.to_string(),
+            valid_until: String::new(),
             reason: String::new(),
             source: String::new(),
             justification: String::new(),
@@ -159,6 +171,15 @@ impl RequestDraft {
                 draft.until = until.to_string();
             }
             Change::TermsChange { terms_days } => draft.terms = terms_days.to_string(),
+            Change::Review {
+                limit,
+                terms_days,
+                valid_until,
+            } => {
+                draft.limit = limit.amount.normalize().to_string();
+                draft.terms = terms_days.to_string();
+                draft.valid_until = valid_until.map(|d| d.to_string()).unwrap_or_default();
+            }
             Change::BlacklistAdd { reason, source } => {
                 draft.reason = reason.clone();
                 draft.source = source.clone();
@@ -178,6 +199,10 @@ impl RequestDraft {
             self.limit = suggested_temporary(file).normalize().to_string();
         } else if choice == Choice::Limit && from_default(suggested_temporary(file)) {
             self.limit = suggested_limit(file).normalize().to_string();
+        } else if choice == Choice::Review {
+            // A review starts from the line as it is.
+            self.limit = file.limit.amount.round_dp(2).normalize().to_string();
+            self.terms = file.terms_days.to_string();
         }
         self.choice = choice;
     }
@@ -218,6 +243,23 @@ impl RequestDraft {
                 }
             }
             Choice::Terms => terms().map(|terms_days| Change::TermsChange { terms_days }),
+            Choice::Review => {
+                let valid_until = if self.valid_until.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    parse_date(&self.valid_until)
+                        .map(Some)
+                        .ok_or_else(|| required("change.valid_until"))
+                };
+                match (limit(), terms(), valid_until) {
+                    (Ok(limit), Ok(terms_days), Ok(valid_until)) => Ok(Change::Review {
+                        limit,
+                        terms_days,
+                        valid_until,
+                    }),
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
+                }
+            }
             Choice::NewCreditLine => match (limit(), terms()) {
                 (Ok(limit), Ok(terms_days)) => Ok(Change::NewCreditLine { limit, terms_days }),
                 (Err(e), _) | (_, Err(e)) => Err(e),
@@ -254,9 +296,10 @@ impl RequestDraft {
 }
 
 /// The fields the form shows messages for; anything else is listed above the button.
-const SHOWN: [&str; 6] = [
+const SHOWN: [&str; 7] = [
     "change.limit",
     "change.until",
+    "change.valid_until",
     "change.terms_days",
     "change.reason",
     "change.source",
@@ -383,7 +426,7 @@ pub fn RequestForm(
 
             <TextField
                 id="request-limit"
-                hidden=Signal::derive(move || !shows(&[Choice::Limit, Choice::Temporary, Choice::NewCreditLine])())
+                hidden=Signal::derive(move || !shows(&[Choice::Limit, Choice::Temporary, Choice::NewCreditLine, Choice::Review])())
                 label=move || view! {
                     {move || if choice() == Choice::Temporary {
                         t_string!(i18n, request_temporary_amount)
@@ -412,7 +455,7 @@ pub fn RequestForm(
             />
             <TextField
                 id="request-terms"
-                hidden=Signal::derive(move || !shows(&[Choice::Terms, Choice::NewCreditLine])())
+                hidden=Signal::derive(move || !shows(&[Choice::Terms, Choice::NewCreditLine, Choice::Review])())
                 label=move || t!(i18n, request_terms_days)
                 inputmode="numeric"
                 autocomplete="off"
@@ -420,6 +463,17 @@ pub fn RequestForm(
                 value=value(|d| d.terms.clone())
                 on_input=edit(|d, v| d.terms = v)
                 message=error("change.terms_days")
+            />
+            <TextField
+                id="request-valid-until"
+                hidden=Signal::derive(move || !shows(&[Choice::Review])())
+                kind="date"
+                label=move || t!(i18n, request_valid_until)
+                min=today.to_string()
+                hint=Some(ViewFn::from(move || t!(i18n, request_valid_until_hint)))
+                value=value(|d| d.valid_until.clone())
+                on_input=edit(|d, v| d.valid_until = v)
+                message=error("change.valid_until")
             />
 
             <TextField
@@ -495,6 +549,7 @@ fn choices_for_select(value: &str) -> Option<Choice> {
         Choice::Terms,
         Choice::HoldRelease,
         Choice::PrepaymentLift,
+        Choice::Review,
         Choice::BlacklistAdd,
         Choice::BlacklistRemove,
         Choice::NewCreditLine,
@@ -512,6 +567,7 @@ fn choice_label(choice: Choice) -> &'static str {
         Choice::Terms => t_string!(i18n, kind_terms_change),
         Choice::HoldRelease => t_string!(i18n, kind_hold_release),
         Choice::PrepaymentLift => t_string!(i18n, kind_prepayment_lift),
+        Choice::Review => t_string!(i18n, kind_credit_review),
         Choice::BlacklistAdd => t_string!(i18n, kind_blacklist_add),
         Choice::BlacklistRemove => t_string!(i18n, kind_blacklist_remove),
         Choice::NewCreditLine => t_string!(i18n, kind_new_credit_line),

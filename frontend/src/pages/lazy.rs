@@ -83,6 +83,7 @@ pub enum OfficePage {
     CustomerEdit,
     Imports,
     Evidence,
+    Reviews,
 }
 
 #[wasm_split(first_screen, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -115,6 +116,7 @@ fn office_pages(page: OfficePage) -> Result<AnyView, SplitLoaderError> {
         OfficePage::CustomerEdit => view! { <super::customer_edit::CustomerEditPage /> }.into_any(),
         OfficePage::Imports => view! { <super::imports::ImportsPage /> }.into_any(),
         OfficePage::Evidence => view! { <super::evidence::EvidencePage /> }.into_any(),
+        OfficePage::Reviews => view! { <super::reviews::ReviewsPage /> }.into_any(),
     })
 }
 
@@ -133,3 +135,4 @@ lazy_page!(AdminRoute, office_pages, OfficePage::Admin);
 lazy_page!(CustomerEditRoute, office_pages, OfficePage::CustomerEdit);
 lazy_page!(ImportsRoute, office_pages, OfficePage::Imports);
 lazy_page!(EvidenceRoute, office_pages, OfficePage::Evidence);
+lazy_page!(ReviewsRoute, office_pages, OfficePage::Reviews);

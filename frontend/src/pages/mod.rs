@@ -21,5 +21,6 @@ pub mod inbox;
 pub mod lazy;
 pub mod not_found;
 pub mod request;
+pub mod reviews;
 pub mod signin;
 pub mod worklist;

@@ -23,7 +23,18 @@ pub struct GradeTerms {
     pub prepayment_share: Share,
     /// Scales the formula limit: generous for good grades, 0 for grades not sold on credit.
     pub limit_multiplier: Multiplier,
+    /// How many months a reviewed credit line lasts before its next review (1 to 36;
+    /// unset: [`DEFAULT_REVIEW_MONTHS`] for the grade).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_months: Option<u8>,
 }
+
+/// The review cycle when the policy names none: A and B yearly, C half-yearly, D quarterly,
+/// E monthly.
+pub const DEFAULT_REVIEW_MONTHS: [u8; 5] = [12, 12, 6, 3, 1];
+
+/// The longest review cycle a policy may set.
+pub const MAX_REVIEW_MONTHS: u8 = 36;
 
 /// The limit formula: expected monthly purchases × (terms + tolerance) / 30 × the grade's
 /// multiplier, then capped. The first factor is what the customer would owe at its peak if it
@@ -167,6 +178,8 @@ pub enum PolicyError {
         "a grade's terms must not get longer, nor its prepayment or multiplier better, as the grade gets worse"
     )]
     GradeOrder,
+    #[error("a grade's review cycle is 1 to 36 months, and never longer for a worse grade")]
+    ReviewMonths,
 }
 
 impl Policy {
@@ -221,7 +234,30 @@ impl Policy {
         if !monotone {
             return Err(PolicyError::GradeOrder);
         }
-        Ok(Self { spec })
+        let policy = Self { spec };
+        let cycles: Vec<u8> = Grade::ALL
+            .iter()
+            .map(|g| policy.review_months(*g))
+            .collect();
+        if cycles.iter().any(|m| !(1..=MAX_REVIEW_MONTHS).contains(m))
+            || cycles.windows(2).any(|w| w[0] < w[1])
+        {
+            return Err(PolicyError::ReviewMonths);
+        }
+        Ok(policy)
+    }
+
+    /// How many months a credit line of `grade` lasts before its next review.
+    pub fn review_months(&self, grade: Grade) -> u8 {
+        let i = Grade::ALL.iter().position(|g| *g == grade).unwrap_or(0);
+        self.grade(grade)
+            .review_months
+            .unwrap_or(DEFAULT_REVIEW_MONTHS[i])
+    }
+
+    /// When a credit line of `grade` reviewed on `on` is due for its next review.
+    pub fn next_review(&self, grade: Grade, on: time::Date) -> time::Date {
+        super::calendar::months_after(on, u32::from(self.review_months(grade)))
     }
 
     pub fn spec(&self) -> &PolicySpec {
@@ -310,6 +346,34 @@ mod tests {
     }
 
     #[test]
+    fn a_grade_is_reviewed_on_its_own_cycle_and_the_policy_may_shorten_it() {
+        // Arrange
+        let mut spec = default_policy().spec().clone();
+        spec.grades.b.review_months = Some(9);
+        let tuned = Policy::new(spec).unwrap();
+        let on = time::macros::date!(2026 - 01 - 31);
+
+        // Act
+        let cycles: Vec<u8> = Grade::ALL
+            .iter()
+            .map(|g| default_policy().review_months(*g))
+            .collect();
+
+        // Assert
+        assert_eq!(cycles, DEFAULT_REVIEW_MONTHS.to_vec());
+        assert_eq!(tuned.review_months(Grade::B), 9);
+        assert_eq!(
+            default_policy().next_review(Grade::E, on),
+            time::macros::date!(2026 - 02 - 28),
+            "a month after the 31st is the month's last day"
+        );
+        assert_eq!(
+            tuned.next_review(Grade::B, on),
+            time::macros::date!(2026 - 10 - 31)
+        );
+    }
+
+    #[test]
     fn a_broken_policy_is_refused_when_read() {
         let cases: Vec<(fn(&mut PolicySpec), PolicyError)> = vec![
             (|s| s.version = 0, PolicyError::Identity),
@@ -333,6 +397,18 @@ mod tests {
             (
                 |s| s.grades.a.limit_multiplier = Multiplier::ZERO,
                 PolicyError::GradeOrder,
+            ),
+            (
+                |s| s.grades.c.review_months = Some(0),
+                PolicyError::ReviewMonths,
+            ),
+            (
+                |s| s.grades.a.review_months = Some(37),
+                PolicyError::ReviewMonths,
+            ),
+            (
+                |s| s.grades.e.review_months = Some(6),
+                PolicyError::ReviewMonths,
             ),
         ];
         for (breaks, expected) in cases {

@@ -28,10 +28,12 @@ pub enum RequestKind {
     BlacklistRemove,
     /// Take off a prepayment share a warning rule or a person set.
     PrepaymentLift,
+    /// A credit line reviewed: kept, changed or given a validity.
+    CreditReview,
 }
 
 impl RequestKind {
-    pub const ALL: [RequestKind; 11] = [
+    pub const ALL: [RequestKind; 12] = [
         RequestKind::NewCreditLine,
         RequestKind::LimitIncrease,
         RequestKind::LimitDecrease,
@@ -43,6 +45,7 @@ impl RequestKind {
         RequestKind::BlacklistAdd,
         RequestKind::BlacklistRemove,
         RequestKind::PrepaymentLift,
+        RequestKind::CreditReview,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +57,7 @@ impl RequestKind {
             RequestKind::TermsChange => "terms_change",
             RequestKind::HoldRelease => "hold_release",
             RequestKind::PrepaymentLift => "prepayment_lift",
+            RequestKind::CreditReview => "credit_review",
             RequestKind::BlockedOrderRelease => "blocked_order_release",
             RequestKind::BlockedOrderReject => "blocked_order_reject",
             RequestKind::BlacklistAdd => "blacklist_add",
@@ -103,6 +107,20 @@ pub enum Change {
     /// Take off the prepayment share set on the file (by a warning rule or a person); the
     /// policy's own share for the grade still applies.
     PrepaymentLift,
+    /// A credit review's outcome: the permanent limit and terms the line keeps (or gets),
+    /// and the last day the limit is valid, if it has one. Applying it sets the next
+    /// review by the policy's cycle for the customer's grade.
+    Review {
+        limit: Money,
+        terms_days: u16,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "iso_date::option"
+        )]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+        valid_until: Option<Date>,
+    },
 }
 
 impl Change {
@@ -118,6 +136,7 @@ impl Change {
             Change::TermsChange { .. } => RequestKind::TermsChange,
             Change::HoldRelease => RequestKind::HoldRelease,
             Change::PrepaymentLift => RequestKind::PrepaymentLift,
+            Change::Review { .. } => RequestKind::CreditReview,
             Change::BlockedOrderRelease { .. } => RequestKind::BlockedOrderRelease,
             Change::BlockedOrderReject { .. } => RequestKind::BlockedOrderReject,
             Change::BlacklistAdd { .. } => RequestKind::BlacklistAdd,
@@ -131,7 +150,8 @@ impl Change {
         match self {
             Change::NewCreditLine { limit, .. }
             | Change::Limit { limit }
-            | Change::TemporaryLimit { limit, .. } => Some(*limit),
+            | Change::TemporaryLimit { limit, .. }
+            | Change::Review { limit, .. } => Some(*limit),
             _ => None,
         }
     }
@@ -197,6 +217,34 @@ impl Change {
             Change::BlacklistAdd { reason, source } => {
                 text(&mut errors, "change.reason", reason, 500);
                 text(&mut errors, "change.source", source, 200);
+            }
+            Change::Review {
+                limit,
+                terms_days,
+                valid_until,
+            } => {
+                money(&mut errors, "limit", limit);
+                terms(&mut errors, *terms_days);
+                if let Some(until) = valid_until {
+                    if *until < today {
+                        errors.push(fe(
+                            "change.valid_until",
+                            code::DATE_PAST,
+                            "must be today or later",
+                        ));
+                    }
+                    let latest = bounds::add_days(today, bounds::VALIDITY_DAYS_AHEAD);
+                    if *until > latest {
+                        errors.push(
+                            fe(
+                                "change.valid_until",
+                                code::DATE_TOO_FAR,
+                                "at most three years ahead",
+                            )
+                            .with("days", bounds::VALIDITY_DAYS_AHEAD),
+                        );
+                    }
+                }
             }
             Change::HoldRelease | Change::BlacklistRemove | Change::PrepaymentLift => {}
         }

@@ -107,6 +107,7 @@ pub(crate) fn rows() -> Vec<Row> {
             false,
         ),
         row("get", "/v1/blocked-orders", Some(FINANCE_RIGHTS), false),
+        row("get", "/v1/reviews", Some(FINANCE_RIGHTS), false),
         row("post", "/v1/customers/{id}/requests", Some(ALL), true),
         row("get", "/v1/customers/{id}/requests", Some(ALL), true),
         row("get", "/v1/customers/{id}/requests/{rid}", Some(ALL), true),

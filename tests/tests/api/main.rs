@@ -35,6 +35,7 @@ mod regrade;
 mod replay;
 mod requests;
 mod rescore;
+mod reviews;
 mod secrets;
 mod seed;
 mod template;

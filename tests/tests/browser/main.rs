@@ -13,6 +13,7 @@ mod evidence;
 mod imports;
 mod navigation;
 mod regrade;
+mod reviews;
 mod search;
 mod signin;
 mod workflow;

@@ -39,6 +39,7 @@ fn decision_of(
             reason: "imported credit line".into(),
             decided_by: who.username.clone(),
             decided_on: today,
+            valid_until: None,
         });
     }
     if let Some(terms) = credit.terms_days {

@@ -181,8 +181,24 @@ async fn apply(
         Change::NewCreditLine { limit, terms_days } => {
             decision.limit = Some(decided(*limit, &reason, who, as_of));
             decision.terms_days = Some(*terms_days);
+            decision.review_due = Some(next_review(&engine, state, as_of));
         }
-        Change::Limit { limit } => decision.limit = Some(decided(*limit, &reason, who, as_of)),
+        Change::Limit { limit } => {
+            decision.limit = Some(decided(*limit, &reason, who, as_of));
+            decision.review_due = Some(next_review(&engine, state, as_of));
+        }
+        Change::Review {
+            limit,
+            terms_days,
+            valid_until,
+        } => {
+            decision.limit = Some(DecidedLimit {
+                valid_until: *valid_until,
+                ..decided(*limit, &reason, who, as_of)
+            });
+            decision.terms_days = Some(*terms_days);
+            decision.review_due = Some(next_review(&engine, state, as_of));
+        }
         Change::TemporaryLimit { limit, until } => {
             decision.temporary = Some(TemporaryLimit {
                 amount: *limit,
@@ -339,12 +355,23 @@ pub(super) fn recheck_entry(
     )
 }
 
+/// A permanent limit decided on `on` is next reviewed after the policy's cycle for the
+/// customer's grade.
+fn next_review(
+    engine: &crate::service::credit::CreditEngine,
+    state: &crate::store::credit::CreditState,
+    on: time::Date,
+) -> time::Date {
+    engine.policy.next_review(state.recommendation.grade, on)
+}
+
 fn decided(amount: Money, reason: &str, who: &Principal, on: time::Date) -> DecidedLimit {
     DecidedLimit {
         amount,
         reason: reason.to_owned(),
         decided_by: who.username.clone(),
         decided_on: on,
+        valid_until: None,
     }
 }
 

@@ -65,11 +65,19 @@ pub(crate) async fn recompute_and_write(
     engine: &CreditEngine,
     customer: &CustomerSummary,
     record: &CreditRecord,
-    decision: CreditDecision,
+    mut decision: CreditDecision,
     reason: &str,
-    extra: Vec<WorkflowWrite>,
+    mut extra: Vec<WorkflowWrite>,
 ) -> Result<(), WriteConflict> {
     let state = &record.state;
+    let today = ctx.clock.today();
+    decision.ensure_review(&engine.policy, state.recommendation.grade, today);
+    if decision.review_due != state.decision.review_due {
+        extra.push(WorkflowWrite::ReviewDue {
+            customer: customer.id.clone(),
+            due: decision.review_due,
+        });
+    }
     let ledger: Vec<LedgerEntry> = ctx
         .store
         .get_ledger(&who.tenant, &customer.id)
@@ -84,7 +92,7 @@ pub(crate) async fn recompute_and_write(
         &ledger,
         profile_of(customer),
         decision,
-        ctx.clock.today(),
+        today,
     )
     .map_err(|e| StoreError::Corrupt(format!("stored ledger of {}: {e}", customer.id)))?;
     let write = crate::service::credit::recomputed_write(record, next, summary, reason);

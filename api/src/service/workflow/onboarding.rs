@@ -265,6 +265,7 @@ pub async fn submit_application(
             reason: "credit application pending".into(),
             decided_by: who.username.clone(),
             decided_on: today,
+            valid_until: None,
         }),
         terms_days: Some(0),
         ..CreditDecision::default()

@@ -248,6 +248,27 @@ fn asked_rows(change: &Change, evidence: &Evidence) -> Vec<AskedRow> {
             now: days(evidence.terms_days),
             asked: days(terms_days),
         }],
+        Change::Review {
+            limit,
+            terms_days,
+            valid_until,
+        } => vec![
+            AskedRow {
+                label: || t_string!(use_i18n(), credit_limit),
+                now: money(&evidence.limit),
+                asked: money(limit),
+            },
+            AskedRow {
+                label: || t_string!(use_i18n(), terms),
+                now: days(evidence.terms_days),
+                asked: days(terms_days),
+            },
+            AskedRow {
+                label: || t_string!(use_i18n(), request_valid_until),
+                now: none(),
+                asked: valid_until.map_or_else(none, |d| text(d.to_string())),
+            },
+        ],
         Change::HoldRelease => vec![AskedRow {
             label: || t_string!(use_i18n(), on_hold),
             now: yes_no(evidence.on_hold),
