@@ -35,6 +35,8 @@ use credence_shared::{Role, TenantId, UserId};
 use futures_util::StreamExt;
 
 mod common;
+#[path = "common/portfolio.rs"]
+mod portfolio;
 
 /// DynamoDB items written (and write calls made).
 #[derive(Debug, Clone, Default)]
@@ -195,105 +197,6 @@ async fn raw_transact_rate(
     items as f64 / started.elapsed().as_secs_f64()
 }
 
-fn customer_rows(n: usize) -> Vec<BatchRow> {
-    (0..n)
-        .map(|i| BatchRow {
-            line: u32::try_from(i + 2).unwrap(),
-            cells: vec![
-                format!("BK-{i:06}"),
-                format!("压测客户{i:06}贸易有限公司"),
-                format!("{}", 50_000 + (i % 40) * 25_000),
-                format!("{}", [30, 45, 60, 90][i % 4]),
-            ],
-        })
-        .collect()
-}
-
-/// Invoices and the payments that settle most of them, `n` rows over `customers`.
-fn ledger_rows(n: usize, customers: usize) -> Vec<BatchRow> {
-    (0..n)
-        .map(|i| {
-            // Pairs of rows: an invoice, then (for three in four) its payment 40 days on.
-            let pair = i / 2;
-            let customer = pair % customers;
-            let day = 1 + (pair / customers) % 28;
-            let month = 1 + (pair / customers / 28) % 9;
-            let invoice = format!("INV-{pair:07}");
-            let cells = if i % 2 == 0 {
-                vec![
-                    format!("BK-{customer:06}"),
-                    "发票".into(),
-                    invoice,
-                    format!("2026-{month:02}-{day:02}"),
-                    format!("2026-{:02}-{day:02}", month + 1),
-                    format!("{}", 1_000 + (pair % 97) * 113),
-                    String::new(),
-                ]
-            } else if pair % 4 != 3 {
-                vec![
-                    format!("BK-{customer:06}"),
-                    "收款".into(),
-                    format!("RC-{pair:07}"),
-                    format!("2026-{:02}-{day:02}", month + 1),
-                    String::new(),
-                    format!("{}", 1_000 + (pair % 97) * 113),
-                    invoice,
-                ]
-            } else {
-                vec![
-                    format!("BK-{customer:06}"),
-                    "订单".into(),
-                    format!("SO-{pair:07}"),
-                    format!("2026-{month:02}-{day:02}"),
-                    String::new(),
-                    "500".into(),
-                    String::new(),
-                ]
-            };
-            BatchRow {
-                line: u32::try_from(i + 2).unwrap(),
-                cells,
-            }
-        })
-        .collect()
-}
-
-async fn import_all(
-    ctx: &Ctx<'_>,
-    who: &Principal,
-    kind: ImportKind,
-    mapping: &[&str],
-    rows: Vec<BatchRow>,
-    in_flight: usize,
-) -> (BatchCounts, f64) {
-    let mapping: Vec<Option<String>> = mapping.iter().map(|m| Some((*m).to_owned())).collect();
-    // The batches the browser and the command-line importer send (`plan`): a customer's
-    // ledger rows together, oldest first.
-    let batches: Vec<Batch> = plan::batches(kind, &mapping, DayOrder::DayFirst, &rows)
-        .into_iter()
-        .map(|positions| Batch {
-            dry_run: false,
-            mapping: mapping.clone(),
-            day_order: DayOrder::DayFirst,
-            currency: None,
-            run: None,
-            rows: positions.into_iter().map(|i| rows[i].clone()).collect(),
-        })
-        .collect();
-    let started = Instant::now();
-    let results = futures_util::stream::iter(batches)
-        .map(|batch| async move { imports::import(ctx, who, kind, batch).await })
-        .buffer_unordered(in_flight)
-        .collect::<Vec<_>>()
-        .await;
-    let seconds = started.elapsed().as_secs_f64();
-    let mut counts = BatchCounts::default();
-    for r in results {
-        counts.merge(&r.expect("a batch").counts);
-    }
-    (counts, seconds)
-}
-
 /// One line of figures: rows per second, DynamoDB items and write calls per row, and the
 /// item rate as a share of the raw one.
 fn report(
@@ -357,31 +260,23 @@ async fn main() -> anyhow::Result<()> {
         roles: vec![Role::Admin],
     };
 
-    let (counts, seconds) = import_all(
+    let (counts, seconds) = portfolio::import_all(
         &ctx,
         &who,
         ImportKind::Customers,
-        &["customer", "name", "limit", "terms_days"],
-        customer_rows(customers),
+        &portfolio::CUSTOMER_COLUMNS,
+        portfolio::customer_rows(customers),
         in_flight,
     )
     .await;
     report("customers", customers, &counts, seconds, writes.take(), raw);
 
-    let (counts, seconds) = import_all(
+    let (counts, seconds) = portfolio::import_all(
         &ctx,
         &who,
         ImportKind::Ledger,
-        &[
-            "customer",
-            "type",
-            "document",
-            "date",
-            "due",
-            "amount",
-            "applies_to",
-        ],
-        ledger_rows(ledger, customers),
+        &portfolio::LEDGER_COLUMNS,
+        portfolio::ledger_rows(ledger, customers),
         in_flight,
     )
     .await;

@@ -196,6 +196,7 @@ pub fn router(state: AppState) -> Router {
             routes::evidence::signals
         ))
         .routes(routes!(routes::regrade::status, routes::regrade::step))
+        .routes(routes!(routes::regrade::preview))
         .routes(routes!(
             routes::evidence::statements,
             routes::evidence::record_statement

@@ -784,3 +784,16 @@ pub async fn reviews(
     )
     .await
 }
+
+/// `POST /v1/admin/engine-versions/preview`: one page of what a candidate would change.
+pub async fn engine_preview(
+    session: Session,
+    body: &credence_shared::preview::EnginePreviewRequest,
+) -> Result<credence_shared::preview::EnginePreview, ApiError> {
+    authorised_with_body(
+        session,
+        Request::post("/v1/admin/engine-versions/preview"),
+        body,
+    )
+    .await
+}

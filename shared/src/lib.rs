@@ -14,6 +14,7 @@ pub mod ids;
 pub mod import;
 pub mod messages;
 pub mod money;
+pub mod preview;
 pub mod role;
 pub mod search;
 pub mod secret;

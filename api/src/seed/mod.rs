@@ -154,7 +154,13 @@ const HISTORY_MONTHS: u32 = 17;
 /// its next review falls from three weeks ago to one cycle ahead, so the queue has some
 /// overdue, some due this week and most later.
 fn decision_of(c: &DemoCustomer, policy: &Policy, as_of: time::Date) -> CreditDecision {
-    let decided_on = months_before(as_of, HISTORY_MONTHS + 1);
+    // Lines were agreed on different days, so their reviews fall on different days.
+    let spread =
+        c.id.as_str()
+            .bytes()
+            .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    let decided_on =
+        months_before(as_of, HISTORY_MONTHS + 1) - time::Duration::days(i64::from(spread % 120));
     let months = u32::from(policy.review_months(c.grade));
     let mut review_due = decided_on;
     let mut cycles = 1;

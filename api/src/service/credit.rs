@@ -117,6 +117,7 @@ pub fn compute_state(
         group: previous.and_then(|p| p.group.clone()),
         watch: WatchFigures::of(&facts.behaviour),
         last_invoiced: book.invoices.iter().map(|i| i.issued).max(),
+        window_edge: credence_shared::engine::windows::next_window_edge(entries, as_of),
         engine_version: engine.version,
         evidence,
     };
@@ -204,6 +205,48 @@ fn has_finance_rights(who: &Principal) -> bool {
 
 /// Reads the credit file; a customer without one yet gets it computed (and stored) now.
 /// `engine` is the tenant's, resolved once by the caller for the whole use case.
+/// The file as the engine in force computes it: a file the re-grade after a publish has
+/// not reached yet is recomputed (and stored, guarded) when it is read, so the card, the
+/// check and the decisions never answer from an engine that is no longer in force.
+async fn on_engine(
+    ctx: &Ctx<'_>,
+    engine: &CreditEngine,
+    who: &Principal,
+    id: &CustomerId,
+    mut record: CreditRecord,
+) -> Result<CreditRecord, ApiError> {
+    for _ in 0..MAX_ATTEMPTS {
+        if record.state.engine_version == engine.version {
+            return Ok(record);
+        }
+        let reason = format!("engine version {}", engine.version);
+        let Some(write) =
+            super::rescore::recomputed(ctx, &who.tenant, id, &record, None, &reason).await?
+        else {
+            return Ok(record);
+        };
+        match ctx
+            .store
+            .write_credit(&who.tenant, id, &write, &ctx.clock.stamp())
+            .await
+        {
+            Ok(version) => {
+                return Ok(CreditRecord::written(
+                    version,
+                    write.state,
+                    record.entries,
+                )?);
+            }
+            Err(WriteConflict::Store(e)) => return Err(e.into()),
+            Err(_) => match ctx.store.get_credit(&who.tenant, id).await? {
+                Some(again) => record = again,
+                None => return Err(ApiError::NotFound),
+            },
+        }
+    }
+    Ok(record)
+}
+
 pub async fn load_or_init(
     ctx: &Ctx<'_>,
     engine: &CreditEngine,
@@ -212,7 +255,7 @@ pub async fn load_or_init(
 ) -> Result<CreditRecord, ApiError> {
     let (store, clock) = (ctx.store, ctx.clock);
     if let Some(record) = store.get_credit(&who.tenant, id).await? {
-        return Ok(record);
+        return on_engine(ctx, engine, who, id, record).await;
     }
     let customer = store
         .get_customer(&who.tenant, id)

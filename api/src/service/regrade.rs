@@ -8,6 +8,9 @@
 
 use credence_shared::TenantId;
 use credence_shared::credit::RegradeJob;
+use credence_shared::engine::LedgerEntry;
+use credence_shared::preview::{EnginePreview, EnginePreviewRequest, Outcome};
+use credence_shared::workflow::EngineVersion;
 
 use super::Ctx;
 use super::rescore::recomputed;
@@ -108,4 +111,75 @@ pub async fn step(
         )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /v1/admin/engine-versions/preview`: of the next page of customers, how many the
+/// candidate model and policy would move to another grade, limit or terms. Each credit
+/// file is recomputed as of today twice, with the engine in force and with the candidate,
+/// so what time alone changed is not counted. Nothing is written.
+pub async fn preview(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    body: EnginePreviewRequest,
+) -> Result<EnginePreview, ApiError> {
+    policy::require(who, Action::ManageConfiguration)?;
+    let candidate = super::tenant::engine_of(&EngineVersion {
+        version: 0,
+        model: body.model,
+        policy: body.policy,
+        published_by: who.username.clone(),
+        published_at: ctx.clock.now(),
+        reason: String::new(),
+        active: false,
+    })
+    .map_err(ApiError::Validation)?;
+    let tenant = &who.tenant;
+    let engine = ctx.engine(tenant).await?;
+    let page = ctx
+        .store
+        .list_customers(tenant, body.cursor.as_deref(), STEP, &|_| true)
+        .await
+        .map_err(|e| match e {
+            StoreError::BadCursor => ApiError::field(
+                "cursor",
+                credence_shared::messages::code::INVALID_CURSOR,
+                "not a cursor of this preview",
+            ),
+            e => e.into(),
+        })?;
+    let today = ctx.clock.today();
+    let mut preview = EnginePreview::default();
+    for customer in &page.items {
+        let Some(record) = ctx.store.get_credit(tenant, &customer.id).await? else {
+            continue;
+        };
+        let entries: Vec<LedgerEntry> = ctx
+            .store
+            .get_ledger(tenant, &customer.id)
+            .await?
+            .into_iter()
+            .map(|e| e.entry)
+            .collect();
+        let state = &record.state;
+        let outcome = |engine: &super::credit::CreditEngine| -> Result<Outcome, ApiError> {
+            let (next, _) = super::credit::compute_state(
+                engine,
+                Some(state),
+                state.currency,
+                &entries,
+                super::credit::profile_of(customer),
+                state.decision.clone(),
+                today,
+            )
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("ledger of {}: {e}", customer.id)))?;
+            Ok(Outcome {
+                grade: next.recommendation.grade,
+                limit: next.recommendation.limit.amount,
+                terms_days: next.recommendation.terms_days,
+            })
+        };
+        preview.count(outcome(&engine)?, outcome(&candidate)?);
+    }
+    preview.next_cursor = page.next_cursor;
+    Ok(preview)
 }

@@ -74,7 +74,7 @@ impl Engines {
     }
 }
 
-fn engine_of(v: &EngineVersion) -> Result<CreditEngine, Vec<FieldError>> {
+pub(crate) fn engine_of(v: &EngineVersion) -> Result<CreditEngine, Vec<FieldError>> {
     let model: ScorecardModel = parse_json("model", &v.model)?;
     let policy: Policy = parse_json("policy", &v.policy)?;
     Ok(CreditEngine {

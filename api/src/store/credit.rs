@@ -50,6 +50,14 @@ pub struct CreditState {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_invoiced: Option<Date>,
+    /// The next day a dated fact of the ledger leaves one of the metrics' look-back windows
+    /// (the daily pass wakes the customer then: time alone may move its score).
+    #[serde(
+        default,
+        with = "credence_shared::engine::calendar::iso_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub window_edge: Option<Date>,
     /// The tenant's engine version it was computed with (0: the shipped defaults).
     #[serde(default)]
     pub engine_version: u32,

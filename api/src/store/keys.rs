@@ -36,6 +36,8 @@
 //! | a customer's watch state (last figures, reference, dunning steps taken) | GetItem | `PK = T#{t}#C#{id}`, `SK = WATCH` | table |
 //! | every watched customer (KPIs) | Query | `GSI1PK = T#{t}#WATCHED` | GSI1 |
 //! | customers time alone changes on or before a day (the daily pass) | Query | `GSI2PK = T#{t}#WAKE`, `GSI2SK <= {date}#~` | GSI2 |
+//! | credit reviews due on or before a day, earliest first (`REVIEW` under the customer) | Query | `GSI2PK = T#{t}#REVIEWS`, `GSI2SK <= {date}#~` | GSI2 |
+//! | a batch's profiles and credit files together (ledger import) | BatchGetItem | `PK = T#{t}#C#{id}`, `SK = PROFILE / CREDIT` | table |
 //! | a customer's alerts (one per rule) | Query / GetItem | `PK = T#{t}#C#{id}`, `SK = AL#{rule}` | table |
 //! | open / resolved alerts of the tenant, newest first | Query | `GSI1PK = T#{t}#ALERTS#OPEN` or `#RESOLVED` | GSI1 |
 //! | a customer's collection tasks, promises, signals, activity | Query | `PK = T#{t}#C#{id}`, `SK begins_with TK# / PR# / SG# / ACT#` | table |

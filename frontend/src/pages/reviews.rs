@@ -35,7 +35,7 @@ pub fn ReviewsPage() -> impl IntoView {
         <div class="page page-reviews">
             <h1 class="page-title">{t!(i18n, reviews_title)}</h1>
             <p class="muted">{t!(i18n, reviews_lede)}</p>
-            <div class="card filter-bar" role="group" aria-labelledby="reviews-within-label">
+            <div class="card review-window" role="group" aria-labelledby="reviews-within-label">
                 <span id="reviews-within-label" class="label">{t!(i18n, reviews_within)}</span>
                 <div class="segmented" data-testid="reviews-within">
                     {WINDOWS.into_iter().map(|days| view! {

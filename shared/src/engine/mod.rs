@@ -61,6 +61,7 @@ pub mod quantity;
 pub mod recommend;
 #[cfg(test)]
 mod testkit;
+pub mod windows;
 
 pub use allocate::{AllocationError, AllocationPlan, allocate};
 pub use assess::{Assessment, Effect, KnockOut, Reason, assess, breakdown};

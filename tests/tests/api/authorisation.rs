@@ -213,6 +213,12 @@ pub(crate) fn rows() -> Vec<Row> {
         row("post", "/v1/admin/engine-versions", Some(ADMIN), false),
         row(
             "post",
+            "/v1/admin/engine-versions/preview",
+            Some(ADMIN),
+            false,
+        ),
+        row(
+            "post",
             "/v1/admin/engine-versions/{version}/activate",
             Some(ADMIN),
             false,
@@ -333,6 +339,11 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
             "document": serde_json::from_str::<Value>(
                 include_str!("../../../shared/defaults/approval_matrix.json")).unwrap()}),
         "/v1/admin/engine-versions" => json!({"reason": "authz",
+            "model": serde_json::from_str::<Value>(
+                credence_shared::engine::default_model_json()).unwrap(),
+            "policy": serde_json::from_str::<Value>(
+                credence_shared::engine::default_policy_json()).unwrap()}),
+        "/v1/admin/engine-versions/preview" => json!({
             "model": serde_json::from_str::<Value>(
                 credence_shared::engine::default_model_json()).unwrap(),
             "policy": serde_json::from_str::<Value>(

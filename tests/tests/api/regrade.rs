@@ -1,6 +1,7 @@
 //! Publishing re-grades the portfolio: a stricter policy published by the admin reaches
-//! every stored credit file through the re-grade job, step by step, and the order check
-//! answers from it; a finished job stays finished.
+//! every stored credit file through the re-grade job, step by step (a file read before the
+//! job reaches it is recomputed on the read), and the order check answers from it; a
+//! finished job stays finished. Before publishing, a preview counts what would change.
 
 use crate::helpers::*;
 use serde_json::{Value, json};
@@ -35,7 +36,7 @@ async fn publishing_a_stricter_policy_re_grades_every_customer_and_the_check_ans
         )
         .await
         .assert_status(201);
-    let stale = risk.credit(&ids[0]).await;
+    let read_first = risk.credit(&ids[0]).await;
     let mut job = Value::Null;
     for _ in 0..20 {
         job = admin
@@ -57,9 +58,13 @@ async fn publishing_a_stricter_policy_re_grades_every_customer_and_the_check_ans
     let by_risk = risk.post("/v1/admin/regrade", json!({})).await;
 
     // Assert
-    assert_ne!(
-        stale["recommendation"]["prepayment_share"], "0.4",
-        "before the re-grade the stored file is on the old policy"
+    let share = read_first["recommendation"]["prepayment_share"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        ["0.4", "1"].contains(&share),
+        "a file read before the re-grade reaches it is recomputed on the new policy: {}",
+        read_first["recommendation"]
     );
     assert_eq!(job["finished"], true, "{job}");
     assert_eq!(job["engine_version"], 1);
@@ -82,4 +87,78 @@ async fn publishing_a_stricter_policy_re_grades_every_customer_and_the_check_ans
         "the check asks for the prepayment: {check}"
     );
     by_risk.problem(403);
+}
+
+#[tokio::test]
+async fn before_publishing_the_admin_sees_how_many_customers_a_candidate_would_change_and_nothing_is_written()
+ {
+    // Arrange: every customer has a credit file; the candidate offers 7 days' terms at most.
+    let app = spawn_app().await;
+    let admin = app.signed_in(Role::Admin);
+    let risk = app.signed_in(Role::Risk);
+    let page = risk.get("/v1/customers?limit=50").await;
+    let ids: Vec<String> = page.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    let mut before = Vec::new();
+    for id in &ids {
+        before.push(risk.credit(id).await["version"].clone());
+    }
+    let engine = admin.get("/v1/engine").await;
+    let mut policy = engine.body["policy"].clone();
+    for grade in ["A", "B", "C", "D", "E"] {
+        let terms = policy["grades"][grade]["max_terms_days"].as_u64().unwrap();
+        policy["grades"][grade]["max_terms_days"] = json!(terms.min(7));
+    }
+    let mut broken = engine.body["model"].clone();
+    broken["version"] = json!(0);
+
+    // Act
+    let same = admin
+        .post(
+            "/v1/admin/engine-versions/preview",
+            json!({"model": engine.body["model"], "policy": engine.body["policy"]}),
+        )
+        .await;
+    let shorter = admin
+        .post(
+            "/v1/admin/engine-versions/preview",
+            json!({"model": engine.body["model"], "policy": policy}),
+        )
+        .await;
+    let bad = admin
+        .post(
+            "/v1/admin/engine-versions/preview",
+            json!({"model": broken, "policy": policy}),
+        )
+        .await;
+
+    // Assert
+    let same = same.assert_status(200);
+    assert_eq!(same["looked"], json!(ids.len()), "{same}");
+    assert_eq!(same["grade_changed"], 0);
+    assert_eq!(same["limit_changed"], 0);
+    assert_eq!(same["terms_changed"], 0);
+    assert!(same.get("next_cursor").is_none(), "one page: {same}");
+    let shorter = shorter.assert_status(200);
+    assert!(
+        shorter["terms_changed"].as_u64().unwrap() >= 1,
+        "shorter terms reach some customer: {shorter}"
+    );
+    assert_eq!(shorter["grade_changed"], 0, "the policy does not grade");
+    bad.assert_status(422);
+    assert!(
+        bad.body["errors"][0]["field"]
+            .as_str()
+            .unwrap()
+            .starts_with("model"),
+        "{}",
+        bad.body
+    );
+    for (id, version) in ids.iter().zip(before) {
+        assert_eq!(risk.credit(id).await["version"], version, "{id} untouched");
+    }
 }

@@ -209,3 +209,47 @@ async fn a_local_server_run_as_if_forty_days_later_has_run_the_daily_pass_for_ea
         score(&after)
     );
 }
+
+#[tokio::test]
+async fn a_paid_invoice_s_due_date_leaving_the_three_month_window_wakes_its_customer_that_day_and_not_before()
+ {
+    // Arrange: C3 was invoiced 80 days ago, due 50 days ago, and paid 20 days ago; nothing
+    // of it is open, so only the look-back windows can move its score. The day the due
+    // date leaves the 3-month window is no ageing or dormancy edge (those count from the
+    // open invoice and from the invoice date).
+    let app = spawn_app().await;
+    let start = app.clock.today();
+    let due = start - Duration::days(50);
+    app.post_events(vec![
+        invoice_on(
+            "window-inv",
+            "C3",
+            start - Duration::days(80),
+            due,
+            "800.00",
+        ),
+        payment_on("window-pay", "C3", start - Duration::days(20), "800.00"),
+    ])
+    .await;
+    app.watch("C3").await;
+    let edge = credence_shared::engine::windows::leaves_window(due, 3);
+
+    // Act: up to the day before the due date leaves the window, then that day.
+    app.clock
+        .advance(Duration::days((edge - start).whole_days() - 1));
+    let eve = daily(&app).await;
+    let eve_file = app.signed_in(Role::Risk).credit("C3").await;
+    app.clock.advance(Duration::days(1));
+    let on_the_day = daily(&app).await;
+    let file = app.signed_in(Role::Risk).credit("C3").await;
+
+    // Assert
+    assert_eq!(eve.failed, 0, "{eve:?}");
+    assert_ne!(
+        eve_file["assessment"]["as_of"],
+        edge.to_string(),
+        "not re-scored before {edge}"
+    );
+    assert_eq!(on_the_day.rescored, 1, "{on_the_day:?}");
+    assert_eq!(file["assessment"]["as_of"], edge.to_string());
+}

@@ -36,11 +36,8 @@ async fn risk_opens_the_review_queue_widens_it_and_files_a_review_from_a_custome
         browser.open(&format!("/customers/{number}")).await?;
         browser.tap("request-open").await?;
         browser.choose("request-kind", "review").await?;
-        let until = browser
-            .js("const d = new Date(Date.now() + 200 * 864e5); return d.toISOString().slice(0, 10)")
-            .await?;
-        let until = until.as_str().ok_or("a date")?.to_owned();
-        browser.retype("request-valid-until", &until).await?;
+        let until = browser.date_in_days(200).await?;
+        browser.set_value("request-valid-until", &until).await?;
         browser
             .retype(
                 "request-justification",

@@ -573,6 +573,7 @@ fn next_state(
         .chain(aging_wake)
         .chain(score_wake)
         .chain(dormancy_wake)
+        .chain(state.window_edge.filter(|d| *d > today))
         .min();
     let previous = seen.previous.as_ref().map(|(_, p)| p);
     WatchState {

@@ -1,6 +1,7 @@
 //! The engine tab: the scorecard model and policy versions, and publishing a new one.
 
 use credence_shared::engine::{Policy, ScorecardModel};
+use credence_shared::preview::{EnginePreview, EnginePreviewRequest};
 use credence_shared::workflow::{EngineVersion, PublishEngine};
 use leptos::prelude::*;
 
@@ -242,6 +243,38 @@ fn PublishForm(active: Option<EngineVersion>, reload: Callback<()>) -> impl Into
             });
         }
     };
+    // What the candidate would change, counted page by page before anything is published.
+    let preview = RwSignal::new(None::<(EnginePreview, bool)>);
+    let run_preview = Action::new_local(move |_: &()| async move {
+        let Ok(draft) = checked.get_untracked() else {
+            return;
+        };
+        failure.set(None);
+        let mut total = EnginePreview::default();
+        let mut cursor = None;
+        loop {
+            let body = EnginePreviewRequest {
+                model: draft.model.clone(),
+                policy: draft.policy.clone(),
+                cursor: cursor.take(),
+            };
+            match api::engine_preview(session, &body).await {
+                Ok(page) => {
+                    total.add(&page);
+                    let done = page.next_cursor.is_none();
+                    preview.set(Some((total.clone(), done)));
+                    if done {
+                        return;
+                    }
+                    cursor = page.next_cursor;
+                }
+                Err(error) => {
+                    settle(error, server, failure, || {});
+                    return;
+                }
+            }
+        }
+    });
     let error = move |f: &'static str| Signal::derive(move || shown.with(|e| e.get(f)));
     view! {
         <section class="card section" data-testid="engine-publish">
@@ -267,11 +300,48 @@ fn PublishForm(active: Option<EngineVersion>, reload: Callback<()>) -> impl Into
                 <ReasonField id="engine-reason" value=reason error=error("reason") />
                 <MessageList errors=Signal::derive(move || FieldErrors(shown.with(|e| e.others(&["reason", "model", "policy"])))) />
                 {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+                {move || preview.get().map(|(p, done)| view! { <PreviewSummary preview=p done /> })}
+                <button type="button" class="button button-secondary" data-testid="engine-preview"
+                    disabled=move || run_preview.pending().get() || checked.with(Result::is_err)
+                    on:click=move |_| { run_preview.dispatch_local(()); }>
+                    {t!(i18n, engine_preview)}
+                </button>
                 <button type="button" class="button button-primary" data-testid="engine-publish-submit"
                     disabled=move || publish.pending().get() || checked.with(Result::is_err) on:click=on_publish>
                     {t!(i18n, publish)}
                 </button>
             </div>
         </section>
+    }
+}
+
+/// The candidate's effect so far: customers looked at and those it would change.
+#[component]
+fn PreviewSummary(preview: EnginePreview, done: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let EnginePreview {
+        looked,
+        grade_changed,
+        limit_changed,
+        terms_changed,
+        ..
+    } = preview;
+    view! {
+        <div class="notice" role="status" data-testid="engine-preview-result" data-finished=done.to_string()>
+            <p>
+                {if done {
+                    t!(i18n, engine_preview_done, looked, grade_changed, limit_changed, terms_changed).into_any()
+                } else {
+                    t!(i18n, engine_preview_running, looked, grade_changed, limit_changed, terms_changed).into_any()
+                }}
+            </p>
+            {(!preview.moves.is_empty()).then(|| view! {
+                <ul class="small" data-testid="engine-preview-moves">
+                    {preview.moves.into_iter().map(|m| view! {
+                        <li class="mono">{format!("{} → {}: ", m.from, m.to)} {t!(i18n, engine_preview_customers, count = m.customers)}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </div>
     }
 }
