@@ -27,10 +27,10 @@ use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationIn
 use aws_smithy_types::config_bag::ConfigBag;
 use credence_api::auth::Principal;
 use credence_api::clock::Clock;
-use credence_api::service::{Ctx, imports, tenant::Engines};
+use credence_api::service::{Ctx, tenant::Engines};
 use credence_api::store::Store;
-use credence_shared::import::batch::{Batch, BatchCounts, BatchRow};
-use credence_shared::import::{cells::DayOrder, columns::ImportKind, plan};
+use credence_shared::import::batch::BatchCounts;
+use credence_shared::import::columns::ImportKind;
 use credence_shared::{Role, TenantId, UserId};
 use futures_util::StreamExt;
 

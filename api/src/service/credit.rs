@@ -231,11 +231,7 @@ async fn on_engine(
             .await
         {
             Ok(version) => {
-                return Ok(CreditRecord::written(
-                    version,
-                    write.state,
-                    record.entries,
-                )?);
+                return Ok(CreditRecord::written(version, write.state, record.entries)?);
             }
             Err(WriteConflict::Store(e)) => return Err(e.into()),
             Err(_) => match ctx.store.get_credit(&who.tenant, id).await? {

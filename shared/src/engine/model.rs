@@ -207,7 +207,18 @@ pub enum ModelError {
     Grades,
     #[error("reason_count must be 1 to 10")]
     ReasonCount,
+    #[error(
+        "points (the base and every bin's) must be within ±100000 with at most 4 decimals, and a model has at most 100 characteristics"
+    )]
+    Points,
 }
+
+/// The most points a base or a bin may carry, either way: far beyond any scorecard, and
+/// small enough that no sum of [`MAX_CHARACTERISTICS`] of them can overflow.
+pub const MAX_POINTS: i64 = 100_000;
+
+/// The most characteristics a model may have.
+pub const MAX_CHARACTERISTICS: usize = 100;
 
 /// The most reasons an assessment can carry; fixed so scoring needs no heap for ranking.
 pub const MAX_REASONS: usize = 10;
@@ -219,6 +230,16 @@ impl ScorecardModel {
         }
         if spec.scaling.base_odds <= Decimal::ZERO || spec.scaling.pdo <= Decimal::ZERO {
             return Err(ModelError::Scaling);
+        }
+        let within = |p: Decimal| p.abs() <= Decimal::from(MAX_POINTS) && p.scale() <= 4;
+        if spec.characteristics.len() > MAX_CHARACTERISTICS
+            || !within(spec.base_points)
+            || spec
+                .characteristics
+                .iter()
+                .any(|c| !within(c.missing_points) || c.bins.iter().any(|b| !within(b.points)))
+        {
+            return Err(ModelError::Points);
         }
         for (i, c) in spec.characteristics.iter().enumerate() {
             let ascending = c.bins.windows(2).all(|w| match (w[0].from, w[1].from) {
@@ -452,6 +473,19 @@ mod tests {
             ),
             (|s| s.grades.c.pd = s.grades.d.pd, ModelError::Grades),
             (|s| s.reason_count = 11, ModelError::ReasonCount),
+            (|s| s.base_points = Decimal::MAX, ModelError::Points),
+            (
+                |s| s.characteristics[1].bins[1].points = Decimal::from(-100_001),
+                ModelError::Points,
+            ),
+            (
+                |s| s.characteristics[0].bins[0].points = Decimal::new(1, 28),
+                ModelError::Points,
+            ),
+            (
+                |s| s.characteristics[0].missing_points = Decimal::MAX,
+                ModelError::Points,
+            ),
         ];
         for (breaks, expected) in cases {
             let mut s = spec();
