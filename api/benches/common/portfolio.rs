@@ -44,10 +44,13 @@ pub fn ledger_rows(n: usize, customers: usize) -> Vec<BatchRow> {
     (0..n)
         .map(|i| {
             // Pairs of rows: an invoice, then (for three in four) its payment 40 days on.
+            // Each customer's pairs start in a month and on a day of its own, so their
+            // dates (and the days they age or leave a window) spread over the year.
             let pair = i / 2;
             let customer = pair % customers;
-            let day = 1 + (pair / customers) % 28;
-            let month = 1 + (pair / customers / 28) % 9;
+            let nth = pair / customers;
+            let day = 1 + (customer * 7 + nth) % 28;
+            let month = 1 + (customer + nth) % 9;
             let invoice = format!("INV-{pair:07}");
             let cells = if i % 2 == 0 {
                 vec![
