@@ -49,7 +49,7 @@ pub fn ledger_rows(n: usize, customers: usize) -> Vec<BatchRow> {
             let pair = i / 2;
             let customer = pair % customers;
             let nth = pair / customers;
-            let day = 1 + (customer * 7 + nth) % 28;
+            let day = 1 + (customer * 11 + nth * 5) % 28;
             let month = 1 + (customer + nth) % 9;
             let invoice = format!("INV-{pair:07}");
             let cells = if i % 2 == 0 {
