@@ -1,5 +1,5 @@
 //! The form that asks for a change to a credit file: a new limit, a temporary limit, other
-//! terms, release from hold, or a blacklist change, with the justification reviewers read.
+//! terms, a credit review, release from hold, or a blacklist change, with the justification reviewers read.
 //! Used to file a request (customer page) and to amend a returned one (request page).
 //!
 //! What can be checked in the browser is checked with the shared rules (`Change::validate`,
@@ -609,7 +609,7 @@ mod tests {
     }
 
     #[test]
-    fn hold_release_and_blacklist_removal_are_offered_only_when_they_apply() {
+    fn hold_release_and_blacklist_removal_are_offered_only_when_they_apply_a_review_always() {
         let mut f = file();
         assert_eq!(
             f.choices(),
@@ -617,6 +617,7 @@ mod tests {
                 Choice::Limit,
                 Choice::Temporary,
                 Choice::Terms,
+                Choice::Review,
                 Choice::BlacklistAdd
             ]
         );
@@ -630,6 +631,7 @@ mod tests {
                 Choice::Limit,
                 Choice::Temporary,
                 Choice::Terms,
+                Choice::Review,
                 Choice::HoldRelease,
                 Choice::BlacklistRemove
             ]
