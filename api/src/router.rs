@@ -44,6 +44,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "customers", description = "Customers and their credit summary"),
         (name = "workflow", description = "Credit requests, approvals, inbox, applications, blacklist, audit trail"),
         (name = "watch", description = "Early warning and collections: alerts, worklist, promises, aging, KPIs"),
+        (name = "lab", description = "The scoring lab: development samples from the ledger, fitted scorecards and their reports"),
         (name = "admin", description = "Users and roles, custom fields, approval matrix, engine versions, warning rules, dunning, webhooks"),
     )
 )]
@@ -69,10 +70,11 @@ impl Modify for BearerAuth {
 /// The internally tagged enums that deny unknown fields (`#[serde(tag = …,
 /// deny_unknown_fields)]`). utoipa marks such structs `additionalProperties: false` but not
 /// the variants of such enums, so a client or a fuzzer would think extra fields are welcome.
-const CLOSED_TAGGED_ENUMS: [&str; 5] = [
+const CLOSED_TAGGED_ENUMS: [&str; 6] = [
     "AutoAction",
     "Change",
     "Condition",
+    "DropReason",
     "FieldKind",
     "LedgerEvent",
 ];
@@ -216,7 +218,13 @@ pub fn router(state: AppState) -> Router {
             routes::watch::webhooks,
             routes::watch::put_webhooks
         ))
-        .routes(routes!(routes::watch::deliveries));
+        .routes(routes!(routes::watch::deliveries))
+        .routes(routes!(routes::lab::sample))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(routes::lab::fit))
+                .layer(DefaultBodyLimit::max(routes::lab::FIT_BODY_LIMIT)),
+        );
     if state.local_issuer.is_some() {
         api = api
             .routes(routes!(routes::auth::token))

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod export;
 pub mod ids;
 pub mod import;
+pub mod lab;
 pub mod messages;
 pub mod money;
 pub mod preview;

@@ -1,7 +1,10 @@
 //! Properties of the engine that must hold for any ledger, checked with proptest: lateness
 //! never helps, paying never hurts, limits are never negative, a larger order never gets a
-//! milder answer, and the same inputs always give the same output.
+//! milder answer, and the same inputs always give the same output. The scoring promises hold
+//! for the default model and for a model the scoring lab fitted.
 #![cfg(not(target_arch = "wasm32"))]
+
+mod common;
 
 use credence_shared::engine::*;
 use credence_shared::{Currency, Grade, Money};
@@ -84,10 +87,29 @@ fn customer() -> CustomerInfo {
     }
 }
 
-fn assess_ledger(entries: &[LedgerEntry]) -> Assessment {
+/// A model the scoring lab fitted to synthetic customers.
+static FITTED: std::sync::LazyLock<ScorecardModel> = std::sync::LazyLock::new(|| {
+    let (candidates, drawn) = common::synthetic::sample(5_000, 3, 0);
+    let sample: Vec<_> = drawn.into_iter().map(|d| d.observation).collect();
+    let options = credence_shared::lab::FitOptions::default();
+    let champion = default_model();
+    credence_shared::lab::fit(
+        &champion,
+        &candidates,
+        &sample,
+        &options,
+        "fitted".into(),
+        2,
+    )
+    .unwrap()
+    .model
+});
+
+/// The assessment under the default model and under the fitted one.
+fn assess_ledger(entries: &[LedgerEntry]) -> [Assessment; 2] {
     let book = Book::fold(Currency::CNY, entries, AS_OF).unwrap();
     let facts = Facts::gather(&book, customer(), default_policy().exposure());
-    assess(&facts, &default_model())
+    [assess(&facts, &default_model()), assess(&facts, &FITTED)]
 }
 
 fn no_better(later: &Assessment, earlier: &Assessment) -> bool {
@@ -109,7 +131,9 @@ proptest! {
             (Some(d), false) => Some(d + extra),
         };
         let (before, after) = (assess_ledger(&ledger(&invoices)), assess_ledger(&ledger(&later)));
-        prop_assert!(no_better(&after, &before), "{} {:?} → {} {:?}", before.score, before.grade, after.score, after.grade);
+        for (before, after) in before.iter().zip(&after) {
+            prop_assert!(no_better(after, before), "{} {:?} → {} {:?} ({})", before.score, before.grade, after.score, after.grade, before.model_id);
+        }
     }
 
     #[test]
@@ -129,7 +153,9 @@ proptest! {
             allocations: vec![Allocation { invoice: target.invoice.clone(), amount: target.open }],
         }));
         let (before, after) = (assess_ledger(&entries), assess_ledger(&paid));
-        prop_assert!(no_better(&before, &after), "{} → {}", before.score, after.score);
+        for (before, after) in before.iter().zip(&after) {
+            prop_assert!(no_better(before, after), "{} → {} ({})", before.score, after.score, before.model_id);
+        }
     }
 
     #[test]

@@ -63,6 +63,9 @@ pub enum Action {
     ReadKpis,
     /// Run the daily pass by hand (it also runs on its schedule).
     RunDailyPass,
+    /// Build development samples and fit scorecards in the scoring lab (publishing a fitted
+    /// model is `ManageConfiguration`).
+    UseScoringLab,
 }
 
 /// The roles that may perform `action`.
@@ -92,6 +95,7 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         Action::RecordSignals | Action::RecordFinancials => &[Risk, Admin],
         Action::ReadKpis => &[Risk, Finance, Approver, Admin, Collector],
         Action::RunDailyPass => &[Admin],
+        Action::UseScoringLab => &[Risk, Admin],
     }
 }
 

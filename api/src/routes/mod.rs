@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod exports;
 pub mod health;
 pub mod imports;
+pub mod lab;
 pub mod me;
 pub mod regrade;
 pub mod requests;

@@ -11,6 +11,7 @@ mod gate;
 pub mod groups;
 pub mod identity;
 pub mod imports;
+pub mod lab;
 pub mod ledger;
 pub mod master;
 pub mod projection;

@@ -113,6 +113,27 @@ pub async fn step(
     }
 }
 
+/// A page of every customer of the tenant for a walk a client drives page by page (the
+/// preview, the lab's sample); a cursor the walk did not issue is the `cursor` field's 422.
+pub(super) async fn customer_page(
+    ctx: &Ctx<'_>,
+    tenant: &TenantId,
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<credence_shared::dto::CustomerPage, ApiError> {
+    ctx.store
+        .list_customers(tenant, cursor, limit, &|_| true)
+        .await
+        .map_err(|e| match e {
+            StoreError::BadCursor => ApiError::field(
+                "cursor",
+                credence_shared::messages::code::INVALID_CURSOR,
+                "not a cursor this walk gave out",
+            ),
+            e => e.into(),
+        })
+}
+
 /// `POST /v1/admin/engine-versions/preview`: of the next page of customers, how many the
 /// candidate model and policy would move to another grade, limit or terms. Each credit
 /// file is recomputed as of today twice, with the engine in force and with the candidate,
@@ -135,18 +156,7 @@ pub async fn preview(
     .map_err(ApiError::Validation)?;
     let tenant = &who.tenant;
     let engine = ctx.engine(tenant).await?;
-    let page = ctx
-        .store
-        .list_customers(tenant, body.cursor.as_deref(), STEP, &|_| true)
-        .await
-        .map_err(|e| match e {
-            StoreError::BadCursor => ApiError::field(
-                "cursor",
-                credence_shared::messages::code::INVALID_CURSOR,
-                "not a cursor of this preview",
-            ),
-            e => e.into(),
-        })?;
+    let page = customer_page(ctx, tenant, body.cursor.as_deref(), STEP).await?;
     let today = ctx.clock.today();
     let mut preview = EnginePreview::default();
     for customer in &page.items {

@@ -258,6 +258,8 @@ pub(crate) fn rows() -> Vec<Row> {
             Some(&["risk", "admin"]),
             true,
         ),
+        row("post", "/v1/lab/sample", Some(&["risk", "admin"]), false),
+        row("post", "/v1/lab/fits", Some(&["risk", "admin"]), false),
         row("get", "/v1/aging", Some(PORTFOLIO), false),
         row("get", "/v1/kpis", Some(PORTFOLIO), false),
         row("post", "/v1/watch/run", Some(ADMIN), false),
@@ -362,6 +364,8 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
             "current_liabilities": "200", "total_liabilities": "500", "retained_earnings": "100",
             "ebit": "80", "equity": "500"}),
         "/v1/watch/run" => json!({"all": false}),
+        "/v1/lab/sample" => json!({"observation_date": "2025-06-30"}),
+        "/v1/lab/fits" => lab_sample(),
         "/v1/admin/warning-rules" => json!({"replaces": 0, "reason": "authz",
             "document": serde_json::from_str::<Value>(
                 include_str!("../../../shared/defaults/warning_rules.json")).unwrap()}),
@@ -372,6 +376,30 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
             "document": {"endpoints": []}}),
         _ => Value::Null,
     }
+}
+
+/// A sample the lab can fit: the payment index ranks who went bad.
+fn lab_sample() -> Value {
+    let model = credence_shared::engine::default_model();
+    let codes: Vec<String> = credence_shared::lab::candidates_of(&model)
+        .iter()
+        .map(|c| c.code.to_string())
+        .collect();
+    let observations: Vec<Value> = (0..400i64)
+        .map(|i| {
+            let paydex = i % 100;
+            let values: Vec<Value> = codes
+                .iter()
+                .map(|c| match c.as_str() {
+                    "PAY_INDEX" => json!(paydex.to_string()),
+                    _ => Value::Null,
+                })
+                .collect();
+            json!({"values": values, "bad": (i * 7919) % 100 < (100 - paydex) / 3,
+                   "validation": false})
+        })
+        .collect();
+    json!({"characteristics": codes, "observations": observations})
 }
 
 /// Requests filed, and alerts and collection tasks raised, before the table runs, one per

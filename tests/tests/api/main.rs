@@ -23,6 +23,7 @@ mod hostile;
 mod import_cli;
 mod imports;
 mod inbox;
+mod lab;
 mod lambda;
 mod ledger;
 mod matrix_gate;

@@ -1,0 +1,201 @@
+//! The scoring lab's server half: the development sample, built page by page from every
+//! customer's ledger as of a past observation date, and a fit of a sample.
+//!
+//! The sample is read like the engine preview (a page of customers per call, the browser
+//! gathers the pages), because reading every ledger of a large tenant does not fit in one
+//! API request. Each customer's figures are the engine's own `Facts` folded as of the
+//! observation date, its outcome is read from the ledger folded to the end of the window,
+//! and the champion's score is the model in force on the same facts. Fitting is pure
+//! (`credence_shared::lab`) and runs here for API callers; nothing is published — a fitted
+//! model goes live through `POST /v1/admin/engine-versions` like any other.
+
+use credence_shared::engine::calendar::months_after;
+use credence_shared::engine::{Book, CustomerInfo, Facts, LedgerEntry, Metric, assess};
+use credence_shared::lab::{
+    self, FitRequest, FitResponse, LabError, Observation, SamplePage, SampleRequest, SampleRow,
+};
+use credence_shared::messages::code;
+
+use super::Ctx;
+use crate::auth::Principal;
+use crate::auth::policy::{self, Action};
+use crate::error::ApiError;
+
+/// Customers one sample page reads.
+pub const PAGE: u32 = 200;
+
+/// The most observations one fit takes (well over the 30,000-customer target).
+pub const MAX_OBSERVATIONS: usize = 200_000;
+
+fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::field(field, code::INVALID_VALUE, message)
+}
+
+fn check(request: &SampleRequest, today: time::Date) -> Result<(), ApiError> {
+    if !(1..=36).contains(&request.outcome_months) {
+        return Err(invalid("outcome_months", "from 1 to 36 months"));
+    }
+    if !(1..=3650).contains(&request.bad_dpd_days) {
+        return Err(invalid("bad_dpd_days", "from 1 to 3650 days"));
+    }
+    if request.validation_percent > 90 {
+        return Err(invalid("validation_percent", "at most 90 percent"));
+    }
+    let window_end = months_after(request.observation_date, u32::from(request.outcome_months));
+    if window_end > today {
+        return Err(invalid(
+            "observation_date",
+            format!(
+                "the outcome window must have ended: observe on or before {} for a {}-month window",
+                credence_shared::engine::calendar::months_before(
+                    today,
+                    u32::from(request.outcome_months)
+                ),
+                request.outcome_months
+            ),
+        ));
+    }
+    if request.observation_date < credence_shared::bounds::EARLIEST {
+        return Err(invalid("observation_date", "too far in the past"));
+    }
+    Ok(())
+}
+
+/// `POST /v1/lab/sample`: the next page of the development sample.
+pub async fn sample(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    request: SampleRequest,
+) -> Result<SamplePage, ApiError> {
+    policy::require(who, Action::UseScoringLab)?;
+    check(&request, ctx.clock.today())?;
+    let tenant = &who.tenant;
+    let engine = ctx.engine(tenant).await?;
+    let candidates = lab::candidates_of(&engine.model);
+    let page = super::regrade::customer_page(ctx, tenant, request.cursor.as_deref(), PAGE).await?;
+    let observed_on = request.observation_date;
+    let window_end = months_after(observed_on, u32::from(request.outcome_months));
+    let mut out = SamplePage {
+        characteristics: candidates.iter().map(|c| c.code.to_string()).collect(),
+        ..SamplePage::default()
+    };
+    for customer in &page.items {
+        let Some(record) = ctx.store.get_credit(tenant, &customer.id).await? else {
+            out.excluded += 1;
+            continue;
+        };
+        let entries: Vec<LedgerEntry> = ctx
+            .store
+            .get_ledger(tenant, &customer.id)
+            .await?
+            .into_iter()
+            .map(|e| e.entry)
+            .collect();
+        let state = &record.state;
+        let fold = |day| {
+            Book::fold(state.currency, &entries, day)
+                .map_err(|e| ApiError::Internal(anyhow::anyhow!("ledger of {}: {e}", customer.id)))
+        };
+        let then = fold(observed_on)?;
+        let info = CustomerInfo {
+            profile: super::credit::profile_of(customer),
+            signals: state.evidence.signals_on(observed_on),
+            financials: state.evidence.financials_on(observed_on),
+            blacklisted: state.decision.blacklisted,
+            // The limit of today's decision: past decisions are in the audit trail, not
+            // on the file.
+            credit_limit: Some(
+                state
+                    .decision
+                    .effective_file(&state.recommendation, observed_on)
+                    .limit,
+            ),
+            ..CustomerInfo::default()
+        };
+        let facts = Facts::gather(&then, info, engine.policy.exposure());
+        if facts.value(Metric::TenureMonths).is_none() {
+            // Not invoiced by the observation date: nothing to learn from.
+            out.excluded += 1;
+            continue;
+        }
+        let bad = lab::sample::went_bad(
+            &fold(window_end)?,
+            u32::from(request.outcome_months),
+            u32::from(request.bad_dpd_days),
+        );
+        let mut observation = Observation::from_facts(&facts, &candidates, bad);
+        observation.validation =
+            lab::in_validation(&customer.number, request.seed, request.validation_percent);
+        observation.champion_score = Some(assess(&facts, &engine.model).score);
+        out.rows.push(SampleRow {
+            customer: customer.number.clone(),
+            observation,
+        });
+    }
+    out.next_cursor = page.next_cursor;
+    Ok(out)
+}
+
+fn lab_error(e: LabError) -> ApiError {
+    invalid(e.field(), e.to_string())
+}
+
+/// `POST /v1/lab/fits`: fits a scorecard to a sample. The model is named after the model in
+/// force with the next version number; nothing is stored.
+pub async fn fit(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    request: FitRequest,
+) -> Result<FitResponse, ApiError> {
+    policy::require(who, Action::UseScoringLab)?;
+    if request.observations.len() > MAX_OBSERVATIONS {
+        return Err(invalid(
+            "observations",
+            format!("at most {MAX_OBSERVATIONS} customers in one fit"),
+        ));
+    }
+    let engine = ctx.engine(&who.tenant).await?;
+    let candidates = lab::candidates_of(&engine.model);
+    let codes: Vec<&str> = candidates.iter().map(|c| &*c.code).collect();
+    if request
+        .characteristics
+        .iter()
+        .map(String::as_str)
+        .ne(codes.iter().copied())
+    {
+        return Err(invalid(
+            "characteristics",
+            format!(
+                "the sample was built for other characteristics than the model in force's ({}); build it again",
+                codes.join(", ")
+            ),
+        ));
+    }
+    if let Some(at) = request
+        .observations
+        .iter()
+        .position(|o| o.values.len() != candidates.len())
+    {
+        return Err(invalid(
+            &format!("observations[{at}].values"),
+            format!(
+                "{} values expected, one per characteristic",
+                candidates.len()
+            ),
+        ));
+    }
+    let version = engine.model.version().saturating_add(1);
+    let fitted = lab::fit(
+        &engine.model,
+        &candidates,
+        &request.observations,
+        &request.options,
+        engine.model.id().clone(),
+        version,
+    )
+    .map_err(lab_error)?;
+    Ok(FitResponse {
+        model: fitted.model,
+        report: fitted.report,
+    })
+}

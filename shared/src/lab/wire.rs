@@ -1,0 +1,96 @@
+//! The lab's API shapes: a page of the development sample built from the ledger, and a fit
+//! of a sample.
+
+use super::fit::{FitOptions, FitReport};
+use super::sample::Observation;
+use crate::engine::calendar::iso_date;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// `POST /v1/lab/sample`: which customers, observed when, judged how, and where this page
+/// starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SampleRequest {
+    /// The day the customers are seen as they were; the outcome window must have ended.
+    #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2025-06-30"))]
+    pub observation_date: Date,
+    /// The outcome window after the observation date, 1 to 36 months (default 12).
+    #[serde(default = "twelve")]
+    pub outcome_months: u8,
+    /// Days past due that make a customer bad (default 90); a write-off always does.
+    #[serde(default = "ninety")]
+    pub bad_dpd_days: u16,
+    /// Share of customers kept apart for validation, 0 to 90 percent (default 30).
+    #[serde(default = "thirty")]
+    pub validation_percent: u8,
+    /// Seeds the split: the same seed keeps the same customers apart.
+    #[serde(default = "one")]
+    pub seed: u64,
+    /// The page's start (`next_cursor` of the last page; none for the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+fn twelve() -> u8 {
+    12
+}
+fn ninety() -> u16 {
+    90
+}
+fn thirty() -> u8 {
+    30
+}
+fn one() -> u64 {
+    1
+}
+
+/// One customer of the sample.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SampleRow {
+    /// The tenant's customer number.
+    pub customer: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub observation: Observation,
+}
+
+/// A page of the sample: the characteristics the values are for (the codes of the model in
+/// force, in order), the customers with enough history, and how many were left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SamplePage {
+    pub characteristics: Vec<String>,
+    pub rows: Vec<SampleRow>,
+    /// Customers of this page without an invoice by the observation date.
+    pub excluded: u32,
+    /// Where the next page starts; none when this was the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /v1/lab/fits`: a sample (rows of `POST /v1/lab/sample`, all pages) and the
+/// analyst's options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FitRequest {
+    /// The characteristic codes the rows' values are for, as the sample pages gave them.
+    pub characteristics: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub observations: Vec<Observation>,
+    #[serde(default)]
+    pub options: FitOptions,
+}
+
+/// A fitted model (the engine's JSON, ready for `POST /v1/admin/engine-versions`) and its
+/// report. Nothing is published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FitResponse {
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub model: crate::engine::ScorecardModel,
+    pub report: FitReport,
+}

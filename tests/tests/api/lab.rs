@@ -1,0 +1,256 @@
+//! The scoring lab over HTTP: the development sample read page by page from every ledger
+//! as of a past day (the same each time), a fit of a sample that the engine-version
+//! endpoint then publishes like any model, and clear 422s for samples that cannot be fitted.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+fn a_year_before(app: &TestApp) -> String {
+    let today = app.clock.today();
+    credence_shared::engine::calendar::months_before(today, 12).to_string()
+}
+
+async fn whole_sample(
+    risk: &SignedIn<'_>,
+    observation_date: &str,
+) -> (Vec<String>, Vec<Value>, u64) {
+    let (mut rows, mut excluded, mut cursor) = (Vec::new(), 0, None::<String>);
+    let mut characteristics = Vec::new();
+    for _ in 0..50 {
+        let mut body = json!({"observation_date": observation_date, "seed": 5});
+        if let Some(c) = &cursor {
+            body["cursor"] = json!(c);
+        }
+        let page = risk
+            .post("/v1/lab/sample", body)
+            .await
+            .assert_status(200)
+            .clone();
+        characteristics = page["characteristics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect();
+        rows.extend(page["rows"].as_array().unwrap().iter().cloned());
+        excluded += page["excluded"].as_u64().unwrap();
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    (characteristics, rows, excluded)
+}
+
+#[tokio::test]
+async fn the_sample_reads_every_customer_as_it_was_a_year_ago_the_same_way_each_time() {
+    // Arrange
+    let app = spawn_app().await;
+    let risk = app.signed_in(Role::Risk);
+    let mut customers = 0u64;
+    let mut known: Vec<(String, String)> = Vec::new();
+    let mut path = "/v1/customers?limit=50".to_owned();
+    loop {
+        let page = risk.get(&path).await.assert_status(200).clone();
+        customers += page["items"].as_array().unwrap().len() as u64;
+        known.extend(page["items"].as_array().unwrap().iter().map(|c| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["number"].as_str().unwrap().to_owned(),
+            )
+        }));
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/v1/customers?limit=50&cursor={c}"),
+            None => break,
+        }
+    }
+    let day = a_year_before(&app);
+    // Two customers invoiced 14 months ago: one never paid (bad within the year after the
+    // observation date), one paid on the due date (good).
+    let today = app.clock.today();
+    let issued = credence_shared::engine::calendar::months_before(today, 14);
+    let due = issued + time::Duration::days(30);
+    let ((unpaid, unpaid_no), (paid, paid_no)) = (known[0].clone(), known[1].clone());
+    app.post_events(vec![
+        invoice_on("lab-i1", &unpaid, issued, due, "10000.00"),
+        invoice_on("lab-i2", &paid, issued, due, "10000.00"),
+        payment_on("lab-p2", &paid, due, "10000.00"),
+    ])
+    .await;
+
+    // Act
+    let (characteristics, rows, excluded) = whole_sample(&risk, &day).await;
+    let (_, again, _) = whole_sample(&risk, &day).await;
+
+    // Assert
+    assert_eq!(characteristics.len(), 15, "{characteristics:?}");
+    assert_eq!(characteristics[0], "PAY_INDEX");
+    assert_eq!(
+        rows.len() as u64 + excluded,
+        customers,
+        "every customer is in or counted out"
+    );
+    let outcome = |number: &str| {
+        rows.iter()
+            .find(|r| r["customer"] == number)
+            .map(|r| r["observation"]["bad"].clone())
+    };
+    assert_eq!(outcome(&unpaid_no), Some(json!(true)), "never paid: bad");
+    assert_eq!(outcome(&paid_no), Some(json!(false)), "paid on time: good");
+    for row in &rows {
+        let o = &row["observation"];
+        assert_eq!(o["values"].as_array().unwrap().len(), 15, "{row}");
+        assert!(o["champion_score"].is_string(), "{row}");
+        assert!(
+            o["bad"].is_boolean() && o["validation"].is_boolean(),
+            "{row}"
+        );
+    }
+    assert_eq!(rows, again, "the same day and seed give the same sample");
+}
+
+#[tokio::test]
+async fn a_window_that_has_not_ended_and_options_out_of_range_are_refused_with_their_field() {
+    let app = spawn_app().await;
+    let risk = app.signed_in(Role::Risk);
+    let today = app.clock.today().to_string();
+    risk.post("/v1/lab/sample", json!({"observation_date": today}))
+        .await
+        .field_422("observation_date");
+    risk.post(
+        "/v1/lab/sample",
+        json!({"observation_date": "2024-01-31", "outcome_months": 0}),
+    )
+    .await
+    .field_422("outcome_months");
+    app.signed_in(Role::Sales)
+        .post("/v1/lab/sample", json!({"observation_date": "2024-01-31"}))
+        .await
+        .assert_status(403);
+}
+
+/// A sample whose payment index ranks who went bad.
+fn made_up_sample(characteristics: &[String], n: i64, bads: bool) -> Vec<Value> {
+    (0..n)
+        .map(|i| {
+            let paydex = i % 100;
+            let bad = bads && (i * 7919) % 100 < (100 - paydex) / 3;
+            let values: Vec<Value> = characteristics
+                .iter()
+                .map(|c| {
+                    if c == "PAY_INDEX" {
+                        json!(paydex.to_string())
+                    } else {
+                        Value::Null
+                    }
+                })
+                .collect();
+            json!({"values": values, "bad": bad, "validation": i % 10 < 3,
+                   "champion_score": "600"})
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_fitted_model_is_published_like_any_engine_version() {
+    // Arrange
+    let app = spawn_app().await;
+    let risk = app.signed_in(Role::Risk);
+    let admin = app.signed_in(Role::Admin);
+    let day = a_year_before(&app);
+    let page = risk
+        .post("/v1/lab/sample", json!({"observation_date": day}))
+        .await
+        .assert_status(200)
+        .clone();
+    let characteristics: Vec<String> =
+        serde_json::from_value(page["characteristics"].clone()).unwrap();
+    let observations = made_up_sample(&characteristics, 3_000, true);
+
+    // Act
+    let fit = risk
+        .post(
+            "/v1/lab/fits",
+            json!({"characteristics": characteristics, "observations": observations}),
+        )
+        .await
+        .assert_status(200)
+        .clone();
+    let engine = admin.get("/v1/engine").await;
+    let published = admin
+        .post(
+            "/v1/admin/engine-versions",
+            json!({"model": fit["model"], "policy": engine.body["policy"],
+                   "reason": "fitted in the lab"}),
+        )
+        .await;
+
+    // Assert
+    let codes: Vec<&str> = fit["model"]["characteristics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["PAY_INDEX"],
+        "only the payment index tells anything here"
+    );
+    let auc: f64 = fit["report"]["validation"]["auc"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(auc > 0.6, "{}", fit["report"]["validation"]);
+    assert_eq!(
+        fit["report"]["characteristics"].as_array().unwrap().len(),
+        15
+    );
+    published.assert_status(201);
+}
+
+#[tokio::test]
+async fn a_sample_without_bads_or_built_for_another_model_is_refused_with_a_clear_message() {
+    let app = spawn_app().await;
+    let risk = app.signed_in(Role::Risk);
+    let day = a_year_before(&app);
+    let page = risk
+        .post("/v1/lab/sample", json!({"observation_date": day}))
+        .await;
+    let characteristics: Vec<String> =
+        serde_json::from_value(page.body["characteristics"].clone()).unwrap();
+
+    let no_bads = risk
+        .post(
+            "/v1/lab/fits",
+            json!({"characteristics": characteristics,
+                   "observations": made_up_sample(&characteristics, 500, false)}),
+        )
+        .await;
+    no_bads.field_422("sample");
+    assert!(
+        no_bads.body.to_string().contains("no bad customers"),
+        "{}",
+        no_bads.body
+    );
+
+    risk.post(
+        "/v1/lab/fits",
+        json!({"characteristics": ["PAY_INDEX"], "observations": []}),
+    )
+    .await
+    .field_422("characteristics");
+}
+
+trait Field422 {
+    fn field_422(&self, field: &str);
+}
+
+impl Field422 for TestResponse {
+    #[track_caller]
+    fn field_422(&self, field: &str) {
+        self.problem(422);
+        assert_eq!(self.problem_field(), field, "{}", self.body);
+    }
+}
