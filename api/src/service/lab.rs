@@ -118,6 +118,11 @@ pub async fn sample(
             out.excluded += 1;
             continue;
         }
+        let overdue_then = facts.value(Metric::OldestOverdueDays).unwrap_or_default();
+        if overdue_then >= rust_decimal::Decimal::from(request.bad_dpd_days) {
+            out.already_bad += 1;
+            continue;
+        }
         let bad = lab::sample::went_bad(
             &fold(window_end)?,
             u32::from(request.outcome_months),

@@ -172,7 +172,7 @@ pub async fn preview(
             .collect();
         let state = &record.state;
         let outcome = |engine: &super::credit::CreditEngine| -> Result<Outcome, ApiError> {
-            let (next, _) = super::credit::compute_state(
+            let (next, summary) = super::credit::compute_state(
                 engine,
                 Some(state),
                 state.currency,
@@ -186,6 +186,8 @@ pub async fn preview(
                 grade: next.recommendation.grade,
                 limit: next.recommendation.limit.amount,
                 terms_days: next.recommendation.terms_days,
+                pd: next.assessment.pd,
+                exposure: summary.exposure,
             })
         };
         preview.count(outcome(&engine)?, outcome(&candidate)?);

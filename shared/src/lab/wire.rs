@@ -66,6 +66,11 @@ pub struct SamplePage {
     pub rows: Vec<SampleRow>,
     /// Customers of this page without an invoice by the observation date.
     pub excluded: u32,
+    /// Customers of this page already bad on the observation date (an invoice open that many
+    /// days past due): there is nothing left to predict about them, and counting them would
+    /// flatter any model.
+    #[serde(default)]
+    pub already_bad: u32,
     /// Where the next page starts; none when this was the last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,

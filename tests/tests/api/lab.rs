@@ -33,7 +33,7 @@ async fn whole_sample(
             .map(|c| c.as_str().unwrap().to_owned())
             .collect();
         rows.extend(page["rows"].as_array().unwrap().iter().cloned());
-        excluded += page["excluded"].as_u64().unwrap();
+        excluded += page["excluded"].as_u64().unwrap() + page["already_bad"].as_u64().unwrap();
         cursor = page["next_cursor"].as_str().map(str::to_owned);
         if cursor.is_none() {
             break;
@@ -66,12 +66,22 @@ async fn the_sample_reads_every_customer_as_it_was_a_year_ago_the_same_way_each_
     }
     let day = a_year_before(&app);
     // Two customers invoiced 14 months ago: one never paid (bad within the year after the
-    // observation date), one paid on the due date (good).
+    // observation date), one paid on the due date (good); and one already 90 days late on
+    // the observation date (left out: nothing left to predict).
     let today = app.clock.today();
     let issued = credence_shared::engine::calendar::months_before(today, 14);
     let due = issued + time::Duration::days(30);
     let ((unpaid, unpaid_no), (paid, paid_no)) = (known[0].clone(), known[1].clone());
+    let (late, late_no) = known[2].clone();
+    let long_ago = credence_shared::engine::calendar::months_before(today, 20);
     app.post_events(vec![
+        invoice_on(
+            "lab-i3",
+            &late,
+            long_ago,
+            long_ago + time::Duration::days(30),
+            "500.00",
+        ),
         invoice_on("lab-i1", &unpaid, issued, due, "10000.00"),
         invoice_on("lab-i2", &paid, issued, due, "10000.00"),
         payment_on("lab-p2", &paid, due, "10000.00"),
@@ -97,6 +107,11 @@ async fn the_sample_reads_every_customer_as_it_was_a_year_ago_the_same_way_each_
     };
     assert_eq!(outcome(&unpaid_no), Some(json!(true)), "never paid: bad");
     assert_eq!(outcome(&paid_no), Some(json!(false)), "paid on time: good");
+    assert_eq!(
+        outcome(&late_no),
+        None,
+        "already bad on the observation date: left out"
+    );
     for row in &rows {
         let o = &row["observation"];
         assert_eq!(o["values"].as_array().unwrap().len(), 15, "{row}");

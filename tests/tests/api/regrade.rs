@@ -142,6 +142,20 @@ async fn before_publishing_the_admin_sees_how_many_customers_a_candidate_would_c
     assert_eq!(same["grade_changed"], 0);
     assert_eq!(same["limit_changed"], 0);
     assert_eq!(same["terms_changed"], 0);
+    assert_eq!(
+        (same["gain_credit"].clone(), same["lose_credit"].clone()),
+        (json!(0), json!(0))
+    );
+    assert!(
+        !same["expected_loss"].as_array().unwrap().is_empty(),
+        "{same}"
+    );
+    for loss in same["expected_loss"].as_array().unwrap() {
+        assert_eq!(
+            loss["now"], loss["candidate"],
+            "the same engine loses the same: {same}"
+        );
+    }
     assert!(same.get("next_cursor").is_none(), "one page: {same}");
     let shorter = shorter.assert_status(200);
     assert!(
