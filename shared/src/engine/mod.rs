@@ -60,7 +60,7 @@ pub mod policy;
 pub mod quantity;
 pub mod recommend;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 pub mod windows;
 
 pub use allocate::{AllocationError, AllocationPlan, allocate};

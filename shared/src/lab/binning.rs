@@ -256,6 +256,36 @@ mod tests {
     }
 
     #[test]
+    fn a_telling_value_rarer_than_the_minimum_share_is_merged_away_until_the_share_is_lowered() {
+        // Arrange: 3% of customers have a write-off and go bad half the time; the others 5%.
+        let v: Vec<Option<Decimal>> = (0..1_000)
+            .map(|i| Some(Decimal::from(u8::from(i % 100 < 3))))
+            .collect();
+        let bad: Vec<bool> = (0..1_000)
+            .map(|i| {
+                if i % 100 < 3 {
+                    i % 2 == 0
+                } else {
+                    (i * 7919) % 100 < 5
+                }
+            })
+            .collect();
+
+        // Act
+        let at_five = bin(&v, &bad, Direction::LowerIsBetter, 50);
+        let at_two = bin(&v, &bad, Direction::LowerIsBetter, 20);
+
+        // Assert
+        assert_eq!(
+            at_five.bins.len(),
+            1,
+            "30 customers are under a 50-customer bin"
+        );
+        assert_eq!(at_two.bins.len(), 2);
+        assert!(at_two.bins[1].woe < -1.0 && at_two.iv > 0.1, "{at_two:?}");
+    }
+
+    #[test]
     fn equal_values_stay_in_one_bin_and_unknowns_get_their_own() {
         // Arrange: half the customers have 0 and are all good, the higher values are bad one
         // time in five, and a tenth are unknown and bad one time in two.

@@ -136,6 +136,37 @@ mod tests {
     }
 
     #[test]
+    fn a_customer_is_bad_when_an_invoice_reached_the_days_past_due_in_the_window() {
+        use crate::Currency;
+        use crate::engine::testkit::{invoice, payment_to};
+        use time::macros::date;
+        // Arrange: observed 2025-06-30, window 12 months, bad at 90 days past due.
+        let end = date!(2026 - 06 - 30);
+        let due = date!(2025 - 08 - 31);
+        let never_paid = [invoice(date!(2025 - 08 - 01), "I1", due, "100")];
+        let paid_late = [
+            invoice(date!(2025 - 08 - 01), "I1", due, "100"),
+            payment_to(date!(2025 - 12 - 15), "P1", "100", &[("I1", "100")]),
+        ];
+        let paid_on_time = [
+            invoice(date!(2025 - 08 - 01), "I1", due, "100"),
+            payment_to(due, "P1", "100", &[("I1", "100")]),
+        ];
+        let book = |entries: &[crate::engine::LedgerEntry]| {
+            Book::fold(Currency::CNY, entries, end).unwrap()
+        };
+
+        // Act / Assert
+        assert!(went_bad(&book(&never_paid), 12, 90));
+        assert!(
+            went_bad(&book(&paid_late), 12, 90),
+            "106 days late, paid in the window"
+        );
+        assert!(!went_bad(&book(&paid_late), 12, 120), "not 120 days late");
+        assert!(!went_bad(&book(&paid_on_time), 12, 90));
+    }
+
+    #[test]
     fn the_split_is_stable_and_close_to_the_share_asked_for() {
         let keys: Vec<String> = (0..10_000).map(|i| format!("C{i:05}")).collect();
         let validation = keys.iter().filter(|k| in_validation(k, 7, 30)).count();
