@@ -336,24 +336,8 @@ pub async fn audit(
 
 /// `GET /v1/audit/export?from=&to=`: the same trail as CSV text.
 pub async fn audit_csv(session: Session, from: &str, to: &str) -> Result<String, ApiError> {
-    let Some(token) = session.bearer() else {
-        return Err(ApiError::Unauthorized);
-    };
-    let response = Request::get("/v1/audit/export")
-        .query([("from", from), ("to", to)])
-        .header("Authorization", &format!("Bearer {token}"))
-        .header("Accept", "text/csv")
-        .send()
-        .await
-        .map_err(network)?;
-    if response.ok() {
-        return response.text().await.map_err(network);
-    }
-    let result = read::<()>(response).await;
-    if matches!(result, Err(ApiError::Unauthorized)) {
-        session.end();
-    }
-    Err(result.err().unwrap_or(ApiError::Decode("empty".into())))
+    let bytes = file_bytes(session, "/v1/audit/export", &[("from", from), ("to", to)]).await?;
+    String::from_utf8(bytes).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 /// `GET /v1/exports/{what}?format=&lang=`: a list as an XLSX or CSV file's bytes.
@@ -796,4 +780,20 @@ pub async fn engine_preview(
         body,
     )
     .await
+}
+
+/// `POST /v1/lab/sample`: one page of the scoring lab's development sample.
+pub async fn lab_sample(
+    session: Session,
+    body: &credence_shared::lab::SampleRequest,
+) -> Result<credence_shared::lab::SamplePage, ApiError> {
+    authorised_with_body(session, Request::post("/v1/lab/sample"), body).await
+}
+
+/// `POST /v1/lab/fits`: the server's fit of a sample (the lab screen fits in the browser).
+pub async fn lab_fit(
+    session: Session,
+    body: &credence_shared::lab::FitRequest,
+) -> Result<credence_shared::lab::FitResponse, ApiError> {
+    authorised_with_body(session, Request::post("/v1/lab/fits"), body).await
 }

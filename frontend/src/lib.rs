@@ -8,7 +8,7 @@
 //! wasm there (wasm-split), so a phone first downloads only the router and sign-in; the
 //! frame (`Shell`) and search come when signed in, the rest of the field app with the
 //! first customer, request, inbox or alert page, and the back office (admin, audit,
-//! dashboard, …) only for someone who opens it.
+//! dashboard, the scoring lab, …) only for someone who opens it.
 
 pub mod api;
 pub mod components;
@@ -24,7 +24,7 @@ use leptos_router::path;
 
 use crate::pages::lazy::{
     AdminRoute, AlertsRoute, ApplyRoute, AuditRoute, BlacklistRoute, CustomerEditRoute,
-    CustomerRoute, DashboardRoute, EvidenceRoute, HomeRoute, ImportsRoute, InboxRoute,
+    CustomerRoute, DashboardRoute, EvidenceRoute, HomeRoute, ImportsRoute, InboxRoute, LabRoute,
     RequestRoute, ReviewsRoute, ShellRoute, WorklistRoute,
 };
 use crate::pages::{not_found::NotFound, signin::SignIn};
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("imports") view={Lazy::<ImportsRoute>::new()} />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} />
                     <Route path=path!("reviews") view={Lazy::<ReviewsRoute>::new()} />
+                    <Route path=path!("lab") view={Lazy::<LabRoute>::new()} />
                     <Route path=path!("admin") view={Lazy::<AdminRoute>::new()} />
                 </ParentRoute>
                 </ProtectedParentRoute>

@@ -265,3 +265,23 @@ fn options_out_of_range_name_their_field() {
         LabError::UnknownCharacteristic("NO_SUCH".into())
     );
 }
+
+#[test]
+fn a_small_sample_with_a_handful_of_bads_still_converges() {
+    // Arrange: 180 customers, 6 of them bad (4 in the development part), as a young tenant
+    // has a year back.
+    let (_, drawn) = sample(180, 21, 30);
+    let mut observations: Vec<Observation> = drawn.into_iter().map(|d| d.observation).collect();
+    let mut bads = 0;
+    for o in &mut observations {
+        o.bad = o.bad && bads < 6;
+        bads += usize::from(o.bad);
+    }
+
+    // Act
+    let fitted = fit_default(&observations, &FitOptions::default());
+
+    // Assert
+    let fitted = fitted.unwrap_or_else(|e| panic!("{e}"));
+    assert!(!fitted.model.characteristics().is_empty());
+}

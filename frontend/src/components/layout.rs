@@ -3,7 +3,7 @@
 //!
 //! The bar on phones holds what each role works from: customers, the inbox and the alerts
 //! with their counts, a new application for those who file them, and for collectors the
-//! worklist. The desk pages (dashboard, blacklist, audit, admin, and the worklist for
+//! worklist. The desk pages (dashboard, blacklist, audit, the scoring lab, admin, and the worklist for
 //! others who have tasks) sit in the account pop-up there and in the side bar on laptops;
 //! the Account button then carries the open-task count.
 //! Who is signed in is loaded once and shared as [`CurrentUser`], so pages can offer what
@@ -146,6 +146,7 @@ pub fn Shell() -> impl IntoView {
     let can_audit = move || user.has_any(&AUDIT_READERS);
     let can_import = move || user.has_any(&[Role::Risk, Role::Finance, Role::Admin]);
     let is_admin = move || user.has_any(&[Role::Admin]);
+    let can_use_lab = move || user.has_any(&[Role::Risk, Role::Admin]);
     let can_read_kpis = move || user.has_any(&KPI_READERS);
     // Collectors work from the worklist, so it has a place in their bar; anyone else
     // with tasks finds it among the desk pages.
@@ -299,6 +300,14 @@ pub fn Shell() -> impl IntoView {
                             </a>
                         </li>
                     </Show>
+                    <Show when=can_use_lab>
+                        <li class="nav-desk">
+                            <a href="/lab" class="nav-item" data-testid="nav-lab" aria-current=move || current("/lab")>
+                                <IconLab />
+                                <span class="nav-label">{t!(i18n, nav_lab)}</span>
+                            </a>
+                        </li>
+                    </Show>
                     <Show when=is_admin>
                         <li class="nav-desk">
                             <a href="/admin" class="nav-item" data-testid="nav-admin" aria-current=move || current("/admin")>
@@ -386,6 +395,14 @@ pub fn Shell() -> impl IntoView {
                                 <a href="/audit" class="button button-ghost" on:click=close>
                                     <IconAudit />
                                     {t!(i18n, nav_audit)}
+                                </a>
+                            </li>
+                        </Show>
+                        <Show when=can_use_lab>
+                            <li>
+                                <a href="/lab" class="button button-ghost" data-testid="nav-lab" on:click=close>
+                                    <IconLab />
+                                    {t!(i18n, nav_lab)}
                                 </a>
                             </li>
                         </Show>
@@ -582,6 +599,15 @@ fn IconAdmin() -> impl IntoView {
         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
             <circle cx="12" cy="12" r="3" />
             <path d="M12 2v3M12 19v3M2 12h3M19 12h3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M4.9 19.1 7 17M17 7l2.1-2.1" />
+        </svg>
+    }
+}
+
+#[component]
+fn IconLab() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M9 3h6M10 3v6l-5.5 9.5A1.7 1.7 0 0 0 6 21h12a1.7 1.7 0 0 0 1.5-2.5L14 9V3M7.5 15h9" />
         </svg>
     }
 }

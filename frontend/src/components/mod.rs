@@ -1,5 +1,5 @@
 //! Pieces the pages share: the app frame and navigation, money, customer cards, notices,
-//! the order check, check findings in words, the history chart and bar charts, the
+//! the order check, check findings in words, the history chart, bar charts and the scoring lab's charts, the
 //! workflow pieces (form helpers, labels, request lists, the request form, the audit list),
 //! and the early-warning and collections pieces (alert and task lines, a customer's
 //! collections, and activity lines and task reasons worded in the reader's language), and
@@ -14,6 +14,7 @@ pub mod download;
 pub mod finding;
 pub mod form;
 pub mod history_chart;
+pub mod lab_charts;
 pub mod labels;
 pub mod layout;
 pub mod messages;

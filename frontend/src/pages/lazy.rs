@@ -84,6 +84,7 @@ pub enum OfficePage {
     Imports,
     Evidence,
     Reviews,
+    Lab,
 }
 
 #[wasm_split(first_screen, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -117,6 +118,7 @@ fn office_pages(page: OfficePage) -> Result<AnyView, SplitLoaderError> {
         OfficePage::Imports => view! { <super::imports::ImportsPage /> }.into_any(),
         OfficePage::Evidence => view! { <super::evidence::EvidencePage /> }.into_any(),
         OfficePage::Reviews => view! { <super::reviews::ReviewsPage /> }.into_any(),
+        OfficePage::Lab => view! { <super::lab::LabPage /> }.into_any(),
     })
 }
 
@@ -136,3 +138,4 @@ lazy_page!(CustomerEditRoute, office_pages, OfficePage::CustomerEdit);
 lazy_page!(ImportsRoute, office_pages, OfficePage::Imports);
 lazy_page!(EvidenceRoute, office_pages, OfficePage::Evidence);
 lazy_page!(ReviewsRoute, office_pages, OfficePage::Reviews);
+lazy_page!(LabRoute, office_pages, OfficePage::Lab);

@@ -1,9 +1,9 @@
 //! One module per route: sign-in, customer search (home), a customer, its master record
 //! (`customer_edit`), a credit request, the
 //! inbox, the alert centre, the collector's worklist, the portfolio dashboard, the credit
-//! application, the blacklist, the audit trail, admin (its early-warning and collections
+//! application, the blacklist, the audit trail, the scoring lab (`lab`), admin (its early-warning and collections
 //! settings in `admin::watch`), and not found. The larger pages (`apply`, `admin`,
-//! `customer`) are folders, one file per part of the page.
+//! `customer`, `lab`) are folders, one file per part of the page.
 
 pub mod admin;
 pub mod alerts;
@@ -18,6 +18,7 @@ pub mod home;
 mod import_progress;
 pub mod imports;
 pub mod inbox;
+pub mod lab;
 pub mod lazy;
 pub mod not_found;
 pub mod request;

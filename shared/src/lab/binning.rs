@@ -127,7 +127,10 @@ pub fn bin(
         let trust = (f64::from(missing.count()) / f64::from(min_count.max(1))).min(1.0);
         missing.woe = full * trust;
     }
-    let iv = bins.iter().map(|b| iv_part(b, totals)).sum::<f64>() + iv_part(&missing, totals);
+    // Never below 0: the half-customer smoothing can tip a near-empty bin's weight against
+    // its shares by a hair.
+    let iv =
+        (bins.iter().map(|b| iv_part(b, totals)).sum::<f64>() + iv_part(&missing, totals)).max(0.0);
     Binned { bins, missing, iv }
 }
 

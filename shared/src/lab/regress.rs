@@ -53,15 +53,27 @@ pub fn logistic(columns: &[Vec<f64>], good: &[bool], ridge: f64) -> Option<Regre
             gradient[a] -= ridge * beta[a];
         }
         let step = solve_spd(&mut hessian, &gradient, p)?;
-        let mut largest: f64 = 0.0;
-        for (b, s) in beta.iter_mut().zip(&step) {
-            *b += s;
-            largest = largest.max(s.abs());
+        // Damped Newton: halve the step until the penalised likelihood does not fall, so a
+        // sample with few bads (large weights, flat curvature) converges too.
+        let before = objective(columns, good, ridge, &beta);
+        let mut t = 1.0;
+        let mut next = beta.clone();
+        for _ in 0..40 {
+            for ((n, b), s) in next.iter_mut().zip(&beta).zip(&step) {
+                *n = b + t * s;
+            }
+            if objective(columns, good, ridge, &next) >= before - 1e-12 * before.abs() {
+                break;
+            }
+            t *= 0.5;
         }
+        let largest = step.iter().fold(0.0_f64, |m, s| m.max((t * s).abs()));
+        let scale = 1.0 + beta.iter().fold(0.0_f64, |m, b| m.max(b.abs()));
+        beta = next;
         if !beta.iter().all(|b| b.is_finite()) {
             return None;
         }
-        if largest < 1e-9 {
+        if largest < 1e-9 * scale {
             return Some(Regression {
                 intercept: beta[0],
                 coefficients: beta[1..].to_vec(),
@@ -70,6 +82,27 @@ pub fn logistic(columns: &[Vec<f64>], good: &[bool], ridge: f64) -> Option<Regre
         }
     }
     None
+}
+
+/// The penalised log-likelihood of `beta`: Σ [y·z − ln(1 + eᶻ)] − ridge/2 · Σ βⱼ² (not the
+/// intercept), with `ln(1 + eᶻ)` computed without overflow.
+fn objective(columns: &[Vec<f64>], good: &[bool], ridge: f64, beta: &[f64]) -> f64 {
+    let mut total = 0.0;
+    for (i, is_good) in good.iter().enumerate() {
+        let z = beta[0]
+            + columns
+                .iter()
+                .zip(&beta[1..])
+                .map(|(c, b)| b * c[i])
+                .sum::<f64>();
+        let softplus = if z > 0.0 {
+            z + libm::log1p(libm::exp(-z))
+        } else {
+            libm::log1p(libm::exp(z))
+        };
+        total += if *is_good { z } else { 0.0 } - softplus;
+    }
+    total - 0.5 * ridge * beta[1..].iter().map(|b| b * b).sum::<f64>()
 }
 
 /// Solves `A x = b` for a symmetric positive definite `A` whose lower triangle is filled

@@ -11,6 +11,7 @@ mod collections;
 mod credit;
 mod evidence;
 mod imports;
+mod lab;
 mod navigation;
 mod regrade;
 mod reviews;
