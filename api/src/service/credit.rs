@@ -80,6 +80,26 @@ pub fn profile_of(customer: &credence_shared::dto::CustomerSummary) -> Profile {
     }
 }
 
+/// What the engine is told about a customer on `as_of` besides its ledger: the profile, the
+/// evidence of that day, the blacklist, and the limit the last file had in force then. The
+/// one place this is decided, so a recompute and the lab's sample see the same customer.
+pub fn customer_info(
+    profile: Profile,
+    previous: Option<&CreditState>,
+    evidence: &credence_shared::engine::Evidence,
+    decision: &CreditDecision,
+    as_of: Date,
+) -> CustomerInfo {
+    CustomerInfo {
+        profile,
+        signals: evidence.signals_on(as_of),
+        financials: evidence.financials_on(as_of),
+        blacklisted: decision.blacklisted,
+        credit_limit: previous.map(|p| p.decision.effective_file(&p.recommendation, as_of).limit),
+        ..CustomerInfo::default()
+    }
+}
+
 /// Recomputes a customer's credit state from its whole ledger as of `as_of`.
 /// `decision` (what people decided) is carried over untouched.
 pub fn compute_state(
@@ -92,17 +112,8 @@ pub fn compute_state(
     as_of: Date,
 ) -> Result<(CreditState, SummaryUpdate), ComputeError> {
     let book = Book::fold(currency, entries, as_of)?;
-    let limit_in_force =
-        previous.map(|p| p.decision.effective_file(&p.recommendation, as_of).limit);
     let evidence = previous.map(|p| p.evidence.clone()).unwrap_or_default();
-    let info = CustomerInfo {
-        profile,
-        signals: evidence.signals_on(as_of),
-        financials: evidence.financials_on(as_of),
-        blacklisted: decision.blacklisted,
-        credit_limit: limit_in_force,
-        ..CustomerInfo::default()
-    };
+    let info = customer_info(profile, previous, &evidence, &decision, as_of);
     let facts = Facts::gather(&book, info, engine.policy.exposure());
     let assessment = assess(&facts, &engine.model);
     let recommendation = recommend(&assessment, &facts, &engine.policy)?;

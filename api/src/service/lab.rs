@@ -10,7 +10,7 @@
 //! model goes live through `POST /v1/admin/engine-versions` like any other.
 
 use credence_shared::engine::calendar::months_after;
-use credence_shared::engine::{Book, CustomerInfo, Facts, LedgerEntry, Metric, assess};
+use credence_shared::engine::{Book, Facts, LedgerEntry, Metric, assess};
 use credence_shared::lab::{
     self, FitRequest, FitResponse, LabError, Observation, SamplePage, SampleRequest, SampleRow,
 };
@@ -97,21 +97,15 @@ pub async fn sample(
                 .map_err(|e| ApiError::Internal(anyhow::anyhow!("ledger of {}: {e}", customer.id)))
         };
         let then = fold(observed_on)?;
-        let info = CustomerInfo {
-            profile: super::credit::profile_of(customer),
-            signals: state.evidence.signals_on(observed_on),
-            financials: state.evidence.financials_on(observed_on),
-            blacklisted: state.decision.blacklisted,
-            // The limit of today's decision: past decisions are in the audit trail, not
-            // on the file.
-            credit_limit: Some(
-                state
-                    .decision
-                    .effective_file(&state.recommendation, observed_on)
-                    .limit,
-            ),
-            ..CustomerInfo::default()
-        };
+        // Today's decision and limit stand for the observation date's: past decisions are in
+        // the audit trail, not on the file.
+        let info = super::credit::customer_info(
+            super::credit::profile_of(customer),
+            Some(state),
+            &state.evidence,
+            &state.decision,
+            observed_on,
+        );
         let facts = Facts::gather(&then, info, engine.policy.exposure());
         if facts.value(Metric::TenureMonths).is_none() {
             // Not invoiced by the observation date: nothing to learn from.
