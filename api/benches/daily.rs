@@ -17,84 +17,22 @@ mod common;
 mod portfolio;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
-use aws_smithy_types::config_bag::ConfigBag;
 use credence_api::clock::Clock;
 use credence_api::seed::{demo_tenant, seed_demo};
 use credence_api::service::{Ctx, tenant::Engines, watch};
 use credence_api::store::Store;
 
-/// DynamoDB calls by operation name.
-#[derive(Debug, Clone, Default)]
-struct CountCalls(Arc<Mutex<BTreeMap<String, u64>>>);
-
-impl CountCalls {
-    fn take(&self) -> BTreeMap<String, u64> {
-        std::mem::take(&mut self.0.lock().unwrap())
-    }
-}
-
-impl Intercept for CountCalls {
-    fn name(&self) -> &'static str {
-        "CountCalls"
-    }
-
-    fn read_before_execution(
-        &self,
-        context: &BeforeSerializationInterceptorContextRef<'_>,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        use aws_sdk_dynamodb::operation as op;
-        let input = context.input();
-        let name = if input.downcast_ref::<op::get_item::GetItemInput>().is_some() {
-            "GetItem"
-        } else if input.downcast_ref::<op::query::QueryInput>().is_some() {
-            "Query"
-        } else if input
-            .downcast_ref::<op::batch_get_item::BatchGetItemInput>()
-            .is_some()
-        {
-            "BatchGetItem"
-        } else {
-            "write"
-        };
-        *self.0.lock().unwrap().entry(name.to_owned()).or_default() += 1;
-        Ok(())
-    }
-}
-
-fn split(calls: &BTreeMap<String, u64>) -> (u64, u64) {
-    let reads = ["GetItem", "Query", "BatchGetItem"];
-    calls.iter().fold((0, 0), |(r, w), (op, n)| {
-        if reads.contains(&op.as_str()) {
-            (r + n, w)
-        } else {
-            (r, w + n)
-        }
-    })
-}
-
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let calls = CountCalls::default();
+    let calls = common::CountCalls::default();
     let (client, table) = common::local_table("daily", calls.clone()).await?;
     let store = Store::new(client, &table);
     let clock = Clock::fixed(time::OffsetDateTime::now_utc());
     let tenant = demo_tenant();
-    let count = env_or("DAILY_CUSTOMERS", 220);
-    let days = env_or("DAILY_DAYS", 30);
+    let count = common::env_or("DAILY_CUSTOMERS", 220);
+    let days = common::env_or("DAILY_DAYS", 30);
     let engines = Engines::default();
     let egress = credence_api::egress::Egress::public()?;
     let ctx = Ctx {
@@ -105,39 +43,8 @@ async fn main() -> anyhow::Result<()> {
     };
     let seeding = Instant::now();
     if std::env::var("DAILY_SEED").as_deref() == Ok("import") {
-        let rows = env_or("DAILY_LEDGER_ROWS", count * 10);
-        let who = credence_api::auth::Principal {
-            user_id: credence_shared::UserId::parse("admin").unwrap(),
-            username: "admin".into(),
-            tenant: tenant.clone(),
-            roles: vec![credence_shared::Role::Admin],
-        };
-        use credence_shared::import::columns::ImportKind;
-        let (customers, _) = portfolio::import_all(
-            &ctx,
-            &who,
-            ImportKind::Customers,
-            &portfolio::CUSTOMER_COLUMNS,
-            portfolio::customer_rows(count),
-            4,
-        )
-        .await;
-        let (ledger, _) = portfolio::import_all(
-            &ctx,
-            &who,
-            ImportKind::Ledger,
-            &portfolio::LEDGER_COLUMNS,
-            portfolio::ledger_rows(rows, count),
-            4,
-        )
-        .await;
-        println!(
-            "imported {} customers and {} ledger rows ({} in error) in {:.0} s",
-            customers.created,
-            ledger.created,
-            customers.errors + ledger.errors,
-            seeding.elapsed().as_secs_f64()
-        );
+        let rows = common::env_or("DAILY_LEDGER_ROWS", count * 10);
+        portfolio::seed(&ctx, &portfolio::admin(&tenant), count, rows).await;
     } else {
         seed_demo(&store, &tenant, clock.today(), count).await?;
         println!(
@@ -156,7 +63,7 @@ async fn main() -> anyhow::Result<()> {
             let report = watch::daily(ctx, tenant, all).await.expect("daily pass");
             let took = started.elapsed();
             let counted = calls.take();
-            let (reads, writes) = split(&counted);
+            let (reads, writes) = common::split(&counted);
             println!(
                 "{label:<24} customers {:>3}  alerts +{:<3} raised {:<3} dunning {:<3} tasks {:<3}  {:>7.0} ms  DynamoDB reads {:>5} writes {:>4}",
                 report.customers,

@@ -180,10 +180,14 @@ pub fn router(state: AppState) -> Router {
             routes::workflow::approval_matrix,
             routes::workflow::put_approval_matrix
         ))
-        .routes(routes!(
-            routes::workflow::engine_versions,
-            routes::workflow::publish_engine
-        ))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(
+                    routes::workflow::engine_versions,
+                    routes::workflow::publish_engine
+                ))
+                .layer(DefaultBodyLimit::max(routes::lab::PUBLISH_BODY_LIMIT)),
+        )
         .routes(routes!(routes::workflow::activate_engine))
         .routes(routes!(routes::watch::alerts))
         .routes(routes!(routes::watch::customer_alerts))
@@ -220,6 +224,20 @@ pub fn router(state: AppState) -> Router {
         ))
         .routes(routes!(routes::watch::deliveries))
         .routes(routes!(routes::lab::sample))
+        .routes(routes!(routes::lab::report))
+        .routes(routes!(
+            routes::lab::challenger,
+            routes::lab::start_challenger
+        ))
+        .routes(routes!(routes::lab::stop_challenger))
+        .routes(routes!(routes::lab::comparison))
+        .routes(routes!(routes::lab_requests::file_promotion))
+        .routes(routes!(
+            routes::lab_requests::detail,
+            routes::lab_requests::resubmit
+        ))
+        .routes(routes!(routes::lab_requests::review))
+        .routes(routes!(routes::lab_requests::withdraw))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(routes::lab::fit))

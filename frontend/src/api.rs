@@ -27,6 +27,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::session::Session;
 
+mod lab;
+pub use lab::*;
+
 /// How many customers one search page asks for.
 pub const PAGE_SIZE: u32 = 20;
 
@@ -82,7 +85,7 @@ struct VersionOnly {
 }
 
 #[derive(Serialize)]
-struct ReasonOnly<'a> {
+pub(crate) struct ReasonOnly<'a> {
     reason: &'a str,
 }
 
@@ -666,7 +669,7 @@ pub async fn deliveries(session: Session) -> Result<Vec<Delivery>, ApiError> {
     Ok(list.items)
 }
 
-async fn authorised<T: DeserializeOwned>(
+pub(crate) async fn authorised<T: DeserializeOwned>(
     session: Session,
     request: RequestBuilder,
 ) -> Result<T, ApiError> {
@@ -677,7 +680,7 @@ async fn authorised<T: DeserializeOwned>(
     finish(session, response).await
 }
 
-async fn authorised_with_body<T: DeserializeOwned, B: serde::Serialize>(
+pub(crate) async fn authorised_with_body<T: DeserializeOwned, B: serde::Serialize>(
     session: Session,
     request: RequestBuilder,
     body: &B,
@@ -767,33 +770,4 @@ pub async fn reviews(
         Request::get("/v1/reviews").query([("within", within.as_str())]),
     )
     .await
-}
-
-/// `POST /v1/admin/engine-versions/preview`: one page of what a candidate would change.
-pub async fn engine_preview(
-    session: Session,
-    body: &credence_shared::preview::EnginePreviewRequest,
-) -> Result<credence_shared::preview::EnginePreview, ApiError> {
-    authorised_with_body(
-        session,
-        Request::post("/v1/admin/engine-versions/preview"),
-        body,
-    )
-    .await
-}
-
-/// `POST /v1/lab/sample`: one page of the scoring lab's development sample.
-pub async fn lab_sample(
-    session: Session,
-    body: &credence_shared::lab::SampleRequest,
-) -> Result<credence_shared::lab::SamplePage, ApiError> {
-    authorised_with_body(session, Request::post("/v1/lab/sample"), body).await
-}
-
-/// `POST /v1/lab/fits`: the server's fit of a sample (the lab screen fits in the browser).
-pub async fn lab_fit(
-    session: Session,
-    body: &credence_shared::lab::FitRequest,
-) -> Result<credence_shared::lab::FitResponse, ApiError> {
-    authorised_with_body(session, Request::post("/v1/lab/fits"), body).await
 }

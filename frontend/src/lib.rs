@@ -24,8 +24,8 @@ use leptos_router::path;
 
 use crate::pages::lazy::{
     AdminRoute, AlertsRoute, ApplyRoute, AuditRoute, BlacklistRoute, CustomerEditRoute,
-    CustomerRoute, DashboardRoute, EvidenceRoute, HomeRoute, ImportsRoute, InboxRoute, LabRoute,
-    RequestRoute, ReviewsRoute, ShellRoute, WorklistRoute,
+    CustomerRoute, DashboardRoute, EvidenceRoute, HomeRoute, ImportsRoute, InboxRoute,
+    LabReportRoute, LabRoute, RequestRoute, ReviewsRoute, ShellRoute, WorklistRoute,
 };
 use crate::pages::{not_found::NotFound, signin::SignIn};
 use crate::session::Session;
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers/:id/requests/:rid") view={Lazy::<RequestRoute>::new()} />
                     <Route path=path!("groups/:group/requests/:rid") view={Lazy::<RequestRoute>::new()} />
                     <Route path=path!("blacklist/requests/:rid") view={Lazy::<RequestRoute>::new()} />
+                    <Route path=path!("lab/requests/:rid") view={Lazy::<RequestRoute>::new()} />
                     <Route path=path!("inbox") view={Lazy::<InboxRoute>::new()} />
                     <Route path=path!("alerts") view={Lazy::<AlertsRoute>::new()} />
                     <Route path=path!("worklist") view={Lazy::<WorklistRoute>::new()} />
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} />
                     <Route path=path!("reviews") view={Lazy::<ReviewsRoute>::new()} />
                     <Route path=path!("lab") view={Lazy::<LabRoute>::new()} />
+                    <Route path=path!("lab/reports/:version") view={Lazy::<LabReportRoute>::new()} />
                     <Route path=path!("admin") view={Lazy::<AdminRoute>::new()} />
                 </ParentRoute>
                 </ProtectedParentRoute>

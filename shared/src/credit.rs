@@ -217,6 +217,10 @@ pub struct CreditView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegradeJob {
     pub engine_version: u32,
+    /// The challenger scoring in shadow when it started (files of its share get its
+    /// score; the others lose a stale one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenger: Option<u32>,
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub started_at: time::OffsetDateTime,

@@ -1,7 +1,8 @@
 //! A generated portfolio imported the way a tenant brings its own (through
 //! `service::imports::import`, in the batches `plan` makes): customers with limits and
-//! terms, and a ledger history of invoices, payments and orders. Shared by the import and
-//! daily-pass benches.
+//! terms, and a ledger history of invoices, payments and orders. Shared by the import,
+//! daily-pass and what-if benches (each uses part of it).
+#![allow(dead_code)]
 
 use std::time::Instant;
 
@@ -125,4 +126,45 @@ pub async fn import_all(
         counts.merge(&r.expect("a batch").counts);
     }
     (counts, seconds)
+}
+
+/// An admin of `tenant`, who imports the portfolio and runs what a bench measures.
+pub fn admin(tenant: &credence_shared::TenantId) -> Principal {
+    Principal {
+        user_id: credence_shared::UserId::parse("admin").unwrap(),
+        username: "admin".into(),
+        tenant: tenant.clone(),
+        roles: vec![credence_shared::Role::Admin],
+    }
+}
+
+/// Imports `customers` generated customers (a customer file with limits) and then `rows`
+/// ledger rows of theirs, as a tenant brings its own, and says how it went.
+pub async fn seed(ctx: &Ctx<'_>, who: &Principal, customers: usize, rows: usize) {
+    let started = Instant::now();
+    let (imported, _) = import_all(
+        ctx,
+        who,
+        ImportKind::Customers,
+        &CUSTOMER_COLUMNS,
+        customer_rows(customers),
+        4,
+    )
+    .await;
+    let (ledger, _) = import_all(
+        ctx,
+        who,
+        ImportKind::Ledger,
+        &LEDGER_COLUMNS,
+        ledger_rows(rows, customers),
+        4,
+    )
+    .await;
+    println!(
+        "imported {} customers and {} ledger rows ({} in error) in {:.0} s",
+        imported.created,
+        ledger.created,
+        imported.errors + ledger.errors,
+        started.elapsed().as_secs_f64()
+    );
 }

@@ -8,6 +8,7 @@ pub mod exports;
 pub mod health;
 pub mod imports;
 pub mod lab;
+pub mod lab_requests;
 pub mod me;
 pub mod regrade;
 pub mod requests;

@@ -1,6 +1,11 @@
 //! The re-grade of the portfolio after an engine version is put in force (admin).
 
-use crate::{auth::Principal, error::ApiError, service::regrade, state::AppState};
+use crate::{
+    auth::Principal,
+    error::ApiError,
+    service::{regrade, whatif},
+    state::AppState,
+};
 use axum::{Json, extract::State};
 use credence_shared::{
     credit::RegradeJob,
@@ -45,5 +50,5 @@ pub async fn preview(
     who: Principal,
     crate::extract::ApiJson(body): crate::extract::ApiJson<EnginePreviewRequest>,
 ) -> Result<Json<EnginePreview>, ApiError> {
-    Ok(Json(regrade::preview(&state.ctx(), &who, body).await?))
+    Ok(Json(whatif::preview(&state.ctx(), &who, body).await?))
 }

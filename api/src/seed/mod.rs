@@ -94,6 +94,7 @@ pub async fn seed_demo(
             }
             let (state, _) = credit::compute_state(
                 &engine,
+                c.id.as_str(),
                 previous.as_ref(),
                 c.credit_limit.currency,
                 &plain,
@@ -107,6 +108,7 @@ pub async fn seed_demo(
         }
         let (state, summary) = credit::compute_state(
             &engine,
+            c.id.as_str(),
             previous.as_ref(),
             c.credit_limit.currency,
             &plain,

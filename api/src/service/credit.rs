@@ -48,6 +48,8 @@ pub struct CreditEngine {
     /// The tenant's engine version (0: the shipped defaults); a credit file records the one
     /// it was computed with, so a re-grade knows what is left.
     pub version: u32,
+    /// The challenger scoring in shadow beside it, if one runs.
+    pub challenger: Option<Arc<super::challenger::ChallengerEngine>>,
 }
 
 impl CreditEngine {
@@ -56,6 +58,7 @@ impl CreditEngine {
             model: Arc::new(credence_shared::engine::default_model()),
             policy: Arc::new(credence_shared::engine::default_policy()),
             version: 0,
+            challenger: None,
         }
     }
 }
@@ -101,9 +104,12 @@ pub fn customer_info(
 }
 
 /// Recomputes a customer's credit state from its whole ledger as of `as_of`.
-/// `decision` (what people decided) is carried over untouched.
+/// `decision` (what people decided) is carried over untouched. `key` (the customer id) picks
+/// whether the running challenger scores it in shadow too.
+#[allow(clippy::too_many_arguments)]
 pub fn compute_state(
     engine: &CreditEngine,
+    key: &str,
     previous: Option<&CreditState>,
     currency: credence_shared::Currency,
     entries: &[LedgerEntry],
@@ -117,6 +123,7 @@ pub fn compute_state(
     let facts = Facts::gather(&book, info, engine.policy.exposure());
     let assessment = assess(&facts, &engine.model);
     let recommendation = recommend(&assessment, &facts, &engine.policy)?;
+    let shadow = super::challenger::shadow_of(engine, key, &facts);
     let state = CreditState {
         currency,
         computed_on: as_of,
@@ -131,6 +138,7 @@ pub fn compute_state(
         window_edge: credence_shared::engine::windows::next_window_edge(entries, as_of),
         engine_version: engine.version,
         evidence,
+        shadow,
     };
     let summary = summary_of(&state, &facts, as_of);
     Ok((state, summary))
@@ -277,6 +285,7 @@ pub async fn load_or_init(
     let currency = customer.credit_limit.currency;
     let (state, summary) = compute_state(
         engine,
+        id.as_str(),
         None,
         currency,
         &entries,
@@ -701,6 +710,7 @@ pub async fn decide(
         .collect();
     let (next, summary) = compute_state(
         engine,
+        id.as_str(),
         Some(state),
         currency,
         &entries,

@@ -16,6 +16,8 @@ use credence_shared::lab::{
 };
 use credence_shared::messages::code;
 
+use futures_util::StreamExt;
+
 use super::Ctx;
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
@@ -79,49 +81,30 @@ pub async fn sample(
         characteristics: candidates.iter().map(|c| c.code.to_string()).collect(),
         ..SamplePage::default()
     };
-    for customer in &page.items {
-        let Some(record) = ctx.store.get_credit(tenant, &customer.id).await? else {
+    let next_cursor = page.next_cursor;
+    let mut files = std::pin::pin!(super::regrade::files_of(ctx, tenant, page.items));
+    while let Some((customer, file)) = files.next().await.transpose()? {
+        let Some((record, entries)) = file else {
             out.excluded += 1;
             continue;
         };
-        let entries: Vec<LedgerEntry> = ctx
-            .store
-            .get_ledger(tenant, &customer.id)
-            .await?
-            .into_iter()
-            .map(|e| e.entry)
-            .collect();
-        let state = &record.state;
-        let fold = |day| {
-            Book::fold(state.currency, &entries, day)
-                .map_err(|e| ApiError::Internal(anyhow::anyhow!("ledger of {}: {e}", customer.id)))
-        };
-        let then = fold(observed_on)?;
-        // Today's decision and limit stand for the observation date's: past decisions are in
-        // the audit trail, not on the file.
-        let info = super::credit::customer_info(
-            super::credit::profile_of(customer),
-            Some(state),
-            &state.evidence,
-            &state.decision,
+        let window = Window {
             observed_on,
-        );
-        let facts = Facts::gather(&then, info, engine.policy.exposure());
-        if facts.value(Metric::TenureMonths).is_none() {
-            // Not invoiced by the observation date: nothing to learn from.
-            out.excluded += 1;
-            continue;
-        }
-        let overdue_then = facts.value(Metric::OldestOverdueDays).unwrap_or_default();
-        if overdue_then >= rust_decimal::Decimal::from(request.bad_dpd_days) {
-            out.already_bad += 1;
-            continue;
-        }
-        let bad = lab::sample::went_bad(
-            &fold(window_end)?,
-            u32::from(request.outcome_months),
-            u32::from(request.bad_dpd_days),
-        );
+            end: window_end,
+            months: u32::from(request.outcome_months),
+            bad_dpd_days: u32::from(request.bad_dpd_days),
+        };
+        let (facts, bad) = match observe(&engine, &customer, &record.state, &entries, &window)? {
+            Observed::TooNew => {
+                out.excluded += 1;
+                continue;
+            }
+            Observed::AlreadyBad => {
+                out.already_bad += 1;
+                continue;
+            }
+            Observed::Seen { facts, bad } => (facts, bad),
+        };
         let mut observation = Observation::from_facts(&facts, &candidates, bad);
         observation.validation =
             lab::in_validation(&customer.number, request.seed, request.validation_percent);
@@ -131,8 +114,65 @@ pub async fn sample(
             observation,
         });
     }
-    out.next_cursor = page.next_cursor;
+    out.next_cursor = next_cursor;
     Ok(out)
+}
+
+/// The days a customer is observed on and judged over.
+pub(super) struct Window {
+    pub observed_on: time::Date,
+    pub end: time::Date,
+    pub months: u32,
+    pub bad_dpd_days: u32,
+}
+
+/// A customer as it was on the observation day, and how it did until the window's end.
+pub(super) enum Observed {
+    /// Not invoiced by the observation day: nothing to learn from.
+    TooNew,
+    /// Already as far past due as bad is on the observation day.
+    AlreadyBad,
+    Seen {
+        facts: Box<Facts>,
+        bad: bool,
+    },
+}
+
+/// Observes one customer: the engine's facts folded as of the observation day (today's
+/// decision and limit stand for that day's: past decisions are in the audit trail, not on
+/// the file), and its outcome from the ledger folded to the window's end.
+pub(super) fn observe(
+    engine: &super::credit::CreditEngine,
+    customer: &credence_shared::dto::CustomerSummary,
+    state: &crate::store::credit::CreditState,
+    entries: &[LedgerEntry],
+    window: &Window,
+) -> Result<Observed, ApiError> {
+    let fold = |day| {
+        Book::fold(state.currency, entries, day)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("ledger of {}: {e}", customer.id)))
+    };
+    let then = fold(window.observed_on)?;
+    let info = super::credit::customer_info(
+        super::credit::profile_of(customer),
+        Some(state),
+        &state.evidence,
+        &state.decision,
+        window.observed_on,
+    );
+    let facts = Facts::gather(&then, info, engine.policy.exposure());
+    if facts.value(Metric::TenureMonths).is_none() {
+        return Ok(Observed::TooNew);
+    }
+    let overdue_then = facts.value(Metric::OldestOverdueDays).unwrap_or_default();
+    if overdue_then >= rust_decimal::Decimal::from(window.bad_dpd_days) {
+        return Ok(Observed::AlreadyBad);
+    }
+    let bad = lab::sample::went_bad(&fold(window.end)?, window.months, window.bad_dpd_days);
+    Ok(Observed::Seen {
+        facts: Box::new(facts),
+        bad,
+    })
 }
 
 fn lab_error(e: LabError) -> ApiError {

@@ -508,6 +508,7 @@ async fn apply_chunk(
         let decision = previous.map(|p| p.decision.clone()).unwrap_or_default();
         let (state, summary) = compute_state(
             engine,
+            id.as_str(),
             previous,
             currency,
             &entries,

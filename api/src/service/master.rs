@@ -140,6 +140,7 @@ pub(crate) async fn create(
     let mut record = record_of(&master, owner, Money::zero(currency));
     let (mut state, summary) = compute_state(
         &engine,
+        record.id.as_str(),
         None,
         currency,
         &[],

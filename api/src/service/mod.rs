@@ -3,6 +3,7 @@
 //! Every entry point takes a [`Ctx`] first: what a use case may touch (the store, the
 //! per-tenant engines, the clock). Pure helpers take plain values (`today: Date`) instead.
 
+pub mod challenger;
 pub mod credit;
 pub mod customers;
 pub mod evidence;
@@ -20,6 +21,7 @@ pub mod rescore;
 pub mod reviews;
 pub mod tenant;
 pub mod watch;
+pub mod whatif;
 pub mod workflow;
 
 use crate::{clock::Clock, egress::Egress, error::ApiError, store::Store};

@@ -1,16 +1,16 @@
-//! Publishing re-grades the portfolio. Publishing or putting back an engine version writes a
-//! fresh [`RegradeJob`] in the same transaction; a step recomputes the credit files of the
-//! next page of customers with the engine in force (a file already computed with that
-//! version is left alone, so a step done twice changes nothing) and moves the job's cursor
-//! over the version it read. The admin page runs steps while it is open and shows the
-//! progress; the daily pass finishes whatever is left, so stored grades, recommendations
-//! and the order check agree with the new version by the next morning at the latest.
+//! Publishing re-grades the portfolio. Publishing or putting back an engine version (or
+//! starting or stopping a challenger) writes a fresh [`RegradeJob`] in the same
+//! transaction; a step recomputes the credit files of the next page of customers with the
+//! engine in force (a file already computed with that version, carrying the challenger's
+//! shadow score where it should, is left alone, so a step done twice changes nothing) and
+//! moves the job's cursor over the version it read. The admin page runs steps while it is
+//! open and shows the progress; the daily pass finishes whatever is left, so stored grades,
+//! recommendations and the order check agree with the new version by the next morning at
+//! the latest.
 
 use credence_shared::TenantId;
 use credence_shared::credit::RegradeJob;
 use credence_shared::engine::LedgerEntry;
-use credence_shared::preview::{EnginePreview, EnginePreviewRequest, Outcome};
-use credence_shared::workflow::EngineVersion;
 
 use super::Ctx;
 use super::rescore::recomputed;
@@ -62,7 +62,7 @@ pub async fn step(
         return Ok(Some(job));
     }
     let engine = ctx.engine(tenant).await?;
-    if engine.version != job.engine_version {
+    if engine.version != job.engine_version || engine.challenger_id() != job.challenger {
         // Another process still holds the engine it had cached: the next step goes on.
         return Ok(Some(job));
     }
@@ -76,7 +76,9 @@ pub async fn step(
             let Some(record) = ctx.store.get_credit(tenant, &customer.id).await? else {
                 break;
             };
-            if record.state.engine_version == job.engine_version {
+            if record.state.engine_version == job.engine_version
+                && engine.shadow_current(customer.id.as_str(), record.state.shadow.as_ref())
+            {
                 break;
             }
             let Some(write) = recomputed(ctx, tenant, &customer.id, &record, None, &reason).await?
@@ -134,64 +136,36 @@ pub(super) async fn customer_page(
         })
 }
 
-/// `POST /v1/admin/engine-versions/preview`: of the next page of customers, how many the
-/// candidate model and policy would move to another grade, limit or terms. Each credit
-/// file is recomputed as of today twice, with the engine in force and with the candidate,
-/// so what time alone changed is not counted. Nothing is written.
-pub async fn preview(
-    ctx: &Ctx<'_>,
-    who: &Principal,
-    body: EnginePreviewRequest,
-) -> Result<EnginePreview, ApiError> {
-    policy::require(who, Action::ManageConfiguration)?;
-    let candidate = super::tenant::engine_of(&EngineVersion {
-        version: 0,
-        model: body.model,
-        policy: body.policy,
-        published_by: who.username.clone(),
-        published_at: ctx.clock.now(),
-        reason: String::new(),
-        active: false,
-    })
-    .map_err(ApiError::Validation)?;
-    let tenant = &who.tenant;
-    let engine = ctx.engine(tenant).await?;
-    let page = customer_page(ctx, tenant, body.cursor.as_deref(), STEP).await?;
-    let today = ctx.clock.today();
-    let mut preview = EnginePreview::default();
-    for customer in &page.items {
-        let Some(record) = ctx.store.get_credit(tenant, &customer.id).await? else {
-            continue;
-        };
-        let entries: Vec<LedgerEntry> = ctx
-            .store
-            .get_ledger(tenant, &customer.id)
-            .await?
-            .into_iter()
-            .map(|e| e.entry)
-            .collect();
-        let state = &record.state;
-        let outcome = |engine: &super::credit::CreditEngine| -> Result<Outcome, ApiError> {
-            let (next, summary) = super::credit::compute_state(
-                engine,
-                Some(state),
-                state.currency,
-                &entries,
-                super::credit::profile_of(customer),
-                state.decision.clone(),
-                today,
-            )
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("ledger of {}: {e}", customer.id)))?;
-            Ok(Outcome {
-                grade: next.recommendation.grade,
-                limit: next.recommendation.limit.amount,
-                terms_days: next.recommendation.terms_days,
-                pd: next.assessment.pd,
-                exposure: summary.exposure,
-            })
-        };
-        preview.count(outcome(&engine)?, outcome(&candidate)?);
-    }
-    preview.next_cursor = page.next_cursor;
-    Ok(preview)
+/// Credit files and ledgers a walk reads at the same time.
+const READS_IN_FLIGHT: usize = 8;
+
+/// A customer of a walk, with its credit file and whole ledger (none without a file).
+pub(super) type Walked = (
+    credence_shared::dto::CustomerSummary,
+    Option<(crate::store::credit::CreditRecord, Vec<LedgerEntry>)>,
+);
+
+/// The credit files and ledgers of a page of customers, in the page's order, read
+/// [`READS_IN_FLIGHT`] at a time.
+pub(super) fn files_of<'a>(
+    ctx: &'a Ctx<'a>,
+    tenant: &'a TenantId,
+    customers: Vec<credence_shared::dto::CustomerSummary>,
+) -> impl futures_util::Stream<Item = Result<Walked, ApiError>> + 'a {
+    use futures_util::StreamExt;
+    futures_util::stream::iter(customers)
+        .map(move |customer| async move {
+            let Some(record) = ctx.store.get_credit(tenant, &customer.id).await? else {
+                return Ok((customer, None));
+            };
+            let entries = ctx
+                .store
+                .get_ledger(tenant, &customer.id)
+                .await?
+                .into_iter()
+                .map(|e| e.entry)
+                .collect();
+            Ok((customer, Some((record, entries))))
+        })
+        .buffered(READS_IN_FLIGHT)
 }

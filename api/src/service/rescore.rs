@@ -93,6 +93,7 @@ pub(crate) async fn recomputed(
     }
     let (next, summary) = compute_state(
         &engine,
+        id.as_str(),
         Some(&state),
         state.currency,
         &entries,

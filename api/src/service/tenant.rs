@@ -62,6 +62,10 @@ impl Engines {
                     .map_err(|e| StoreError::Corrupt(format!("engine version {v}: {e:?}")))?
             }
         };
+        let engine = CreditEngine {
+            challenger: challenger_engine(store, tenant).await?,
+            ..engine
+        };
         self.cache
             .lock()
             .expect("engine cache")
@@ -81,7 +85,44 @@ pub(crate) fn engine_of(v: &EngineVersion) -> Result<CreditEngine, Vec<FieldErro
         model: Arc::new(model),
         policy: Arc::new(policy),
         version: v.version,
+        challenger: None,
     })
+}
+
+/// The id of the running challenger, if one runs.
+pub(crate) async fn running_challenger(
+    store: &Store,
+    tenant: &TenantId,
+) -> Result<Option<u32>, ApiError> {
+    Ok(store
+        .challenger(tenant)
+        .await?
+        .filter(|(_, c)| c.is_running())
+        .map(|(_, c)| c.id))
+}
+
+/// The running challenger, parsed (none when none runs).
+async fn challenger_engine(
+    store: &Store,
+    tenant: &TenantId,
+) -> Result<Option<Arc<crate::service::challenger::ChallengerEngine>>, ApiError> {
+    let Some((_, challenger)) = store.challenger(tenant).await? else {
+        return Ok(None);
+    };
+    if !challenger.is_running() {
+        return Ok(None);
+    }
+    let id = challenger.id;
+    let corrupt = |e: Vec<FieldError>| StoreError::Corrupt(format!("challenger {id}: {e:?}"));
+    let model = parse_json("model", &challenger.model).map_err(corrupt)?;
+    let policy = parse_json("policy", &challenger.policy).map_err(corrupt)?;
+    Ok(Some(Arc::new(
+        crate::service::challenger::ChallengerEngine {
+            challenger,
+            model,
+            policy,
+        },
+    )))
 }
 
 /// Parses a JSON document, naming the path of the first problem (`policy.grades.A.terms_days`).
@@ -316,6 +357,7 @@ fn default_version() -> EngineVersion {
         published_at: time::OffsetDateTime::UNIX_EPOCH,
         reason: "shipped defaults".into(),
         active: true,
+        has_report: false,
     }
 }
 
@@ -357,16 +399,52 @@ pub async fn publish_engine(
         published_at: clock.now(),
         reason: reason.to_owned(),
         active: true,
+        has_report: body.report.is_some(),
     };
     engine_of(&candidate).map_err(ApiError::Validation)?;
+    if let Some(report) = &body.report {
+        report_fits(report)?;
+    }
     let versions = store.engine_versions(&who.tenant).await?;
     let last = versions.last().map_or(0, |v| v.version);
     let version = EngineVersion {
         version: last + 1,
         ..candidate
     };
-    activate_write(store, engines, clock, who, &version, true, reason).await?;
+    let new = Publish {
+        report: body.report.as_deref(),
+    };
+    activate_write(store, engines, clock, who, &version, Some(new), reason).await?;
     Ok(version)
+}
+
+/// The largest fitting report kept with a version (a DynamoDB item holds 400 KB; a report
+/// of 15 characteristics with their curves is about 30 KB).
+const MAX_REPORT_BYTES: usize = 300_000;
+
+fn report_fits(report: &credence_shared::lab::FitReport) -> Result<(), ApiError> {
+    let bytes = serde_json::to_vec(report).map_or(usize::MAX, |b| b.len());
+    if bytes > MAX_REPORT_BYTES {
+        return Err(ApiError::field(
+            "report",
+            credence_shared::messages::code::TEXT_TOO_LONG,
+            format!("the report is {bytes} bytes; at most {MAX_REPORT_BYTES} are kept"),
+        ));
+    }
+    Ok(())
+}
+
+/// `GET /v1/lab/reports/{version}`: the fitting report kept with an engine version.
+pub async fn engine_report(
+    store: &Store,
+    who: &Principal,
+    version: u32,
+) -> Result<credence_shared::lab::FitReport, ApiError> {
+    policy::require(who, Action::UseScoringLab)?;
+    store
+        .engine_report(&who.tenant, version)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// Puts an earlier version back in force.
@@ -384,45 +462,24 @@ pub async fn activate_engine(
         .engine_version(&who.tenant, version)
         .await?
         .ok_or(ApiError::NotFound)?;
-    activate_write(store, engines, clock, who, &found, false, reason).await?;
+    activate_write(store, engines, clock, who, &found, None, reason).await?;
     Ok(EngineVersion {
         active: true,
         ..found
     })
 }
 
-async fn activate_write(
-    store: &Store,
-    engines: &Engines,
-    clock: &Clock,
+/// The audit entry of putting `version` in force over version `before` (published new, or
+/// put back).
+pub(crate) fn engine_audit(
     who: &Principal,
+    clock: &Clock,
     version: &EngineVersion,
+    before: u32,
     new: bool,
     reason: &str,
-) -> Result<(), ApiError> {
-    let pointer = store.engine_pointer(&who.tenant).await?;
-    let before = pointer.map_or(0, |p| p.engine_version);
-    let mut items = Vec::new();
-    if new {
-        items.push(store.engine_version_write(&who.tenant, version)?);
-    }
-    items.push(store.engine_pointer_write(&who.tenant, version.version, pointer)?);
-    // Every credit file is re-assessed with it: a fresh job, over the last one.
-    let job = store.regrade_job(&who.tenant).await?;
-    items.push(store.regrade_job_write(
-        &who.tenant,
-        &credence_shared::credit::RegradeJob {
-            engine_version: version.version,
-            started_at: clock.now(),
-            done: 0,
-            recomputed: 0,
-            changed: 0,
-            cursor: None,
-            finished: false,
-        },
-        job.map_or(0, |(v, _)| v),
-    )?);
-    let entry = audit(
+) -> AuditEntry {
+    audit(
         who,
         clock,
         AuditEntity::Policy,
@@ -436,7 +493,51 @@ async fn activate_write(
             "policy": version.policy.get("id").zip(version.policy.get("version")),
         })),
         reason,
-    );
+    )
+}
+
+/// What a new version brings besides itself.
+struct Publish<'a> {
+    report: Option<&'a credence_shared::lab::FitReport>,
+}
+
+async fn activate_write(
+    store: &Store,
+    engines: &Engines,
+    clock: &Clock,
+    who: &Principal,
+    version: &EngineVersion,
+    new: Option<Publish<'_>>,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let pointer = store.engine_pointer(&who.tenant).await?;
+    let before = pointer.map_or(0, |p| p.engine_version);
+    let mut items = Vec::new();
+    let is_new = new.is_some();
+    if let Some(new) = new {
+        items.push(store.engine_version_write(&who.tenant, version)?);
+        if let Some(report) = new.report {
+            items.push(store.engine_report_write(&who.tenant, version.version, report)?);
+        }
+    }
+    items.push(store.engine_pointer_write(&who.tenant, version.version, pointer)?);
+    // Every credit file is re-assessed with it: a fresh job, over the last one.
+    let job = store.regrade_job(&who.tenant).await?;
+    items.push(store.regrade_job_write(
+        &who.tenant,
+        &credence_shared::credit::RegradeJob {
+            engine_version: version.version,
+            challenger: running_challenger(store, &who.tenant).await?,
+            started_at: clock.now(),
+            done: 0,
+            recomputed: 0,
+            changed: 0,
+            cursor: None,
+            finished: false,
+        },
+        job.map_or(0, |(v, _)| v),
+    )?);
+    let entry = engine_audit(who, clock, version, before, is_new, reason);
     items.push(store.audit_write(&who.tenant, &entry)?);
     store
         .transact(items)

@@ -64,6 +64,9 @@ pub struct CreditState {
     /// Outside signals and financial statements, read by every recompute.
     #[serde(default)]
     pub evidence: credence_shared::engine::Evidence,
+    /// The running challenger's score of the file, when the customer is in its share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shadow: Option<credence_shared::lab::challenger::Shadow>,
 }
 
 /// A credit file as read, with the version that guards the next write.

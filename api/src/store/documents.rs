@@ -128,6 +128,52 @@ impl Store {
         )
     }
 
+    /// The challenger (running or the last) with its item version.
+    pub async fn challenger(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Option<(u64, credence_shared::lab::challenger::Challenger)>, StoreError> {
+        self.get_config(tenant, keys::CHALLENGER_SK).await
+    }
+
+    /// Writes the challenger over the version read (`replaces` 0: none yet).
+    pub fn challenger_write(
+        &self,
+        tenant: &TenantId,
+        challenger: &credence_shared::lab::challenger::Challenger,
+        replaces: u64,
+    ) -> Result<TransactWriteItem, StoreError> {
+        self.config_write(
+            tenant,
+            keys::CHALLENGER_SK,
+            replaces + 1,
+            replaces,
+            challenger,
+        )
+    }
+
+    /// The fitting report kept with engine version `version`, if the lab made it.
+    pub async fn engine_report(
+        &self,
+        tenant: &TenantId,
+        version: u32,
+    ) -> Result<Option<credence_shared::lab::FitReport>, StoreError> {
+        Ok(self
+            .get_config(tenant, &keys::engine_report_sk(version))
+            .await?
+            .map(|(_, r)| r))
+    }
+
+    /// Keeps a newly published version's fitting report (it must not exist yet).
+    pub fn engine_report_write(
+        &self,
+        tenant: &TenantId,
+        version: u32,
+        report: &credence_shared::lab::FitReport,
+    ) -> Result<TransactWriteItem, StoreError> {
+        self.config_write(tenant, &keys::engine_report_sk(version), 1, 0, report)
+    }
+
     /// Points at engine version `engine_version`, over the pointer as read (`None`: none yet).
     pub fn engine_pointer_write(
         &self,

@@ -21,7 +21,7 @@
 //! | list customers by name, paged | Query | `GSI1PK = T#{t}#CUSTOMERS` | GSI1 |
 //! | find customers by name part, code or number | Query | `PK = T#{t}#SEARCH`, `SK begins_with {term}` | table |
 //! | has the demo tenant been seeded | GetItem | `PK = T#{t}#META`, `SK = SEED` | table |
-//! | a credit request (of a customer, group or party) | GetItem | `PK = T#{t}#C#{id}` / `T#{t}#G#{group}` / `T#{t}#BLRQ`, `SK = RQ#{rid}` | table |
+//! | a credit request (of a customer, group, party or challenger) | GetItem | `PK = T#{t}#C#{id}` / `T#{t}#G#{group}` / `T#{t}#BLRQ` / `T#{t}#LABRQ`, `SK = RQ#{rid}` | table |
 //! | a customer's (group's, parties') requests, oldest first | Query | the same `PK`, `SK begins_with RQ#` | table |
 //! | open requests of the tenant (inboxes) | Query | `GSI1PK = T#{t}#RQ#OPEN` | GSI1 |
 //! | closed requests, newest first | Query | `GSI1PK = T#{t}#RQ#CLOSED`, descending | GSI1 |
@@ -30,6 +30,8 @@
 //! | configuration audit entries | Query | `PK = T#{t}#AUDIT`, `SK begins_with A#` | table |
 //! | approval matrix, custom fields, engine pointer, the re-grade job | GetItem | `PK = T#{t}#CFG`, `SK = MATRIX / FIELDS / ENGINE / REGRADE` | table |
 //! | engine versions | Query | `PK = T#{t}#CFG`, `SK begins_with ENGINE#` | table |
+//! | the challenger (running or last), scoring in shadow | GetItem | `PK = T#{t}#CFG`, `SK = CHALLENGER` | table |
+//! | the fitting report kept with an engine version | GetItem | `PK = T#{t}#CFG`, `SK = REPORT#{version}` | table |
 //! | users of the tenant | Query / GetItem | `PK = T#{t}#CFG`, `SK begins_with USER#` | table |
 //! | the blacklist | Query / GetItem | `PK = T#{t}#BL`, `SK = {code or NAME:name}` | table |
 //! | a customer's credit application | GetItem | `PK = T#{t}#C#{id}`, `SK = APPLICATION` | table |
@@ -171,13 +173,20 @@ pub fn meta_pk(t: &TenantId) -> String {
 
 /// A request lives with its subject: a customer's with the customer, a group's with the
 /// group, a party's (a blacklist entry that is no customer's) in the tenant's party-request
-/// partition (not the blacklist's own, which is listed whole).
+/// partition (not the blacklist's own, which is listed whole), a challenger's promotion in
+/// the lab's request partition.
 pub fn request_pk(t: &TenantId, subject: &Subject) -> String {
     match subject {
         Subject::Customer { customer_id } => customer_pk(t, customer_id),
         Subject::Group { group } => group_pk(t, group),
         Subject::Party { .. } => party_requests_pk(t),
+        Subject::Challenger { .. } => lab_requests_pk(t),
     }
+}
+
+/// The scoring lab's requests (challengers' promotions).
+pub fn lab_requests_pk(t: &TenantId) -> String {
+    format!("{}#LABRQ", tenant(t))
 }
 
 pub fn party_requests_pk(t: &TenantId) -> String {
@@ -236,10 +245,18 @@ pub const FIELDS_SK: &str = "FIELDS";
 pub const ENGINE_SK: &str = "ENGINE";
 /// The re-grade of the portfolio after an engine version was put in force.
 pub const REGRADE_SK: &str = "REGRADE";
+/// The challenger model and policy (the running one, or the last).
+pub const CHALLENGER_SK: &str = "CHALLENGER";
 pub const ENGINE_VERSION_PREFIX: &str = "ENGINE#";
 
 pub fn engine_version_sk(version: u32) -> String {
     format!("{ENGINE_VERSION_PREFIX}{version:06}")
+}
+
+/// The lab's fitting report of an engine version (apart from it, so listing the versions
+/// does not read every report).
+pub fn engine_report_sk(version: u32) -> String {
+    format!("REPORT#{version:06}")
 }
 
 pub const USER_PREFIX: &str = "USER#";

@@ -17,6 +17,7 @@ pub mod schema;
 pub mod seed;
 pub mod watch;
 pub mod workflow;
+pub mod workflow_writes;
 
 use aws_sdk_dynamodb::{
     Client,

@@ -57,6 +57,7 @@ pub fn kind_label(kind: RequestKind) -> &'static str {
         RequestKind::BlockedOrderReject => t_string!(i18n, kind_blocked_order_reject),
         RequestKind::BlacklistAdd => t_string!(i18n, kind_blacklist_add),
         RequestKind::BlacklistRemove => t_string!(i18n, kind_blacklist_remove),
+        RequestKind::ModelPromotion => t_string!(i18n, kind_model_promotion),
     }
 }
 

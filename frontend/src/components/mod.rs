@@ -25,4 +25,5 @@ pub mod request_form;
 pub mod request_list;
 pub mod table;
 pub mod watch;
+pub mod what_if;
 pub mod wording;

@@ -66,7 +66,9 @@ impl Choice {
             Change::Review { .. } => Choice::Review,
             Change::BlacklistAdd { .. } => Choice::BlacklistAdd,
             Change::BlacklistRemove => Choice::BlacklistRemove,
-            Change::BlockedOrderRelease { .. } | Change::BlockedOrderReject { .. } => Choice::Fixed,
+            Change::BlockedOrderRelease { .. }
+            | Change::BlockedOrderReject { .. }
+            | Change::PromoteChallenger { .. } => Choice::Fixed,
         }
     }
 }
@@ -184,7 +186,9 @@ impl RequestDraft {
                 draft.reason = reason.clone();
                 draft.source = source.clone();
             }
-            Change::BlockedOrderRelease { .. } | Change::BlockedOrderReject { .. } => {
+            Change::BlockedOrderRelease { .. }
+            | Change::BlockedOrderReject { .. }
+            | Change::PromoteChallenger { .. } => {
                 draft.fixed = Some(change.clone());
             }
             Change::HoldRelease | Change::BlacklistRemove | Change::PrepaymentLift => {}

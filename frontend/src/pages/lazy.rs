@@ -85,6 +85,7 @@ pub enum OfficePage {
     Evidence,
     Reviews,
     Lab,
+    LabReport,
 }
 
 #[wasm_split(first_screen, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -119,6 +120,7 @@ fn office_pages(page: OfficePage) -> Result<AnyView, SplitLoaderError> {
         OfficePage::Evidence => view! { <super::evidence::EvidencePage /> }.into_any(),
         OfficePage::Reviews => view! { <super::reviews::ReviewsPage /> }.into_any(),
         OfficePage::Lab => view! { <super::lab::LabPage /> }.into_any(),
+        OfficePage::LabReport => view! { <super::lab::KeptReportPage /> }.into_any(),
     })
 }
 
@@ -139,3 +141,4 @@ lazy_page!(ImportsRoute, office_pages, OfficePage::Imports);
 lazy_page!(EvidenceRoute, office_pages, OfficePage::Evidence);
 lazy_page!(ReviewsRoute, office_pages, OfficePage::Reviews);
 lazy_page!(LabRoute, office_pages, OfficePage::Lab);
+lazy_page!(LabReportRoute, office_pages, OfficePage::LabReport);

@@ -24,6 +24,7 @@
 //! report or a model carries is `Decimal`.
 
 pub mod binning;
+pub mod challenger;
 pub mod fit;
 pub mod regress;
 pub mod sample;

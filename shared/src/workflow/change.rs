@@ -30,10 +30,12 @@ pub enum RequestKind {
     PrepaymentLift,
     /// A credit line reviewed: kept, changed or given a validity.
     CreditReview,
+    /// A challenger model and policy put in force (the lab's champion / challenger).
+    ModelPromotion,
 }
 
 impl RequestKind {
-    pub const ALL: [RequestKind; 12] = [
+    pub const ALL: [RequestKind; 13] = [
         RequestKind::NewCreditLine,
         RequestKind::LimitIncrease,
         RequestKind::LimitDecrease,
@@ -46,6 +48,7 @@ impl RequestKind {
         RequestKind::BlacklistRemove,
         RequestKind::PrepaymentLift,
         RequestKind::CreditReview,
+        RequestKind::ModelPromotion,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +65,7 @@ impl RequestKind {
             RequestKind::BlockedOrderReject => "blocked_order_reject",
             RequestKind::BlacklistAdd => "blacklist_add",
             RequestKind::BlacklistRemove => "blacklist_remove",
+            RequestKind::ModelPromotion => "model_promotion",
         }
     }
 }
@@ -121,6 +125,10 @@ pub enum Change {
         #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
         valid_until: Option<Date>,
     },
+    /// Put the running challenger (its model and policy) in force as a new engine version.
+    PromoteChallenger {
+        challenger: u32,
+    },
 }
 
 impl Change {
@@ -141,6 +149,7 @@ impl Change {
             Change::BlockedOrderReject { .. } => RequestKind::BlockedOrderReject,
             Change::BlacklistAdd { .. } => RequestKind::BlacklistAdd,
             Change::BlacklistRemove => RequestKind::BlacklistRemove,
+            Change::PromoteChallenger { .. } => RequestKind::ModelPromotion,
         }
     }
 
@@ -246,7 +255,10 @@ impl Change {
                     }
                 }
             }
-            Change::HoldRelease | Change::BlacklistRemove | Change::PrepaymentLift => {}
+            Change::HoldRelease
+            | Change::BlacklistRemove
+            | Change::PrepaymentLift
+            | Change::PromoteChallenger { .. } => {}
         }
         if errors.is_empty() {
             Ok(())

@@ -147,16 +147,27 @@ pub struct Evidence {
 }
 
 /// What a request changes: a customer's credit file (most requests), the shared limit of a
-/// customer group (a `limit` change), or the blacklist entry of a party that is not a
-/// customer (a `blacklist_remove`). On the wire it is one field beside the request's others:
-/// `customer_id`, `group` or `party` (the entry's key).
+/// customer group (a `limit` change), the blacklist entry of a party that is not a
+/// customer (a `blacklist_remove`), or the engine in force (a challenger's promotion). On the
+/// wire it is one field beside the request's others: `customer_id`, `group`, `party` (the
+/// entry's key) or `challenger`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Subject {
-    Customer { customer_id: CustomerId },
-    Group { group: String },
-    Party { party: String },
+    Customer {
+        customer_id: CustomerId,
+    },
+    Group {
+        group: String,
+    },
+    Party {
+        party: String,
+    },
+    /// A challenger of the scoring lab (its promotion).
+    Challenger {
+        challenger: u32,
+    },
 }
 
 impl Subject {
@@ -174,6 +185,7 @@ impl Subject {
             Subject::Customer { customer_id } => format!("/v1/customers/{customer_id}/requests"),
             Subject::Group { group } => format!("/v1/groups/{group}/requests"),
             Subject::Party { .. } => "/v1/blacklist/requests".to_owned(),
+            Subject::Challenger { .. } => "/v1/lab/requests".to_owned(),
         }
     }
 
@@ -188,6 +200,7 @@ impl Subject {
             Subject::Customer { customer_id } => format!("/customers/{customer_id}/requests/{rid}"),
             Subject::Group { group } => format!("/groups/{group}/requests/{rid}"),
             Subject::Party { .. } => format!("/blacklist/requests/{rid}"),
+            Subject::Challenger { .. } => format!("/lab/requests/{rid}"),
         }
     }
 }

@@ -57,6 +57,10 @@ pub struct EngineVersion {
     /// Whether this version is the one in force.
     #[serde(default)]
     pub active: bool,
+    /// Whether a fitting report is kept with it (`GET /v1/lab/reports/{version}`): the
+    /// versions the scoring lab fitted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub has_report: bool,
 }
 
 /// `GET /v1/engine`: the scorecard model and credit policy in force, for the browser's
@@ -84,6 +88,9 @@ pub struct PublishEngine {
     /// Why (1 to 500 characters once trimmed); kept in the audit trail.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub reason: String,
+    /// The scoring lab's report of the fit that made `model`, kept with the version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<Box<crate::lab::FitReport>>,
 }
 
 /// `PUT /v1/admin/approval-matrix` and `PUT /v1/admin/custom-fields` carry the new document,

@@ -260,6 +260,48 @@ pub(crate) fn rows() -> Vec<Row> {
         ),
         row("post", "/v1/lab/sample", Some(&["risk", "admin"]), false),
         row("post", "/v1/lab/fits", Some(&["risk", "admin"]), false),
+        // The fixture published version 1 from the lab, with its report.
+        row(
+            "get",
+            "/v1/lab/reports/{version}",
+            Some(&["risk", "admin"]),
+            false,
+        ),
+        row(
+            "get",
+            "/v1/lab/challengers",
+            Some(&["risk", "admin"]),
+            false,
+        ),
+        row("post", "/v1/lab/challengers", Some(ADMIN), false),
+        row("post", "/v1/lab/challengers/stop", Some(ADMIN), false),
+        row(
+            "post",
+            "/v1/lab/challengers/comparison",
+            Some(&["risk", "admin"]),
+            false,
+        ),
+        // The challenger stopped above: filing is allowed and answered 409.
+        row(
+            "post",
+            "/v1/lab/challengers/promotion",
+            Some(&["risk", "admin"]),
+            false,
+        ),
+        row("get", "/v1/lab/requests/{rid}", Some(FINANCE_RIGHTS), false),
+        row("put", "/v1/lab/requests/{rid}", Some(FINANCE_RIGHTS), false),
+        row(
+            "post",
+            "/v1/lab/requests/{rid}/review",
+            Some(FINANCE_RIGHTS),
+            false,
+        ),
+        row(
+            "post",
+            "/v1/lab/requests/{rid}/withdraw",
+            Some(FINANCE_RIGHTS),
+            false,
+        ),
         row("get", "/v1/aging", Some(PORTFOLIO), false),
         row("get", "/v1/kpis", Some(PORTFOLIO), false),
         row("post", "/v1/watch/run", Some(ADMIN), false),
@@ -366,6 +408,18 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
         "/v1/watch/run" => json!({"all": false}),
         "/v1/lab/sample" => json!({"observation_date": "2025-06-30"}),
         "/v1/lab/fits" => lab_sample(),
+        "/v1/lab/challengers" => json!({"reason": "authz",
+            "model": serde_json::from_str::<Value>(
+                credence_shared::engine::default_model_json()).unwrap(),
+            "policy": serde_json::from_str::<Value>(
+                credence_shared::engine::default_policy_json()).unwrap()}),
+        "/v1/lab/challengers/stop" => json!({"reason": "authz"}),
+        "/v1/lab/challengers/comparison" => json!({}),
+        "/v1/lab/challengers/promotion" => json!({"justification": "authz"}),
+        "/v1/lab/requests/{rid}" => json!({"version": 0,
+            "change": {"type": "promote_challenger", "challenger": 1}, "justification": "authz"}),
+        "/v1/lab/requests/{rid}/review" => json!({"action": "approve", "note": "", "version": 0}),
+        "/v1/lab/requests/{rid}/withdraw" => json!({"version": 0}),
         "/v1/admin/warning-rules" => json!({"replaces": 0, "reason": "authz",
             "document": serde_json::from_str::<Value>(
                 include_str!("../../../shared/defaults/warning_rules.json")).unwrap()}),
@@ -412,6 +466,8 @@ pub(crate) struct Fixture {
     /// A request on group `G1`'s limit, and one to take `授权黑名单` off the blacklist.
     pub(crate) group_request: String,
     pub(crate) party_request: String,
+    /// The promotion of the challenger the fixture started.
+    pub(crate) lab_request: String,
 }
 
 /// An invoice 40 days overdue on `customer`, then the watcher: the overdue rule opens an
@@ -503,7 +559,45 @@ pub(crate) async fn fixture(app: &TestApp) -> Fixture {
         assert_eq!(made.status, 201, "{}", made.body);
         filed.push(made.body["id"].as_str().unwrap().to_owned());
     }
+    // Version 1, published with a fitting report (the default model kept, so the lab's
+    // sample below still fits the model in force).
+    let fitted = app
+        .send_json("POST", "/v1/lab/fits", &admin, &lab_sample())
+        .await;
+    assert_eq!(fitted.status, 200, "{}", fitted.body);
+    let engine = app.get("/v1/engine", Some(&admin)).await;
+    let published = app
+        .send_json(
+            "POST",
+            "/v1/admin/engine-versions",
+            &admin,
+            &json!({"model": engine.body["model"], "policy": engine.body["policy"],
+                    "reason": "fixture", "report": fitted.body["report"]}),
+        )
+        .await;
+    assert_eq!(published.status, 201, "{}", published.body);
+    // A challenger, and the request to put it in force.
+    let started = app
+        .send_json(
+            "POST",
+            "/v1/lab/challengers",
+            &admin,
+            &json!({"model": engine.body["model"], "policy": engine.body["policy"],
+                    "reason": "fixture"}),
+        )
+        .await;
+    assert_eq!(started.status, 201, "{}", started.body);
+    let promotion = app
+        .send_json(
+            "POST",
+            "/v1/lab/challengers/promotion",
+            &admin,
+            &json!({"justification": "fixture"}),
+        )
+        .await;
+    assert_eq!(promotion.status, 201, "{}", promotion.body);
     Fixture {
+        lab_request: promotion.body["id"].as_str().unwrap().to_owned(),
         group_request: filed[0].clone(),
         party_request: filed[1].clone(),
         c1_request: ids[0].clone(),
@@ -525,6 +619,8 @@ async fn call(
         (&fixture.group_request, &fixture.c1_task)
     } else if row.template.starts_with("/v1/blacklist/requests") {
         (&fixture.party_request, &fixture.c1_task)
+    } else if row.template.starts_with("/v1/lab/requests") {
+        (&fixture.lab_request, &fixture.c1_task)
     } else if customer == "C4" {
         (&fixture.c4_request, &fixture.c4_task)
     } else {

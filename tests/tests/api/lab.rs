@@ -167,7 +167,7 @@ fn made_up_sample(characteristics: &[String], n: i64, bads: bool) -> Vec<Value> 
 }
 
 #[tokio::test]
-async fn a_fitted_model_is_published_like_any_engine_version() {
+async fn a_fitted_model_is_published_like_any_engine_version_with_its_report_kept() {
     // Arrange
     let app = spawn_app().await;
     let risk = app.signed_in(Role::Risk);
@@ -196,9 +196,17 @@ async fn a_fitted_model_is_published_like_any_engine_version() {
         .post(
             "/v1/admin/engine-versions",
             json!({"model": fit["model"], "policy": engine.body["policy"],
-                   "reason": "fitted in the lab"}),
+                   "reason": "fitted in the lab", "report": fit["report"]}),
         )
         .await;
+    let version = published.body["version"].as_u64().unwrap_or_default();
+    let kept = risk.get(&format!("/v1/lab/reports/{version}")).await;
+    let shipped = risk.get("/v1/lab/reports/0").await;
+    let by_sales = app
+        .signed_in(Role::Sales)
+        .get(&format!("/v1/lab/reports/{version}"))
+        .await;
+    let versions = admin.get("/v1/admin/engine-versions").await;
 
     // Assert
     let codes: Vec<&str> = fit["model"]["characteristics"]
@@ -223,6 +231,22 @@ async fn a_fitted_model_is_published_like_any_engine_version() {
         15
     );
     published.assert_status(201);
+    assert_eq!(published.body["has_report"], json!(true));
+    assert_eq!(
+        kept.assert_status(200),
+        &fit["report"],
+        "the report as fitted"
+    );
+    shipped.problem(404);
+    by_sales.problem(403);
+    let listed = versions.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["version"] == json!(version))
+        .cloned()
+        .unwrap();
+    assert_eq!(listed["has_report"], json!(true), "{listed}");
 }
 
 #[tokio::test]

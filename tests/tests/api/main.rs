@@ -11,6 +11,7 @@ mod authorisation;
 mod big_customer;
 mod blacklist;
 mod bounds;
+mod challenger;
 mod concurrency;
 mod customer_master;
 mod customers;

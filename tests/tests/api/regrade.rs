@@ -143,8 +143,19 @@ async fn before_publishing_the_admin_sees_how_many_customers_a_candidate_would_c
     assert_eq!(same["limit_changed"], 0);
     assert_eq!(same["terms_changed"], 0);
     assert_eq!(
-        (same["gain_credit"].clone(), same["lose_credit"].clone()),
+        (
+            same["gain"]["customers"].clone(),
+            same["lose"]["customers"].clone()
+        ),
         (json!(0), json!(0))
+    );
+    assert_eq!(
+        (
+            same["orders"]["newly_blocked"].clone(),
+            same["orders"]["newly_passed"].clone()
+        ),
+        (json!(0), json!(0)),
+        "the same engine blocks the same orders: {same}"
     );
     assert!(
         !same["expected_loss"].as_array().unwrap().is_empty(),
@@ -175,4 +186,149 @@ async fn before_publishing_the_admin_sees_how_many_customers_a_candidate_would_c
     for (id, version) in ids.iter().zip(before) {
         assert_eq!(risk.credit(id).await["version"], version, "{id} untouched");
     }
+}
+
+#[tokio::test]
+async fn the_what_if_shows_who_loses_credit_and_which_recent_orders_a_stricter_policy_would_have_blocked()
+ {
+    // Arrange: every customer has a credit file; a candidate that lends nothing and blocks
+    // every warning, and one that blocks nothing.
+    // C1 buys every month and pays on time, then places an order that brings it near its
+    // limit; C2 ordered far over its limit.
+    let app = spawn_app().await;
+    let admin = app.signed_in(Role::Admin);
+    let risk = app.signed_in(Role::Risk);
+    let page = risk.get("/v1/customers?limit=50").await;
+    for c in page.body["items"].as_array().unwrap() {
+        risk.credit(c["id"].as_str().unwrap()).await;
+    }
+    let today = app.clock.today();
+    let day = |n: i64| today - time::Duration::days(n);
+    let mut events = Vec::new();
+    for month in 2..9_i64 {
+        let key = format!("inv-{month}");
+        events.push(invoice_on(
+            &key,
+            "C1",
+            day(month * 30),
+            day(month * 30 - 30),
+            "20000.00",
+        ));
+        events.push(payment_on(
+            &format!("pay-{month}"),
+            "C1",
+            day(month * 30 - 28),
+            "20000.00",
+        ));
+    }
+    events.push(invoice_on("inv-1", "C1", day(40), day(10), "30000.00"));
+    events.push(order_placed("so-1", "C1", day(20), "SO-1", "18000.00"));
+    events.push(order_placed("so-2", "C2", day(30), "SO-2", "5000.00"));
+    app.post_events(events).await;
+    app.set_limit("C1", "50000.00").await;
+    app.set_limit("C2", "1000.00").await;
+    let engine = admin.get("/v1/engine").await;
+    let mut strict = engine.body["policy"].clone();
+    for grade in ["A", "B", "C", "D", "E"] {
+        strict["grades"][grade]["limit_multiplier"] = json!("0");
+    }
+    for rule in [
+        "near_limit",
+        "oldest_open_item",
+        "review_expired",
+        "prepayment_required",
+    ] {
+        strict["check"]["severity"][rule] = json!("block");
+    }
+    let mut lenient = engine.body["policy"].clone();
+    for rule in ["over_limit", "overdue", "on_hold", "limit_expired"] {
+        lenient["check"]["severity"][rule] = json!("warn");
+    }
+
+    // Act
+    let whole = |policy: Value| {
+        let admin = &admin;
+        let model = engine.body["model"].clone();
+        async move {
+            let mut pages = Vec::new();
+            let mut cursor = Value::Null;
+            loop {
+                let page = admin
+                    .post(
+                        "/v1/admin/engine-versions/preview",
+                        json!({"model": model, "policy": policy, "cursor": cursor}),
+                    )
+                    .await
+                    .assert_status(200)
+                    .clone();
+                cursor = page.get("next_cursor").cloned().unwrap_or(Value::Null);
+                pages.push(page);
+                if cursor.is_null() {
+                    return pages;
+                }
+            }
+        }
+    };
+    let strict = whole(strict).await;
+    let lenient = whole(lenient).await;
+
+    // Assert
+    let sum = |pages: &[Value], pick: &dyn Fn(&Value) -> u64| pages.iter().map(pick).sum::<u64>();
+    let looked = sum(&strict, &|p| p["looked"].as_u64().unwrap());
+    let lose = sum(&strict, &|p| p["lose"]["customers"].as_u64().unwrap());
+    let were_bad = sum(&strict, &|p| p["lose"]["were_bad"].as_u64().unwrap());
+    assert!(
+        lose > 0 && lose <= looked,
+        "{lose} of {looked} lose credit: {strict:?}"
+    );
+    assert!(were_bad <= lose);
+    assert_eq!(
+        sum(&strict, &|p| p["gain"]["customers"].as_u64().unwrap()),
+        0
+    );
+    for side in ["now", "candidate"] {
+        let in_grades = sum(&strict, &|p| {
+            p["by_grade"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b[side]["customers"].as_u64().unwrap())
+                .sum()
+        });
+        assert_eq!(in_grades, looked, "every customer in one grade {side}");
+    }
+    let candidate_limits: Vec<&Value> = strict
+        .iter()
+        .flat_map(|p| p["by_grade"].as_array().unwrap())
+        .map(|b| &b["candidate"]["limit"])
+        .collect();
+    assert!(
+        candidate_limits.iter().all(|l| *l == &json!("0")),
+        "a zero multiplier recommends no credit: {candidate_limits:?}"
+    );
+    let orders = sum(&strict, &|p| p["orders"]["looked"].as_u64().unwrap());
+    assert!(orders > 0, "the demo has orders in the last 90 days");
+    assert!(
+        sum(&strict, &|p| p["orders"]["newly_blocked"].as_u64().unwrap()) > 0,
+        "blocking warnings blocks some recent order"
+    );
+    assert_eq!(
+        sum(&strict, &|p| p["orders"]["newly_passed"].as_u64().unwrap()),
+        0
+    );
+    assert_eq!(
+        sum(&lenient, &|p| p["orders"]["looked"].as_u64().unwrap()),
+        orders
+    );
+    assert_eq!(
+        sum(&lenient, &|p| p["orders"]["blocked_candidate"]
+            .as_u64()
+            .unwrap()),
+        0
+    );
+    assert_eq!(
+        sum(&lenient, &|p| p["orders"]["newly_passed"].as_u64().unwrap()),
+        sum(&lenient, &|p| p["orders"]["blocked_now"].as_u64().unwrap()),
+        "every order blocked now passes when nothing blocks"
+    );
 }

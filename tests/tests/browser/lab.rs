@@ -2,7 +2,10 @@
 //! back, fits a scorecard in the browser and reads the report (figures against the model
 //! in force, the characteristic table, the four charts each with its table for screen
 //! readers); forcing a characteristic out fits again without reading the sample again; an
-//! observation date whose outcome window has not ended is refused next to the date field.
+//! observation date whose outcome window has not ended is refused next to the date field;
+//! an admin runs the what-if of the fitted model (grade migration, swap set, limits by
+//! grade, recent orders, expected loss) before publishing, and starts it as the challenger,
+//! compares it and asks, through the approval matrix, for it to be put in force.
 //!
 //! The demo tenant has few customers that went 90 days past due in the year after the
 //! observation date (4 in the development part), so the tests judge bad from 60 days past
@@ -34,6 +37,17 @@ async fn build_sample(browser: &Browser) -> Result<String> {
         .text()
         .await
         .map_err(Into::into)
+}
+
+/// Signs in as the admin, builds the sample (bad from 60 days past due) and fits it.
+async fn admin_fits(browser: &Browser) -> Result {
+    browser.sign_in("admin", "demo").await?;
+    open_lab(browser).await?;
+    browser.retype("lab-dpd", "60").await?;
+    build_sample(browser).await?;
+    browser.tap("lab-fit").await?;
+    browser.visible("lab-report").await?;
+    Ok(())
 }
 
 /// How many rows the screen-reader table inside `section` holds.
@@ -258,12 +272,7 @@ async fn an_observation_date_whose_outcome_window_has_not_ended_is_refused_next_
 async fn an_admin_is_offered_to_publish_the_fitted_model_and_asked_for_a_reason_first() {
     with_browser(LAPTOP, async |browser| -> Result {
         // Arrange
-        browser.sign_in("admin", "demo").await?;
-        open_lab(browser).await?;
-        browser.retype("lab-dpd", "60").await?;
-        build_sample(browser).await?;
-        browser.tap("lab-fit").await?;
-        browser.visible("lab-report").await?;
+        admin_fits(browser).await?;
 
         // Act: publish without saying why.
         browser.tap("lab-publish").await?;
@@ -278,6 +287,149 @@ async fn an_admin_is_offered_to_publish_the_fitted_model_and_asked_for_a_reason_
         browser.visible("lab-download").await?;
         browser.scroll_to("lab-model").await?;
         browser.screenshot("lab-publish").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_admin_sees_what_the_fitted_model_would_change_before_publishing_it() {
+    at_each_size(async |browser| -> Result {
+        // Arrange
+        admin_fits(browser).await?;
+
+        // Act
+        browser.tap("lab-what-if-run").await?;
+        let result = browser
+            .eventually("the what-if over every customer", || async {
+                let result = browser.visible("engine-preview-result").await?;
+                let done = result.attr("data-finished").await?;
+                Ok((done.as_deref() == Some("true")).then_some(result))
+            })
+            .await?;
+
+        // Assert
+        let said = result.text().await?;
+        check!(!said.is_empty(), "the what-if says what it counted");
+        let matrix = browser
+            .texts(&format!("{} tbody tr", testid("what-if-migration")))
+            .await?;
+        check!(
+            !matrix.is_empty(),
+            "the migration matrix has a row per grade"
+        );
+        let grades = browser
+            .texts(&format!("{} tbody tr", testid("what-if-by-grade")))
+            .await?;
+        check!(!grades.is_empty(), "limits and exposure by grade");
+        browser.visible("what-if-gain").await?;
+        browser.visible("what-if-lose").await?;
+        browser.visible("what-if-newly-blocked").await?;
+        check!(
+            !browser
+                .texts(&format!("{} tbody tr", testid("what-if-loss-table")))
+                .await?
+                .is_empty(),
+            "expected loss per currency"
+        );
+        browser.fits_the_width("the what-if").await?;
+        browser.scroll_to("lab-what-if").await?;
+        browser.screenshot("lab-what-if").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_admin_starts_the_fitted_model_as_challenger_compares_it_and_asks_to_put_it_in_force() {
+    with_browser(LAPTOP, async |browser| -> Result {
+        // Arrange
+        admin_fits(browser).await?;
+        browser.scroll_to("lab-challenger").await?;
+
+        // Act: start on half the customers, compare, ask for promotion.
+        browser.tap("challenger-start").await?;
+        let asked = browser
+            .visible("challenger-reason-error")
+            .await?
+            .text()
+            .await?;
+        browser.retype("challenger-share", "50").await?;
+        browser
+            .retype("challenger-reason", "a quarter in shadow")
+            .await?;
+        browser.tap("challenger-start").await?;
+        let status = browser
+            .eventually("the challenger to run", || async {
+                let status = browser.visible("challenger-status").await?;
+                let state = status.attr("data-state").await?;
+                Ok((state.as_deref() == Some("running")).then_some(status))
+            })
+            .await?;
+        let said = status.text().await?;
+        browser.tap("challenger-compare").await?;
+        let compared = browser
+            .eventually("the comparison over every page", || async {
+                let table = browser.visible("challenger-comparison").await?;
+                let done = table.attr("data-finished").await?;
+                Ok((done.as_deref() == Some("true")).then_some(table))
+            })
+            .await?
+            .text()
+            .await?;
+        browser.screenshot("lab-challenger").await?;
+        browser
+            .retype("challenger-justification", "ranks better in shadow")
+            .await?;
+        browser.tap("challenger-promote").await?;
+        browser.visible("challenger-promotion-filed").await?;
+        browser
+            .js("document.querySelector('[data-testid=\"challenger-promotion-filed\"] a').click()")
+            .await?;
+        let detail = browser.visible("request-detail").await?.text().await?;
+        browser.screenshot("lab-promotion-request").await?;
+
+        // Assert
+        check!(!asked.is_empty(), "a reason is asked for first");
+        check!(said.contains("50"), "the share is said: {said}");
+        check!(
+            compared.contains("AUC"),
+            "both AUCs side by side: {compared}"
+        );
+        check!(
+            browser.path().await?.starts_with("/lab/requests/"),
+            "the request page of the promotion"
+        );
+        check!(!detail.is_empty(), "the request reads as any other");
+
+        // Leave the demo as it was: withdraw the request and stop the challenger.
+        browser.tap("request-withdraw").await?;
+        browser.tap("request-withdraw-confirm").await?;
+        browser
+            .eventually("the request withdrawn", || async {
+                let status = browser.visible("request-status").await?.text().await?;
+                Ok(
+                    (!status.is_empty() && !browser.is_visible("request-withdraw").await?)
+                        .then_some(()),
+                )
+            })
+            .await?;
+        open_lab(browser).await?;
+        browser.scroll_to("lab-challenger").await?;
+        browser
+            .retype("challenger-stop-reason", "test over")
+            .await?;
+        browser.tap("challenger-stop").await?;
+        browser
+            .eventually("the challenger stopped", || async {
+                let state = browser
+                    .visible("challenger-status")
+                    .await?
+                    .attr("data-state")
+                    .await?;
+                Ok((state.as_deref() == Some("stopped")).then_some(()))
+            })
+            .await?;
         Ok(())
     })
     .await;

@@ -103,6 +103,18 @@ pub async fn review(
                 let entries = vec![step_entry];
                 subjects::apply_party(ctx, who, entry.as_ref(), &mut request, seen, entries).await
             }
+            Target::Challenger { read } => {
+                let entries = vec![step_entry];
+                super::promotion::apply_promotion(
+                    ctx,
+                    who,
+                    read.as_ref(),
+                    &mut request,
+                    seen,
+                    entries,
+                )
+                .await
+            }
         };
         match applied {
             Ok(()) => return build_detail(ctx, who, &target, request).await,
@@ -209,6 +221,10 @@ async fn apply(
             });
         }
         Change::TermsChange { terms_days } => decision.terms_days = Some(*terms_days),
+        // Refused when filed on a customer (`check_applicable`).
+        Change::PromoteChallenger { .. } => {
+            return Err(ApiError::conflict(code::NOT_APPLICABLE, "not a customer's change").into());
+        }
         Change::HoldRelease => decision.on_hold = false,
         Change::PrepaymentLift => decision.prepayment = None,
         Change::BlockedOrderRelease { order_key } | Change::BlockedOrderReject { order_key } => {
@@ -439,6 +455,28 @@ pub async fn resubmit(
             let currency = ctx.engine(&who.tenant).await?.policy.currency();
             let rule = matrix.route(kind, None, None);
             (kind, subjects::party_evidence(currency, true), rule)
+        }
+        Target::Challenger { read } => {
+            let credence_shared::workflow::Subject::Challenger { challenger: id } = request.subject
+            else {
+                return Err(ApiError::NotFound);
+            };
+            super::promotion::promotion_change(&body.change, id)?;
+            let Some((version, _)) = read.as_ref().filter(|(_, c)| c.id == id && c.is_running())
+            else {
+                return Err(ApiError::conflict(
+                    code::NOT_APPLICABLE,
+                    format!("challenger {id} has stopped; it can no longer be promoted"),
+                ));
+            };
+            let kind = request.kind;
+            let currency = ctx.engine(&who.tenant).await?.policy.currency();
+            let rule = matrix.route(kind, None, None);
+            (
+                kind,
+                super::promotion::challenger_evidence(*version, currency),
+                rule,
+            )
         }
     };
     let seen = request.version;

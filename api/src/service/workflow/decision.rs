@@ -87,6 +87,7 @@ pub(crate) async fn recompute_and_write(
         .collect();
     let (next, summary) = compute_state(
         engine,
+        customer.id.as_str(),
         Some(state),
         state.currency,
         &ledger,

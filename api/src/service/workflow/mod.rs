@@ -20,6 +20,7 @@ mod blacklist;
 mod decision;
 mod filing;
 mod onboarding;
+mod promotion;
 mod reading;
 mod subjects;
 #[cfg(test)]
@@ -31,6 +32,7 @@ pub use blacklist::{BlacklistList, add_to_blacklist, blacklist, remove_from_blac
 pub(crate) use decision::{apply_decision, recompute_and_write};
 pub use filing::file;
 pub use onboarding::{application_form, screen, submit_application};
+pub use promotion::{PromotionRequest, file_promotion};
 pub use reading::{RequestList, customer_requests, detail, inbox, open_requests};
 pub use subjects::{Home, file_for_group, file_for_party};
 
@@ -164,6 +166,14 @@ fn check_applicable(change: &Change, record: &CreditRecord) -> Result<(), ApiErr
             "change.type",
             code::CHANGE_NEEDS_APPLICATION,
             "a new credit line is requested with a credit application",
+        )),
+        Change::PromoteChallenger { .. } => Err(ApiError::from(
+            FieldError::new(
+                "change.type",
+                code::CHANGE_NOT_FOR_SUBJECT,
+                "a challenger is promoted in the scoring lab (POST /v1/lab/challengers/promotion)",
+            )
+            .with("allowed", "not promote_challenger"),
         )),
         _ => Ok(()),
     }

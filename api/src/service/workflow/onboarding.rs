@@ -272,6 +272,7 @@ pub async fn submit_application(
     };
     let (state, _) = compute_state(
         &engine,
+        id.as_str(),
         None,
         currency,
         &[],

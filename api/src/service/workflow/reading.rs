@@ -59,6 +59,12 @@ pub(super) async fn build_detail(
             let listed = entry.is_some();
             (subjects::party_evidence(currency, listed), !listed)
         }
+        Target::Challenger { read } => {
+            let currency = request.evidence.limit.currency;
+            let version = read.as_ref().map_or(0, |(v, _)| *v);
+            let current = super::promotion::challenger_evidence(version, currency);
+            (current, version != request.evidence.credit_version)
+        }
     };
     let mine = request.requester == who.username;
     Ok(RequestDetail {

@@ -44,6 +44,8 @@ pub enum Home<'a> {
     Customer(&'a str),
     Group(&'a str),
     Party,
+    /// The scoring lab's requests (a challenger's promotion).
+    Lab,
 }
 
 /// A request's subject as it is now, loaded to read or act on the request.
@@ -56,6 +58,10 @@ pub(super) enum Target {
     /// The party's entry; none once it is off the blacklist.
     Party {
         entry: Option<BlacklistEntry>,
+    },
+    /// The challenger as stored now (with its item version); none if it was never started.
+    Challenger {
+        read: Option<(u64, credence_shared::lab::challenger::Challenger)>,
     },
 }
 
@@ -70,7 +76,8 @@ impl Target {
 }
 
 /// Loads request `rid` at `home` and its subject as it is now. Who may see it: the customer's
-/// viewers; for a group's or a party's, the reviewers (risk, finance, approver, admin).
+/// viewers; for a group's, a party's or a challenger's, the reviewers (risk, finance,
+/// approver, admin).
 pub(super) async fn load_request(
     ctx: &Ctx<'_>,
     who: &Principal,
@@ -124,6 +131,13 @@ pub(super) async fn load_request(
                 .into_iter()
                 .next();
             Ok((Target::Party { entry }, request))
+        }
+        Home::Lab => {
+            policy::require(who, Action::ReviewRequests)?;
+            // One partition: the challenger is read from the stored request.
+            let request = get(Subject::Challenger { challenger: 0 }).await?;
+            let read = ctx.store.challenger(&who.tenant).await?;
+            Ok((Target::Challenger { read }, request))
         }
     }
 }
@@ -277,10 +291,10 @@ pub async fn file_for_party(
     .await
 }
 
-/// Files a new request on a group or party: refused when the same one is open, else routed by
+/// Files a new request on a group, party or challenger: refused when the same one is open, else routed by
 /// the tenant's matrix and written with its audit entry.
 #[allow(clippy::too_many_arguments)]
-async fn file_new(
+pub(super) async fn file_new(
     ctx: &Ctx<'_>,
     who: &Principal,
     subject: Subject,

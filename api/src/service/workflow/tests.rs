@@ -54,6 +54,7 @@ pub(super) fn customer() -> CustomerSummary {
 pub(super) fn record(decision: CreditDecision) -> CreditRecord {
     let (state, _) = compute_state(
         &CreditEngine::defaults(),
+        "C1",
         None,
         Currency::CNY,
         &[],

@@ -1,7 +1,7 @@
 //! The engine tab: the scorecard model and policy versions, and publishing a new one.
 
 use credence_shared::engine::{Policy, ScorecardModel};
-use credence_shared::preview::{EnginePreview, EnginePreviewRequest};
+use credence_shared::preview::EnginePreview;
 use credence_shared::workflow::{EngineVersion, PublishEngine};
 use leptos::prelude::*;
 
@@ -9,6 +9,7 @@ use crate::api::{self, ApiError};
 use crate::components::doc_editor::{MessageList, ReasonField, required_reason};
 use crate::components::form::{FieldErrors, FieldMessage, local_datetime, settle};
 use crate::components::notice::{ErrorNotice, Loaded};
+use crate::components::what_if::{self, WhatIf};
 use crate::i18n::{t, use_i18n};
 use crate::session::use_session;
 
@@ -174,6 +175,9 @@ fn VersionLine(v: EngineVersion, reload: Callback<()>) -> impl IntoView {
                 })}
             </div>
             <p class="small">{v.reason.clone()}</p>
+            {v.has_report.then(|| view! {
+                <a class="small" href=format!("/lab/reports/{version}") data-testid="engine-report-link">{t!(i18n, engine_report_link)}</a>
+            })}
             <Show when=move || open.get()>
                 <div class="editor">
                     <ReasonField id=format!("activate-{version}-reason") value=reason error=Signal::derive(move || fields.with(|e| e.get("reason"))) />
@@ -240,6 +244,7 @@ fn PublishForm(active: Option<EngineVersion>, reload: Callback<()>) -> impl Into
                 model: draft.model,
                 policy: draft.policy,
                 reason: reason.get_untracked().trim().to_owned(),
+                report: None,
             });
         }
     };
@@ -250,29 +255,9 @@ fn PublishForm(active: Option<EngineVersion>, reload: Callback<()>) -> impl Into
             return;
         };
         failure.set(None);
-        let mut total = EnginePreview::default();
-        let mut cursor = None;
-        loop {
-            let body = EnginePreviewRequest {
-                model: draft.model.clone(),
-                policy: draft.policy.clone(),
-                cursor: cursor.take(),
-            };
-            match api::engine_preview(session, &body).await {
-                Ok(page) => {
-                    total.add(&page);
-                    let done = page.next_cursor.is_none();
-                    preview.set(Some((total.clone(), done)));
-                    if done {
-                        return;
-                    }
-                    cursor = page.next_cursor;
-                }
-                Err(error) => {
-                    settle(error, server, failure, || {});
-                    return;
-                }
-            }
+        let progress = move |total, done| preview.set(Some((total, done)));
+        if let Err(error) = what_if::run(session, draft.model, draft.policy, progress).await {
+            settle(error, server, failure, || {});
         }
     });
     let error = move |f: &'static str| Signal::derive(move || shown.with(|e| e.get(f)));
@@ -300,7 +285,7 @@ fn PublishForm(active: Option<EngineVersion>, reload: Callback<()>) -> impl Into
                 <ReasonField id="engine-reason" value=reason error=error("reason") />
                 <MessageList errors=Signal::derive(move || FieldErrors(shown.with(|e| e.others(&["reason", "model", "policy"])))) />
                 {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
-                {move || preview.get().map(|(p, done)| view! { <PreviewSummary preview=p done /> })}
+                {move || preview.get().map(|(p, done)| view! { <WhatIf preview=p done /> })}
                 <button type="button" class="button button-secondary" data-testid="engine-preview"
                     disabled=move || run_preview.pending().get() || checked.with(Result::is_err)
                     on:click=move |_| { run_preview.dispatch_local(()); }>
@@ -312,36 +297,5 @@ fn PublishForm(active: Option<EngineVersion>, reload: Callback<()>) -> impl Into
                 </button>
             </div>
         </section>
-    }
-}
-
-/// The candidate's effect so far: customers looked at and those it would change.
-#[component]
-fn PreviewSummary(preview: EnginePreview, done: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    let EnginePreview {
-        looked,
-        grade_changed,
-        limit_changed,
-        terms_changed,
-        ..
-    } = preview;
-    view! {
-        <div class="notice" role="status" data-testid="engine-preview-result" data-finished=done.to_string()>
-            <p>
-                {if done {
-                    t!(i18n, engine_preview_done, looked, grade_changed, limit_changed, terms_changed).into_any()
-                } else {
-                    t!(i18n, engine_preview_running, looked, grade_changed, limit_changed, terms_changed).into_any()
-                }}
-            </p>
-            {(!preview.moves.is_empty()).then(|| view! {
-                <ul class="small" data-testid="engine-preview-moves">
-                    {preview.moves.into_iter().map(|m| view! {
-                        <li class="mono">{format!("{} → {}: ", m.from, m.to)} {t!(i18n, engine_preview_customers, count = m.customers)}</li>
-                    }).collect_view()}
-                </ul>
-            })}
-        </div>
     }
 }

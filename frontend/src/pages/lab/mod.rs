@@ -5,11 +5,17 @@
 //! (`report`: figures, characteristics and their bins, the charts). Changing the options
 //! fits again without reading the sample again. The fitted model can be downloaded as JSON
 //! and, by an admin, published (`model`). Every stop is worded next to its control
-//! (`words`).
+//! (`words`). Champion / challenger — starting a fitted model in shadow, comparing it, and
+//! asking for it to be put in force — is `challenger`. A report kept with a published version is read at `/lab/reports/{version}`
+//! (`kept`).
 
+mod challenger;
+mod kept;
 mod model;
 mod report;
 mod words;
+
+pub use kept::KeptReportPage;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -458,6 +464,7 @@ fn Lab() -> impl IntoView {
                 <model::ModelSection fit is_admin />
             }
         })}
+        <challenger::ChallengerSection fitted is_admin=user.has_any(&[Role::Admin]) />
     }
 }
 

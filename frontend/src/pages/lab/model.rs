@@ -1,11 +1,13 @@
 //! What to do with a fitted model: download it as the engine's JSON, print the report, and
-//! (admins) publish it with the policy in force, through the same call the engine tab
-//! uses. Risk users are told that an admin publishes.
+//! (admins) run the what-if of the model with the policy in force and publish it with its
+//! report, through the same calls the engine tab uses. Risk users are told that an admin
+//! publishes.
 
 use std::sync::Arc;
 
 use credence_shared::lab::candidates_of;
-use credence_shared::workflow::PublishEngine;
+use credence_shared::preview::EnginePreview;
+use credence_shared::workflow::{EngineInForce, PublishEngine};
 use leptos::prelude::*;
 
 use super::Fit;
@@ -14,8 +16,9 @@ use crate::components::doc_editor::{MessageList, ReasonField, required_reason};
 use crate::components::download::download_bytes;
 use crate::components::form::{FieldErrors, settle};
 use crate::components::notice::ErrorNotice;
+use crate::components::what_if::{self, WhatIf};
 use crate::i18n::{t, use_i18n};
-use crate::session::use_session;
+use crate::session::{Session, use_session};
 
 /// The file name of a downloaded model: `{id}-v{version}.json`.
 pub fn file_name(fit: &Fit) -> String {
@@ -32,6 +35,22 @@ pub fn file_name(fit: &Fit) -> String {
         })
         .collect();
     format!("{id}-v{}.json", fit.model.version())
+}
+
+/// The fitted model and the policy in force as the engine's JSON (what the what-if, a
+/// challenger and a publish send), with the engine in force they were read beside.
+pub(super) async fn with_policy_in_force(
+    session: Session,
+    fit: &Fit,
+) -> Result<(EngineInForce, serde_json::Value, serde_json::Value), ApiError> {
+    let engine = api::engine(session).await?;
+    match (
+        serde_json::to_value(&fit.model),
+        serde_json::to_value(&engine.policy),
+    ) {
+        (Ok(model), Ok(policy)) => Ok((engine, model, policy)),
+        _ => Err(ApiError::Decode("the model did not serialise".into())),
+    }
 }
 
 #[component]
@@ -60,7 +79,7 @@ pub fn ModelSection(fit: Arc<Fit>, is_admin: bool) -> impl IntoView {
                 </button>
             </div>
             {if is_admin {
-                view! { <Publish fit=stored /> }.into_any()
+                view! { <LabWhatIf fit=stored /> <Publish fit=stored /> }.into_any()
             } else {
                 view! {
                     <p class="notice small" data-testid="lab-publish-note">{t!(i18n, lab_publish_risk_note)}</p>
@@ -68,6 +87,41 @@ pub fn ModelSection(fit: Arc<Fit>, is_admin: bool) -> impl IntoView {
                 .into_any()
             }}
         </section>
+    }
+}
+
+/// The admin's what-if: the fitted model with the policy in force over every customer.
+#[component]
+fn LabWhatIf(fit: StoredValue<Arc<Fit>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let failure = RwSignal::new(None::<ApiError>);
+    let result = RwSignal::new(None::<(EnginePreview, bool)>);
+    let run = Action::new_local(move |_: &()| {
+        let fit = fit.get_value();
+        async move {
+            failure.set(None);
+            let (_, model, policy) = match with_policy_in_force(session, &fit).await {
+                Ok(parts) => parts,
+                Err(error) => return failure.set(Some(error)),
+            };
+            let progress = move |total, done| result.set(Some((total, done)));
+            if let Err(error) = what_if::run(session, model, policy, progress).await {
+                failure.set(Some(error));
+            }
+        }
+    });
+    view! {
+        <div class="lab-what-if lab-no-print" data-testid="lab-what-if">
+            <h3 class="subheading">{t!(i18n, lab_what_if)}</h3>
+            <p class="muted small">{t!(i18n, lab_what_if_hint)}</p>
+            {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+            {move || result.get().map(|(preview, done)| view! { <WhatIf preview done /> })}
+            <button type="button" class="button button-secondary" data-testid="lab-what-if-run"
+                disabled=move || run.pending().get() on:click=move |_| { run.dispatch_local(()); }>
+                {t!(i18n, engine_preview)}
+            </button>
+        </div>
     }
 }
 
@@ -87,8 +141,8 @@ fn Publish(fit: StoredValue<Arc<Fit>>) -> impl IntoView {
         async move {
             // The policy in force now, and a check that the model is still the one the
             // sample was read for.
-            let engine = match api::engine(session).await {
-                Ok(engine) => engine,
+            let (engine, model, policy) = match with_policy_in_force(session, &fit).await {
+                Ok(parts) => parts,
                 Err(error) => return failure.set(Some(error)),
             };
             let codes: Vec<String> = candidates_of(&engine.model)
@@ -99,16 +153,11 @@ fn Publish(fit: StoredValue<Arc<Fit>>) -> impl IntoView {
                 changed.set(true);
                 return;
             }
-            let (Ok(model), Ok(policy)) = (
-                serde_json::to_value(&fit.model),
-                serde_json::to_value(&engine.policy),
-            ) else {
-                return failure.set(Some(ApiError::Decode("the model did not serialise".into())));
-            };
             let body = PublishEngine {
                 model,
                 policy,
                 reason,
+                report: Some(Box::new((*fit.report).clone())),
             };
             match api::publish_engine(session, &body).await {
                 Ok(()) => published.set(true),

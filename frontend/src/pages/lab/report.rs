@@ -52,17 +52,36 @@ pub fn Report(
         <section class="card section lab-report" data-testid="lab-report" aria-labelledby="lab-report-title">
             <h2 class="section-title" id="lab-report-title">{t!(i18n, lab_report_title)}</h2>
             <p class="muted small" data-testid="lab-report-summary">{summary}</p>
-            <Headline report=report.clone() customers bads excluded=fit.excluded />
+            <Headline report=report.clone() customers bads excluded=Some(fit.excluded) />
             <Compare report=report.clone() />
             <h3 class="subheading">{t!(i18n, lab_chars_title)}</h3>
             <FieldMessage id="lab-force-error" message=message(issues, "force") />
-            <CharacteristicTable report=report.clone() force />
+            <CharacteristicTable report=report.clone() force=Some(force) />
             <div class="form-actions lab-refit lab-no-print">
                 <button type="button" class="button button-secondary" data-testid="lab-refit"
                     disabled=move || busy.get() on:click=move |_| refit.run(())>
                     {t!(i18n, lab_refit)}
                 </button>
             </div>
+            <LabCharts report />
+        </section>
+    }
+}
+
+/// A report kept with a published engine version: the same figures, table and charts,
+/// read only.
+#[component]
+pub fn KeptReport(report: Arc<FitReport>) -> impl IntoView {
+    let i18n = use_i18n();
+    let development = &report.development;
+    let customers = development.customers + report.validation.as_ref().map_or(0, |v| v.customers);
+    let bads = development.bads + report.validation.as_ref().map_or(0, |v| v.bads);
+    view! {
+        <section class="card section lab-report" data-testid="lab-report">
+            <Headline report=report.clone() customers bads excluded=None />
+            <Compare report=report.clone() />
+            <h3 class="subheading">{t!(i18n, lab_chars_title)}</h3>
+            <CharacteristicTable report=report.clone() force=None />
             <LabCharts report />
         </section>
     }
@@ -97,7 +116,13 @@ fn Figure(
 }
 
 #[component]
-fn Headline(report: Arc<FitReport>, customers: u32, bads: u32, excluded: u32) -> impl IntoView {
+fn Headline(
+    report: Arc<FitReport>,
+    customers: u32,
+    bads: u32,
+    /// Customers read but left out of the sample (not kept with a published report).
+    excluded: Option<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let judged_on = judged(&report);
     let on_validation = report.validation.is_some();
@@ -105,6 +130,7 @@ fn Headline(report: Arc<FitReport>, customers: u32, bads: u32, excluded: u32) ->
     let dev = &report.development;
     let pick = |p: &Performance, f: fn(&Performance) -> Decimal| headline(f(p));
     let with_dev = |f: fn(&Performance) -> Decimal| on_validation.then(|| pick(dev, f));
+    let excluded = excluded.map_or_else(|| "—".to_owned(), |n| n.to_string());
     let counts = move || {
         fill(
             td_string!(i18n.get_locale(), lab_customers_note),
@@ -180,7 +206,8 @@ fn Compare(report: Arc<FitReport>) -> impl IntoView {
 #[component]
 fn CharacteristicTable(
     report: Arc<FitReport>,
-    force: RwSignal<BTreeMap<String, Force>>,
+    /// The analyst's choices; none on a kept report, which is read only.
+    force: Option<RwSignal<BTreeMap<String, Force>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
@@ -192,7 +219,7 @@ fn CharacteristicTable(
                         <th scope="col" class="num">{t!(i18n, lab_iv)}</th>
                         <th scope="col">{t!(i18n, lab_status)}</th>
                         <th scope="col" class="num">{t!(i18n, lab_coefficient)}</th>
-                        <th scope="col" class="lab-no-print">{t!(i18n, lab_force)}</th>
+                        {force.is_some().then(|| view! { <th scope="col" class="lab-no-print">{t!(i18n, lab_force)}</th> })}
                         <th scope="col" class="lab-no-print"><span class="sr-only">{t!(i18n, lab_show_bins)}</span></th>
                     </tr>
                 </thead>
@@ -206,7 +233,7 @@ fn CharacteristicTable(
 #[component]
 fn CharacteristicRows(
     c: CharacteristicReport,
-    force: RwSignal<BTreeMap<String, Force>>,
+    force: Option<RwSignal<BTreeMap<String, Force>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let open = RwSignal::new(false);
@@ -216,7 +243,9 @@ fn CharacteristicRows(
     let dropped = c.dropped.clone();
     let included = dropped.is_none();
     let key = code.clone();
-    let chosen = move || match force.with(|f| f.get(&key).copied().unwrap_or_default()) {
+    let chosen = move || match force.map_or(Force::Auto, |force| {
+        force.with(|f| f.get(&key).copied().unwrap_or_default())
+    }) {
         Force::Auto => "auto",
         Force::In => "in",
         Force::Out => "out",
@@ -228,9 +257,11 @@ fn CharacteristicRows(
             "out" => Force::Out,
             _ => Force::Auto,
         };
-        force.update(|f| {
-            f.insert(key.clone(), choice);
-        });
+        if let Some(force) = force {
+            force.update(|f| {
+                f.insert(key.clone(), choice);
+            });
+        }
     };
     let force_label = {
         let code = code.clone();
@@ -268,7 +299,7 @@ fn CharacteristicRows(
                     <span class="stack-label">{t!(i18n, lab_coefficient)} " "</span>
                     {c.coefficient.map(figure).unwrap_or_else(|| "—".to_owned())}
                 </td>
-                <td class="lab-no-print">
+                <td class="lab-no-print" hidden=force.is_none()>
                     <select class="lab-force" data-testid=format!("lab-force-{code}") aria-label=force_label
                         prop:value=chosen on:change=move |e| choose(event_target_value(&e))>
                         <option value="auto">{t!(i18n, lab_force_auto)}</option>
@@ -285,7 +316,7 @@ fn CharacteristicRows(
                 </td>
             </tr>
             <tr class="lab-bins-row" id=bins_id hidden=move || !open.get()>
-                <td colspan="6">
+                <td colspan=if force.is_some() { "6" } else { "5" }>
                     <BinTable bins=c.bins missing=c.missing label=bins_label />
                 </td>
             </tr>

@@ -20,13 +20,15 @@ struct EvidenceRow {
 }
 
 /// The evidence rows a request of `subject` has: all of them for a customer's; a group's
-/// limit and exposure; whether a party is on the blacklist.
+/// limit and exposure; whether a party is on the blacklist; none for a challenger's.
 fn rows_for(subject: &Subject, filed: &Evidence, now: &Evidence) -> Vec<EvidenceRow> {
     // Indexes into `evidence_rows`: 3 limit, 5 exposure, 10 blacklisted.
     let keep: &[usize] = match subject {
         Subject::Customer { .. } => return evidence_rows(filed, now),
         Subject::Group { .. } => &[3, 5],
         Subject::Party { .. } => &[10],
+        // The lab's comparison is a promotion's evidence, not a credit file's figures.
+        Subject::Challenger { .. } => &[],
     };
     evidence_rows(filed, now)
         .into_iter()

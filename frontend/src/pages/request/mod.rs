@@ -1,5 +1,6 @@
 //! One credit request: `/customers/:id/requests/:rid`, or a group's
-//! (`/groups/:group/requests/:rid`) or a party's (`/blacklist/requests/:rid`).
+//! (`/groups/:group/requests/:rid`), a party's (`/blacklist/requests/:rid`) or a
+//! challenger's promotion (`/lab/requests/:rid`).
 //!
 //! What is asked (now → requested) and why, the evidence it was filed on beside the credit
 //! file as it is now (changes highlighted), the approval steps with their SLAs, the history,
@@ -14,7 +15,7 @@ use credence_shared::workflow::{
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::api::{self, ApiError};
 use crate::components::form::{FieldErrors, TextField, local_datetime, message_about};
@@ -44,6 +45,7 @@ pub fn RequestPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let params = use_params_map();
+    let in_lab = use_location().pathname;
     let target = Memo::new(move |_| {
         let params = params.read();
         let subject = match (params.get("id"), params.get("group")) {
@@ -51,6 +53,9 @@ pub fn RequestPage() -> impl IntoView {
                 customer_id: credence_shared::customer::customer_id_of(&raw),
             },
             (None, Some(group)) => Subject::Group { group },
+            (None, None) if in_lab.with(|p| p.starts_with("/lab/")) => {
+                Subject::Challenger { challenger: 0 }
+            }
             (None, None) => Subject::Party {
                 party: String::new(),
             },
@@ -89,6 +94,12 @@ pub fn RequestPage() -> impl IntoView {
                     <A href="/blacklist" attr:class="back-link">
                         <span aria-hidden="true">"←"</span>
                         {t!(i18n, blacklist_title)}
+                    </A>
+                }.into_any()),
+                Subject::Challenger { .. } => Some(view! {
+                    <A href="/lab" attr:class="back-link">
+                        <span aria-hidden="true">"←"</span>
+                        {t!(i18n, lab_title)}
                     </A>
                 }.into_any()),
                 Subject::Group { .. } => None,
@@ -140,6 +151,10 @@ fn RequestView(target: Target, detail: RequestDetail, reload: Callback<bool>) ->
         Subject::Party { party } => view! {
             <span data-testid="request-subject">{t!(i18n, party)} ": " {request.customer_name.clone()}
                 " (" <span class="mono">{party.clone()}</span> ")"</span>
+        }
+        .into_any(),
+        Subject::Challenger { .. } => view! {
+            <a href="/lab" data-testid="request-subject">{request.customer_name.clone()}</a>
         }
         .into_any(),
     };
@@ -269,6 +284,15 @@ fn asked_rows(change: &Change, evidence: &Evidence) -> Vec<AskedRow> {
                 asked: valid_until.map_or_else(none, |d| text(d.to_string())),
             },
         ],
+        Change::PromoteChallenger { challenger } => vec![AskedRow {
+            label: || t_string!(use_i18n(), challenger_label),
+            now: if evidence.credit_version == 0 {
+                none()
+            } else {
+                t!(use_i18n(), request_challenger_running).into_any()
+            },
+            asked: text(format!("#{challenger}")),
+        }],
         Change::HoldRelease => vec![AskedRow {
             label: || t_string!(use_i18n(), on_hold),
             now: yes_no(evidence.on_hold),
