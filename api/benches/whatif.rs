@@ -7,7 +7,9 @@
 //! Run (DynamoDB Local must be listening):
 //! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench -p credence-api --bench whatif`.
 //! Sizes: `LAB_CUSTOMERS` (default 2,000) customers with limits, and `LAB_LEDGER_ROWS`
-//! (default ten per customer) ledger rows of 2026, imported as a tenant brings its own.
+//! (default ten per customer) ledger rows of 2026, imported as a tenant brings its own;
+//! `LAB_TABLE` names a table an earlier run seeded (printed first) to measure again without
+//! importing again.
 
 mod common;
 #[path = "common/portfolio.rs"]
@@ -24,7 +26,13 @@ use credence_shared::preview::{EnginePreview, EnginePreviewRequest};
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let calls = common::CountCalls::default();
-    let (client, table) = common::local_table("whatif", calls.clone()).await?;
+    // `LAB_TABLE`: a table an earlier run seeded (on a DynamoDB Local still running).
+    let reuse = std::env::var("LAB_TABLE").ok();
+    let (client, table) = match &reuse {
+        Some(table) => (common::local_client(calls.clone())?, table.clone()),
+        None => common::local_table("whatif", calls.clone()).await?,
+    };
+    println!("table {table}");
     let store = credence_api::store::Store::new(client, &table);
     let clock = Clock::fixed(time::macros::datetime!(2026-12-04 09:00 UTC));
     let tenant = credence_api::seed::demo_tenant();
@@ -39,14 +47,19 @@ async fn main() -> anyhow::Result<()> {
         egress: &egress,
     };
     let who = portfolio::admin(&tenant);
-    portfolio::seed(&ctx, &who, count, rows).await;
+    if reuse.is_none() {
+        portfolio::seed(&ctx, &who, count, rows).await;
+    }
     calls.take();
 
-    // The what-if of a policy that lends less to C and D and asks more prepayment of D.
+    // The what-if of a policy that lends a fifth less to every grade, asks more prepayment
+    // of D and blocks near-limit orders.
     let mut policy = serde_json::to_value(default_policy())?;
-    policy["grades"]["C"]["limit_multiplier"] = "0.8".into();
-    policy["grades"]["D"]["limit_multiplier"] = "0.3".into();
+    for (grade, multiplier) in [("A", "1.2"), ("B", "1"), ("C", "0.8"), ("D", "0.4")] {
+        policy["grades"][grade]["limit_multiplier"] = multiplier.into();
+    }
     policy["grades"]["D"]["prepayment_share"] = "0.5".into();
+    policy["check"]["severity"]["near_limit"] = "block".into();
     let model = serde_json::to_value(default_model())?;
     let started = Instant::now();
     let mut total = EnginePreview::default();
@@ -89,6 +102,8 @@ async fn main() -> anyhow::Result<()> {
             bad_dpd_days: 30,
             validation_percent: 30,
             seed: 1,
+            outcome_source: credence_shared::lab::OutcomeSource::Ledger,
+            tag: None,
             cursor: cursor.take(),
         };
         let page = lab::sample(&ctx, &who, request)

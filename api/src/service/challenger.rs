@@ -293,7 +293,7 @@ pub async fn comparison(
                 out.other_grade += 1;
             }
         }
-        match observe(&engine, &customer, &record.state, &entries, &window)? {
+        match observe(&engine, &customer, &record.state, &entries, &window, None)? {
             Observed::TooNew | Observed::AlreadyBad => out.not_judged += 1,
             Observed::Seen { facts, bad } => {
                 let score = |m: &credence_shared::engine::ScorecardModel| {

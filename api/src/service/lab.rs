@@ -4,7 +4,8 @@
 //! The sample is read like the engine preview (a page of customers per call, the browser
 //! gathers the pages), because reading every ledger of a large tenant does not fit in one
 //! API request. Each customer's figures are the engine's own `Facts` folded as of the
-//! observation date, its outcome is read from the ledger folded to the end of the window,
+//! observation date, its outcome is read from the ledger folded to the end of the window
+//! (or from the outcomes the tenant imported, when the sample asks for them),
 //! and the champion's score is the model in force on the same facts. Fitting is pure
 //! (`credence_shared::lab`) and runs here for API callers; nothing is published — a fitted
 //! model goes live through `POST /v1/admin/engine-versions` like any other.
@@ -12,7 +13,8 @@
 use credence_shared::engine::calendar::months_after;
 use credence_shared::engine::{Book, Facts, LedgerEntry, Metric, assess};
 use credence_shared::lab::{
-    self, FitRequest, FitResponse, LabError, Observation, SamplePage, SampleRequest, SampleRow,
+    self, FitRequest, FitResponse, ImportedOutcome, LabError, Observation, OutcomeSource,
+    SamplePage, SampleRequest, SampleRow,
 };
 use credence_shared::messages::code;
 
@@ -57,6 +59,11 @@ fn check(request: &SampleRequest, today: time::Date) -> Result<(), ApiError> {
             ),
         ));
     }
+    if let Some(tag) = &request.tag
+        && (tag.trim().is_empty() || tag.chars().count() > 100)
+    {
+        return Err(invalid("tag", "a tag of 1 to 100 characters, or none"));
+    }
     if request.observation_date < credence_shared::bounds::EARLIEST {
         return Err(invalid("observation_date", "too far in the past"));
     }
@@ -82,7 +89,17 @@ pub async fn sample(
         ..SamplePage::default()
     };
     let next_cursor = page.next_cursor;
-    let mut files = std::pin::pin!(super::regrade::files_of(ctx, tenant, page.items));
+    let tag = request.tag.as_deref().map(str::trim);
+    let tagged = |c: &credence_shared::dto::CustomerSummary| {
+        tag.is_none_or(|t| {
+            c.master
+                .as_ref()
+                .is_some_and(|m| m.tags.iter().any(|x| x == t))
+        })
+    };
+    let (inside, outside): (Vec<_>, Vec<_>) = page.items.into_iter().partition(tagged);
+    out.other_tags = u32::try_from(outside.len()).unwrap_or(u32::MAX);
+    let mut files = std::pin::pin!(super::regrade::files_of(ctx, tenant, inside));
     while let Some((customer, file)) = files.next().await.transpose()? {
         let Some((record, entries)) = file else {
             out.excluded += 1;
@@ -94,7 +111,19 @@ pub async fn sample(
             months: u32::from(request.outcome_months),
             bad_dpd_days: u32::from(request.bad_dpd_days),
         };
-        let (facts, bad) = match observe(&engine, &customer, &record.state, &entries, &window)? {
+        let imported = match request.outcome_source {
+            OutcomeSource::Ledger => None,
+            OutcomeSource::Imported => Some(ctx.store.outcomes(tenant, &customer.id).await?),
+        };
+        let observed = observe(
+            &engine,
+            &customer,
+            &record.state,
+            &entries,
+            &window,
+            imported.as_deref(),
+        )?;
+        let (facts, bad) = match observed {
             Observed::TooNew => {
                 out.excluded += 1;
                 continue;
@@ -140,13 +169,15 @@ pub(super) enum Observed {
 
 /// Observes one customer: the engine's facts folded as of the observation day (today's
 /// decision and limit stand for that day's: past decisions are in the audit trail, not on
-/// the file), and its outcome from the ledger folded to the window's end.
+/// the file), and its outcome from the ledger folded to the window's end — or, when
+/// `imported` outcomes are given, from them: bad when one is dated in the window.
 pub(super) fn observe(
     engine: &super::credit::CreditEngine,
     customer: &credence_shared::dto::CustomerSummary,
     state: &crate::store::credit::CreditState,
     entries: &[LedgerEntry],
     window: &Window,
+    imported: Option<&[ImportedOutcome]>,
 ) -> Result<Observed, ApiError> {
     let fold = |day| {
         Book::fold(state.currency, entries, day)
@@ -163,6 +194,16 @@ pub(super) fn observe(
     let facts = Facts::gather(&then, info, engine.policy.exposure());
     if facts.value(Metric::TenureMonths).is_none() {
         return Ok(Observed::TooNew);
+    }
+    if let Some(outcomes) = imported {
+        if ImportedOutcome::bad_by(outcomes, window.observed_on) {
+            return Ok(Observed::AlreadyBad);
+        }
+        let bad = ImportedOutcome::bad_between(outcomes, window.observed_on, window.end);
+        return Ok(Observed::Seen {
+            facts: Box::new(facts),
+            bad,
+        });
     }
     let overdue_then = facts.value(Metric::OldestOverdueDays).unwrap_or_default();
     if overdue_then >= rust_decimal::Decimal::from(window.bad_dpd_days) {

@@ -124,7 +124,7 @@ pub(super) async fn customer_page(
     limit: u32,
 ) -> Result<credence_shared::dto::CustomerPage, ApiError> {
     ctx.store
-        .list_customers(tenant, cursor, limit, &|_| true)
+        .walk_customers(tenant, cursor, limit)
         .await
         .map_err(|e| match e {
             StoreError::BadCursor => ApiError::field(

@@ -316,6 +316,31 @@ impl Store {
         limit: u32,
         keep: &Keep<'_>,
     ) -> Result<CustomerPage, StoreError> {
+        self.customers_page(tenant, cursor, limit, keep, false)
+            .await
+    }
+
+    /// Every customer, a page at a time like [`Store::list_customers`], each with its master
+    /// record: what the walks that score customers (the what-if, the lab's sample) need for
+    /// the profile the engine reads.
+    pub async fn walk_customers(
+        &self,
+        tenant: &TenantId,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<CustomerPage, StoreError> {
+        self.customers_page(tenant, cursor, limit, &|_| true, true)
+            .await
+    }
+
+    async fn customers_page(
+        &self,
+        tenant: &TenantId,
+        cursor: Option<&str>,
+        limit: u32,
+        keep: &Keep<'_>,
+        with_master: bool,
+    ) -> Result<CustomerPage, StoreError> {
         let partition = keys::customers_gsi1pk(tenant);
         let mut start = cursor
             .map(|c| {
@@ -349,7 +374,12 @@ impl Store {
             last_key = out.last_evaluated_key;
             for item in out.items.unwrap_or_default() {
                 let key = index_key(&item);
-                let customer = listed(summary_of(item)?);
+                let customer = summary_of(item)?;
+                let customer = if with_master {
+                    customer
+                } else {
+                    listed(customer)
+                };
                 if keep(&customer) {
                     items.push(customer);
                     if items.len() == limit as usize {

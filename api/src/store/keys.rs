@@ -30,6 +30,7 @@
 //! | configuration audit entries | Query | `PK = T#{t}#AUDIT`, `SK begins_with A#` | table |
 //! | approval matrix, custom fields, engine pointer, the re-grade job | GetItem | `PK = T#{t}#CFG`, `SK = MATRIX / FIELDS / ENGINE / REGRADE` | table |
 //! | engine versions | Query | `PK = T#{t}#CFG`, `SK begins_with ENGINE#` | table |
+//! | a customer's imported outcomes (the lab's), oldest first | Query | `PK = T#{t}#C#{id}`, `SK begins_with OC#` | table |
 //! | the challenger (running or last), scoring in shadow | GetItem | `PK = T#{t}#CFG`, `SK = CHALLENGER` | table |
 //! | the fitting report kept with an engine version | GetItem | `PK = T#{t}#CFG`, `SK = REPORT#{version}` | table |
 //! | users of the tenant | Query / GetItem | `PK = T#{t}#CFG`, `SK begins_with USER#` | table |
@@ -368,6 +369,13 @@ pub fn statement_sk(period_end: time::Date) -> String {
 }
 
 pub const STATEMENT_PREFIX: &str = "FS#";
+
+/// A customer's imported outcome of a day (the scoring lab's).
+pub fn outcome_sk(date: time::Date) -> String {
+    format!("{OUTCOME_PREFIX}{date}")
+}
+
+pub const OUTCOME_PREFIX: &str = "OC#";
 
 pub fn activity_sk(stamp: &str, unique: &str) -> String {
     format!("ACT#{stamp}#{unique}")

@@ -29,13 +29,15 @@ use crate::components::notice::ErrorNotice;
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::session::use_session;
 
-/// The kinds a user can import here (outcomes come with the scoring lab).
-const KINDS: [ImportKind; 5] = [
+/// The kinds a user can import here (outcomes are the scoring lab's: risk and admins; the
+/// server refuses anyone else by role, like every kind).
+const KINDS: [ImportKind; 6] = [
     ImportKind::Customers,
     ImportKind::OpenItems,
     ImportKind::Ledger,
     ImportKind::ExchangeRates,
     ImportKind::Signals,
+    ImportKind::Outcomes,
 ];
 
 fn kind_key(kind: ImportKind) -> String {
@@ -54,8 +56,8 @@ fn kind_label(kind: ImportKind, zh: bool) -> &'static str {
         (ImportKind::ExchangeRates, false) => "Exchange rates",
         (ImportKind::Signals, true) => "外部信号（诉讼、被执行…）",
         (ImportKind::Signals, false) => "External signals (lawsuits, enforcement…)",
-        (ImportKind::Outcomes, true) => "好坏结果",
-        (ImportKind::Outcomes, false) => "Outcomes",
+        (ImportKind::Outcomes, true) => "好坏结果（评分卡实验室）",
+        (ImportKind::Outcomes, false) => "Outcomes (for the scoring lab)",
     }
 }
 

@@ -168,13 +168,24 @@ impl LedgerType {
     }
 }
 
+mod outcome;
+pub use outcome::outcome_row;
+
 /// One row of a file, read into what the API takes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ImportRow {
     Customer(Box<super::rows::CustomerRow>),
     Event(Box<IncomingEvent>),
     Rate(FxRateRequest),
-    Signal { customer: String, signal: NewSignal },
+    Signal {
+        customer: String,
+        signal: NewSignal,
+    },
+    /// A customer's outcome on a day, for the scoring lab.
+    Outcome {
+        customer: String,
+        outcome: crate::lab::ImportedOutcome,
+    },
 }
 
 impl ImportRow {
@@ -186,12 +197,14 @@ impl ImportRow {
             ImportRow::Event(e) => e.idempotency_key.clone(),
             ImportRow::Rate(r) => format!("rate:{}:{}:{}", r.from, r.to, r.date),
             ImportRow::Signal { signal, .. } => signal.idempotency_key.clone(),
+            ImportRow::Outcome { customer, outcome } => {
+                format!("outcome:{customer}:{}", outcome.date)
+            }
         }
     }
 }
 
-/// Reads a row of a file of `kind`. Outcomes are not read here: they come with the scoring
-/// lab, which stores them.
+/// Reads a row of a file of `kind`.
 pub fn read_row(
     kind: super::columns::ImportKind,
     mapping: &[Option<&str>],
@@ -211,12 +224,8 @@ pub fn read_row(
         ImportKind::ExchangeRates => fx_row(mapping, cells, options).map(ImportRow::Rate),
         ImportKind::Signals => signal_row(mapping, cells, options)
             .map(|(customer, signal)| ImportRow::Signal { customer, signal }),
-        ImportKind::Outcomes => Err(vec![RowIssue {
-            column: None,
-            field: "kind".into(),
-            code: code::NOT_ALLOWED.into(),
-            message: "outcomes are imported with the scoring lab".into(),
-        }]),
+        ImportKind::Outcomes => outcome_row(mapping, cells, options)
+            .map(|(customer, outcome)| ImportRow::Outcome { customer, outcome }),
     }
 }
 
@@ -255,6 +264,17 @@ fn required_document(r: &mut Reader<'_>, field: &str, what: &str) -> Option<DocR
         r.issue(field, code::REQUIRED, format!("{what} is empty"));
     }
     d
+}
+
+/// The row's required `date`, which must not be after today (`future` says why).
+fn past_date(r: &mut Reader<'_>, options: &ReadOptions, future: &str) -> Option<Date> {
+    let day = date(r, "date", options.day_order, true);
+    if let Some(d) = day
+        && d > options.today
+    {
+        r.issue("date", code::DATE_FUTURE, future);
+    }
+    day
 }
 
 fn date(r: &mut Reader<'_>, field: &str, order: DayOrder, required: bool) -> Option<Date> {
@@ -602,16 +622,7 @@ pub fn signal_row(
             None
         }),
     };
-    let day = date(&mut r, "date", options.day_order, true);
-    if let Some(d) = day
-        && d > options.today
-    {
-        r.issue(
-            "date",
-            code::DATE_FUTURE,
-            "a signal cannot be dated in the future",
-        );
-    }
+    let day = past_date(&mut r, options, "a signal cannot be dated in the future");
     let text = |r: &mut Reader<'_>, field: &str, max: usize| {
         let t = r.text(field);
         match &t {

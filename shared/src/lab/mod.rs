@@ -35,7 +35,9 @@ pub use binning::{BinStat, Binned};
 pub use fit::{CharacteristicReport, DropReason, FitOptions, FitReport, Fitted, GradeShares, fit};
 pub use sample::{Candidate, Direction, Observation, candidates_of, direction, in_validation};
 pub use stats::{Calibration, Performance, Stability, StabilityVerdict};
-pub use wire::{FitRequest, FitResponse, SamplePage, SampleRequest, SampleRow};
+pub use wire::{
+    FitRequest, FitResponse, ImportedOutcome, OutcomeSource, SamplePage, SampleRequest, SampleRow,
+};
 
 use crate::engine::ModelError;
 

@@ -29,6 +29,13 @@ pub struct SampleRequest {
     /// Seeds the split: the same seed keeps the same customers apart.
     #[serde(default = "one")]
     pub seed: u64,
+    /// Where bad comes from: the ledger (default) or the imported outcomes.
+    #[serde(default)]
+    pub outcome_source: OutcomeSource,
+    /// Only the customers with this tag (on their master record); none: everyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
+    pub tag: Option<String>,
     /// The page's start (`next_cursor` of the last page; none for the first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
@@ -71,6 +78,9 @@ pub struct SamplePage {
     /// flatter any model.
     #[serde(default)]
     pub already_bad: u32,
+    /// Customers of this page without the tag the sample is restricted to.
+    #[serde(default)]
+    pub other_tags: u32,
     /// Where the next page starts; none when this was the last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
@@ -98,4 +108,41 @@ pub struct FitResponse {
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub model: crate::engine::ScorecardModel,
     pub report: FitReport,
+}
+
+/// A customer's outcome on a day, imported from a file (`outcomes` import): whether it went
+/// bad then. A sample may judge customers by these instead of by their ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportedOutcome {
+    #[serde(with = "iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub date: Date,
+    pub bad: bool,
+}
+
+impl ImportedOutcome {
+    /// Whether `outcomes` say the customer was bad on or before `day`…
+    pub fn bad_by(outcomes: &[ImportedOutcome], day: Date) -> bool {
+        outcomes.iter().any(|o| o.bad && o.date <= day)
+    }
+
+    /// …and whether they say it went bad after `from`, up to and with `to`.
+    pub fn bad_between(outcomes: &[ImportedOutcome], from: Date, to: Date) -> bool {
+        outcomes
+            .iter()
+            .any(|o| o.bad && o.date > from && o.date <= to)
+    }
+}
+
+/// Where a sample's outcomes come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeSource {
+    /// The ledger: days past due or a write-off in the window.
+    #[default]
+    Ledger,
+    /// The imported outcomes: a bad one dated in the window (a customer without one is good).
+    Imported,
 }

@@ -193,7 +193,8 @@ async fn rates_and_signals_come_in_from_files_once() {
 }
 
 #[tokio::test]
-async fn an_unknown_kind_a_bad_run_and_outcomes_are_refused_with_a_problem() {
+async fn an_unknown_kind_and_a_bad_run_are_refused_with_a_problem_and_a_bad_outcome_row_names_its_fields()
+ {
     // Arrange
     let app = spawn_app().await;
     let admin = app.signed_in(Role::Admin);
@@ -224,5 +225,15 @@ async fn an_unknown_kind_a_bad_run_and_outcomes_are_refused_with_a_problem() {
     // Assert
     unknown.problem(404);
     assert_eq!(bad.problem_field(), "run.id");
-    assert_eq!(outcomes.problem(403)["code"], "field.not_allowed");
+    let fields: Vec<&str> = outcomes.assert_status(200)["results"][0]["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["date", "outcome"],
+        "an outcome row names what is wrong"
+    );
 }

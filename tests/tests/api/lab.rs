@@ -14,10 +14,19 @@ async fn whole_sample(
     risk: &SignedIn<'_>,
     observation_date: &str,
 ) -> (Vec<String>, Vec<Value>, u64) {
+    sample_judged_by(risk, observation_date, "ledger").await
+}
+
+async fn sample_judged_by(
+    risk: &SignedIn<'_>,
+    observation_date: &str,
+    outcome_source: &str,
+) -> (Vec<String>, Vec<Value>, u64) {
     let (mut rows, mut excluded, mut cursor) = (Vec::new(), 0, None::<String>);
     let mut characteristics = Vec::new();
     for _ in 0..50 {
-        let mut body = json!({"observation_date": observation_date, "seed": 5});
+        let mut body = json!({"observation_date": observation_date, "seed": 5,
+                              "outcome_source": outcome_source});
         if let Some(c) = &cursor {
             body["cursor"] = json!(c);
         }
@@ -292,4 +301,140 @@ impl Field422 for TestResponse {
         self.problem(422);
         assert_eq!(self.problem_field(), field, "{}", self.body);
     }
+}
+
+#[tokio::test]
+async fn outcomes_imported_from_a_file_judge_the_sample_instead_of_the_ledger() {
+    // Arrange: two customers invoiced 14 months ago paid on time; the file (naming them by
+    // their ids, which the demo's numbers are not) says the first defaulted six months ago
+    // and the second stayed good; its last line is no outcome.
+    let app = spawn_app().await;
+    let risk = app.signed_in(Role::Risk);
+    let page = risk
+        .get("/v1/customers?limit=2")
+        .await
+        .assert_status(200)
+        .clone();
+    let known: Vec<(String, String)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let text = |f: &str| c[f].as_str().unwrap().to_owned();
+            (text("id"), text("number"))
+        })
+        .collect();
+    let today = app.clock.today();
+    let issued = credence_shared::engine::calendar::months_before(today, 14);
+    let due = issued + time::Duration::days(30);
+    let mut events = Vec::new();
+    for (i, (id, _)) in known.iter().enumerate() {
+        events.push(invoice_on(&format!("oc-i{i}"), id, issued, due, "10000.00"));
+        events.push(payment_on(&format!("oc-p{i}"), id, due, "10000.00"));
+    }
+    app.post_events(events).await;
+    let defaulted = credence_shared::engine::calendar::months_before(today, 6).to_string();
+    let file = json!({"dry_run": false, "mapping": ["customer", "date", "outcome"], "rows": [
+        {"line": 2, "cells": [known[0].0, defaulted, "违约"]},
+        {"line": 3, "cells": [known[1].0, defaulted, "正常"]},
+        {"line": 4, "cells": [known[1].0, defaulted, "maybe"]},
+    ]});
+    let day = a_year_before(&app);
+
+    // Act
+    let imported = risk.post("/v1/imports/outcomes", file.clone()).await;
+    let again = risk.post("/v1/imports/outcomes", file).await;
+    let (_, by_ledger, _) = whole_sample(&risk, &day).await;
+    let (_, by_file, _) = sample_judged_by(&risk, &day, "imported").await;
+
+    // Assert
+    let outcomes = |r: &TestResponse| -> Vec<String> {
+        r.assert_status(200)["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["outcome"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        outcomes(&imported),
+        ["created", "created", "error"],
+        "{}",
+        imported.body
+    );
+    assert_eq!(outcomes(&again), ["unchanged", "unchanged", "error"]);
+    assert_eq!(
+        imported.body["results"][2]["issues"][0]["field"],
+        json!("outcome"),
+        "{}",
+        imported.body
+    );
+    let bad = |rows: &[Value], number: &str| {
+        rows.iter()
+            .find(|r| r["customer"] == number)
+            .map(|r| r["observation"]["bad"].clone())
+    };
+    assert_eq!(
+        bad(&by_ledger, &known[0].1),
+        Some(json!(false)),
+        "paid on time"
+    );
+    assert_eq!(
+        bad(&by_file, &known[0].1),
+        Some(json!(true)),
+        "the file says bad"
+    );
+    assert_eq!(
+        bad(&by_file, &known[1].1),
+        Some(json!(false)),
+        "the file says good"
+    );
+}
+
+#[tokio::test]
+async fn a_sample_restricted_to_a_tag_reads_only_the_customers_tagged_so() {
+    // Arrange: two customers of the master, one a key account; both invoiced 14 months ago.
+    let app = spawn_app().await;
+    let risk = app.signed_in(Role::Risk);
+    let today = app.clock.today();
+    let issued = credence_shared::engine::calendar::months_before(today, 14);
+    for (n, (number, tag)) in [("KH-9101", "key account"), ("KH-9102", "retail")]
+        .into_iter()
+        .enumerate()
+    {
+        risk.put(
+            &format!("/v1/customers/{number}"),
+            json!({"name": format!("标签测试{n}有限公司"), "registration_id": usci(610 + n),
+                   "founded": "2012-04-01", "tags": [tag]}),
+        )
+        .await
+        .assert_status(201);
+        app.post_events(vec![invoice_on(
+            &format!("tag-i{n}"),
+            number,
+            issued,
+            issued + time::Duration::days(30),
+            "1000.00",
+        )])
+        .await;
+    }
+    let day = a_year_before(&app);
+    let body = |tag: &str| json!({"observation_date": day, "tag": tag});
+
+    // Act
+    let tagged = risk.post("/v1/lab/sample", body("key account")).await;
+    let blank = risk.post("/v1/lab/sample", body("  ")).await;
+
+    // Assert
+    let page = tagged.assert_status(200);
+    let numbers: Vec<&str> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["customer"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["KH-9101"], "{page}");
+    assert!(page["other_tags"].as_u64().unwrap() >= 1, "{page}");
+    blank.problem(422);
+    assert_eq!(blank.problem_field(), "tag");
 }

@@ -1,7 +1,7 @@
 //! Files of facts: open items and ledger rows go in as ledger events (through
 //! `service::ledger::ingest`, so they are validated, converted, folded and recomputed like
 //! an ERP's events, and replays are duplicates by their keys), rates as exchange rates,
-//! signals as recorded signals.
+//! signals as recorded signals, outcomes as the scoring lab's imported outcomes.
 
 use super::{issue, issues_of};
 use crate::{
@@ -176,6 +176,42 @@ pub async fn signals(
             }
         };
         out.push((i, outcome));
+    }
+    Ok(out)
+}
+
+/// Outcome rows: one per customer and day; the same outcome again is unchanged, another
+/// for the same day replaces it.
+pub async fn outcomes(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    read: Vec<(usize, ImportRow)>,
+    dry_run: bool,
+) -> Result<Outcomes, ApiError> {
+    let mut out = Vec::with_capacity(read.len());
+    for (i, row) in read {
+        let ImportRow::Outcome { customer, outcome } = row else {
+            continue;
+        };
+        let id = customer_id_of(&customer);
+        if ctx.store.get_customer(&who.tenant, &id).await?.is_none() {
+            out.push((i, Err(unknown_customer())));
+            continue;
+        }
+        let result = if dry_run {
+            Ok(RowOutcome::Created)
+        } else {
+            match ctx.store.put_outcome(&who.tenant, &id, &outcome).await {
+                Ok(done) => Ok(done),
+                Err(crate::store::StoreError::ConditionFailed) => Err(vec![issue(
+                    "date",
+                    code::VERSION_CONFLICT,
+                    "another import wrote this day's outcome at the same moment; import again",
+                )]),
+                Err(e) => return Err(e.into()),
+            }
+        };
+        out.push((i, result));
     }
     Ok(out)
 }

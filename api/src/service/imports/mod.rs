@@ -52,8 +52,8 @@ fn action_for(kind: ImportKind) -> Action {
         ImportKind::OpenItems | ImportKind::Ledger => Action::PostLedgerEvents,
         ImportKind::ExchangeRates => Action::ManageFxRates,
         ImportKind::Signals => Action::RecordSignals,
-        // Outcomes come with the scoring lab; nobody imports them yet.
-        ImportKind::Outcomes => Action::ManageConfiguration,
+        // The scoring lab's outcomes: who uses the lab.
+        ImportKind::Outcomes => Action::UseScoringLab,
     }
 }
 
@@ -181,12 +181,6 @@ pub async fn import(
     batch: Batch,
 ) -> Result<BatchResult, ApiError> {
     policy::require(who, action_for(kind))?;
-    if kind == ImportKind::Outcomes {
-        return Err(ApiError::Refused {
-            code: code::NOT_ALLOWED,
-            detail: "outcomes are imported with the scoring lab, which is not here yet".into(),
-        });
-    }
     if batch.rows.is_empty() || batch.rows.len() > MAX_ROWS {
         return Err(ApiError::from(
             FieldError::new("rows", code::TOO_MANY, "1 to 500 rows a batch").with("max", MAX_ROWS),
@@ -261,7 +255,7 @@ pub async fn import(
         }
         ImportKind::ExchangeRates => facts::rates(ctx, who, read, batch.dry_run).await?,
         ImportKind::Signals => facts::signals(ctx, who, read, batch.dry_run).await?,
-        ImportKind::Outcomes => Vec::new(),
+        ImportKind::Outcomes => facts::outcomes(ctx, who, read, batch.dry_run).await?,
     };
     for (i, outcome) in outcomes {
         let line = batch.rows[i].line;
@@ -374,9 +368,6 @@ pub fn template(
     zh: bool,
 ) -> Result<crate::export::Table, ApiError> {
     require_importer(who)?;
-    if kind == ImportKind::Outcomes {
-        return Err(ApiError::NotFound);
-    }
     let sheet = kind.as_str().to_owned();
     Ok(crate::export::Table {
         sheet,

@@ -168,6 +168,9 @@ fn ComparisonTable(page: ComparisonPage, done: bool) -> impl IntoView {
     view! {
         <div class="table-scroll" data-testid="challenger-comparison" data-finished=done.to_string()>
             <p class="small">{t!(i18n, challenger_judged, customers, bads, since, not_judged)}</p>
+            {(bads == 0 || bads == customers).then(|| view! {
+                <p class="notice small" data-testid="challenger-no-outcomes">{t!(i18n, challenger_no_outcomes)}</p>
+            })}
             <table class="table lab-compare">
                 <thead>
                     <tr>

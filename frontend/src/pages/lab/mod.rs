@@ -23,7 +23,9 @@ use std::sync::Arc;
 use credence_shared::Role;
 use credence_shared::engine::ScorecardModel;
 use credence_shared::engine::calendar::months_before;
-use credence_shared::lab::{self, FitOptions, FitReport, Observation, SampleRequest};
+use credence_shared::lab::{
+    self, FitOptions, FitReport, Observation, OutcomeSource, SampleRequest,
+};
 use credence_shared::workflow::EngineInForce;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
@@ -200,6 +202,8 @@ fn Lab() -> impl IntoView {
     let dpd = RwSignal::new("90".to_owned());
     let percent = RwSignal::new("30".to_owned());
     let seed = RwSignal::new("1".to_owned());
+    let source = RwSignal::new(OutcomeSource::Ledger);
+    let tag = RwSignal::new(String::new());
     let min_bin_share = RwSignal::new(defaults.min_bin_share.to_string());
     let iv_threshold = RwSignal::new(defaults.iv_threshold.to_string());
     let max_correlation = RwSignal::new(defaults.max_correlation.to_string());
@@ -250,6 +254,8 @@ fn Lab() -> impl IntoView {
             bad_dpd_days,
             validation_percent,
             seed,
+            outcome_source: source.get_untracked(),
+            tag: Some(tag.get_untracked().trim().to_owned()).filter(|t| !t.is_empty()),
             cursor: None,
         };
         let mut shown = Progress::default();
@@ -263,7 +269,7 @@ fn Lab() -> impl IntoView {
                         None => characteristics = Some(page.characteristics.clone()),
                         Some(first) => mixed |= *first != page.characteristics,
                     }
-                    shown.excluded += page.excluded;
+                    shown.excluded += page.excluded + page.other_tags;
                     shown.already_bad += page.already_bad;
                     for row in page.rows {
                         shown.kept += 1;
@@ -403,6 +409,16 @@ fn Lab() -> impl IntoView {
                 {field("lab-dpd", || t_string!(use_i18n(), lab_bad_dpd), dpd, "bad_dpd_days", "text", Some("numeric"))}
                 {field("lab-validation", || t_string!(use_i18n(), lab_validation_percent), percent, "validation_percent", "text", Some("numeric"))}
                 {field("lab-seed", || t_string!(use_i18n(), lab_seed), seed, "seed", "text", Some("numeric"))}
+                {field("lab-tag", || t_string!(use_i18n(), lab_tag), tag, "tag", "text", None)}
+                <div class="field">
+                    <label for="lab-source">{t!(i18n, lab_outcome_source)}</label>
+                    <select id="lab-source" data-testid="lab-source"
+                        prop:value=move || match source.get() { OutcomeSource::Ledger => "ledger", OutcomeSource::Imported => "imported" }
+                        on:change=move |e| source.set(if event_target_value(&e) == "imported" { OutcomeSource::Imported } else { OutcomeSource::Ledger })>
+                        <option value="ledger">{t!(i18n, lab_source_ledger)}</option>
+                        <option value="imported">{t!(i18n, lab_source_imported)}</option>
+                    </select>
+                </div>
             </div>
             <div class="form-actions">
                 <button type="button" class="button button-primary" data-testid="lab-build-sample"

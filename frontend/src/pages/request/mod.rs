@@ -181,12 +181,15 @@ fn RequestView(target: Target, detail: RequestDetail, reload: Callback<bool>) ->
             <div class="request-columns">
                 <div class="request-main">
                     <AskedCard request=request.clone() />
-                    <EvidenceCard
-                        subject=request.subject.clone()
-                        filed=request.evidence.clone()
-                        now=detail.current.clone()
-                        changed=detail.changed_since_filed
-                    />
+                    // A promotion's evidence is the lab's comparison, not a file's figures.
+                    {(!matches!(request.subject, Subject::Challenger { .. })).then(|| view! {
+                        <EvidenceCard
+                            subject=request.subject.clone()
+                            filed=request.evidence.clone()
+                            now=detail.current.clone()
+                            changed=detail.changed_since_filed
+                        />
+                    })}
                 </div>
                 <div class="request-side">
                     <ActionsCard target detail=detail.clone() reload />
