@@ -137,7 +137,7 @@ pub(super) async fn customer_page(
 }
 
 /// Credit files and ledgers a walk reads at the same time.
-const READS_IN_FLIGHT: usize = 8;
+const READS_IN_FLIGHT: usize = 32;
 
 /// A customer of a walk, with its credit file and whole ledger (none without a file).
 pub(super) type Walked = (

@@ -22,13 +22,14 @@ use std::sync::Arc;
 
 use credence_shared::Role;
 use credence_shared::engine::ScorecardModel;
-use credence_shared::engine::calendar::months_before;
+use credence_shared::engine::calendar::{months_after, months_before};
 use credence_shared::lab::{
     self, FitOptions, FitReport, Observation, OutcomeSource, SampleRequest,
 };
 use credence_shared::workflow::EngineInForce;
 use leptos::prelude::*;
 use rust_decimal::Decimal;
+use time::Date;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{
@@ -204,6 +205,8 @@ fn Lab() -> impl IntoView {
     let seed = RwSignal::new("1".to_owned());
     let source = RwSignal::new(OutcomeSource::Ledger);
     let tag = RwSignal::new(String::new());
+    // Out of time: validation customers observed again on a later day.
+    let oot = RwSignal::new(String::new());
     let min_bin_share = RwSignal::new(defaults.min_bin_share.to_string());
     let iv_threshold = RwSignal::new(defaults.iv_threshold.to_string());
     let max_correlation = RwSignal::new(defaults.max_correlation.to_string());
@@ -235,6 +238,10 @@ fn Lab() -> impl IntoView {
             );
             return;
         };
+        let later = match out_of_time(&oot.get_untracked(), day, window, today()) {
+            Ok(later) => later,
+            Err(issue) => return issues.set(vec![issue]),
+        };
         issues.set(Vec::new());
         failure.set(None);
         sample.set(None);
@@ -248,11 +255,17 @@ fn Lab() -> impl IntoView {
                 return;
             }
         };
+        // With an out-of-time day, the first day's customers are all for development and
+        // the later day's all for validation.
         let mut request = SampleRequest {
             observation_date: day,
             outcome_months: window,
             bad_dpd_days,
-            validation_percent,
+            validation_percent: if later.is_some() {
+                0
+            } else {
+                validation_percent
+            },
             seed,
             outcome_source: source.get_untracked(),
             tag: Some(tag.get_untracked().trim().to_owned()).filter(|t| !t.is_empty()),
@@ -262,6 +275,7 @@ fn Lab() -> impl IntoView {
         let mut characteristics: Option<Vec<String>> = None;
         let mut mixed = false;
         let mut observations = Vec::new();
+        let mut kept_apart = false;
         loop {
             match api::lab_sample(session, &request).await {
                 Ok(page) => {
@@ -271,14 +285,24 @@ fn Lab() -> impl IntoView {
                     }
                     shown.excluded += page.excluded + page.other_tags;
                     shown.already_bad += page.already_bad;
-                    for row in page.rows {
+                    for mut row in page.rows {
+                        row.observation.validation |= kept_apart;
                         shown.kept += 1;
                         shown.bads += u32::from(row.observation.bad);
                         shown.validation += u32::from(row.observation.validation);
                         observations.push(row.observation);
                     }
                     request.cursor = page.next_cursor;
-                    shown.done = request.cursor.is_none();
+                    if request.cursor.is_none() {
+                        match later {
+                            // Now the customers again on the later day, kept apart.
+                            Some(later) if !kept_apart => {
+                                kept_apart = true;
+                                request.observation_date = later;
+                            }
+                            _ => shown.done = true,
+                        }
+                    }
                     progress.set(Some(shown));
                     if shown.done {
                         break;
@@ -410,6 +434,7 @@ fn Lab() -> impl IntoView {
                 {field("lab-validation", || t_string!(use_i18n(), lab_validation_percent), percent, "validation_percent", "text", Some("numeric"))}
                 {field("lab-seed", || t_string!(use_i18n(), lab_seed), seed, "seed", "text", Some("numeric"))}
                 {field("lab-tag", || t_string!(use_i18n(), lab_tag), tag, "tag", "text", None)}
+                {field("lab-oot", || t_string!(use_i18n(), lab_out_of_time), oot, "out_of_time", "date", None)}
                 <div class="field">
                     <label for="lab-source">{t!(i18n, lab_outcome_source)}</label>
                     <select id="lab-source" data-testid="lab-source"
@@ -484,9 +509,42 @@ fn Lab() -> impl IntoView {
     }
 }
 
+/// The out-of-time validation day asked for, if any: after the observation day, with its
+/// own outcome window ended by `today`.
+fn out_of_time(asked: &str, day: Date, window: u8, today: Date) -> Result<Option<Date>, Issue> {
+    if asked.trim().is_empty() {
+        return Ok(None);
+    }
+    let later = parse_date(asked).ok_or(Issue::OutOfRange("out_of_time"))?;
+    let ended = months_after(later, u32::from(window)) <= today;
+    if later <= day || !ended {
+        return Err(Issue::OutOfRange("out_of_time"));
+    }
+    Ok(Some(later))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_out_of_time_day_is_after_the_observation_day_with_its_window_ended() {
+        let day = time::macros::date!(2025 - 01 - 31);
+        let today = time::macros::date!(2026 - 12 - 04);
+        assert_eq!(out_of_time("", day, 12, today), Ok(None));
+        assert_eq!(
+            out_of_time("2025-06-30", day, 12, today),
+            Ok(Some(time::macros::date!(2025 - 06 - 30)))
+        );
+        let refused = Err(Issue::OutOfRange("out_of_time"));
+        assert_eq!(out_of_time("2024-12-31", day, 12, today), refused, "before");
+        assert_eq!(
+            out_of_time("2026-01-31", day, 12, today),
+            refused,
+            "window open"
+        );
+        assert_eq!(out_of_time("soon", day, 12, today), refused, "not a date");
+    }
 
     #[test]
     fn whole_numbers_are_checked_against_their_range() {

@@ -83,6 +83,7 @@ fn range_words(locale: Locale, field: &str) -> String {
         "outcome_months" => td_string!(locale, lab_months_range),
         "bad_dpd_days" => td_string!(locale, lab_dpd_range),
         "validation_percent" => td_string!(locale, lab_percent_range),
+        "out_of_time" => td_string!(locale, lab_oot_range),
         "min_bin_share" => td_string!(locale, lab_err_min_bin_share),
         "iv_threshold" => td_string!(locale, lab_err_iv_threshold),
         "max_correlation" => td_string!(locale, lab_err_max_correlation),
