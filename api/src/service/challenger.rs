@@ -23,7 +23,7 @@ use credence_shared::lab::challenger::Shadow;
 
 use super::Ctx;
 use super::credit::CreditEngine;
-use super::lab::{Observed, Window, observe};
+use super::lab::{Observed, Window, observe_by};
 use super::tenant::{self, audit, engine_of, reason_ok};
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
@@ -228,7 +228,8 @@ async fn write(
 
 /// `POST /v1/lab/challengers/comparison`: the next page of customers of the challenger's
 /// share, each scored by the engine in force and by the challenger as of the day it
-/// started, with whether it went bad since; and how many stored files the two grade alike.
+/// started, with whether it went bad since (by the ledger, or by the imported outcomes); and
+/// how many stored files the two grade alike.
 pub async fn comparison(
     ctx: &Ctx<'_>,
     who: &Principal,
@@ -293,7 +294,10 @@ pub async fn comparison(
                 out.other_grade += 1;
             }
         }
-        match observe(&engine, &customer, &record.state, &entries, &window, None)? {
+        let seen = (&customer, &record.state, entries.as_slice());
+        let observed =
+            observe_by(ctx, tenant, &engine, seen, &window, request.outcome_source).await?;
+        match observed {
             Observed::TooNew | Observed::AlreadyBad => out.not_judged += 1,
             Observed::Seen { facts, bad } => {
                 let score = |m: &credence_shared::engine::ScorecardModel| {

@@ -111,18 +111,9 @@ pub async fn sample(
             months: u32::from(request.outcome_months),
             bad_dpd_days: u32::from(request.bad_dpd_days),
         };
-        let imported = match request.outcome_source {
-            OutcomeSource::Ledger => None,
-            OutcomeSource::Imported => Some(ctx.store.outcomes(tenant, &customer.id).await?),
-        };
-        let observed = observe(
-            &engine,
-            &customer,
-            &record.state,
-            &entries,
-            &window,
-            imported.as_deref(),
-        )?;
+        let seen = (&customer, &record.state, entries.as_slice());
+        let observed =
+            observe_by(ctx, tenant, &engine, seen, &window, request.outcome_source).await?;
         let (facts, bad) = match observed {
             Observed::TooNew => {
                 out.excluded += 1;
@@ -165,6 +156,34 @@ pub(super) enum Observed {
         facts: Box<Facts>,
         bad: bool,
     },
+}
+
+/// [`observe`], judged by `source`: the ledger, or the customer's imported outcomes (read
+/// here).
+pub(super) async fn observe_by(
+    ctx: &Ctx<'_>,
+    tenant: &credence_shared::TenantId,
+    engine: &super::credit::CreditEngine,
+    (customer, state, entries): (
+        &credence_shared::dto::CustomerSummary,
+        &crate::store::credit::CreditState,
+        &[LedgerEntry],
+    ),
+    window: &Window,
+    source: OutcomeSource,
+) -> Result<Observed, ApiError> {
+    let imported = match source {
+        OutcomeSource::Ledger => None,
+        OutcomeSource::Imported => Some(ctx.store.outcomes(tenant, &customer.id).await?),
+    };
+    observe(
+        engine,
+        customer,
+        state,
+        entries,
+        window,
+        imported.as_deref(),
+    )
 }
 
 /// Observes one customer: the engine's facts folded as of the observation day (today's

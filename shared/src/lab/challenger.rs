@@ -114,6 +114,9 @@ pub struct ComparisonRequest {
     /// always does.
     #[serde(default = "ninety")]
     pub bad_dpd_days: u16,
+    /// Judge by the ledger (default) or by the outcomes the tenant imported.
+    #[serde(default)]
+    pub outcome_source: lab::OutcomeSource,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }

@@ -272,3 +272,56 @@ async fn promoting_a_challenger_is_a_request_through_the_matrix_whose_approval_p
     );
     after.problem(409);
 }
+
+#[tokio::test]
+async fn a_challenger_can_be_judged_by_the_outcomes_the_tenant_imported() {
+    // Arrange: C1 and C2 paid on time; a month after the start, a file says C2 defaulted.
+    let app = spawn_app().await;
+    let admin = app.signed_in(Role::Admin);
+    let risk = app.signed_in(Role::Risk);
+    let today = app.clock.today();
+    let day = |n: i64| today + time::Duration::days(n);
+    app.post_events(vec![
+        invoice_on("oc-1", "C1", day(-60), day(-30), "1000.00"),
+        payment_on("oc-p1", "C1", day(-30), "1000.00"),
+        invoice_on("oc-2", "C2", day(-60), day(-30), "1000.00"),
+        payment_on("oc-p2", "C2", day(-30), "1000.00"),
+    ])
+    .await;
+    let engine = admin.get("/v1/engine").await.body.clone();
+    admin
+        .post(
+            "/v1/lab/challengers",
+            json!({"model": engine["model"], "policy": engine["policy"], "reason": "trial"}),
+        )
+        .await
+        .assert_status(201);
+    app.clock.advance(time::Duration::days(30));
+    let file = json!({"dry_run": false, "mapping": ["customer", "date", "outcome"], "rows": [
+        {"line": 2, "cells": ["C2", app.clock.today().to_string(), "bad"]},
+    ]});
+    risk.post("/v1/imports/outcomes", file)
+        .await
+        .assert_status(200);
+    let bads = |page: &Value| {
+        page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["bad"] == json!(true))
+            .count()
+    };
+
+    // Act
+    let by_ledger = risk.post("/v1/lab/challengers/comparison", json!({})).await;
+    let by_file = risk
+        .post(
+            "/v1/lab/challengers/comparison",
+            json!({"outcome_source": "imported"}),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(bads(by_ledger.assert_status(200)), 0, "both paid on time");
+    assert_eq!(bads(by_file.assert_status(200)), 1, "{}", by_file.body);
+}

@@ -6,10 +6,10 @@
 
 use std::sync::Arc;
 
-use credence_shared::lab::Performance;
 use credence_shared::lab::challenger::{
     Challenger, ComparisonPage, ComparisonRequest, StartChallenger,
 };
+use credence_shared::lab::{OutcomeSource, Performance};
 use leptos::prelude::*;
 
 use super::Fit;
@@ -107,6 +107,7 @@ fn Compare() -> impl IntoView {
     let session = use_session();
     let total = RwSignal::new(None::<(ComparisonPage, bool)>);
     let failure = RwSignal::new(None::<ApiError>);
+    let source = RwSignal::new(OutcomeSource::Ledger);
     let run = Action::new_local(move |_: &()| async move {
         failure.set(None);
         let mut sum: Option<ComparisonPage> = None;
@@ -114,6 +115,7 @@ fn Compare() -> impl IntoView {
         loop {
             let body = ComparisonRequest {
                 bad_dpd_days: 90,
+                outcome_source: source.get_untracked(),
                 cursor: cursor.take(),
             };
             match api::challenger_comparison(session, &body).await {
@@ -136,6 +138,14 @@ fn Compare() -> impl IntoView {
     });
     view! {
         <div class="lab-compare-challenger">
+            <div class="field">
+                <label for="challenger-source">{t!(i18n, lab_outcome_source)}</label>
+                <select id="challenger-source" data-testid="challenger-source"
+                    on:change=move |e| source.set(if event_target_value(&e) == "imported" { OutcomeSource::Imported } else { OutcomeSource::Ledger })>
+                    <option value="ledger">{t!(i18n, lab_source_ledger)}</option>
+                    <option value="imported">{t!(i18n, lab_source_imported)}</option>
+                </select>
+            </div>
             <button type="button" class="button button-secondary" data-testid="challenger-compare"
                 disabled=move || run.pending().get() on:click=move |_| { run.dispatch_local(()); }>
                 {t!(i18n, challenger_compare)}
