@@ -190,7 +190,7 @@ pub(super) async fn observe_by(
 /// decision and limit stand for that day's: past decisions are in the audit trail, not on
 /// the file), and its outcome from the ledger folded to the window's end — or, when
 /// `imported` outcomes are given, from them: bad when one is dated in the window.
-pub(super) fn observe(
+fn observe(
     engine: &super::credit::CreditEngine,
     customer: &credence_shared::dto::CustomerSummary,
     state: &crate::store::credit::CreditState,

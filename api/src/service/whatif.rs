@@ -43,7 +43,11 @@ pub async fn preview(
     })
     .map_err(ApiError::Validation)?;
     let tenant = &who.tenant;
-    let engine = ctx.engine(tenant).await?;
+    // The what-if compares two engines; a running challenger's shadow scores are not asked.
+    let engine = CreditEngine {
+        challenger: None,
+        ..ctx.engine(tenant).await?
+    };
     let page = customer_page(ctx, tenant, body.cursor.as_deref(), STEP).await?;
     let today = ctx.clock.today();
     let next_cursor = page.next_cursor;
