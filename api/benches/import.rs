@@ -258,6 +258,7 @@ async fn main() -> anyhow::Result<()> {
         username: "admin".into(),
         tenant: TenantId::parse("bench").unwrap(),
         roles: vec![Role::Admin],
+        scopes: Vec::new(),
     };
 
     let (counts, seconds) = portfolio::import_all(

@@ -104,6 +104,7 @@ async fn main() -> anyhow::Result<()> {
             seed: 1,
             outcome_source: credence_shared::lab::OutcomeSource::Ledger,
             tag: None,
+            import_run: None,
             cursor: cursor.take(),
         };
         let page = lab::sample(&ctx, &who, request)

@@ -102,8 +102,9 @@ fn close_tagged_enums(openapi: &mut utoipa::openapi::OpenApi) {
 }
 
 /// The API paths this router owns; anything else may be the frontend.
-const API_PREFIXES: [&str; 5] = [
+const API_PREFIXES: [&str; 6] = [
     "/v1/",
+    "/oauth2/",
     "/auth/",
     "/.well-known/",
     "/health",
@@ -252,8 +253,12 @@ pub fn router(state: AppState) -> Router {
     close_tagged_enums(&mut openapi);
     let openapi = Arc::new(openapi);
     let request_id = HeaderName::from_static("x-request-id");
+    let oauth = state
+        .local_issuer
+        .is_some()
+        .then(|| routes::oauth::router(state.clone()));
 
-    router
+    let app = router
         .route(
             "/openapi.json",
             get(move || {
@@ -285,7 +290,12 @@ pub fn router(state: AppState) -> Router {
                 tenant = tracing::field::Empty,
             )
         }))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+    // The local issuer's OAuth endpoints answer errors as OAuth says, not as problems.
+    match oauth {
+        Some(oauth) => oauth.merge(app),
+        None => app,
+    }
 }
 
 /// Unknown API paths are 404 problems; other paths serve the frontend when a static

@@ -41,11 +41,12 @@ impl AppState {
 }
 
 impl AppState {
-    /// Wires the state from configuration. `local_users` are the accounts the local
-    /// issuer accepts (ignored when tokens come from a remote issuer).
+    /// Wires the state from configuration. `local_users` and `machine_clients` are the
+    /// accounts the local issuer accepts (ignored when tokens come from a remote issuer).
     pub async fn from_settings(
         settings: &Settings,
         local_users: Vec<LocalUser>,
+        machine_clients: Vec<crate::auth::oauth::MachineClient>,
     ) -> anyhow::Result<Self> {
         let client = Store::client(&settings.region, settings.dynamodb_endpoint.as_deref()).await;
         let store = Store::new(client, &settings.table);
@@ -60,7 +61,8 @@ impl AppState {
                     &settings.jwt_issuer,
                     &settings.jwt_audience,
                     local_users,
-                )?;
+                )?
+                .with_machine_clients(machine_clients);
                 (
                     Verifier::with_jwks(
                         &settings.jwt_issuer,

@@ -174,6 +174,10 @@ pub struct MasterRecord {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub custom: BTreeMap<String, serde_json::Value>,
+    /// The import (its run id) that brought the customer in; none when it was typed in.
+    /// Set once, when the customer is created: later edits and imports keep it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 impl MasterRecord {
@@ -390,6 +394,7 @@ impl CustomerMaster {
                 .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+            origin: None,
         })
     }
 }

@@ -135,6 +135,7 @@ pub fn admin(tenant: &credence_shared::TenantId) -> Principal {
         username: "admin".into(),
         tenant: tenant.clone(),
         roles: vec![credence_shared::Role::Admin],
+        scopes: Vec::new(),
     }
 }
 

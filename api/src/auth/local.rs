@@ -22,8 +22,11 @@ use rsa::{
 };
 use std::path::Path;
 
-/// Lifetime of an issued token.
+/// Lifetime of a token from `POST /auth/token` (scripts and tests; the app signs in
+/// through the authorization-code flow, whose tokens live [`ACCESS_TTL_SECS`]).
 pub const TOKEN_TTL_SECS: u64 = 8 * 60 * 60;
+/// Lifetime of an access token of the OAuth grants (refreshed before it ends).
+pub const ACCESS_TTL_SECS: u64 = 15 * 60;
 
 /// A user the local issuer knows. Passwords are plain text: this is a development issuer
 /// for demo accounts only and is never configured in AWS.
@@ -43,6 +46,9 @@ pub struct LocalIssuer {
     encoding_key: EncodingKey,
     public: RsaPublicKey,
     users: Vec<LocalUser>,
+    machine_clients: Vec<super::oauth::MachineClient>,
+    /// The codes and refresh tokens given out.
+    pub grants: super::oauth::Grants,
 }
 
 impl LocalIssuer {
@@ -91,7 +97,16 @@ impl LocalIssuer {
             encoding_key,
             public,
             users,
+            machine_clients: Vec::new(),
+            grants: super::oauth::Grants::default(),
         })
+    }
+
+    /// The machine clients of the client-credentials grant this issuer knows.
+    #[must_use]
+    pub fn with_machine_clients(mut self, clients: Vec<super::oauth::MachineClient>) -> Self {
+        self.machine_clients = clients;
+        self
     }
 
     pub fn jwks(&self) -> JwkSet {
@@ -132,13 +147,45 @@ impl LocalIssuer {
         user: &LocalUser,
         roles: Option<&[Role]>,
     ) -> Result<TokenResponse, ApiError> {
+        Ok(TokenResponse {
+            access_token: self
+                .user_token(user, roles, "access", TOKEN_TTL_SECS)
+                .map_err(ApiError::Internal)?,
+            token_type: "Bearer".into(),
+            expires_in: TOKEN_TTL_SECS,
+        })
+    }
+
+    /// The user this issuer knows by `username`.
+    pub fn user(&self, username: &str) -> Option<&LocalUser> {
+        self.users.iter().find(|u| u.username == username)
+    }
+
+    /// Everyone this issuer can sign in (the authorize page lists them: demo accounts).
+    pub fn users(&self) -> &[LocalUser] {
+        &self.users
+    }
+
+    /// An access token (`token_use = access`, the app client's `client_id`) or an ID token
+    /// (`token_use = id`, the app client as `aud`) for `user`, living `ttl` seconds.
+    pub fn user_token(
+        &self,
+        user: &LocalUser,
+        roles: Option<&[Role]>,
+        token_use: &str,
+        ttl: u64,
+    ) -> anyhow::Result<String> {
         let roles = roles.unwrap_or(&user.roles);
         let now = now_secs();
+        let access = token_use == "access";
         let claims = Claims {
             sub: user.user_id.to_string(),
             iss: self.issuer.clone(),
-            aud: self.audience.clone(),
-            exp: now + TOKEN_TTL_SECS,
+            aud: (!access).then(|| self.audience.clone()),
+            token_use: Some(token_use.to_owned()),
+            client_id: access.then(|| self.audience.clone()),
+            scope: access.then(|| "openid profile".to_owned()),
+            exp: now + ttl,
             iat: now,
             nbf: Some(now),
             tenant: Some(user.tenant.to_string()),
@@ -148,11 +195,55 @@ impl LocalIssuer {
             username: Some(user.username.clone()),
             cognito_username: None,
         };
-        Ok(TokenResponse {
-            access_token: self.sign(&claims).map_err(ApiError::Internal)?,
-            token_type: "Bearer".into(),
-            expires_in: TOKEN_TTL_SECS,
-        })
+        self.sign(&claims)
+    }
+
+    /// The machine client with this id and secret (compared in constant time).
+    pub fn machine_client(
+        &self,
+        client_id: &str,
+        secret: &str,
+    ) -> Result<&super::oauth::MachineClient, super::oauth::OAuthError> {
+        use sha2::{Digest, Sha256};
+        use subtle::ConstantTimeEq;
+        let given = Sha256::digest(secret.as_bytes());
+        self.machine_clients
+            .iter()
+            .find(|c| {
+                c.client_id == client_id
+                    && bool::from(Sha256::digest(c.secret.as_bytes()).ct_eq(&given))
+            })
+            .ok_or_else(|| {
+                super::oauth::OAuthError::new("invalid_client", "unknown client or wrong secret")
+            })
+    }
+
+    /// A client-credentials access token: the client's tenant, the `scopes` granted.
+    pub fn machine_token(
+        &self,
+        client: &super::oauth::MachineClient,
+        scopes: &[super::policy::Scope],
+    ) -> anyhow::Result<String> {
+        let now = now_secs();
+        let scope: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+        let claims = Claims {
+            sub: client.client_id.clone(),
+            iss: self.issuer.clone(),
+            aud: None,
+            token_use: Some("access".into()),
+            client_id: Some(client.client_id.clone()),
+            scope: Some(scope.join(" ")),
+            exp: now + ACCESS_TTL_SECS,
+            iat: now,
+            nbf: Some(now),
+            tenant: Some(client.tenant.to_string()),
+            cognito_tenant: None,
+            roles: vec![],
+            cognito_groups: vec![],
+            username: None,
+            cognito_username: None,
+        };
+        self.sign(&claims)
     }
 
     /// Signs arbitrary claims with this issuer's key (tests use it to forge expired or

@@ -2,6 +2,7 @@
 //! [`Principal`] extractor every protected handler takes, and the local development issuer.
 
 pub mod local;
+pub mod oauth;
 pub mod policy;
 pub mod verify;
 
@@ -21,7 +22,10 @@ pub struct Principal {
     pub user_id: UserId,
     pub username: String,
     pub tenant: TenantId,
+    /// A person's roles (none for a machine client).
     pub roles: Vec<Role>,
+    /// A machine client's scopes (none for a person: people act by their roles).
+    pub scopes: Vec<policy::Scope>,
 }
 
 impl Principal {

@@ -68,6 +68,62 @@ pub enum Action {
     UseScoringLab,
 }
 
+/// What a machine client (an ERP, a nightly job) may be granted: OAuth 2.0 scopes of the
+/// client-credentials grant, the same names as the Cognito resource server's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// Look customers up and ask the order credit check.
+    CreditCheck,
+    /// Post ledger events and exchange rates.
+    LedgerWrite,
+    /// Create and edit customers' master records.
+    CustomersWrite,
+    /// Send files through the import API (each kind still needs its own scope's actions).
+    ImportsWrite,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 4] = [
+        Scope::CreditCheck,
+        Scope::LedgerWrite,
+        Scope::CustomersWrite,
+        Scope::ImportsWrite,
+    ];
+
+    /// The scope as tokens carry it (`credence/…`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::CreditCheck => "credence/credit.check",
+            Scope::LedgerWrite => "credence/ledger.write",
+            Scope::CustomersWrite => "credence/customers.write",
+            Scope::ImportsWrite => "credence/imports.write",
+        }
+    }
+
+    /// The scopes of a space-separated `scope` claim; others (`openid`, …) are ignored.
+    pub fn parse_all(claim: &str) -> Vec<Scope> {
+        let mut scopes: Vec<Scope> = claim
+            .split_ascii_whitespace()
+            .filter_map(|s| Scope::ALL.into_iter().find(|k| k.as_str() == s))
+            .collect();
+        scopes.sort();
+        scopes.dedup();
+        scopes
+    }
+}
+
+/// The scopes that let a machine client perform `action` (none: people only).
+pub fn scopes_for(action: Action) -> &'static [Scope] {
+    use Scope::*;
+    match action {
+        Action::ReadCustomers => &[CreditCheck, CustomersWrite, LedgerWrite],
+        Action::CheckOrder => &[CreditCheck],
+        Action::PostLedgerEvents | Action::ManageFxRates => &[LedgerWrite],
+        Action::ManageCustomers => &[CustomersWrite],
+        _ => &[],
+    }
+}
+
 /// The roles that may perform `action`.
 pub fn roles_for(action: Action) -> &'static [Role] {
     use Role::*;
@@ -102,7 +158,8 @@ pub fn roles_for(action: Action) -> &'static [Role] {
 /// Whether `who` may see a customer owned by `owner`: a sales rep sees only their own
 /// customers; every other role sees all customers of its tenant.
 pub fn may_see_customer(who: &Principal, owner: Option<&credence_shared::UserId>) -> bool {
-    let only_sales = who.roles.iter().all(|r| *r == Role::Sales);
+    // A machine client works for the whole tenant.
+    let only_sales = who.scopes.is_empty() && who.roles.iter().all(|r| *r == Role::Sales);
     !only_sales || owner == Some(&who.user_id)
 }
 
@@ -118,8 +175,10 @@ pub fn require_customer(
     }
 }
 
+/// Whether `who` may perform `action`: a person by a role, a machine client by a scope.
 pub fn allows(who: &Principal, action: Action) -> bool {
     roles_for(action).iter().any(|r| who.has(*r))
+        || scopes_for(action).iter().any(|s| who.scopes.contains(s))
 }
 
 /// `Forbidden` unless the caller may perform `action`.
@@ -142,7 +201,45 @@ mod tests {
             username: "u".into(),
             tenant: TenantId::parse("t").unwrap(),
             roles: vec![role],
+            scopes: Vec::new(),
         }
+    }
+
+    fn machine(scopes: &[Scope]) -> Principal {
+        Principal {
+            user_id: UserId::parse("erp-client").unwrap(),
+            username: "erp-client".into(),
+            tenant: TenantId::parse("t").unwrap(),
+            roles: Vec::new(),
+            scopes: scopes.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_machine_with_ledger_write_posts_events_but_decides_nothing() {
+        // Arrange
+        let erp = machine(&[Scope::LedgerWrite]);
+
+        // Act / Assert
+        assert!(allows(&erp, Action::PostLedgerEvents));
+        assert!(!allows(&erp, Action::DecideCredit));
+        assert!(!allows(&erp, Action::CheckOrder));
+        assert!(!allows(&erp, Action::ManageConfiguration));
+        assert!(
+            may_see_customer(&erp, None),
+            "a machine works for the tenant"
+        );
+    }
+
+    #[test]
+    fn only_credence_scopes_are_read_from_the_claim() {
+        assert_eq!(
+            Scope::parse_all(
+                "openid credence/credit.check  credence/ledger.write x/y credence/credit.check"
+            ),
+            vec![Scope::CreditCheck, Scope::LedgerWrite]
+        );
+        assert!(Scope::parse_all("").is_empty());
     }
 
     #[test]

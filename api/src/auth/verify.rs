@@ -1,8 +1,12 @@
-//! RS256 JWT verification against a JWKS: signature, issuer, audience, expiry and, when the
-//! token has one, not-before (`nbf`).
+//! RS256 JWT verification against a JWKS: signature, issuer, expiry and, when the token has
+//! one, not-before (`nbf`); then that it is an **access token** (`token_use = access`, as
+//! Cognito's are: an ID token is refused) issued to a client we know (`client_id`).
 //!
+//! Two kinds of caller: a person signed in through the app's client (`client_id` = the app
+//! client's id; roles from `roles` or `cognito:groups`), and a machine client of the
+//! client-credentials grant (any other client id; it acts by its `scope`s, never by roles).
 //! Claims are read in both our local issuer's shape (`tenant`, `roles`) and Cognito's
-//! (`custom:tenant`, `cognito:groups`, `cognito:username`), so the same code runs in both.
+//! (`custom:tenant`, `cognito:groups`, `username`), so the same code runs in both.
 
 use super::Principal;
 use crate::error::ApiError;
@@ -24,7 +28,19 @@ const REFRESH_INTERVAL: Duration = Duration::from_secs(60);
 pub struct Claims {
     pub sub: String,
     pub iss: String,
-    pub aud: String,
+    /// ID tokens carry the client as `aud`; access tokens (the only ones accepted) carry
+    /// `client_id` instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+    /// `access` or `id` (Cognito's claim; the local issuer signs it too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_use: Option<String>,
+    /// The OAuth client the token was issued to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Space-separated scopes (a machine client's `credence/…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     pub exp: u64,
     pub iat: u64,
     /// Not before: a token used earlier than this (less [`LEEWAY_SECS`]) is refused.
@@ -57,8 +73,19 @@ pub struct Claims {
 }
 
 impl Claims {
-    fn into_principal(self) -> Result<Principal, ApiError> {
+    /// The caller: a person when the token was issued to `app_client`, otherwise a machine
+    /// client acting by its scopes.
+    fn into_principal(self, app_client: &str) -> Result<Principal, ApiError> {
         let bad = |what: &str| ApiError::Unauthorized(format!("token has no valid {what}"));
+        if self.token_use.as_deref() != Some("access") {
+            return Err(ApiError::Unauthorized(
+                "only access tokens are accepted (not ID tokens)".into(),
+            ));
+        }
+        let client = self.client_id.clone().ok_or_else(|| bad("client_id"))?;
+        if client != app_client {
+            return self.into_machine(&client);
+        }
         let tenant = self
             .tenant
             .or(self.cognito_tenant)
@@ -84,6 +111,32 @@ impl Claims {
             username,
             tenant,
             roles,
+            scopes: Vec::new(),
+        })
+    }
+
+    /// A machine client: its tenant from the token (the issuer signs it for the client it
+    /// registered), its scopes from `scope`; a client without a Credence scope is refused.
+    fn into_machine(self, client: &str) -> Result<Principal, ApiError> {
+        let bad = |what: &str| ApiError::Unauthorized(format!("token has no valid {what}"));
+        let tenant = self
+            .tenant
+            .or(self.cognito_tenant)
+            .and_then(|t| TenantId::parse(&t).ok())
+            .ok_or_else(|| bad("tenant for this client"))?;
+        let scopes = super::policy::Scope::parse_all(self.scope.as_deref().unwrap_or(""));
+        if scopes.is_empty() {
+            return Err(ApiError::Unauthorized(
+                "this client is not the app and has no Credence scope".into(),
+            ));
+        }
+        let user_id = UserId::parse(client).map_err(|_| bad("client_id"))?;
+        Ok(Principal {
+            user_id,
+            username: format!("client:{client}"),
+            tenant,
+            roles: Vec::new(),
+            scopes,
         })
     }
 }
@@ -92,7 +145,7 @@ impl Claims {
 /// names a key id we have not seen (key rotation), at most once a minute.
 pub struct Verifier {
     issuer: String,
-    audience: String,
+    app_client: String,
     jwks_url: Option<String>,
     keys: RwLock<HashMap<String, DecodingKey>>,
     last_refresh: RwLock<Option<Instant>>,
@@ -101,10 +154,10 @@ pub struct Verifier {
 
 impl Verifier {
     /// A verifier with a fixed key set (the local issuer's, or a test's).
-    pub fn with_jwks(issuer: &str, audience: &str, jwks: &JwkSet) -> anyhow::Result<Self> {
+    pub fn with_jwks(issuer: &str, app_client: &str, jwks: &JwkSet) -> anyhow::Result<Self> {
         Ok(Self {
             issuer: issuer.to_owned(),
-            audience: audience.to_owned(),
+            app_client: app_client.to_owned(),
             jwks_url: None,
             keys: RwLock::new(keys_of(jwks)?),
             last_refresh: RwLock::new(None),
@@ -113,10 +166,10 @@ impl Verifier {
     }
 
     /// A verifier that fetches its keys from `jwks_url` (Cognito).
-    pub async fn remote(issuer: &str, audience: &str, jwks_url: &str) -> anyhow::Result<Self> {
+    pub async fn remote(issuer: &str, app_client: &str, jwks_url: &str) -> anyhow::Result<Self> {
         let verifier = Self {
             issuer: issuer.to_owned(),
-            audience: audience.to_owned(),
+            app_client: app_client.to_owned(),
             jwks_url: Some(jwks_url.to_owned()),
             keys: RwLock::new(HashMap::new()),
             last_refresh: RwLock::new(None),
@@ -181,8 +234,9 @@ impl Verifier {
         };
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.audience]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        // Access tokens name their client in `client_id`, checked below, not in `aud`.
+        validation.validate_aud = false;
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         validation.validate_nbf = true;
         validation.leeway = LEEWAY_SECS;
         let data = decode::<Claims>(token, &key, &validation).map_err(|e| {
@@ -191,12 +245,11 @@ impl Verifier {
                 ErrorKind::ExpiredSignature => invalid("token has expired"),
                 ErrorKind::ImmatureSignature => invalid("token is not valid yet"),
                 ErrorKind::InvalidIssuer => invalid("token is from another issuer"),
-                ErrorKind::InvalidAudience => invalid("token is for another audience"),
                 ErrorKind::InvalidSignature => invalid("token signature is invalid"),
                 _ => invalid("token is invalid"),
             }
         })?;
-        data.claims.into_principal()
+        data.claims.into_principal(&self.app_client)
     }
 }
 

@@ -19,6 +19,6 @@ async fn main() -> Result<(), lambda_http::Error> {
         );
     }
     credence_api::watcher::refuse_shifted_clock()?;
-    let state = AppState::from_settings(&settings, Vec::new()).await?;
+    let state = AppState::from_settings(&settings, Vec::new(), Vec::new()).await?;
     lambda_http::run(router(state)).await
 }

@@ -44,7 +44,9 @@ async fn main() -> anyhow::Result<()> {
     }
     let settings = Settings::from_env().context("configuration")?;
     telemetry::init(settings.log_format);
-    let mut state = AppState::from_settings(&settings, seed::demo_users()).await?;
+    let mut state =
+        AppState::from_settings(&settings, seed::demo_users(), seed::demo_machine_clients())
+            .await?;
     schema::ensure_table(state.store.raw_client(), state.store.table())
         .await
         .context("creating the table in DynamoDB")?;

@@ -10,6 +10,7 @@ pub mod imports;
 pub mod lab;
 pub mod lab_requests;
 pub mod me;
+pub mod oauth;
 pub mod regrade;
 pub mod requests;
 pub mod watch;

@@ -49,6 +49,21 @@ pub fn demo_users() -> Vec<LocalUser> {
         .collect()
 }
 
+/// The demo tenant's ERP: a machine client of the client-credentials grant with every
+/// scope (`demo-erp`, secret `demo-erp-secret`; the local issuer only).
+pub fn demo_machine_clients() -> Vec<crate::auth::oauth::MachineClient> {
+    vec![crate::auth::oauth::MachineClient {
+        client_id: DEMO_ERP_CLIENT.to_owned(),
+        secret: DEMO_ERP_SECRET.to_owned(),
+        tenant: demo_tenant(),
+        scopes: crate::auth::policy::Scope::ALL.to_vec(),
+    }]
+}
+
+/// The demo ERP client's id and secret (local development only).
+pub const DEMO_ERP_CLIENT: &str = "demo-erp";
+pub const DEMO_ERP_SECRET: &str = "demo-erp-secret";
+
 /// What seeding did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SeedOutcome {
@@ -231,6 +246,7 @@ fn master_of(c: &DemoCustomer) -> MasterRecord {
         status: CustomerStatus::Active,
         tags: Vec::new(),
         custom: Default::default(),
+        origin: None,
     }
 }
 

@@ -31,6 +31,7 @@ fn principal(tenant: &TenantId, role: Role) -> Principal {
         username: role.as_str().to_owned(),
         tenant: tenant.clone(),
         roles: vec![role],
+        scopes: Vec::new(),
     }
 }
 

@@ -201,6 +201,7 @@ mod tests {
             username: "li.na".into(),
             tenant: TenantId::parse("acme").expect("valid tenant id"),
             roles: vec![role],
+            scopes: Vec::new(),
         }
     }
 

@@ -64,6 +64,14 @@ fn check(request: &SampleRequest, today: time::Date) -> Result<(), ApiError> {
     {
         return Err(invalid("tag", "a tag of 1 to 100 characters, or none"));
     }
+    if let Some(run) = &request.import_run
+        && !credence_shared::import::batch::valid_run_id(run)
+    {
+        return Err(invalid(
+            "import_run",
+            "an import's id (1 to 64 of A-Z a-z 0-9 - _), or none",
+        ));
+    }
     if request.observation_date < credence_shared::bounds::EARLIEST {
         return Err(invalid("observation_date", "too far in the past"));
     }
@@ -90,14 +98,13 @@ pub async fn sample(
     };
     let next_cursor = page.next_cursor;
     let tag = request.tag.as_deref().map(str::trim);
-    let tagged = |c: &credence_shared::dto::CustomerSummary| {
-        tag.is_none_or(|t| {
-            c.master
-                .as_ref()
-                .is_some_and(|m| m.tags.iter().any(|x| x == t))
-        })
+    let run = request.import_run.as_deref();
+    let restricted = |c: &credence_shared::dto::CustomerSummary| {
+        let master = c.master.as_ref();
+        tag.is_none_or(|t| master.is_some_and(|m| m.tags.iter().any(|x| x == t)))
+            && run.is_none_or(|r| master.is_some_and(|m| m.origin.as_deref() == Some(r)))
     };
-    let (inside, outside): (Vec<_>, Vec<_>) = page.items.into_iter().partition(tagged);
+    let (inside, outside): (Vec<_>, Vec<_>) = page.items.into_iter().partition(restricted);
     out.other_tags = u32::try_from(outside.len()).unwrap_or(u32::MAX);
     let mut files = std::pin::pin!(super::regrade::files_of(ctx, tenant, inside));
     while let Some((customer, file)) = files.next().await.transpose()? {

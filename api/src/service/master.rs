@@ -192,11 +192,13 @@ pub(crate) async fn update(
     ctx: &Ctx<'_>,
     who: &Principal,
     before: CustomerSummary,
-    master: MasterRecord,
+    mut master: MasterRecord,
     owner: Option<UserId>,
     version: Option<u64>,
     reason: &str,
 ) -> Result<Outcome, ApiError> {
+    // Where the customer came from is not the editor's to change.
+    master.origin = before.master.as_ref().and_then(|m| m.origin.clone());
     if before.number != master.number {
         return Err(ApiError::conflict(
             code::CUSTOMER_NUMBER_TAKEN,
@@ -357,5 +359,6 @@ fn master_of_summary(c: &CustomerSummary) -> MasterRecord {
         },
         tags: Vec::new(),
         custom: Default::default(),
+        origin: None,
     }
 }

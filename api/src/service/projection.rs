@@ -102,6 +102,7 @@ mod tests {
             username: "u".into(),
             tenant: TenantId::parse("t").unwrap(),
             roles: vec![role],
+            scopes: Vec::new(),
         }
     }
 

@@ -145,27 +145,45 @@ pub(super) type Walked = (
     Option<(crate::store::credit::CreditRecord, Vec<LedgerEntry>)>,
 );
 
-/// The credit files and ledgers of a page of customers, in the page's order, read
-/// [`READS_IN_FLIGHT`] at a time.
+/// The credit files and ledgers of a page of customers, in the page's order: the files in
+/// `BatchGetItem`s of a hundred, then the ledgers [`READS_IN_FLIGHT`] at a time.
 pub(super) fn files_of<'a>(
     ctx: &'a Ctx<'a>,
     tenant: &'a TenantId,
     customers: Vec<credence_shared::dto::CustomerSummary>,
 ) -> impl futures_util::Stream<Item = Result<Walked, ApiError>> + 'a {
-    use futures_util::StreamExt;
-    futures_util::stream::iter(customers)
-        .map(move |customer| async move {
-            let Some(record) = ctx.store.get_credit(tenant, &customer.id).await? else {
-                return Ok((customer, None));
-            };
-            let entries = ctx
-                .store
-                .get_ledger(tenant, &customer.id)
-                .await?
-                .into_iter()
-                .map(|e| e.entry)
-                .collect();
-            Ok((customer, Some((record, entries))))
-        })
-        .buffered(READS_IN_FLIGHT)
+    use futures_util::future::Either;
+    use futures_util::{StreamExt, stream};
+    stream::once(async move {
+        let ids: Vec<_> = customers.iter().map(|c| c.id.clone()).collect();
+        let records = ctx.store.get_credits(tenant, &ids).await;
+        (customers, records)
+    })
+    .flat_map(move |(customers, records)| match records {
+        Err(e) => Either::Left(stream::once(std::future::ready(Err(e.into())))),
+        Ok(mut records) => Either::Right(
+            stream::iter(customers)
+                .map(move |customer| {
+                    let record = records.remove(&customer.id);
+                    async move {
+                        let Some(record) = record else {
+                            return Ok((customer, None));
+                        };
+                        // A file known to have no ledger is not asked for one.
+                        let entries = if record.entries == Some(0) {
+                            Vec::new()
+                        } else {
+                            ctx.store
+                                .get_ledger(tenant, &customer.id)
+                                .await?
+                                .into_iter()
+                                .map(|e| e.entry)
+                                .collect()
+                        };
+                        Ok((customer, Some((record, entries))))
+                    }
+                })
+                .buffered(READS_IN_FLIGHT),
+        ),
+    })
 }

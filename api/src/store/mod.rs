@@ -15,6 +15,7 @@ pub mod open_pages;
 pub mod reviews;
 pub mod schema;
 pub mod seed;
+pub mod walk;
 pub mod watch;
 pub mod workflow;
 pub mod workflow_writes;

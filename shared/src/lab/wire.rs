@@ -36,6 +36,11 @@ pub struct SampleRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub tag: Option<String>,
+    /// Only the customers this import brought in (the id of a customer-file import, `GET
+    /// /v1/imports`); none: however they came.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub import_run: Option<String>,
     /// The page's start (`next_cursor` of the last page; none for the first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
@@ -78,7 +83,8 @@ pub struct SamplePage {
     /// flatter any model.
     #[serde(default)]
     pub already_bad: u32,
-    /// Customers of this page without the tag the sample is restricted to.
+    /// Customers of this page outside the restriction (without its tag, or not brought in
+    /// by its import).
     #[serde(default)]
     pub other_tags: u32,
     /// Where the next page starts; none when this was the last.

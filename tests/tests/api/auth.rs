@@ -8,7 +8,10 @@ fn claims(tenant: &str) -> Claims {
     Claims {
         sub: "sales".into(),
         iss: ISSUER.into(),
-        aud: AUDIENCE.into(),
+        aud: None,
+        token_use: Some("access".into()),
+        client_id: Some(AUDIENCE.into()),
+        scope: None,
         exp: now + 600,
         iat: now,
         nbf: None,
@@ -134,10 +137,10 @@ async fn a_tampered_token_gets_401() {
 }
 
 #[tokio::test]
-async fn a_token_for_another_audience_or_issuer_gets_401() {
+async fn a_token_for_another_client_or_issuer_gets_401() {
     let app = spawn_app().await;
     let mut other_audience = claims("alpha");
-    other_audience.aud = "some-other-app".into();
+    other_audience.client_id = Some("some-other-app".into());
     let mut other_issuer = claims("alpha");
     other_issuer.iss = "https://evil.example".into();
 
@@ -150,11 +153,46 @@ async fn a_token_for_another_audience_or_issuer_gets_401() {
 
     assert_eq!(
         audience.problem(401)["detail"],
-        "token is for another audience"
+        "this client is not the app and has no Credence scope"
     );
     assert_eq!(
         issuer.problem(401)["detail"],
         "token is from another issuer"
+    );
+}
+
+#[tokio::test]
+async fn an_id_token_or_a_token_without_token_use_or_client_gets_401() {
+    // Arrange: genuine signatures on claims that are not an access token of the app.
+    let app = spawn_app().await;
+    let mut id_token = claims("alpha");
+    id_token.token_use = Some("id".into());
+    id_token.aud = Some(AUDIENCE.into());
+    id_token.client_id = None;
+    let mut no_use = claims("alpha");
+    no_use.token_use = None;
+    let mut no_client = claims("alpha");
+    no_client.client_id = None;
+
+    // Act
+    let answers = [
+        app.get("/v1/me", Some(&app.issuer.sign(&id_token).unwrap()))
+            .await,
+        app.get("/v1/me", Some(&app.issuer.sign(&no_use).unwrap()))
+            .await,
+        app.get("/v1/me", Some(&app.issuer.sign(&no_client).unwrap()))
+            .await,
+    ];
+
+    // Assert
+    assert_eq!(
+        answers[0].problem(401)["detail"],
+        "only access tokens are accepted (not ID tokens)"
+    );
+    answers[1].problem(401);
+    assert_eq!(
+        answers[2].problem(401)["detail"],
+        "token has no valid client_id"
     );
 }
 

@@ -5,6 +5,16 @@
 use crate::helpers::*;
 use serde_json::{Value, json};
 
+/// The customer numbers of a sample page, in order.
+fn customers_of(page: &Value) -> Vec<&str> {
+    page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["customer"].as_str().unwrap())
+        .collect()
+}
+
 fn a_year_before(app: &TestApp) -> String {
     let today = app.clock.today();
     credence_shared::engine::calendar::months_before(today, 12).to_string()
@@ -427,14 +437,76 @@ async fn a_sample_restricted_to_a_tag_reads_only_the_customers_tagged_so() {
 
     // Assert
     let page = tagged.assert_status(200);
-    let numbers: Vec<&str> = page["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["customer"].as_str().unwrap())
-        .collect();
-    assert_eq!(numbers, ["KH-9101"], "{page}");
+    assert_eq!(customers_of(page), ["KH-9101"], "{page}");
     assert!(page["other_tags"].as_u64().unwrap() >= 1, "{page}");
     blank.problem(422);
     assert_eq!(blank.problem_field(), "tag");
+}
+
+#[tokio::test]
+async fn a_sample_restricted_to_an_import_reads_only_the_customers_that_import_brought_in() {
+    // Arrange: one customer from a customer file, one typed in; both invoiced 14 months ago.
+    let app = spawn_app().await;
+    let admin = app.signed_in(Role::Admin);
+    let risk = app.signed_in(Role::Risk);
+    let run = json!({"id": "customers-2025", "file_name": "客户主数据.csv", "sha256": "cd".repeat(32),
+                     "layout": "0123456789abcdef", "batch": 0, "rows_total": 1});
+    admin
+        .post(
+            "/v1/imports/customers",
+            json!({"mapping": ["customer", "name", "registration_id"], "run": run,
+                   "rows": [{"line": 2, "cells": ["KH-9201", "导入来源测试有限公司", usci(620)]}]}),
+        )
+        .await
+        .assert_status(200);
+    risk.put(
+        "/v1/customers/KH-9202",
+        json!({"name": "手工录入测试有限公司", "registration_id": usci(621)}),
+    )
+    .await
+    .assert_status(201);
+    // A later edit by hand keeps where the customer came from.
+    let imported = admin.get("/v1/customers/KH-9201").await;
+    let version = imported.assert_status(200)["version"].clone();
+    admin
+        .put(
+            "/v1/customers/KH-9201",
+            json!({"name": "导入来源测试有限公司", "registration_id": usci(620),
+                   "tags": ["edited"], "version": version}),
+        )
+        .await
+        .assert_status(200);
+    let issued = credence_shared::engine::calendar::months_before(app.clock.today(), 14);
+    for (n, number) in ["KH-9201", "KH-9202"].into_iter().enumerate() {
+        app.post_events(vec![invoice_on(
+            &format!("origin-i{n}"),
+            number,
+            issued,
+            issued + time::Duration::days(30),
+            "1000.00",
+        )])
+        .await;
+    }
+    let day = a_year_before(&app);
+
+    // Act
+    let restricted = risk
+        .post(
+            "/v1/lab/sample",
+            json!({"observation_date": day, "import_run": "customers-2025"}),
+        )
+        .await;
+    let unknown = risk
+        .post(
+            "/v1/lab/sample",
+            json!({"observation_date": day, "import_run": "no such/run"}),
+        )
+        .await;
+
+    // Assert
+    let page = restricted.assert_status(200);
+    assert_eq!(customers_of(page), ["KH-9201"], "{page}");
+    assert!(page["other_tags"].as_u64().unwrap() >= 1, "{page}");
+    unknown.problem(422);
+    assert_eq!(unknown.problem_field(), "import_run");
 }

@@ -30,6 +30,7 @@ mod ledger;
 mod matrix_gate;
 mod meta;
 mod need_to_know;
+mod oauth;
 mod onboarding;
 mod prepayment_lift;
 mod problems;

@@ -69,11 +69,13 @@ fn same_line(a: &CreditDecision, b: &CreditDecision) -> bool {
         && a.on_hold == b.on_hold
 }
 
-/// Writes (or, in a dry run, weighs) one customer row.
+/// Writes (or, in a dry run, weighs) one customer row; a customer it creates keeps `run`
+/// (the import's id) as its origin.
 pub async fn import_one(
     ctx: &Ctx<'_>,
     who: &Principal,
     read: rows::CustomerRow,
+    run: Option<&str>,
     dry_run: bool,
 ) -> Result<RowOutcome, ApiError> {
     let today = ctx.clock.today();
@@ -85,7 +87,9 @@ pub async fn import_one(
             return Ok(RowOutcome::Created);
         }
         let decision = decision_of(&read.credit, &CreditDecision::default(), who, today);
-        master::create(ctx, who, read.master, owner, decision, "import").await?;
+        let mut master = read.master;
+        master.origin = run.map(str::to_owned);
+        master::create(ctx, who, master, owner, decision, "import").await?;
         return Ok(RowOutcome::Created);
     };
     // The file is the tenant's master: it replaces the record, keeping what the file has no
@@ -96,6 +100,7 @@ pub async fn import_one(
         master.custom = old.custom.clone();
         master.parent = old.parent.clone();
         master.status = old.status;
+        master.origin = old.origin.clone();
     } else if before.archived {
         master.status = CustomerStatus::Archived;
     }

@@ -236,12 +236,13 @@ pub async fn import(
 
     let outcomes: Vec<(usize, Result<RowOutcome, Vec<RowIssue>>)> = match kind {
         ImportKind::Customers => {
+            let run = batch.run.as_ref().map(|r| r.id.as_str());
             futures_util::stream::iter(read)
                 .map(|(i, row)| async move {
                     let ImportRow::Customer(c) = row else {
                         unreachable!("a customer file reads customer rows")
                     };
-                    let outcome = customers::import_one(ctx, who, *c, batch.dry_run)
+                    let outcome = customers::import_one(ctx, who, *c, run, batch.dry_run)
                         .await
                         .map_err(|e| issues_of(&e));
                     (i, outcome)

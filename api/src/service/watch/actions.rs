@@ -19,6 +19,7 @@ fn system(tenant: &TenantId) -> Principal {
         username: "system".into(),
         tenant: tenant.clone(),
         roles: vec![Role::Risk],
+        scopes: Vec::new(),
     }
 }
 

@@ -256,6 +256,7 @@ pub async fn submit_application(
                 .iter()
                 .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
                 .collect(),
+            origin: None,
         }),
     };
     // No credit until the credit line is approved: a person's limit of zero, cash terms.

@@ -22,6 +22,7 @@ pub(super) fn principal(role: Role) -> Principal {
         username: "li.na".into(),
         tenant: TenantId::parse("acme").expect("valid tenant id"),
         roles: vec![role],
+        scopes: Vec::new(),
     }
 }
 

@@ -205,6 +205,16 @@ fn Lab() -> impl IntoView {
     let seed = RwSignal::new("1".to_owned());
     let source = RwSignal::new(OutcomeSource::Ledger);
     let tag = RwSignal::new(String::new());
+    let import_run = RwSignal::new(String::new());
+    // The customer files imported, to restrict the sample to the customers one brought in.
+    let imports = LocalResource::new(move || async move {
+        api::import_runs(session)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.kind == credence_shared::import::columns::ImportKind::Customers)
+            .collect::<Vec<_>>()
+    });
     // Out of time: validation customers observed again on a later day.
     let oot = RwSignal::new(String::new());
     let min_bin_share = RwSignal::new(defaults.min_bin_share.to_string());
@@ -269,6 +279,7 @@ fn Lab() -> impl IntoView {
             seed,
             outcome_source: source.get_untracked(),
             tag: Some(tag.get_untracked().trim().to_owned()).filter(|t| !t.is_empty()),
+            import_run: Some(import_run.get_untracked()).filter(|r| !r.is_empty()),
             cursor: None,
         };
         let mut shown = Progress::default();
@@ -434,6 +445,18 @@ fn Lab() -> impl IntoView {
                 {field("lab-validation", || t_string!(use_i18n(), lab_validation_percent), percent, "validation_percent", "text", Some("numeric"))}
                 {field("lab-seed", || t_string!(use_i18n(), lab_seed), seed, "seed", "text", Some("numeric"))}
                 {field("lab-tag", || t_string!(use_i18n(), lab_tag), tag, "tag", "text", None)}
+                <div class="field">
+                    <label for="lab-import">{t!(i18n, lab_import)}</label>
+                    <select id="lab-import" data-testid="lab-import"
+                        prop:value=move || import_run.get()
+                        on:change=move |e| import_run.set(event_target_value(&e))>
+                        <option value="">{t!(i18n, lab_import_any)}</option>
+                        {move || imports.get().unwrap_or_default().into_iter().map(|run| {
+                            let day = run.started_at.get(..10).unwrap_or(&run.started_at).to_owned();
+                            view! { <option value=run.id.clone()>{format!("{} · {day}", run.file_name)}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
                 {field("lab-oot", || t_string!(use_i18n(), lab_out_of_time), oot, "out_of_time", "date", None)}
                 <div class="field">
                     <label for="lab-source">{t!(i18n, lab_outcome_source)}</label>

@@ -31,7 +31,7 @@ use axum::{Router, body::Body, http::Request};
 use credence_api::egress::Egress;
 use credence_api::{
     AppState,
-    auth::{Verifier, local::LocalIssuer, local::LocalUser},
+    auth::{Verifier, local::LocalIssuer, local::LocalUser, oauth::MachineClient, policy::Scope},
     clock::Clock,
     router,
     store::{Store, customers::CustomerRecord, schema},
@@ -143,7 +143,16 @@ pub async fn spawn_app_on(endpoint: &str, at: time::OffsetDateTime) -> TestApp {
         user("collector", "alpha", Role::Collector),
         user("intruder", "beta", Role::Admin),
     ];
-    let issuer = Arc::new(LocalIssuer::from_key(test_key(), ISSUER, AUDIENCE, users).unwrap());
+    let issuer = Arc::new(
+        LocalIssuer::from_key(test_key(), ISSUER, AUDIENCE, users)
+            .unwrap()
+            .with_machine_clients(vec![MachineClient {
+                client_id: "erp".into(),
+                secret: "erp-secret".into(),
+                tenant: tenant("alpha"),
+                scopes: vec![Scope::LedgerWrite, Scope::CreditCheck],
+            }]),
+    );
     let verifier = Verifier::with_jwks(ISSUER, AUDIENCE, &issuer.jwks()).unwrap();
     store
         .put_new_customers(
