@@ -6,9 +6,7 @@
 
 use credence_shared::credit::{CreditCheckRequest, CreditCheckResponse, CreditView};
 use credence_shared::customer::CustomerMaster;
-use credence_shared::dto::{
-    CustomerPage, CustomerSummary, FieldError, Me, Problem, TokenRequest, TokenResponse,
-};
+use credence_shared::dto::{CustomerPage, CustomerSummary, FieldError, Me, Problem};
 use credence_shared::watch::{
     Activity, Alert, AlertList, AlertUpdate, CollectionTask, CollectionsView, Delivery,
     DunningLadder, Kpis, NewNote, NewPromise, NewSignal, NewStatement, PortfolioAging, Promise,
@@ -87,19 +85,6 @@ struct VersionOnly {
 #[derive(Serialize)]
 pub(crate) struct ReasonOnly<'a> {
     reason: &'a str,
-}
-
-/// `POST /auth/token`: exchanges a username and password for an access token.
-pub async fn sign_in(username: &str, password: &str) -> Result<TokenResponse, ApiError> {
-    let body = TokenRequest {
-        username: username.to_owned(),
-        password: password.to_owned(),
-    };
-    let request = Request::post("/auth/token")
-        .json(&body)
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
-    let response = request.send().await.map_err(network)?;
-    read(response).await
 }
 
 /// `GET /v1/me`: who the API thinks is signed in.
@@ -376,7 +361,7 @@ async fn file_bytes(
     path: &str,
     query: &[(&str, &str)],
 ) -> Result<Vec<u8>, ApiError> {
-    let Some(token) = session.bearer() else {
+    let Some(token) = crate::oidc::fresh_token(session).await else {
         return Err(ApiError::Unauthorized);
     };
     let response = Request::get(path)
@@ -673,7 +658,7 @@ pub(crate) async fn authorised<T: DeserializeOwned>(
     session: Session,
     request: RequestBuilder,
 ) -> Result<T, ApiError> {
-    let Some(request) = with_token(session, request) else {
+    let Some(request) = with_token(session, request).await else {
         return Err(ApiError::Unauthorized);
     };
     let response = request.send().await.map_err(network)?;
@@ -685,7 +670,7 @@ pub(crate) async fn authorised_with_body<T: DeserializeOwned, B: serde::Serializ
     request: RequestBuilder,
     body: &B,
 ) -> Result<T, ApiError> {
-    let Some(request) = with_token(session, request) else {
+    let Some(request) = with_token(session, request).await else {
         return Err(ApiError::Unauthorized);
     };
     let request = request
@@ -701,7 +686,7 @@ async fn authorised_ignoring_answer<B: serde::Serialize>(
     request: RequestBuilder,
     body: &B,
 ) -> Result<(), ApiError> {
-    let Some(request) = with_token(session, request) else {
+    let Some(request) = with_token(session, request).await else {
         return Err(ApiError::Unauthorized);
     };
     let request = request
@@ -714,8 +699,8 @@ async fn authorised_ignoring_answer<B: serde::Serialize>(
     finish::<()>(session, response).await
 }
 
-fn with_token(session: Session, request: RequestBuilder) -> Option<RequestBuilder> {
-    let token = session.bearer()?;
+async fn with_token(session: Session, request: RequestBuilder) -> Option<RequestBuilder> {
+    let token = crate::oidc::fresh_token(session).await?;
     Some(
         request
             .header("Authorization", &format!("Bearer {token}"))
@@ -723,10 +708,12 @@ fn with_token(session: Session, request: RequestBuilder) -> Option<RequestBuilde
     )
 }
 
-/// Reads the answer; a 401 ends the session, which sends the user to sign in.
+/// Reads the answer. A 401 mid-session first tries the refresh token: when the issuer
+/// renews it the page stays as it is (what was typed kept) and the user tries again;
+/// otherwise the session ends, which sends the user to sign in.
 async fn finish<T: DeserializeOwned>(session: Session, response: Response) -> Result<T, ApiError> {
     let result = read(response).await;
-    if matches!(result, Err(ApiError::Unauthorized)) {
+    if matches!(result, Err(ApiError::Unauthorized)) && !crate::oidc::refresh(session).await {
         session.end();
     }
     result

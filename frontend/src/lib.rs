@@ -13,6 +13,7 @@
 pub mod api;
 pub mod components;
 pub mod i18n;
+pub mod oidc;
 pub mod pages;
 pub mod session;
 
@@ -27,7 +28,10 @@ use crate::pages::lazy::{
     CustomerRoute, DashboardRoute, EvidenceRoute, HomeRoute, ImportsRoute, InboxRoute,
     LabReportRoute, LabRoute, RequestRoute, ReviewsRoute, ShellRoute, WorklistRoute,
 };
-use crate::pages::{not_found::NotFound, signin::SignIn};
+use crate::pages::{
+    not_found::NotFound,
+    signin::{SignIn, SignInCallback},
+};
 use crate::session::Session;
 
 #[component]
@@ -40,6 +44,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/signin") view=SignIn />
+                <Route path=path!("/signin/callback") view=SignInCallback />
                 <ProtectedParentRoute
                     path=path!("")
                     view=Outlet

@@ -156,13 +156,15 @@ pub async fn authorize(
             "enter your username and password",
         ));
     }
-    let user = issuer
-        .check_password(username, password)
-        .map_err(|_| AuthorizeRefusal::Credentials("wrong username or password"))?;
+    let user = issuer.check_password(username, password).map_err(|_| {
+        AuthorizeRefusal::Credentials("用户名或密码错误 · wrong username or password")
+    })?;
     match active_roles(ctx, user).await {
         Ok(_) => {}
         Err(e) if e.error == "invalid_grant" => {
-            return Err(AuthorizeRefusal::Credentials("this account is disabled"));
+            return Err(AuthorizeRefusal::Credentials(
+                "此账号已停用 · this account is disabled",
+            ));
         }
         Err(e) => return Err(AuthorizeRefusal::ToApp(e)),
     }

@@ -420,7 +420,7 @@ pub fn Shell() -> impl IntoView {
                         type="button"
                         class="button button-secondary signout"
                         data-testid="signout"
-                        on:click=move |_| session.end()
+                        on:click=move |_| leptos::task::spawn_local(crate::oidc::sign_out(session))
                     >
                         <IconSignOut />
                         {t!(i18n, sign_out)}

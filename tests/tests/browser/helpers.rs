@@ -358,7 +358,7 @@ impl Browser {
     pub async fn api_get(&self, path: &str) -> Result<serde_json::Value> {
         let script = r#"
             const [path, done] = arguments;
-            const session = JSON.parse(localStorage.getItem('credence.session') || 'null');
+            const session = JSON.parse(sessionStorage.getItem('credence.session') || 'null');
             fetch(path, { headers: { authorization: 'Bearer ' + (session && session.access_token) } })
               .then(async r => done({ status: r.status, body: await r.json() }))
               .catch(e => done({ status: 0, body: String(e) }));
@@ -373,7 +373,9 @@ impl Browser {
         Ok(answer["body"].clone())
     }
 
-    /// Signs in through the form and waits for the customer search.
+    /// Signs in as a person does: `/signin` sends the browser to the issuer's authorize
+    /// page (authorization code + PKCE), the form there is filled in, and the app takes the
+    /// code back and shows the customer search.
     pub async fn sign_in(&self, username: &str, password: &str) -> Result {
         self.open("/signin").await?;
         self.visible("signin-username")

@@ -9,8 +9,8 @@ async fn a_sales_user_signs_in_and_sees_customer_search_with_available_credit() 
         browser.open("/").await?;
         browser.visible("signin-username").await?;
         check!(
-            browser.path().await? == "/signin",
-            "an unauthenticated visit to / should land on /signin, not {}",
+            browser.path().await? == "/oauth2/authorize",
+            "an unauthenticated visit to / should land on the issuer's sign-in page, not {}",
             browser.path().await?
         );
         browser.screenshot("signin").await?;
@@ -72,8 +72,8 @@ async fn a_wrong_password_shows_the_error_next_to_the_form_and_keeps_the_typed_u
         let message = error.text().await?;
         check!(!message.trim().is_empty(), "the sign-in error is empty");
         check!(
-            browser.path().await? == "/signin",
-            "a failed sign-in should stay on /signin"
+            browser.path().await? == "/oauth2/authorize",
+            "a failed sign-in should stay on the issuer's sign-in page"
         );
         let username = browser
             .visible("signin-username")
@@ -101,18 +101,22 @@ async fn signing_out_returns_to_signin_and_guards_the_app_again() {
         // Act
         browser.visible("signout").await?.click().await?;
 
-        // Assert
-        browser.visible("signin-username").await?;
+        // Assert: signed out at the issuer too, back on the app's sign-in page.
+        browser.visible("signed-out").await?;
         check!(
             browser.path().await? == "/signin",
             "signing out should show /signin, not {}",
             browser.path().await?
         );
+        let kept = browser
+            .js("return sessionStorage.getItem('credence.session')")
+            .await?;
+        check!(kept.is_null(), "the tokens should be gone, found {kept}");
         browser.open("/").await?;
         browser.visible("signin-username").await?;
         check!(
-            browser.path().await? == "/signin",
-            "after signing out, / should redirect to /signin"
+            browser.path().await? == "/oauth2/authorize",
+            "after signing out, / should lead to the issuer's sign-in page"
         );
         Ok(())
     })

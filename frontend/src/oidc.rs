@@ -1,0 +1,326 @@
+//! Signing in with OAuth 2.0 authorization code + PKCE against the OpenID Connect issuer
+//! named in `/config.json` — Cognito's managed login in AWS, the local issuer in
+//! development and tests: one code path, configured only by the issuer URL and client id.
+//!
+//! [`begin`] sends the browser to the issuer's authorize page with a fresh PKCE verifier
+//! (kept in `sessionStorage` with the `state` and where to go afterwards); the issuer sends
+//! it back to `/signin/callback`, where [`finish`] exchanges the code for tokens. Tokens are
+//! refreshed shortly before they expire ([`fresh_token`]) and once more after a 401.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use gloo_net::http::Request;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::api::ApiError;
+use crate::session::{Session, Tokens};
+
+/// Where the sign-in in flight keeps its verifier, state and destination.
+const PENDING_KEY: &str = "credence.signin";
+/// Refresh when the access token has less than this left.
+const REFRESH_AHEAD_MS: f64 = 60_000.0;
+
+/// The app's runtime configuration (`/config.json`, written beside the app at deploy).
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthConfig {
+    pub issuer: String,
+    pub client_id: String,
+    /// Cognito's `/logout` (it has no `end_session_endpoint` in its discovery).
+    #[serde(default)]
+    pub logout_endpoint: Option<String>,
+}
+
+/// What the issuer publishes at `/.well-known/openid-configuration`.
+#[derive(Debug, Clone, Deserialize)]
+struct Discovery {
+    authorization_endpoint: String,
+    token_endpoint: String,
+    #[serde(default)]
+    revocation_endpoint: Option<String>,
+    #[serde(default)]
+    end_session_endpoint: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Pending {
+    verifier: String,
+    state: String,
+    next: String,
+}
+
+/// The token endpoint's answer (RFC 6749 §5.1) or its error (§5.2).
+#[derive(Debug, Clone, Deserialize)]
+struct TokenAnswer {
+    access_token: String,
+    expires_in: u64,
+    #[serde(default)]
+    refresh_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct TokenError {
+    error: String,
+    #[serde(default)]
+    error_description: Option<String>,
+}
+
+async fn get_json<T: for<'de> Deserialize<'de>>(url: &str) -> Result<T, ApiError> {
+    let response = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(ApiError::Server {
+            status: response.status(),
+            request_id: None,
+        });
+    }
+    response
+        .json()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+async fn config() -> Result<AuthConfig, ApiError> {
+    get_json("/config.json").await
+}
+
+async fn discovery(config: &AuthConfig) -> Result<Discovery, ApiError> {
+    let issuer = config.issuer.trim_end_matches('/');
+    get_json(&format!("{issuer}/.well-known/openid-configuration")).await
+}
+
+fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// The redirect registered for the app: its own `/signin/callback`.
+pub fn redirect_uri() -> String {
+    format!("{}/signin/callback", origin())
+}
+
+/// `n` random bytes from the browser's CSPRNG, as base64url text.
+fn random_text(n: usize) -> Result<String, ApiError> {
+    let mut bytes = vec![0u8; n];
+    let crypto = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .ok_or_else(|| ApiError::Decode("this browser has no crypto".into()))?;
+    crypto
+        .get_random_values_with_u8_array(&mut bytes)
+        .map_err(|_| ApiError::Decode("no random numbers".into()))?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The S256 challenge of a PKCE verifier (RFC 7636).
+pub fn challenge_of(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+fn encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// Sends the browser to the issuer's sign-in page; afterwards the app opens `next`.
+pub async fn begin(next: &str) -> Result<(), ApiError> {
+    let config = config().await?;
+    let discovery = discovery(&config).await?;
+    let pending = Pending {
+        verifier: random_text(32)?,
+        state: random_text(16)?,
+        next: next.to_owned(),
+    };
+    let saved = serde_json::to_string(&pending).map_err(|e| ApiError::Decode(e.to_string()))?;
+    storage()
+        .and_then(|s| s.set_item(PENDING_KEY, &saved).ok())
+        .ok_or_else(|| ApiError::Decode("this browser keeps no session storage".into()))?;
+    let challenge = challenge_of(&pending.verifier);
+    let redirect = redirect_uri();
+    let query = form(&[
+        ("response_type", "code"),
+        ("client_id", &config.client_id),
+        ("redirect_uri", &redirect),
+        ("state", &pending.state),
+        ("code_challenge", &challenge),
+        ("code_challenge_method", "S256"),
+        ("scope", "openid profile"),
+    ]);
+    let url = format!("{}?{query}", discovery.authorization_endpoint);
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(&url);
+    }
+    Ok(())
+}
+
+/// Why the way back from the issuer did not sign anyone in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallbackError {
+    /// No sign-in was started here, or the `state` is not the one sent (a forged link).
+    NotOurs,
+    /// The issuer said no (`error` and its description).
+    Refused(String),
+    Failed(ApiError),
+}
+
+/// Exchanges the code the issuer sent back for tokens; returns where to go next.
+pub async fn finish(session: Session, code: &str, state: &str) -> Result<String, CallbackError> {
+    let pending: Pending = storage()
+        .and_then(|s| {
+            let raw = s.get_item(PENDING_KEY).ok().flatten();
+            let _ = s.remove_item(PENDING_KEY);
+            raw
+        })
+        .and_then(|raw| serde_json::from_str(&raw).ok())
+        .ok_or(CallbackError::NotOurs)?;
+    if pending.state != state {
+        return Err(CallbackError::NotOurs);
+    }
+    let config = config().await.map_err(CallbackError::Failed)?;
+    let discovery = discovery(&config).await.map_err(CallbackError::Failed)?;
+    let redirect = redirect_uri();
+    let body = form(&[
+        ("grant_type", "authorization_code"),
+        ("client_id", &config.client_id),
+        ("code", code),
+        ("redirect_uri", &redirect),
+        ("code_verifier", &pending.verifier),
+    ]);
+    let answer = token_call(&discovery.token_endpoint, body).await?;
+    session.start(&answer);
+    Ok(pending.next)
+}
+
+async fn token_call(endpoint: &str, body: String) -> Result<Tokens, CallbackError> {
+    let response = Request::post(endpoint)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .map_err(|e| CallbackError::Failed(ApiError::Decode(e.to_string())))?
+        .send()
+        .await
+        .map_err(|e| CallbackError::Failed(ApiError::Network(e.to_string())))?;
+    if response.ok() {
+        let answer: TokenAnswer = response
+            .json()
+            .await
+            .map_err(|e| CallbackError::Failed(ApiError::Decode(e.to_string())))?;
+        return Ok(Tokens {
+            access_token: answer.access_token,
+            expires_in: answer.expires_in,
+            refresh_token: answer.refresh_token,
+        });
+    }
+    let status = response.status();
+    match response.json::<TokenError>().await {
+        Ok(e) => Err(CallbackError::Refused(
+            e.error_description.unwrap_or(e.error),
+        )),
+        Err(_) => Err(CallbackError::Failed(ApiError::Server {
+            status,
+            request_id: None,
+        })),
+    }
+}
+
+/// Trades the refresh token for a new access token; `false` (and the session ends) when
+/// the issuer says no — a disabled account, a revoked or expired refresh token.
+pub async fn refresh(session: Session) -> bool {
+    let Some(refresh_token) = session.refresh_token() else {
+        return false;
+    };
+    let Ok(config) = config().await else {
+        return false;
+    };
+    let Ok(discovery) = discovery(&config).await else {
+        return false;
+    };
+    let body = form(&[
+        ("grant_type", "refresh_token"),
+        ("client_id", &config.client_id),
+        ("refresh_token", &refresh_token),
+    ]);
+    match token_call(&discovery.token_endpoint, body).await {
+        Ok(mut tokens) => {
+            // Cognito does not rotate refresh tokens: keep the one we have.
+            tokens.refresh_token.get_or_insert(refresh_token);
+            session.start(&tokens);
+            true
+        }
+        Err(CallbackError::Refused(_)) => {
+            session.end();
+            false
+        }
+        // The network or the issuer failed: keep the session, the next call tries again.
+        Err(_) => false,
+    }
+}
+
+/// The access token to send: refreshed first when it has under a minute left.
+pub async fn fresh_token(session: Session) -> Option<String> {
+    if session.expires_within(REFRESH_AHEAD_MS) && session.refresh_token().is_some() {
+        refresh(session).await;
+    }
+    session.bearer()
+}
+
+/// Signs out here and at the issuer: the refresh token is revoked, the tokens forgotten,
+/// and the browser goes through the issuer's sign-out back to the sign-in page.
+pub async fn sign_out(session: Session) {
+    let refresh_token = session.refresh_token();
+    session.end();
+    let Ok(config) = config().await else {
+        return;
+    };
+    let discovery = discovery(&config).await.ok();
+    if let (Some(token), Some(endpoint)) = (
+        refresh_token,
+        discovery
+            .as_ref()
+            .and_then(|d| d.revocation_endpoint.clone()),
+    ) {
+        let body = form(&[("token", &token), ("client_id", &config.client_id)]);
+        if let Ok(request) = Request::post(&endpoint)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+        {
+            let _ = request.send().await;
+        }
+    }
+    let logout = config
+        .logout_endpoint
+        .or_else(|| discovery.and_then(|d| d.end_session_endpoint));
+    if let (Some(logout), Some(window)) = (logout, web_sys::window()) {
+        let back = format!("{}/signin?signed_out=1", origin());
+        let query = form(&[
+            ("client_id", &config.client_id),
+            ("logout_uri", &back),
+            ("post_logout_redirect_uri", &back),
+        ]);
+        let _ = window.location().assign(&format!("{logout}?{query}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_challenge_is_the_rfc_7636_example() {
+        assert_eq!(
+            challenge_of("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+}
