@@ -137,6 +137,59 @@ fn cognito_has_a_group_for_every_role() {
 }
 
 #[test]
+fn cognito_signs_the_app_in_by_code_and_pkce_and_machines_by_the_api_scopes() {
+    // Arrange
+    let t = template();
+    let resources = t["Resources"].as_mapping().unwrap();
+    let of_type =
+        |kind: &str| -> Vec<&Value> { resources.values().filter(|r| r["Type"] == kind).collect() };
+
+    // Act
+    let domains = of_type("AWS::Cognito::UserPoolDomain");
+    let client = &t["Resources"]["UserPoolClient"]["Properties"];
+    let servers = of_type("AWS::Cognito::UserPoolResourceServer");
+
+    // Assert
+    assert_eq!(domains.len(), 1, "a managed-login domain");
+    assert_eq!(
+        client["AllowedOAuthFlows"],
+        serde_yaml::from_str::<Value>("[code]").unwrap()
+    );
+    assert_eq!(client["AllowedOAuthFlowsUserPoolClient"], Value::Bool(true));
+    assert_eq!(
+        client["GenerateSecret"],
+        Value::Bool(false),
+        "a public client"
+    );
+    assert!(client["AccessTokenValidity"].as_u64().unwrap() <= 15);
+    assert_eq!(client["TokenValidityUnits"]["AccessToken"], "minutes");
+    let callback = serde_yaml::to_string(&client["CallbackURLs"]).unwrap();
+    assert!(callback.contains("/signin/callback"), "{callback}");
+    assert_eq!(servers.len(), 1);
+    let server = &servers[0]["Properties"];
+    let scopes: BTreeSet<String> = server["Scopes"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{}/{}",
+                server["Identifier"].as_str().unwrap(),
+                s["ScopeName"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let policy: BTreeSet<String> = credence_api::auth::policy::Scope::ALL
+        .iter()
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    assert_eq!(
+        scopes, policy,
+        "the template's scopes are the ones the policy maps"
+    );
+}
+
+#[test]
 fn the_stream_function_reports_failed_records_and_dead_letters_what_keeps_failing() {
     let t = template();
     let resources = &t["Resources"];
