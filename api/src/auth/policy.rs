@@ -181,6 +181,17 @@ pub fn allows(who: &Principal, action: Action) -> bool {
         || scopes_for(action).iter().any(|s| who.scopes.contains(s))
 }
 
+/// `Forbidden` unless the caller may send a file that makes the change `action` through the
+/// import API: a person by that right alone, a machine client also by `imports.write`.
+pub fn require_import(who: &Principal, action: Action) -> Result<(), ApiError> {
+    require(who, action)?;
+    if who.scopes.is_empty() || who.scopes.contains(&Scope::ImportsWrite) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
 /// `Forbidden` unless the caller may perform `action`.
 pub fn require(who: &Principal, action: Action) -> Result<(), ApiError> {
     if allows(who, action) {
@@ -229,6 +240,21 @@ mod tests {
             may_see_customer(&erp, None),
             "a machine works for the tenant"
         );
+    }
+
+    #[test]
+    fn a_machine_sends_files_only_with_imports_write_and_the_scope_of_the_change() {
+        // Arrange
+        let posts_only = machine(&[Scope::LedgerWrite]);
+        let sends_files = machine(&[Scope::LedgerWrite, Scope::ImportsWrite]);
+        let files_only = machine(&[Scope::ImportsWrite]);
+
+        // Act / Assert
+        assert!(require_import(&posts_only, Action::PostLedgerEvents).is_err());
+        assert!(require_import(&sends_files, Action::PostLedgerEvents).is_ok());
+        assert!(require_import(&sends_files, Action::ManageCustomers).is_err());
+        assert!(require_import(&files_only, Action::PostLedgerEvents).is_err());
+        assert!(require_import(&with(Role::Finance), Action::PostLedgerEvents).is_ok());
     }
 
     #[test]

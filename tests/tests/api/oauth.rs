@@ -325,3 +325,46 @@ async fn a_wrong_secret_or_a_scope_not_granted_gets_no_token() {
     assert_eq!(odd.status, 400);
     assert_eq!(odd.body["error"], "unsupported_grant_type");
 }
+
+#[tokio::test]
+async fn a_machine_sends_a_ledger_file_only_when_it_holds_imports_write() {
+    // Arrange: two ERPs with ledger.write, one also with imports.write.
+    let app = spawn_app().await;
+    let body = || form(&[("grant_type", "client_credentials")]);
+    let posts = post_form(&app, "/oauth2/token", body(), Some("erp:erp-secret")).await;
+    let files = post_form(
+        &app,
+        "/oauth2/token",
+        body(),
+        Some("erp-files:erp-files-secret"),
+    )
+    .await;
+    let (posts, files) = (
+        text(&posts.assert_status(200)["access_token"]).to_owned(),
+        text(&files.assert_status(200)["access_token"]).to_owned(),
+    );
+    let batch = json!({"dry_run": true, "mapping": ["customer", "invoice", "issued", "due", "amount"],
+        "rows": [{"line": 2, "cells": ["C1", "F-1", "2026-11-01", "2026-12-01", "100.00"]}]});
+
+    // Act
+    let refused = app
+        .send_json("POST", "/v1/imports/open_items", &posts, &batch)
+        .await;
+    let sent = app
+        .send_json("POST", "/v1/imports/open_items", &files, &batch)
+        .await;
+    let customers = app
+        .send_json(
+            "POST",
+            "/v1/imports/customers",
+            &files,
+            &json!({"dry_run": true, "mapping": ["customer", "name"],
+            "rows": [{"line": 2, "cells": ["KH-1", "某某有限公司"]}]}),
+        )
+        .await;
+
+    // Assert
+    refused.problem(403);
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    customers.problem(403);
+}

@@ -180,7 +180,7 @@ pub async fn import(
     kind: ImportKind,
     batch: Batch,
 ) -> Result<BatchResult, ApiError> {
-    policy::require(who, action_for(kind))?;
+    policy::require_import(who, action_for(kind))?;
     if batch.rows.is_empty() || batch.rows.len() > MAX_ROWS {
         return Err(ApiError::from(
             FieldError::new("rows", code::TOO_MANY, "1 to 500 rows a batch").with("max", MAX_ROWS),
@@ -321,13 +321,12 @@ pub async fn import(
 
 /// Who may read the import history: whoever may import some kind of file.
 fn require_importer(who: &Principal) -> Result<(), ApiError> {
-    if ImportKind::ALL
+    match ImportKind::ALL
         .iter()
-        .any(|k| policy::allows(who, action_for(*k)))
+        .find(|k| policy::allows(who, action_for(**k)))
     {
-        Ok(())
-    } else {
-        policy::require(who, Action::ManageCustomers)
+        Some(kind) => policy::require_import(who, action_for(*kind)),
+        None => policy::require_import(who, Action::ManageCustomers),
     }
 }
 

@@ -146,12 +146,20 @@ pub async fn spawn_app_on(endpoint: &str, at: time::OffsetDateTime) -> TestApp {
     let issuer = Arc::new(
         LocalIssuer::from_key(test_key(), ISSUER, AUDIENCE, users)
             .unwrap()
-            .with_machine_clients(vec![MachineClient {
-                client_id: "erp".into(),
-                secret: "erp-secret".into(),
-                tenant: tenant("alpha"),
-                scopes: vec![Scope::LedgerWrite, Scope::CreditCheck],
-            }]),
+            .with_machine_clients(vec![
+                MachineClient {
+                    client_id: "erp".into(),
+                    secret: "erp-secret".into(),
+                    tenant: tenant("alpha"),
+                    scopes: vec![Scope::LedgerWrite, Scope::CreditCheck],
+                },
+                MachineClient {
+                    client_id: "erp-files".into(),
+                    secret: "erp-files-secret".into(),
+                    tenant: tenant("alpha"),
+                    scopes: vec![Scope::LedgerWrite, Scope::ImportsWrite],
+                },
+            ]),
     );
     let verifier = Verifier::with_jwks(ISSUER, AUDIENCE, &issuer.jwks()).unwrap();
     store
