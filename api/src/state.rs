@@ -5,7 +5,7 @@ use crate::clock::Clock;
 use crate::egress::Egress;
 use crate::service::{Ctx, tenant::Engines};
 use crate::{
-    auth::{Verifier, local::LocalIssuer, local::LocalUser},
+    auth::{Verifier, local::LocalIssuer, local::LocalUser, verify::TenantRegistry},
     settings::{IssuerSettings, Settings},
     store::Store,
 };
@@ -50,9 +50,12 @@ impl AppState {
     ) -> anyhow::Result<Self> {
         let client = Store::client(&settings.region, settings.dynamodb_endpoint.as_deref()).await;
         let store = Store::new(client, &settings.table);
+        let registry: Arc<dyn TenantRegistry> = Arc::new(store.clone());
         let (verifier, local_issuer) = match &settings.issuer {
             IssuerSettings::Remote { jwks_url } => (
-                Verifier::remote(&settings.jwt_issuer, &settings.jwt_audience, jwks_url).await?,
+                Verifier::remote(&settings.jwt_issuer, &settings.jwt_audience, jwks_url)
+                    .await?
+                    .with_registry(registry),
                 None,
             ),
             IssuerSettings::Local { key_path } => {
@@ -68,7 +71,8 @@ impl AppState {
                         &settings.jwt_issuer,
                         &settings.jwt_audience,
                         &issuer.jwks(),
-                    )?,
+                    )?
+                    .with_registry(registry),
                     Some(Arc::new(issuer)),
                 )
             }
@@ -81,6 +85,21 @@ impl AppState {
             engines: Engines::default(),
             clock: Clock::system(),
             egress: Egress::from_env()?,
+        })
+    }
+}
+
+/// The registry in the table tells the verifier the tenant of tokens that carry none.
+impl TenantRegistry for Store {
+    fn tenant_of<'a>(
+        &'a self,
+        subject: &'a str,
+    ) -> futures_util::future::BoxFuture<'a, Result<Option<credence_shared::TenantId>, String>>
+    {
+        Box::pin(async move {
+            self.tenant_of_subject(subject)
+                .await
+                .map_err(|e| e.to_string())
         })
     }
 }

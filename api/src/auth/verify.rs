@@ -141,6 +141,19 @@ impl Claims {
     }
 }
 
+/// Where the verifier finds the tenant of a token that carries none (Cognito's access
+/// tokens): the registry, by the token's subject (a person's `sub`, a client's id).
+pub trait TenantRegistry: Send + Sync {
+    fn tenant_of<'a>(
+        &'a self,
+        subject: &'a str,
+    ) -> futures_util::future::BoxFuture<'a, Result<Option<TenantId>, String>>;
+}
+
+/// How long a subject's tenant is remembered (it never changes; the bound keeps memory).
+const TENANT_CACHE_TTL: Duration = Duration::from_secs(600);
+const TENANT_CACHE_MAX: usize = 10_000;
+
 /// Verifies tokens with keys from a JWKS. Remote key sets are refreshed when a token
 /// names a key id we have not seen (key rotation), at most once a minute.
 pub struct Verifier {
@@ -150,6 +163,8 @@ pub struct Verifier {
     keys: RwLock<HashMap<String, DecodingKey>>,
     last_refresh: RwLock<Option<Instant>>,
     http: reqwest::Client,
+    registry: Option<std::sync::Arc<dyn TenantRegistry>>,
+    tenants: RwLock<HashMap<String, (TenantId, Instant)>>,
 }
 
 impl Verifier {
@@ -162,6 +177,8 @@ impl Verifier {
             keys: RwLock::new(keys_of(jwks)?),
             last_refresh: RwLock::new(None),
             http: reqwest::Client::new(),
+            registry: None,
+            tenants: RwLock::new(HashMap::new()),
         })
     }
 
@@ -176,9 +193,48 @@ impl Verifier {
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(5))
                 .build()?,
+            registry: None,
+            tenants: RwLock::new(HashMap::new()),
         };
         verifier.refresh().await?;
         Ok(verifier)
+    }
+
+    /// Finds the tenant of tokens that carry none in `registry`.
+    #[must_use]
+    pub fn with_registry(mut self, registry: std::sync::Arc<dyn TenantRegistry>) -> Self {
+        self.registry = Some(registry);
+        self
+    }
+
+    /// The registered tenant of `subject` (remembered for a while).
+    async fn tenant_of(&self, subject: &str) -> Result<TenantId, ApiError> {
+        let cached = self
+            .tenants
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(subject)
+            .filter(|(_, at)| at.elapsed() < TENANT_CACHE_TTL)
+            .map(|(t, _)| t.clone());
+        if let Some(tenant) = cached {
+            return Ok(tenant);
+        }
+        let Some(registry) = &self.registry else {
+            return Err(ApiError::Unauthorized("token has no valid tenant".into()));
+        };
+        let found = registry
+            .tenant_of(subject)
+            .await
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading the tenant registry: {e}")))?;
+        let tenant = found.ok_or_else(|| {
+            ApiError::Unauthorized("this account belongs to no tenant (not registered)".into())
+        })?;
+        let mut tenants = self.tenants.write().unwrap_or_else(|e| e.into_inner());
+        if tenants.len() >= TENANT_CACHE_MAX {
+            tenants.clear();
+        }
+        tenants.insert(subject.to_owned(), (tenant.clone(), Instant::now()));
+        Ok(tenant)
     }
 
     async fn refresh(&self) -> anyhow::Result<()> {
@@ -249,7 +305,19 @@ impl Verifier {
                 _ => invalid("token is invalid"),
             }
         })?;
-        data.claims.into_principal(&self.app_client)
+        let mut claims = data.claims;
+        if claims.token_use.as_deref() != Some("access") {
+            return Err(invalid("only access tokens are accepted (not ID tokens)"));
+        }
+        if claims.tenant.is_none() && claims.cognito_tenant.is_none() {
+            // A person by their stable id, a machine client by its id.
+            let subject = match &claims.client_id {
+                Some(client) if *client != self.app_client => client.clone(),
+                _ => claims.sub.clone(),
+            };
+            claims.tenant = Some(self.tenant_of(&subject).await?.to_string());
+        }
+        claims.into_principal(&self.app_client)
     }
 }
 

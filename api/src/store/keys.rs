@@ -1,5 +1,7 @@
 //! The one place that builds DynamoDB keys. Every partition key starts with the tenant
-//! (`T#{tenant}`), so no request can reach another tenant's items by construction.
+//! (`T#{tenant}`), so no request can reach another tenant's items by construction — except
+//! the registry (`REG#…`), which is read before a tenant is known: which tenant a signed-in
+//! person or machine client belongs to.
 //!
 //! Ids and search terms never contain `#` (ids are `[A-Za-z0-9_-]`, terms are
 //! normalised to letters and digits), so keys cannot collide across kinds.
@@ -52,6 +54,7 @@
 //! | webhook deliveries waiting to be (re)tried | Query | `GSI1PK = T#{t}#WH#PENDING`, `GSI1SK <= {now}` | GSI1 |
 //! | warning rules, dunning ladder, webhooks | GetItem | `PK = T#{t}#CFG`, `SK = WARNING_RULES / DUNNING / WEBHOOKS` | table |
 //! | the import history, a run's error rows, remembered mappings | Query / UpdateItem / GetItem | `PK = T#{t}#IMPORTS`, `SK = RUN#{id}` / `ERR#{id}#{batch}` / `MAP#{layout}` | table |
+//! | the tenant of a token's subject (a person's stable id, a machine client's id) | GetItem / conditional PutItem | `PK = REG#SUB#{subject}`, `SK = TENANT` | table |
 //! | yesterday's KPI snapshot (grade drift) | Query | `PK = T#{t}#KPI`, `SK begins_with K#`, newest first | table |
 
 use credence_shared::{CustomerId, TenantId, workflow::Subject};
@@ -71,6 +74,13 @@ pub const PROFILE_SK: &str = "PROFILE";
 /// The customer's computed credit file (versioned; every change is guarded by it).
 pub const CREDIT_SK: &str = "CREDIT";
 pub const SEED_SK: &str = "SEED";
+
+/// The registry item naming the tenant of a token's subject (not under any tenant: it is
+/// what finds the tenant).
+pub fn subject_pk(subject: &str) -> String {
+    format!("REG#SUB#{subject}")
+}
+pub const SUBJECT_TENANT_SK: &str = "TENANT";
 
 fn tenant(t: &TenantId) -> String {
     format!("T#{t}")

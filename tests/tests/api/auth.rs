@@ -347,3 +347,64 @@ async fn an_unsigned_or_symmetrically_signed_token_with_genuine_claims_gets_401(
         response.problem(401);
     }
 }
+
+#[tokio::test]
+async fn a_cognito_access_token_without_a_tenant_finds_it_in_the_registry_by_its_subject() {
+    // Arrange: Cognito's shape — no tenant claim; a person by `sub`, an ERP by its client.
+    let app = spawn_app().await;
+    let person = "3f1c2a9e-0b7d-4c1e-9f00-1234567890ab";
+    let stranger = "9a9a9a9a-0000-4000-8000-000000000000";
+    let now = "2026-12-04T00:00:00Z";
+    app.store
+        .register_subject(person, &tenant("alpha"), "user", now)
+        .await
+        .unwrap();
+    app.store
+        .register_subject("erp-cognito", &tenant("alpha"), "client", now)
+        .await
+        .unwrap();
+    let cognito = |sub: &str| {
+        let mut c = claims("ignored");
+        c.sub = sub.into();
+        c.tenant = None;
+        c.roles = vec![];
+        c.cognito_groups = vec!["risk".into()];
+        c
+    };
+    let mut machine = cognito("erp-cognito");
+    machine.client_id = Some("erp-cognito".into());
+    machine.scope = Some("credence/credit.check".into());
+    machine.cognito_groups = vec![];
+
+    // Act
+    let me = app
+        .get("/v1/me", Some(&app.issuer.sign(&cognito(person)).unwrap()))
+        .await;
+    let unknown = app
+        .get(
+            "/v1/me",
+            Some(&app.issuer.sign(&cognito(stranger)).unwrap()),
+        )
+        .await;
+    let erp = app
+        .get(
+            "/v1/customers/C1",
+            Some(&app.issuer.sign(&machine).unwrap()),
+        )
+        .await;
+    let moved = app
+        .store
+        .register_subject(person, &tenant("beta"), "user", now)
+        .await;
+
+    // Assert
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert_eq!(me.body["tenant"], "alpha");
+    assert_eq!(me.body["roles"], serde_json::json!(["risk"]));
+    assert_eq!(
+        unknown.problem(401)["detail"],
+        "this account belongs to no tenant (not registered)"
+    );
+    assert_eq!(erp.status, 200, "{}", erp.body);
+    assert!(moved.is_err(), "a subject never moves to another tenant");
+}

@@ -161,7 +161,9 @@ pub async fn spawn_app_on(endpoint: &str, at: time::OffsetDateTime) -> TestApp {
                 },
             ]),
     );
-    let verifier = Verifier::with_jwks(ISSUER, AUDIENCE, &issuer.jwks()).unwrap();
+    let verifier = Verifier::with_jwks(ISSUER, AUDIENCE, &issuer.jwks())
+        .unwrap()
+        .with_registry(Arc::new(store.clone()));
     store
         .put_new_customers(
             &tenant("alpha"),
