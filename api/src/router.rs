@@ -292,10 +292,46 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
     // The local issuer's OAuth endpoints answer errors as OAuth says, not as problems.
-    match oauth {
+    let local = oauth.is_some();
+    let app = match oauth {
         Some(oauth) => oauth.merge(app),
         None => app,
-    }
+    };
+    security_headers(app, local)
+}
+
+/// The page's Content-Security-Policy: scripts only from the app's own files (and its
+/// WebAssembly), no inline script, nothing framing it. Styles may be inline (the charts'
+/// SVG carries style attributes). In AWS, CloudFront's response-headers policy sends the
+/// same; locally, violations are reported to `/csp-report` so the browser tests see them.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+frame-ancestors 'none'; manifest-src 'self'";
+
+fn security_headers(app: Router, local: bool) -> Router {
+    let csp = if local {
+        format!("{CSP}; report-uri /csp-report")
+    } else {
+        CSP.to_owned()
+    };
+    let csp = HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static(CSP));
+    app.layer(SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        csp,
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("DENY"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
 }
 
 /// Unknown API paths are 404 problems; other paths serve the frontend when a static

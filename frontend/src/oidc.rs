@@ -279,8 +279,11 @@ pub async fn fresh_token(session: Session) -> Option<String> {
 /// and the browser goes through the issuer's sign-out back to the sign-in page.
 pub async fn sign_out(session: Session) {
     let refresh_token = session.refresh_token();
-    session.end();
+    // Forgotten at once; the page keeps showing until the browser leaves for the issuer's
+    // sign-out (ending the session here would send it to sign in again meanwhile).
+    session.forget();
     let Ok(config) = config().await else {
+        session.end();
         return;
     };
     let discovery = discovery(&config).await.ok();
@@ -301,14 +304,23 @@ pub async fn sign_out(session: Session) {
     let logout = config
         .logout_endpoint
         .or_else(|| discovery.and_then(|d| d.end_session_endpoint));
-    if let (Some(logout), Some(window)) = (logout, web_sys::window()) {
-        let back = format!("{}/signin?signed_out=1", origin());
-        let query = form(&[
-            ("client_id", &config.client_id),
-            ("logout_uri", &back),
-            ("post_logout_redirect_uri", &back),
-        ]);
-        let _ = window.location().assign(&format!("{logout}?{query}"));
+    match (logout, web_sys::window()) {
+        (Some(logout), Some(window)) => {
+            let back = format!("{}/signin?signed_out=1", origin());
+            let query = form(&[
+                ("client_id", &config.client_id),
+                ("logout_uri", &back),
+                ("post_logout_redirect_uri", &back),
+            ]);
+            if window
+                .location()
+                .assign(&format!("{logout}?{query}"))
+                .is_err()
+            {
+                session.end();
+            }
+        }
+        _ => session.end(),
     }
 }
 

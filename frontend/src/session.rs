@@ -107,6 +107,13 @@ impl Session {
         }
     }
 
+    /// Forgets the tokens without telling the page (it is about to leave for the issuer's
+    /// sign-out): nothing can be sent with them any more, and a reload finds none.
+    pub fn forget(&self) {
+        write_storage(None);
+        self.token.update_untracked(|t| *t = None);
+    }
+
     /// Forgets the tokens; guarded pages then send the user to `/signin`.
     pub fn end(&self) {
         write_storage(None);

@@ -49,6 +49,9 @@ pub struct LocalIssuer {
     machine_clients: Vec<super::oauth::MachineClient>,
     /// The codes and refresh tokens given out.
     pub grants: super::oauth::Grants,
+    /// Content-Security-Policy violations the browser reported to the local server
+    /// (`/csp-report`; the browser tests read them at `/csp-reports`).
+    pub csp_reports: std::sync::Mutex<Vec<serde_json::Value>>,
 }
 
 impl LocalIssuer {
@@ -99,6 +102,7 @@ impl LocalIssuer {
             users,
             machine_clients: Vec::new(),
             grants: super::oauth::Grants::default(),
+            csp_reports: std::sync::Mutex::new(Vec::new()),
         })
     }
 

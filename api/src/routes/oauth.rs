@@ -24,6 +24,8 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", get(logout))
         .route("/config.json", get(config))
         .route("/oauth2/style.css", get(style))
+        .route("/csp-report", post(csp_report))
+        .route("/csp-reports", get(csp_reports))
         .with_state(state)
 }
 
@@ -190,6 +192,33 @@ async fn logout(State(state): State<AppState>, Query(query): Query<LogoutQuery>)
         .filter(|to| to == &base || to.starts_with(&format!("{base}/")))
         .unwrap_or_else(|| format!("{base}/signin"));
     Redirect::to(&back).into_response()
+}
+
+/// A Content-Security-Policy violation the browser reports (`application/csp-report`).
+async fn csp_report(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
+    if let Some(issuer) = issuer(&state) {
+        let report =
+            serde_json::from_slice(&body).unwrap_or_else(|_| json!(String::from_utf8_lossy(&body)));
+        tracing::warn!(%report, "Content-Security-Policy violation");
+        let mut reports = issuer.csp_reports.lock().unwrap_or_else(|e| e.into_inner());
+        if reports.len() < 1_000 {
+            reports.push(report);
+        }
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// The violations reported so far (local only: the browser tests read them).
+async fn csp_reports(State(state): State<AppState>) -> Response {
+    let reports = issuer(&state)
+        .map(|i| {
+            i.csp_reports
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone()
+        })
+        .unwrap_or_default();
+    no_store(Json(json!({ "items": reports })))
 }
 
 /// The sign-in page's look: a file, so the page needs no inline style under the CSP.

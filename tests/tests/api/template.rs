@@ -190,6 +190,42 @@ fn cognito_signs_the_app_in_by_code_and_pkce_and_machines_by_the_api_scopes() {
 }
 
 #[test]
+fn every_cloudfront_path_sends_the_strict_content_security_policy() {
+    // Arrange
+    let t = template();
+    let distribution = &t["Resources"]["Distribution"]["Properties"]["DistributionConfig"];
+    let policy = &t["Resources"]["AppHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"];
+
+    // Act
+    let csp = policy["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+        .as_str()
+        .unwrap_or_default();
+    let mut behaviours = vec![&distribution["DefaultCacheBehavior"]];
+    behaviours.extend(distribution["CacheBehaviors"].as_sequence().unwrap());
+
+    // Assert
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+    assert_eq!(policy["FrameOptions"]["FrameOption"], "DENY");
+    assert!(
+        policy["StrictTransportSecurity"]["AccessControlMaxAgeSec"]
+            .as_u64()
+            .unwrap()
+            >= 31_536_000
+    );
+    for behaviour in behaviours {
+        assert_eq!(
+            behaviour["ResponseHeadersPolicyId"]["Ref"], "AppHeadersPolicy",
+            "{behaviour:?}"
+        );
+    }
+}
+
+#[test]
 fn the_stream_function_reports_failed_records_and_dead_letters_what_keeps_failing() {
     let t = template();
     let resources = &t["Resources"];

@@ -102,7 +102,17 @@ pub async fn with_browser<T>(size: Size, test: impl AsyncFn(&Browser) -> Result<
         base_url: env.base_url.clone(),
         screenshots: env.screenshots.clone(),
     };
-    let outcome = test(&browser).await;
+    let mut outcome = test(&browser).await;
+    // Every screen runs under the deployed Content-Security-Policy: a violation anywhere
+    // (reported to the local server) fails the test that caused it, or the next one.
+    if outcome.is_ok() {
+        match browser.csp_violations().await {
+            Ok(found) if !found.is_empty() => {
+                outcome = Err(format!("Content-Security-Policy violations: {found:?}").into());
+            }
+            _ => {}
+        }
+    }
     if outcome.is_err() {
         // A picture of the failure helps more than the message alone.
         let _ = browser.screenshot("failure").await;
@@ -347,6 +357,17 @@ impl Browser {
             texts.push(element.text().await?);
         }
         Ok(texts)
+    }
+
+    /// The Content-Security-Policy violations the browser has reported to the local server
+    /// so far (it serves every page under the policy the deployed app gets).
+    pub async fn csp_violations(&self) -> Result<Vec<serde_json::Value>> {
+        let script = r#"
+            const [done] = arguments;
+            fetch('/csp-reports').then(r => r.json()).then(b => done(b.items)).catch(() => done([]));
+        "#;
+        let answer = self.client.execute_async(script, vec![]).await?;
+        Ok(answer.as_array().cloned().unwrap_or_default())
     }
 
     pub async fn js(&self, script: &str) -> Result<serde_json::Value> {

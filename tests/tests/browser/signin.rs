@@ -43,6 +43,20 @@ async fn a_sales_user_signs_in_and_sees_customer_search_with_available_credit() 
             "the signed-in user should be named in the account area, found {who}"
         );
         browser.screenshot("search").await?;
+        let header = browser
+            .js("return fetch('/').then(r => r.headers.get('content-security-policy'))")
+            .await?;
+        check!(
+            header
+                .as_str()
+                .is_some_and(|h| h.contains("script-src 'self' 'wasm-unsafe-eval'")),
+            "the app should be served under the strict CSP, found {header}"
+        );
+        let violations = browser.csp_violations().await?;
+        check!(
+            violations.is_empty(),
+            "signing in and searching broke the Content-Security-Policy: {violations:?}"
+        );
         Ok(())
     })
     .await;
