@@ -101,16 +101,12 @@ pub fn redirect_uri() -> String {
     format!("{}/signin/callback", origin())
 }
 
-/// `n` random bytes from the browser's CSPRNG, as base64url text.
-fn random_text(n: usize) -> Result<String, ApiError> {
+/// `n` random bytes from the browser's CSPRNG, as base64url text (none without one).
+fn random_text(n: usize) -> Option<String> {
     let mut bytes = vec![0u8; n];
-    let crypto = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .ok_or_else(|| ApiError::Decode("this browser has no crypto".into()))?;
-    crypto
-        .get_random_values_with_u8_array(&mut bytes)
-        .map_err(|_| ApiError::Decode("no random numbers".into()))?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
+    let crypto = web_sys::window().and_then(|w| w.crypto().ok())?;
+    crypto.get_random_values_with_u8_array(&mut bytes).ok()?;
+    Some(URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// The S256 challenge of a PKCE verifier (RFC 7636).
@@ -138,9 +134,10 @@ fn storage() -> Option<web_sys::Storage> {
 pub async fn begin(next: &str) -> Result<(), ApiError> {
     let config = config().await?;
     let discovery = discovery(&config).await?;
+    let no_random = || ApiError::Decode("this browser gives no random numbers".into());
     let pending = Pending {
-        verifier: random_text(32)?,
-        state: random_text(16)?,
+        verifier: random_text(32).ok_or_else(no_random)?,
+        state: random_text(16).ok_or_else(no_random)?,
         next: next.to_owned(),
     };
     let saved = serde_json::to_string(&pending).map_err(|e| ApiError::Decode(e.to_string()))?;
