@@ -73,15 +73,10 @@ pub struct Claims {
 }
 
 impl Claims {
-    /// The caller: a person when the token was issued to `app_client`, otherwise a machine
-    /// client acting by its scopes.
+    /// The caller of an access token ([`Verifier::verify`] checked `token_use`): a person
+    /// when it was issued to `app_client`, otherwise a machine client acting by its scopes.
     fn into_principal(self, app_client: &str) -> Result<Principal, ApiError> {
         let bad = |what: &str| ApiError::Unauthorized(format!("token has no valid {what}"));
-        if self.token_use.as_deref() != Some("access") {
-            return Err(ApiError::Unauthorized(
-                "only access tokens are accepted (not ID tokens)".into(),
-            ));
-        }
         let client = self.client_id.clone().ok_or_else(|| bad("client_id"))?;
         if client != app_client {
             return self.into_machine(&client);
