@@ -149,6 +149,10 @@ async fn main() -> anyhow::Result<()> {
         engines: Default::default(),
         clock: credence_api::clock::Clock::system(),
         egress: credence_api::egress::Egress::public()?,
+        directory: Arc::new(credence_api::directory::local::LocalDirectory::new(
+            store.clone(),
+            issuer.clone(),
+        )),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod clock;
+pub mod directory;
 pub mod egress;
 pub mod error;
 pub mod export;

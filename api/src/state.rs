@@ -2,10 +2,13 @@
 //! and its construction from the process settings. The router lives in `router.rs`.
 
 use crate::clock::Clock;
+use crate::directory::{Directory, cognito::CognitoDirectory, local::LocalDirectory};
 use crate::egress::Egress;
 use crate::service::{Ctx, tenant::Engines};
 use crate::{
-    auth::{Verifier, local::LocalIssuer, local::LocalUser, verify::TenantRegistry},
+    auth::{
+        Verifier, local::LocalIssuer, local::LocalUser, verify::Registered, verify::TenantRegistry,
+    },
     settings::{IssuerSettings, Settings},
     store::Store,
 };
@@ -26,6 +29,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Outbound HTTP to webhook targets, under the deployment's rule.
     pub egress: Egress,
+    /// Where the admin page creates, disables and signs out people (Cognito, or local).
+    pub directory: Arc<dyn Directory>,
 }
 
 impl AppState {
@@ -51,13 +56,31 @@ impl AppState {
         let client = Store::client(&settings.region, settings.dynamodb_endpoint.as_deref()).await;
         let store = Store::new(client, &settings.table);
         let registry: Arc<dyn TenantRegistry> = Arc::new(store.clone());
-        let (verifier, local_issuer) = match &settings.issuer {
-            IssuerSettings::Remote { jwks_url } => (
-                Verifier::remote(&settings.jwt_issuer, &settings.jwt_audience, jwks_url)
-                    .await?
-                    .with_registry(registry),
-                None,
-            ),
+        let (verifier, local_issuer, directory): (_, _, Arc<dyn Directory>) = match &settings.issuer
+        {
+            IssuerSettings::Remote { jwks_url } => {
+                let pool =
+                    CognitoDirectory::pool_of_issuer(&settings.jwt_issuer).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "JWT_ISSUER {} is not a Cognito user pool's issuer URL",
+                            settings.jwt_issuer
+                        )
+                    })?;
+                let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                    .region(aws_config::Region::new(settings.region.clone()))
+                    .load()
+                    .await;
+                (
+                    Verifier::remote(&settings.jwt_issuer, &settings.jwt_audience, jwks_url)
+                        .await?
+                        .with_registry(registry),
+                    None,
+                    Arc::new(CognitoDirectory::new(
+                        aws_sdk_cognitoidentityprovider::Client::new(&config),
+                        &pool,
+                    )),
+                )
+            }
             IssuerSettings::Local { key_path } => {
                 let issuer = LocalIssuer::load_or_create(
                     key_path,
@@ -66,6 +89,7 @@ impl AppState {
                     local_users,
                 )?
                 .with_machine_clients(machine_clients);
+                let issuer = Arc::new(issuer);
                 (
                     Verifier::with_jwks(
                         &settings.jwt_issuer,
@@ -73,7 +97,8 @@ impl AppState {
                         &issuer.jwks(),
                     )?
                     .with_registry(registry),
-                    Some(Arc::new(issuer)),
+                    Some(issuer.clone()),
+                    Arc::new(LocalDirectory::new(store.clone(), issuer)),
                 )
             }
         };
@@ -85,21 +110,27 @@ impl AppState {
             engines: Engines::default(),
             clock: Clock::system(),
             egress: Egress::from_env()?,
+            directory,
         })
     }
 }
 
-/// The registry in the table tells the verifier the tenant of tokens that carry none.
+/// The registry in the table tells the verifier the tenant of tokens that carry none, and
+/// whether a person may still act.
 impl TenantRegistry for Store {
-    fn tenant_of<'a>(
+    fn registered<'a>(
         &'a self,
         subject: &'a str,
-    ) -> futures_util::future::BoxFuture<'a, Result<Option<credence_shared::TenantId>, String>>
-    {
+    ) -> futures_util::future::BoxFuture<'a, Result<Option<Registered>, String>> {
         Box::pin(async move {
-            self.tenant_of_subject(subject)
-                .await
-                .map_err(|e| e.to_string())
+            let entry = self.subject(subject).await.map_err(|e| e.to_string())?;
+            Ok(entry.map(|e| Registered {
+                tenant: e.tenant,
+                username: e.username,
+                roles: e.roles,
+                active: e.active,
+                signed_out_at: e.signed_out_at,
+            }))
         })
     }
 }

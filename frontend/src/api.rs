@@ -16,7 +16,7 @@ use credence_shared::workflow::{
     Application, ApplicationCreated, ApplicationForm, ApprovalMatrix, AuditPage, BlacklistAdd,
     BlacklistEntry, CreditRequest, EngineInForce, EngineVersion, FieldSet, Inbox, NewRequest,
     PartyRequest, PublishEngine, RequestDetail, RequestSummary, ResubmitRequest, ReviewRequest,
-    ScreenRequest, ScreenResult, Subject, UserRecord, UserUpdate, Versioned,
+    ScreenRequest, ScreenResult, Subject, UserRecord, UserSignOut, UserUpdate, Versioned,
 };
 use credence_shared::{CustomerId, Money};
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -391,12 +391,25 @@ pub async fn update_user(
     session: Session,
     username: &str,
     body: &UserUpdate,
-) -> Result<(), ApiError> {
+) -> Result<UserRecord, ApiError> {
     let url = format!(
         "/v1/admin/users/{}",
         String::from(js_sys::encode_uri_component(username))
     );
-    authorised_ignoring_answer(session, Request::put(&url), body).await
+    authorised_with_body(session, Request::put(&url), body).await
+}
+
+/// `POST /v1/admin/users/{username}/sign-out`.
+pub async fn sign_out_user(
+    session: Session,
+    username: &str,
+    body: &UserSignOut,
+) -> Result<credence_shared::workflow::SignedOut, ApiError> {
+    let url = format!(
+        "/v1/admin/users/{}/sign-out",
+        String::from(js_sys::encode_uri_component(username))
+    );
+    authorised_with_body(session, Request::post(&url), body).await
 }
 
 /// `GET /v1/admin/custom-fields`.

@@ -139,6 +139,8 @@ codes! {
     ROLES_REQUIRED = "roles.required",
     /// An admin cannot take the admin role from themselves.
     ROLES_SELF_ADMIN = "roles.self_admin",
+    /// The username is taken (the local directory's usernames are global).
+    USERNAME_TAKEN = "username.taken",
     /// Dunning steps must be listed by rising day.
     STEPS_ORDER = "steps.order",
     /// A batch must be `{"events": [ ... ]}`.

@@ -22,7 +22,7 @@ const USAGE: &str = "usage:
                                  run app + API + DynamoDB Local with demo data (default port 8080 or $PORT);
                                  --today: as if it were that day, on a copy of the data (the daily pass runs
                                  for every day up to it first)
-  cargo xtask test               fmt, clippy, unit + integration + browser tests, cfn-lint
+  cargo xtask test               fmt, clippy, unit + integration + browser tests, cfn-lint, checkov
   cargo xtask browser [FILTER]   only the browser tests (those whose name contains FILTER)
   cargo xtask api [FILTER]       only the API integration tests, on a fresh DynamoDB Local
   cargo xtask load               the load generator (api/benches/load.rs) on a fresh DynamoDB Local
@@ -406,6 +406,23 @@ fn test() -> Result<()> {
     });
     all_ok &= summary.check("cfn-lint infra/template.yaml", 60, || {
         run(Command::new(tools::venv_bin("cfn-lint")).arg("infra/template.yaml"))
+    });
+    // The security scanner: any failed check fails the run. A finding that does not apply
+    // is skipped in the resource's Metadata with its reason (infra/README.md). Offline:
+    // nothing is fetched from the Prisma Cloud platform, no update check.
+    all_ok &= summary.check("checkov infra/template.yaml", 60, || {
+        run(Command::new(tools::venv_bin("checkov"))
+            .args([
+                "-f",
+                "infra/template.yaml",
+                "--framework",
+                "cloudformation",
+                "--quiet",
+                "--compact",
+                "--skip-download",
+            ])
+            .env("BC_SKIP_MAPPING", "TRUE")
+            .env("CKV_SKIP_PACKAGE_UPDATE_CHECK", "TRUE"))
     });
 
     all_ok &= summary.check(

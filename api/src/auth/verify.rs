@@ -136,17 +136,34 @@ impl Claims {
     }
 }
 
-/// Where the verifier finds the tenant of a token that carries none (Cognito's access
-/// tokens): the registry, by the token's subject (a person's `sub`, a client's id).
-pub trait TenantRegistry: Send + Sync {
-    fn tenant_of<'a>(
-        &'a self,
-        subject: &'a str,
-    ) -> futures_util::future::BoxFuture<'a, Result<Option<TenantId>, String>>;
+/// What the registry says of a token's subject: its tenant, and for a person the admin
+/// page manages, what the user cannot change and must hold on every call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    pub tenant: TenantId,
+    /// The Credence username (the stable handle the app's records name).
+    pub username: Option<String>,
+    /// The roles the admin page gives (`None`: the token's own).
+    pub roles: Option<Vec<Role>>,
+    pub active: bool,
+    /// Tokens issued up to this second (epoch seconds) are refused: "sign out everywhere".
+    pub signed_out_at: Option<u64>,
 }
 
-/// How long a subject's tenant is remembered (it never changes; the bound keeps memory).
-const TENANT_CACHE_TTL: Duration = Duration::from_secs(600);
+/// Where the verifier finds the tenant of a token that carries none (Cognito's access
+/// tokens), and whether a person may still act: the registry, by the token's subject (a
+/// person's `sub`, a client's id).
+pub trait TenantRegistry: Send + Sync {
+    fn registered<'a>(
+        &'a self,
+        subject: &'a str,
+    ) -> futures_util::future::BoxFuture<'a, Result<Option<Registered>, String>>;
+}
+
+/// How long what the registry says is remembered. A disabled account or a sign-out
+/// everywhere takes effect at once in the process that made it, and within this in every
+/// other — well inside an access token's 15 minutes.
+const TENANT_CACHE_TTL: Duration = Duration::from_secs(120);
 const TENANT_CACHE_MAX: usize = 10_000;
 
 /// Verifies tokens with keys from a JWKS. Remote key sets are refreshed when a token
@@ -159,7 +176,7 @@ pub struct Verifier {
     last_refresh: RwLock<Option<Instant>>,
     http: reqwest::Client,
     registry: Option<std::sync::Arc<dyn TenantRegistry>>,
-    tenants: RwLock<HashMap<String, (TenantId, Instant)>>,
+    tenants: RwLock<HashMap<String, (Option<Registered>, Instant)>>,
 }
 
 impl Verifier {
@@ -202,8 +219,8 @@ impl Verifier {
         self
     }
 
-    /// The registered tenant of `subject` (remembered for a while).
-    async fn tenant_of(&self, subject: &str) -> Result<TenantId, ApiError> {
+    /// What the registry says of `subject` (remembered for a while; `None` without one).
+    async fn registered(&self, subject: &str) -> Result<Option<Registered>, ApiError> {
         let cached = self
             .tenants
             .read()
@@ -211,25 +228,31 @@ impl Verifier {
             .get(subject)
             .filter(|(_, at)| at.elapsed() < TENANT_CACHE_TTL)
             .map(|(t, _)| t.clone());
-        if let Some(tenant) = cached {
-            return Ok(tenant);
+        if let Some(entry) = cached {
+            return Ok(entry);
         }
         let Some(registry) = &self.registry else {
-            return Err(ApiError::Unauthorized("token has no valid tenant".into()));
+            return Ok(None);
         };
         let found = registry
-            .tenant_of(subject)
+            .registered(subject)
             .await
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading the tenant registry: {e}")))?;
-        let tenant = found.ok_or_else(|| {
-            ApiError::Unauthorized("this account belongs to no tenant (not registered)".into())
-        })?;
         let mut tenants = self.tenants.write().unwrap_or_else(|e| e.into_inner());
         if tenants.len() >= TENANT_CACHE_MAX {
             tenants.clear();
         }
-        tenants.insert(subject.to_owned(), (tenant.clone(), Instant::now()));
-        Ok(tenant)
+        tenants.insert(subject.to_owned(), (found.clone(), Instant::now()));
+        Ok(found)
+    }
+
+    /// Forgets what was remembered of `subject`, so its next call reads the registry (the
+    /// admin page changed it in this process).
+    pub fn forget(&self, subject: &str) {
+        self.tenants
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(subject);
     }
 
     async fn refresh(&self) -> anyhow::Result<()> {
@@ -304,15 +327,50 @@ impl Verifier {
         if claims.token_use.as_deref() != Some("access") {
             return Err(invalid("only access tokens are accepted (not ID tokens)"));
         }
-        if claims.tenant.is_none() && claims.cognito_tenant.is_none() {
-            // A person by their stable id, a machine client by its id.
-            let subject = match &claims.client_id {
-                Some(client) if *client != self.app_client => client.clone(),
-                _ => claims.sub.clone(),
-            };
-            claims.tenant = Some(self.tenant_of(&subject).await?.to_string());
+        let machine = matches!(&claims.client_id, Some(c) if *c != self.app_client);
+        // A person by their stable id, a machine client by its id.
+        let subject = match &claims.client_id {
+            Some(client) if machine => client.clone(),
+            _ => claims.sub.clone(),
+        };
+        let claimed = claims.tenant.is_some() || claims.cognito_tenant.is_some();
+        // A machine client that names its tenant needs no lookup; a person always has one
+        // (cached), since the registry may have disabled or signed them out.
+        if machine && claimed {
+            return claims.into_principal(&self.app_client);
         }
-        claims.into_principal(&self.app_client)
+        let entry = self.registered(&subject).await?;
+        let Some(entry) = entry else {
+            if claimed {
+                return claims.into_principal(&self.app_client);
+            }
+            return Err(invalid(
+                "this account belongs to no tenant (not registered)",
+            ));
+        };
+        let named = claims.tenant.as_ref().or(claims.cognito_tenant.as_ref());
+        if named.is_some_and(|t| *t != entry.tenant.as_str()) {
+            return Err(invalid("token names another tenant than its account's"));
+        }
+        if !entry.active {
+            return Err(invalid("this account is disabled"));
+        }
+        if entry.signed_out_at.is_some_and(|at| claims.iat <= at) {
+            return Err(invalid(
+                "this session was signed out everywhere; sign in again",
+            ));
+        }
+        claims.tenant = Some(entry.tenant.to_string());
+        let mut principal = claims.into_principal(&self.app_client)?;
+        if !machine {
+            if let Some(username) = entry.username {
+                principal.username = username;
+            }
+            if let Some(roles) = entry.roles {
+                principal.roles = roles;
+            }
+        }
+        Ok(principal)
     }
 }
 

@@ -7,7 +7,7 @@ use crate::{
     error::ApiError,
     extract::{ApiJson, ApiQuery},
     service::{
-        tenant,
+        people, tenant,
         workflow::{self, AuditQuery, BlacklistList, RequestList, WithdrawBody},
     },
     state::AppState,
@@ -24,7 +24,7 @@ use credence_shared::{
         Application, ApplicationCreated, ApplicationForm, ApprovalMatrix, AuditPage, BlacklistAdd,
         BlacklistEntry, BlacklistRemoval, CreditRequest, EngineInForce, EngineVersion, FieldSet,
         Inbox, NewRequest, PublishEngine, RequestDetail, ResubmitRequest, ReviewRequest,
-        ScreenRequest, ScreenResult, UserRecord, UserUpdate, Versioned,
+        ScreenRequest, ScreenResult, SignedOut, UserRecord, UserSignOut, UserUpdate, Versioned,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -368,7 +368,7 @@ pub async fn users(
     who: Principal,
 ) -> Result<Json<UserList>, ApiError> {
     Ok(Json(UserList {
-        items: tenant::users(&state.store, &who).await?,
+        items: people::users(&state.store, &who).await?,
     }))
 }
 
@@ -376,10 +376,13 @@ pub async fn users(
     params(("username" = String, Path, description = "Username")),
     request_body = UserUpdate,
     responses(
-        (status = 200, description = "The user (`UserRecord`); roles apply from the next sign-in"),
+        (status = 200, description = "The user (`UserRecord`; `invitation` carries a new local \
+            person's temporary password, once). Roles, disabling and sign-outs take effect at \
+            the person's next call in this instance and within two minutes in every other"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn put_user(
     State(state): State<AppState>,
@@ -388,8 +391,40 @@ pub async fn put_user(
     ApiJson(body): ApiJson<UserUpdate>,
 ) -> Result<Json<UserRecord>, ApiError> {
     Ok(Json(
-        tenant::put_user(&state.store, &state.clock, &who, &username, body).await?,
+        people::put_user(&people_of(&state), &who, &username, body).await?,
     ))
+}
+
+#[utoipa::path(post, path = "/v1/admin/users/{username}/sign-out", tag = "admin",
+    security(("bearer" = [])),
+    params(("username" = String, Path, description = "Username")),
+    request_body = UserSignOut,
+    responses(
+        (status = 200, body = SignedOut, description = "Every session of the person ended: their \
+            refresh tokens at the directory, every access token issued up to now at the API"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn sign_out_user(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(username): Path<String>,
+    ApiJson(body): ApiJson<UserSignOut>,
+) -> Result<Json<SignedOut>, ApiError> {
+    Ok(Json(
+        people::sign_out_everywhere(&people_of(&state), &who, &username, body).await?,
+    ))
+}
+
+fn people_of(state: &AppState) -> people::People<'_> {
+    people::People {
+        store: &state.store,
+        clock: &state.clock,
+        directory: Some(state.directory.as_ref()),
+        verifier: Some(state.verifier.as_ref()),
+    }
 }
 
 #[utoipa::path(get, path = "/v1/admin/custom-fields", tag = "admin", security(("bearer" = [])),

@@ -9,6 +9,7 @@ use crate::{
     clock::Clock,
     service::{
         Ctx,
+        people::{self, People},
         tenant::{self, Engines},
         workflow,
     },
@@ -104,9 +105,13 @@ pub async fn seed_workflow(
         egress: &egress,
     };
     for role in Role::ALL {
-        tenant::put_user(
-            store,
-            &clock,
+        people::put_user(
+            &People {
+                store,
+                clock: &clock,
+                directory: None,
+                verifier: None,
+            },
             &admin,
             role.as_str(),
             UserUpdate {
@@ -114,6 +119,7 @@ pub async fn seed_workflow(
                 display_name: format!("Demo {role}"),
                 roles: vec![role],
                 active: true,
+                email: None,
                 reason: "demo tenant set-up".into(),
             },
         )

@@ -6,7 +6,7 @@
 //! machine clients use, exactly as against Cognito — the authorization code with PKCE, the
 //! refresh token, and client credentials.
 
-use super::{Ctx, tenant};
+use super::{Ctx, people};
 use crate::auth::local::{ACCESS_TTL_SECS, LocalIssuer, LocalUser};
 use crate::auth::oauth::{self, OAuthError};
 use crate::auth::policy::Scope;
@@ -40,16 +40,63 @@ pub async fn sign_in(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let user = issuer.check_password(request.username.trim(), &request.password)?;
+    let user = known_user(
+        ctx,
+        issuer,
+        request.username.trim(),
+        Some(&request.password),
+    )
+    .await?
+    .ok_or_else(|| ApiError::Unauthorized("wrong username or password".into()))?;
+    let user = &user;
     let span = tracing::Span::current();
     span.record("tenant", user.tenant.as_str());
     span.record("user", user.username.as_str());
-    let stored = tenant::stored_user(ctx.store, &user.tenant, &user.username).await?;
+    let stored = people::stored_user(ctx.store, &user.tenant, &user.username).await?;
     match stored {
         Some(u) if !u.active => Err(ApiError::Unauthorized("this account is disabled".into())),
         Some(u) => issuer.sign_in_as(user, Some(&u.roles)),
         None => issuer.sign_in_as(user, None),
     }
+}
+
+/// The account `username` (with `password`, when it is being checked): one the issuer is
+/// configured with, or one the local directory created (an admin's invitation).
+async fn known_user(
+    ctx: &Ctx<'_>,
+    issuer: &LocalIssuer,
+    username: &str,
+    password: Option<&str>,
+) -> Result<Option<LocalUser>, crate::store::StoreError> {
+    let configured = match password {
+        Some(p) => issuer.check_password(username, p).ok(),
+        None => issuer.user(username),
+    };
+    if let Some(user) = configured {
+        return Ok(Some(user.clone()));
+    }
+    if issuer.user(username).is_some() {
+        // A configured account with a wrong password is not looked for elsewhere.
+        return Ok(None);
+    }
+    crate::directory::local::created_user(ctx.store, username, password).await
+}
+
+/// The account a code or refresh token was given for, if it is still there.
+async fn granted_user(
+    ctx: &Ctx<'_>,
+    issuer: &LocalIssuer,
+    username: &str,
+) -> Result<LocalUser, OAuthError> {
+    known_user(ctx, issuer, username, None)
+        .await
+        .map_err(|_| {
+            OAuthError::new(
+                "temporarily_unavailable",
+                "the user directory did not answer",
+            )
+        })?
+        .ok_or_else(|| OAuthError::new("invalid_grant", "the account is gone"))
 }
 
 /// The account `username` may sign in, with the roles the tenant's user directory gives it
@@ -59,7 +106,7 @@ async fn active_roles(
     ctx: &Ctx<'_>,
     user: &LocalUser,
 ) -> Result<Option<Vec<credence_shared::Role>>, OAuthError> {
-    let stored = tenant::stored_user(ctx.store, &user.tenant, &user.username)
+    let stored = people::stored_user(ctx.store, &user.tenant, &user.username)
         .await
         .map_err(|_| {
             OAuthError::new(
@@ -156,9 +203,17 @@ pub async fn authorize(
             "enter your username and password",
         ));
     }
-    let user = issuer.check_password(username, password).map_err(|_| {
-        AuthorizeRefusal::Credentials("用户名或密码错误 · wrong username or password")
-    })?;
+    let wrong = || AuthorizeRefusal::Credentials("用户名或密码错误 · wrong username or password");
+    let user = known_user(ctx, issuer, username, Some(password))
+        .await
+        .map_err(|_| {
+            AuthorizeRefusal::ToApp(OAuthError::new(
+                "temporarily_unavailable",
+                "the user directory did not answer",
+            ))
+        })?
+        .ok_or_else(wrong)?;
+    let user = &user;
     match active_roles(ctx, user).await {
         Ok(_) => {}
         Err(e) if e.error == "invalid_grant" => {
@@ -236,9 +291,8 @@ pub async fn token(
                     .as_deref()
                     .ok_or_else(|| missing("code_verifier"))?,
             )?;
-            let user = issuer
-                .user(&username)
-                .ok_or_else(|| OAuthError::new("invalid_grant", "the account is gone"))?;
+            let user = granted_user(ctx, issuer, &username).await?;
+            let user = &user;
             let roles = active_roles(ctx, user).await?;
             Ok(Tokens {
                 access_token: issuer
@@ -265,9 +319,8 @@ pub async fn token(
                 .as_deref()
                 .ok_or_else(|| missing("refresh_token"))?;
             let grant = issuer.grants.refresh_of(token, client)?;
-            let user = issuer
-                .user(&grant.username)
-                .ok_or_else(|| OAuthError::new("invalid_grant", "the account is gone"))?;
+            let user = granted_user(ctx, issuer, &grant.username).await?;
+            let user = &user;
             let roles = match active_roles(ctx, user).await {
                 Ok(roles) => roles,
                 Err(e) => {

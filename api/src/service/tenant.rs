@@ -17,13 +17,13 @@ use crate::{
 };
 use credence_shared::messages::code;
 use credence_shared::{
-    Role, TenantId,
+    TenantId,
     document::TenantDocument,
     dto::FieldError,
     engine::{Policy, ScorecardModel},
     workflow::{
         ApprovalMatrix, AuditEntity, AuditEntry, EngineInForce, EngineVersion, FieldSet,
-        PublishEngine, UserRecord, UserUpdate, Versioned,
+        PublishEngine, Versioned,
     },
 };
 use serde::Serialize;
@@ -183,7 +183,7 @@ pub(super) fn reason_ok(reason: &str) -> Result<&str, ApiError> {
     )?)
 }
 
-fn conflict_or(e: StoreError, what: &str) -> ApiError {
+pub(super) fn conflict_or(e: StoreError, what: &str) -> ApiError {
     match e {
         StoreError::ConditionFailed => ApiError::stale(format!(
             "the {what} changed since you loaded it; reload and edit again"
@@ -192,7 +192,7 @@ fn conflict_or(e: StoreError, what: &str) -> ApiError {
     }
 }
 
-fn to_value<T: Serialize>(v: &T) -> Option<serde_json::Value> {
+pub(super) fn to_value<T: Serialize>(v: &T) -> Option<serde_json::Value> {
     serde_json::to_value(v).ok()
 }
 
@@ -545,112 +545,4 @@ async fn activate_write(
         .map_err(|e| conflict_or(e, "engine version"))?;
     engines.invalidate(&who.tenant);
     Ok(())
-}
-
-// ----- users -------------------------------------------------------------------------------
-
-pub async fn users(store: &Store, who: &Principal) -> Result<Vec<UserRecord>, ApiError> {
-    policy::require(who, Action::ManageConfiguration)?;
-    Ok(store.users(&who.tenant).await?)
-}
-
-/// The roles stored for `username`, if an admin manages that user here.
-pub async fn stored_user(
-    store: &Store,
-    tenant: &TenantId,
-    username: &str,
-) -> Result<Option<UserRecord>, ApiError> {
-    Ok(store.user(tenant, username).await?)
-}
-
-pub fn valid_username(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.@-".contains(&b))
-}
-
-pub async fn put_user(
-    store: &Store,
-    clock: &Clock,
-    who: &Principal,
-    username: &str,
-    body: UserUpdate,
-) -> Result<UserRecord, ApiError> {
-    policy::require(who, Action::ManageConfiguration)?;
-    if !valid_username(username) {
-        return Err(ApiError::from(
-            FieldError::new(
-                "username",
-                code::TEXT_PATTERN,
-                "1 to 64 of A-Z a-z 0-9 _ . @ -",
-            )
-            .with("min", 1)
-            .with("max", 64)
-            .with("allowed", "A-Z a-z 0-9 _ . @ -"),
-        ));
-    }
-    let reason = reason_ok(&body.reason)?;
-    if body.roles.is_empty() {
-        return Err(ApiError::field(
-            "roles",
-            code::ROLES_REQUIRED,
-            "give at least one role",
-        ));
-    }
-    if body.display_name.chars().count() > 100 {
-        return Err(ApiError::from(
-            FieldError::new(
-                "display_name",
-                code::TEXT_TOO_LONG,
-                "at most 100 characters",
-            )
-            .with("max", 100),
-        ));
-    }
-    if username == who.username && !body.roles.contains(&Role::Admin) {
-        return Err(ApiError::field(
-            "roles",
-            code::ROLES_SELF_ADMIN,
-            "you cannot take the admin role from yourself",
-        ));
-    }
-    let before = stored_user(store, &who.tenant, username).await?;
-    let current = before.as_ref().map_or(0, |u| u.version);
-    if current != body.version {
-        return Err(ApiError::stale(format!(
-            "the user is at version {current}, you edited version {}; reload",
-            body.version
-        )));
-    }
-    let mut roles = body.roles.clone();
-    roles.sort();
-    roles.dedup();
-    let next = UserRecord {
-        username: username.to_owned(),
-        display_name: body.display_name.trim().to_owned(),
-        roles,
-        active: body.active,
-        version: current + 1,
-    };
-    let entry = audit(
-        who,
-        clock,
-        AuditEntity::User,
-        username,
-        None,
-        if before.is_some() { "update" } else { "create" },
-        before.as_ref().and_then(to_value),
-        to_value(&next),
-        reason,
-    );
-    store
-        .transact(vec![
-            store.user_write(&who.tenant, &next, current)?,
-            store.audit_write(&who.tenant, &entry)?,
-        ])
-        .await
-        .map_err(|e| conflict_or(e, "user"))?;
-    Ok(next)
 }

@@ -82,6 +82,13 @@ pub fn subject_pk(subject: &str) -> String {
 }
 pub const SUBJECT_TENANT_SK: &str = "TENANT";
 
+/// A person the local directory created (local development issuer only): their salted
+/// password digest, by username (the local issuer's usernames are global).
+pub fn local_credential_pk(username: &str) -> String {
+    format!("REG#LOCAL#{username}")
+}
+pub const LOCAL_CREDENTIAL_SK: &str = "CREDENTIAL";
+
 fn tenant(t: &TenantId) -> String {
     format!("T#{t}")
 }

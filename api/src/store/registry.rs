@@ -2,10 +2,41 @@
 //! neither a person's tenant nor a machine client's, so the API keeps the mapping itself,
 //! keyed by the subject's stable id (a person's `sub`, a client's `client_id`). A subject
 //! is registered once, to one tenant, and never moves.
+//!
+//! A person the admin page manages also has here what the API must know on every call and
+//! the user cannot change: their Credence username (the stable handle tasks, requests and
+//! the audit trail name), their roles, whether the account is active, and when they were
+//! last signed out everywhere (tokens issued before that are refused).
 
-use super::codec::{attr, s};
+use super::codec::{attr, n, s};
 use super::{Item, Store, StoreError, keys};
-use credence_shared::TenantId;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use credence_shared::{Role, TenantId};
+
+/// What the registry says of a subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectEntry {
+    pub tenant: TenantId,
+    /// The Credence username of a person the admin page manages.
+    pub username: Option<String>,
+    /// Their roles as the admin page set them (`None`: the token's own).
+    pub roles: Option<Vec<Role>>,
+    pub active: bool,
+    /// Epoch seconds of the last "sign out everywhere".
+    pub signed_out_at: Option<u64>,
+}
+
+/// What the admin page writes for a person (in the same transaction as the user record).
+#[derive(Debug, Clone)]
+pub struct PersonAccess<'a> {
+    pub subject: &'a str,
+    pub username: &'a str,
+    /// `None` (a person the admin page has no record of): the token's roles stay.
+    pub roles: Option<&'a [Role]>,
+    pub active: bool,
+    pub signed_out_at: Option<u64>,
+    pub now: &'a str,
+}
 
 /// Registering a subject that already belongs to a tenant.
 #[derive(Debug, thiserror::Error)]
@@ -19,21 +50,63 @@ pub enum RegisterError {
 impl Store {
     /// The tenant `subject` belongs to, if it was registered.
     pub async fn tenant_of_subject(&self, subject: &str) -> Result<Option<TenantId>, StoreError> {
+        Ok(self.subject(subject).await?.map(|e| e.tenant))
+    }
+
+    /// Everything the registry says of `subject`, if it was registered.
+    pub async fn subject(&self, subject: &str) -> Result<Option<SubjectEntry>, StoreError> {
         let out = self
             .client
             .get_item()
             .table_name(&self.table)
             .key(keys::PK, s(keys::subject_pk(subject)))
             .key(keys::SK, s(keys::SUBJECT_TENANT_SK))
+            .consistent_read(true)
             .send()
             .await?;
-        let Some(item) = out.item else {
-            return Ok(None);
-        };
-        let tenant = attr(&item, "tenant")?;
-        TenantId::parse(tenant)
-            .map(Some)
-            .map_err(|_| StoreError::Corrupt(format!("registry names tenant {tenant:?}")))
+        out.item.map(|item| entry_of(&item)).transpose()
+    }
+
+    /// Writes what the admin page decides for a person, in the caller's transaction: the
+    /// subject is registered to `tenant` if it was not, and refused if it belongs to another.
+    pub fn person_access_write(
+        &self,
+        tenant: &TenantId,
+        access: &PersonAccess<'_>,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let mut update = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::subject_pk(access.subject)))
+            .key(keys::SK, s(keys::SUBJECT_TENANT_SK))
+            .condition_expression("attribute_not_exists(PK) OR tenant = :t")
+            .expression_attribute_values(":t", s(tenant.to_string()))
+            .expression_attribute_values(":e", s("subject"))
+            .expression_attribute_values(":k", s("user"))
+            .expression_attribute_values(":u", s(access.username))
+            .expression_attribute_values(":a", AttributeValue::Bool(access.active))
+            .expression_attribute_values(":now", s(access.now));
+        let mut set = "SET tenant = :t, entity = :e, kind = :k, username = :u, active = :a, \
+                       registeredAt = if_not_exists(registeredAt, :now)"
+            .to_owned();
+        if let Some(roles) = access.roles {
+            set.push_str(", #r = :r");
+            let roles = roles.iter().map(|r| s(r.as_str())).collect();
+            update = update
+                .expression_attribute_names("#r", "roles")
+                .expression_attribute_values(":r", AttributeValue::L(roles));
+        }
+        if let Some(at) = access.signed_out_at {
+            set.push_str(", signedOutAt = :so");
+            update = update.expression_attribute_values(":so", n(at));
+        }
+        Ok(TransactWriteItem::builder()
+            .update(
+                update
+                    .update_expression(set)
+                    .build()
+                    .map_err(|e| StoreError::Other(e.into()))?,
+            )
+            .build())
     }
 
     /// Registers `subject` (`kind`: `user` or `client`) to `tenant`; registering it again
@@ -52,6 +125,20 @@ impl Store {
         item.insert("tenant".into(), s(tenant.to_string()));
         item.insert("kind".into(), s(kind));
         item.insert("registeredAt".into(), s(now));
+        if self.put_new(item).await? {
+            return Ok(());
+        }
+        match self.tenant_of_subject(subject).await? {
+            Some(t) if &t == tenant => Ok(()),
+            other => Err(RegisterError::Taken {
+                subject: subject.to_owned(),
+                tenant: other.map(|t| t.to_string()).unwrap_or_default(),
+            }),
+        }
+    }
+
+    /// Puts `item` if no item has its key yet: `false` when one had.
+    async fn put_new(&self, item: Item) -> Result<bool, StoreError> {
         let put = self
             .client
             .put_item()
@@ -61,20 +148,101 @@ impl Store {
             .send()
             .await;
         match put {
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(true),
             Err(e)
                 if e.as_service_error()
                     .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
             {
-                match self.tenant_of_subject(subject).await? {
-                    Some(t) if &t == tenant => Ok(()),
-                    other => Err(RegisterError::Taken {
-                        subject: subject.to_owned(),
-                        tenant: other.map(|t| t.to_string()).unwrap_or_default(),
-                    }),
-                }
+                Ok(false)
             }
-            Err(e) => Err(StoreError::from(e).into()),
+            Err(e) => Err(e.into()),
         }
     }
+}
+
+/// A person the local directory created (never used in AWS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalCredential {
+    pub tenant: TenantId,
+    pub user_id: String,
+    /// Hex salt and hex SHA-256 of salt ‖ password.
+    pub salt: String,
+    pub digest: String,
+}
+
+impl Store {
+    /// The local directory's person `username`, if it created one.
+    pub async fn local_credential(
+        &self,
+        username: &str,
+    ) -> Result<Option<LocalCredential>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::local_credential_pk(username)))
+            .key(keys::SK, s(keys::LOCAL_CREDENTIAL_SK))
+            .consistent_read(true)
+            .send()
+            .await?;
+        let Some(item) = out.item else {
+            return Ok(None);
+        };
+        let tenant = attr(&item, "tenant")?;
+        Ok(Some(LocalCredential {
+            tenant: TenantId::parse(tenant)
+                .map_err(|_| StoreError::Corrupt(format!("credential names tenant {tenant:?}")))?,
+            user_id: attr(&item, "userId")?.to_owned(),
+            salt: attr(&item, "salt")?.to_owned(),
+            digest: attr(&item, "digest")?.to_owned(),
+        }))
+    }
+
+    /// Saves a new local person; a username already taken (in any tenant) is refused.
+    pub async fn local_credential_new(
+        &self,
+        username: &str,
+        credential: &LocalCredential,
+    ) -> Result<(), RegisterError> {
+        let mut item = Item::new();
+        item.insert(keys::PK.into(), s(keys::local_credential_pk(username)));
+        item.insert(keys::SK.into(), s(keys::LOCAL_CREDENTIAL_SK));
+        item.insert("entity".into(), s("local-credential"));
+        item.insert("tenant".into(), s(credential.tenant.to_string()));
+        item.insert("userId".into(), s(&credential.user_id));
+        item.insert("salt".into(), s(&credential.salt));
+        item.insert("digest".into(), s(&credential.digest));
+        if self.put_new(item).await? {
+            return Ok(());
+        }
+        Err(RegisterError::Taken {
+            subject: username.to_owned(),
+            tenant: String::new(),
+        })
+    }
+}
+
+fn entry_of(item: &Item) -> Result<SubjectEntry, StoreError> {
+    let tenant = attr(item, "tenant")?;
+    let tenant = TenantId::parse(tenant)
+        .map_err(|_| StoreError::Corrupt(format!("registry names tenant {tenant:?}")))?;
+    let roles = item.get("roles").and_then(|v| v.as_l().ok()).map(|list| {
+        list.iter()
+            .filter_map(|r| r.as_s().ok().and_then(|r| r.parse().ok()))
+            .collect()
+    });
+    Ok(SubjectEntry {
+        tenant,
+        username: item.get("username").and_then(|v| v.as_s().ok()).cloned(),
+        roles,
+        active: item
+            .get("active")
+            .and_then(|v| v.as_bool().ok())
+            .copied()
+            .unwrap_or(true),
+        signed_out_at: item
+            .get("signedOutAt")
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse().ok()),
+    })
 }

@@ -74,6 +74,7 @@ pub fn word_code(locale: Locale, code: &str, params: &BTreeMap<String, String>) 
         code::MATRIX_NO_CATCH_ALL => td_string!(locale, msg_matrix_no_catch_all),
         code::ROLES_REQUIRED => td_string!(locale, msg_roles_required),
         code::ROLES_SELF_ADMIN => td_string!(locale, msg_roles_self_admin),
+        code::USERNAME_TAKEN => td_string!(locale, msg_username_taken),
         code::STEPS_ORDER => td_string!(locale, msg_steps_order),
         code::EVENTS_SHAPE => td_string!(locale, msg_events_shape),
         code::CUSTOMER_EXISTS => td_string!(locale, msg_customer_exists),

@@ -17,6 +17,37 @@ pub struct UserRecord {
     #[serde(default = "yes")]
     pub active: bool,
     pub version: u64,
+    /// The person's stable id in the user directory (Cognito's `sub`, the local issuer's
+    /// user id), once the directory knows them. Tasks, requests and the audit trail name
+    /// people by `username`, which never changes and maps to this id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Where the invitation went (Cognito signs people in by email).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Only in the answer that created the person in the local directory: their temporary
+    /// password, shown once (Cognito emails it instead). Never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<String>,
+}
+
+/// `POST /v1/admin/users/{username}/sign-out`: end every session of the person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserSignOut {
+    /// Why (1 to 500 characters once trimmed); kept in the audit trail.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
+    pub reason: String,
+}
+
+/// The answer to a sign-out everywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignedOut {
+    pub username: String,
+    /// The person's stable id in the user directory.
+    pub id: String,
 }
 
 fn yes() -> bool {
@@ -35,6 +66,10 @@ pub struct UserUpdate {
     pub roles: Vec<Role>,
     #[serde(default = "yes")]
     pub active: bool,
+    /// The address the invitation goes to: required to create a person in Cognito (the
+    /// sign-in name there), optional locally; fixed once the person is invited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Why (1 to 500 characters once trimmed); kept in the audit trail.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
     pub reason: String,

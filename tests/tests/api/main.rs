@@ -32,6 +32,7 @@ mod meta;
 mod need_to_know;
 mod oauth;
 mod onboarding;
+mod people;
 mod prepayment_lift;
 mod problems;
 mod regrade;

@@ -231,7 +231,11 @@ async fn a_refresh_gives_a_new_access_token_until_the_admin_disables_the_account
 
     // Assert
     let renewed = text(&first.assert_status(200)["access_token"]).to_owned();
-    assert_eq!(app.get("/v1/me", Some(&renewed)).await.status, 200);
+    assert_eq!(
+        app.get("/v1/me", Some(&renewed)).await.problem(401)["detail"],
+        "this account is disabled",
+        "the access token still within its 15 minutes is refused at the next call"
+    );
     assert_eq!(after.status, 400, "{}", after.body);
     assert_eq!(after.body["error"], "invalid_grant");
     assert_eq!(

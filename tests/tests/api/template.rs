@@ -260,3 +260,148 @@ fn the_stream_function_reports_failed_records_and_dead_letters_what_keeps_failin
     );
     assert!(watched.contains("IteratorAge"), "{watched:?}");
 }
+
+/// A parameter's default, for a value that is `Ref: Parameter`.
+fn default_of(t: &Value, value: &Value) -> f64 {
+    let name = value["Ref"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{value:?} is not a parameter"));
+    t["Parameters"][name]["Default"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("parameter {name} has no number default"))
+}
+
+/// The operations the API serves, from the reviewed snapshot of its OpenAPI description
+/// (`the_openapi_operations_are_the_documented_list`, in meta.rs).
+fn served_operations() -> BTreeSet<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/api/snapshots/api__meta__openapi_operations.snap"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let json = &text[text.find('[').expect("the snapshot holds a JSON list")..];
+    serde_json::from_str(json).unwrap()
+}
+
+#[test]
+fn the_api_stage_throttles_every_route_and_the_expensive_ones_tighter() {
+    // Arrange
+    let t = template();
+    let api = &t["Resources"]["HttpApi"]["Properties"];
+    let events = t["Resources"]["ApiFunction"]["Properties"]["Events"]
+        .as_mapping()
+        .unwrap();
+    let expensive = [
+        "POST /v1/imports/{kind}",
+        "GET /v1/exports/{what}",
+        "GET /v1/audit/export",
+        "POST /v1/lab/sample",
+        "POST /v1/lab/fits",
+        "POST /v1/lab/challengers/comparison",
+        "POST /v1/admin/engine-versions/preview",
+        "POST /v1/admin/regrade",
+        "POST /v1/watch/run",
+    ];
+    let credit = [
+        "POST /v1/customers/{id}/credit-check",
+        "GET /v1/customers/{id}/credit",
+    ];
+
+    // Act
+    let default = &api["DefaultRouteSettings"];
+    let default_rate = default_of(&t, &default["ThrottlingRateLimit"]);
+    let default_burst = default_of(&t, &default["ThrottlingBurstLimit"]);
+    let per_route = api["RouteSettings"].as_mapping().unwrap();
+    let limits = |route: &str| -> (f64, f64) {
+        let settings = &per_route
+            .get(route)
+            .unwrap_or_else(|| panic!("{route} has no throttle of its own"));
+        (
+            default_of(&t, &settings["ThrottlingRateLimit"]),
+            default_of(&t, &settings["ThrottlingBurstLimit"]),
+        )
+    };
+    let routes: BTreeSet<String> = events
+        .values()
+        .filter(|e| e["Type"] == "HttpApi")
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["Properties"]["Method"].as_str().unwrap().to_uppercase(),
+                e["Properties"]["Path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let served = served_operations();
+
+    // Assert
+    assert!(default_rate >= 1.0 && default_burst >= default_rate);
+    for route in expensive {
+        let (rate, burst) = limits(route);
+        assert!(rate < default_rate, "{route} is not tighter: {rate}/s");
+        assert!(
+            burst < default_burst,
+            "{route} is not tighter: burst {burst}"
+        );
+        assert!(
+            rate >= 1.0 && burst >= rate,
+            "{route}: {rate}/s, burst {burst}"
+        );
+    }
+    for route in credit {
+        let (rate, burst) = limits(route);
+        assert!(rate >= default_rate, "{route} is tighter: {rate}/s");
+        assert!(burst >= default_burst, "{route} is tighter: burst {burst}");
+    }
+    for route in per_route.keys().map(|k| k.as_str().unwrap()) {
+        assert!(
+            routes.contains(route),
+            "{route} is throttled but is no route of the HTTP API (the stage would not deploy)"
+        );
+        assert!(
+            served.contains(route),
+            "{route} is not an operation of the API"
+        );
+    }
+}
+
+#[test]
+fn the_api_function_may_manage_people_in_its_own_user_pool_and_nowhere_else() {
+    // Arrange
+    let t = template();
+    let statements = t["Resources"]["ApiFunction"]["Properties"]["Policies"][0]["Statement"]
+        .as_sequence()
+        .unwrap()
+        .clone();
+
+    // Act
+    let directory = statements
+        .iter()
+        .find(|s| s["Sid"] == "CredenceUserDirectory")
+        .expect("a statement for the user directory");
+    let actions: BTreeSet<&str> = directory["Action"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+
+    // Assert: what api/src/directory/cognito.rs calls, on the stack's pool only.
+    for action in [
+        "cognito-idp:AdminCreateUser",
+        "cognito-idp:AdminGetUser",
+        "cognito-idp:AdminListGroupsForUser",
+        "cognito-idp:AdminAddUserToGroup",
+        "cognito-idp:AdminRemoveUserFromGroup",
+        "cognito-idp:AdminDisableUser",
+        "cognito-idp:AdminEnableUser",
+        "cognito-idp:AdminUserGlobalSignOut",
+    ] {
+        assert!(actions.contains(action), "{action} missing");
+    }
+    assert!(actions.iter().all(|a| !a.contains('*')), "{actions:?}");
+    assert_eq!(
+        directory["Resource"][0]["Fn::GetAtt"][0], "UserPool",
+        "only the stack's own user pool"
+    );
+}

@@ -1,7 +1,7 @@
 //! The users tab: who may sign in, their roles and whether they are active.
 
 use credence_shared::Role;
-use credence_shared::workflow::{UserRecord, UserUpdate};
+use credence_shared::workflow::{UserRecord, UserSignOut, UserUpdate};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -25,6 +25,9 @@ pub(super) fn UsersTab() -> impl IntoView {
         roles: vec![Role::Sales],
         active: true,
         version: 0,
+        id: None,
+        email: None,
+        invitation: None,
     };
     view! {
         <section class="card section" data-testid="admin-users">
@@ -97,19 +100,52 @@ fn UserEditor(record: UserRecord, on_done: Callback<bool>) -> impl IntoView {
     let display = RwSignal::new(record.display_name.clone());
     let roles = RwSignal::new(record.roles.clone());
     let active = RwSignal::new(record.active);
+    let email = RwSignal::new(record.email.clone().unwrap_or_default());
+    // The email an invitation went to stays (a new address is a new user).
+    let email_fixed = record.email.is_some() && record.id.is_some();
     let reason = RwSignal::new(String::new());
     let fields = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<ApiError>);
+    // A new local person's temporary password, shown once; and a finished sign-out.
+    let invited = RwSignal::new(None::<(String, String)>);
+    let signed_out = RwSignal::new(None::<String>);
     let version = record.version;
     let save = Action::new_local(move |(name, body): &(String, UserUpdate)| {
         let (name, body) = (name.clone(), body.clone());
         async move {
             match api::update_user(session, &name, &body).await {
-                Ok(()) => on_done.run(true),
+                Ok(saved) => match saved.invitation {
+                    Some(password) => invited.set(Some((saved.username, password))),
+                    None => on_done.run(true),
+                },
                 Err(error) => settle(error, fields, failure, || on_done.run(true)),
             }
         }
     });
+    let sign_out = Action::new_local(move |(name, body): &(String, UserSignOut)| {
+        let (name, body) = (name.clone(), body.clone());
+        async move {
+            match api::sign_out_user(session, &name, &body).await {
+                Ok(_) => signed_out.set(Some(name)),
+                Err(error) => settle(error, fields, failure, || on_done.run(true)),
+            }
+        }
+    });
+    let on_sign_out = move |_| {
+        failure.set(None);
+        signed_out.set(None);
+        let errors = required_reason(reason).unwrap_or_default();
+        let done = errors.is_empty();
+        fields.set(errors);
+        if done {
+            sign_out.dispatch_local((
+                username.get_untracked().trim().to_owned(),
+                UserSignOut {
+                    reason: reason.get_untracked().trim().to_owned(),
+                },
+            ));
+        }
+    };
     let on_save = move |_| {
         failure.set(None);
         let mut errors = required_reason(reason).unwrap_or_default();
@@ -133,6 +169,7 @@ fn UserEditor(record: UserRecord, on_done: Callback<bool>) -> impl IntoView {
                     display_name: display.get_untracked().trim().to_owned(),
                     roles: roles.get_untracked(),
                     active: active.get_untracked(),
+                    email: Some(email.get_untracked().trim().to_owned()).filter(|e| !e.is_empty()),
                     reason: reason.get_untracked().trim().to_owned(),
                 },
             ));
@@ -151,6 +188,13 @@ fn UserEditor(record: UserRecord, on_done: Callback<bool>) -> impl IntoView {
                 <div class="field">
                     <label for="user-display">{t!(i18n, user_display_name)}</label>
                     <input id="user-display" type="text" data-testid="user-display" bind:value=display />
+                </div>
+                <div class="field">
+                    <label for="user-email">{t!(i18n, user_email)}</label>
+                    <input id="user-email" type="email" data-testid="user-email" disabled=email_fixed
+                        autocapitalize="none" autocomplete="off" bind:value=email
+                        aria-describedby="user-email-error" />
+                    <FieldMessage id="user-email-error" message=error("email") />
                 </div>
             </div>
             <fieldset class="field plain">
@@ -187,15 +231,40 @@ fn UserEditor(record: UserRecord, on_done: Callback<bool>) -> impl IntoView {
             </label>
             <ReasonField id="user-reason" value=reason error=error("reason") />
             {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
-            <div class="form-actions">
-                <button type="button" class="button button-primary" data-testid="user-save"
-                    disabled=move || save.pending().get() on:click=on_save>
-                    {t!(i18n, save)}
-                </button>
-                <button type="button" class="button button-secondary" on:click=move |_| on_done.run(false)>
-                    {t!(i18n, cancel)}
-                </button>
-            </div>
+            {move || signed_out.get().map(|name| view! {
+                <p class="notice notice-ok" role="status" data-testid="user-signed-out">
+                    {t!(i18n, user_signed_out, name)}
+                </p>
+            })}
+            {move || match invited.get() {
+                Some((name, password)) => view! {
+                    <div class="notice notice-ok" role="status" data-testid="user-invitation">
+                        <p>{t!(i18n, user_invited, name)}</p>
+                        <p><code class="secret" data-testid="user-temporary-password">{password}</code></p>
+                        <button type="button" class="button button-primary" data-testid="user-invitation-done"
+                            on:click=move |_| on_done.run(true)>
+                            {t!(i18n, user_done)}
+                        </button>
+                    </div>
+                }.into_any(),
+                None => view! {
+                    <div class="form-actions">
+                        <button type="button" class="button button-primary" data-testid="user-save"
+                            disabled=move || save.pending().get() on:click=on_save>
+                            {t!(i18n, save)}
+                        </button>
+                        <Show when=move || !creating>
+                            <button type="button" class="button button-secondary" data-testid="user-sign-out-all"
+                                disabled=move || sign_out.pending().get() on:click=on_sign_out>
+                                {t!(i18n, user_sign_out_all)}
+                            </button>
+                        </Show>
+                        <button type="button" class="button button-secondary" on:click=move |_| on_done.run(false)>
+                            {t!(i18n, cancel)}
+                        </button>
+                    </div>
+                }.into_any(),
+            }}
         </div>
     }
 }

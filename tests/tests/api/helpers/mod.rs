@@ -28,6 +28,7 @@ pub use onboarding::*;
 pub use requests::*;
 
 use axum::{Router, body::Body, http::Request};
+use credence_api::directory::local::LocalDirectory;
 use credence_api::egress::Egress;
 use credence_api::{
     AppState,
@@ -207,6 +208,7 @@ pub async fn spawn_app_on(endpoint: &str, at: time::OffsetDateTime) -> TestApp {
         engines: engines.clone(),
         clock: clock.clone(),
         egress: egress.clone(),
+        directory: Arc::new(LocalDirectory::new(store.clone(), issuer.clone())),
     };
     TestApp {
         router: router(state),
