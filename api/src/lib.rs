@@ -4,6 +4,7 @@
 //! Layers: `routes` (thin handlers) → `service` (rules, authorisation) → `store` (the only
 //! code that talks to DynamoDB). Errors are [`error::ApiError`], mapped to RFC 9457 in one place.
 
+pub mod admin_cli;
 pub mod auth;
 pub mod clock;
 pub mod directory;

@@ -111,13 +111,16 @@ pub async fn on_stream_event(watcher: &Watcher, event: &Value) -> Value {
     json!({ "batchItemFailures": failures })
 }
 
-/// The tenants of `CREDENCE_TENANTS` (comma-separated).
-pub fn tenants_from_env() -> Vec<TenantId> {
-    std::env::var("CREDENCE_TENANTS")
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|t| TenantId::parse(t.trim()).ok())
-        .collect()
+/// The tenants the jobs run for: every tenant in the registry (`credence-admin tenant
+/// create` adds one), read at each run so a new tenant needs no redeploy.
+pub async fn registered_tenants(watcher: &Watcher) -> anyhow::Result<Vec<TenantId>> {
+    Ok(watcher
+        .store
+        .registered_tenants()
+        .await?
+        .into_iter()
+        .map(|t| t.tenant)
+        .collect())
 }
 
 /// Runs the daily pass for every tenant, logging each report. A tenant whose pass fails
@@ -274,12 +277,13 @@ async fn consume(
 }
 
 /// Locally: the daily pass once at start and then after each midnight (server time).
-pub async fn local_schedule(watcher: Watcher, tenants: Vec<TenantId>) {
+pub async fn local_schedule(watcher: Watcher) {
     let mut last_day = None;
     loop {
         let today = watcher.clock.today();
         if last_day != Some(today) {
-            if let Err(e) = daily_for(&watcher, &tenants).await {
+            let pass = async { daily_for(&watcher, &registered_tenants(&watcher).await?).await };
+            if let Err(e) = pass.await {
                 tracing::warn!(error = %e, "daily pass failed");
             }
             last_day = Some(today);
@@ -325,9 +329,10 @@ pub fn refuse_shifted_clock() -> anyhow::Result<()> {
 
 /// Locally: the delivery worker, a task of its own (in AWS a function of its own), sending
 /// due webhook deliveries every 5 s.
-pub async fn local_deliveries(watcher: Watcher, tenants: Vec<TenantId>) {
+pub async fn local_deliveries(watcher: Watcher) {
     loop {
-        if let Err(e) = deliver_for(&watcher, &tenants).await {
+        let sent = async { deliver_for(&watcher, &registered_tenants(&watcher).await?).await };
+        if let Err(e) = sent.await {
             tracing::warn!(error = %e, "webhook deliveries failed");
         }
         tokio::time::sleep(Duration::from_secs(5)).await;

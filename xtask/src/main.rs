@@ -4,6 +4,7 @@
 mod bundle;
 mod fuzz;
 mod procs;
+mod tenant;
 #[cfg(test)]
 mod tidy;
 mod tools;
@@ -29,7 +30,9 @@ const USAGE: &str = "usage:
   cargo xtask fuzz [--max-examples N] [--seed N]
                                  schemathesis on every operation of /openapi.json (no 5xx; 4xx problem+json)
   cargo xtask frontend           build the frontend into frontend/dist and print the first-load table
-  cargo xtask lambda             cargo lambda build --release --arm64 (api, watch-stream, watch-daily)";
+  cargo xtask lambda             cargo lambda build --release --arm64 (api, watch-stream, watch-daily)
+  cargo xtask tenant create --id ID --name NAME --admin USERNAME [--email EMAIL] [--display-name NAME]
+  cargo xtask tenant list        tenants of the running local app (or of CREDENCE_TABLE's deployment)";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -45,6 +48,7 @@ fn main() {
         Some("load") => tools::ensure_for_test().and_then(|()| load()),
         Some("fuzz") => fuzz::Options::parse(&args[1..]).and_then(|o| fuzz::fuzz(&o)),
         Some("lambda") => lambda(),
+        Some("tenant") => tenant::tenant(&args[1..]),
         Some("frontend") => tools::ensure_for_dev().and_then(|()| build_frontend().map(drop)),
         _ => {
             eprintln!("{USAGE}");
@@ -173,7 +177,7 @@ fn frontend_source_hash() -> Result<String> {
 }
 
 /// Environment for `credence-local` (the local issuer signs for this origin).
-fn server_env(cmd: &mut Command, port: u16, dynamo_port: u16, table: &str, data: &Path) {
+pub(crate) fn server_env(cmd: &mut Command, port: u16, dynamo_port: u16, table: &str, data: &Path) {
     let origin = format!("http://127.0.0.1:{port}");
     cmd.env("CREDENCE_TABLE", table)
         .env(
@@ -277,6 +281,8 @@ fn dev(args: &[String]) -> Result<()> {
         &mut server,
     )
     .context("the app did not become healthy")?;
+    // `cargo xtask tenant …` finds the running app's database here.
+    std::fs::write(tenant::ports_file(), format!("{port} {dynamo_port}\n"))?;
 
     println!(
         "\nCredence is running at {url}   (ready in {:.0} s)\n\n  Demo sign-ins (password: demo):\n    sales      sales rep: customer lookup\n    risk       credit analyst\n    finance    finance / collections\n    approver   credit manager\n    admin      administrator\n\n  API description: {url}/openapi.json\n  Press Ctrl-C to stop everything.",
@@ -293,6 +299,7 @@ fn dev(args: &[String]) -> Result<()> {
             break;
         }
     }
+    let _ = std::fs::remove_file(tenant::ports_file());
     drop(server);
     drop(dynamo);
     Ok(())

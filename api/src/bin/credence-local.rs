@@ -74,10 +74,6 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(?report, "first early-warning pass over the demo tenant");
         }
     }
-    let mut tenants = watcher::tenants_from_env();
-    if tenants.is_empty() {
-        tenants.push(seed::demo_tenant());
-    }
     if let Some(day) = shifted_to {
         let today = time::OffsetDateTime::now_utc().date();
         anyhow::ensure!(
@@ -90,6 +86,7 @@ async fn main() -> anyhow::Result<()> {
             state.egress.clone(),
         );
         let started = std::time::Instant::now();
+        let tenants = watcher::registered_tenants(&system).await?;
         let days = watcher::catch_up(&system, &tenants, today, day).await?;
         tracing::info!(
             days,
@@ -111,8 +108,8 @@ async fn main() -> anyhow::Result<()> {
             settings.region.clone(),
         ));
     }
-    tokio::spawn(watcher::local_deliveries(watcher.clone(), tenants.clone()));
-    tokio::spawn(watcher::local_schedule(watcher, tenants));
+    tokio::spawn(watcher::local_deliveries(watcher.clone()));
+    tokio::spawn(watcher::local_schedule(watcher));
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .with_context(|| format!("listening on 127.0.0.1:{port}"))?;

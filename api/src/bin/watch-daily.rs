@@ -1,5 +1,6 @@
 //! The `watch-daily` Lambda function, on two EventBridge schedules: `{"task": "daily"}`
-//! runs the daily early-warning and dunning pass for the tenants in `CREDENCE_TENANTS`;
+//! runs the daily early-warning and dunning pass for every tenant in the registry (read at
+//! each run, so a tenant created since needs no redeploy);
 //! `{"task": "deliver"}` retries webhook deliveries that are due. Running a day twice
 //! does nothing twice.
 
@@ -12,9 +13,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     telemetry::init(credence_api::settings::LogFormat::Json);
     watcher::refuse_shifted_clock()?;
     let watcher = watcher::Watcher::from_env().await?;
-    let tenants = watcher::tenants_from_env();
-    let (watcher, tenants) = (&watcher, &tenants);
+    let watcher = &watcher;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        let tenants = &watcher::registered_tenants(watcher).await?;
         match event.payload["task"].as_str() {
             Some("deliver") => {
                 let sent = watcher::deliver_for(watcher, tenants).await?;

@@ -21,6 +21,7 @@ pub mod regrade;
 pub mod rescore;
 pub mod reviews;
 pub mod tenant;
+pub mod tenants;
 pub mod watch;
 pub mod whatif;
 pub mod workflow;

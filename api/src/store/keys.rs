@@ -82,6 +82,12 @@ pub fn subject_pk(subject: &str) -> String {
 }
 pub const SUBJECT_TENANT_SK: &str = "TENANT";
 
+/// The registry of tenants: one partition, one item per tenant (the daily jobs walk it).
+pub const TENANTS_PK: &str = "REG#TENANTS";
+pub fn tenant_registry_sk(t: &TenantId) -> String {
+    tenant(t)
+}
+
 /// A person the local directory created (local development issuer only): their salted
 /// password digest, by username (the local issuer's usernames are global).
 pub fn local_credential_pk(username: &str) -> String {

@@ -160,6 +160,53 @@ impl Store {
     }
 }
 
+/// A tenant in the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantEntry {
+    pub tenant: TenantId,
+    pub name: String,
+    pub created_at: String,
+}
+
+impl Store {
+    /// Registers `tenant`; `false` when it was already registered (nothing changes then).
+    pub async fn register_tenant(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+        now: &str,
+    ) -> Result<bool, StoreError> {
+        let mut item = Item::new();
+        item.insert(keys::PK.into(), s(keys::TENANTS_PK));
+        item.insert(keys::SK.into(), s(keys::tenant_registry_sk(tenant)));
+        item.insert("entity".into(), s("tenant"));
+        item.insert("tenant".into(), s(tenant.to_string()));
+        item.insert("name".into(), s(name));
+        item.insert("createdAt".into(), s(now));
+        self.put_new(item).await
+    }
+
+    /// Every registered tenant, by id.
+    pub async fn registered_tenants(&self) -> Result<Vec<TenantEntry>, StoreError> {
+        let items = self
+            .query_all(keys::PK, keys::TENANTS_PK, None, None, true, 100_000)
+            .await?;
+        items
+            .iter()
+            .map(|item| {
+                let tenant = attr(item, "tenant")?;
+                Ok(TenantEntry {
+                    tenant: TenantId::parse(tenant).map_err(|_| {
+                        StoreError::Corrupt(format!("registry names tenant {tenant:?}"))
+                    })?,
+                    name: attr(item, "name")?.to_owned(),
+                    created_at: attr(item, "createdAt")?.to_owned(),
+                })
+            })
+            .collect()
+    }
+}
+
 /// A person the local directory created (never used in AWS).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalCredential {

@@ -43,6 +43,7 @@ mod reviews;
 mod secrets;
 mod seed;
 mod template;
+mod tenants;
 mod watch;
 mod watch_failures;
 mod webhooks;
