@@ -16,7 +16,7 @@ pub(crate) struct Row {
     /// As in the OpenAPI document.
     pub(crate) template: &'static str,
     /// `None`: public, no token needed.
-    allowed: Option<&'static [&'static str]>,
+    pub(crate) allowed: Option<&'static [&'static str]>,
     /// Names a customer of the caller's tenant: another tenant must get 404.
     customer_scoped: bool,
 }
@@ -614,7 +614,7 @@ pub(crate) async fn fixture(app: &TestApp) -> Fixture {
     }
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     row: &Row,
     token: &str,

@@ -8,6 +8,7 @@ mod approvals;
 mod audit;
 mod auth;
 mod authorisation;
+mod authorisation_scopes;
 mod big_customer;
 mod blacklist;
 mod bounds;

@@ -401,6 +401,8 @@ pub async fn resubmit(
     rid: &str,
     body: ResubmitRequest,
 ) -> Result<RequestDetail, ApiError> {
+    // Only people file, resubmit and withdraw requests (a machine client never does).
+    policy::require(who, Action::FileRequest)?;
     let (target, mut request) = load_request(ctx, who, home, rid).await?;
     if request.version != body.version {
         return Err(ApiError::stale(format!(
@@ -524,6 +526,8 @@ pub async fn withdraw(
     rid: &str,
     body: WithdrawBody,
 ) -> Result<RequestDetail, ApiError> {
+    // Only people file, resubmit and withdraw requests (a machine client never does).
+    policy::require(who, Action::FileRequest)?;
     let (target, mut request) = load_request(ctx, who, home, rid).await?;
     if request.version != body.version {
         return Err(ApiError::stale(format!(

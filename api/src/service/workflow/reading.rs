@@ -135,6 +135,8 @@ const RECENTLY_CLOSED: usize = 200;
 /// `GET /v1/inbox`.
 #[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
 pub async fn inbox(ctx: &Ctx<'_>, who: &Principal) -> Result<Inbox, ApiError> {
+    // A person's inbox: a machine client has none.
+    policy::require(who, Action::FileRequest)?;
     let now = ctx.clock.now();
     let open = ctx.store.open_requests(&who.tenant).await?;
     let me = actor(who);
