@@ -174,6 +174,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::workflow::users))
         .routes(routes!(routes::workflow::put_user))
         .routes(routes!(routes::workflow::sign_out_user))
+        .routes(routes!(routes::workflow::people_names))
         .routes(routes!(
             routes::workflow::custom_fields,
             routes::workflow::put_custom_fields

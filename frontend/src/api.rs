@@ -399,6 +399,15 @@ pub async fn update_user(
     authorised_with_body(session, Request::put(&url), body).await
 }
 
+/// `GET /v1/people`: the display names of the tenant's people.
+pub async fn people(
+    session: Session,
+) -> Result<Vec<credence_shared::workflow::PersonName>, ApiError> {
+    let list: Items<credence_shared::workflow::PersonName> =
+        authorised(session, Request::get("/v1/people")).await?;
+    Ok(list.items)
+}
+
 /// `POST /v1/admin/users/{username}/sign-out`.
 pub async fn sign_out_user(
     session: Session,

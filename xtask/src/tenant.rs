@@ -39,5 +39,5 @@ pub fn tenant(args: &[String]) -> Result<()> {
         );
         cmd.env("RUST_LOG", "warn");
     }
-    run(cmd.args(args))
+    run(cmd.arg("tenant").args(args))
 }

@@ -23,8 +23,9 @@ use credence_shared::{
     workflow::{
         Application, ApplicationCreated, ApplicationForm, ApprovalMatrix, AuditPage, BlacklistAdd,
         BlacklistEntry, BlacklistRemoval, CreditRequest, EngineInForce, EngineVersion, FieldSet,
-        Inbox, NewRequest, PublishEngine, RequestDetail, ResubmitRequest, ReviewRequest,
-        ScreenRequest, ScreenResult, SignedOut, UserRecord, UserSignOut, UserUpdate, Versioned,
+        Inbox, NewRequest, PersonName, PublishEngine, RequestDetail, ResubmitRequest,
+        ReviewRequest, ScreenRequest, ScreenResult, SignedOut, UserRecord, UserSignOut, UserUpdate,
+        Versioned,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -356,6 +357,26 @@ pub async fn export_audit(
 pub struct UserList {
     #[schema(value_type = Vec<Object>)]
     pub items: Vec<UserRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PeopleNames {
+    pub items: Vec<PersonName>,
+}
+
+#[utoipa::path(get, path = "/v1/people", tag = "workflow", security(("bearer" = [])),
+    responses(
+        (status = 200, body = PeopleNames, description = "The display name of each person who \
+            has one: records name people by username, screens by these names"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn people_names(
+    State(state): State<AppState>,
+    who: Principal,
+) -> Result<Json<PeopleNames>, ApiError> {
+    Ok(Json(PeopleNames {
+        items: people::names(&state.store, &who).await?,
+    }))
 }
 
 #[utoipa::path(get, path = "/v1/admin/users", tag = "admin", security(("bearer" = [])),

@@ -19,7 +19,7 @@ use credence_shared::messages::code;
 use credence_shared::{
     Role, TenantId,
     dto::FieldError,
-    workflow::{AuditEntity, SignedOut, UserRecord, UserSignOut, UserUpdate},
+    workflow::{AuditEntity, PersonName, SignedOut, UserRecord, UserSignOut, UserUpdate},
 };
 
 /// What the people service needs. `directory` and `verifier` are absent only when the demo
@@ -66,6 +66,22 @@ fn wall_clock_secs() -> u64 {
 pub async fn users(store: &Store, who: &Principal) -> Result<Vec<UserRecord>, ApiError> {
     policy::require(who, Action::ManageConfiguration)?;
     Ok(store.users(&who.tenant).await?)
+}
+
+/// `GET /v1/people`: how screens name the tenant's people (every person may read it; a
+/// machine client has no screen).
+pub async fn names(store: &Store, who: &Principal) -> Result<Vec<PersonName>, ApiError> {
+    policy::require(who, Action::FileRequest)?;
+    Ok(store
+        .users(&who.tenant)
+        .await?
+        .into_iter()
+        .filter(|u| !u.display_name.is_empty())
+        .map(|u| PersonName {
+            username: u.username,
+            display_name: u.display_name,
+        })
+        .collect())
 }
 
 /// The record an admin keeps of `username`, if any.

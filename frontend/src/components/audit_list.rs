@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::components::form::local_datetime;
 use crate::components::money::format_money;
+use crate::components::people::Person;
 use crate::i18n::{t, t_string, use_i18n};
 
 /// Longest value shown in a change line; longer ones (whole documents) are cut.
@@ -119,7 +120,7 @@ pub fn AuditLine(entry: AuditEntry, link_customers: bool) -> impl IntoView {
     view! {
         <li class="audit-line" data-testid="audit-line">
             <div class="audit-head">
-                <strong>{entry.actor.clone()}</strong>
+                <strong><Person name=entry.actor.clone() /></strong>
                 <span class="badge badge-neutral">{move || entity_label(entity)}</span>
                 <span class="audit-action">{entry.action.clone()}</span>
                 <span class="muted small mono">{entry.entity_id.clone()}</span>

@@ -19,6 +19,7 @@ use crate::components::form::{
 use crate::components::layout::refresh_nav_counts;
 use crate::components::money::{Amount, format_money};
 use crate::components::notice::{ErrorNotice, Loaded};
+use crate::components::people::Person;
 use crate::components::watch::{
     AlertLine, DunningBadge, TaskLine, activity_label, promise_status_label, promise_status_name,
 };
@@ -363,7 +364,7 @@ fn ActivityList(items: Vec<Activity>, rule_names: RuleNames) -> impl IntoView {
                         <li class="activity-line" data-testid="activity-line">
                             <p class="activity-head small">
                                 <span class="badge badge-neutral">{move || activity_label(kind)}</span>
-                                <span class="muted">{a.by.clone()} " · " {local_datetime(a.at)}</span>
+                                <span class="muted"><Person name=a.by.clone() /> " · " {local_datetime(a.at)}</span>
                             </p>
                             <p class="activity-text">{text}</p>
                         </li>

@@ -93,6 +93,7 @@ pub fn Shell() -> impl IntoView {
     let me = LocalResource::new(move || api::me(session));
     let user = CurrentUser(me);
     provide_context(user);
+    crate::components::people::provide_people(session);
     // The account panel is a pop-up above the bottom bar on phones; always shown on laptops.
     let account_open = RwSignal::new(false);
     // Customer pages belong to the Customers section, so its tab stays marked there.

@@ -21,6 +21,7 @@ pub mod messages;
 pub mod money;
 pub mod notice;
 pub mod order_check;
+pub mod people;
 pub mod request_form;
 pub mod request_list;
 pub mod table;

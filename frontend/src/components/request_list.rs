@@ -8,6 +8,7 @@ use crate::components::form::local_datetime;
 use crate::components::labels::{OverdueBadge, StatusBadge, kind_label};
 use crate::components::layout::role_label;
 use crate::components::money::Amount;
+use crate::components::people::Person;
 use crate::i18n::{t, t_string, use_i18n};
 
 /// The page of one request.
@@ -84,7 +85,7 @@ fn RequestLine(item: RequestSummary, show_customer: bool, show_moved: bool) -> i
                         <strong class="request-customer">{item.customer_name.clone()}</strong>
                         " · "
                     })}
-                    {t!(i18n, requested_by)} " " {item.requester.clone()}
+                    {t!(i18n, requested_by)} " " <Person name=item.requester.clone() />
                 </p>
                 {waiting.map(|(role, since, due)| view! {
                     <p class="request-line-wait small">

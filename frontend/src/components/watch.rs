@@ -17,6 +17,7 @@ use crate::components::form::{FieldErrors, TextField, local_datetime, message_ab
 use crate::components::layout::{refresh_nav_counts, use_current_user};
 use crate::components::money::{Amount, format_money};
 use crate::components::notice::ErrorNotice;
+use crate::components::people::Person;
 use crate::components::wording::{RuleNames, dunning_word, named_rule_word, task_reason_text};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
@@ -518,7 +519,7 @@ pub fn TaskLine(
                     }}
                 </p>
                 <p class="muted small">
-                    {t!(i18n, task_assignee)} ": " {task.assignee.clone()} " · "
+                    {t!(i18n, task_assignee)} ": " <Person name=task.assignee.clone() /> " · "
                     {t!(i18n, task_created, time = created.clone())}
                 </p>
             }

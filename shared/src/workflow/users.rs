@@ -41,6 +41,15 @@ pub struct UserSignOut {
     pub reason: String,
 }
 
+/// A person as every screen names them: records name people by `username` (the stable
+/// handle), screens show `display_name`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonName {
+    pub username: String,
+    pub display_name: String,
+}
+
 /// The answer to a sign-out everywhere.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

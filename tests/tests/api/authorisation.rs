@@ -203,6 +203,7 @@ pub(crate) fn rows() -> Vec<Row> {
         row("get", "/v1/customers/{id}/audit", Some(ALL), true),
         row("get", "/v1/audit", Some(FINANCE_RIGHTS), false),
         row("get", "/v1/audit/export", Some(FINANCE_RIGHTS), false),
+        row("get", "/v1/people", Some(ALL), false),
         row("get", "/v1/admin/users", Some(ADMIN), false),
         row("put", "/v1/admin/users/{username}", Some(ADMIN), false),
         row(

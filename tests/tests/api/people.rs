@@ -45,6 +45,7 @@ async fn an_invited_person_signs_in_with_the_temporary_password_shown_once_and_a
         .unwrap_or_default()
         .to_owned();
     let me = app.get("/v1/me", Some(&token)).await;
+    let names = app.signed_in(Role::Sales).get("/v1/people").await;
 
     // Assert
     created.assert_status(200);
@@ -66,6 +67,14 @@ async fn an_invited_person_signs_in_with_the_temporary_password_shown_once_and_a
     wrong.problem(401);
     assert_eq!(me.assert_status(200)["username"], "li.wei");
     assert_eq!(me.body["roles"], json!(["collector"]));
+    assert!(
+        names.assert_status(200)["items"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"username": "li.wei", "display_name": "李伟"})),
+        "every screen names them by their display name: {}",
+        names.body
+    );
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ mod evidence;
 mod imports;
 mod lab;
 mod navigation;
+mod people;
 mod regrade;
 mod reviews;
 mod search;

@@ -9,6 +9,7 @@ use crate::api::{self, ApiError};
 use crate::components::doc_editor::{MessageList, ReasonField, required_reason};
 use crate::components::form::{FieldErrors, FieldMessage, local_datetime, settle};
 use crate::components::notice::{ErrorNotice, Loaded};
+use crate::components::people::Person;
 use crate::components::what_if::{self, WhatIf};
 use crate::i18n::{t, use_i18n};
 use crate::session::use_session;
@@ -166,7 +167,7 @@ fn VersionLine(v: EngineVersion, reload: Callback<()>) -> impl IntoView {
             <div class="version-head">
                 <strong>{t!(i18n, version_n, version)}</strong>
                 {v.active.then(|| view! { <span class="badge status-approved">{t!(i18n, in_force_badge)}</span> })}
-                <span class="muted small">{v.published_by.clone()} " · " {local_datetime(v.published_at)}</span>
+                <span class="muted small"><Person name=v.published_by.clone() /> " · " {local_datetime(v.published_at)}</span>
                 {(!v.active).then(|| view! {
                     <button type="button" class="button button-secondary button-small version-activate" data-testid="engine-activate"
                         hidden=move || open.get() on:click=move |_| open.set(true)>

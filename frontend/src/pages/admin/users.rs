@@ -126,7 +126,11 @@ fn UserEditor(record: UserRecord, on_done: Callback<bool>) -> impl IntoView {
         let (name, body) = (name.clone(), body.clone());
         async move {
             match api::sign_out_user(session, &name, &body).await {
-                Ok(_) => signed_out.set(Some(name)),
+                Ok(_) => {
+                    // Named as the list names them: the display name when there is one.
+                    let shown = display.get_untracked().trim().to_owned();
+                    signed_out.set(Some(if shown.is_empty() { name } else { shown }));
+                }
                 Err(error) => settle(error, fields, failure, || on_done.run(true)),
             }
         }

@@ -30,6 +30,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
 
 mod evidence;
+use crate::components::people::Person;
 use evidence::EvidenceCard;
 
 /// What the page was asked to show: the request's address (a party's key is not part of
@@ -169,7 +170,7 @@ fn RequestView(target: Target, detail: RequestDetail, reload: Callback<bool>) ->
                     <h1 class="page-title">{move || kind_label(kind)}</h1>
                     <p class="muted">
                         {subject_line}
-                        " · " {t!(i18n, requested_by)} " " {request.requester.clone()}
+                        " · " {t!(i18n, requested_by)} " " <Person name=request.requester.clone() />
                         " · " {filed}
                     </p>
                 </div>
@@ -402,7 +403,7 @@ fn StepsCard(steps: Vec<Step>, overdue: Vec<usize>) -> impl IntoView {
                                     (Some(outcome), _) => view! {
                                         <p class="small">
                                             {move || outcome_label(outcome)}
-                                            {step.decided_by.clone().map(|who| view! { " · " {who} })}
+                                            {step.decided_by.clone().map(|who| view! { " · " <Person name=who /> })}
                                             {step.decided_at.map(|at| view! { <span class="muted">" · " {local_datetime(at)}</span> })}
                                         </p>
                                     }.into_any(),
@@ -440,7 +441,7 @@ fn HistoryCard(timeline: Vec<TimelineEvent>) -> impl IntoView {
                         <li class="timeline-event" data-testid="timeline-event">
                             <p class="small">
                                 <strong>{move || action_label(action)}</strong>
-                                " · " {event.by.clone()}
+                                " · " <Person name=event.by.clone() />
                                 <span class="muted">" · " {local_datetime(event.at)}</span>
                             </p>
                             {(!event.note.is_empty()).then(|| view! {
