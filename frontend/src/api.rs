@@ -364,19 +364,16 @@ async fn file_bytes(
     let Some(token) = crate::oidc::fresh_token(session).await else {
         return Err(ApiError::Unauthorized);
     };
-    let response = Request::get(path)
+    let request = Request::get(path)
         .query(query.iter().copied())
         .header("Authorization", &format!("Bearer {token}"))
-        .send()
-        .await
-        .map_err(network)?;
+        .build()
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let response = send_authorised(session, request).await?;
     if response.ok() {
         return response.binary().await.map_err(network);
     }
     let result = read::<()>(response).await;
-    if matches!(result, Err(ApiError::Unauthorized)) {
-        session.end();
-    }
     Err(result.err().unwrap_or(ApiError::Decode("empty".into())))
 }
 
@@ -683,8 +680,10 @@ pub(crate) async fn authorised<T: DeserializeOwned>(
     let Some(request) = with_token(session, request).await else {
         return Err(ApiError::Unauthorized);
     };
-    let response = request.send().await.map_err(network)?;
-    finish(session, response).await
+    let request = request
+        .build()
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    read(send_authorised(session, request).await?).await
 }
 
 pub(crate) async fn authorised_with_body<T: DeserializeOwned, B: serde::Serialize>(
@@ -698,8 +697,7 @@ pub(crate) async fn authorised_with_body<T: DeserializeOwned, B: serde::Serializ
     let request = request
         .json(body)
         .map_err(|e| ApiError::Decode(e.to_string()))?;
-    let response = request.send().await.map_err(network)?;
-    finish(session, response).await
+    read(send_authorised(session, request).await?).await
 }
 
 /// For changes whose answer the page does not need (it reloads the list instead).
@@ -714,11 +712,11 @@ async fn authorised_ignoring_answer<B: serde::Serialize>(
     let request = request
         .json(body)
         .map_err(|e| ApiError::Decode(e.to_string()))?;
-    let response = request.send().await.map_err(network)?;
+    let response = send_authorised(session, request).await?;
     if response.ok() {
         return Ok(());
     }
-    finish::<()>(session, response).await
+    read::<()>(response).await
 }
 
 async fn with_token(session: Session, request: RequestBuilder) -> Option<RequestBuilder> {
@@ -730,15 +728,38 @@ async fn with_token(session: Session, request: RequestBuilder) -> Option<Request
     )
 }
 
-/// Reads the answer. A 401 mid-session first tries the refresh token: when the issuer
-/// renews it the page stays as it is (what was typed kept) and the user tries again;
-/// otherwise the session ends, which sends the user to sign in.
-async fn finish<T: DeserializeOwned>(session: Session, response: Response) -> Result<T, ApiError> {
-    let result = read(response).await;
-    if matches!(result, Err(ApiError::Unauthorized)) && !crate::oidc::refresh(session).await {
+/// Sends a request that carries the session's token. A 401 mid-session (the access token
+/// was refused before its time: revoked at the issuer, or this device's clock is off) tries
+/// the refresh token once and, when the issuer renews the session, sends the same request
+/// again with the new token: the page never leaves, so nothing typed is lost. When the
+/// refresh fails the session ends, which sends the user to sign in.
+async fn send_authorised(session: Session, request: Request) -> Result<Response, ApiError> {
+    // A copy made before the body is used up, to send again.
+    let raw = web_sys::Request::from(request);
+    let spare = web_sys::Request::clone(&raw).ok();
+    let response = Request::from(raw).send().await.map_err(network)?;
+    if response.status() != 401 {
+        return Ok(response);
+    }
+    if !crate::oidc::refresh(session).await {
+        session.end();
+        return Ok(response);
+    }
+    let (Some(spare), Some(token)) = (spare, session.bearer()) else {
+        return Ok(response);
+    };
+    if spare
+        .headers()
+        .set("Authorization", &format!("Bearer {token}"))
+        .is_err()
+    {
+        return Ok(response);
+    }
+    let again = Request::from(spare).send().await.map_err(network)?;
+    if again.status() == 401 {
         session.end();
     }
-    result
+    Ok(again)
 }
 
 async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {

@@ -136,3 +136,50 @@ async fn signing_out_returns_to_signin_and_guards_the_app_again() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_access_token_refused_mid_session_is_renewed_by_the_refresh_token_and_the_work_goes_on()
+{
+    at_each_size(async |browser| -> Result {
+        // Arrange: signed in, then the tab's access token becomes one the API refuses (as a
+        // revoked token or a device clock far off would), the refresh token still good.
+        browser.sign_in("risk", "demo").await?;
+        let page = browser.api_get("/v1/customers?limit=1").await?;
+        let number = page["items"][0]["number"]
+            .as_str()
+            .ok_or("the demo tenant has customers")?
+            .to_owned();
+        browser
+            .js(
+                "const s = JSON.parse(sessionStorage.getItem('credence.session'));\
+                 s.access_token = 'refused.' + s.access_token;\
+                 sessionStorage.setItem('credence.session', JSON.stringify(s)); return true",
+            )
+            .await?;
+
+        // Act: the next page asks the API with the refused token.
+        browser.open(&format!("/customers/{number}")).await?;
+        browser.visible("customer-detail").await?;
+        let held = browser
+            .js("return JSON.parse(sessionStorage.getItem('credence.session')).access_token")
+            .await?;
+        browser.tap("customer-evidence-link").await?;
+        browser.visible("signal-form").await?;
+        browser.retype("signal-source", "天眼查").await?;
+        browser.tap("signal-save").await?;
+        browser.visible("signal-saved").await?;
+
+        // Assert
+        check!(
+            browser.path().await?.starts_with("/customers/"),
+            "still on the customer's pages, not sent to sign in: {}",
+            browser.path().await?
+        );
+        check!(
+            held.as_str().is_some_and(|t| !t.starts_with("refused.")),
+            "the refresh token renewed the access token: {held}"
+        );
+        Ok(())
+    })
+    .await;
+}
