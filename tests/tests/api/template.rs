@@ -405,3 +405,24 @@ fn the_api_function_may_manage_people_in_its_own_user_pool_and_nowhere_else() {
         "only the stack's own user pool"
     );
 }
+
+#[test]
+fn the_api_gateway_authorizer_accepts_the_app_and_the_machine_clients_the_operator_names() {
+    // Arrange
+    let t = template();
+    let jwt = &t["Resources"]["HttpApi"]["Properties"]["Auth"]["Authorizers"]["CognitoJwt"]["JwtConfiguration"];
+
+    // Act
+    let audience = &jwt["audience"]["Fn::If"];
+    let with_machines = serde_yaml::to_string(&audience[1]).unwrap();
+    let app_only = &audience[2];
+
+    // Assert
+    assert_eq!(audience[0], "HasMachineClients");
+    assert!(
+        with_machines.contains("${UserPoolClient},${MachineClientIds}"),
+        "{with_machines}"
+    );
+    assert_eq!(app_only[0]["Ref"], "UserPoolClient");
+    assert_eq!(t["Parameters"]["MachineClientIds"]["Default"], "");
+}
