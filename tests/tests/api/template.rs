@@ -426,3 +426,23 @@ fn the_api_gateway_authorizer_accepts_the_app_and_the_machine_clients_the_operat
     assert_eq!(app_only[0]["Ref"], "UserPoolClient");
     assert_eq!(t["Parameters"]["MachineClientIds"]["Default"], "");
 }
+
+#[test]
+fn multi_factor_sign_in_with_an_authenticator_app_is_offered_and_can_be_required() {
+    // Arrange
+    let t = template();
+    let pool = &t["Resources"]["UserPool"]["Properties"];
+
+    // Act
+    let modes: Vec<&str> = t["Parameters"]["MfaMode"]["AllowedValues"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+
+    // Assert
+    assert_eq!(pool["MfaConfiguration"]["Ref"], "MfaMode");
+    assert_eq!(modes, ["OPTIONAL", "ON"]);
+    assert_eq!(pool["EnabledMfas"][0], "SOFTWARE_TOKEN_MFA");
+}
