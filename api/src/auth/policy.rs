@@ -160,7 +160,14 @@ pub fn roles_for(action: Action) -> &'static [Role] {
 pub fn may_see_customer(who: &Principal, owner: Option<&credence_shared::UserId>) -> bool {
     // A machine client works for the whole tenant.
     let only_sales = who.scopes.is_empty() && who.roles.iter().all(|r| *r == Role::Sales);
-    !only_sales || owner == Some(&who.user_id)
+    !only_sales || owner.is_some_and(|o| owns(who, o))
+}
+
+/// Whether `owner` (a customer's rep, as the ERP's file or the app set it) names `who`: by
+/// their Credence username (what files carry) or their id in the user directory (in AWS a
+/// Cognito `sub`, which no ERP knows).
+pub fn owns(who: &Principal, owner: &credence_shared::UserId) -> bool {
+    *owner == who.user_id || owner.as_str() == who.username
 }
 
 /// `Forbidden` unless `who` may see a customer owned by `owner`.
@@ -224,6 +231,25 @@ mod tests {
             roles: Vec::new(),
             scopes: scopes.to_vec(),
         }
+    }
+
+    #[test]
+    fn a_rep_sees_the_customers_owned_by_their_username_or_their_directory_id_and_no_others() {
+        // Arrange: in AWS the id is Cognito's `sub`, the username the registry's handle.
+        let rep = Principal {
+            user_id: UserId::parse("3f1c2a9e-0b7d-4c1e-9f00-1234567890ab").unwrap(),
+            username: "zhang_min".into(),
+            ..with(Role::Sales)
+        };
+        let by_name = UserId::parse("zhang_min").unwrap();
+        let by_id = UserId::parse("3f1c2a9e-0b7d-4c1e-9f00-1234567890ab").unwrap();
+        let other = UserId::parse("li_wei").unwrap();
+
+        // Act / Assert
+        assert!(may_see_customer(&rep, Some(&by_name)));
+        assert!(may_see_customer(&rep, Some(&by_id)));
+        assert!(!may_see_customer(&rep, Some(&other)));
+        assert!(!may_see_customer(&rep, None));
     }
 
     #[test]

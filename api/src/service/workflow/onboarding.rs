@@ -202,8 +202,10 @@ pub async fn submit_application(
     // The new customer's number is its id, as for any customer of the master.
     let number = format!("NEW-{}{}", today.year() % 100, suffix);
     let id = credence_shared::customer::customer_id_of(&number);
+    // The rep's username when it is a valid id (what files and screens name them by),
+    // else their id in the user directory.
     let owner = if who.roles.contains(&credence_shared::Role::Sales) {
-        Some(who.user_id.clone())
+        Some(credence_shared::UserId::parse(&who.username).unwrap_or_else(|_| who.user_id.clone()))
     } else {
         None
     };
