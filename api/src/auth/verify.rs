@@ -146,7 +146,9 @@ pub struct Registered {
     /// The roles the admin page gives (`None`: the token's own).
     pub roles: Option<Vec<Role>>,
     pub active: bool,
-    /// Tokens issued up to this second (epoch seconds) are refused: "sign out everywhere".
+    /// Tokens issued before this second (epoch seconds) are refused: "sign out everywhere".
+    /// One issued in the same second is let through, so a person may sign in again at once
+    /// (tokens carry whole seconds).
     pub signed_out_at: Option<u64>,
 }
 
@@ -355,7 +357,7 @@ impl Verifier {
         if !entry.active {
             return Err(invalid("this account is disabled"));
         }
-        if entry.signed_out_at.is_some_and(|at| claims.iat <= at) {
+        if entry.signed_out_at.is_some_and(|at| claims.iat < at) {
             return Err(invalid(
                 "this session was signed out everywhere; sign in again",
             ));

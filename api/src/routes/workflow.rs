@@ -422,7 +422,7 @@ pub async fn put_user(
     request_body = UserSignOut,
     responses(
         (status = 200, body = SignedOut, description = "Every session of the person ended: their \
-            refresh tokens at the directory, every access token issued up to now at the API"),
+            refresh tokens at the directory, every access token issued before this second at the API"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
