@@ -1,12 +1,13 @@
 //! People by name: records name people by their username (the stable handle that maps to
 //! their id in the user directory); screens show the display name an admin gave them,
-//! read once per signed-in frame (`GET /v1/people`). Someone without one, or the system,
-//! shows as their username.
+//! read once per signed-in frame (`GET /v1/people`). Someone without one shows as their
+//! username.
 
 use credence_shared::workflow::PersonName;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::i18n::{t_string, use_i18n};
 use crate::session::Session;
 
 #[derive(Clone, Copy)]
@@ -19,8 +20,12 @@ pub fn provide_people(session: Session) {
     })));
 }
 
-/// The name `username` is shown by (the username itself until the names are read).
+/// The name `username` is shown by (the username itself until the names are read); the
+/// watcher's and the operator's actions are the system's, named in the reader's language.
 pub fn display_name(username: &str) -> String {
+    if username == "system" {
+        return t_string!(use_i18n(), person_system).to_owned();
+    }
     use_context::<PeopleNames>()
         .and_then(|people| {
             people.0.get().and_then(Result::ok).and_then(|list| {
