@@ -88,11 +88,12 @@ pub async fn seed_demo(
     customers: usize,
 ) -> anyhow::Result<SeedOutcome> {
     // The daily jobs find the tenant in the registry (again on every start: a no-op).
-    let now = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
     store
-        .register_tenant(tenant, "演示公司 · Demo company", &now)
+        .register_tenant(
+            tenant,
+            "演示公司 · Demo company",
+            time::OffsetDateTime::now_utc(),
+        )
         .await?;
     if store.is_seeded(tenant).await? {
         return Ok(SeedOutcome::AlreadySeeded);

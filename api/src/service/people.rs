@@ -49,14 +49,6 @@ impl From<DirectoryError> for ApiError {
     }
 }
 
-/// The clock's now as the registry writes it.
-fn stamp(clock: &Clock) -> String {
-    clock
-        .now()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 /// The wall clock in epoch seconds, as tokens' `iat` (the issuer's clock, not the tenant's
 /// business day, which tests may stop).
 fn wall_clock_secs() -> u64 {
@@ -259,7 +251,6 @@ pub async fn put_user(
         to_value(&next),
         reason,
     );
-    let stamp = stamp(people.clock);
     let mut items = vec![
         store.user_write(&who.tenant, &next, current)?,
         store.audit_write(&who.tenant, &entry)?,
@@ -273,7 +264,7 @@ pub async fn put_user(
                 roles: Some(&next.roles),
                 active: next.active,
                 signed_out_at: disabling.then(wall_clock_secs),
-                now: &stamp,
+                now: people.clock.now(),
             },
         )?);
     }
@@ -315,7 +306,6 @@ pub async fn sign_out_everywhere(
             .ok_or(ApiError::NotFound)?,
     };
     directory.sign_out_everywhere(&subject, username).await?;
-    let stamp = stamp(people.clock);
     let entry = audit(
         who,
         people.clock,
@@ -337,7 +327,7 @@ pub async fn sign_out_everywhere(
                     roles: record.as_ref().map(|r| r.roles.as_slice()),
                     active: record.as_ref().is_none_or(|r| r.active),
                     signed_out_at: Some(wall_clock_secs()),
-                    now: &stamp,
+                    now: people.clock.now(),
                 },
             )?,
             store.audit_write(&who.tenant, &entry)?,

@@ -99,14 +99,9 @@ pub async fn create_tenant(
     new: NewTenant,
 ) -> Result<TenantCreated, ApiError> {
     let tenant = check(&new)?;
-    let now = ctx
-        .clock
-        .now()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
     let registered = ctx
         .store
-        .register_tenant(&tenant, new.name.trim(), &now)
+        .register_tenant(&tenant, new.name.trim(), ctx.clock.now())
         .await?;
     let who = operator(&tenant);
     let mut documents = Vec::new();

@@ -8,7 +8,7 @@
 //! the audit trail name), their roles, whether the account is active, and when they were
 //! last signed out everywhere (tokens issued before that are refused).
 
-use super::codec::{attr, n, s};
+use super::codec::{attr, n, s, stamp};
 use super::{Item, Store, StoreError, keys};
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use credence_shared::{Role, TenantId};
@@ -35,7 +35,7 @@ pub struct PersonAccess<'a> {
     pub roles: Option<&'a [Role]>,
     pub active: bool,
     pub signed_out_at: Option<u64>,
-    pub now: &'a str,
+    pub now: time::OffsetDateTime,
 }
 
 /// Registering a subject that already belongs to a tenant.
@@ -84,7 +84,7 @@ impl Store {
             .expression_attribute_values(":k", s("user"))
             .expression_attribute_values(":u", s(access.username))
             .expression_attribute_values(":a", AttributeValue::Bool(access.active))
-            .expression_attribute_values(":now", s(access.now));
+            .expression_attribute_values(":now", s(stamp(access.now)));
         let mut set = "SET tenant = :t, entity = :e, kind = :k, username = :u, active = :a, \
                        registeredAt = if_not_exists(registeredAt, :now)"
             .to_owned();
@@ -174,7 +174,7 @@ impl Store {
         &self,
         tenant: &TenantId,
         name: &str,
-        now: &str,
+        now: time::OffsetDateTime,
     ) -> Result<bool, StoreError> {
         let mut item = Item::new();
         item.insert(keys::PK.into(), s(keys::TENANTS_PK));
@@ -182,7 +182,7 @@ impl Store {
         item.insert("entity".into(), s("tenant"));
         item.insert("tenant".into(), s(tenant.to_string()));
         item.insert("name".into(), s(name));
-        item.insert("createdAt".into(), s(now));
+        item.insert("createdAt".into(), s(stamp(now)));
         self.put_new(item).await
     }
 
