@@ -1,6 +1,7 @@
 //! Credence in the browser: the app root, its routes, and the modules behind them.
 //!
-//! `api` is the only module that talks HTTP; `session` keeps the access token; `i18n`
+//! `api` is the only module that talks HTTP; `session` keeps the access token (`oidc`
+//! gets it, `renew` asks for a new sign-in when it lapses); `i18n`
 //! holds the translations and the language choice; `pages` are the routes and
 //! `components` the pieces they share.
 //!
@@ -15,6 +16,7 @@ pub mod components;
 pub mod i18n;
 pub mod oidc;
 pub mod pages;
+pub mod renew;
 pub mod session;
 
 use leptos::prelude::*;
@@ -75,6 +77,7 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 </ProtectedParentRoute>
             </Routes>
+            <renew::RenewSession />
         </Router>
     }
 }

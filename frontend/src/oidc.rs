@@ -6,11 +6,20 @@
 //! (kept in `sessionStorage` with the `state` and where to go afterwards); the issuer sends
 //! it back to `/signin/callback`, where [`finish`] exchanges the code for tokens. Tokens are
 //! refreshed shortly before they expire ([`fresh_token`]) and once more after a 401.
+//!
+//! When the issuer refuses the refresh token the session lapses ([`Session::lapse`]) and
+//! [`renew_in_popup`] runs the same flow in a pop-up window: the callback page there hands
+//! the code back to this page ([`hand_back`]), which exchanges it with the verifier it kept
+//! in memory. The page never leaves, so what was typed stays.
+
+use std::cell::RefCell;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use gloo_net::http::Request;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
 use crate::api::ApiError;
 use crate::session::{Session, Tokens};
@@ -130,20 +139,20 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
-/// Sends the browser to the issuer's sign-in page; afterwards the app opens `next`.
-pub async fn begin(next: &str) -> Result<(), ApiError> {
-    let config = config().await?;
-    let discovery = discovery(&config).await?;
+/// The `state` of a sign-in in a pop-up starts with this, so its callback hands back.
+const POPUP_STATE: &str = "popup.";
+
+fn pending(next: &str, state_prefix: &str) -> Result<Pending, ApiError> {
     let no_random = || ApiError::Decode("this browser gives no random numbers".into());
-    let pending = Pending {
+    Ok(Pending {
         verifier: random_text(32).ok_or_else(no_random)?,
-        state: random_text(16).ok_or_else(no_random)?,
+        state: format!("{state_prefix}{}", random_text(16).ok_or_else(no_random)?),
         next: next.to_owned(),
-    };
-    let saved = serde_json::to_string(&pending).map_err(|e| ApiError::Decode(e.to_string()))?;
-    storage()
-        .and_then(|s| s.set_item(PENDING_KEY, &saved).ok())
-        .ok_or_else(|| ApiError::Decode("this browser keeps no session storage".into()))?;
+    })
+}
+
+/// The issuer's authorize URL for a sign-in in flight.
+fn authorize_url(config: &AuthConfig, discovery: &Discovery, pending: &Pending) -> String {
     let challenge = challenge_of(&pending.verifier);
     let redirect = redirect_uri();
     let query = form(&[
@@ -155,11 +164,206 @@ pub async fn begin(next: &str) -> Result<(), ApiError> {
         ("code_challenge_method", "S256"),
         ("scope", "openid profile"),
     ]);
-    let url = format!("{}?{query}", discovery.authorization_endpoint);
+    format!("{}?{query}", discovery.authorization_endpoint)
+}
+
+/// Sends the browser to the issuer's sign-in page; afterwards the app opens `next`.
+pub async fn begin(next: &str) -> Result<(), ApiError> {
+    let config = config().await?;
+    let discovery = discovery(&config).await?;
+    let pending = pending(next, "")?;
+    let saved = serde_json::to_string(&pending).map_err(|e| ApiError::Decode(e.to_string()))?;
+    storage()
+        .and_then(|s| s.set_item(PENDING_KEY, &saved).ok())
+        .ok_or_else(|| ApiError::Decode("this browser keeps no session storage".into()))?;
+    let url = authorize_url(&config, &discovery, &pending);
     if let Some(window) = web_sys::window() {
         let _ = window.location().assign(&url);
     }
     Ok(())
+}
+
+type OnMessage = Closure<dyn Fn(web_sys::MessageEvent)>;
+
+thread_local! {
+    /// The pop-up sign-in in flight: its verifier and state stay in this page's memory.
+    static POPUP: RefCell<Option<Pending>> = const { RefCell::new(None) };
+    /// The listener for the pop-up's hand-back, added once.
+    static LISTENING: RefCell<Option<OnMessage>> = const { RefCell::new(None) };
+}
+
+/// What the pop-up's callback page posts back to the page that opened it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct HandBack {
+    #[serde(default)]
+    code: Option<String>,
+    state: String,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// Why a lapsed session could not be renewed in a pop-up.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RenewError {
+    /// The browser blocked the pop-up window.
+    Blocked,
+    Failed(CallbackError),
+}
+
+/// Opens the issuer's sign-in in a pop-up window for a lapsed session. Call it from the
+/// click itself: the window is opened at once (browsers block pop-ups opened later) and
+/// pointed at the issuer once its configuration is read. `on_done` hears how it ended;
+/// on success the session is renewed and the calls waiting in [`Session::renewed`] go on.
+pub fn renew_in_popup(session: Session, on_done: impl Fn(Result<(), RenewError>) + 'static) {
+    let Some(window) = web_sys::window() else {
+        return on_done(Err(RenewError::Blocked));
+    };
+    let popup = window
+        .open_with_url_and_target_and_features(
+            "about:blank",
+            "credence-signin",
+            "popup=yes,width=480,height=700",
+        )
+        .ok()
+        .flatten();
+    let Some(popup) = popup else {
+        return on_done(Err(RenewError::Blocked));
+    };
+    let on_done = std::rc::Rc::new(on_done);
+    listen(session, on_done.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        let opened = async {
+            let config = config().await?;
+            let discovery = discovery(&config).await?;
+            let pending = pending("", POPUP_STATE)?;
+            let url = authorize_url(&config, &discovery, &pending);
+            POPUP.with(|p| *p.borrow_mut() = Some(pending));
+            popup
+                .location()
+                .set_href(&url)
+                .map_err(|_| ApiError::Decode("the sign-in window closed".into()))
+        };
+        if let Err(e) = opened.await {
+            let _ = popup.close();
+            on_done(Err(RenewError::Failed(CallbackError::Failed(e))));
+        }
+    });
+}
+
+/// Listens (once per page) for the pop-up's hand-back and finishes its sign-in.
+fn listen(session: Session, on_done: std::rc::Rc<dyn Fn(Result<(), RenewError>)>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    LISTENING.with(|listening| {
+        let mut listening = listening.borrow_mut();
+        if let Some(old) = listening.take() {
+            let _ =
+                window.remove_event_listener_with_callback("message", old.as_ref().unchecked_ref());
+        }
+        let handler =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+                // Only this app's own pages may hand a code back.
+                if event.origin() != origin() {
+                    return;
+                }
+                let Some(back) = event
+                    .data()
+                    .as_string()
+                    .and_then(|raw| serde_json::from_str::<HandBack>(&raw).ok())
+                else {
+                    return;
+                };
+                let pending = POPUP.with(|p| p.borrow_mut().take());
+                let Some(pending) = pending.filter(|p| p.state == back.state) else {
+                    return;
+                };
+                let on_done = on_done.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    on_done(finish_popup(session, pending, back).await);
+                });
+            });
+        let _ =
+            window.add_event_listener_with_callback("message", handler.as_ref().unchecked_ref());
+        *listening = Some(handler);
+    });
+}
+
+async fn finish_popup(
+    session: Session,
+    pending: Pending,
+    back: HandBack,
+) -> Result<(), RenewError> {
+    let failed = |e: CallbackError| Err(RenewError::Failed(e));
+    let code = match (back.code, back.error) {
+        (_, Some(error)) => return failed(CallbackError::Refused(error)),
+        (Some(code), None) => code,
+        (None, None) => return failed(CallbackError::NotOurs),
+    };
+    let config = config()
+        .await
+        .map_err(|e| RenewError::Failed(CallbackError::Failed(e)))?;
+    let discovery = discovery(&config)
+        .await
+        .map_err(|e| RenewError::Failed(CallbackError::Failed(e)))?;
+    let redirect = redirect_uri();
+    let body = form(&[
+        ("grant_type", "authorization_code"),
+        ("client_id", &config.client_id),
+        ("code", &code),
+        ("redirect_uri", &redirect),
+        ("code_verifier", &pending.verifier),
+    ]);
+    let tokens = token_call(&discovery.token_endpoint, body)
+        .await
+        .map_err(RenewError::Failed)?;
+    let before = session.lapsed_subject().unwrap_or_default();
+    let now = crate::session::subject_of(&tokens.access_token).unwrap_or_default();
+    session.start(&tokens);
+    if before != now {
+        // Someone else signed in: the page's work was the other person's; start afresh.
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().assign("/");
+        }
+    }
+    Ok(())
+}
+
+/// On the callback page inside a pop-up: hands the issuer's answer to the page that opened
+/// the pop-up and closes it. `false` when this is no pop-up sign-in (the page finishes
+/// the sign-in itself).
+pub fn hand_back(code: Option<&str>, state: Option<&str>, error: Option<&str>) -> bool {
+    let Some(state) = state.filter(|s| s.starts_with(POPUP_STATE)) else {
+        return false;
+    };
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    // Another window's object fails `instanceof` here (another realm): checked by hand.
+    let Some(opener) = window
+        .opener()
+        .ok()
+        .filter(|o| o.is_object())
+        .map(|o| o.unchecked_into::<web_sys::Window>())
+    else {
+        return false;
+    };
+    let back = HandBack {
+        code: code.map(str::to_owned),
+        state: state.to_owned(),
+        error: error.map(str::to_owned),
+    };
+    let Ok(message) = serde_json::to_string(&back) else {
+        return false;
+    };
+    if opener
+        .post_message(&wasm_bindgen::JsValue::from_str(&message), &origin())
+        .is_err()
+    {
+        return false;
+    }
+    let _ = window.close();
+    true
 }
 
 /// Why the way back from the issuer did not sign anyone in.
@@ -231,10 +435,11 @@ async fn token_call(endpoint: &str, body: String) -> Result<Tokens, CallbackErro
     }
 }
 
-/// Trades the refresh token for a new access token; `false` (and the session ends) when
+/// Trades the refresh token for a new access token; `false` (and the session lapses) when
 /// the issuer says no — a disabled account, a revoked or expired refresh token.
 pub async fn refresh(session: Session) -> bool {
     let Some(refresh_token) = session.refresh_token() else {
+        session.lapse();
         return false;
     };
     let Ok(config) = config().await else {
@@ -256,7 +461,7 @@ pub async fn refresh(session: Session) -> bool {
             true
         }
         Err(CallbackError::Refused(_)) => {
-            session.end();
+            session.lapse();
             false
         }
         // The network or the issuer failed: keep the session, the next call tries again.

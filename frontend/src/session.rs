@@ -6,7 +6,16 @@
 //! ([`crate::oidc`] refreshes it before it ends); the session ends when the issuer refuses
 //! the refresh token or the user signs out. The session is a `Copy` handle provided as
 //! context, read with [`use_session`].
+//!
+//! When the issuer refuses the refresh token mid-session the session *lapses* instead of
+//! ending: the page stays as it is (with whatever the user typed), calls wait in
+//! [`Session::renewed`], and `renew.rs` asks the same person to sign in again in a
+//! pop-up window; the waiting calls then go on with the new token.
 
+use std::cell::RefCell;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use futures_channel::oneshot;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +55,31 @@ impl StoredToken {
 #[derive(Debug, Clone, Copy)]
 pub struct Session {
     token: RwSignal<Option<StoredToken>>,
+    /// While lapsed: who was signed in (the token's `sub`), so that only the same person's
+    /// new sign-in carries on the page's work.
+    lapsed: RwSignal<Option<String>>,
+    /// Whether someone is signed in, changing only when that answer does: a renewed or
+    /// lapsed token must not re-render the guarded pages (and lose what was typed).
+    signed_in: Memo<bool>,
+}
+
+thread_local! {
+    /// The calls waiting for a lapsed session to be renewed (`true`) or ended (`false`).
+    static WAITING: RefCell<Vec<oneshot::Sender<bool>>> = const { RefCell::new(Vec::new()) };
+}
+
+fn wake_waiting(renewed: bool) {
+    for waiting in WAITING.with(|w| std::mem::take(&mut *w.borrow_mut())) {
+        let _ = waiting.send(renewed);
+    }
+}
+
+/// The `sub` claim of a JWT access token (read, not verified: the API verifies it).
+pub fn subject_of(access_token: &str) -> Option<String> {
+    let payload = access_token.split('.').nth(1)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("sub")?.as_str().map(str::to_owned)
 }
 
 impl Session {
@@ -55,8 +89,16 @@ impl Session {
         if token.is_none() {
             write_storage(None);
         }
+        let token = RwSignal::new(token);
+        let lapsed = RwSignal::new(None::<String>);
+        let signed_in = Memo::new(move |_| {
+            lapsed.with(Option::is_some)
+                || token.with(|token| token.as_ref().is_some_and(StoredToken::is_held))
+        });
         Self {
-            token: RwSignal::new(token),
+            token,
+            lapsed,
+            signed_in,
         }
     }
 
@@ -70,12 +112,52 @@ impl Session {
         };
         write_storage(Some(&token));
         self.token.set(Some(token));
+        if self.lapsed.get_untracked().is_some() {
+            self.lapsed.set(None);
+            wake_waiting(true);
+        }
     }
 
-    /// Whether someone is signed in; reactive, so guarded routes redirect on sign-out.
+    /// Whether someone is signed in (a lapsed session still is: its page stays); reactive,
+    /// so guarded routes redirect on sign-out.
     pub fn is_signed_in(&self) -> bool {
-        self.token
-            .with(|token| token.as_ref().is_some_and(StoredToken::is_held))
+        self.signed_in.get()
+    }
+
+    /// Whether the session lapsed and waits for the person to sign in again; reactive.
+    pub fn is_lapsed(&self) -> bool {
+        self.lapsed.with(Option::is_some)
+    }
+
+    /// Who was signed in when the session lapsed (`Some("")` when the token named no one).
+    pub fn lapsed_subject(&self) -> Option<String> {
+        self.lapsed.get_untracked()
+    }
+
+    /// The issuer refused to renew the session: the tokens are forgotten, the page stays,
+    /// and calls wait in [`Self::renewed`] until the person signs in again or signs out.
+    pub fn lapse(&self) {
+        if self.lapsed.get_untracked().is_some() {
+            return;
+        }
+        let subject = self
+            .token
+            .with_untracked(|t| t.as_ref().and_then(|t| subject_of(&t.access_token)))
+            .unwrap_or_default();
+        write_storage(None);
+        self.lapsed.set(Some(subject));
+        self.token.set(None);
+    }
+
+    /// Waits while the session is lapsed: `true` once it is renewed (or when it never
+    /// lapsed), `false` when it ended instead.
+    pub async fn renewed(&self) -> bool {
+        if self.lapsed.get_untracked().is_none() {
+            return self.token.with_untracked(Option::is_some);
+        }
+        let (sender, receiver) = oneshot::channel();
+        WAITING.with(|w| w.borrow_mut().push(sender));
+        receiver.await.unwrap_or(false)
     }
 
     /// Whether the access token ends within `ms` milliseconds (or has ended).
@@ -118,6 +200,10 @@ impl Session {
     pub fn end(&self) {
         write_storage(None);
         self.token.set(None);
+        if self.lapsed.get_untracked().is_some() {
+            self.lapsed.set(None);
+        }
+        wake_waiting(false);
     }
 }
 

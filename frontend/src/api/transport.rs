@@ -55,7 +55,12 @@ pub(super) async fn authorised_ignoring_answer<B: serde::Serialize>(
 }
 
 async fn with_token(session: Session, request: RequestBuilder) -> Option<RequestBuilder> {
-    let token = crate::oidc::fresh_token(session).await?;
+    let token = match crate::oidc::fresh_token(session).await {
+        Some(token) => token,
+        // A lapsed session: the call waits for the person to sign in again.
+        None if session.renewed().await => session.bearer()?,
+        None => return None,
+    };
     Some(
         request
             .header("Authorization", &format!("Bearer {token}"))
@@ -66,8 +71,10 @@ async fn with_token(session: Session, request: RequestBuilder) -> Option<Request
 /// Sends a request that carries the session's token. A 401 mid-session (the access token
 /// was refused before its time: revoked at the issuer, or this device's clock is off) tries
 /// the refresh token once and, when the issuer renews the session, sends the same request
-/// again with the new token: the page never leaves, so nothing typed is lost. When the
-/// refresh fails the session ends, which sends the user to sign in.
+/// again with the new token. When the issuer refuses the refresh token too, the session
+/// lapses: the request waits until the person signs in again in a pop-up (`renew.rs`) and
+/// is then sent with the new token. Either way the page never leaves, so nothing typed is
+/// lost.
 pub(super) async fn send_authorised(
     session: Session,
     request: Request,
@@ -79,8 +86,9 @@ pub(super) async fn send_authorised(
     if response.status() != 401 {
         return Ok(response);
     }
-    if !crate::oidc::refresh(session).await {
-        session.end();
+    let renewed = crate::oidc::refresh(session).await
+        || (session.lapsed_subject().is_some() && session.renewed().await);
+    if !renewed {
         return Ok(response);
     }
     let (Some(spare), Some(token)) = (spare, session.bearer()) else {

@@ -103,7 +103,17 @@ pub fn SignInCallback() -> impl IntoView {
     let (code, state, error) = (read.get("code"), read.get("state"), read.get("error"));
     let described = read.get("error_description");
     drop(read);
+    // Inside the pop-up of a lapsed session: the page that opened it takes the code.
+    let handed_back = oidc::hand_back(
+        code.as_deref(),
+        state.as_deref(),
+        described
+            .as_deref()
+            .or(error.as_deref())
+            .filter(|_| error.is_some()),
+    );
     match (code, state, error) {
+        _ if handed_back => {}
         (_, _, Some(error)) => {
             problem.set(Some(CallbackError::Refused(described.unwrap_or(error))))
         }
@@ -123,11 +133,7 @@ pub fn SignInCallback() -> impl IntoView {
                 }.into_any(),
                 Some(problem) => view! {
                     <div class="notice notice-error" role="alert" data-testid="signin-error">
-                        {match problem {
-                            CallbackError::NotOurs => t!(i18n, signin_not_ours).into_any(),
-                            CallbackError::Refused(why) => why.into_any(),
-                            CallbackError::Failed(error) => error_message(error).into_any(),
-                        }}
+                        {callback_problem(problem)}
                     </div>
                     <a class="button button-primary button-block" href="/signin" data-testid="signin-again">
                         {t!(i18n, signin_again)}
@@ -135,5 +141,15 @@ pub fn SignInCallback() -> impl IntoView {
                 }.into_any(),
             }}
         </SignInCard>
+    }
+}
+
+/// Why the issuer's answer signed no one in, in words.
+pub fn callback_problem(problem: CallbackError) -> impl IntoView {
+    let i18n = use_i18n();
+    match problem {
+        CallbackError::NotOurs => t!(i18n, signin_not_ours).into_any(),
+        CallbackError::Refused(why) => why.into_any(),
+        CallbackError::Failed(error) => error_message(error).into_any(),
     }
 }

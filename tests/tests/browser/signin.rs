@@ -1,6 +1,6 @@
 //! Signing in and out.
 
-use crate::helpers::{Result, at_each_size, check};
+use crate::helpers::{Browser, Result, at_each_size, check};
 
 #[tokio::test]
 async fn a_sales_user_signs_in_and_sees_customer_search_with_available_credit() {
@@ -178,6 +178,140 @@ async fn an_access_token_refused_mid_session_is_renewed_by_the_refresh_token_and
         check!(
             held.as_str().is_some_and(|t| !t.starts_with("refused.")),
             "the refresh token renewed the access token: {held}"
+        );
+        Ok(())
+    })
+    .await;
+}
+
+/// `method path` on the API as `username` (a token from the local issuer's script
+/// endpoint), from inside the page: the arranging an admin would do on another device.
+async fn api_as(
+    browser: &Browser,
+    username: &str,
+    password: &str,
+    method: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> Result<serde_json::Value> {
+    let script = r#"
+        const [username, password, method, path, body, done] = arguments;
+        fetch('/auth/token', { method: 'POST', headers: { 'content-type': 'application/json' },
+                               body: JSON.stringify({ username, password }) })
+          .then(r => r.json())
+          .then(t => fetch(path, { method, body: JSON.stringify(body),
+                                   headers: { authorization: 'Bearer ' + t.access_token,
+                                              'content-type': 'application/json' } }))
+          .then(async r => done({ status: r.status, body: await r.json().catch(() => null) }))
+          .catch(e => done({ status: 0, body: String(e) }));
+    "#;
+    let answer = browser
+        .client
+        .execute_async(
+            script,
+            vec![
+                username.into(),
+                password.into(),
+                method.into(),
+                path.into(),
+                body,
+            ],
+        )
+        .await?;
+    if !answer["status"]
+        .as_u64()
+        .is_some_and(|s| (200..300).contains(&s))
+    {
+        return Err(format!("{method} {path} answered {answer}").into());
+    }
+    Ok(answer["body"].clone())
+}
+
+#[tokio::test]
+async fn a_session_the_issuer_will_not_renew_asks_to_sign_in_again_in_a_popup_and_the_typed_work_is_saved()
+ {
+    at_each_size(async |browser| -> Result {
+        // Arrange: a person of their own (signing them out must not touch other tests),
+        // signed in, halfway through recording an outside signal.
+        browser.open("/signin").await?;
+        let stamp = browser.js("return Date.now()").await?;
+        let username = format!("zhou.min.{stamp}");
+        let invited = api_as(
+            browser,
+            "admin",
+            "demo",
+            "PUT",
+            &format!("/v1/admin/users/{username}"),
+            serde_json::json!({"version": 0, "display_name": "周敏", "roles": ["risk"],
+                               "email": "zhou.min@example.com", "reason": "新入职风控"}),
+        )
+        .await?;
+        let password = invited["invitation"]
+            .as_str()
+            .ok_or("the local directory answers the temporary password")?
+            .to_owned();
+        browser.sign_in(&username, &password).await?;
+        let page = browser.api_get("/v1/customers?limit=1").await?;
+        let number = page["items"][0]["number"]
+            .as_str()
+            .ok_or("the demo tenant has customers")?
+            .to_owned();
+        browser.open(&format!("/customers/{number}")).await?;
+        browser.tap("customer-evidence-link").await?;
+        browser.visible("signal-form").await?;
+        browser.retype("signal-source", "企查查").await?;
+        let main = browser.client.window().await?;
+        // Tokens carry whole seconds: the sign-out refuses the ones of earlier seconds.
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        api_as(
+            browser,
+            "admin",
+            "demo",
+            "POST",
+            &format!("/v1/admin/users/{username}/sign-out"),
+            serde_json::json!({"reason": "手机丢失"}),
+        )
+        .await?;
+
+        // Act: save; the API refuses the token and the issuer the refresh token, so the
+        // session lapses; the person signs in again in the pop-up.
+        browser.tap("signal-save").await?;
+        browser.visible("session-lapsed").await?;
+        let kept = browser
+            .js("return document.querySelector('[data-testid=\"signal-source\"]').value")
+            .await?;
+        browser.screenshot("session-lapsed").await?;
+        browser.tap("session-renew").await?;
+        let popup = browser
+            .eventually("the sign-in pop-up", || async {
+                let windows = browser.client.windows().await?;
+                Ok(windows.into_iter().find(|w| *w != main))
+            })
+            .await?;
+        browser.client.switch_to_window(popup).await?;
+        browser.retype("signin-username", &username).await?;
+        browser.retype("signin-password", &password).await?;
+        browser.visible("signin-submit").await?.click().await?;
+        browser
+            .eventually("the pop-up to close itself", || async {
+                let open = browser.client.windows().await?.len();
+                Ok((open == 1).then_some(()))
+            })
+            .await?;
+        browser.client.switch_to_window(main).await?;
+        browser.visible("signal-saved").await?;
+        let still_asking = browser.is_visible("session-lapsed").await?;
+
+        // Assert
+        check!(
+            kept == "企查查",
+            "what was typed stays behind the dialog: {kept}"
+        );
+        check!(!still_asking, "the dialog is gone once signed in again");
+        check!(
+            browser.path().await?.starts_with("/customers/"),
+            "the page never left: {}",
+            browser.path().await?
         );
         Ok(())
     })
