@@ -142,13 +142,17 @@ fn storage() -> Option<web_sys::Storage> {
 /// The `state` of a sign-in in a pop-up starts with this, so its callback hands back.
 const POPUP_STATE: &str = "popup.";
 
-fn pending(next: &str, state_prefix: &str) -> Result<Pending, ApiError> {
-    let no_random = || ApiError::Decode("this browser gives no random numbers".into());
-    Ok(Pending {
-        verifier: random_text(32).ok_or_else(no_random)?,
-        state: format!("{state_prefix}{}", random_text(16).ok_or_else(no_random)?),
+/// A fresh verifier and state (`None`: this browser gives no random numbers).
+fn pending(next: &str, state_prefix: &str) -> Option<Pending> {
+    Some(Pending {
+        verifier: random_text(32)?,
+        state: format!("{state_prefix}{}", random_text(16)?),
         next: next.to_owned(),
     })
+}
+
+fn no_random() -> ApiError {
+    ApiError::Decode("this browser gives no random numbers".into())
 }
 
 /// The issuer's authorize URL for a sign-in in flight.
@@ -171,7 +175,7 @@ fn authorize_url(config: &AuthConfig, discovery: &Discovery, pending: &Pending) 
 pub async fn begin(next: &str) -> Result<(), ApiError> {
     let config = config().await?;
     let discovery = discovery(&config).await?;
-    let pending = pending(next, "")?;
+    let pending = pending(next, "").ok_or_else(no_random)?;
     let saved = serde_json::to_string(&pending).map_err(|e| ApiError::Decode(e.to_string()))?;
     storage()
         .and_then(|s| s.set_item(PENDING_KEY, &saved).ok())
@@ -235,7 +239,7 @@ pub fn renew_in_popup(session: Session, on_done: impl Fn(Result<(), RenewError>)
         let opened = async {
             let config = config().await?;
             let discovery = discovery(&config).await?;
-            let pending = pending("", POPUP_STATE)?;
+            let pending = pending("", POPUP_STATE).ok_or_else(no_random)?;
             let url = authorize_url(&config, &discovery, &pending);
             POPUP.with(|p| *p.borrow_mut() = Some(pending));
             popup
@@ -294,11 +298,10 @@ async fn finish_popup(
     pending: Pending,
     back: HandBack,
 ) -> Result<(), RenewError> {
-    let failed = |e: CallbackError| Err(RenewError::Failed(e));
     let code = match (back.code, back.error) {
-        (_, Some(error)) => return failed(CallbackError::Refused(error)),
+        (_, Some(error)) => return Err(RenewError::Failed(CallbackError::Refused(error))),
         (Some(code), None) => code,
-        (None, None) => return failed(CallbackError::NotOurs),
+        (None, None) => return Err(RenewError::Failed(CallbackError::NotOurs)),
     };
     let config = config()
         .await
