@@ -259,6 +259,7 @@ async fn main() -> anyhow::Result<()> {
         tenant: TenantId::parse("bench").unwrap(),
         roles: vec![Role::Admin],
         scopes: Vec::new(),
+        withheld: Vec::new(),
     };
 
     let (counts, seconds) = portfolio::import_all(

@@ -116,6 +116,8 @@ pub fn router(state: AppState) -> Router {
     let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(routes::health::health))
         .routes(routes!(routes::me::me))
+        .routes(routes!(routes::me::begin_mfa))
+        .routes(routes!(routes::me::confirm_mfa))
         .routes(routes!(routes::customers::list))
         .routes(routes!(routes::customers::get, routes::customers::put))
         .routes(routes!(routes::customers::reassign))

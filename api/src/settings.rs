@@ -47,6 +47,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Built frontend to serve next to the API (local dev server only).
     pub static_dir: Option<PathBuf>,
+    /// Roles usable only with two-step verification set up (`MFA_REQUIRED_ROLES`, e.g.
+    /// `admin,approver`; none when unset).
+    pub mfa_roles: Vec<credence_shared::Role>,
 }
 
 impl Settings {
@@ -99,6 +102,18 @@ impl Settings {
                 });
             }
         };
+        let mut mfa_roles = Vec::new();
+        for name in get("MFA_REQUIRED_ROLES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            mfa_roles.push(name.parse().map_err(|_| SettingsError::Invalid {
+                var: "MFA_REQUIRED_ROLES",
+                reason: format!("'{name}' is not a role"),
+            })?);
+        }
         Ok(Settings {
             table,
             dynamodb_endpoint,
@@ -108,6 +123,7 @@ impl Settings {
             issuer,
             log_format,
             static_dir: get("STATIC_DIR").map(PathBuf::from),
+            mfa_roles,
         })
     }
 }

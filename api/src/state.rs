@@ -73,7 +73,8 @@ impl AppState {
                 (
                     Verifier::remote(&settings.jwt_issuer, &settings.jwt_audience, jwks_url)
                         .await?
-                        .with_registry(registry),
+                        .with_registry(registry)
+                        .with_mfa_roles(settings.mfa_roles.clone()),
                     None,
                     Arc::new(CognitoDirectory::new(
                         aws_sdk_cognitoidentityprovider::Client::new(&config),
@@ -96,7 +97,8 @@ impl AppState {
                         &settings.jwt_audience,
                         &issuer.jwks(),
                     )?
-                    .with_registry(registry),
+                    .with_registry(registry)
+                    .with_mfa_roles(settings.mfa_roles.clone()),
                     Some(issuer.clone()),
                     Arc::new(LocalDirectory::new(store.clone(), issuer)),
                 )
@@ -130,6 +132,7 @@ impl TenantRegistry for Store {
                 roles: e.roles,
                 active: e.active,
                 signed_out_at: e.signed_out_at,
+                mfa: e.mfa,
             }))
         })
     }

@@ -20,6 +20,9 @@ pub struct TokenRequest {
     pub username: String,
     #[cfg_attr(feature = "openapi", schema(example = "demo"))]
     pub password: String,
+    /// The authenticator app's current code, once two-step verification is set up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +43,35 @@ pub struct Me {
     pub username: String,
     pub tenant: TenantId,
     pub roles: Vec<Role>,
+    /// Roles they hold but may use only once they set up two-step verification (the
+    /// deployment requires it for these roles).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<Role>,
+}
+
+/// `POST /v1/me/mfa`: the secret to put into an authenticator app (shown once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MfaSecret {
+    /// Base32, as typed into the app by hand.
+    pub secret: String,
+    /// The `otpauth://totp/…` link that opens the app with the account filled in.
+    pub uri: String,
+}
+
+/// `POST /v1/me/mfa/confirm`: the app's current code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MfaConfirm {
+    pub code: String,
+}
+
+/// Two-step verification is set up: signing in asks for a code from now on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MfaConfirmed {
+    pub enabled: bool,
 }
 
 /// `GET /health`.

@@ -141,6 +141,8 @@ codes! {
     ROLES_SELF_ADMIN = "roles.self_admin",
     /// The username is taken (the local directory's usernames are global).
     USERNAME_TAKEN = "username.taken",
+    /// Not the code the authenticator app shows now (two-step verification).
+    MFA_CODE_WRONG = "mfa.code_wrong",
     /// Dunning steps must be listed by rising day.
     STEPS_ORDER = "steps.order",
     /// A batch must be `{"events": [ ... ]}`.

@@ -136,6 +136,7 @@ pub fn admin(tenant: &credence_shared::TenantId) -> Principal {
         tenant: tenant.clone(),
         roles: vec![credence_shared::Role::Admin],
         scopes: Vec::new(),
+        withheld: Vec::new(),
     }
 }
 

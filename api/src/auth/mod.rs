@@ -26,6 +26,9 @@ pub struct Principal {
     pub roles: Vec<Role>,
     /// A machine client's scopes (none for a person: people act by their roles).
     pub scopes: Vec<policy::Scope>,
+    /// Roles the person holds but may not use until they set up two-step verification
+    /// (the deployment requires it for these roles; not in `roles`).
+    pub withheld: Vec<Role>,
 }
 
 impl Principal {

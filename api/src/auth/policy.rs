@@ -220,6 +220,7 @@ mod tests {
             tenant: TenantId::parse("t").unwrap(),
             roles: vec![role],
             scopes: Vec::new(),
+            withheld: Vec::new(),
         }
     }
 
@@ -230,6 +231,7 @@ mod tests {
             tenant: TenantId::parse("t").unwrap(),
             roles: Vec::new(),
             scopes: scopes.to_vec(),
+            withheld: Vec::new(),
         }
     }
 

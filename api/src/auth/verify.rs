@@ -107,6 +107,7 @@ impl Claims {
             tenant,
             roles,
             scopes: Vec::new(),
+            withheld: Vec::new(),
         })
     }
 
@@ -132,6 +133,7 @@ impl Claims {
             tenant,
             roles: Vec::new(),
             scopes,
+            withheld: Vec::new(),
         })
     }
 }
@@ -150,6 +152,8 @@ pub struct Registered {
     /// One issued in the same second is let through, so a person may sign in again at once
     /// (tokens carry whole seconds).
     pub signed_out_at: Option<u64>,
+    /// Whether the person set up two-step verification.
+    pub mfa: bool,
 }
 
 /// Where the verifier finds the tenant of a token that carries none (Cognito's access
@@ -179,6 +183,8 @@ pub struct Verifier {
     http: reqwest::Client,
     registry: Option<std::sync::Arc<dyn TenantRegistry>>,
     tenants: RwLock<HashMap<String, (Option<Registered>, Instant)>>,
+    /// Roles a person may use only once they set up two-step verification.
+    mfa_roles: Vec<Role>,
 }
 
 impl Verifier {
@@ -193,6 +199,7 @@ impl Verifier {
             http: reqwest::Client::new(),
             registry: None,
             tenants: RwLock::new(HashMap::new()),
+            mfa_roles: Vec::new(),
         })
     }
 
@@ -209,6 +216,7 @@ impl Verifier {
                 .build()?,
             registry: None,
             tenants: RwLock::new(HashMap::new()),
+            mfa_roles: Vec::new(),
         };
         verifier.refresh().await?;
         Ok(verifier)
@@ -219,6 +227,27 @@ impl Verifier {
     pub fn with_registry(mut self, registry: std::sync::Arc<dyn TenantRegistry>) -> Self {
         self.registry = Some(registry);
         self
+    }
+
+    /// Requires two-step verification for `roles`: a person who has not set it up acts
+    /// without them (they are listed in [`Principal::withheld`]).
+    #[must_use]
+    pub fn with_mfa_roles(mut self, roles: Vec<Role>) -> Self {
+        self.mfa_roles = roles;
+        self
+    }
+
+    /// Withholds the roles that need two-step verification from a person without it.
+    fn hold_back(&self, principal: &mut Principal, mfa: bool) {
+        if mfa || self.mfa_roles.is_empty() {
+            return;
+        }
+        let (withheld, kept) = principal
+            .roles
+            .iter()
+            .partition(|r| self.mfa_roles.contains(r));
+        principal.roles = kept;
+        principal.withheld = withheld;
     }
 
     /// What the registry says of `subject` (remembered for a while; `None` without one).
@@ -344,7 +373,11 @@ impl Verifier {
         let entry = self.registered(&subject).await?;
         let Some(entry) = entry else {
             if claimed {
-                return claims.into_principal(&self.app_client);
+                let mut principal = claims.into_principal(&self.app_client)?;
+                if !machine {
+                    self.hold_back(&mut principal, false);
+                }
+                return Ok(principal);
             }
             return Err(invalid(
                 "this account belongs to no tenant (not registered)",
@@ -371,6 +404,7 @@ impl Verifier {
             if let Some(roles) = entry.roles {
                 principal.roles = roles;
             }
+            self.hold_back(&mut principal, entry.mfa);
         }
         Ok(principal)
     }

@@ -6,11 +6,16 @@
 //! Not exercised by the test suite (there is no Cognito here): the local directory runs the
 //! same service code, and `infra/README.md` lists what to check after a deploy.
 
-use super::{Directory, DirectoryError, Invitation, NewPerson, temporary_password};
+use super::{
+    Directory, DirectoryError, Invitation, MfaSetup, NewPerson, temporary_password, wrong_code,
+};
 use aws_sdk_cognitoidentityprovider::{
     Client,
     error::SdkError,
-    types::{AttributeType, DeliveryMediumType, UserType},
+    types::{
+        AttributeType, DeliveryMediumType, SoftwareTokenMfaSettingsType, UserType,
+        VerifySoftwareTokenResponseType,
+    },
 };
 use credence_shared::{Role, TenantId, messages::code};
 use futures_util::future::BoxFuture;
@@ -255,6 +260,67 @@ impl Directory for CognitoDirectory {
                 .admin_user_global_sign_out()
                 .user_pool_id(&self.pool)
                 .username(subject)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(unavailable)
+        })
+    }
+
+    /// `AssociateSoftwareToken` with the person's own access token (the app client grants
+    /// `aws.cognito.signin.user.admin` for this): Cognito's secret for their app.
+    fn begin_mfa<'a>(&'a self, who: MfaSetup<'a>) -> BoxFuture<'a, Result<String, DirectoryError>> {
+        Box::pin(async move {
+            let out = self
+                .client
+                .associate_software_token()
+                .access_token(who.access_token)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            out.secret_code
+                .ok_or_else(|| DirectoryError::Unavailable("Cognito gave no secret".into()))
+        })
+    }
+
+    /// `VerifySoftwareToken`, then `AdminSetUserMFAPreference` makes TOTP their preferred
+    /// second step: Cognito's managed login asks for a code at every sign-in from then on.
+    fn confirm_mfa<'a>(
+        &'a self,
+        who: MfaSetup<'a>,
+        code: &'a str,
+    ) -> BoxFuture<'a, Result<(), DirectoryError>> {
+        Box::pin(async move {
+            let verified = self
+                .client
+                .verify_software_token()
+                .access_token(who.access_token)
+                .user_code(code.trim())
+                .friendly_device_name("Credence")
+                .send()
+                .await;
+            match verified {
+                Ok(out) if out.status == Some(VerifySoftwareTokenResponseType::Success) => {}
+                Ok(_) => return Err(wrong_code()),
+                Err(SdkError::ServiceError(e))
+                    if e.err().is_code_mismatch_exception()
+                        || e.err().is_enable_software_token_mfa_exception()
+                        || e.err().is_invalid_parameter_exception() =>
+                {
+                    return Err(wrong_code());
+                }
+                Err(e) => return Err(unavailable(e)),
+            }
+            self.client
+                .admin_set_user_mfa_preference()
+                .user_pool_id(&self.pool)
+                .username(who.subject)
+                .software_token_mfa_settings(
+                    SoftwareTokenMfaSettingsType::builder()
+                        .enabled(true)
+                        .preferred_mfa(true)
+                        .build(),
+                )
                 .send()
                 .await
                 .map(|_| ())

@@ -4,7 +4,10 @@
 //! and whether an account is active live in the user record and the registry, which the
 //! issuer reads at every sign-in and refresh, so those calls have nothing more to do here.
 
-use super::{Directory, DirectoryError, Invitation, NewPerson, temporary_password};
+use super::{
+    Directory, DirectoryError, Invitation, MfaSetup, NewPerson, temporary_password, totp,
+    wrong_code,
+};
 use crate::auth::local::{LocalIssuer, LocalUser};
 use crate::store::{Store, registry::LocalCredential, registry::RegisterError};
 use credence_shared::{Role, TenantId, UserId, messages::code};
@@ -162,4 +165,62 @@ impl Directory for LocalDirectory {
             Ok(())
         })
     }
+
+    fn begin_mfa<'a>(&'a self, who: MfaSetup<'a>) -> BoxFuture<'a, Result<String, DirectoryError>> {
+        Box::pin(async move {
+            let mut stored = self
+                .store
+                .local_totp(who.username)
+                .await
+                .map_err(unavailable)?;
+            let secret = totp::new_secret();
+            stored.pending = Some(secret.clone());
+            self.store
+                .put_local_totp(who.username, &stored)
+                .await
+                .map_err(unavailable)?;
+            Ok(secret)
+        })
+    }
+
+    fn confirm_mfa<'a>(
+        &'a self,
+        who: MfaSetup<'a>,
+        code: &'a str,
+    ) -> BoxFuture<'a, Result<(), DirectoryError>> {
+        Box::pin(async move {
+            let mut stored = self
+                .store
+                .local_totp(who.username)
+                .await
+                .map_err(unavailable)?;
+            let Some(pending) = stored.pending.take() else {
+                return Err(wrong_code());
+            };
+            if !totp::accepts(&pending, code, who.now) {
+                return Err(wrong_code());
+            }
+            stored.secret = Some(pending);
+            self.store
+                .put_local_totp(who.username, &stored)
+                .await
+                .map_err(unavailable)
+        })
+    }
+}
+
+/// Whether `username`'s sign-in passes the local directory's two-step verification:
+/// `Ok(true)` with no second step set up, or with the current `code`.
+pub async fn second_step_passes(
+    store: &Store,
+    username: &str,
+    code: Option<&str>,
+    now: u64,
+) -> Result<bool, crate::store::StoreError> {
+    let stored = store.local_totp(username).await?;
+    Ok(match (stored.secret, code) {
+        (None, _) => true,
+        (Some(secret), Some(code)) => totp::accepts(&secret, code, now),
+        (Some(_), None) => false,
+    })
 }

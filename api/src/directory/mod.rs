@@ -11,6 +11,7 @@
 
 pub mod cognito;
 pub mod local;
+pub mod totp;
 
 use credence_shared::{Role, TenantId};
 use futures_util::future::BoxFuture;
@@ -87,6 +88,38 @@ pub trait Directory: Send + Sync {
         subject: &'a str,
         username: &'a str,
     ) -> BoxFuture<'a, Result<(), DirectoryError>>;
+
+    /// Starts setting up two-step verification (TOTP): the base32 secret to put into an
+    /// authenticator app. Until confirmed, signing in is unchanged.
+    fn begin_mfa<'a>(&'a self, who: MfaSetup<'a>) -> BoxFuture<'a, Result<String, DirectoryError>>;
+
+    /// Confirms the set-up with the app's current `code`; from then on signing in asks for
+    /// a code. A wrong code is [`wrong_code`].
+    fn confirm_mfa<'a>(
+        &'a self,
+        who: MfaSetup<'a>,
+        code: &'a str,
+    ) -> BoxFuture<'a, Result<(), DirectoryError>>;
+}
+
+/// Who is setting up two-step verification, with the access token they called with
+/// (Cognito ties the authenticator to the signed-in session).
+#[derive(Debug, Clone, Copy)]
+pub struct MfaSetup<'a> {
+    pub subject: &'a str,
+    pub username: &'a str,
+    pub access_token: &'a str,
+    /// Now, in Unix seconds (the codes are of this time).
+    pub now: u64,
+}
+
+/// A code that is not the authenticator's current one.
+pub fn wrong_code() -> DirectoryError {
+    DirectoryError::Invalid {
+        field: "code",
+        code: credence_shared::messages::code::MFA_CODE_WRONG,
+        message: "this is not the code your authenticator app shows now".into(),
+    }
 }
 
 /// A temporary password: 16 characters from a CSPRNG, with an upper and a lower case

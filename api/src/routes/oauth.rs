@@ -331,6 +331,8 @@ fn page(
 <input id="signin-username" data-testid="signin-username" name="username" autocomplete="username" value="{username}" required autofocus></p>
 <p><label for="signin-password">密码 Password</label><br>
 <input id="signin-password" data-testid="signin-password" name="password" type="password" autocomplete="current-password" required aria-describedby="signin-error"></p>
+<p><label for="signin-otp">验证码 Code <span class="muted">（已开启两步验证时 · with two-step verification on）</span></label><br>
+<input id="signin-otp" data-testid="signin-otp" name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="8"></p>
 {error}
 <p><button type="submit" data-testid="signin-submit">登录 Sign in</button></p>
 </form>

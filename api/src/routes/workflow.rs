@@ -439,7 +439,7 @@ pub async fn sign_out_user(
     ))
 }
 
-fn people_of(state: &AppState) -> people::People<'_> {
+pub(super) fn people_of(state: &AppState) -> people::People<'_> {
     people::People {
         store: &state.store,
         clock: &state.clock,

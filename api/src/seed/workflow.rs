@@ -33,6 +33,7 @@ fn principal(tenant: &TenantId, role: Role) -> Principal {
         tenant: tenant.clone(),
         roles: vec![role],
         scopes: Vec::new(),
+        withheld: Vec::new(),
     }
 }
 

@@ -202,6 +202,7 @@ mod tests {
             tenant: TenantId::parse("acme").expect("valid tenant id"),
             roles: vec![role],
             scopes: Vec::new(),
+            withheld: Vec::new(),
         }
     }
 

@@ -48,6 +48,13 @@ pub async fn sign_in(
     )
     .await?
     .ok_or_else(|| ApiError::Unauthorized("wrong username or password".into()))?;
+    if !second_step(ctx, &user.username, request.otp.as_deref()).await? {
+        return Err(ApiError::field(
+            "otp",
+            code::MFA_CODE_WRONG,
+            "enter the code your authenticator app shows now",
+        ));
+    }
     let user = &user;
     let span = tracing::Span::current();
     span.record("tenant", user.tenant.as_str());
@@ -58,6 +65,22 @@ pub async fn sign_in(
         Some(u) => issuer.sign_in_as(user, Some(&u.roles)),
         None => issuer.sign_in_as(user, None),
     }
+}
+
+/// Whether the local directory's two-step verification of `username` passes with `code`
+/// (it does when none is set up).
+async fn second_step(
+    ctx: &Ctx<'_>,
+    username: &str,
+    code: Option<&str>,
+) -> Result<bool, crate::store::StoreError> {
+    crate::directory::local::second_step_passes(
+        ctx.store,
+        username,
+        code.filter(|c| !c.trim().is_empty()),
+        crate::auth::local::now_secs(),
+    )
+    .await
 }
 
 /// The account `username` (with `password`, when it is being checked): one the issuer is
@@ -142,6 +165,9 @@ pub struct AuthorizeRequest {
     pub username: Option<String>,
     #[serde(default)]
     pub password: Option<String>,
+    /// The authenticator app's code, for a person who set up two-step verification.
+    #[serde(default)]
+    pub otp: Option<String>,
 }
 
 /// Why the authorize page cannot go on.
@@ -213,6 +239,19 @@ pub async fn authorize(
             ))
         })?
         .ok_or_else(wrong)?;
+    let passes = second_step(ctx, &user.username, request.otp.as_deref())
+        .await
+        .map_err(|_| {
+            AuthorizeRefusal::ToApp(OAuthError::new(
+                "temporarily_unavailable",
+                "the user directory did not answer",
+            ))
+        })?;
+    if !passes {
+        return Err(AuthorizeRefusal::Credentials(
+            "请输入验证器应用当前显示的验证码 · enter the code your authenticator app shows now",
+        ));
+    }
     let user = &user;
     match active_roles(ctx, user).await {
         Ok(_) => {}

@@ -15,6 +15,7 @@ pub mod imports;
 pub mod lab;
 pub mod ledger;
 pub mod master;
+pub mod mfa;
 pub mod people;
 pub mod projection;
 pub mod regrade;

@@ -103,6 +103,7 @@ mod tests {
             tenant: TenantId::parse("t").unwrap(),
             roles: vec![role],
             scopes: Vec::new(),
+            withheld: Vec::new(),
         }
     }
 

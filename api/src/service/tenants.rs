@@ -48,6 +48,7 @@ fn operator(tenant: &TenantId) -> Principal {
         tenant: tenant.clone(),
         roles: vec![Role::Admin],
         scopes: Vec::new(),
+        withheld: Vec::new(),
     }
 }
 

@@ -90,6 +90,11 @@ pub fn tenant_registry_sk(t: &TenantId) -> String {
 
 /// A person the local directory created (local development issuer only): their salted
 /// password digest, by username (the local issuer's usernames are global).
+/// The local directory's two-step verification secret of `username` (demo or created).
+pub fn local_totp_pk(username: &str) -> String {
+    format!("REG#TOTP#{username}")
+}
+
 pub fn local_credential_pk(username: &str) -> String {
     format!("REG#LOCAL#{username}")
 }

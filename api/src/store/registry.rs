@@ -24,6 +24,8 @@ pub struct SubjectEntry {
     pub active: bool,
     /// Epoch seconds of the last "sign out everywhere".
     pub signed_out_at: Option<u64>,
+    /// Whether they set up two-step verification (TOTP) at the directory.
+    pub mfa: bool,
 }
 
 /// What the admin page writes for a person (in the same transaction as the user record).
@@ -207,6 +209,84 @@ impl Store {
     }
 }
 
+/// The local directory's two-step verification of a person (never used in AWS): the
+/// base32 secret in force, and one being set up until its first code is confirmed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LocalTotp {
+    pub secret: Option<String>,
+    pub pending: Option<String>,
+}
+
+impl Store {
+    /// Records, in the caller's transaction, that `subject` (a person of `tenant`) set up
+    /// two-step verification; refused if the subject belongs to another tenant.
+    pub fn subject_mfa_write(
+        &self,
+        subject: &str,
+        tenant: &TenantId,
+        now: time::OffsetDateTime,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::subject_pk(subject)))
+            .key(keys::SK, s(keys::SUBJECT_TENANT_SK))
+            .condition_expression("attribute_not_exists(PK) OR tenant = :t")
+            .update_expression(
+                "SET tenant = :t, entity = :e, kind = if_not_exists(kind, :k), mfa = :m, \
+                 mfaAt = :now, registeredAt = if_not_exists(registeredAt, :now)",
+            )
+            .expression_attribute_values(":t", s(tenant.to_string()))
+            .expression_attribute_values(":e", s("subject"))
+            .expression_attribute_values(":k", s("user"))
+            .expression_attribute_values(":m", AttributeValue::Bool(true))
+            .expression_attribute_values(":now", s(stamp(now)))
+            .build()
+            .map_err(|e| StoreError::Other(e.into()))?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// The local directory's two-step verification of `username`.
+    pub async fn local_totp(&self, username: &str) -> Result<LocalTotp, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::local_totp_pk(username)))
+            .key(keys::SK, s(keys::LOCAL_CREDENTIAL_SK))
+            .consistent_read(true)
+            .send()
+            .await?;
+        let text = |item: &Item, name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+        Ok(out
+            .item
+            .map(|item| LocalTotp {
+                secret: text(&item, "secret"),
+                pending: text(&item, "pending"),
+            })
+            .unwrap_or_default())
+    }
+
+    /// Replaces the local directory's two-step verification of `username`.
+    pub async fn put_local_totp(&self, username: &str, totp: &LocalTotp) -> Result<(), StoreError> {
+        let mut item = Item::new();
+        item.insert(keys::PK.into(), s(keys::local_totp_pk(username)));
+        item.insert(keys::SK.into(), s(keys::LOCAL_CREDENTIAL_SK));
+        item.insert("entity".into(), s("totp"));
+        for (name, value) in [("secret", &totp.secret), ("pending", &totp.pending)] {
+            if let Some(value) = value {
+                item.insert(name.into(), s(value.clone()));
+            }
+        }
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await?;
+        Ok(())
+    }
+}
+
 /// A person the local directory created (never used in AWS).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalCredential {
@@ -291,5 +371,10 @@ fn entry_of(item: &Item) -> Result<SubjectEntry, StoreError> {
             .get("signedOutAt")
             .and_then(|v| v.as_n().ok())
             .and_then(|v| v.parse().ok()),
+        mfa: item
+            .get("mfa")
+            .and_then(|v| v.as_bool().ok())
+            .copied()
+            .unwrap_or(false),
     })
 }

@@ -75,6 +75,7 @@ pub fn word_code(locale: Locale, code: &str, params: &BTreeMap<String, String>) 
         code::ROLES_REQUIRED => td_string!(locale, msg_roles_required),
         code::ROLES_SELF_ADMIN => td_string!(locale, msg_roles_self_admin),
         code::USERNAME_TAKEN => td_string!(locale, msg_username_taken),
+        code::MFA_CODE_WRONG => td_string!(locale, msg_mfa_code_wrong),
         code::STEPS_ORDER => td_string!(locale, msg_steps_order),
         code::EVENTS_SHAPE => td_string!(locale, msg_events_shape),
         code::CUSTOMER_EXISTS => td_string!(locale, msg_customer_exists),

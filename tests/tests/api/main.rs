@@ -30,6 +30,7 @@ mod lambda;
 mod ledger;
 mod matrix_gate;
 mod meta;
+mod mfa;
 mod need_to_know;
 mod oauth;
 mod onboarding;

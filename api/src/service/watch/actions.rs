@@ -20,6 +20,7 @@ fn system(tenant: &TenantId) -> Principal {
         tenant: tenant.clone(),
         roles: vec![Role::Risk],
         scopes: Vec::new(),
+        withheld: Vec::new(),
     }
 }
 

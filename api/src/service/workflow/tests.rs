@@ -23,6 +23,7 @@ pub(super) fn principal(role: Role) -> Principal {
         tenant: TenantId::parse("acme").expect("valid tenant id"),
         roles: vec![role],
         scopes: Vec::new(),
+        withheld: Vec::new(),
     }
 }
 

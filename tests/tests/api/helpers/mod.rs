@@ -131,6 +131,20 @@ pub async fn spawn_app_at(at: time::OffsetDateTime) -> TestApp {
 /// The same app on the DynamoDB at `endpoint` (a DynamoDB Local the test owns, or a proxy
 /// in front of one): for tests that make the database fail.
 pub async fn spawn_app_on(endpoint: &str, at: time::OffsetDateTime) -> TestApp {
+    spawn_app_configured(endpoint, at, Vec::new()).await
+}
+
+/// The same app deployed to require two-step verification for `roles`
+/// (`MFA_REQUIRED_ROLES`).
+pub async fn spawn_app_requiring_mfa(roles: Vec<Role>) -> TestApp {
+    spawn_app_configured(&endpoint(), time::OffsetDateTime::now_utc(), roles).await
+}
+
+async fn spawn_app_configured(
+    endpoint: &str,
+    at: time::OffsetDateTime,
+    mfa_roles: Vec<Role>,
+) -> TestApp {
     let table = format!("test-{}", uuid::Uuid::new_v4());
     let client = Store::client("local", Some(endpoint)).await;
     schema::ensure_table(&client, &table).await.expect("table");
@@ -164,7 +178,8 @@ pub async fn spawn_app_on(endpoint: &str, at: time::OffsetDateTime) -> TestApp {
     );
     let verifier = Verifier::with_jwks(ISSUER, AUDIENCE, &issuer.jwks())
         .unwrap()
-        .with_registry(Arc::new(store.clone()));
+        .with_registry(Arc::new(store.clone()))
+        .with_mfa_roles(mfa_roles);
     store
         .put_new_customers(
             &tenant("alpha"),
