@@ -95,6 +95,20 @@ pub async fn me(session: Session) -> Result<Me, ApiError> {
     authorised(session, Request::get("/v1/me")).await
 }
 
+/// `POST /v1/me/mfa`: a new secret for the person's authenticator app.
+pub async fn begin_mfa(session: Session) -> Result<credence_shared::dto::MfaSecret, ApiError> {
+    authorised_with_body(session, Request::post("/v1/me/mfa"), &serde_json::json!({})).await
+}
+
+/// `POST /v1/me/mfa/confirm`: the app's current code turns two-step verification on.
+pub async fn confirm_mfa(
+    session: Session,
+    code: String,
+) -> Result<credence_shared::dto::MfaConfirmed, ApiError> {
+    let body = credence_shared::dto::MfaConfirm { code };
+    authorised_with_body(session, Request::post("/v1/me/mfa/confirm"), &body).await
+}
+
 /// `GET /v1/customers`: one page of customers matching `query` (all when `None`),
 /// continuing after `cursor`.
 pub async fn customers(

@@ -166,7 +166,8 @@ fn authorize_url(config: &AuthConfig, discovery: &Discovery, pending: &Pending) 
         ("state", &pending.state),
         ("code_challenge", &challenge),
         ("code_challenge_method", "S256"),
-        ("scope", "openid profile"),
+        // The last lets a person's own token set up their authenticator app at Cognito.
+        ("scope", "openid profile aws.cognito.signin.user.admin"),
     ]);
     format!("{}?{query}", discovery.authorization_endpoint)
 }

@@ -93,6 +93,8 @@ pub fn Shell() -> impl IntoView {
     let me = LocalResource::new(move || api::me(session));
     let user = CurrentUser(me);
     provide_context(user);
+    let two_step_asked = RwSignal::new(false);
+    provide_context(crate::components::mfa::TwoStepAsked(two_step_asked));
     crate::components::people::provide_people(session);
     // The account panel is a pop-up above the bottom bar on phones; always shown on laptops.
     let account_open = RwSignal::new(false);
@@ -416,6 +418,10 @@ pub fn Shell() -> impl IntoView {
                             </li>
                         </Show>
                     </ul>
+                    <button type="button" class="button button-ghost" data-testid="account-two-step"
+                        on:click=move |_| { two_step_asked.set(true); account_open.set(false); }>
+                        {t!(i18n, mfa_title)}
+                    </button>
                     <LangSwitch />
                     <button
                         type="button"
@@ -429,6 +435,13 @@ pub fn Shell() -> impl IntoView {
                 </section>
             </nav>
             <main id="main" class="main" tabindex="-1">
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        me.await.ok().map(|me| view! {
+                            <crate::components::mfa::TwoStep withheld=me.withheld />
+                        })
+                    })}
+                </Transition>
                 <Outlet />
             </main>
         </div>

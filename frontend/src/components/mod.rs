@@ -18,6 +18,7 @@ pub mod lab_charts;
 pub mod labels;
 pub mod layout;
 pub mod messages;
+pub mod mfa;
 pub mod money;
 pub mod notice;
 pub mod order_check;

@@ -396,6 +396,7 @@ fn the_api_function_may_manage_people_in_its_own_user_pool_and_nowhere_else() {
         "cognito-idp:AdminDisableUser",
         "cognito-idp:AdminEnableUser",
         "cognito-idp:AdminUserGlobalSignOut",
+        "cognito-idp:AdminSetUserMFAPreference",
     ] {
         assert!(actions.contains(action), "{action} missing");
     }
