@@ -40,6 +40,12 @@ pub fn TwoStep(withheld: Vec<Role>) -> impl IntoView {
                     })
                 }
                 <Setup />
+                {(!needed).then(|| view! {
+                    <button type="button" class="button button-ghost" data-testid="two-step-close"
+                        on:click=move |_| { if let Some(a) = asked { a.set(false) } }>
+                        {t!(i18n, mfa_close)}
+                    </button>
+                })}
             </section>
         </Show>
     }

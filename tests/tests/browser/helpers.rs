@@ -394,6 +394,49 @@ impl Browser {
         Ok(answer["body"].clone())
     }
 
+    /// `method path` on the API as `username` (a token from the local issuer's script
+    /// endpoint), from inside the page: the arranging an admin would do on another device.
+    pub async fn api_as(
+        &self,
+        username: &str,
+        password: &str,
+        method: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> Result<serde_json::Value> {
+        let script = r#"
+            const [username, password, method, path, body, done] = arguments;
+            fetch('/auth/token', { method: 'POST', headers: { 'content-type': 'application/json' },
+                                   body: JSON.stringify({ username, password }) })
+              .then(r => r.json())
+              .then(t => fetch(path, { method, body: JSON.stringify(body),
+                                       headers: { authorization: 'Bearer ' + t.access_token,
+                                                  'content-type': 'application/json' } }))
+              .then(async r => done({ status: r.status, body: await r.json().catch(() => null) }))
+              .catch(e => done({ status: 0, body: String(e) }));
+        "#;
+        let answer = self
+            .client
+            .execute_async(
+                script,
+                vec![
+                    username.into(),
+                    password.into(),
+                    method.into(),
+                    path.into(),
+                    body,
+                ],
+            )
+            .await?;
+        if !answer["status"]
+            .as_u64()
+            .is_some_and(|s| (200..300).contains(&s))
+        {
+            return Err(format!("{method} {path} answered {answer}").into());
+        }
+        Ok(answer["body"].clone())
+    }
+
     /// Signs in as a person does: `/signin` sends the browser to the issuer's authorize
     /// page (authorization code + PKCE), the form there is filled in, and the app takes the
     /// code back and shows the customer search.

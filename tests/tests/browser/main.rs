@@ -12,6 +12,7 @@ mod credit;
 mod evidence;
 mod imports;
 mod lab;
+mod mfa;
 mod navigation;
 mod people;
 mod regrade;

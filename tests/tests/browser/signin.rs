@@ -1,6 +1,6 @@
 //! Signing in and out.
 
-use crate::helpers::{Browser, Result, at_each_size, check};
+use crate::helpers::{Result, at_each_size, check};
 
 #[tokio::test]
 async fn a_sales_user_signs_in_and_sees_customer_search_with_available_credit() {
@@ -184,49 +184,6 @@ async fn an_access_token_refused_mid_session_is_renewed_by_the_refresh_token_and
     .await;
 }
 
-/// `method path` on the API as `username` (a token from the local issuer's script
-/// endpoint), from inside the page: the arranging an admin would do on another device.
-async fn api_as(
-    browser: &Browser,
-    username: &str,
-    password: &str,
-    method: &str,
-    path: &str,
-    body: serde_json::Value,
-) -> Result<serde_json::Value> {
-    let script = r#"
-        const [username, password, method, path, body, done] = arguments;
-        fetch('/auth/token', { method: 'POST', headers: { 'content-type': 'application/json' },
-                               body: JSON.stringify({ username, password }) })
-          .then(r => r.json())
-          .then(t => fetch(path, { method, body: JSON.stringify(body),
-                                   headers: { authorization: 'Bearer ' + t.access_token,
-                                              'content-type': 'application/json' } }))
-          .then(async r => done({ status: r.status, body: await r.json().catch(() => null) }))
-          .catch(e => done({ status: 0, body: String(e) }));
-    "#;
-    let answer = browser
-        .client
-        .execute_async(
-            script,
-            vec![
-                username.into(),
-                password.into(),
-                method.into(),
-                path.into(),
-                body,
-            ],
-        )
-        .await?;
-    if !answer["status"]
-        .as_u64()
-        .is_some_and(|s| (200..300).contains(&s))
-    {
-        return Err(format!("{method} {path} answered {answer}").into());
-    }
-    Ok(answer["body"].clone())
-}
-
 #[tokio::test]
 async fn a_session_the_issuer_will_not_renew_asks_to_sign_in_again_in_a_popup_and_the_typed_work_is_saved()
  {
@@ -236,16 +193,16 @@ async fn a_session_the_issuer_will_not_renew_asks_to_sign_in_again_in_a_popup_an
         browser.open("/signin").await?;
         let stamp = browser.js("return Date.now()").await?;
         let username = format!("zhou.min.{stamp}");
-        let invited = api_as(
-            browser,
-            "admin",
-            "demo",
-            "PUT",
-            &format!("/v1/admin/users/{username}"),
-            serde_json::json!({"version": 0, "display_name": "周敏", "roles": ["risk"],
+        let invited = browser
+            .api_as(
+                "admin",
+                "demo",
+                "PUT",
+                &format!("/v1/admin/users/{username}"),
+                serde_json::json!({"version": 0, "display_name": "周敏", "roles": ["risk"],
                                "email": "zhou.min@example.com", "reason": "新入职风控"}),
-        )
-        .await?;
+            )
+            .await?;
         let password = invited["invitation"]
             .as_str()
             .ok_or("the local directory answers the temporary password")?
@@ -263,15 +220,15 @@ async fn a_session_the_issuer_will_not_renew_asks_to_sign_in_again_in_a_popup_an
         let main = browser.client.window().await?;
         // Tokens carry whole seconds: the sign-out refuses the ones of earlier seconds.
         tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-        api_as(
-            browser,
-            "admin",
-            "demo",
-            "POST",
-            &format!("/v1/admin/users/{username}/sign-out"),
-            serde_json::json!({"reason": "手机丢失"}),
-        )
-        .await?;
+        browser
+            .api_as(
+                "admin",
+                "demo",
+                "POST",
+                &format!("/v1/admin/users/{username}/sign-out"),
+                serde_json::json!({"reason": "手机丢失"}),
+            )
+            .await?;
 
         // Act: save; the API refuses the token and the issuer the refresh token, so the
         // session lapses; the person signs in again in the pop-up.
