@@ -474,7 +474,9 @@ fn Who(me: Me) -> impl IntoView {
     view! {
         <div class="who" data-testid="who">
             <span class="who-label muted">{t!(i18n, signed_in_as)}</span>
-            <strong class="who-name">{me.username.clone()}</strong>
+            <strong class="who-name" data-testid="who-name">
+                <crate::components::people::Person name=me.username.clone() />
+            </strong>
             <span class="who-roles">
                 {move || {
                     roles.iter().map(|role| role_label(*role)).collect::<Vec<_>>().join(" · ")

@@ -31,6 +31,12 @@ async fn a_person_sets_up_two_step_verification_and_signing_in_then_asks_for_the
 
         // Act: set it up (a wrong code first), then sign in again.
         browser.open_account_menu_if_needed().await?;
+        let shown_as = browser
+            .eventually("the display name in the account panel", || async {
+                let text = browser.visible("who-name").await?.text().await?;
+                Ok(text.contains("钱丽").then_some(text))
+            })
+            .await;
         browser.tap("account-two-step").await?;
         browser.tap("two-step-begin").await?;
         let secret = browser.visible("two-step-secret").await?.text().await?;
@@ -71,6 +77,10 @@ async fn a_person_sets_up_two_step_verification_and_signing_in_then_asks_for_the
         browser.visible("search-input").await?;
 
         // Assert
+        check!(
+            shown_as.is_ok(),
+            "the account panel names them by display name: {shown_as:?}"
+        );
         check!(
             link.starts_with("otpauth://totp/Credence:"),
             "the link opens an authenticator app: {link}"
