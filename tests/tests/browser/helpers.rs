@@ -437,6 +437,35 @@ impl Browser {
         Ok(answer["body"].clone())
     }
 
+    /// Invites a person of the test's own through the admin API (their username is
+    /// `prefix` and a stamp, so each size and run has its own) and answers their username
+    /// and the temporary password the local directory shows once.
+    pub async fn invite(
+        &self,
+        prefix: &str,
+        display_name: &str,
+        role: &str,
+    ) -> Result<(String, String)> {
+        self.open("/signin").await?;
+        let stamp = self.js("return Date.now()").await?;
+        let username = format!("{prefix}.{stamp}");
+        let invited = self
+            .api_as(
+                "admin",
+                "demo",
+                "PUT",
+                &format!("/v1/admin/users/{username}"),
+                serde_json::json!({"version": 0, "display_name": display_name, "roles": [role],
+                                   "email": format!("{prefix}@example.com"), "reason": "新同事"}),
+            )
+            .await?;
+        let password = invited["invitation"]
+            .as_str()
+            .ok_or("the local directory answers the temporary password")?
+            .to_owned();
+        Ok((username, password))
+    }
+
     /// Signs in as a person does: `/signin` sends the browser to the issuer's authorize
     /// page (authorization code + PKCE), the form there is filled in, and the app takes the
     /// code back and shows the customer search.

@@ -10,23 +10,7 @@ use credence_api::directory::totp;
 async fn a_person_sets_up_two_step_verification_and_signing_in_then_asks_for_the_code() {
     at_each_size(async |browser| -> Result {
         // Arrange: a person of their own (the demo accounts stay without a second step).
-        browser.open("/signin").await?;
-        let stamp = browser.js("return Date.now()").await?;
-        let username = format!("qian.li.{stamp}");
-        let invited = browser
-            .api_as(
-                "admin",
-                "demo",
-                "PUT",
-                &format!("/v1/admin/users/{username}"),
-                serde_json::json!({"version": 0, "display_name": "钱丽", "roles": ["finance"],
-                                   "email": "qian.li@example.com", "reason": "新入职财务"}),
-            )
-            .await?;
-        let password = invited["invitation"]
-            .as_str()
-            .ok_or("the local directory answers the temporary password")?
-            .to_owned();
+        let (username, password) = browser.invite("qian.li", "钱丽", "finance").await?;
         browser.sign_in(&username, &password).await?;
 
         // Act: set it up (a wrong code first), then sign in again.

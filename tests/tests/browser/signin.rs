@@ -190,23 +190,7 @@ async fn a_session_the_issuer_will_not_renew_asks_to_sign_in_again_in_a_popup_an
     at_each_size(async |browser| -> Result {
         // Arrange: a person of their own (signing them out must not touch other tests),
         // signed in, halfway through recording an outside signal.
-        browser.open("/signin").await?;
-        let stamp = browser.js("return Date.now()").await?;
-        let username = format!("zhou.min.{stamp}");
-        let invited = browser
-            .api_as(
-                "admin",
-                "demo",
-                "PUT",
-                &format!("/v1/admin/users/{username}"),
-                serde_json::json!({"version": 0, "display_name": "周敏", "roles": ["risk"],
-                               "email": "zhou.min@example.com", "reason": "新入职风控"}),
-            )
-            .await?;
-        let password = invited["invitation"]
-            .as_str()
-            .ok_or("the local directory answers the temporary password")?
-            .to_owned();
+        let (username, password) = browser.invite("zhou.min", "周敏", "risk").await?;
         browser.sign_in(&username, &password).await?;
         let page = browser.api_get("/v1/customers?limit=1").await?;
         let number = page["items"][0]["number"]
