@@ -168,15 +168,9 @@ impl Directory for LocalDirectory {
 
     fn begin_mfa<'a>(&'a self, who: MfaSetup<'a>) -> BoxFuture<'a, Result<String, DirectoryError>> {
         Box::pin(async move {
-            let mut stored = self
-                .store
-                .local_totp(who.username)
-                .await
-                .map_err(unavailable)?;
             let secret = totp::new_secret();
-            stored.pending = Some(secret.clone());
             self.store
-                .put_local_totp(who.username, &stored)
+                .begin_local_totp(who.username, &secret)
                 .await
                 .map_err(unavailable)?;
             Ok(secret)
@@ -189,22 +183,22 @@ impl Directory for LocalDirectory {
         code: &'a str,
     ) -> BoxFuture<'a, Result<(), DirectoryError>> {
         Box::pin(async move {
-            let mut stored = self
+            let stored = self
                 .store
                 .local_totp(who.username)
                 .await
                 .map_err(unavailable)?;
-            let Some(pending) = stored.pending.take() else {
+            let Some(pending) = stored.pending else {
                 return Err(wrong_code());
             };
-            if !totp::accepts(&pending, code, who.now) {
-                return Err(wrong_code());
-            }
-            stored.secret = Some(pending);
-            self.store
-                .put_local_totp(who.username, &stored)
-                .await
-                .map_err(unavailable)
+            // Guarded: only the secret whose code was checked is put in force.
+            let confirmed = totp::accepts(&pending, code, who.now)
+                && self
+                    .store
+                    .confirm_local_totp(who.username, &pending)
+                    .await
+                    .map_err(unavailable)?;
+            if confirmed { Ok(()) } else { Err(wrong_code()) }
         })
     }
 }

@@ -266,24 +266,50 @@ impl Store {
             .unwrap_or_default())
     }
 
-    /// Replaces the local directory's two-step verification of `username`.
-    pub async fn put_local_totp(&self, username: &str, totp: &LocalTotp) -> Result<(), StoreError> {
-        let mut item = Item::new();
-        item.insert(keys::PK.into(), s(keys::local_totp_pk(username)));
-        item.insert(keys::SK.into(), s(keys::LOCAL_CREDENTIAL_SK));
-        item.insert("entity".into(), s("totp"));
-        for (name, value) in [("secret", &totp.secret), ("pending", &totp.pending)] {
-            if let Some(value) = value {
-                item.insert(name.into(), s(value.clone()));
-            }
-        }
+    /// Starts a set-up of `username`'s two-step verification: `secret` waits for its first
+    /// code (one in force stays until then).
+    pub async fn begin_local_totp(&self, username: &str, secret: &str) -> Result<(), StoreError> {
         self.client
-            .put_item()
+            .update_item()
             .table_name(&self.table)
-            .set_item(Some(item))
+            .key(keys::PK, s(keys::local_totp_pk(username)))
+            .key(keys::SK, s(keys::LOCAL_CREDENTIAL_SK))
+            .update_expression("SET entity = :e, pending = :p")
+            .expression_attribute_values(":e", s("totp"))
+            .expression_attribute_values(":p", s(secret))
             .send()
             .await?;
         Ok(())
+    }
+
+    /// Puts the waiting `pending` secret in force, if it is still the one waiting (a set-up
+    /// started again meanwhile wins): `false` when it was not.
+    pub async fn confirm_local_totp(
+        &self,
+        username: &str,
+        pending: &str,
+    ) -> Result<bool, StoreError> {
+        let update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::local_totp_pk(username)))
+            .key(keys::SK, s(keys::LOCAL_CREDENTIAL_SK))
+            .condition_expression("pending = :p")
+            .update_expression("SET secret = :p REMOVE pending")
+            .expression_attribute_values(":p", s(pending))
+            .send()
+            .await;
+        match update {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 }
 
