@@ -446,7 +446,10 @@ impl Browser {
         display_name: &str,
         role: &str,
     ) -> Result<(String, String)> {
+        // `/signin` leaves for the issuer's page at once: the calls below wait until it is
+        // there, or the page would unload under them.
         self.open("/signin").await?;
+        self.visible("signin-username").await?;
         let stamp = self.js("return Date.now()").await?;
         let username = format!("{prefix}.{stamp}");
         let invited = self
