@@ -70,12 +70,14 @@ impl Modify for BearerAuth {
 /// The internally tagged enums that deny unknown fields (`#[serde(tag = …,
 /// deny_unknown_fields)]`). utoipa marks such structs `additionalProperties: false` but not
 /// the variants of such enums, so a client or a fuzzer would think extra fields are welcome.
-const CLOSED_TAGGED_ENUMS: [&str; 6] = [
+/// `Finding` is only ever written by the server; its shapes are closed all the same.
+const CLOSED_TAGGED_ENUMS: [&str; 7] = [
     "AutoAction",
     "Change",
     "Condition",
     "DropReason",
     "FieldKind",
+    "Finding",
     "LedgerEvent",
 ];
 
@@ -133,7 +135,9 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::credit::post_events))
         .routes(routes!(routes::credit::put_fx_rate))
         .routes(routes!(routes::credit::put_group))
-        .routes(routes!(routes::credit::blocked_orders))
+        .routes(routes!(routes::orders::queue))
+        .routes(routes!(routes::orders::one))
+        .routes(routes!(routes::orders::of_customer))
         .routes(routes!(routes::credit::reviews))
         .routes(routes!(
             routes::workflow::file,

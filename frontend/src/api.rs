@@ -702,3 +702,23 @@ pub async fn reviews(
     )
     .await
 }
+
+/// `GET /v1/blocked-orders`: a page of the queue, oldest first.
+pub async fn blocked_orders(
+    session: Session,
+    cursor: Option<String>,
+) -> Result<credence_shared::dto::Page<credence_shared::orders::BlockedOrderRow>, ApiError> {
+    let mut request = Request::get("/v1/blocked-orders");
+    if let Some(cursor) = cursor.as_deref() {
+        request = request.query([("cursor", cursor)]);
+    }
+    authorised(session, request).await
+}
+
+/// `GET /v1/customers/{id}/orders`: the customer's blocked orders and where each stands.
+pub async fn customer_orders(
+    session: Session,
+    id: &CustomerId,
+) -> Result<Vec<credence_shared::orders::BlockedOrderRow>, ApiError> {
+    authorised(session, Request::get(&format!("/v1/customers/{id}/orders"))).await
+}

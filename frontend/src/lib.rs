@@ -28,7 +28,7 @@ use leptos_router::path;
 use crate::pages::lazy::{
     AdminRoute, AlertsRoute, ApplyRoute, AuditRoute, BlacklistRoute, CustomerEditRoute,
     CustomerRoute, DashboardRoute, EvidenceRoute, HomeRoute, ImportsRoute, InboxRoute,
-    LabReportRoute, LabRoute, RequestRoute, ReviewsRoute, ShellRoute, WorklistRoute,
+    LabReportRoute, LabRoute, OrdersRoute, RequestRoute, ReviewsRoute, ShellRoute, WorklistRoute,
 };
 use crate::pages::{
     not_found::NotFound,
@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("imports") view={Lazy::<ImportsRoute>::new()} />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} />
                     <Route path=path!("reviews") view={Lazy::<ReviewsRoute>::new()} />
+                    <Route path=path!("orders") view={Lazy::<OrdersRoute>::new()} />
                     <Route path=path!("lab") view={Lazy::<LabRoute>::new()} />
                     <Route path=path!("lab/reports/:version") view={Lazy::<LabReportRoute>::new()} />
                     <Route path=path!("admin") view={Lazy::<AdminRoute>::new()} />

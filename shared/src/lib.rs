@@ -15,6 +15,7 @@ pub mod import;
 pub mod lab;
 pub mod messages;
 pub mod money;
+pub mod orders;
 pub mod preview;
 pub mod role;
 pub mod search;

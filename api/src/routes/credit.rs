@@ -1,5 +1,5 @@
 //! Credit files, the order credit check, decisions, ledger events, exchange rates, groups
-//! and the blocked-orders queue. Bodies and answers are the types of `credence_shared::credit`.
+//! and the review queue. Bodies and answers are the types of `credence_shared::credit`.
 
 use crate::{
     auth::Principal,
@@ -137,18 +137,6 @@ pub async fn put_group(
 ) -> Result<axum::http::StatusCode, ApiError> {
     groups::put_group(&state.ctx(), &who, &group, body).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
-}
-
-#[utoipa::path(get, path = "/v1/blocked-orders", tag = "credit", security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Orders the credit check blocked, oldest first"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn blocked_orders(
-    State(state): State<AppState>,
-    who: Principal,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    Ok(Json(credit::blocked_orders(&state.ctx(), &who).await?))
 }
 
 #[utoipa::path(get, path = "/v1/reviews", tag = "credit", security(("bearer" = [])),

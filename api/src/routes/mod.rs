@@ -11,6 +11,7 @@ pub mod lab;
 pub mod lab_requests;
 pub mod me;
 pub mod oauth;
+pub mod orders;
 pub mod regrade;
 pub mod requests;
 pub mod watch;

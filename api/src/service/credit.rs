@@ -139,6 +139,7 @@ pub fn compute_state(
         engine_version: engine.version,
         evidence,
         shadow,
+        orders_blocked: previous.map_or(0, |p| p.orders_blocked),
     };
     let summary = summary_of(&state, &facts, as_of);
     Ok((state, summary))
@@ -768,12 +769,4 @@ pub async fn decide(
         ),
         Err(WriteConflict::Store(e)) => Err(e.into()),
     }
-}
-
-/// `GET /v1/blocked-orders` (risk, finance, approver, admin).
-#[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username))]
-pub async fn blocked_orders(ctx: &Ctx<'_>, who: &Principal) -> Result<serde_json::Value, ApiError> {
-    policy::require(who, Action::ReadBlockedOrders)?;
-    let orders = ctx.store.blocked_orders(&who.tenant, 100).await?;
-    Ok(serde_json::json!({ "items": orders }))
 }

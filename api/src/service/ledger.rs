@@ -24,6 +24,7 @@ use crate::{
     },
 };
 use credence_shared::customer::customer_id_of;
+use credence_shared::orders::{CheckStep, OrderCheck, OrderStatus};
 use credence_shared::{
     Currency, CustomerId,
     credit::{
@@ -32,7 +33,7 @@ use credence_shared::{
     engine::{Book, CheckResult, Decision, LedgerEntry, LedgerEvent, OrderRequest},
     money::FxRate,
 };
-use credence_shared::{dto::FieldError, messages::code};
+use credence_shared::{Money, dto::FieldError, messages::code};
 use futures_util::StreamExt;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use time::Date;
@@ -414,6 +415,8 @@ async fn apply_chunk(
         let mut results = Vec::new();
         let mut accepted: Vec<StoredEntry> = Vec::new();
         let mut blocked = Vec::new();
+        let mut shipments = Vec::new();
+        let mut fresh = None;
         let mut checks: HashMap<usize, CheckResult> = HashMap::new();
         let mut converted = Vec::with_capacity(chunk.len());
         for c in chunk {
@@ -459,10 +462,28 @@ async fn apply_chunk(
                         let before = Book::fold(currency, &entries, as_of)
                             .map(|b| b.open_items())
                             .ok();
+                        // A customer without a credit file yet is checked against the
+                        // file its ledger so far gives (an order is never let through
+                        // unchecked).
+                        // (One file per chunk: the ledger before the chunk's first order.)
+                        if record.is_none() && fresh.is_none() {
+                            fresh = compute_state(
+                                engine,
+                                id.as_str(),
+                                None,
+                                currency,
+                                &entries,
+                                credit::profile_of(&customer),
+                                Default::default(),
+                                today,
+                            )
+                            .ok()
+                            .map(|(state, _)| state);
+                        }
                         entries.push(entry.clone());
                         if let (Some(items), Some(state), Ok(request)) = (
                             before,
-                            record.as_ref().map(|r| &r.state),
+                            record.as_ref().map(|r| &r.state).or(fresh.as_ref()),
                             OrderRequest::new(*amount),
                         ) {
                             let mut state = state.clone();
@@ -472,16 +493,33 @@ async fn apply_chunk(
                             if result.decision == Decision::Block {
                                 blocked.push(BlockedOrder {
                                     customer_id: id.to_string(),
+                                    customer_name: customer.name.clone(),
+                                    customer_number: customer.number.clone(),
                                     idempotency_key: c.key.clone(),
                                     date: entry.date,
                                     order: order.to_string(),
                                     amount: *amount,
-                                    reasons: serde_json::to_value(&result.reasons)
-                                        .unwrap_or_default(),
+                                    reasons: result.reasons.clone(),
+                                    status: OrderStatus::Blocked,
+                                    blocked_at: Some(clock.now()),
+                                    checks: vec![OrderCheck {
+                                        at: clock.now(),
+                                        step: CheckStep::Order,
+                                        result: result.clone(),
+                                    }],
+                                    release: None,
+                                    closed_by: None,
+                                    close_reason: None,
+                                    shipped: None,
+                                    told: None,
+                                    version: 1,
                                 });
                             }
                             checks.insert(c.index, result);
                         }
+                    }
+                    if let LedgerEvent::OrderShipped { order, amount } = &entry.event {
+                        shipments.push((order.to_string(), *amount, entry.date));
                     }
                     accepted.push(StoredEntry {
                         idempotency_key: c.key.clone(),
@@ -525,6 +563,9 @@ async fn apply_chunk(
             (g, summary.exposure.amount - before)
         });
         let reason = format!("{} ledger event(s)", accepted.len());
+        let mut state = state;
+        state.orders_blocked = state.orders_blocked.saturating_add(blocked.len() as u32);
+        let extra = shipped_while_blocked(ctx, who, id, &state, &mut blocked, &shipments).await?;
         let write = CreditWrite {
             expected: crate::store::credit::CreditRecord::expected(record.as_ref()),
             history: history_point(previous, &state, &reason),
@@ -533,7 +574,7 @@ async fn apply_chunk(
             new_entries: accepted.clone(),
             blocked,
             group_delta,
-            extra: Vec::new(),
+            extra,
         };
         match store
             .write_credit(&who.tenant, id, &write, &clock.stamp())
@@ -602,4 +643,38 @@ pub async fn put_fx_rate(
             }
         })?;
     Ok(ctx.store.put_fx_rate(&who.tenant, &rate).await?)
+}
+
+/// Marks the customer's queued or rejected orders that goods were just shipped against (the
+/// watcher raises the alert): the writes for the credit write's transaction. Orders blocked
+/// by this same chunk are marked in place. Only a customer the check ever blocked pays for
+/// the read.
+async fn shipped_while_blocked(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    id: &CustomerId,
+    state: &crate::store::credit::CreditState,
+    blocked: &mut [BlockedOrder],
+    shipments: &[(String, Money, Date)],
+) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, ApiError> {
+    if shipments.is_empty() || state.orders_blocked == 0 {
+        return Ok(Vec::new());
+    }
+    for (order, _) in super::orders::shipped_against(blocked, shipments) {
+        if let Some(b) = blocked
+            .iter_mut()
+            .find(|b| b.idempotency_key == order.idempotency_key)
+        {
+            b.shipped = order.shipped;
+        }
+    }
+    let stored = ctx.store.customer_orders(&who.tenant, id).await?;
+    super::orders::shipped_against(&stored, shipments)
+        .into_iter()
+        .map(|(order, seen)| {
+            ctx.store
+                .order_put(&who.tenant, &order, seen)
+                .map_err(ApiError::from)
+        })
+        .collect()
 }

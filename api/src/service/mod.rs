@@ -16,6 +16,7 @@ pub mod lab;
 pub mod ledger;
 pub mod master;
 pub mod mfa;
+pub mod orders;
 pub mod people;
 pub mod projection;
 pub mod regrade;

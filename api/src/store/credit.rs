@@ -67,6 +67,14 @@ pub struct CreditState {
     /// The running challenger's score of the file, when the customer is in its share.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shadow: Option<credence_shared::lab::challenger::Shadow>,
+    /// How many of the customer's orders the check ever blocked: only a customer with some
+    /// pays for reading them (the watcher's re-check, a shipment's check).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub orders_blocked: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A credit file as read, with the version that guards the next write.
@@ -141,17 +149,7 @@ pub struct SummaryUpdate {
     pub blacklisted: bool,
 }
 
-/// An order the check blocked, queued for release or rejection.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BlockedOrder {
-    pub customer_id: String,
-    pub idempotency_key: String,
-    #[serde(with = "credence_shared::engine::calendar::iso_date")]
-    pub date: Date,
-    pub order: String,
-    pub amount: Money,
-    pub reasons: serde_json::Value,
-}
+pub use credence_shared::orders::BlockedOrder;
 
 /// Everything one guarded write changes.
 #[derive(Debug, Clone)]
@@ -472,22 +470,7 @@ impl Store {
         }
 
         for b in &write.blocked {
-            let mut item = Item::new();
-            item.insert(keys::PK.into(), s(pk.clone()));
-            item.insert(keys::SK.into(), s(keys::blocked_sk(&b.idempotency_key)));
-            item.insert(keys::GSI1PK.into(), s(keys::blocked_gsi1pk(tenant)));
-            item.insert(
-                keys::GSI1SK.into(),
-                s(keys::blocked_gsi1sk(
-                    &b.date.to_string(),
-                    id,
-                    &b.idempotency_key,
-                )),
-            );
-            item.insert("entity".into(), s("blocked_order"));
-            item.insert("order".into(), s(json(b)?));
-            item.insert("status".into(), s("blocked"));
-            items.push(plain_put(&self.table, item)?);
+            items.push(self.order_new(tenant, b)?);
         }
 
         if let Some((group, delta)) = &write.group_delta
@@ -559,30 +542,6 @@ impl Store {
         } else {
             Err(WriteConflict::Store(cancelled.unavailable(err)))
         }
-    }
-
-    /// Blocked orders of the tenant, oldest first.
-    pub async fn blocked_orders(
-        &self,
-        tenant: &TenantId,
-        limit: i32,
-    ) -> Result<Vec<BlockedOrder>, StoreError> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI1)
-            .key_condition_expression("#pk = :pk")
-            .expression_attribute_names("#pk", keys::GSI1PK)
-            .expression_attribute_values(":pk", s(keys::blocked_gsi1pk(tenant)))
-            .limit(limit)
-            .send()
-            .await?;
-        out.items
-            .unwrap_or_default()
-            .iter()
-            .map(|item| decode(item, "order", "blocked order"))
-            .collect()
     }
 
     /// Records a dated exchange rate (replaces the rate of the same pair and day).

@@ -141,8 +141,11 @@ pub const IDEMPOTENCY_SK: &str = "IDEM";
 
 /// A blocked order lives under its customer; GSI1 lists the tenant's queue by date.
 pub fn blocked_sk(idempotency_key: &str) -> String {
-    format!("B#{idempotency_key}")
+    format!("{BLOCKED_PREFIX}{idempotency_key}")
 }
+
+/// The sort-key prefix of a customer's blocked orders.
+pub const BLOCKED_PREFIX: &str = "B#";
 
 pub fn blocked_gsi1pk(t: &TenantId) -> String {
     format!("{}#BLOCKED", tenant(t))

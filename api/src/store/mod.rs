@@ -12,6 +12,7 @@ pub mod imports;
 pub mod keys;
 pub mod master;
 pub mod open_pages;
+pub mod orders;
 pub mod registry;
 pub mod reviews;
 pub mod schema;

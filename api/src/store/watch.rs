@@ -73,6 +73,9 @@ pub struct WatchState {
     /// Open items by days past due on `watch.as_of`.
     #[serde(default)]
     pub aging: Vec<credence_shared::watch::AgingBucket>,
+    /// The credit terms the ERP was last told of (`credit.changed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub told: Option<credence_shared::orders::CreditTerms>,
 }
 
 /// A signal as stored: what was reported, by whom and when (the item is the DTO
@@ -540,6 +543,11 @@ pub struct WatchWrites<'a> {
 }
 
 impl WatchWrites<'_> {
+    /// A write made elsewhere (an order told of), in the same transaction.
+    pub fn raw(&mut self, item: TransactWriteItem) {
+        self.items.push(item);
+    }
+
     /// A promise to pay (its own `version`), over `expected`.
     pub fn promise(
         &mut self,
@@ -704,10 +712,13 @@ impl WatchWrites<'_> {
 }
 
 /// The tenant and customer (as written in the key) a changed item asks the watcher to look
-/// at again: a changed credit file or a new signal. The watcher's own writes (watch state,
+/// at again: a changed credit file, a new signal or a blocked order that changed. The watcher's own writes (watch state,
 /// alerts, tasks, activity) are not among them, so it does not wake itself.
 pub fn customer_of_changed_key(pk: &str, sk: &str) -> Option<(String, String)> {
-    if sk != keys::CREDIT_SK && !sk.starts_with(keys::SIGNAL_PREFIX) {
+    if sk != keys::CREDIT_SK
+        && !sk.starts_with(keys::SIGNAL_PREFIX)
+        && !sk.starts_with(keys::BLOCKED_PREFIX)
+    {
         return None;
     }
     let tenant = keys::tenant_of_pk(pk)?;

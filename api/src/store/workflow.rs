@@ -10,7 +10,7 @@
 use super::codec::{Cancellation, decode, json, n, new_item, plain_put, s, versioned_put};
 pub use super::workflow_writes::{StoredApplication, WorkflowWrite};
 use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys, resumed};
-use aws_sdk_dynamodb::types::{Delete, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
 use credence_shared::{
     CustomerId, TenantId,
     workflow::{AuditEntry, AuditPage, BlacklistEntry, CreditRequest, Subject},
@@ -419,63 +419,6 @@ impl Store {
         item.insert("entity".into(), s("application"));
         item.insert("application".into(), s(json(application)?));
         plain_put(&self.table, item)
-    }
-
-    /// A blocked order still waiting in the queue, or `None`.
-    pub async fn get_blocked_order(
-        &self,
-        tenant: &TenantId,
-        customer: &CustomerId,
-        key: &str,
-    ) -> Result<Option<super::credit::BlockedOrder>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::customer_pk(tenant, customer)))
-            .key(keys::SK, s(keys::blocked_sk(key)))
-            .consistent_read(true)
-            .send()
-            .await?;
-        match out.item {
-            Some(item)
-                if item
-                    .get("status")
-                    .and_then(|v| v.as_s().ok())
-                    .map(String::as_str)
-                    == Some("blocked") =>
-            {
-                Ok(Some(decode(&item, "order", "blocked order")?))
-            }
-            _ => Ok(None),
-        }
-    }
-
-    /// Takes a blocked order out of the queue as `released` or `rejected` (only if still
-    /// blocked).
-    pub fn blocked_order_close(
-        &self,
-        tenant: &TenantId,
-        customer: &CustomerId,
-        key: &str,
-        status: &str,
-        by: &str,
-    ) -> Result<TransactWriteItem, StoreError> {
-        let update = Update::builder()
-            .table_name(&self.table)
-            .key(keys::PK, s(keys::customer_pk(tenant, customer)))
-            .key(keys::SK, s(keys::blocked_sk(key)))
-            .update_expression("SET #s = :s, closedBy = :b REMOVE #gpk, #gsk")
-            .condition_expression("#s = :blocked")
-            .expression_attribute_names("#s", "status")
-            .expression_attribute_names("#gpk", keys::GSI1PK)
-            .expression_attribute_names("#gsk", keys::GSI1SK)
-            .expression_attribute_values(":s", s(status))
-            .expression_attribute_values(":b", s(by))
-            .expression_attribute_values(":blocked", s("blocked"))
-            .build()
-            .map_err(other)?;
-        Ok(TransactWriteItem::builder().update(update).build())
     }
 
     /// Creates a customer (an applicant, an imported or a new master record) in one

@@ -34,12 +34,10 @@ pub enum WorkflowWrite {
         alert: credence_shared::watch::Alert,
         expected: Option<u64>,
     },
-    /// Takes a blocked order out of the queue as `status` (only if still blocked).
-    BlockedOrderClose {
-        customer: CustomerId,
-        order_key: String,
-        status: String,
-        by: String,
+    /// A blocked order's new state (a release or a rejection) over the version read.
+    Order {
+        order: Box<credence_shared::orders::BlockedOrder>,
+        seen: u64,
     },
     /// A group's new limit (and name) over the group version that was read.
     GroupLimit {
@@ -110,12 +108,7 @@ impl Store {
                         .pop()
                         .ok_or_else(|| StoreError::Corrupt("an alert write without an item".into()))
                 }
-                WorkflowWrite::BlockedOrderClose {
-                    customer,
-                    order_key,
-                    status,
-                    by,
-                } => self.blocked_order_close(tenant, &customer, &order_key, &status, &by),
+                WorkflowWrite::Order { order, seen } => self.order_put(tenant, &order, seen),
                 WorkflowWrite::GroupLimit {
                     group,
                     name,

@@ -86,6 +86,7 @@ pub fn entity_label(entity: AuditEntity) -> &'static str {
         AuditEntity::CustomFields => t_string!(i18n, entity_custom_fields),
         AuditEntity::User => t_string!(i18n, entity_user),
         AuditEntity::Group => t_string!(i18n, entity_group),
+        AuditEntity::Order => t_string!(i18n, entity_order),
     }
 }
 

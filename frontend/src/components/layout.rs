@@ -289,6 +289,14 @@ pub fn Shell() -> impl IntoView {
                     </Show>
                     <Show when=can_blacklist>
                         <li class="nav-desk">
+                            <a href="/orders" class="nav-item" data-testid="nav-orders" aria-current=move || current("/orders")>
+                                <IconBlacklist />
+                                <span class="nav-label">{t!(i18n, nav_orders)}</span>
+                            </a>
+                        </li>
+                    </Show>
+                    <Show when=can_blacklist>
+                        <li class="nav-desk">
                             <a href="/reviews" class="nav-item" data-testid="nav-reviews" aria-current=move || current("/reviews")>
                                 <IconAudit />
                                 <span class="nav-label">{t!(i18n, nav_reviews)}</span>
@@ -382,6 +390,14 @@ pub fn Shell() -> impl IntoView {
                                 <a href="/imports" class="button button-ghost" on:click=close>
                                     <IconApply />
                                     {t!(i18n, nav_imports)}
+                                </a>
+                            </li>
+                        </Show>
+                        <Show when=can_blacklist>
+                            <li>
+                                <a href="/orders" class="button button-ghost" data-testid="more-orders" on:click=close>
+                                    <IconBlacklist />
+                                    {t!(i18n, nav_orders)}
                                 </a>
                             </li>
                         </Show>

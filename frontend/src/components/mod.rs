@@ -22,6 +22,7 @@ pub mod mfa;
 pub mod money;
 pub mod notice;
 pub mod order_check;
+pub mod orders;
 pub mod people;
 pub mod request_form;
 pub mod request_list;

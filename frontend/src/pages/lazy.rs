@@ -84,6 +84,7 @@ pub enum OfficePage {
     Imports,
     Evidence,
     Reviews,
+    Orders,
     Lab,
     LabReport,
 }
@@ -119,6 +120,7 @@ fn office_pages(page: OfficePage) -> Result<AnyView, SplitLoaderError> {
         OfficePage::Imports => view! { <super::imports::ImportsPage /> }.into_any(),
         OfficePage::Evidence => view! { <super::evidence::EvidencePage /> }.into_any(),
         OfficePage::Reviews => view! { <super::reviews::ReviewsPage /> }.into_any(),
+        OfficePage::Orders => view! { <super::orders::OrdersPage /> }.into_any(),
         OfficePage::Lab => view! { <super::lab::LabPage /> }.into_any(),
         OfficePage::LabReport => view! { <super::lab::KeptReportPage /> }.into_any(),
     })
@@ -140,5 +142,6 @@ lazy_page!(CustomerEditRoute, office_pages, OfficePage::CustomerEdit);
 lazy_page!(ImportsRoute, office_pages, OfficePage::Imports);
 lazy_page!(EvidenceRoute, office_pages, OfficePage::Evidence);
 lazy_page!(ReviewsRoute, office_pages, OfficePage::Reviews);
+lazy_page!(OrdersRoute, office_pages, OfficePage::Orders);
 lazy_page!(LabRoute, office_pages, OfficePage::Lab);
 lazy_page!(LabReportRoute, office_pages, OfficePage::LabReport);

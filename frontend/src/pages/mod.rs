@@ -21,6 +21,7 @@ pub mod inbox;
 pub mod lab;
 pub mod lazy;
 pub mod not_found;
+pub mod orders;
 pub mod request;
 pub mod reviews;
 pub mod signin;

@@ -19,6 +19,8 @@ pub enum AuditEntity {
     User,
     /// A customer group (its shared limit).
     Group,
+    /// An order of the blocked-order desk.
+    Order,
 }
 
 impl AuditEntity {
@@ -33,6 +35,7 @@ impl AuditEntity {
             AuditEntity::Matrix => "matrix",
             AuditEntity::CustomFields => "custom_fields",
             AuditEntity::User => "user",
+            AuditEntity::Order => "order",
             AuditEntity::Group => "group",
         }
     }

@@ -99,6 +99,12 @@ pub enum Change {
     /// Release a blocked order (`order_key` is its idempotency key in the blocked queue).
     BlockedOrderRelease {
         order_key: String,
+        /// Release only this much of the order (a partial release); the whole order if absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ship: Option<Money>,
+        /// Release on condition that this share of what ships is paid first.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        prepayment: Option<crate::engine::quantity::Share>,
     },
     BlockedOrderReject {
         order_key: String,
@@ -161,6 +167,7 @@ impl Change {
             | Change::Limit { limit }
             | Change::TemporaryLimit { limit, .. }
             | Change::Review { limit, .. } => Some(*limit),
+            Change::BlockedOrderRelease { ship, .. } => *ship,
             _ => None,
         }
     }
@@ -213,7 +220,7 @@ impl Change {
                 }
             }
             Change::TermsChange { terms_days } => terms(&mut errors, *terms_days),
-            Change::BlockedOrderRelease { order_key }
+            Change::BlockedOrderRelease { order_key, .. }
             | Change::BlockedOrderReject { order_key } => {
                 if !crate::credit::valid_idempotency_key(order_key) {
                     errors.push(fe(
@@ -221,6 +228,19 @@ impl Change {
                         code::ORDER_NOT_BLOCKED,
                         "not an order of the blocked queue",
                     ));
+                }
+                if let Change::BlockedOrderRelease {
+                    ship: Some(ship), ..
+                } = self
+                {
+                    money(&mut errors, "ship", ship);
+                    if ship.amount.is_zero() {
+                        errors.push(fe(
+                            "change.ship.amount",
+                            code::NUMBER_NOT_POSITIVE,
+                            "release more than nothing, or reject the order",
+                        ));
+                    }
                 }
             }
             Change::BlacklistAdd { reason, source } => {

@@ -109,6 +109,8 @@ pub(crate) fn rows() -> Vec<Row> {
             false,
         ),
         row("get", "/v1/blocked-orders", Some(FINANCE_RIGHTS), false),
+        row("get", "/v1/blocked-orders/{id}/{key}", Some(ALL), true),
+        row("get", "/v1/customers/{id}/orders", Some(ALL), true),
         row("get", "/v1/reviews", Some(FINANCE_RIGHTS), false),
         row("post", "/v1/customers/{id}/requests", Some(ALL), true),
         row("get", "/v1/customers/{id}/requests", Some(ALL), true),
@@ -517,7 +519,31 @@ async fn overdue_task(app: &TestApp, customer: &str) -> String {
         .to_owned()
 }
 
+/// The key of the order the fixture has blocked on C1 and on C4 (`authz-order-C1`, …).
+const BLOCKED_KEY: &str = "authz-order";
+
 pub(crate) async fn fixture(app: &TestApp) -> Fixture {
+    let finance = app.token_for("finance").await;
+    for customer in ["C1", "C4"] {
+        let posted = app
+            .send_json(
+                "POST",
+                "/v1/ledger/events",
+                &finance,
+                &json!({"events": [{
+                    "idempotency_key": format!("{BLOCKED_KEY}-{customer}"),
+                    "customer_id": customer,
+                    "date": app.clock.today().to_string(),
+                    "event": {"type": "order_placed", "order": "SO-AUTHZ",
+                              "amount": {"amount": "900000000.00", "currency": "CNY"}}}]}),
+            )
+            .await;
+        assert_eq!(
+            posted.body["results"][0]["check"]["decision"], "block",
+            "{}",
+            posted.body
+        );
+    }
     let mut ids = Vec::new();
     for (customer, who) in [("C1", "sales"), ("C4", "risk")] {
         let token = app.token_for(who).await;
@@ -648,7 +674,8 @@ pub(crate) async fn call(
         .replace("{version}", "1")
         .replace("{kind}", "customers")
         .replace("{what}", "customers")
-        .replace("{layout}", "00ff");
+        .replace("{layout}", "00ff")
+        .replace("{key}", &format!("{BLOCKED_KEY}-{customer}"));
     let body = match row.template {
         // A promise is for a day from today on (the app's clock).
         "/v1/customers/{id}/promises" => json!({

@@ -21,6 +21,9 @@ fn machine_columns() -> Vec<(&'static str, &'static str, &'static [Scope])> {
         ("get", "/v1/customers/{id}/signals", READERS),
         ("get", "/v1/customers/{id}/requests", READERS),
         ("get", "/v1/customers/{id}/requests/{rid}", READERS),
+        // Where a blocked order stands (the ERP is also told by webhook).
+        ("get", "/v1/customers/{id}/orders", READERS),
+        ("get", "/v1/blocked-orders/{id}/{key}", READERS),
         ("get", "/v1/exports/{what}", READERS),
         ("get", "/v1/engine", READERS),
         ("post", "/v1/customers/{id}/credit-check", &[CreditCheck]),

@@ -274,8 +274,8 @@ async fn a_blocked_order_event_goes_to_the_blocked_orders_queue() {
     );
     let queue = finance.get("/v1/blocked-orders").await;
     queue.assert_status(200);
-    assert_eq!(queue.body["items"][0]["order"], "SO-1");
-    assert_eq!(queue.body["items"][0]["customer_id"], "C2");
+    assert_eq!(queue.body["items"][0]["order"]["order"], "SO-1");
+    assert_eq!(queue.body["items"][0]["order"]["customer_id"], "C2");
 }
 
 #[tokio::test]

@@ -34,6 +34,7 @@ mod mfa;
 mod need_to_know;
 mod oauth;
 mod onboarding;
+mod order_desk;
 mod people;
 mod prepayment_lift;
 mod problems;

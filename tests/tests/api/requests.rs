@@ -298,7 +298,7 @@ async fn an_approved_release_of_a_blocked_order_takes_it_off_the_queue() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|o| o["order"] == "SO-1"),
+            .any(|o| o["order"]["order"] == "SO-1"),
         "{}",
         queue.body
     );

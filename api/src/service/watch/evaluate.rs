@@ -12,6 +12,7 @@ use credence_shared::dto::CustomerSummary;
 use credence_shared::engine::calendar::months_after;
 use credence_shared::engine::ledger::LedgerEvent;
 use credence_shared::engine::metrics;
+use credence_shared::orders::CreditTerms;
 use credence_shared::watch::{
     Activity, ActivityDetail, ActivityKind, Alert, AlertSubject, AutoAction, CollectionTask,
     Delivery, DunningAction, DunningLadder, DunningSummary, Outcome, Promise, PromiseStatus,
@@ -87,9 +88,61 @@ async fn evaluate_once(
         ask_for_task(ctx.store, tenant, id, &seen, &watch, ask, now, &mut plan).await?;
         tally.requests += 2;
     }
-    let model = ctx.engine(tenant).await?.model;
+    let engine = ctx.engine(tenant).await?;
+    let orders = if seen.state.orders_blocked > 0 {
+        let orders = ctx.store.customer_orders(tenant, id).await?;
+        tally.requests += 1;
+        let rechecked = crate::service::orders::recheck_customer(
+            ctx,
+            &engine,
+            tenant,
+            id,
+            &seen.state,
+            &orders,
+        )
+        .await?;
+        if rechecked > 0 {
+            tally.requests += rechecked + 1;
+            ctx.store.customer_orders(tenant, id).await?
+        } else {
+            orders
+        }
+    } else {
+        Vec::new()
+    };
+    let told = super::orders::tell_orders(
+        tenant,
+        &seen.hooks,
+        &seen.customer,
+        (
+            &orders,
+            seen.alerts.get(super::orders::SHIPPED_BLOCKED_RULE),
+        ),
+        now,
+    );
+    plan.deliveries.extend(told.deliveries);
+    plan.orders = told.orders;
+    plan.alerts.extend(told.alert);
+    let terms = CreditTerms::of(
+        &seen
+            .state
+            .decision
+            .effective_file(&seen.state.recommendation, today),
+    );
+    plan.deliveries.extend(super::orders::tell_credit(
+        tenant,
+        &seen.hooks,
+        &seen.customer,
+        (
+            seen.previous.as_ref().and_then(|(_, p)| p.told.as_ref()),
+            &terms,
+        ),
+        now,
+    ));
+    let model = &engine.model;
     let edges = (model.ageing_edges(), model.dormancy_edges());
-    let next = next_state(&seen, id, (watch, reference), dunning, &edges, today);
+    let mut next = next_state(&seen, id, (watch, reference), dunning, &edges, today);
+    next.told = Some(terms);
     let previous = seen.previous.as_ref();
     if previous.map(|(_, p)| p) != Some(&next) {
         plan.state = Some((next, previous.map(|(v, _)| *v)));
@@ -132,6 +185,8 @@ struct Plan {
     follow_ups: Vec<(AutoAction, String)>,
     /// The collection task a rule or the dunning ladder asks for (the last one asking).
     task_ask: Option<TaskAsk>,
+    /// Blocked orders told of or marked alerted, each over the version read.
+    orders: Vec<(credence_shared::orders::BlockedOrder, u64)>,
 }
 
 /// What asks for a collection task: a rule that fired or a dunning step.
@@ -587,6 +642,7 @@ fn next_state(
         name: seen.customer.name.clone(),
         pd: state.assessment.pd.value(),
         aging: aging_buckets(invoices, today, state.currency),
+        told: previous.and_then(|p| p.told.clone()),
     }
 }
 
@@ -610,6 +666,9 @@ async fn write(
     }
     for delivery in &plan.deliveries {
         writes.delivery(tenant, delivery, None)?;
+    }
+    for (order, seen) in &plan.orders {
+        writes.raw(store.order_put(tenant, order, *seen)?);
     }
     if let Some((task, expected)) = &plan.task {
         writes.task(tenant, task, *expected)?;

@@ -11,12 +11,14 @@
 //! Its configuration (warning rules, dunning ladder, webhooks) is tenant documents, read with
 //! [`crate::service::tenant::document`]. One file per part: `evaluate` (the watcher) and
 //! `actions` (what it does on the credit file), `passes` (stream and daily pass),
-//! `webhooks`, `alerts`, `collections` and `portfolio` (aging and KPIs).
+//! `webhooks`, `orders` (the ERP told of blocked orders and credit terms), `alerts`,
+//! `collections` and `portfolio` (aging and KPIs).
 
 mod actions;
 mod alerts;
 mod collections;
 mod evaluate;
+mod orders;
 mod passes;
 mod portfolio;
 mod webhooks;

@@ -30,6 +30,7 @@ use crate::{
         workflow::WorkflowWrite,
     },
 };
+use credence_shared::orders::{BlockedOrder, OrderRelease, OrderStatus};
 use credence_shared::{
     Money,
     credit::{DecidedLimit, TemporaryLimit},
@@ -227,23 +228,37 @@ async fn apply(
         }
         Change::HoldRelease => decision.on_hold = false,
         Change::PrepaymentLift => decision.prepayment = None,
-        Change::BlockedOrderRelease { order_key } | Change::BlockedOrderReject { order_key } => {
-            let status = if matches!(change, Change::BlockedOrderRelease { .. }) {
-                "released"
-            } else {
-                "rejected"
+        Change::BlockedOrderRelease { order_key, .. }
+        | Change::BlockedOrderReject { order_key } => {
+            let order = ctx
+                .store
+                .order(&who.tenant, &customer.id, order_key)
+                .await
+                .map_err(ApiError::from)?
+                .filter(|o| o.status == OrderStatus::Blocked);
+            let Some(order) = order else {
+                // Released by a re-check (or closed otherwise) since the request was filed.
+                let why = "the order is no longer waiting in the blocked queue";
+                request.bounce(why, now);
+                entries.push(recheck_entry(who, ctx.clock, request, why));
+                write_request(ctx, who, request, seen, entries).await?;
+                return Ok(());
             };
-            request.applied(&who.username, &format!("order {status}"), now);
+            let seen_order = order.version;
+            let closed = close_order(order, &change, who, &request.justification, now);
+            request.applied(
+                &who.username,
+                &format!("order {}", closed.status.as_str()),
+                now,
+            );
             let mut writes = vec![
                 WorkflowWrite::Request {
                     request: request.clone(),
                     expected: Some(seen),
                 },
-                WorkflowWrite::BlockedOrderClose {
-                    customer: customer.id.clone(),
-                    order_key: order_key.clone(),
-                    status: status.to_owned(),
-                    by: who.username.clone(),
+                WorkflowWrite::Order {
+                    order: Box::new(closed),
+                    seen: seen_order,
                 },
             ];
             writes.extend(entries.into_iter().map(WorkflowWrite::Audit));
@@ -553,6 +568,36 @@ pub async fn withdraw(
     );
     write_request(ctx, who, &request, seen, vec![entry]).await?;
     build_detail(ctx, who, &target, request).await
+}
+
+/// The order as a person's release or rejection leaves it: released whole, in part
+/// (`ship`) or on a prepayment, or rejected; who and why.
+fn close_order(
+    mut order: BlockedOrder,
+    change: &Change,
+    who: &Principal,
+    reason: &str,
+    now: time::OffsetDateTime,
+) -> BlockedOrder {
+    match change {
+        Change::BlockedOrderRelease {
+            ship, prepayment, ..
+        } => {
+            order.status = OrderStatus::Released;
+            order.release = Some(OrderRelease {
+                allowed: ship.unwrap_or(order.amount),
+                prepayment: *prepayment,
+                by: who.username.clone(),
+                reason: reason.to_owned(),
+                at: now,
+            });
+        }
+        _ => order.status = OrderStatus::Rejected,
+    }
+    order.closed_by = Some(who.username.clone());
+    order.close_reason = Some(reason.to_owned());
+    order.version += 1;
+    order
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ use crate::{
     store::{credit::CreditRecord, workflow::WorkflowWrite},
 };
 use credence_shared::messages::code;
+use credence_shared::orders::OrderStatus;
 use credence_shared::{
     CustomerId, Money,
     dto::{CustomerSummary, FieldError},
@@ -209,13 +210,14 @@ async fn order_evidence(
     change: &Change,
     evidence: &mut Evidence,
 ) -> Result<(), ApiError> {
-    if let Change::BlockedOrderRelease { order_key } | Change::BlockedOrderReject { order_key } =
-        change
+    if let Change::BlockedOrderRelease { order_key, .. }
+    | Change::BlockedOrderReject { order_key } = change
     {
         let order = ctx
             .store
-            .get_blocked_order(&who.tenant, id, order_key)
+            .order(&who.tenant, id, order_key)
             .await?
+            .filter(|o| o.status == OrderStatus::Blocked)
             .ok_or_else(|| {
                 ApiError::field(
                     "change.order_key",
@@ -223,6 +225,32 @@ async fn order_evidence(
                     "no such order waiting in the blocked queue",
                 )
             })?;
+        if let Change::BlockedOrderRelease {
+            ship: Some(ship), ..
+        } = change
+        {
+            if ship.currency != order.amount.currency {
+                return Err(ApiError::from(
+                    FieldError::new(
+                        "change.ship.currency",
+                        code::CURRENCY_ACCOUNT,
+                        "release in the order's currency",
+                    )
+                    .with("currency", order.amount.currency),
+                ));
+            }
+            if ship.amount > order.amount.amount {
+                return Err(ApiError::from(
+                    FieldError::new(
+                        "change.ship.amount",
+                        code::NUMBER_RANGE,
+                        "release at most the order's amount",
+                    )
+                    .with("min", "0.01")
+                    .with("max", order.amount.amount.to_string()),
+                ));
+            }
+        }
         evidence.order_amount = Some(order.amount);
     }
     Ok(())

@@ -148,6 +148,8 @@ fn only_changes_that_give_more_room_to_buy_on_credit_grant_credit() {
         Change::HoldRelease,
         Change::BlockedOrderRelease {
             order_key: "o1".into(),
+            ship: None,
+            prepayment: None,
         },
     ];
     let not_granting = [
@@ -176,6 +178,16 @@ fn a_request_is_routed_on_the_amount_it_asks_for_else_on_the_blocked_order() {
     let order = route_amount(
         &Change::BlockedOrderRelease {
             order_key: "o1".into(),
+            ship: None,
+            prepayment: None,
+        },
+        &evidence,
+    );
+    let part = route_amount(
+        &Change::BlockedOrderRelease {
+            order_key: "o1".into(),
+            ship: Some(cny(3_000)),
+            prepayment: None,
         },
         &evidence,
     );
@@ -183,6 +195,11 @@ fn a_request_is_routed_on_the_amount_it_asks_for_else_on_the_blocked_order() {
     let terms = route_amount(&Change::TermsChange { terms_days: 60 }, &evidence);
     // Assert
     assert_eq!(limit, Some(Decimal::from(50_000)));
+    assert_eq!(
+        part,
+        Some(Decimal::from(3_000)),
+        "a partial release bands on its part"
+    );
     assert_eq!(order, Some(Decimal::from(8_000)));
     assert_eq!(terms, None);
 }

@@ -154,6 +154,7 @@ fn CreditFile(id: CustomerId, view: CreditView) -> impl IntoView {
             </nav>
             <div class="credit-sections">
                 <CollectionsSection id=id.clone() currency overdue collections />
+                <crate::components::orders::CustomerOrdersSection id=id.clone() />
                 <AssessmentSection assessment=v.assessment.clone() />
                 <LimitsSection view=v.clone() />
                 <ExposureSection view=v.clone() />

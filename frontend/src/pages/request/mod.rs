@@ -307,8 +307,12 @@ fn asked_rows(change: &Change, evidence: &Evidence) -> Vec<AskedRow> {
             now: yes_no(true),
             asked: yes_no(false),
         }],
-        Change::BlockedOrderRelease { order_key } | Change::BlockedOrderReject { order_key } => {
-            vec![AskedRow {
+        Change::BlockedOrderRelease {
+            order_key,
+            ship,
+            prepayment,
+        } => {
+            let mut rows = vec![AskedRow {
                 label: || t_string!(use_i18n(), blocked_order),
                 now: text(order_key.clone()),
                 asked: evidence
@@ -316,8 +320,39 @@ fn asked_rows(change: &Change, evidence: &Evidence) -> Vec<AskedRow> {
                     .as_ref()
                     .map(money)
                     .unwrap_or_else(none),
-            }]
+            }];
+            if let Some(ship) = ship {
+                rows.push(AskedRow {
+                    label: || t_string!(use_i18n(), order_ship_amount),
+                    now: evidence
+                        .order_amount
+                        .as_ref()
+                        .map(money)
+                        .unwrap_or_else(none),
+                    asked: money(ship),
+                });
+            }
+            if let Some(share) = prepayment {
+                rows.push(AskedRow {
+                    label: || t_string!(use_i18n(), order_prepayment),
+                    now: none(),
+                    asked: text(format!(
+                        "{}%",
+                        (share.value() * rust_decimal::Decimal::ONE_HUNDRED).normalize()
+                    )),
+                });
+            }
+            rows
         }
+        Change::BlockedOrderReject { order_key } => vec![AskedRow {
+            label: || t_string!(use_i18n(), blocked_order),
+            now: text(order_key.clone()),
+            asked: evidence
+                .order_amount
+                .as_ref()
+                .map(money)
+                .unwrap_or_else(none),
+        }],
         Change::BlacklistAdd { reason, source } => vec![
             AskedRow {
                 label: || t_string!(use_i18n(), blacklisted),
