@@ -37,7 +37,15 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         description = "Customer credit management: credit files, scores, limits, order checks. \
                        Errors are RFC 9457 problem+json; money amounts are decimal strings."
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &OutboundWebhooks),
+    components(schemas(
+        credence_shared::orders::OrderEvent,
+        credence_shared::orders::CreditChanged,
+        credence_shared::orders::CreditTerms,
+        credence_shared::orders::OrderStatus,
+        credence_shared::watch::Alert,
+        credence_shared::watch::DunningSummary,
+    )),
     tags(
         (name = "meta", description = "Health and API description"),
         (name = "identity", description = "Who is signed in"),
@@ -64,6 +72,89 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// The events Credence sends to a tenant's webhook endpoints (OpenAPI 3.1 `webhooks`; utoipa
+/// has no field for them, so they go in as a top-level extension). Each is a signed POST of
+/// the envelope `{id, event, tenant, at, data}`; `data` is the event's schema.
+struct OutboundWebhooks;
+
+/// Event name, the schema of its `data`, and what it tells.
+const OUTBOUND_EVENTS: [(&str, &str, &str); 9] = [
+    (
+        "order.blocked",
+        "OrderEvent",
+        "The credit check blocked an order: do not ship it.",
+    ),
+    (
+        "order.released",
+        "OrderEvent",
+        "A blocked order may ship: `allowed_to_ship` says how much, `prepayment` the share to collect first; `by` is `system` when a re-check released it.",
+    ),
+    (
+        "order.rejected",
+        "OrderEvent",
+        "A blocked order was rejected: it must not ship.",
+    ),
+    (
+        "credit.changed",
+        "CreditChanged",
+        "The customer's limit, terms, prepayment, grade, hold or blacklist changed.",
+    ),
+    (
+        "customer.hold",
+        "CreditChanged",
+        "The customer was put on hold.",
+    ),
+    (
+        "customer.released",
+        "CreditChanged",
+        "The customer's hold was lifted.",
+    ),
+    ("alert.opened", "Alert", "An early-warning alert opened."),
+    ("alert.raised", "Alert", "An open alert rose a level."),
+    (
+        "dunning.summary",
+        "DunningSummary",
+        "Today's dunning steps for a customer.",
+    ),
+];
+
+impl Modify for OutboundWebhooks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let webhooks: serde_json::Map<String, serde_json::Value> = OUTBOUND_EVENTS
+            .iter()
+            .map(|(event, schema, summary)| {
+                let body = serde_json::json!({
+                    "type": "object",
+                    "required": ["id", "event", "tenant", "at", "data"],
+                    "properties": {
+                        "id": {"type": "string", "description": "Unique per delivery; the receiver drops one it has seen."},
+                        "event": {"type": "string", "enum": [event]},
+                        "tenant": {"type": "string"},
+                        "at": {"type": "string", "format": "date-time"},
+                        "data": {"$ref": format!("#/components/schemas/{schema}")},
+                    },
+                });
+                let operation = serde_json::json!({
+                    "post": {
+                        "summary": summary,
+                        "description": "Signed: header `X-Credence-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" under the endpoint's secret>`. Retried with backoff until a 2xx.",
+                        "parameters": [{"name": "X-Credence-Signature", "in": "header", "required": true,
+                                        "schema": {"type": "string"}}],
+                        "requestBody": {"required": true,
+                                        "content": {"application/json": {"schema": body}}},
+                        "responses": {"2XX": {"description": "Taken; not sent again."}},
+                    }
+                });
+                ((*event).to_owned(), operation)
+            })
+            .collect();
+        openapi
+            .extensions
+            .get_or_insert_with(Default::default)
+            .insert("webhooks".into(), serde_json::Value::Object(webhooks));
     }
 }
 

@@ -18,6 +18,7 @@
 //! | a customer's credit history | Query | `PK = T#{t}#C#{id}`, `SK begins_with H#` | table |
 //! | has this event been applied (idempotency) | BatchGetItem | `PK = T#{t}#IDEM#{key}`, `SK = IDEM` | table |
 //! | blocked orders, oldest first | Query | `GSI1PK = T#{t}#BLOCKED` | GSI1 |
+//! | a customer's blocked orders, any status | Query | `PK = T#{t}#C#{id}`, `SK begins_with B#` | table |
 //! | exchange rate on or before a date | Query | `PK = T#{t}#FX`, `SK between {from}{to}# and {from}{to}#{date}`, newest first, limit 1 | table |
 //! | a customer group (shared limit, exposure, members, version) | GetItem / guarded UpdateItem | `PK = T#{t}#G#{group}`, `SK = GROUP` | table |
 //! | list customers by name, paged | Query | `GSI1PK = T#{t}#CUSTOMERS` | GSI1 |

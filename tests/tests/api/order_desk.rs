@@ -363,3 +363,50 @@ async fn a_new_limit_and_a_hold_are_told_to_the_erp_once_each() {
     );
     assert!(nothing.is_empty());
 }
+
+#[tokio::test]
+async fn the_api_description_documents_every_outbound_event_with_its_payload() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let doc = app.get("/openapi.json", None).await.body;
+
+    // Assert
+    let hooks = doc["webhooks"].as_object().expect("a webhooks section");
+    for event in [
+        "order.blocked",
+        "order.released",
+        "order.rejected",
+        "credit.changed",
+        "customer.hold",
+        "customer.released",
+    ] {
+        let body = &hooks
+            .get(event)
+            .unwrap_or_else(|| panic!("{event} documented"))["post"]["requestBody"]["content"]["application/json"]
+            ["schema"];
+        assert_eq!(body["properties"]["event"]["enum"][0], event);
+    }
+    for (event, hook) in hooks {
+        let reference = hook["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["properties"]["data"]["$ref"]
+            .as_str()
+            .unwrap();
+        let name = reference.trim_start_matches("#/components/schemas/");
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{event}: {name} is described"
+        );
+    }
+    let order = &doc["components"]["schemas"]["OrderEvent"]["properties"];
+    for field in [
+        "customer_number",
+        "order",
+        "decision",
+        "allowed_to_ship",
+        "reason_code",
+    ] {
+        assert!(order[field].is_object(), "OrderEvent.{field}");
+    }
+}

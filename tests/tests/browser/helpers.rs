@@ -409,7 +409,7 @@ impl Browser {
             fetch('/auth/token', { method: 'POST', headers: { 'content-type': 'application/json' },
                                    body: JSON.stringify({ username, password }) })
               .then(r => r.json())
-              .then(t => fetch(path, { method, body: JSON.stringify(body),
+              .then(t => fetch(path, { method, body: body === null ? undefined : JSON.stringify(body),
                                        headers: { authorization: 'Bearer ' + t.access_token,
                                                   'content-type': 'application/json' } }))
               .then(async r => done({ status: r.status, body: await r.json().catch(() => null) }))

@@ -14,6 +14,7 @@ mod imports;
 mod lab;
 mod mfa;
 mod navigation;
+mod orders;
 mod people;
 mod regrade;
 mod reviews;
