@@ -301,6 +301,8 @@ pub enum EventOutcome {
     Accepted {
         index: usize,
         idempotency_key: String,
+        /// The credit check of an `order_placed` (on the file before it), or of an
+        /// `order_shipped` dated today or later (would its order pass on today's file?).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         check: Option<CheckResult>,
     },

@@ -520,6 +520,21 @@ async fn apply_chunk(
                     }
                     if let LedgerEvent::OrderShipped { order, amount } = &entry.event {
                         shipments.push((order.to_string(), *amount, entry.date));
+                        // A shipment of today (not a history being loaded) is checked
+                        // against today's file: would its order pass now?
+                        if entry.date >= today
+                            && let (Some(state), Ok(request)) = (
+                                record.as_ref().map(|r| &r.state),
+                                OrderRequest::new(*amount),
+                            )
+                        {
+                            let mut state = state.clone();
+                            state.open_items = credence_shared::orders::exposure_without(
+                                &state.open_items,
+                                *amount,
+                            );
+                            checks.insert(c.index, check_against(engine, &state, &request, today)?);
+                        }
                     }
                     accepted.push(StoredEntry {
                         idempotency_key: c.key.clone(),

@@ -131,10 +131,30 @@ pub(super) async fn recheck_customer(
     let today = now.date();
     let file = state.decision.effective_file(&state.recommendation, today);
     let mut requests = 0;
-    for order in orders.iter().filter(|o| o.status == OrderStatus::Blocked) {
-        let Some(result) = recheck(order, &file, &state.open_items, &engine.policy, today) else {
+    let queued: Vec<&BlockedOrder> = orders
+        .iter()
+        .filter(|o| o.status == OrderStatus::Blocked)
+        .collect();
+    // The group's shared limit: its exposure already counts the queued orders (they are
+    // open orders of its members), so the group side passes while it is within the limit.
+    let group_over = match (&state.group, queued.is_empty()) {
+        (Some(group), false) => {
+            requests += 1;
+            ctx.store
+                .get_group(tenant, group)
+                .await?
+                .is_some_and(|g| g.exposure > g.limit.amount)
+        }
+        _ => false,
+    };
+    for order in queued {
+        let Some(mut result) = recheck(order, &file, &state.open_items, &engine.policy, today)
+        else {
             continue;
         };
+        if group_over {
+            result.decision = credence_shared::engine::Decision::Block;
+        }
         let last = order.checks.last().map(|c| &c.result.reasons);
         if !passes(&result) && last == Some(&result.reasons) {
             continue;

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::api;
-use crate::components::form::{FieldErrors, TextField, parse_money, required, word};
+use crate::components::form::{FieldErrors, TextField, parse_money, required, today, word};
 use crate::components::money::{Amount, format_money};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::components::orders::{OrderFindings, OrderStatusBadge};
@@ -261,7 +261,7 @@ fn DecideForm(
         } else if let Err(more) = validate_justification("justification", &justification) {
             found.extend(more);
         }
-        if let Err(more) = change.validate(time::OffsetDateTime::now_utc().date()) {
+        if let Err(more) = change.validate(today()) {
             found.extend(more);
         }
         if !found.is_empty() {

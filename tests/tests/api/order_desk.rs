@@ -410,3 +410,45 @@ async fn the_api_description_documents_every_outbound_event_with_its_payload() {
         assert!(order[field].is_object(), "OrderEvent.{field}");
     }
 }
+
+#[tokio::test]
+async fn a_shipment_today_is_checked_against_todays_file_and_says_so() {
+    // Arrange: an order that passed, then the customer goes on hold.
+    let app = spawn_app().await;
+    let today = app.clock.today();
+    app.set_limit("C2", "10000.00").await;
+    let placed = app
+        .post_events(vec![order_placed("so-3", "C2", today, "SO-3", "1000.00")])
+        .await;
+    let risk = app.signed_in(Role::Risk);
+    let version = risk.credit("C2").await["version"].clone();
+    risk.put(
+        "/v1/customers/C2/credit-decision",
+        json!({"version": version, "reason": "court case", "on_hold": true}),
+    )
+    .await
+    .assert_status(200);
+
+    // Act
+    let shipped = app
+        .post_events(vec![ledger_event(
+            "ship-3",
+            "C2",
+            today,
+            json!({"type": "order_shipped", "order": "SO-3", "amount": money("1000.00")}),
+        )])
+        .await;
+
+    // Assert
+    assert_ne!(placed["results"][0]["check"]["decision"], "block");
+    let check = &shipped["results"][0]["check"];
+    assert_eq!(check["decision"], "block", "{shipped}");
+    assert!(
+        check["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["rule"] == "on_hold"),
+        "{check}"
+    );
+}

@@ -472,6 +472,14 @@ impl Browser {
     /// Signs in as a person does: `/signin` sends the browser to the issuer's authorize
     /// page (authorization code + PKCE), the form there is filled in, and the app takes the
     /// code back and shows the customer search.
+    /// Signs out from the account menu (at the issuer too), so another person can sign in.
+    pub async fn sign_out(&self) -> Result {
+        self.open_account_menu_if_needed().await?;
+        self.visible("signout").await?.click().await?;
+        self.visible("signed-out").await?;
+        Ok(())
+    }
+
     pub async fn sign_in(&self, username: &str, password: &str) -> Result {
         self.open("/signin").await?;
         self.visible("signin-username")

@@ -12,8 +12,9 @@ async fn risk_releases_part_of_a_blocked_order_from_the_desk_and_the_rep_sees_it
         // Arrange: an order far over the limit of a customer the sales rep owns, and a
         // risk person of the test's own at the desk.
         let (username, password) = browser.invite("wu.fang", "吴芳", "risk").await?;
-        browser.sign_in("sales", "demo").await?;
-        let mine = browser.api_get("/v1/customers?limit=1").await?;
+        let mine = browser
+            .api_as("sales", "demo", "GET", "/v1/customers?limit=1", Value::Null)
+            .await?;
         let number = mine["items"][0]["number"]
             .as_str()
             .ok_or("the sales rep has customers")?
@@ -104,6 +105,7 @@ async fn risk_releases_part_of_a_blocked_order_from_the_desk_and_the_rep_sees_it
         }
 
         // The sales rep opens the customer.
+        browser.sign_out().await?;
         browser.sign_in("sales", "demo").await?;
         browser.open(&format!("/customers/{number}")).await?;
         browser.scroll_to("section-orders").await?;
