@@ -452,3 +452,51 @@ async fn a_shipment_today_is_checked_against_todays_file_and_says_so() {
         "{check}"
     );
 }
+
+#[tokio::test]
+async fn a_recheck_keeps_an_order_while_the_group_is_over_its_shared_limit() {
+    // Arrange: C1 and C2 share 80,000; 30,000 and 40,000 open; C1's order of 20,000 is
+    // blocked by the group, though C1's own limit of 100,000 would take it.
+    let app = spawn_app().await;
+    let today = app.clock.today();
+    let due = today + Duration::days(30);
+    app.set_limit("C1", "100000.00").await;
+    app.set_limit("C2", "100000.00").await;
+    app.post_events(vec![
+        invoice_on("inv-g1", "C1", today, due, "30000.00"),
+        invoice_on("inv-g2", "C2", today, due, "40000.00"),
+    ])
+    .await;
+    app.signed_in(Role::Risk)
+        .put(
+            "/v1/groups/G1",
+            json!({"name": "恒通集团", "limit": money("80000.00"), "members": ["C1", "C2"]}),
+        )
+        .await
+        .assert_status(204);
+    let placed = app
+        .post_events(vec![order_placed("so-g", "C1", today, "SO-G", "20000.00")])
+        .await;
+    assert_eq!(placed["results"][0]["check"]["decision"], "block");
+    let risk = app.signed_in(Role::Risk);
+
+    // Act: C1's own file changes (a small payment): the group is still over.
+    app.post_events(vec![payment_on("pay-g1", "C1", today, "1000.00")])
+        .await;
+    app.watch("C1").await;
+    let held = risk.get("/v1/blocked-orders/C1/so-g").await.body;
+    // C2 pays in full: the group has room, and C1's next change releases the order.
+    app.post_events(vec![payment_on("pay-g2", "C2", today, "40000.00")])
+        .await;
+    app.post_events(vec![payment_on("pay-g3", "C1", today, "1000.00")])
+        .await;
+    app.watch("C1").await;
+    let released = risk.get("/v1/blocked-orders/C1/so-g").await.body;
+
+    // Assert
+    assert_eq!(held["order"]["status"], "blocked", "{held}");
+    assert_eq!(
+        released["order"]["status"], "released_by_recheck",
+        "{released}"
+    );
+}
