@@ -580,7 +580,11 @@ async fn apply_chunk(
         let reason = format!("{} ledger event(s)", accepted.len());
         let mut state = state;
         state.orders_blocked = state.orders_blocked.saturating_add(blocked.len() as u32);
-        let extra = shipped_while_blocked(ctx, who, id, &state, &mut blocked, &shipments).await?;
+        let extra = shipped_while_blocked(ctx, who, id, &state, &mut blocked, &shipments)
+            .await?
+            .iter()
+            .map(|(order, seen)| store.order_put(&who.tenant, order, *seen))
+            .collect::<Result<Vec<_>, _>>()?;
         let write = CreditWrite {
             expected: crate::store::credit::CreditRecord::expected(record.as_ref()),
             history: history_point(previous, &state, &reason),
@@ -660,10 +664,10 @@ pub async fn put_fx_rate(
     Ok(ctx.store.put_fx_rate(&who.tenant, &rate).await?)
 }
 
-/// Marks the customer's queued or rejected orders that goods were just shipped against (the
-/// watcher raises the alert): the writes for the credit write's transaction. Orders blocked
-/// by this same chunk are marked in place. Only a customer the check ever blocked pays for
-/// the read.
+/// The customer's queued or rejected orders that goods were just shipped against, marked
+/// (the watcher raises the alert), each with the version read: the credit write puts them
+/// in its transaction. Orders blocked by this same chunk are marked in place. Only a
+/// customer the check ever blocked pays for the read.
 async fn shipped_while_blocked(
     ctx: &Ctx<'_>,
     who: &Principal,
@@ -671,7 +675,7 @@ async fn shipped_while_blocked(
     state: &crate::store::credit::CreditState,
     blocked: &mut [BlockedOrder],
     shipments: &[(String, Money, Date)],
-) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, ApiError> {
+) -> Result<Vec<(BlockedOrder, u64)>, ApiError> {
     if shipments.is_empty() || state.orders_blocked == 0 {
         return Ok(Vec::new());
     }
@@ -684,12 +688,5 @@ async fn shipped_while_blocked(
         }
     }
     let stored = ctx.store.customer_orders(&who.tenant, id).await?;
-    super::orders::shipped_against(&stored, shipments)
-        .into_iter()
-        .map(|(order, seen)| {
-            ctx.store
-                .order_put(&who.tenant, &order, seen)
-                .map_err(ApiError::from)
-        })
-        .collect()
+    Ok(super::orders::shipped_against(&stored, shipments))
 }

@@ -1,9 +1,12 @@
 //! The watcher: [`evaluate`] looks at one customer as of the clock's now, as a sequence of
 //! stages — [`gather`] what is known, [`judge_promises`], [`todays_figures`], [`run_rules`]
-//! (alert changes), [`run_dunning`], [`ask_for_task`] (the collection task), [`next_state`]
-//! (the watch state with its wake day), [`write`] all of it in guarded transactions, and
-//! finally [`actions::take_actions`] on the credit file. The stages in between add what they
-//! decide to a [`Plan`]; only `gather` and `ask_for_task` read, only the last two write.
+//! (alert changes), [`run_dunning`], [`ask_for_task`] (the collection task), the blocked
+//! orders (re-checked, `service::orders::recheck_customer`, then told: `super::orders`) and
+//! the credit terms told, [`next_state`] (the watch state with its wake day), [`write`] all
+//! of it in guarded transactions, and finally [`actions::take_actions`] on the credit file.
+//! The stages in between add what they decide to a [`Plan`]; only `gather`, `ask_for_task`
+//! and the orders' stage read, and besides the last two only the re-check writes (each
+//! order it releases over the version read, in its own transaction).
 
 use std::collections::BTreeMap;
 
