@@ -153,17 +153,8 @@ pub(super) async fn override_alert(
         value: routed.join("; "),
     }];
     let (alert, expected) = match existing {
-        Some((version, mut alert)) => {
-            let action = if alert.status.is_open() {
-                AlertAction::Raised
-            } else {
-                AlertAction::Reopened
-            };
-            alert.level = alert.level.saturating_add(1);
-            alert.status = AlertStatus::Open;
-            alert.updated_at = now;
-            alert.figures = figures;
-            alert.events.push(event(action, alert.level));
+        Some((version, alert)) => {
+            let mut alert = alert.raised_again(figures, (&who.username, reason), now);
             alert.version = version + 1;
             (alert, Some(version))
         }

@@ -183,6 +183,40 @@ impl Alert {
         })
     }
 
+    /// The alert raised again by something that is not a rule (an admin's override, a
+    /// shipment against a blocked order): a level up, open again, with new figures and an
+    /// event saying who and why.
+    pub fn raised_again(
+        &self,
+        figures: Vec<Figure>,
+        (by, note): (&str, &str),
+        now: OffsetDateTime,
+    ) -> Alert {
+        let action = if self.status.is_open() {
+            AlertAction::Raised
+        } else {
+            AlertAction::Reopened
+        };
+        let level = self.level.saturating_add(1);
+        let mut events = self.events.clone();
+        events.push(AlertEvent {
+            at: now,
+            action,
+            by: by.to_owned(),
+            level,
+            note: note.to_owned(),
+        });
+        Alert {
+            level,
+            status: AlertStatus::Open,
+            updated_at: now,
+            figures,
+            events,
+            version: self.version + 1,
+            ..self.clone()
+        }
+    }
+
     /// Whether `user` (with `roles`) is told about this alert.
     pub fn is_for(&self, user: &str, roles: &[Role]) -> bool {
         self.owner.as_deref() == Some(user) || roles.iter().any(|r| self.notify.contains(r))

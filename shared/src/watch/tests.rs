@@ -486,3 +486,34 @@ fn a_promise_amount_above_ten_to_the_fifteen_is_named_by_field() {
 
     assert_eq!(errors[0].field, "amount");
 }
+
+#[test]
+fn an_alert_raised_again_outside_the_rules_goes_up_a_level_and_reopens_when_resolved() {
+    // Arrange
+    let (id, name) = subject();
+    let who = AlertSubject {
+        customer_id: &id,
+        customer_name: &name,
+        owner: None,
+    };
+    let at = datetime!(2026-03-01 08:00 UTC);
+    let firing = Firing {
+        level: 1,
+        figures: vec![figure("oldest_overdue_days", 31)],
+    };
+    let (mut alert, _) = Alert::apply(None, &rule("overdue_steps"), &who, &firing, at);
+    alert.status = AlertStatus::Resolved;
+
+    // Act
+    let again = alert.raised_again(vec![figure("order", 1)], ("system", "shipped"), at);
+
+    // Assert
+    assert_eq!((again.level, again.status), (2, AlertStatus::Open));
+    assert_eq!(again.version, alert.version + 1);
+    let last = again.events.last().expect("an event");
+    assert_eq!(
+        (last.action, last.by.as_str()),
+        (AlertAction::Reopened, "system")
+    );
+    assert_eq!(again.figures, vec![figure("order", 1)]);
+}

@@ -115,21 +115,10 @@ fn shipped_alert(
         note: note.clone(),
     };
     match existing {
-        Some(before) => {
-            let mut alert = before.clone();
-            let action = if alert.status.is_open() {
-                AlertAction::Raised
-            } else {
-                AlertAction::Reopened
-            };
-            alert.level = alert.level.saturating_add(1);
-            alert.status = AlertStatus::Open;
-            alert.updated_at = now;
-            alert.figures = figures;
-            alert.events.push(event(action, alert.level));
-            alert.version = before.version + 1;
-            (alert, Some(before.version))
-        }
+        Some(before) => (
+            before.raised_again(figures, ("system", &note), now),
+            Some(before.version),
+        ),
         None => (
             Alert {
                 customer_id: customer.id.clone(),
