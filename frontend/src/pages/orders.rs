@@ -14,7 +14,9 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::api;
-use crate::components::form::{FieldErrors, TextField, parse_money, required, today, word};
+use crate::components::form::{
+    FieldErrors, TextField, local_datetime, parse_money, required, today, word,
+};
 use crate::components::money::{Amount, format_money};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::components::orders::{OrderFindings, OrderStatusBadge};
@@ -141,10 +143,7 @@ fn DeskRow(row: BlockedOrderRow) -> impl IntoView {
     let deciding = RwSignal::new(Deciding::Nothing);
     let filed: RwSignal<Option<String>> = RwSignal::new(None);
     let age = row.age_days;
-    let due = row.due_at.map(|at| {
-        let at = at.to_offset(time::UtcOffset::from_hms(8, 0, 0).expect("UTC+8"));
-        format!("{} {:02}:{:02}", at.date(), at.hour(), at.minute())
-    });
+    let due = row.due_at.map(local_datetime);
     let customer = order.customer_id.clone();
     view! {
         <li class="card order-row" data-testid="order-row" data-order=order.order.clone()>

@@ -232,6 +232,18 @@ fn asked_rows(change: &Change, evidence: &Evidence) -> Vec<AskedRow> {
     let money = |m: &Money| format_money(m).into_any();
     let text = |s: String| s.into_any();
     let none = || "—".into_any();
+    let order_amount = || {
+        evidence
+            .order_amount
+            .as_ref()
+            .map(money)
+            .unwrap_or_else(none)
+    };
+    let order_row = |key: &String| AskedRow {
+        label: || t_string!(use_i18n(), blocked_order),
+        now: text(key.clone()),
+        asked: order_amount(),
+    };
     match change {
         Change::NewCreditLine { limit, terms_days } => vec![
             AskedRow {
@@ -312,23 +324,11 @@ fn asked_rows(change: &Change, evidence: &Evidence) -> Vec<AskedRow> {
             ship,
             prepayment,
         } => {
-            let mut rows = vec![AskedRow {
-                label: || t_string!(use_i18n(), blocked_order),
-                now: text(order_key.clone()),
-                asked: evidence
-                    .order_amount
-                    .as_ref()
-                    .map(money)
-                    .unwrap_or_else(none),
-            }];
+            let mut rows = vec![order_row(order_key)];
             if let Some(ship) = ship {
                 rows.push(AskedRow {
                     label: || t_string!(use_i18n(), order_ship_amount),
-                    now: evidence
-                        .order_amount
-                        .as_ref()
-                        .map(money)
-                        .unwrap_or_else(none),
+                    now: order_amount(),
                     asked: money(ship),
                 });
             }
@@ -336,23 +336,12 @@ fn asked_rows(change: &Change, evidence: &Evidence) -> Vec<AskedRow> {
                 rows.push(AskedRow {
                     label: || t_string!(use_i18n(), order_prepayment),
                     now: none(),
-                    asked: text(format!(
-                        "{}%",
-                        (share.value() * rust_decimal::Decimal::ONE_HUNDRED).normalize()
-                    )),
+                    asked: text(crate::components::finding::percent(*share)),
                 });
             }
             rows
         }
-        Change::BlockedOrderReject { order_key } => vec![AskedRow {
-            label: || t_string!(use_i18n(), blocked_order),
-            now: text(order_key.clone()),
-            asked: evidence
-                .order_amount
-                .as_ref()
-                .map(money)
-                .unwrap_or_else(none),
-        }],
+        Change::BlockedOrderReject { order_key } => vec![order_row(order_key)],
         Change::BlacklistAdd { reason, source } => vec![
             AskedRow {
                 label: || t_string!(use_i18n(), blacklisted),
