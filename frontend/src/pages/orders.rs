@@ -171,7 +171,7 @@ fn DeskRow(row: BlockedOrderRow) -> impl IntoView {
                 None => match deciding.get() {
                     Deciding::Nothing => view! {
                         <div class="actions">
-                            <button type="button" class="button" data-testid="order-release"
+                            <button type="button" class="button button-primary" data-testid="order-release"
                                 on:click=move |_| deciding.set(Deciding::Release)>{t!(i18n, order_release)}</button>
                             <button type="button" class="button button-ghost" data-testid="order-reject"
                                 on:click=move |_| deciding.set(Deciding::Reject)>{t!(i18n, order_reject)}</button>
@@ -308,7 +308,7 @@ fn DecideForm(
             }).collect_view()}
             {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
             <div class="actions">
-                <button type="submit" class="button" data-testid="order-submit" disabled=move || busy.get()>
+                <button type="submit" class="button button-primary" data-testid="order-submit" disabled=move || busy.get()>
                     {move || if how == Deciding::Release {
                         t_string!(i18n, order_submit_release)
                     } else {
