@@ -229,6 +229,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::orders::queue))
         .routes(routes!(routes::orders::one))
         .routes(routes!(routes::orders::of_customer))
+        .routes(routes!(routes::report::credit_report))
         .routes(routes!(routes::credit::reviews))
         .routes(routes!(
             routes::workflow::file,

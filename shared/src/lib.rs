@@ -17,6 +17,7 @@ pub mod messages;
 pub mod money;
 pub mod orders;
 pub mod preview;
+pub mod report;
 pub mod role;
 pub mod search;
 pub mod secret;

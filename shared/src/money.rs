@@ -129,6 +129,37 @@ impl fmt::Display for Money {
     }
 }
 
+/// Money for people: `¥1,234,567.80`, `-$12.00`, or `CHF 5.00` for currencies without a
+/// common symbol. Works on the `Decimal` directly (its string form), never through `f64`, so
+/// what is shown is exactly the amount, rounded half away from zero.
+pub fn format_money(money: &Money) -> String {
+    let rounded = money.rounded();
+    let amount = rounded.amount;
+    let text = format!("{:.2}", amount.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((text.as_str(), "00"));
+    let sign = if amount.is_sign_negative() && !amount.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    let prefix = match money.currency.symbol() {
+        Some(symbol) => symbol.to_owned(),
+        None => format!("{} ", money.currency),
+    };
+    format!("{sign}{prefix}{}.{fraction}", group_thousands(whole))
+}
+
+fn group_thousands(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A dated exchange rate: on `date`, one unit of `from` is worth `rate` units of `to`.
 /// The only way to turn money of one currency into another ([`Money::convert`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -323,5 +354,44 @@ mod tests {
         let rate: FxRate = serde_json::from_str(json).unwrap();
         assert_eq!(serde_json::to_string(&rate).unwrap(), json);
         assert!(serde_json::from_str::<FxRate>(&json.replace("7.1268", "-1")).is_err());
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+    use crate::Currency;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn check(amount: &str, currency: Currency, expected: &str) {
+        let money = Money::new(Decimal::from_str(amount).unwrap(), currency);
+        assert_eq!(format_money(&money), expected, "{amount} {currency}");
+    }
+
+    #[test]
+    fn amounts_get_symbol_separators_and_two_decimals() {
+        check("0", Currency::CNY, "¥0.00");
+        check("5", Currency::CNY, "¥5.00");
+        check("999.5", Currency::CNY, "¥999.50");
+        check("1000", Currency::CNY, "¥1,000.00");
+        check("1234567.891", Currency::USD, "$1,234,567.89");
+        check("100000", Currency::EUR, "€100,000.00");
+        check(
+            "12345678901234.005",
+            Currency::CNY,
+            "¥12,345,678,901,234.01",
+        );
+    }
+
+    #[test]
+    fn negative_amounts_put_the_sign_before_the_symbol() {
+        check("-1500.5", Currency::CNY, "-¥1,500.50");
+        check("-0.001", Currency::CNY, "¥0.00");
+    }
+
+    #[test]
+    fn currencies_without_a_symbol_show_their_code() {
+        check("2500", Currency::parse("CHF").unwrap(), "CHF 2,500.00");
     }
 }

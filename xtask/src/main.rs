@@ -707,5 +707,17 @@ fn lambda() -> Result<()> {
             size as f64 / 1e6
         );
     }
+    // The credit report's font layer (infra/template.yaml, ReportFontLayer).
+    tools::ensure_cjk_font()?;
+    let fonts = tools::target_dir().join("lambda/report-fonts/fonts");
+    std::fs::create_dir_all(&fonts)?;
+    for face in ["NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc"] {
+        std::fs::copy(
+            Path::new("/usr/share/fonts/opentype/noto").join(face),
+            fonts.join(face),
+        )
+        .with_context(|| format!("copying {face} into the font layer"))?;
+    }
+    println!("font layer in {}", fonts.display());
     Ok(())
 }

@@ -229,7 +229,7 @@ fn ensure_chromium() -> Result<()> {
 
 /// Without a CJK font headless Chromium draws every Chinese character as a box, and the
 /// screenshots of a zh-CN-first app cannot be judged.
-fn ensure_cjk_font() -> Result<()> {
+pub fn ensure_cjk_font() -> Result<()> {
     if PathBuf::from("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").exists() {
         return Ok(());
     }
@@ -286,13 +286,14 @@ fn ensure_frontend_tools() -> Result<()> {
 
 pub fn ensure_for_dev() -> Result<()> {
     ensure_frontend_tools()?;
-    ensure_java()
+    ensure_java()?;
+    // The credit report's PDF is set in it.
+    ensure_cjk_font()
 }
 
 pub fn ensure_for_test() -> Result<()> {
     ensure_for_dev()?;
     ensure_chromium()?;
-    ensure_cjk_font()?;
     ensure_pip(&[
         ("cfn-lint", CFN_LINT),
         ("checkov", CHECKOV),

@@ -13,6 +13,7 @@ pub mod me;
 pub mod oauth;
 pub mod orders;
 pub mod regrade;
+pub mod report;
 pub mod requests;
 pub mod watch;
 pub mod workflow;

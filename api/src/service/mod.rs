@@ -20,6 +20,7 @@ pub mod orders;
 pub mod people;
 pub mod projection;
 pub mod regrade;
+pub mod report;
 pub mod rescore;
 pub mod reviews;
 pub mod tenant;

@@ -148,6 +148,17 @@ pub fn blocked_sk(idempotency_key: &str) -> String {
 /// The sort-key prefix of a customer's blocked orders.
 pub const BLOCKED_PREFIX: &str = "B#";
 
+/// A part of the credit report kept with an approved request (`part` from 0, zero-padded so
+/// the parts sort in order).
+pub fn report_sk(rid: &str, part: usize) -> String {
+    format!("{}{part:03}", report_prefix(rid))
+}
+
+/// The sort-key prefix of the parts of request `rid`'s report snapshot.
+pub fn report_prefix(rid: &str) -> String {
+    format!("RPT#{rid}#")
+}
+
 pub fn blocked_gsi1pk(t: &TenantId) -> String {
     format!("{}#BLOCKED", tenant(t))
 }

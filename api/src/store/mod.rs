@@ -14,6 +14,7 @@ pub mod master;
 pub mod open_pages;
 pub mod orders;
 pub mod registry;
+pub mod reports;
 pub mod reviews;
 pub mod schema;
 pub mod seed;

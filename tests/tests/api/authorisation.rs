@@ -111,6 +111,7 @@ pub(crate) fn rows() -> Vec<Row> {
         row("get", "/v1/blocked-orders", Some(FINANCE_RIGHTS), false),
         row("get", "/v1/blocked-orders/{id}/{key}", Some(ALL), true),
         row("get", "/v1/customers/{id}/orders", Some(ALL), true),
+        row("get", "/v1/customers/{id}/credit-report", Some(ALL), true),
         row("get", "/v1/reviews", Some(FINANCE_RIGHTS), false),
         row("post", "/v1/customers/{id}/requests", Some(ALL), true),
         row("get", "/v1/customers/{id}/requests", Some(ALL), true),

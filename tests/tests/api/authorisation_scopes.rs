@@ -23,6 +23,8 @@ fn machine_columns() -> Vec<(&'static str, &'static str, &'static [Scope])> {
         ("get", "/v1/customers/{id}/requests/{rid}", READERS),
         // Where a blocked order stands (the ERP is also told by webhook).
         ("get", "/v1/customers/{id}/orders", READERS),
+        // The credit report, to file with the ERP's customer record.
+        ("get", "/v1/customers/{id}/credit-report", READERS),
         ("get", "/v1/blocked-orders/{id}/{key}", READERS),
         ("get", "/v1/exports/{what}", READERS),
         ("get", "/v1/engine", READERS),

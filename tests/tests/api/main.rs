@@ -14,6 +14,7 @@ mod blacklist;
 mod bounds;
 mod challenger;
 mod concurrency;
+mod credit_report;
 mod customer_master;
 mod customers;
 mod evidence;

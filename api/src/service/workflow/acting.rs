@@ -92,6 +92,19 @@ pub async fn review(
             write_request(ctx, who, &request, seen, vec![step_entry]).await?;
             return build_detail(ctx, who, &target, request).await;
         }
+        // The report the approvers decided on, kept with the decision once it is written.
+        let snapshot = match &target {
+            Target::Customer(_) => {
+                match crate::service::report::snapshot(ctx, who, &request).await {
+                    Ok(report) => Some(report),
+                    Err(e) => {
+                        tracing::error!(request = %request.id, error = %e, "no report snapshot for the decision");
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
         let applied = match &target {
             Target::Customer(customer) => {
                 apply(ctx, who, customer, &mut request, seen, step_entry).await
@@ -118,7 +131,12 @@ pub async fn review(
             }
         };
         match applied {
-            Ok(()) => return build_detail(ctx, who, &target, request).await,
+            Ok(()) => {
+                if let Some(report) = snapshot {
+                    crate::service::report::keep_snapshot(ctx, who, report).await;
+                }
+                return build_detail(ctx, who, &target, request).await;
+            }
             Err(ApiErrorOr::Retry) => backoff(attempt).await,
             Err(ApiErrorOr::Api(e)) => return Err(e),
         }

@@ -73,6 +73,11 @@ impl SignedIn<'_> {
 
     /// A GET whose answer is a file: status, content type and the bytes.
     pub async fn get_bytes(&self, path: &str) -> (u16, String, Vec<u8>) {
+        self.get_accepting(path, "*/*").await
+    }
+
+    /// A GET with an `Accept` header: status, content type and the bytes.
+    pub async fn get_accepting(&self, path: &str, accept: &str) -> (u16, String, Vec<u8>) {
         let token = self.token().await;
         let response = self
             .app
@@ -81,6 +86,7 @@ impl SignedIn<'_> {
             .oneshot(
                 Request::get(path)
                     .header("authorization", format!("Bearer {token}"))
+                    .header("accept", accept)
                     .body(Body::empty())
                     .unwrap(),
             )
