@@ -1,4 +1,5 @@
-//! Outbound HTTP to targets a tenant chose (webhooks): the one client that may reach them.
+//! Outbound HTTP to targets a tenant chose (webhooks, feed providers' pull URLs): the one
+//! client that may reach them.
 //!
 //! The rule for a target lives in `credence_shared::watch::target`; here it is enforced at
 //! connect time. The client resolves names itself and drops every address the rule refuses
@@ -34,6 +35,8 @@ pub enum Failure {
     Status(u16),
     #[error("the request failed before the receiver answered")]
     Other,
+    #[error("the answer was larger than {0} bytes")]
+    TooLarge(usize),
 }
 
 /// The resolver error for a name with no address the rule allows.
@@ -119,6 +122,34 @@ impl Egress {
             Ok(answer) => Err(Failure::Status(answer.status().as_u16())),
             Err(e) => Err(self.classify(&e)),
         }
+    }
+
+    /// GETs `url` with `headers`: the body of a 2xx answer (at most `max_bytes`), else why
+    /// not. The same rule for targets as [`Self::post`].
+    pub async fn get(
+        &self,
+        url: &str,
+        headers: &[(&str, String)],
+        max_bytes: usize,
+    ) -> Result<String, Failure> {
+        check_target(url, self.loopback).map_err(|_| Failure::RefusedTarget)?;
+        let mut request = self.client.get(url);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let mut answer = match request.send().await {
+            Ok(answer) if answer.status().is_success() => answer,
+            Ok(answer) => return Err(Failure::Status(answer.status().as_u16())),
+            Err(e) => return Err(self.classify(&e)),
+        };
+        let mut body = Vec::new();
+        while let Some(chunk) = answer.chunk().await.map_err(|e| self.classify(&e))? {
+            body.extend_from_slice(&chunk);
+            if body.len() > max_bytes {
+                return Err(Failure::TooLarge(max_bytes));
+            }
+        }
+        String::from_utf8(body).map_err(|_| Failure::Other)
     }
 
     fn classify(&self, e: &reqwest::Error) -> Failure {

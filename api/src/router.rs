@@ -323,6 +323,12 @@ pub fn router(state: AppState) -> Router {
             routes::watch::webhooks,
             routes::watch::put_webhooks
         ))
+        .routes(routes!(
+            routes::watch::data_feeds,
+            routes::watch::put_data_feeds
+        ))
+        .routes(routes!(routes::feeds::push))
+        .routes(routes!(routes::feeds::pull))
         .routes(routes!(routes::watch::deliveries))
         .routes(routes!(routes::lab::sample))
         .routes(routes!(routes::lab::report))

@@ -8,7 +8,7 @@ use credence_shared::credit::{CreditCheckRequest, CreditCheckResponse, CreditVie
 use credence_shared::customer::CustomerMaster;
 use credence_shared::dto::{CustomerPage, CustomerSummary, FieldError, Me, Problem};
 use credence_shared::watch::{
-    Activity, Alert, AlertList, AlertUpdate, CollectionTask, CollectionsView, Delivery,
+    Activity, Alert, AlertList, AlertUpdate, CollectionTask, CollectionsView, DataFeeds, Delivery,
     DunningLadder, Kpis, NewNote, NewPromise, NewSignal, NewStatement, PortfolioAging, Promise,
     RecordedSignal, RecordedStatement, TaskUpdate, WarningRules, WebhookConfig, Worklist,
 };
@@ -373,10 +373,38 @@ pub async fn import_template(
 }
 
 /// A file the API makes for the signed-in reader, as bytes.
+/// `GET /v1/customers/{id}/credit-report` as `accept` (`text/html`: the print page;
+/// `application/pdf`: the PDF), in `lang` with times at `offset_minutes` east of UTC.
+pub async fn credit_report(
+    session: Session,
+    id: &str,
+    accept: &str,
+    lang: &str,
+    offset_minutes: i32,
+) -> Result<Vec<u8>, ApiError> {
+    let offset = offset_minutes.to_string();
+    file_bytes_as(
+        session,
+        &format!("/v1/customers/{id}/credit-report"),
+        &[("lang", lang), ("offset_minutes", &offset)],
+        accept,
+    )
+    .await
+}
+
 async fn file_bytes(
     session: Session,
     path: &str,
     query: &[(&str, &str)],
+) -> Result<Vec<u8>, ApiError> {
+    file_bytes_as(session, path, query, "*/*").await
+}
+
+async fn file_bytes_as(
+    session: Session,
+    path: &str,
+    query: &[(&str, &str)],
+    accept: &str,
 ) -> Result<Vec<u8>, ApiError> {
     let Some(token) = crate::oidc::fresh_token(session).await else {
         return Err(ApiError::Unauthorized);
@@ -384,6 +412,7 @@ async fn file_bytes(
     let request = Request::get(path)
         .query(query.iter().copied())
         .header("Authorization", &format!("Bearer {token}"))
+        .header("Accept", accept)
         .build()
         .map_err(|e| ApiError::Decode(e.to_string()))?;
     let response = send_authorised(session, request).await?;
@@ -668,6 +697,19 @@ pub async fn save_dunning_ladder(
     body: &Versioned<DunningLadder>,
 ) -> Result<(), ApiError> {
     authorised_ignoring_answer(session, Request::put("/v1/admin/dunning-ladder"), body).await
+}
+
+/// `GET /v1/admin/data-feeds`.
+pub async fn data_feeds(session: Session) -> Result<DataFeeds, ApiError> {
+    authorised(session, Request::get("/v1/admin/data-feeds")).await
+}
+
+/// `PUT /v1/admin/data-feeds`.
+pub async fn save_data_feeds(
+    session: Session,
+    body: &Versioned<DataFeeds>,
+) -> Result<(), ApiError> {
+    authorised_ignoring_answer(session, Request::put("/v1/admin/data-feeds"), body).await
 }
 
 /// `GET /v1/admin/webhooks`.

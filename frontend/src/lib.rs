@@ -26,9 +26,10 @@ use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::pages::lazy::{
-    AdminRoute, AlertsRoute, ApplyRoute, AuditRoute, BlacklistRoute, CustomerEditRoute,
-    CustomerRoute, DashboardRoute, EvidenceRoute, HomeRoute, ImportsRoute, InboxRoute,
-    LabReportRoute, LabRoute, OrdersRoute, RequestRoute, ReviewsRoute, ShellRoute, WorklistRoute,
+    AdminRoute, AlertsRoute, ApplyRoute, AuditRoute, BlacklistRoute, CreditReportRoute,
+    CustomerEditRoute, CustomerRoute, DashboardRoute, EvidenceRoute, HomeRoute, ImportsRoute,
+    InboxRoute, LabReportRoute, LabRoute, OrdersRoute, RequestRoute, ReviewsRoute, ShellRoute,
+    WorklistRoute,
 };
 use crate::pages::{
     not_found::NotFound,
@@ -58,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers/:id") view={Lazy::<CustomerRoute>::new()} />
                     <Route path=path!("customers/:id/edit") view={Lazy::<CustomerEditRoute>::new()} />
                     <Route path=path!("customers/:id/evidence") view={Lazy::<EvidenceRoute>::new()} />
+                    <Route path=path!("customers/:id/report") view={Lazy::<CreditReportRoute>::new()} />
                     <Route path=path!("customers/:id/requests/:rid") view={Lazy::<RequestRoute>::new()} />
                     <Route path=path!("groups/:group/requests/:rid") view={Lazy::<RequestRoute>::new()} />
                     <Route path=path!("blacklist/requests/:rid") view={Lazy::<RequestRoute>::new()} />

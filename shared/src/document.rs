@@ -18,15 +18,17 @@ pub enum DocumentKind {
     WarningRules,
     DunningLadder,
     Webhooks,
+    DataFeeds,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 5] = [
+    pub const ALL: [DocumentKind; 6] = [
         DocumentKind::ApprovalMatrix,
         DocumentKind::CustomFields,
         DocumentKind::WarningRules,
         DocumentKind::DunningLadder,
         DocumentKind::Webhooks,
+        DocumentKind::DataFeeds,
     ];
 
     /// The document as messages name it ("the approval matrix changed …").
@@ -37,6 +39,7 @@ impl DocumentKind {
             DocumentKind::WarningRules => "warning rules",
             DocumentKind::DunningLadder => "dunning ladder",
             DocumentKind::Webhooks => "webhooks",
+            DocumentKind::DataFeeds => "data feeds",
         }
     }
 }

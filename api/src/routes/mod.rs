@@ -5,6 +5,7 @@ pub mod credit;
 pub mod customers;
 pub mod evidence;
 pub mod exports;
+pub mod feeds;
 pub mod health;
 pub mod imports;
 pub mod lab;

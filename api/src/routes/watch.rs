@@ -20,9 +20,9 @@ use axum::{
 use credence_shared::{
     dto::Problem,
     watch::{
-        Activity, Alert, AlertList, AlertUpdate, CollectionTask, CollectionsView, DunningLadder,
-        Kpis, NewNote, NewPromise, NewSignal, PortfolioAging, Promise, RunReport, RunRequest,
-        TaskUpdate, WarningRules, WebhookConfig, Worklist,
+        Activity, Alert, AlertList, AlertUpdate, CollectionTask, CollectionsView, DataFeeds,
+        DunningLadder, Kpis, NewNote, NewPromise, NewSignal, PortfolioAging, Promise, RunReport,
+        RunRequest, TaskUpdate, WarningRules, WebhookConfig, Worklist,
     },
     workflow::Versioned,
 };
@@ -280,6 +280,13 @@ config_routes!(
     "/v1/admin/dunning-ladder",
     DunningLadder,
     "The dunning ladder (`DunningLadder`)"
+);
+config_routes!(
+    data_feeds,
+    put_data_feeds,
+    "/v1/admin/data-feeds",
+    DataFeeds,
+    "The outside data providers and their monitoring lists (`DataFeeds`)"
 );
 config_routes!(
     webhooks,

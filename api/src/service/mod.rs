@@ -8,6 +8,7 @@ pub mod credit;
 pub mod customers;
 pub mod evidence;
 pub mod exports;
+pub mod feeds;
 mod gate;
 pub mod groups;
 pub mod identity;

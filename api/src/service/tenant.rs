@@ -282,7 +282,7 @@ fn in_document(errors: Vec<FieldError>) -> ApiError {
 /// before secrets were redacted.
 pub fn shown_audit(mut entry: AuditEntry) -> AuditEntry {
     use credence_shared::document::DocumentKind as K;
-    use credence_shared::watch::{DunningLadder, WarningRules, WebhookConfig};
+    use credence_shared::watch::{DataFeeds, DunningLadder, WarningRules, WebhookConfig};
     let Some(kind) = K::ALL
         .into_iter()
         .find(|k| documents::audited_as(*k) == (entry.entity, entry.entity_id.as_str()))
@@ -295,6 +295,7 @@ pub fn shown_audit(mut entry: AuditEntry) -> AuditEntry {
         K::WarningRules => redacted_json::<WarningRules>,
         K::DunningLadder => redacted_json::<DunningLadder>,
         K::Webhooks => redacted_json::<WebhookConfig>,
+        K::DataFeeds => redacted_json::<DataFeeds>,
     };
     entry.before = entry.before.map(redact);
     entry.after = entry.after.map(redact);

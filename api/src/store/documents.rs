@@ -24,6 +24,7 @@ fn sort_key(kind: DocumentKind) -> &'static str {
         DocumentKind::WarningRules => keys::WARNING_RULES_SK,
         DocumentKind::DunningLadder => keys::DUNNING_SK,
         DocumentKind::Webhooks => keys::WEBHOOKS_SK,
+        DocumentKind::DataFeeds => keys::DATA_FEEDS_SK,
     }
 }
 
@@ -35,6 +36,7 @@ pub fn audited_as(kind: DocumentKind) -> (AuditEntity, &'static str) {
         DocumentKind::WarningRules => (AuditEntity::Policy, "warning-rules"),
         DocumentKind::DunningLadder => (AuditEntity::Policy, "dunning-ladder"),
         DocumentKind::Webhooks => (AuditEntity::Policy, "webhooks"),
+        DocumentKind::DataFeeds => (AuditEntity::Policy, "data-feeds"),
     }
 }
 

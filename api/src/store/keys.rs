@@ -453,6 +453,13 @@ pub const KPI_PREFIX: &str = "K#";
 pub const WARNING_RULES_SK: &str = "WARNING_RULES";
 pub const DUNNING_SK: &str = "DUNNING";
 pub const WEBHOOKS_SK: &str = "WEBHOOKS";
+pub const DATA_FEEDS_SK: &str = "DATA_FEEDS";
+
+/// Where the daily pass pulls a feed provider from next (its cursor), under the tenant's
+/// configuration partition.
+pub fn feed_cursor_sk(provider: &str) -> String {
+    format!("FEED_CURSOR#{provider}")
+}
 
 /// The customer a stream record's partition key names, if it is a customer's.
 pub fn customer_of_pk<'a>(t: &TenantId, pk: &'a str) -> Option<&'a str> {

@@ -6,6 +6,7 @@ pub mod credit;
 pub mod customers;
 pub mod documents;
 pub mod evidence;
+pub mod feeds;
 pub mod files;
 pub mod groups;
 pub mod imports;

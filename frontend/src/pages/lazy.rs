@@ -87,6 +87,7 @@ pub enum OfficePage {
     Orders,
     Lab,
     LabReport,
+    CreditReport,
 }
 
 #[wasm_split(first_screen, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -123,6 +124,7 @@ fn office_pages(page: OfficePage) -> Result<AnyView, SplitLoaderError> {
         OfficePage::Orders => view! { <super::orders::OrdersPage /> }.into_any(),
         OfficePage::Lab => view! { <super::lab::LabPage /> }.into_any(),
         OfficePage::LabReport => view! { <super::lab::KeptReportPage /> }.into_any(),
+        OfficePage::CreditReport => view! { <super::report::CreditReportPage /> }.into_any(),
     })
 }
 
@@ -145,3 +147,4 @@ lazy_page!(ReviewsRoute, office_pages, OfficePage::Reviews);
 lazy_page!(OrdersRoute, office_pages, OfficePage::Orders);
 lazy_page!(LabRoute, office_pages, OfficePage::Lab);
 lazy_page!(LabReportRoute, office_pages, OfficePage::LabReport);
+lazy_page!(CreditReportRoute, office_pages, OfficePage::CreditReport);

@@ -22,6 +22,7 @@ pub mod lab;
 pub mod lazy;
 pub mod not_found;
 pub mod orders;
+pub mod report;
 pub mod request;
 pub mod reviews;
 pub mod signin;

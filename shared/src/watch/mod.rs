@@ -8,6 +8,7 @@
 mod alerts;
 mod collections;
 mod dunning;
+mod feeds;
 mod inputs;
 mod kpis;
 mod rules;
@@ -21,6 +22,7 @@ mod tests;
 pub use alerts::*;
 pub use collections::*;
 pub use dunning::*;
+pub use feeds::*;
 pub use inputs::*;
 pub use kpis::*;
 pub use rules::*;

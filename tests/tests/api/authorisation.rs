@@ -321,6 +321,16 @@ pub(crate) fn rows() -> Vec<Row> {
         row("put", "/v1/admin/warning-rules", Some(ADMIN), false),
         row("get", "/v1/admin/dunning-ladder", Some(ADMIN), false),
         row("put", "/v1/admin/dunning-ladder", Some(ADMIN), false),
+        row("get", "/v1/admin/data-feeds", Some(ADMIN), false),
+        row("put", "/v1/admin/data-feeds", Some(ADMIN), false),
+        row(
+            "post",
+            "/v1/admin/data-feeds/{provider}/pull",
+            Some(ADMIN),
+            false,
+        ),
+        // A provider's push: its signature is the credential, no token.
+        row("post", "/v1/feeds/{tenant}/{provider}", None, false),
         row("get", "/v1/admin/webhooks", Some(ADMIN), false),
         row("put", "/v1/admin/webhooks", Some(ADMIN), false),
         row("get", "/v1/admin/webhooks/deliveries", Some(ADMIN), false),
@@ -440,6 +450,8 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
         "/v1/admin/dunning-ladder" => json!({"replaces": 0, "reason": "authz",
             "document": serde_json::from_str::<Value>(
                 include_str!("../../../shared/defaults/dunning_ladder.json")).unwrap()}),
+        "/v1/admin/data-feeds" => json!({"replaces": 0, "reason": "authz",
+            "document": {"providers": []}}),
         "/v1/admin/webhooks" => json!({"replaces": 0, "reason": "authz",
             "document": {"endpoints": []}}),
         _ => Value::Null,
@@ -524,6 +536,10 @@ async fn overdue_task(app: &TestApp, customer: &str) -> String {
 const BLOCKED_KEY: &str = "authz-order";
 
 pub(crate) async fn fixture(app: &TestApp) -> Fixture {
+    // A provider whose pull answers (an empty batch), so an admin's pull gets through.
+    let url = FakeProvider::default().start().await;
+    app.connect_feed("authz", Some(&url), json!({"all": true}))
+        .await;
     let finance = app.token_for("finance").await;
     for customer in ["C1", "C4"] {
         let posted = app
@@ -676,7 +692,8 @@ pub(crate) async fn call(
         .replace("{kind}", "customers")
         .replace("{what}", "customers")
         .replace("{layout}", "00ff")
-        .replace("{key}", &format!("{BLOCKED_KEY}-{customer}"));
+        .replace("{key}", &format!("{BLOCKED_KEY}-{customer}"))
+        .replace("{provider}", "authz");
     let body = match row.template {
         // A promise is for a day from today on (the app's clock).
         "/v1/customers/{id}/promises" => json!({

@@ -21,6 +21,7 @@ mod evidence;
 mod exports;
 mod fact_imports;
 mod faults;
+mod feeds;
 mod group_party_requests;
 mod hostile;
 mod import_cli;

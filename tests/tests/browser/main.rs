@@ -17,6 +17,7 @@ mod navigation;
 mod orders;
 mod people;
 mod regrade;
+mod report;
 mod reviews;
 mod search;
 mod signin;

@@ -13,7 +13,7 @@ use crate::service::{Ctx, workflow as wf};
 use credence_shared::messages::code;
 
 /// The principal automatic actions are taken as (named `system` in the audit trail).
-fn system(tenant: &TenantId) -> Principal {
+pub(crate) fn system(tenant: &TenantId) -> Principal {
     Principal {
         user_id: UserId::parse("system").expect("a valid user id"),
         username: "system".into(),

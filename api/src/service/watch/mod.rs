@@ -23,6 +23,7 @@ mod passes;
 mod portfolio;
 mod webhooks;
 
+pub(crate) use actions::system;
 pub use alerts::{AlertQuery, alerts, customer_alerts, update_alert};
 pub use collections::{
     WorklistQuery, add_note, add_promise, add_signal, collections, task_done, worklist,

@@ -175,6 +175,8 @@ pub async fn daily(ctx: &Ctx<'_>, tenant: &TenantId, all: bool) -> Result<RunRep
     if let Err(e) = Box::pin(crate::service::regrade::finish(ctx, tenant)).await {
         tracing::warn!(%tenant, error = %e, "the re-grade did not finish in this pass");
     }
+    // What the outside data providers have new (each failure logged; never stops the pass).
+    crate::service::feeds::pull_all(ctx, tenant).await;
     let ids = if all {
         let mut ids = Vec::new();
         let mut cursor = None;

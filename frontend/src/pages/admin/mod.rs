@@ -28,7 +28,7 @@ use crate::i18n::{t, t_string, use_i18n};
 use engines::EngineTab;
 use fields::FieldsTab;
 use users::UsersTab;
-use watch::{DunningTab, WarningRulesTab, WebhooksTab};
+use watch::{DataFeedsTab, DunningTab, WarningRulesTab, WebhooksTab};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -39,10 +39,11 @@ enum Tab {
     WarningRules,
     Dunning,
     Webhooks,
+    DataFeeds,
 }
 
 impl Tab {
-    const ALL: [Tab; 7] = [
+    const ALL: [Tab; 8] = [
         Tab::Users,
         Tab::Fields,
         Tab::Matrix,
@@ -50,6 +51,7 @@ impl Tab {
         Tab::WarningRules,
         Tab::Dunning,
         Tab::Webhooks,
+        Tab::DataFeeds,
     ];
 
     fn name(self) -> &'static str {
@@ -61,6 +63,7 @@ impl Tab {
             Tab::WarningRules => "warning-rules",
             Tab::Dunning => "dunning",
             Tab::Webhooks => "webhooks",
+            Tab::DataFeeds => "data-feeds",
         }
     }
 
@@ -74,6 +77,7 @@ impl Tab {
             Tab::WarningRules => t_string!(i18n, admin_warning_rules),
             Tab::Dunning => t_string!(i18n, admin_dunning),
             Tab::Webhooks => t_string!(i18n, admin_webhooks),
+            Tab::DataFeeds => t_string!(i18n, admin_data_feeds),
         }
     }
 }
@@ -115,6 +119,7 @@ pub fn AdminPage() -> impl IntoView {
                         Tab::WarningRules => view! { <WarningRulesTab /> }.into_any(),
                         Tab::Dunning => view! { <DunningTab /> }.into_any(),
                         Tab::Webhooks => view! { <WebhooksTab /> }.into_any(),
+                        Tab::DataFeeds => view! { <DataFeedsTab /> }.into_any(),
                     }}
                 </Show>
             </Show>

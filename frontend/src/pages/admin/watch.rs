@@ -4,7 +4,8 @@
 //! table.
 
 use credence_shared::watch::{
-    AutoAction, Condition, Delivery, DunningLadder, Expiring, WarningRules, WebhookConfig,
+    AutoAction, Condition, DataFeeds, Delivery, DunningLadder, Expiring, WarningRules,
+    WebhookConfig,
 };
 use leptos::prelude::*;
 
@@ -40,6 +41,15 @@ tenant_doc!(DunningLadder {
     show: |ladder| view! { <LadderTable ladder /> },
 });
 
+tenant_doc!(DataFeeds {
+    name: "data-feeds",
+    title: admin_data_feeds,
+    hint: data_feeds_hint,
+    load: api::data_feeds,
+    save: api::save_data_feeds,
+    show: |feeds| view! { <ProvidersTable feeds /> },
+});
+
 tenant_doc!(WebhookConfig {
     name: "webhooks",
     title: admin_webhooks,
@@ -57,6 +67,11 @@ pub fn WarningRulesTab() -> impl IntoView {
 #[component]
 pub fn DunningTab() -> impl IntoView {
     view! { <DocTab<DunningLadder> /> }
+}
+
+#[component]
+pub fn DataFeedsTab() -> impl IntoView {
+    view! { <DocTab<DataFeeds> /> }
 }
 
 #[component]
@@ -257,6 +272,47 @@ fn EndpointsTable(config: WebhookConfig) -> impl IntoView {
                     <td class="mono break">{e.url}</td>
                     <td>{if e.enabled { "✓" } else { "—" }}</td>
                 </tr>
+            }).collect_view()}
+        </StackTable>
+    }
+    .into_any()
+}
+
+/// The providers, each with how it reaches us and whom it watches.
+#[component]
+fn ProvidersTable(feeds: DataFeeds) -> impl IntoView {
+    let i18n = use_i18n();
+    if feeds.providers.is_empty() {
+        return view! { <p class="empty muted">{t!(i18n, data_feeds_none)}</p> }.into_any();
+    }
+    view! {
+        <StackTable testid="data-feeds-table" cols=vec![
+            Col::text(|| t_string!(use_i18n(), rule_id)),
+            Col::text(|| t_string!(use_i18n(), data_feed_source)),
+            Col::text(|| t_string!(use_i18n(), data_feed_way)),
+            Col::text(|| t_string!(use_i18n(), data_feed_watch)),
+            Col::text(|| t_string!(use_i18n(), rule_enabled)),
+        ]>
+            {feeds.providers.into_iter().map(|p| {
+                let way = match &p.pull_url {
+                    Some(url) => format!("{} · {url}", t_string!(i18n, data_feed_pull)),
+                    None => t_string!(i18n, data_feed_push).to_owned(),
+                };
+                let watch = if p.watch.all {
+                    t_string!(i18n, data_feed_watch_all).to_owned()
+                } else {
+                    p.watch.customers.iter().chain(p.watch.tags.iter()).cloned()
+                        .collect::<Vec<_>>().join("、")
+                };
+                view! {
+                    <tr>
+                        <td class="mono">{p.id}</td>
+                        <td>{p.name}</td>
+                        <td class="mono break">{way}</td>
+                        <td>{watch}</td>
+                        <td>{if p.enabled { "✓" } else { "—" }}</td>
+                    </tr>
+                }
             }).collect_view()}
         </StackTable>
     }

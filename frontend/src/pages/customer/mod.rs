@@ -124,6 +124,10 @@ fn CreditFile(id: CustomerId, view: CreditView) -> impl IntoView {
             </header>
             <div class="badges">
                 <StatusBadges on_hold=v.file.on_hold blacklisted=v.file.blacklisted />
+                <a class="button button-ghost small" data-testid="customer-report-link"
+                    href=format!("/customers/{}/report", edit_id.get_value())>
+                    {t!(i18n, report_link)}
+                </a>
                 <Show when=move || editor.has_any(&[Role::Risk, Role::Admin])>
                     <a class="button button-ghost small" data-testid="customer-edit-link"
                         href=format!("/customers/{}/edit", edit_id.get_value())>
