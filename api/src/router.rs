@@ -329,6 +329,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .routes(routes!(routes::feeds::push))
         .routes(routes!(routes::feeds::pull))
+        .routes(routes!(routes::feeds::import))
         .routes(routes!(routes::watch::deliveries))
         .routes(routes!(routes::lab::sample))
         .routes(routes!(routes::lab::report))

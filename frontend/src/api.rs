@@ -9,8 +9,9 @@ use credence_shared::customer::CustomerMaster;
 use credence_shared::dto::{CustomerPage, CustomerSummary, FieldError, Me, Problem};
 use credence_shared::watch::{
     Activity, Alert, AlertList, AlertUpdate, CollectionTask, CollectionsView, DataFeeds, Delivery,
-    DunningLadder, Kpis, NewNote, NewPromise, NewSignal, NewStatement, PortfolioAging, Promise,
-    RecordedSignal, RecordedStatement, TaskUpdate, WarningRules, WebhookConfig, Worklist,
+    DunningLadder, FeedBatch, FeedReport, Kpis, NewNote, NewPromise, NewSignal, NewStatement,
+    PortfolioAging, Promise, RecordedSignal, RecordedStatement, TaskUpdate, WarningRules,
+    WebhookConfig, Worklist,
 };
 use credence_shared::workflow::{
     Application, ApplicationCreated, ApplicationForm, ApprovalMatrix, AuditPage, BlacklistAdd,
@@ -710,6 +711,19 @@ pub async fn save_data_feeds(
     body: &Versioned<DataFeeds>,
 ) -> Result<(), ApiError> {
     authorised_ignoring_answer(session, Request::put("/v1/admin/data-feeds"), body).await
+}
+
+/// `POST /v1/admin/data-feeds/{provider}/import`: a provider's file, as if it pushed it.
+pub async fn import_feed(
+    session: Session,
+    provider: &str,
+    batch: &FeedBatch,
+) -> Result<FeedReport, ApiError> {
+    let url = format!(
+        "/v1/admin/data-feeds/{}/import",
+        String::from(js_sys::encode_uri_component(provider))
+    );
+    authorised_with_body(session, Request::post(&url), batch).await
 }
 
 /// `GET /v1/admin/webhooks`.

@@ -1,7 +1,7 @@
 //! Outside data feeds: a provider's signed push (no bearer token: the signature under the
 //! provider's secret is the credential) and an admin's pull of one provider now.
 
-use crate::{auth::Principal, error::ApiError, service::feeds, state::AppState};
+use crate::{auth::Principal, error::ApiError, extract::ApiJson, service::feeds, state::AppState};
 use axum::{
     Json,
     body::Bytes,
@@ -37,6 +37,26 @@ pub async fn push(
         .and_then(|v| v.to_str().ok());
     Ok(Json(
         feeds::receive(&state.ctx(), &tenant, &provider, signature, &body).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/v1/admin/data-feeds/{provider}/import", tag = "admin", security(("bearer" = [])),
+    params(("provider" = String, Path, description = "The provider's id")),
+    request_body = FeedBatch,
+    responses(
+        (status = 200, body = FeedReport, description = "Per record, as for a push"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "no such enabled provider"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "the file is not a feed batch, or has more than 1,000 records"),
+    ))]
+pub async fn import(
+    State(state): State<AppState>,
+    who: Principal,
+    Path(provider): Path<String>,
+    ApiJson(batch): ApiJson<FeedBatch>,
+) -> Result<Json<FeedReport>, ApiError> {
+    Ok(Json(
+        feeds::import_file(&state.ctx(), &who, &provider, &batch).await?,
     ))
 }
 

@@ -88,6 +88,20 @@ pub async fn pull_now(
     pull(ctx, &who.tenant, &provider).await
 }
 
+/// `POST /v1/admin/data-feeds/{provider}/import`: a file the provider delivered (its records
+/// in the feed format) landed as if the provider had pushed it (admin).
+#[instrument(skip_all, fields(tenant = %who.tenant, provider = %provider_id))]
+pub async fn import_file(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    provider_id: &str,
+    batch: &FeedBatch,
+) -> Result<FeedReport, ApiError> {
+    crate::auth::policy::require(who, crate::auth::policy::Action::ManageConfiguration)?;
+    let provider = provider(ctx, &who.tenant, provider_id).await?;
+    land(ctx, &who.tenant, &provider, batch).await
+}
+
 /// The daily pass's pull of every enabled provider with a `pull_url`. A provider that fails
 /// is logged and tried again tomorrow; it never stops the pass.
 pub async fn pull_all(ctx: &Ctx<'_>, tenant: &TenantId) {

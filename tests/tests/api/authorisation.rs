@@ -329,6 +329,12 @@ pub(crate) fn rows() -> Vec<Row> {
             Some(ADMIN),
             false,
         ),
+        row(
+            "post",
+            "/v1/admin/data-feeds/{provider}/import",
+            Some(ADMIN),
+            false,
+        ),
         // A provider's push: its signature is the credential, no token.
         row("post", "/v1/feeds/{tenant}/{provider}", None, false),
         row("get", "/v1/admin/webhooks", Some(ADMIN), false),
@@ -450,6 +456,7 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
         "/v1/admin/dunning-ladder" => json!({"replaces": 0, "reason": "authz",
             "document": serde_json::from_str::<Value>(
                 include_str!("../../../shared/defaults/dunning_ladder.json")).unwrap()}),
+        "/v1/admin/data-feeds/{provider}/import" => json!({"records": []}),
         "/v1/admin/data-feeds" => json!({"replaces": 0, "reason": "authz",
             "document": {"providers": []}}),
         "/v1/admin/webhooks" => json!({"replaces": 0, "reason": "authz",

@@ -199,3 +199,38 @@ async fn the_admin_sees_a_providers_secret_only_as_a_fingerprint() {
     assert_ne!(secret, FEED_SECRET);
     assert!(!secret.contains("feed-secret"), "{secret}");
 }
+
+#[tokio::test]
+async fn a_providers_file_imported_by_the_admin_lands_like_a_push() {
+    // Arrange
+    let app = spawn_app().await;
+    app.connect_feed("qcc", None, json!({"all": true})).await;
+    let file = json!({"records": [
+        {"registration_id": C1_USCI, "kind": "enforcement", "number": "(2026)粤0305执1号",
+         "date": "2026-10-12", "court": "深圳市南山区人民法院", "amount": money("120000.00")},
+        {"registration_id": C1_USCI, "kind": "administrative_penalty", "number": "深市监罚〔2026〕8号",
+         "date": "2026-09-01", "authority": "深圳市市场监督管理局", "reason": "虚假宣传"}]});
+    let admin = app.signed_in(Role::Admin);
+
+    // Act
+    let imported = admin
+        .post("/v1/admin/data-feeds/qcc/import", file.clone())
+        .await;
+    let again = app.push_feed("qcc", &file).await;
+
+    // Assert
+    imported.assert_status(200);
+    assert_eq!(imported.body["accepted"], 2, "{}", imported.body);
+    assert_eq!(
+        again.body["duplicate"], 2,
+        "the same records pushed are the same signals"
+    );
+    let kinds: Vec<String> = signals_of(&app, "C1")
+        .await
+        .iter()
+        .map(|s| s["signal"]["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds.len(), 2, "{kinds:?}");
+    assert!(kinds.contains(&"enforcement_list".to_owned()), "{kinds:?}");
+    assert!(kinds.contains(&"negative_news".to_owned()), "{kinds:?}");
+}

@@ -15,7 +15,7 @@ use crate::components::finding::percent;
 use crate::components::form::local_datetime;
 use crate::components::layout::role_label;
 use crate::components::money::format_money;
-use crate::components::notice::Loaded;
+use crate::components::notice::{ErrorNotice, Loaded};
 use crate::components::table::{Col, StackTable};
 use crate::components::watch::{
     DunningBadge, SeverityBadge, delivery_status_label, delivery_status_name, rule_label,
@@ -71,7 +71,83 @@ pub fn DunningTab() -> impl IntoView {
 
 #[component]
 pub fn DataFeedsTab() -> impl IntoView {
-    view! { <DocTab<DataFeeds> /> }
+    view! {
+        <DocTab<DataFeeds> />
+        <FeedImport />
+    }
+}
+
+/// A file a provider delivered (its records in the feed format, JSON), landed as if the
+/// provider had pushed it.
+#[component]
+fn FeedImport() -> impl IntoView {
+    use wasm_bindgen::JsCast;
+    let i18n = use_i18n();
+    let session = use_session();
+    let provider = RwSignal::new(String::new());
+    let report = RwSignal::new(None::<credence_shared::watch::FeedReport>);
+    let failed = RwSignal::new(None::<crate::api::ApiError>);
+    let file_error = RwSignal::new(None::<String>);
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        report.set(None);
+        failed.set(None);
+        file_error.set(None);
+        let provider = provider.get_untracked();
+        leptos::task::spawn_local(async move {
+            let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
+                file_error.set(Some(t_string!(i18n, feed_file_unreadable).to_owned()));
+                return;
+            };
+            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+            match serde_json::from_slice::<credence_shared::watch::FeedBatch>(&bytes) {
+                Err(e) => file_error.set(Some(format!(
+                    "{} ({e})",
+                    t_string!(i18n, feed_file_not_batch)
+                ))),
+                Ok(batch) => match api::import_feed(session, provider.trim(), &batch).await {
+                    Ok(r) => report.set(Some(r)),
+                    Err(e) => failed.set(Some(e)),
+                },
+            }
+        });
+    };
+    view! {
+        <section class="card section" data-testid="feed-import">
+            <h2 class="section-title">{t!(i18n, feed_import_title)}</h2>
+            <p class="muted small">{t!(i18n, feed_import_hint)}</p>
+            <div class="form-row">
+                <label class="field">
+                    <span class="field-label">{t!(i18n, feed_import_provider)}</span>
+                    <input class="input mono" data-testid="feed-import-provider"
+                        prop:value=move || provider.get()
+                        on:input=move |ev| provider.set(event_target_value(&ev)) />
+                </label>
+                <label class="field">
+                    <span class="field-label">{t!(i18n, feed_import_file)}</span>
+                    <input type="file" accept=".json,application/json" data-testid="feed-import-file"
+                        disabled=move || provider.get().trim().is_empty()
+                        on:change=on_file />
+                    {move || file_error.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
+                </label>
+            </div>
+            {move || failed.get().map(|e| view! { <ErrorNotice error=e /> })}
+            {move || report.get().map(|r| view! {
+                <p class="notice notice-ok" role="status" data-testid="feed-import-report">
+                    {t!(i18n, feed_import_done, accepted = r.accepted, duplicate = r.duplicate,
+                        ignored = r.ignored.len(), rejected = r.rejected.len())}
+                </p>
+            })}
+        </section>
+    }
 }
 
 #[component]
