@@ -30,7 +30,7 @@ use credence_shared::{
     credit::{
         EventOutcome, IncomingEvent, IngestResponse, MAX_EVENTS_PER_BATCH, valid_idempotency_key,
     },
-    engine::{Book, CheckResult, Decision, LedgerEntry, LedgerEvent, OrderRequest},
+    engine::{Book, CheckResult, Decision, LedgerEntry, LedgerEvent, OrderRequest, RuleSeverity},
     money::FxRate,
 };
 use credence_shared::{Money, dto::FieldError, messages::code};
@@ -456,7 +456,10 @@ async fn apply_chunk(
             };
             match folded {
                 Ok(()) => {
-                    if let LedgerEvent::OrderPlaced { order, amount } = &entry.event {
+                    let steps = engine.policy.check().steps;
+                    if let LedgerEvent::OrderPlaced { order, amount } = &entry.event
+                        && steps.order != RuleSeverity::Off
+                    {
                         // The check runs on the exposure before this order.
                         entries.pop();
                         let before = Book::fold(currency, &entries, as_of)
@@ -490,7 +493,11 @@ async fn apply_chunk(
                             state.open_items = items;
                             let mut result = check_against(engine, &state, &request, today)?;
                             check_group(ctx, who, &state, &request, &mut result).await?;
-                            if result.decision == Decision::Block {
+                            // The tenant's policy says whether a failing order waits on
+                            // the desk or is only answered.
+                            if result.decision == Decision::Block
+                                && steps.order == RuleSeverity::Block
+                            {
                                 blocked.push(BlockedOrder {
                                     customer_id: id.to_string(),
                                     customer_name: customer.name.clone(),
@@ -521,8 +528,10 @@ async fn apply_chunk(
                     if let LedgerEvent::OrderShipped { order, amount } = &entry.event {
                         shipments.push((order.to_string(), *amount, entry.date));
                         // A shipment of today (not a history being loaded) is checked
-                        // against today's file: would its order pass now?
+                        // against today's file, when the policy checks shipments: would its
+                        // order pass now?
                         if entry.date >= today
+                            && steps.shipment
                             && let (Some(state), Ok(request)) = (
                                 record.as_ref().map(|r| &r.state),
                                 OrderRequest::new(*amount),
@@ -535,6 +544,21 @@ async fn apply_chunk(
                             );
                             checks.insert(c.index, check_against(engine, &state, &request, today)?);
                         }
+                    }
+                    // An invoice of today, when the policy checks invoices: the file of the
+                    // day without the invoiced amount, asked for it again.
+                    if let LedgerEvent::Invoice { amount, .. } = &entry.event
+                        && steps.invoice
+                        && entry.date >= today
+                        && let (Some(state), Ok(request)) = (
+                            record.as_ref().map(|r| &r.state),
+                            OrderRequest::new(*amount),
+                        )
+                    {
+                        let mut state = state.clone();
+                        state.open_items =
+                            credence_shared::orders::exposure_without(&state.open_items, *amount);
+                        checks.insert(c.index, check_against(engine, &state, &request, today)?);
                     }
                     accepted.push(StoredEntry {
                         idempotency_key: c.key.clone(),

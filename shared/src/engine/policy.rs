@@ -135,6 +135,47 @@ pub struct CheckPolicy {
     /// Near-limit rule: warn when the order leaves less than this share of the limit free.
     pub warn_band: Share,
     pub severity: CheckSeverities,
+    /// At which steps of an order the check runs, and where it blocks.
+    #[serde(default)]
+    pub steps: CheckSteps,
+}
+
+/// The steps of an order the check runs at (tenant policy). Only placement can block: a
+/// blocked order waits on the desk; a shipment or an invoice already happened, so their
+/// check is answered to the ERP (and a shipment of a blocked or rejected order always
+/// raises the alarm, whatever these say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSteps {
+    /// At placement: `block` (a failing order waits on the desk), `warn` (the check is only
+    /// answered) or `off`.
+    #[serde(default = "block")]
+    pub order: RuleSeverity,
+    /// A shipment dated today is checked against the file of the day (its order's share
+    /// of the exposure left out) and the answer carries the check.
+    #[serde(default = "yes")]
+    pub shipment: bool,
+    /// An invoice dated today is checked likewise.
+    #[serde(default)]
+    pub invoice: bool,
+}
+
+fn block() -> RuleSeverity {
+    RuleSeverity::Block
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for CheckSteps {
+    fn default() -> Self {
+        CheckSteps {
+            order: RuleSeverity::Block,
+            shipment: true,
+            invoice: false,
+        }
+    }
 }
 
 /// A checked policy. Build it by deserialising JSON or with [`Policy::new`].

@@ -500,3 +500,73 @@ async fn a_recheck_keeps_an_order_while_the_group_is_over_its_shared_limit() {
         "{released}"
     );
 }
+
+/// The admin publishes the policy in force with `edit` applied to its check steps.
+async fn publish_steps(app: &TestApp, edit: impl FnOnce(&mut Value)) {
+    let admin = app.signed_in(Role::Admin);
+    let engine = admin.get("/v1/engine").await;
+    let mut policy = engine.body["policy"].clone();
+    edit(&mut policy["check"]["steps"]);
+    admin
+        .post(
+            "/v1/admin/engine-versions",
+            json!({"model": engine.body["model"], "policy": policy, "reason": "check steps"}),
+        )
+        .await
+        .assert_status(201);
+}
+
+#[tokio::test]
+async fn a_tenant_whose_policy_only_warns_at_placement_answers_the_block_but_queues_nothing() {
+    // Arrange
+    let app = spawn_app().await;
+    app.set_limit("C2", "1000.00").await;
+    publish_steps(&app, |steps| steps["order"] = json!("warn")).await;
+
+    // Act
+    let posted = app
+        .post_events(vec![order_placed(
+            "so-w",
+            "C2",
+            app.clock.today(),
+            "SO-W",
+            "5000.00",
+        )])
+        .await;
+    let queue = app.signed_in(Role::Risk).get("/v1/blocked-orders").await;
+
+    // Assert
+    assert_eq!(
+        posted["results"][0]["check"]["decision"], "block",
+        "{posted}"
+    );
+    assert_eq!(queue.body["items"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn an_invoice_is_checked_only_when_the_policy_checks_invoices() {
+    // Arrange
+    let app = spawn_app().await;
+    app.set_limit("C2", "1000.00").await;
+    let today = app.clock.today();
+    let due = today + Duration::days(30);
+
+    // Act
+    let unchecked = app
+        .post_events(vec![invoice_on("inv-a", "C2", today, due, "5000.00")])
+        .await;
+    publish_steps(&app, |steps| steps["invoice"] = json!(true)).await;
+    let checked = app
+        .post_events(vec![invoice_on("inv-b", "C2", today, due, "5000.00")])
+        .await;
+
+    // Assert
+    assert!(
+        unchecked["results"][0]["check"].is_null(),
+        "the default policy does not check invoices: {unchecked}"
+    );
+    assert_eq!(
+        checked["results"][0]["check"]["decision"], "block",
+        "{checked}"
+    );
+}
