@@ -295,6 +295,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::watch::update_alert))
         .routes(routes!(routes::watch::worklist))
         .routes(routes!(routes::watch::task_done))
+        .routes(routes!(routes::tasks::open))
+        .routes(routes!(routes::tasks::reassign))
         .routes(routes!(routes::watch::collections))
         .routes(routes!(routes::watch::add_promise))
         .routes(routes!(routes::watch::add_note))

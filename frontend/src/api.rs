@@ -575,6 +575,27 @@ pub async fn task_done(
     authorised_with_body(session, Request::post(&url), body).await
 }
 
+/// `POST /v1/customers/{id}/tasks`: a collection task opened by hand.
+pub async fn open_task(
+    session: Session,
+    id: &CustomerId,
+    body: &credence_shared::watch::NewTask,
+) -> Result<CollectionTask, ApiError> {
+    let url = format!("/v1/customers/{id}/tasks");
+    authorised_with_body(session, Request::post(&url), body).await
+}
+
+/// `PUT /v1/customers/{id}/tasks/{task}/assignee`: a task handed to someone else.
+pub async fn reassign_task(
+    session: Session,
+    id: &CustomerId,
+    task_id: &str,
+    body: &credence_shared::watch::TaskReassign,
+) -> Result<CollectionTask, ApiError> {
+    let url = format!("/v1/customers/{id}/tasks/{}/assignee", segment(task_id));
+    authorised_with_body(session, Request::put(&url), body).await
+}
+
 /// `GET /v1/customers/{id}/collections`: aging, promises, tasks, alerts, activity.
 pub async fn collections(session: Session, id: &CustomerId) -> Result<CollectionsView, ApiError> {
     authorised(

@@ -16,5 +16,6 @@ pub mod orders;
 pub mod regrade;
 pub mod report;
 pub mod requests;
+pub mod tasks;
 pub mod watch;
 pub mod workflow;

@@ -180,6 +180,7 @@ fn CollectionsBody(
             <div class="collections-main">
                 {view.last_dunning.map(|d| view! { <LastDunning summary=d /> })}
                 <h3 class="subheading">{t!(i18n, tasks_title)}</h3>
+                <crate::components::task_forms::NewTaskForm id=id.clone() on_saved=reload />
                 {if tasks.is_empty() {
                     view! { <p class="muted small">{t!(i18n, tasks_none)}</p> }.into_any()
                 } else {

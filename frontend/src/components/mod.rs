@@ -27,6 +27,7 @@ pub mod people;
 pub mod request_form;
 pub mod request_list;
 pub mod table;
+pub mod task_forms;
 pub mod watch;
 pub mod what_if;
 pub mod wording;

@@ -92,6 +92,7 @@ pub fn activity_label(kind: ActivityKind) -> &'static str {
         ActivityKind::PromiseBroken => t_string!(i18n, act_promise_broken),
         ActivityKind::Dunning => t_string!(i18n, act_dunning),
         ActivityKind::TaskOpened => t_string!(i18n, act_task_opened),
+        ActivityKind::TaskAssigned => t_string!(i18n, act_task_assigned),
         ActivityKind::TaskDone => t_string!(i18n, act_task_done),
         ActivityKind::Alert => t_string!(i18n, act_alert),
         ActivityKind::Signal => t_string!(i18n, act_signal),
@@ -563,6 +564,7 @@ pub fn TaskLine(
                     done.dispatch_local(note);
                 })
             />
+            <crate::components::task_forms::HandOver task=task.clone() on_changed />
         </li>
     }
 }

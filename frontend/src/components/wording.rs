@@ -225,6 +225,8 @@ fn worded(locale: Locale, activity: &Activity, names: &RuleNames) -> Option<Stri
                 ),
             })
         }
+        // A person's own words: the action, the reason and to whom, shown as written.
+        ActivityKind::TaskAssigned => None,
         ActivityKind::TaskDone => {
             let step = d.action?;
             // "<action>: <what was done>"

@@ -173,6 +173,7 @@ impl Words {
             ActivityKind::PromiseBroken => ("承诺未兑现", "promise broken"),
             ActivityKind::Dunning => ("催收", "dunning"),
             ActivityKind::TaskOpened => ("新任务", "task opened"),
+            ActivityKind::TaskAssigned => ("任务指派", "task assigned"),
             ActivityKind::TaskDone => ("任务完成", "task done"),
             ActivityKind::Alert => ("预警", "alert"),
             ActivityKind::Signal => ("外部信息", "outside signal"),

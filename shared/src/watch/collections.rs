@@ -200,6 +200,37 @@ pub fn assign(
     }
 }
 
+/// `POST /v1/customers/{id}/tasks`: a collection task opened by hand. Sent again with the
+/// same key it answers the task opened then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewTask {
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_.:/-]{1,128}$"))]
+    pub idempotency_key: String,
+    /// What to do: `reminder`, `call`, `escalate`, `hold` or `legal`.
+    pub action: DunningAction,
+    /// Why, 1 to 500 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
+    pub reason: String,
+    /// Who works it (a user of the tenant); the caller when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+}
+
+/// `PUT /v1/customers/{id}/tasks/{task}/assignee`: hand an open task to someone else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TaskReassign {
+    pub assignee: String,
+    /// The task's version as read.
+    pub version: u64,
+    /// Why, at most 500 characters (kept in the customer's activity).
+    #[serde(default)]
+    pub note: String,
+}
+
 /// `POST /v1/tasks/{customer}/{id}`: close a task with a note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -218,6 +249,8 @@ pub enum ActivityKind {
     PromiseBroken,
     Dunning,
     TaskOpened,
+    /// A task opened or handed over by a person (the text says what and to whom).
+    TaskAssigned,
     TaskDone,
     Alert,
     Signal,

@@ -246,6 +246,14 @@ pub(crate) fn rows() -> Vec<Row> {
             Some(ALL),
             true,
         ),
+        row("post", "/v1/customers/{id}/tasks", Some(ALL), true),
+        // A stale version: 409 for whoever may see the customer.
+        row(
+            "put",
+            "/v1/customers/{id}/tasks/{task}/assignee",
+            Some(ALL),
+            true,
+        ),
         row("get", "/v1/customers/{id}/collections", Some(ALL), true),
         row("post", "/v1/customers/{id}/promises", Some(ALL), true),
         row("post", "/v1/customers/{id}/notes", Some(ALL), true),
@@ -457,6 +465,11 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
             "document": serde_json::from_str::<Value>(
                 include_str!("../../../shared/defaults/dunning_ladder.json")).unwrap()}),
         "/v1/admin/data-feeds/{provider}/import" => json!({"records": []}),
+        "/v1/customers/{id}/tasks" => json!({"idempotency_key": format!("authz-task-{n}"),
+            "action": "call", "reason": "authz"}),
+        "/v1/customers/{id}/tasks/{task}/assignee" => {
+            json!({"assignee": "collector", "version": 0})
+        }
         "/v1/admin/data-feeds" => json!({"replaces": 0, "reason": "authz",
             "document": {"providers": []}}),
         "/v1/admin/webhooks" => json!({"replaces": 0, "reason": "authz",

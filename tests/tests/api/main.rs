@@ -47,6 +47,7 @@ mod rescore;
 mod reviews;
 mod secrets;
 mod seed;
+mod tasks;
 mod template;
 mod tenants;
 mod watch;

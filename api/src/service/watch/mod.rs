@@ -21,6 +21,7 @@ mod evaluate;
 mod orders;
 mod passes;
 mod portfolio;
+mod tasks;
 mod webhooks;
 
 pub(crate) use actions::system;
@@ -31,6 +32,7 @@ pub use collections::{
 pub use evaluate::evaluate;
 pub use passes::{BatchOutcome, customers_to_watch, daily, on_changes, run};
 pub use portfolio::{aging_of_all, kpis, portfolio_aging};
+pub use tasks::{open_task, reassign as reassign_task};
 pub use webhooks::{DeliveryList, deliver_due, delivery_log, signature};
 
 use credence_shared::CustomerId;
