@@ -8,10 +8,9 @@ use credence_shared::credit::{CreditCheckRequest, CreditCheckResponse, CreditVie
 use credence_shared::customer::CustomerMaster;
 use credence_shared::dto::{CustomerPage, CustomerSummary, FieldError, Me, Problem};
 use credence_shared::watch::{
-    Activity, Alert, AlertList, AlertUpdate, CollectionTask, CollectionsView, DataFeeds, Delivery,
-    DunningLadder, FeedBatch, FeedReport, Kpis, NewNote, NewPromise, NewSignal, NewStatement,
-    PortfolioAging, Promise, RecordedSignal, RecordedStatement, TaskUpdate, WarningRules,
-    WebhookConfig, Worklist,
+    Activity, Alert, AlertList, AlertUpdate, CollectionTask, CollectionsView, Delivery,
+    DunningLadder, Kpis, NewNote, NewPromise, NewSignal, NewStatement, PortfolioAging, Promise,
+    RecordedSignal, RecordedStatement, TaskUpdate, WarningRules, WebhookConfig, Worklist,
 };
 use credence_shared::workflow::{
     Application, ApplicationCreated, ApplicationForm, ApprovalMatrix, AuditPage, BlacklistAdd,
@@ -31,6 +30,8 @@ use transport::{authorised_ignoring_answer, network, read, send_authorised};
 
 mod lab;
 pub use lab::*;
+mod outside;
+pub use outside::*;
 
 /// How many customers one search page asks for.
 pub const PAGE_SIZE: u32 = 20;
@@ -575,27 +576,6 @@ pub async fn task_done(
     authorised_with_body(session, Request::post(&url), body).await
 }
 
-/// `POST /v1/customers/{id}/tasks`: a collection task opened by hand.
-pub async fn open_task(
-    session: Session,
-    id: &CustomerId,
-    body: &credence_shared::watch::NewTask,
-) -> Result<CollectionTask, ApiError> {
-    let url = format!("/v1/customers/{id}/tasks");
-    authorised_with_body(session, Request::post(&url), body).await
-}
-
-/// `PUT /v1/customers/{id}/tasks/{task}/assignee`: a task handed to someone else.
-pub async fn reassign_task(
-    session: Session,
-    id: &CustomerId,
-    task_id: &str,
-    body: &credence_shared::watch::TaskReassign,
-) -> Result<CollectionTask, ApiError> {
-    let url = format!("/v1/customers/{id}/tasks/{}/assignee", segment(task_id));
-    authorised_with_body(session, Request::put(&url), body).await
-}
-
 /// `GET /v1/customers/{id}/collections`: aging, promises, tasks, alerts, activity.
 pub async fn collections(session: Session, id: &CustomerId) -> Result<CollectionsView, ApiError> {
     authorised(
@@ -719,32 +699,6 @@ pub async fn save_dunning_ladder(
     body: &Versioned<DunningLadder>,
 ) -> Result<(), ApiError> {
     authorised_ignoring_answer(session, Request::put("/v1/admin/dunning-ladder"), body).await
-}
-
-/// `GET /v1/admin/data-feeds`.
-pub async fn data_feeds(session: Session) -> Result<DataFeeds, ApiError> {
-    authorised(session, Request::get("/v1/admin/data-feeds")).await
-}
-
-/// `PUT /v1/admin/data-feeds`.
-pub async fn save_data_feeds(
-    session: Session,
-    body: &Versioned<DataFeeds>,
-) -> Result<(), ApiError> {
-    authorised_ignoring_answer(session, Request::put("/v1/admin/data-feeds"), body).await
-}
-
-/// `POST /v1/admin/data-feeds/{provider}/import`: a provider's file, as if it pushed it.
-pub async fn import_feed(
-    session: Session,
-    provider: &str,
-    batch: &FeedBatch,
-) -> Result<FeedReport, ApiError> {
-    let url = format!(
-        "/v1/admin/data-feeds/{}/import",
-        String::from(js_sys::encode_uri_component(provider))
-    );
-    authorised_with_body(session, Request::post(&url), batch).await
 }
 
 /// `GET /v1/admin/webhooks`.
