@@ -20,7 +20,6 @@ async fn risk_opens_a_customers_credit_report_and_downloads_its_pdf() {
             .as_str()
             .unwrap_or_default()
             .to_owned();
-        browser.sign_in("risk", "demo").await?;
         browser.open(&format!("/customers/{number}")).await?;
         browser.visible("customer-detail").await?;
 
