@@ -21,4 +21,5 @@ mod report;
 mod reviews;
 mod search;
 mod signin;
+mod tasks;
 mod workflow;
