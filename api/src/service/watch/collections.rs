@@ -85,26 +85,7 @@ pub async fn task_done(
             .with("max", 1000),
         ));
     }
-    if task_id.is_empty()
-        || task_id.len() > 40
-        || !task_id.chars().all(|c| c.is_ascii_alphanumeric())
-    {
-        return Err(ApiError::NotFound);
-    }
-    let (_, task) = ctx
-        .store
-        .task(&who.tenant, &id, task_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if task.version != body.version {
-        return Err(ApiError::stale("the task changed; reload"));
-    }
-    if task.status == TaskStatus::Done {
-        return Err(ApiError::conflict(
-            code::NOT_APPLICABLE,
-            "the task is done already",
-        ));
-    }
+    let task = super::tasks::open_task_at(ctx, who, &id, task_id, body.version).await?;
     let now = ctx.clock.now();
     let mut next = task.clone();
     next.status = TaskStatus::Done;
@@ -120,13 +101,7 @@ pub async fn task_done(
             ..ActivityDetail::default()
         },
     };
-    let mut writes = ctx.store.watch_writes();
-    writes.task(&who.tenant, &next, Some(task.version))?;
-    writes.activity(&who.tenant, &id, &activity)?;
-    writes.commit().await.map_err(|e| match e {
-        StoreError::ConditionFailed => ApiError::stale("the task changed; reload"),
-        e => e.into(),
-    })?;
+    super::tasks::write_task(ctx, who, &id, &next, task.version, &activity).await?;
     Ok(next)
 }
 

@@ -151,6 +151,55 @@ async fn existing(
     Ok(ctx.store.task(&who.tenant, id, task_id).await?)
 }
 
+/// The open task `task_id` of customer `id` as read at `version`: 404 when there is none,
+/// 409 when it changed since or is done.
+pub(super) async fn open_task_at(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    id: &CustomerId,
+    task_id: &str,
+    version: u64,
+) -> Result<CollectionTask, ApiError> {
+    if task_id.is_empty()
+        || task_id.len() > 40
+        || !task_id.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        return Err(ApiError::NotFound);
+    }
+    let (_, task) = existing(ctx, who, id, task_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if task.version != version {
+        return Err(ApiError::stale("the task changed; reload"));
+    }
+    if task.status == TaskStatus::Done {
+        return Err(ApiError::conflict(
+            code::NOT_APPLICABLE,
+            "the task is done already",
+        ));
+    }
+    Ok(task)
+}
+
+/// Writes `next` over the task's version `seen`, with the activity line that says why.
+pub(super) async fn write_task(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    id: &CustomerId,
+    next: &CollectionTask,
+    seen: u64,
+    activity: &Activity,
+) -> Result<(), ApiError> {
+    let mut writes = ctx.store.watch_writes();
+    writes.task(&who.tenant, next, Some(seen))?;
+    writes.activity(&who.tenant, id, activity)?;
+    writes.commit().await.map_err(|e| match e {
+        StoreError::ConditionFailed => ApiError::stale("the task changed; reload"),
+        e => e.into(),
+    })?;
+    Ok(())
+}
+
 /// `PUT /v1/customers/{id}/tasks/{task}/assignee`: an open task to another person, over the
 /// version read.
 #[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
@@ -165,24 +214,7 @@ pub async fn reassign(
     crate::service::customers::visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::WorkCollections)?;
     check_text("note", &body.note, false)?;
-    if task_id.is_empty()
-        || task_id.len() > 40
-        || !task_id.chars().all(|c| c.is_ascii_alphanumeric())
-    {
-        return Err(ApiError::NotFound);
-    }
-    let (_, task) = existing(ctx, who, &id, task_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if task.version != body.version {
-        return Err(ApiError::stale("the task changed; reload"));
-    }
-    if task.status == TaskStatus::Done {
-        return Err(ApiError::conflict(
-            code::NOT_APPLICABLE,
-            "the task is done already",
-        ));
-    }
+    let task = open_task_at(ctx, who, &id, task_id, body.version).await?;
     let assignee = body.assignee.trim().to_owned();
     check_assignee(ctx, who, &assignee).await?;
     let now = ctx.clock.now();
@@ -211,12 +243,6 @@ pub async fn reassign(
         },
     };
     // The task's item moves to the new assignee's worklist in the same write.
-    let mut writes = ctx.store.watch_writes();
-    writes.task(&who.tenant, &next, Some(task.version))?;
-    writes.activity(&who.tenant, &id, &activity)?;
-    writes.commit().await.map_err(|e| match e {
-        StoreError::ConditionFailed => ApiError::stale("the task changed; reload"),
-        e => e.into(),
-    })?;
+    write_task(ctx, who, &id, &next, task.version, &activity).await?;
     Ok(next)
 }
