@@ -13,8 +13,8 @@ use super::{Item, Store, StoreError, keys};
 
 /// The most bytes of the PDF one item keeps.
 pub const PART_BYTES: usize = 350 * 1024;
-/// The most parts a snapshot has (a transaction writes at most 100 items).
-pub const MAX_PARTS: usize = 100;
+/// The most parts a snapshot has: a transaction writes at most 4 MB in all.
+pub const MAX_PARTS: usize = 11;
 
 impl Store {
     /// Keeps `pdf` as the snapshot of request `rid` (written again, it replaces itself).

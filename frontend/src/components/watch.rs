@@ -508,15 +508,22 @@ pub fn TaskLine(
                 <div class="task-head">
                     <DunningBadge action=task.action />
                     {link.then(|| view! { <strong class="task-customer">{task.customer_name.clone()}</strong> })}
-                    <Amount money=task.overdue class="task-overdue" />
+                    // A task opened by hand on a customer with nothing overdue shows no
+                    // overdue figures.
+                    {(!task.overdue.amount.is_zero()).then(|| view! {
+                        <Amount money=task.overdue class="task-overdue" />
+                    })}
                 </div>
                 <p class="task-why small">
-                    <span class="task-late">{t!(i18n, task_days_late, days)}</span>
+                    {(days > 0).then(|| view! {
+                        <span class="task-late">{t!(i18n, task_days_late, days)}</span>
+                    })}
                     {move || {
                         let reason = why.with_value(|(task, names)| {
                             task_reason_text(i18n.get_locale(), task, names)
                         });
-                        (!reason.is_empty()).then(|| view! { <span>" · " {reason}</span> })
+                        let sep = if days > 0 { " · " } else { "" };
+                        (!reason.is_empty()).then(|| view! { <span>{format!("{sep}{reason}")}</span> })
                     }}
                 </p>
                 <p class="muted small">
