@@ -417,6 +417,23 @@ pub fn days_after(from: Date, days: i64) -> Date {
     from.checked_add(time::Duration::days(days)).unwrap_or(from)
 }
 
+/// The file a person chose in the `<input type="file">` that fired `ev`, if any.
+pub fn picked_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())?
+        .files()?
+        .get(0)
+}
+
+/// A chosen file's bytes, or `None` when the browser could not read it.
+pub async fn file_bytes(file: &web_sys::File) -> Option<Vec<u8>> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

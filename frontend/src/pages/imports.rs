@@ -20,7 +20,6 @@ use credence_shared::import::{
     rows::{ReadOptions, RowIssue},
 };
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::import_progress::{Progress, save_progress, saved_progress, unfinished};
 use crate::api;
@@ -254,24 +253,17 @@ pub fn ImportsPage() -> impl IntoView {
         }
     };
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        let Some(file) = crate::components::form::picked_file(&ev) else {
             return;
         };
         let name = file.name();
         leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => {
-                    let data = js_sys::Uint8Array::new(&buffer).to_vec();
+            match crate::components::form::file_bytes(&file).await {
+                Some(data) => {
                     bytes.set_value(Some((name, data)));
                     read();
                 }
-                Err(_) => file_error.set(Some("the file could not be read".into())),
+                None => file_error.set(Some("the file could not be read".into())),
             }
         });
     };

@@ -81,7 +81,6 @@ pub fn DataFeedsTab() -> impl IntoView {
 /// provider had pushed it.
 #[component]
 fn FeedImport() -> impl IntoView {
-    use wasm_bindgen::JsCast;
     let i18n = use_i18n();
     let session = use_session();
     let provider = RwSignal::new(String::new());
@@ -89,13 +88,7 @@ fn FeedImport() -> impl IntoView {
     let failed = RwSignal::new(None::<crate::api::ApiError>);
     let file_error = RwSignal::new(None::<String>);
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        let Some(file) = crate::components::form::picked_file(&ev) else {
             return;
         };
         report.set(None);
@@ -103,11 +96,10 @@ fn FeedImport() -> impl IntoView {
         file_error.set(None);
         let provider = provider.get_untracked();
         leptos::task::spawn_local(async move {
-            let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
+            let Some(bytes) = crate::components::form::file_bytes(&file).await else {
                 file_error.set(Some(t_string!(i18n, feed_file_unreadable).to_owned()));
                 return;
             };
-            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
             match serde_json::from_slice::<credence_shared::watch::FeedBatch>(&bytes) {
                 Err(e) => file_error.set(Some(format!(
                     "{} ({e})",
