@@ -1,6 +1,6 @@
 //! The credit report's PDF: time to lay out and write a full report (every section, six
 //! tables of 25 rows of Chinese text, two charts), its size, and the size of the embedded
-//! font subset. No DynamoDB: the report's data gathering is the same reads the credit file
+//! font subset; and the same for a dunning letter of 30 overdue invoices. No DynamoDB: the report's data gathering is the same reads the credit file
 //! page makes.
 //!
 //! Run: `cargo bench -p credence-api --bench report_pdf` (needs Debian's fonts-noto-cjk,
@@ -131,8 +131,64 @@ fn font_bytes(pdf: &[u8]) -> usize {
     total
 }
 
+/// A payment reminder of 30 overdue invoices, laid out as the delivery worker does.
+fn reminder() -> Doc {
+    use credence_shared::watch::{Letter, LetterKind, LetterLine, LetterSettings, letter_total};
+    use credence_shared::{Currency, CustomerId, Money};
+    let cny = |n: i64| Money::new(Decimal::from(n), Currency::CNY);
+    let day = time::Date::from_calendar_date(2026, time::Month::December, 5).expect("a day");
+    let lines: Vec<LetterLine> = (0..30)
+        .map(|i| LetterLine {
+            invoice: format!("FP-2026-{i:05}"),
+            issued: day - time::Duration::days(90 - i),
+            due: day - time::Duration::days(60 - i),
+            amount: cny(10_000 + i * 137),
+            open: cny(9_000 + i * 137),
+            disputed: if i % 7 == 0 { cny(500) } else { cny(0) },
+            days: 60 - i,
+        })
+        .collect();
+    let at = day.midnight().assume_utc();
+    let mut letter = Letter::pending(
+        "L1796464545e5a27012".into(),
+        CustomerId::parse("KH-10001").expect("an id"),
+        LetterKind::Reminder,
+        Lang::ZhCn,
+        (&[], Currency::CNY),
+        "system",
+        at,
+    );
+    letter.total = letter_total(&lines, Currency::CNY);
+    letter.lines = lines;
+    let to = credence_shared::report::Addressee {
+        name: "上海博远贸易有限公司".into(),
+        number: "KH-10001".into(),
+        address: Some("上海市浦东新区张江路 88 号".into()),
+        attention: Some("周会计".into()),
+    };
+    let settings = LetterSettings {
+        sender: "信达贸易（深圳）有限公司".into(),
+        reply_to: "ar@xinda.example".into(),
+        phone: "0755-8888 0000".into(),
+        payment_details: "招商银行深圳分行 · 信达贸易（深圳）有限公司 · 7559 0000 0000 0001".into(),
+        lang: Lang::ZhCn,
+    };
+    credence_shared::report::letter(&letter, &to, &settings)
+}
+
 fn main() {
-    let doc = full_report();
+    measure(
+        "credit report PDF (8 sections, 6 tables × 25 rows, 2 charts)",
+        &full_report(),
+    );
+    measure(
+        "payment reminder letter PDF (30 overdue invoices)",
+        &reminder(),
+    );
+}
+
+fn measure(what: &str, doc: &Doc) {
+    let doc = doc.clone();
     // The first call reads the font files (once per process: the Lambda's cold start).
     let cold = Instant::now();
     let pdf = credence_api::pdf::pdf(&doc).expect("the report font (fonts-noto-cjk)");
@@ -147,9 +203,9 @@ fn main() {
     let pages = pdf_extract::extract_text_from_mem(&pdf)
         .map(|t| t.matches(" / ").count())
         .unwrap_or(0);
-    println!("credit report PDF (8 sections, 6 tables × 25 rows, 2 charts):");
+    println!("{what}:");
     println!(
-        "  first (fonts read from disk): {:.0} ms",
+        "  first call (the process's first also reads the fonts): {:.0} ms",
         cold.as_secs_f64() * 1e3
     );
     println!(

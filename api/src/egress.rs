@@ -1,5 +1,7 @@
 //! Outbound HTTP to targets a tenant chose (webhooks, feed providers' pull URLs): the one
-//! client that may reach them.
+//! client that may reach them. It also carries the deployment's mail sender
+//! ([`crate::mail::Mailer`]): everything that leaves Credence for the outside goes through
+//! here.
 //!
 //! The rule for a target lives in `credence_shared::watch::target`; here it is enforced at
 //! connect time. The client resolves names itself and drops every address the rule refuses
@@ -20,6 +22,7 @@ pub struct Egress {
     client: reqwest::Client,
     loopback: bool,
     timeout: Duration,
+    mail: crate::mail::Mailer,
 }
 
 /// Why a delivery attempt failed, in our words (what the delivery log shows).
@@ -79,7 +82,18 @@ impl Egress {
             client,
             loopback,
             timeout,
+            mail: crate::mail::Mailer::Off,
         })
+    }
+
+    /// This client sending mail through `mail`.
+    pub fn with_mailer(self, mail: crate::mail::Mailer) -> Self {
+        Self { mail, ..self }
+    }
+
+    /// The deployment's mail sender.
+    pub fn mailer(&self) -> &crate::mail::Mailer {
+        &self.mail
     }
 
     /// Production's rule (public https targets only), 10 s per attempt.
@@ -88,10 +102,12 @@ impl Egress {
     }
 
     /// From `CREDENCE_WEBHOOK_LOOPBACK=allow` (set by `cargo xtask dev` and the tests for
-    /// local receivers; never in AWS): whether loopback targets are allowed.
+    /// local receivers; never in AWS): whether loopback targets are allowed; and the mail
+    /// sender from `CREDENCE_MAIL` ([`crate::mail::Mailer::from_env`]).
     pub fn from_env() -> anyhow::Result<Self> {
         let loopback = std::env::var("CREDENCE_WEBHOOK_LOOPBACK").is_ok_and(|v| v == "allow");
-        Self::new(loopback, Duration::from_secs(10))
+        Ok(Self::new(loopback, Duration::from_secs(10))?
+            .with_mailer(crate::mail::Mailer::from_env()?))
     }
 
     /// Whether this deployment allows loopback targets.

@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod import_cli;
+pub mod mail;
 pub mod pdf;
 pub mod router;
 pub mod routes;

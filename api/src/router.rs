@@ -297,6 +297,17 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::watch::task_done))
         .routes(routes!(routes::tasks::open))
         .routes(routes!(routes::tasks::reassign))
+        .routes(routes!(
+            routes::disputes::letters,
+            routes::disputes::send_letter
+        ))
+        .routes(routes!(routes::disputes::letter_pdf))
+        .routes(routes!(
+            routes::disputes::disputes,
+            routes::disputes::open_dispute
+        ))
+        .routes(routes!(routes::disputes::update_dispute))
+        .routes(routes!(routes::disputes::resolve_dispute))
         .routes(routes!(routes::watch::collections))
         .routes(routes!(routes::watch::add_promise))
         .routes(routes!(routes::watch::add_note))

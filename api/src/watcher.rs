@@ -150,7 +150,8 @@ pub async fn daily_for(watcher: &Watcher, tenants: &[TenantId]) -> anyhow::Resul
 /// How many tenants' deliveries the worker sends at once.
 pub const DELIVERY_TENANTS_AT_ONCE: usize = 8;
 
-/// The delivery worker's run: sends the webhook deliveries that are due, for every tenant,
+/// The delivery worker's run: sends the webhook deliveries and the letters that are due,
+/// for every tenant,
 /// up to [`DELIVERY_TENANTS_AT_ONCE`] tenants at a time, so one tenant's slow receiver
 /// delays no other tenant's deliveries (and never the watcher, which only writes them). A
 /// tenant whose deliveries fail does not stop the others; the error names every such tenant.
@@ -161,7 +162,12 @@ pub async fn deliver_for(watcher: &Watcher, tenants: &[TenantId]) -> anyhow::Res
     let results: Vec<(TenantId, Result<u32, _>)> =
         futures_util::stream::iter(tenants.iter().cloned())
             .map(|tenant| async move {
-                let sent = watch::deliver_due(ctx, &tenant).await;
+                let hooks = watch::deliver_due(ctx, &tenant).await;
+                let letters = watch::send_letters_due(ctx, &tenant).await;
+                let sent = match (hooks, letters) {
+                    (Ok(h), Ok(l)) => Ok(h + l),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                };
                 (tenant, sent)
             })
             .buffer_unordered(DELIVERY_TENANTS_AT_ONCE)

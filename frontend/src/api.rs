@@ -394,6 +394,17 @@ pub async fn credit_report(
     .await
 }
 
+/// `GET /v1/customers/{id}/letters/{letter}/pdf`: a letter's PDF as it was sent.
+pub async fn letter_pdf(session: Session, id: &str, letter: &str) -> Result<Vec<u8>, ApiError> {
+    file_bytes_as(
+        session,
+        &format!("/v1/customers/{id}/letters/{}/pdf", segment(letter)),
+        &[],
+        "application/pdf",
+    )
+    .await
+}
+
 async fn file_bytes(
     session: Session,
     path: &str,

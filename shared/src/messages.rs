@@ -194,6 +194,11 @@ codes! {
     LIMIT_UNCHANGED = "limit.unchanged",
     /// A warning rule or engine document is not valid (the message says why).
     DOCUMENT_INVALID = "document.invalid",
+    /// A dispute names an invoice the customer has no open amount on.
+    INVOICE_NOT_OPEN = "invoice.not_open",
+    /// More than 0 and at most `max`: what is open and not yet disputed (a dispute) or
+    /// what is disputed (a resolution).
+    DISPUTE_AMOUNT = "dispute.amount",
     // ---- problems (409 and others) ----
     /// 409: the record changed since it was read; reload and try again.
     VERSION_CONFLICT = "conflict.version",

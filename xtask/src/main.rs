@@ -192,6 +192,11 @@ pub(crate) fn server_env(cmd: &mut Command, port: u16, dynamo_port: u16, table: 
         .env("STATIC_DIR", root().join("frontend/dist"))
         // Local development only: webhook receivers on this machine may be tried.
         .env("CREDENCE_WEBHOOK_LOOPBACK", "allow")
+        // Letters to customers are dropped as .eml files here instead of e-mailed.
+        .env(
+            "CREDENCE_MAIL",
+            format!("dir:{}", data.join("mail").display()),
+        )
         .env("PORT", port.to_string());
 }
 

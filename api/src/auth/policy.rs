@@ -66,6 +66,11 @@ pub enum Action {
     /// Build development samples and fit scorecards in the scoring lab (publishing a fitted
     /// model is `ManageConfiguration`).
     UseScoringLab,
+    /// Send a statement or reminder letter to a customer by hand.
+    SendLetters,
+    /// Close a dispute with its outcome (the case's owner, reason and note are
+    /// `WorkCollections`).
+    SettleDisputes,
 }
 
 /// What a machine client (an ERP, a nightly job) may be granted: OAuth 2.0 scopes of the
@@ -152,6 +157,9 @@ pub fn roles_for(action: Action) -> &'static [Role] {
         Action::ReadKpis => &[Risk, Finance, Approver, Admin, Collector],
         Action::RunDailyPass => &[Admin],
         Action::UseScoringLab => &[Risk, Admin],
+        Action::SendLetters | Action::SettleDisputes => {
+            &[Risk, Finance, Approver, Admin, Collector]
+        }
     }
 }
 

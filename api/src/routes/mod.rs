@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod credit;
 pub mod customers;
+pub mod disputes;
 pub mod evidence;
 pub mod exports;
 pub mod feeds;

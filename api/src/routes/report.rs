@@ -124,7 +124,7 @@ pub async fn credit_report(
     })
 }
 
-fn pdf_response(pdf: Vec<u8>, filename: &str) -> Response {
+pub(crate) fn pdf_response(pdf: Vec<u8>, filename: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),

@@ -6,6 +6,7 @@
 pub mod challenger;
 pub mod credit;
 pub mod customers;
+pub mod disputes;
 pub mod evidence;
 pub mod exports;
 pub mod feeds;

@@ -119,6 +119,7 @@ mod tests {
             days: 30,
             step: 2,
             action: DunningAction::Call,
+            letter: None,
         };
         CollectionsView {
             customer_id: CustomerId::parse("C1").unwrap(),

@@ -440,6 +440,36 @@ pub fn deliveries_pending_gsi1pk(t: &TenantId) -> String {
     format!("{}#WH#PENDING", tenant(t))
 }
 
+/// A letter to the customer, under the customer (`id` starts with its unix time, so the
+/// letters list newest first).
+pub fn letter_sk(id: &str) -> String {
+    format!("LTR#{id}")
+}
+
+pub const LETTER_PREFIX: &str = "LTR#";
+
+/// The idempotency key a letter sent by hand was asked for with.
+pub fn letter_key_sk(key: &str) -> String {
+    format!("LTRKEY#{key}")
+}
+
+/// Letters waiting to be sent, by when their next attempt is due.
+pub fn letters_pending_gsi1pk(t: &TenantId) -> String {
+    format!("{}#LTR#PENDING", tenant(t))
+}
+
+/// The PDF of a letter, kept like a report snapshot (`RPT#LTR-{id}#…`).
+pub fn letter_pdf_name(id: &str) -> String {
+    format!("LTR-{id}")
+}
+
+/// A dispute's case, under the customer, by the dispute's document number.
+pub fn dispute_sk(dispute: &str) -> String {
+    format!("DSP#{dispute}")
+}
+
+pub const DISPUTE_PREFIX: &str = "DSP#";
+
 pub fn kpi_pk(t: &TenantId) -> String {
     format!("{}#KPI", tenant(t))
 }

@@ -38,7 +38,7 @@ impl DocKeys {
         }
     }
 
-    fn gsi1(mut self, pk: String, sk: String) -> Self {
+    pub(super) fn gsi1(mut self, pk: String, sk: String) -> Self {
         self.gsi1 = Some((pk, sk));
         self
     }
@@ -672,7 +672,7 @@ impl WatchWrites<'_> {
         self.push(at, "watch", expected.map_or(1, |v| v + 1), expected, state)
     }
 
-    fn push<T: Serialize>(
+    pub(super) fn push<T: Serialize>(
         &mut self,
         at: DocKeys,
         entity: &str,

@@ -1,5 +1,6 @@
 //! Calls added with the order-to-cash work: outside data feeds (the providers and a
-//! provider's file), and collection tasks opened or handed over by hand.
+//! provider's file), collection tasks opened or handed over by hand, letters to the
+//! customer and disputes as cases.
 
 use gloo_net::http::Request;
 
@@ -8,7 +9,10 @@ use super::{
 };
 use crate::session::Session;
 use credence_shared::CustomerId;
-use credence_shared::watch::{CollectionTask, DataFeeds, FeedBatch, FeedReport};
+use credence_shared::watch::{
+    CollectionTask, DataFeeds, DisputeCase, DisputeList, DisputeResolution, DisputeUpdate,
+    FeedBatch, FeedReport, Letter, LetterList, NewDispute, NewLetter,
+};
 
 /// `GET /v1/admin/data-feeds`.
 pub async fn data_feeds(session: Session) -> Result<DataFeeds, ApiError> {
@@ -55,4 +59,67 @@ pub async fn reassign_task(
 ) -> Result<CollectionTask, ApiError> {
     let url = format!("/v1/customers/{id}/tasks/{}/assignee", segment(task_id));
     authorised_with_body(session, Request::put(&url), body).await
+}
+
+/// `GET /v1/customers/{id}/letters`.
+pub async fn letters(session: Session, id: &CustomerId) -> Result<LetterList, ApiError> {
+    authorised(
+        session,
+        Request::get(&format!("/v1/customers/{id}/letters")),
+    )
+    .await
+}
+
+/// `POST /v1/customers/{id}/letters`: a statement or reminder sent now.
+pub async fn send_letter(
+    session: Session,
+    id: &CustomerId,
+    body: &NewLetter,
+) -> Result<Letter, ApiError> {
+    let url = format!("/v1/customers/{id}/letters");
+    authorised_with_body(session, Request::post(&url), body).await
+}
+
+/// `GET /v1/customers/{id}/disputes`.
+pub async fn disputes(session: Session, id: &CustomerId) -> Result<DisputeList, ApiError> {
+    authorised(
+        session,
+        Request::get(&format!("/v1/customers/{id}/disputes")),
+    )
+    .await
+}
+
+/// `POST /v1/customers/{id}/disputes`.
+pub async fn open_dispute(
+    session: Session,
+    id: &CustomerId,
+    body: &NewDispute,
+) -> Result<DisputeCase, ApiError> {
+    let url = format!("/v1/customers/{id}/disputes");
+    authorised_with_body(session, Request::post(&url), body).await
+}
+
+/// `PUT /v1/customers/{id}/disputes/{dispute}`: owner, reason and note.
+pub async fn update_dispute(
+    session: Session,
+    id: &CustomerId,
+    dispute: &str,
+    body: &DisputeUpdate,
+) -> Result<DisputeCase, ApiError> {
+    let url = format!("/v1/customers/{id}/disputes/{}", segment(dispute));
+    authorised_with_body(session, Request::put(&url), body).await
+}
+
+/// `POST /v1/customers/{id}/disputes/{dispute}/resolution`.
+pub async fn resolve_dispute(
+    session: Session,
+    id: &CustomerId,
+    dispute: &str,
+    body: &DisputeResolution,
+) -> Result<DisputeCase, ApiError> {
+    let url = format!(
+        "/v1/customers/{id}/disputes/{}/resolution",
+        segment(dispute)
+    );
+    authorised_with_body(session, Request::post(&url), body).await
 }

@@ -16,7 +16,7 @@ use crate::components::form::{
     FieldErrors, TextField, days_after, invalid_date, local_datetime, message_about, parse_date,
     parse_money, report, required, today,
 };
-use crate::components::layout::refresh_nav_counts;
+use crate::components::layout::{CASE_WORKERS, refresh_nav_counts};
 use crate::components::money::{Amount, format_money};
 use crate::components::notice::{ErrorNotice, Loaded};
 use crate::components::people::Person;
@@ -175,6 +175,8 @@ fn CollectionsBody(
     let mut activity = view.activity;
     activity.sort_by_key(|a| std::cmp::Reverse(a.at));
     let id = view.customer_id;
+    let case_id = id.clone();
+    let user = crate::components::layout::use_current_user();
     view! {
         <div class="collections-grid">
             <div class="collections-main">
@@ -193,6 +195,10 @@ fn CollectionsBody(
                     }
                     .into_any()
                 }}
+                {move || user.has_any(&CASE_WORKERS).then(|| view! {
+                    <crate::components::disputes::DisputesPanel id=case_id.clone() on_changed=reload />
+                    <crate::components::letters::LettersPanel id=case_id.clone() />
+                })}
                 <h3 class="subheading">{t!(i18n, promises_title)}</h3>
                 <PromiseList promises />
                 <h3 class="subheading">{t!(i18n, aging)} <span class="muted small">" · " {t!(i18n, aging_incl_disputed)}</span></h3>

@@ -66,6 +66,9 @@ pub const KPI_READERS: [Role; 5] = [
     Role::Collector,
 ];
 
+/// Who works disputes and sends letters (people who work collections and see invoices).
+pub const CASE_WORKERS: [Role; 5] = KPI_READERS;
+
 /// Asks the navigation for its counts again (inbox, alerts, tasks); the shell provides it.
 #[derive(Clone, Copy)]
 struct NavCounts(RwSignal<u32>);

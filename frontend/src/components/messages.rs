@@ -100,6 +100,8 @@ pub fn word_code(locale: Locale, code: &str, params: &BTreeMap<String, String>) 
         code::CHANGE_NOT_FOR_SUBJECT => td_string!(locale, msg_change_not_for_subject),
         code::LIMIT_UNCHANGED => td_string!(locale, msg_limit_unchanged),
         code::DOCUMENT_INVALID => td_string!(locale, msg_document_invalid),
+        code::INVOICE_NOT_OPEN => td_string!(locale, msg_invoice_not_open),
+        code::DISPUTE_AMOUNT => td_string!(locale, msg_dispute_amount),
         code::VERSION_CONFLICT => td_string!(locale, msg_conflict_version),
         code::ALREADY_EXISTS => td_string!(locale, msg_conflict_exists),
         code::NOT_APPLICABLE => td_string!(locale, msg_conflict_not_applicable),

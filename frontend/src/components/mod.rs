@@ -7,8 +7,10 @@
 
 pub mod audit_list;
 pub mod bar_chart;
+pub mod case_words;
 pub mod collections;
 pub mod customer_card;
+pub mod disputes;
 pub mod doc_editor;
 pub mod download;
 pub mod finding;
@@ -17,6 +19,7 @@ pub mod history_chart;
 pub mod lab_charts;
 pub mod labels;
 pub mod layout;
+pub mod letters;
 pub mod messages;
 pub mod mfa;
 pub mod money;

@@ -97,6 +97,10 @@ pub fn activity_label(kind: ActivityKind) -> &'static str {
         ActivityKind::Alert => t_string!(i18n, act_alert),
         ActivityKind::Signal => t_string!(i18n, act_signal),
         ActivityKind::AutoAction => t_string!(i18n, act_auto_action),
+        ActivityKind::Letter => t_string!(i18n, act_letter),
+        ActivityKind::DisputeOpened => t_string!(i18n, act_dispute_opened),
+        ActivityKind::DisputeChanged => t_string!(i18n, act_dispute_changed),
+        ActivityKind::DisputeResolved => t_string!(i18n, act_dispute_resolved),
     }
 }
 

@@ -263,6 +263,60 @@ fn worded(locale: Locale, activity: &Activity, names: &RuleNames) -> Option<Stri
                 ),
             })
         }
+        ActivityKind::Letter => {
+            use crate::components::case_words::{letter_kind_word, letter_status_word};
+            let letter = letter_kind_word(locale, d.letter?);
+            let status = letter_status_word(locale, d.letter_status?);
+            let amount = format_money(d.amount.as_ref()?);
+            let count = d.count?;
+            Some(fill(
+                td_string!(locale, activity_letter),
+                &[
+                    ("letter", &letter),
+                    ("count", &count),
+                    ("amount", &amount),
+                    ("status", &status),
+                ],
+            ))
+        }
+        ActivityKind::DisputeOpened
+        | ActivityKind::DisputeChanged
+        | ActivityKind::DisputeResolved => {
+            use crate::components::case_words::{outcome_word, reason_word};
+            let reference = d.reference.clone()?;
+            let reason = reason_word(locale, d.dispute_reason?);
+            Some(match activity.kind {
+                ActivityKind::DisputeOpened => fill(
+                    td_string!(locale, activity_dispute_opened),
+                    &[
+                        ("reference", &reference),
+                        ("reason", &reason),
+                        ("amount", &format_money(d.amount.as_ref()?)),
+                    ],
+                ),
+                ActivityKind::DisputeChanged => {
+                    let owner = d
+                        .owner
+                        .clone()
+                        .unwrap_or_else(|| td_string!(locale, dispute_nobody).to_owned());
+                    fill(
+                        td_string!(locale, activity_dispute_changed),
+                        &[
+                            ("reference", &reference),
+                            ("reason", &reason),
+                            ("owner", &owner),
+                        ],
+                    )
+                }
+                _ => fill(
+                    td_string!(locale, activity_dispute_resolved),
+                    &[
+                        ("reference", &reference),
+                        ("outcome", &outcome_word(locale, d.outcome?)),
+                    ],
+                ),
+            })
+        }
         ActivityKind::Note | ActivityKind::AutoAction => None,
     }
 }

@@ -10,12 +10,14 @@
 mod build;
 mod doc;
 mod html;
+mod letter;
 mod svg;
 mod words;
 
 pub use build::document;
 pub use doc::{Block, Chart, Column, Doc, Fact, Section, Series, Table, Tone};
 pub use html::html;
+pub use letter::{Addressee, letter};
 
 use crate::{
     Grade, Money,
@@ -32,6 +34,7 @@ use time::{Date, OffsetDateTime};
 
 /// The report's language.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Lang {
     #[default]
     #[serde(rename = "zh-CN")]

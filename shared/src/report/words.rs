@@ -178,6 +178,10 @@ impl Words {
             ActivityKind::Alert => ("预警", "alert"),
             ActivityKind::Signal => ("外部信息", "outside signal"),
             ActivityKind::AutoAction => ("自动措施", "automatic action"),
+            ActivityKind::Letter => ("信函", "letter"),
+            ActivityKind::DisputeOpened => ("争议登记", "dispute opened"),
+            ActivityKind::DisputeChanged => ("争议更新", "dispute updated"),
+            ActivityKind::DisputeResolved => ("争议解决", "dispute resolved"),
         };
         self.t(zh, en)
     }

@@ -255,6 +255,12 @@ pub enum ActivityKind {
     Alert,
     Signal,
     AutoAction,
+    /// A statement or reminder letter sent (or kept to post: no e-mail address).
+    Letter,
+    DisputeOpened,
+    /// A dispute's owner, reason or note changed.
+    DisputeChanged,
+    DisputeResolved,
 }
 
 /// One line of a customer's collection activity.
@@ -300,6 +306,21 @@ pub struct ActivityDetail {
     pub alert_status: Option<AlertStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal: Option<SignalKind>,
+    /// The letter sent, and what became of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter: Option<super::LetterKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter_status: Option<super::LetterStatus>,
+    /// The letter or dispute the line is about (its id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispute_reason: Option<super::DisputeReason>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<super::DisputeOutcome>,
+    /// Who the task or case went to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 /// `POST /v1/customers/{id}/notes`.

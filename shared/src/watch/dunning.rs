@@ -41,6 +41,9 @@ pub struct DunningStep {
     /// Days after the due date (negative: before it).
     pub day: i32,
     pub action: DunningAction,
+    /// The letter this step sends the customer, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter: Option<super::LetterKind>,
 }
 
 /// A tenant's dunning ladder, ordered by day.
@@ -52,6 +55,9 @@ pub struct DunningLadder {
     #[serde(default)]
     pub version: u32,
     pub steps: Vec<DunningStep>,
+    /// Who the letters are from and how to pay.
+    #[serde(default)]
+    pub letters: super::LetterSettings,
 }
 
 /// One invoice's step in a customer's dunning summary.
@@ -68,6 +74,9 @@ pub struct DunningLine {
     /// Index of the step reached in the ladder.
     pub step: usize,
     pub action: DunningAction,
+    /// The letter the step sends, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter: Option<super::LetterKind>,
 }
 
 /// The steps a customer reached today: one summary per customer, not one message per
@@ -81,6 +90,14 @@ pub struct DunningSummary {
     pub lines: Vec<DunningLine>,
     pub strongest: DunningAction,
     pub total: Money,
+}
+
+impl DunningSummary {
+    /// The letter today's steps send: a reminder when any step asks for one, else a
+    /// statement when one asks for that.
+    pub fn letter(&self) -> Option<super::LetterKind> {
+        self.lines.iter().filter_map(|l| l.letter).max()
+    }
 }
 
 impl DunningLadder {
@@ -101,7 +118,7 @@ impl DunningLadder {
                 "list steps by rising day (negative days are before the due date)",
             )]);
         }
-        Ok(())
+        self.letters.validate()
     }
 
     /// The step each open, undisputed invoice has reached on `today` that was not taken
@@ -142,6 +159,7 @@ impl DunningLadder {
                     days,
                     step,
                     action: self.steps[step].action,
+                    letter: self.steps[step].letter,
                 });
             }
         }

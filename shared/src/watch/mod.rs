@@ -7,10 +7,12 @@
 
 mod alerts;
 mod collections;
+mod disputes;
 mod dunning;
 mod feeds;
 mod inputs;
 mod kpis;
+mod letters;
 mod rules;
 mod severity;
 pub mod target;
@@ -21,10 +23,12 @@ mod tests;
 
 pub use alerts::*;
 pub use collections::*;
+pub use disputes::*;
 pub use dunning::*;
 pub use feeds::*;
 pub use inputs::*;
 pub use kpis::*;
+pub use letters::*;
 pub use rules::*;
 pub use severity::*;
 pub use webhooks::*;

@@ -255,6 +255,33 @@ pub(crate) fn rows() -> Vec<Row> {
             true,
         ),
         row("get", "/v1/customers/{id}/collections", Some(ALL), true),
+        // Letters list invoices: not for sales reps.
+        row("get", "/v1/customers/{id}/letters", Some(PORTFOLIO), true),
+        // A statement of the overdue invoice the fixture posted, sent now.
+        row("post", "/v1/customers/{id}/letters", Some(PORTFOLIO), true),
+        row(
+            "get",
+            "/v1/customers/{id}/letters/{letter}/pdf",
+            Some(PORTFOLIO),
+            true,
+        ),
+        // Disputes name invoices: not for sales reps.
+        row("get", "/v1/customers/{id}/disputes", Some(PORTFOLIO), true),
+        // The fixture's key again: 200 with its case.
+        row("post", "/v1/customers/{id}/disputes", Some(PORTFOLIO), true),
+        // A stale version: 409 for whoever may work it.
+        row(
+            "put",
+            "/v1/customers/{id}/disputes/{dispute}",
+            Some(PORTFOLIO),
+            true,
+        ),
+        row(
+            "post",
+            "/v1/customers/{id}/disputes/{dispute}/resolution",
+            Some(PORTFOLIO),
+            true,
+        ),
         row("post", "/v1/customers/{id}/promises", Some(ALL), true),
         row("post", "/v1/customers/{id}/notes", Some(ALL), true),
         row(
@@ -470,6 +497,14 @@ pub(crate) fn body_for(template: &str, n: usize) -> Value {
         "/v1/customers/{id}/tasks/{task}/assignee" => {
             json!({"assignee": "collector", "version": 0})
         }
+        "/v1/customers/{id}/letters" => json!({"idempotency_key": format!("authz-letter-{n}"),
+            "kind": "statement"}),
+        "/v1/customers/{id}/disputes" => json!({"idempotency_key": DISPUTE_KEY,
+            "invoice": "INV-ANY", "amount": cny("1.00"), "reason": "other"}),
+        "/v1/customers/{id}/disputes/{dispute}" => json!({"version": 99, "reason": "other"}),
+        "/v1/customers/{id}/disputes/{dispute}/resolution" => {
+            json!({"version": 99, "outcome": "withdrawn"})
+        }
         "/v1/admin/data-feeds" => json!({"replaces": 0, "reason": "authz",
             "document": {"providers": []}}),
         "/v1/admin/webhooks" => json!({"replaces": 0, "reason": "authz",
@@ -504,7 +539,15 @@ fn lab_sample() -> Value {
 
 /// Requests filed, and alerts and collection tasks raised, before the table runs, one per
 /// customer used; and a party on the blacklist (`授权黑名单`) to take off it.
+/// The key the fixture opened a dispute under on C1 and on C4.
+const DISPUTE_KEY: &str = "authz-dispute";
+
 pub(crate) struct Fixture {
+    /// A letter and a dispute on each customer.
+    c1_letter: String,
+    c4_letter: String,
+    c1_dispute: String,
+    c4_dispute: String,
     pub(crate) c1_request: String,
     c4_request: String,
     pub(crate) c1_task: String,
@@ -670,14 +713,44 @@ pub(crate) async fn fixture(app: &TestApp) -> Fixture {
         )
         .await;
     assert_eq!(promotion.status, 201, "{}", promotion.body);
+    let (c1_task, c4_task) = (overdue_task(app, "C1").await, overdue_task(app, "C4").await);
+    let mut letters = Vec::new();
+    let mut disputes = Vec::new();
+    for customer in ["C1", "C4"] {
+        let sent = app
+            .send_json(
+                "POST",
+                &format!("/v1/customers/{customer}/letters"),
+                &admin,
+                &json!({"idempotency_key": "authz-fixture-letter", "kind": "statement"}),
+            )
+            .await;
+        assert_eq!(sent.status, 201, "{}", sent.body);
+        letters.push(sent.body["id"].as_str().unwrap().to_owned());
+        let opened = app
+            .send_json(
+                "POST",
+                &format!("/v1/customers/{customer}/disputes"),
+                &admin,
+                &json!({"idempotency_key": DISPUTE_KEY, "invoice": format!("INV-OD-{customer}"),
+                        "amount": {"amount": "10.00", "currency": "CNY"}, "reason": "price"}),
+            )
+            .await;
+        assert_eq!(opened.status, 201, "{}", opened.body);
+        disputes.push(opened.body["id"].as_str().unwrap().to_owned());
+    }
     Fixture {
+        c1_letter: letters[0].clone(),
+        c4_letter: letters[1].clone(),
+        c1_dispute: disputes[0].clone(),
+        c4_dispute: disputes[1].clone(),
         lab_request: promotion.body["id"].as_str().unwrap().to_owned(),
         group_request: filed[0].clone(),
         party_request: filed[1].clone(),
         c1_request: ids[0].clone(),
         c4_request: ids[1].clone(),
-        c1_task: overdue_task(app, "C1").await,
-        c4_task: overdue_task(app, "C4").await,
+        c1_task,
+        c4_task,
     }
 }
 
@@ -713,7 +786,23 @@ pub(crate) async fn call(
         .replace("{what}", "customers")
         .replace("{layout}", "00ff")
         .replace("{key}", &format!("{BLOCKED_KEY}-{customer}"))
-        .replace("{provider}", "authz");
+        .replace("{provider}", "authz")
+        .replace(
+            "{letter}",
+            if customer == "C4" {
+                &fixture.c4_letter
+            } else {
+                &fixture.c1_letter
+            },
+        )
+        .replace(
+            "{dispute}",
+            if customer == "C4" {
+                &fixture.c4_dispute
+            } else {
+                &fixture.c1_dispute
+            },
+        );
     let body = match row.template {
         // A promise is for a day from today on (the app's clock).
         "/v1/customers/{id}/promises" => json!({

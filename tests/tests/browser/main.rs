@@ -9,6 +9,7 @@ mod helpers;
 
 mod collections;
 mod credit;
+mod disputes;
 mod evidence;
 mod imports;
 mod lab;

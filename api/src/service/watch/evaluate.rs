@@ -181,6 +181,8 @@ struct Plan {
     promises: Vec<(Promise, u64)>,
     alerts: Vec<(Alert, Option<u64>)>,
     deliveries: Vec<Delivery>,
+    /// Letters a dunning step asks for (pending: the delivery worker sends them).
+    letters: Vec<credence_shared::watch::Letter>,
     task: Option<(CollectionTask, Option<u64>)>,
     state: Option<(WatchState, Option<u64>)>,
     activity: Vec<Activity>,
@@ -457,6 +459,14 @@ fn run_dunning(
             summary,
             now,
         ));
+        let state = &seen.state;
+        plan.letters.extend(super::letters::from_dunning(
+            &seen.customer.id,
+            (&state.open_items.invoices, state.currency),
+            summary,
+            &seen.ladder,
+            now,
+        ));
         let action = summary.strongest;
         if action == DunningAction::Hold {
             plan.follow_ups
@@ -669,6 +679,9 @@ async fn write(
     }
     for delivery in &plan.deliveries {
         writes.delivery(tenant, delivery, None)?;
+    }
+    for letter in &plan.letters {
+        writes.letter(tenant, letter, None)?;
     }
     for (order, seen) in &plan.orders {
         writes.raw(store.order_put(tenant, order, *seen)?);

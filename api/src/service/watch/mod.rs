@@ -18,6 +18,7 @@ mod actions;
 mod alerts;
 mod collections;
 mod evaluate;
+mod letters;
 mod orders;
 mod passes;
 mod portfolio;
@@ -30,6 +31,7 @@ pub use collections::{
     WorklistQuery, add_note, add_promise, add_signal, collections, task_done, worklist,
 };
 pub use evaluate::evaluate;
+pub use letters::{letter_pdf, letters, send_letter, send_letters_due};
 pub use passes::{BatchOutcome, customers_to_watch, daily, on_changes, run};
 pub use portfolio::{aging_of_all, kpis, portfolio_aging};
 pub use tasks::{open_task, reassign as reassign_task};

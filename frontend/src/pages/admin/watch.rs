@@ -315,6 +315,14 @@ fn LadderTable(ladder: DunningLadder) -> impl IntoView {
                             }}
                         </span>
                         <DunningBadge action=step.action />
+                        {step.letter.map(|letter| view! {
+                            <span class="muted small">
+                                {move || t_string!(i18n, ladder_letter).replace(
+                                    "{letter}",
+                                    crate::components::case_words::letter_kind_word(i18n.get_locale(), letter),
+                                )}
+                            </span>
+                        })}
                     </li>
                 }
             }).collect_view()}

@@ -240,7 +240,10 @@ async fn spawn_app_configured(
 /// The tests' outbound client: loopback receivers allowed (as in local development), and a
 /// 2 s timeout so a receiver that never answers costs a test little.
 pub fn test_egress() -> Egress {
-    Egress::new(true, std::time::Duration::from_secs(2)).expect("an outbound client")
+    let mail = std::env::temp_dir().join(format!("credence-mail-{}", uuid::Uuid::new_v4()));
+    Egress::new(true, std::time::Duration::from_secs(2))
+        .expect("an outbound client")
+        .with_mailer(credence_api::mail::Mailer::drop_into(mail))
 }
 
 pub struct TestResponse {
@@ -259,6 +262,27 @@ impl TestApp {
             clock: &self.clock,
             egress: &self.egress,
         }
+    }
+
+    /// The folder this app's mail is dropped into (one `.eml` file per message).
+    pub fn mail_dir(&self) -> std::path::PathBuf {
+        match self.egress.mailer() {
+            credence_api::mail::Mailer::Drop { dir, .. } => dir.clone(),
+            other => panic!("the tests drop mail into a folder, not {other:?}"),
+        }
+    }
+
+    /// The messages dropped so far, as text, oldest name first.
+    pub fn mails(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.mail_dir()) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).expect("a dropped message"))
+            .collect()
     }
 
     /// Watches one customer of tenant `alpha` now, as the stream consumer would.
