@@ -248,7 +248,7 @@ fn master_of(c: &DemoCustomer) -> MasterRecord {
         registered_capital: Some(c.registered_capital),
         founded: Some(c.founded),
         address: None,
-        contacts: Vec::new(),
+        contacts: demo_contacts(&c.number),
         owner: c.owner.as_ref().map(ToString::to_string),
         parent: None,
         status: CustomerStatus::Active,
@@ -256,6 +256,22 @@ fn master_of(c: &DemoCustomer) -> MasterRecord {
         custom: Default::default(),
         origin: None,
     }
+}
+
+/// The accounts-payable contact of a demo customer: two in three have an e-mail address (on
+/// the reserved `.example` domain), so letters are mailed to some and kept to post for others.
+fn demo_contacts(number: &str) -> Vec<credence_shared::workflow::Contact> {
+    let with_email = number.bytes().last().is_some_and(|b| b % 3 != 0);
+    vec![credence_shared::workflow::Contact {
+        name: "财务部".into(),
+        title: "应付账款".into(),
+        phone: String::new(),
+        email: if with_email {
+            format!("ap@{}.example", number.to_ascii_lowercase())
+        } else {
+            String::new()
+        },
+    }]
 }
 
 /// The demo ledger as the events an ERP would have posted.

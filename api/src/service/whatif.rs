@@ -4,7 +4,10 @@
 //! [`ORDER_DAYS`] days checked again under both as of their day. Nothing is written; the
 //! browser sums the pages ([`EnginePreview::add`]).
 
-use credence_shared::engine::{LedgerEntry, LedgerEvent, OrderRequest, check_order};
+use credence_shared::engine::{
+    Book, CreditFile, Facts, LedgerEntry, LedgerEvent, OrderRequest, Profile, assess, check_order,
+    recommend,
+};
 use credence_shared::lab;
 use credence_shared::preview::{EnginePreview, EnginePreviewRequest, ORDER_DAYS, Outcome};
 use credence_shared::workflow::EngineVersion;
@@ -12,12 +15,12 @@ use futures_util::StreamExt;
 use time::{Date, Duration};
 
 use super::Ctx;
-use super::credit::{CreditEngine, compute_state, profile_of};
+use super::credit::{CreditEngine, customer_info, profile_of};
 use super::regrade::{STEP, customer_page, files_of};
 use crate::auth::Principal;
 use crate::auth::policy::{self, Action};
 use crate::error::ApiError;
-use crate::store::credit::CreditRecord;
+use crate::store::credit::{CreditRecord, CreditState};
 
 /// The swap set's history: bad when an invoice reached this many days past due…
 const BAD_DPD_DAYS: u32 = 90;
@@ -71,10 +74,57 @@ pub async fn preview(
     Ok(preview)
 }
 
+/// A customer's file as of a day under both engines: its book is folded once and its facts
+/// gathered once (twice only when the engines count exposure differently); only the
+/// scorecard and the policy run per engine.
+struct Judged {
+    outcomes: [Outcome; 2],
+    files: [CreditFile; 2],
+}
+
+fn judge(
+    engines: [&CreditEngine; 2],
+    state: &CreditState,
+    profile: &Profile,
+    book: &Book,
+    as_of: Date,
+) -> Result<Judged, super::credit::ComputeError> {
+    let info = customer_info(
+        profile.clone(),
+        Some(state),
+        &state.evidence,
+        &state.decision,
+        as_of,
+    );
+    let first = Facts::gather(book, info.clone(), engines[0].policy.exposure());
+    let second = (engines[1].policy.exposure() != engines[0].policy.exposure())
+        .then(|| Facts::gather(book, info, engines[1].policy.exposure()));
+    let facts = [&first, second.as_ref().unwrap_or(&first)];
+    let one = |n: usize| -> Result<(Outcome, CreditFile), super::credit::ComputeError> {
+        let engine = engines[n];
+        let assessment = assess(facts[n], &engine.model);
+        let recommendation = recommend(&assessment, facts[n], &engine.policy)?;
+        let file = state.decision.effective_file(&recommendation, as_of);
+        let outcome = Outcome {
+            grade: recommendation.grade,
+            limit: recommendation.limit.amount,
+            terms_days: recommendation.terms_days,
+            pd: assessment.pd,
+            exposure: facts[n].behaviour.exposure,
+        };
+        Ok((outcome, file))
+    };
+    let ((now, now_file), (candidate, candidate_file)) = (one(0)?, one(1)?);
+    Ok(Judged {
+        outcomes: [now, candidate],
+        files: [now_file, candidate_file],
+    })
+}
+
 /// Counts one customer: today under both engines, then its recent orders.
 fn count_customer(
     preview: &mut EnginePreview,
-    [now, candidate]: [&CreditEngine; 2],
+    engines: [&CreditEngine; 2],
     customer: &credence_shared::dto::CustomerSummary,
     record: &CreditRecord,
     entries: &[LedgerEntry],
@@ -82,28 +132,10 @@ fn count_customer(
 ) -> Result<(), super::credit::ComputeError> {
     let state = &record.state;
     let profile = profile_of(customer);
-    let outcome = |engine: &CreditEngine| -> Result<Outcome, super::credit::ComputeError> {
-        let (next, summary) = compute_state(
-            engine,
-            customer.id.as_str(),
-            Some(state),
-            state.currency,
-            entries,
-            profile.clone(),
-            state.decision.clone(),
-            today,
-        )?;
-        Ok(Outcome {
-            grade: next.recommendation.grade,
-            limit: next.recommendation.limit.amount,
-            terms_days: next.recommendation.terms_days,
-            pd: next.assessment.pd,
-            exposure: summary.exposure,
-        })
-    };
-    let book = credence_shared::engine::Book::fold(state.currency, entries, today)?;
+    let book = Book::fold(state.currency, entries, today)?;
     let was_bad = lab::sample::went_bad(&book, BAD_MONTHS, BAD_DPD_DAYS);
-    preview.count(outcome(now)?, outcome(candidate)?, was_bad);
+    let [now, candidate] = judge(engines, state, &profile, &book, today)?.outcomes;
+    preview.count(now, candidate, was_bad);
 
     let since = today
         .checked_sub(Duration::days(ORDER_DAYS))
@@ -119,29 +151,22 @@ fn count_customer(
             continue;
         };
         // The ledger as it stood when the order came in.
-        let before = &entries[..at];
-        let blocked = |engine: &CreditEngine| -> Result<Option<bool>, super::credit::ComputeError> {
-            let (then, _) = compute_state(
-                engine,
-                customer.id.as_str(),
-                Some(state),
-                state.currency,
-                before,
-                profile.clone(),
-                state.decision.clone(),
+        let then = Book::fold(state.currency, &entries[..at], entry.date)?;
+        let files = judge(engines, state, &profile, &then, entry.date)?.files;
+        let open_items = then.open_items();
+        let blocked = |n: usize| {
+            check_order(
+                &files[n],
+                &open_items,
+                &order,
+                &engines[n].policy,
                 entry.date,
-            )?;
-            let file = then
-                .decision
-                .effective_file(&then.recommendation, entry.date);
-            Ok(
-                check_order(&file, &then.open_items, &order, &engine.policy, entry.date)
-                    .ok()
-                    .map(|r| r.decision == credence_shared::engine::Decision::Block),
             )
+            .ok()
+            .map(|r| r.decision == credence_shared::engine::Decision::Block)
         };
         // An order the check cannot judge (another currency) is not counted.
-        if let (Some(by_now), Some(by_candidate)) = (blocked(now)?, blocked(candidate)?) {
+        if let (Some(by_now), Some(by_candidate)) = (blocked(0), blocked(1)) {
             preview.orders.count(*amount, by_now, by_candidate);
         }
     }
