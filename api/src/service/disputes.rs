@@ -23,6 +23,7 @@ use crate::auth::policy::{self, Action};
 use crate::error::ApiError;
 use crate::service::Ctx;
 use crate::store::StoreError;
+use crate::store::credit::CreditRecord;
 
 fn customer(raw: &str) -> CustomerId {
     credence_shared::customer::customer_id_of(raw)
@@ -47,7 +48,18 @@ async fn cases_of(
     who: &Principal,
     id: &CustomerId,
 ) -> Result<Vec<DisputeCase>, ApiError> {
-    let Some(record) = ctx.store.get_credit(&who.tenant, id).await? else {
+    let record = ctx.store.get_credit(&who.tenant, id).await?;
+    cases_with(ctx, who, id, record.as_ref()).await
+}
+
+/// [`cases_of`] on the credit file the caller read already.
+async fn cases_with(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    id: &CustomerId,
+    record: Option<&CreditRecord>,
+) -> Result<Vec<DisputeCase>, ApiError> {
+    let Some(record) = record else {
         return Ok(Vec::new());
     };
     let currency = record.state.currency;
@@ -128,8 +140,9 @@ pub async fn disputes(
 ) -> Result<(Vec<DisputeCase>, Vec<OpenInvoice>), ApiError> {
     let id = customer(raw_id);
     may_work(ctx, who, &id).await?;
-    let cases = cases_of(ctx, who, &id).await?;
-    let open = match ctx.store.get_credit(&who.tenant, &id).await? {
+    let record = ctx.store.get_credit(&who.tenant, &id).await?;
+    let cases = cases_with(ctx, who, &id, record.as_ref()).await?;
+    let open = match record {
         Some(record) => record
             .state
             .open_items
@@ -238,11 +251,11 @@ pub async fn open_dispute(
     let id = customer(raw_id);
     may_work(ctx, who, &id).await?;
     let dispute = dispute_id(&id, &body.idempotency_key);
-    let cases = cases_of(ctx, who, &id).await?;
+    let record = ctx.store.get_credit(&who.tenant, &id).await?;
+    let cases = cases_with(ctx, who, &id, record.as_ref()).await?;
     if let Some(seen) = cases.iter().find(|c| c.id == dispute && c.version > 0) {
         return Ok((seen.clone(), false));
     }
-    let record = ctx.store.get_credit(&who.tenant, &id).await?;
     let open = record.as_ref().and_then(|r| {
         r.state
             .open_items
