@@ -30,6 +30,8 @@ use transport::{authorised_ignoring_answer, network, read, send_authorised};
 
 mod lab;
 pub use lab::*;
+mod offline;
+pub use offline::{AsOf, Sent, discard_queued, keep_portfolio, post_or_queue, send_queued};
 mod outside;
 pub use outside::*;
 
@@ -92,9 +94,9 @@ pub(crate) struct ReasonOnly<'a> {
     reason: &'a str,
 }
 
-/// `GET /v1/me`: who the API thinks is signed in.
+/// `GET /v1/me`: who the API thinks is signed in (offline: who it said last time).
 pub async fn me(session: Session) -> Result<Me, ApiError> {
-    authorised(session, Request::get("/v1/me")).await
+    offline::kept_get(session, "/v1/me").await.map(|(me, _)| me)
 }
 
 /// `POST /v1/me/mfa`: a new secret for the person's authenticator app.
@@ -112,12 +114,17 @@ pub async fn confirm_mfa(
 }
 
 /// `GET /v1/customers`: one page of customers matching `query` (all when `None`),
-/// continuing after `cursor`.
+/// continuing after `cursor`. Offline, the customers whose cards are kept on this device.
 pub async fn customers(
     session: Session,
     query: Option<String>,
     cursor: Option<String>,
 ) -> Result<CustomerPage, ApiError> {
+    if !crate::offline::navigator_online() {
+        crate::offline::network().set_online(false);
+        return Ok(offline::search_kept(session, query.as_deref()).await.0);
+    }
+    let asked = query.clone();
     let limit = PAGE_SIZE.to_string();
     let mut params: Vec<(&str, &str)> = vec![("limit", &limit)];
     if let Some(q) = query.as_deref() {
@@ -126,7 +133,13 @@ pub async fn customers(
     if let Some(c) = cursor.as_deref() {
         params.push(("cursor", c));
     }
-    authorised(session, Request::get("/v1/customers").query(params)).await
+    match authorised(session, Request::get("/v1/customers").query(params)).await {
+        Err(ApiError::Network(_)) => {
+            crate::offline::network().set_online(false);
+            Ok(offline::search_kept(session, asked.as_deref()).await.0)
+        }
+        answer => answer,
+    }
 }
 
 /// `GET /v1/customers/{id}`.
@@ -180,8 +193,14 @@ pub async fn import_mapping(
 }
 
 /// `GET /v1/customers/{id}/credit`: the whole credit file, with what the order check needs.
-pub async fn credit(session: Session, id: &CustomerId) -> Result<CreditView, ApiError> {
-    authorised(session, Request::get(&format!("/v1/customers/{id}/credit"))).await
+/// Kept on the device for offline use; offline, the kept file with when it was fetched.
+pub async fn credit(session: Session, id: &CustomerId) -> Result<(CreditView, AsOf), ApiError> {
+    let (view, as_of) =
+        offline::kept_get::<CreditView>(session, &format!("/v1/customers/{id}/credit")).await?;
+    if as_of.is_none() {
+        offline::card_opened(session, &view.customer);
+    }
+    Ok((view, as_of))
 }
 
 /// `POST /v1/customers/{id}/credit-check`: the server's decision on an order of `amount`.
@@ -589,31 +608,42 @@ pub async fn task_done(
 
 /// `GET /v1/customers/{id}/collections`: aging, promises, tasks, alerts, activity.
 pub async fn collections(session: Session, id: &CustomerId) -> Result<CollectionsView, ApiError> {
-    authorised(
-        session,
-        Request::get(&format!("/v1/customers/{id}/collections")),
-    )
-    .await
+    let url = format!("/v1/customers/{id}/collections");
+    offline::kept_get(session, &url).await.map(|(view, _)| view)
 }
 
-/// `POST /v1/customers/{id}/promises`.
+/// `POST /v1/customers/{id}/promises`; without a network it is queued (by its key).
 pub async fn record_promise(
     session: Session,
     id: &CustomerId,
     body: &NewPromise,
-) -> Result<Promise, ApiError> {
+) -> Result<Sent<Promise>, ApiError> {
     let url = format!("/v1/customers/{id}/promises");
-    authorised_with_body(session, Request::post(&url), body).await
+    let summary = format!("{} · {}", body.amount, body.date);
+    let change = (
+        crate::offline::QueuedKind::Promise,
+        id.as_str(),
+        body.idempotency_key.as_str(),
+        summary,
+    );
+    post_or_queue(session, url, body, change).await
 }
 
-/// `POST /v1/customers/{id}/notes`.
+/// `POST /v1/customers/{id}/notes`; without a network it is queued (by its key).
 pub async fn add_note(
     session: Session,
     id: &CustomerId,
     body: &NewNote,
-) -> Result<Activity, ApiError> {
+) -> Result<Sent<Activity>, ApiError> {
     let url = format!("/v1/customers/{id}/notes");
-    authorised_with_body(session, Request::post(&url), body).await
+    let key = body.idempotency_key.clone().unwrap_or_default();
+    let change = (
+        crate::offline::QueuedKind::Note,
+        id.as_str(),
+        key.as_str(),
+        body.text.clone(),
+    );
+    post_or_queue(session, url, body, change).await
 }
 
 /// `GET /v1/admin/regrade`: the last re-grade, if any.

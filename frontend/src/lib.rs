@@ -3,7 +3,9 @@
 //! `api` is the only module that talks HTTP; `session` keeps the access token (`oidc`
 //! gets it, `renew` asks for a new sign-in when it lapses); `i18n`
 //! holds the translations and the language choice; `pages` are the routes and
-//! `components` the pieces they share.
+//! `components` the pieces they share; `offline` keeps the rep's last-known figures and
+//! the changes typed without a network (IndexedDB), beside the service worker
+//! (`public/sw.js`) that keeps the app itself.
 //!
 //! Every page but sign-in is a lazy route ([`pages::lazy`]): `cargo xtask` splits the
 //! wasm there (wasm-split), so a phone first downloads only the router and sign-in; the
@@ -14,6 +16,7 @@
 pub mod api;
 pub mod components;
 pub mod i18n;
+pub mod offline;
 pub mod oidc;
 pub mod pages;
 pub mod renew;

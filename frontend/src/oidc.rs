@@ -488,6 +488,8 @@ pub async fn sign_out(session: Session) {
     // Forgotten at once; the page keeps showing until the browser leaves for the issuer's
     // sign-out (ending the session here would send it to sign in again meanwhile).
     session.forget();
+    // Nothing the person kept on this device outlives their session.
+    crate::offline::forget_everything();
     let Ok(config) = config().await else {
         session.end();
         return;

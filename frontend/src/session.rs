@@ -160,6 +160,14 @@ impl Session {
         receiver.await.unwrap_or(false)
     }
 
+    /// Who is signed in (the token's subject, or the lapsed session's), also when the
+    /// token has expired: the offline store keys what it keeps by it.
+    pub fn subject(&self) -> Option<String> {
+        self.token
+            .with_untracked(|t| t.as_ref().and_then(|t| subject_of(&t.access_token)))
+            .or_else(|| self.lapsed.get_untracked().filter(|s| !s.is_empty()))
+    }
+
     /// Whether the access token ends within `ms` milliseconds (or has ended).
     pub fn expires_within(&self, ms: f64) -> bool {
         self.token.with_untracked(|token| {

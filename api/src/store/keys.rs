@@ -400,6 +400,12 @@ pub fn promise_key_sk(key: &str) -> String {
     format!("PRK#{key}")
 }
 
+/// The marker of a note's idempotency key: it holds the note recorded under the key.
+/// (`NTK#` does not begin with [`ACTIVITY_PREFIX`], so markers never list as activity.)
+pub fn note_key_sk(key: &str) -> String {
+    format!("NTK#{key}")
+}
+
 pub fn signal_sk(key: &str) -> String {
     format!("SG#{key}")
 }

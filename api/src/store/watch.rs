@@ -297,6 +297,20 @@ impl Store {
         Ok(Some(promise.1))
     }
 
+    /// The note recorded under an idempotency key, if one was.
+    pub async fn note_by_key(
+        &self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        key: &str,
+    ) -> Result<Option<Activity>, StoreError> {
+        let pk = keys::customer_pk(tenant, id);
+        Ok(self
+            .doc_get::<Activity>(&pk, &keys::note_key_sk(key))
+            .await?
+            .map(|(_, note)| note))
+    }
+
     /// The customer's signals, oldest first.
     pub async fn signals(
         &self,
@@ -610,6 +624,20 @@ impl WatchWrites<'_> {
             keys::activity_sk(&stamp(activity.at), &unique()),
         );
         self.push(at, "activity", 1, None, activity)
+    }
+
+    /// A note with its idempotency key's marker, which holds a copy of the note: the
+    /// marker is written only if it is new, so the same key never records a second note.
+    pub fn new_note(
+        &mut self,
+        tenant: &TenantId,
+        id: &CustomerId,
+        note: &Activity,
+        key: &str,
+    ) -> Result<(), StoreError> {
+        self.activity(tenant, id, note)?;
+        let at = DocKeys::new(keys::customer_pk(tenant, id), keys::note_key_sk(key));
+        self.push(at, "note_key", 1, None, note)
     }
 
     /// A webhook delivery; while pending it is listed by when it is next due.

@@ -474,7 +474,10 @@ fn PromiseForm(
     let save = Action::new_local(move |body: &NewPromise| {
         let body = body.clone();
         async move {
-            match api::record_promise(session, &id.get_value(), &body).await {
+            match api::record_promise(session, &id.get_value(), &body)
+                .await
+                .map(drop)
+            {
                 Ok(_) => {
                     refresh_nav_counts();
                     on_saved.run(());
@@ -584,6 +587,7 @@ fn NoteForm(id: CustomerId, on_saved: Callback<()>) -> impl IntoView {
             }
         }
     });
+    let customer = id.with_value(|id| id.as_str().to_owned());
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         failure.set(None);
@@ -593,7 +597,10 @@ fn NoteForm(id: CustomerId, on_saved: Callback<()>) -> impl IntoView {
             return;
         }
         fields.set(FieldErrors::default());
-        save.dispatch_local(NewNote { text: note });
+        save.dispatch_local(NewNote {
+            text: note,
+            idempotency_key: Some(new_promise_key()),
+        });
     };
     view! {
         <form class="note-form" data-testid="note-form" on:submit=on_submit novalidate>
@@ -614,6 +621,7 @@ fn NoteForm(id: CustomerId, on_saved: Callback<()>) -> impl IntoView {
             <button type="submit" class="button button-secondary button-small" data-testid="note-submit" disabled=move || save.pending().get()>
                 {t!(i18n, note_submit)}
             </button>
+            <crate::components::offline::PendingChanges customer />
         </form>
     }
 }

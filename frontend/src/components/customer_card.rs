@@ -19,7 +19,7 @@ pub fn CustomerCard(customer: CustomerSummary) -> impl IntoView {
             <a class="card customer-card" href=href data-testid="customer-result">
                 <div class="card-head">
                     <div class="names">
-                        <h3 class="name">{customer.name.clone()}</h3>
+                        <h2 class="name">{customer.name.clone()}</h2>
                         {customer.name_en.clone().map(|en| view! { <p class="name-en" lang="en">{en}</p> })}
                         <p class="number muted">{customer.number.clone()}</p>
                     </div>

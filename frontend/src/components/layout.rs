@@ -94,6 +94,7 @@ pub fn Shell() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let me = LocalResource::new(move || api::me(session));
+    crate::components::offline::watch_network(session);
     let user = CurrentUser(me);
     provide_context(user);
     let two_step_asked = RwSignal::new(false);
@@ -454,6 +455,7 @@ pub fn Shell() -> impl IntoView {
                 </section>
             </nav>
             <main id="main" class="main" tabindex="-1">
+                <crate::components::offline::OfflineBanner />
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         me.await.ok().map(|me| view! {

@@ -24,6 +24,7 @@ pub mod messages;
 pub mod mfa;
 pub mod money;
 pub mod notice;
+pub mod offline;
 pub mod order_check;
 pub mod orders;
 pub mod people;

@@ -3,6 +3,8 @@
 //! As the rep types, the browser runs the same `check_order` the server runs, on the credit
 //! file it just loaded, and shows pass / warn / block at once. A moment after the typing stops
 //! it asks the server, whose answer counts: it either confirms the preview or replaces it.
+//! Offline (or on a kept file) the preview is marked as not confirmed by the server, and
+//! the server is asked as soon as the network returns.
 
 use std::time::Duration;
 
@@ -141,12 +143,21 @@ pub fn OrderCheck(id: CustomerId, view: StoredValue<CreditView>) -> impl IntoVie
     };
     on_cleanup(cancel_timer);
 
+    let network = crate::offline::network();
     let server = LocalResource::new(move || {
         let amount = asked.get();
+        // Asked again when the network returns.
+        let online = network.online();
         let id = id.clone();
         async move {
             let amount = amount?;
+            if !online {
+                return Some((amount, Err(ApiError::Network("offline".into()))));
+            }
             let answer = api::credit_check(session, &id, amount).await;
+            if matches!(answer, Err(ApiError::Network(_))) {
+                network.set_online(false);
+            }
             Some((amount, answer)) as Option<ServerAnswer>
         }
     });
@@ -245,6 +256,7 @@ fn Outcome(
             (server.result, ServerStatus::Confirmed, server.group)
         }
         Some(Ok(server)) => (server.result, ServerStatus::Differs, server.group),
+        Some(Err(ApiError::Network(_))) => (local, ServerStatus::Offline, None),
         Some(Err(_)) => (local, ServerStatus::Unreachable, None),
     };
     let decision = shown.decision;
@@ -261,7 +273,9 @@ fn Outcome(
             data-decision=decision_name
             data-source=match status {
                 ServerStatus::Confirmed | ServerStatus::Differs => "server",
-                ServerStatus::Checking | ServerStatus::Unreachable => "preview",
+                ServerStatus::Checking | ServerStatus::Unreachable | ServerStatus::Offline => {
+                    "preview"
+                }
             }
         >
             <span class="decision-icon" aria-hidden="true">
@@ -335,6 +349,7 @@ fn Outcome(
                 .into_any(),
                 ServerStatus::Differs => t!(i18n, server_differs).into_any(),
                 ServerStatus::Unreachable => t!(i18n, server_unreachable).into_any(),
+                ServerStatus::Offline => t!(i18n, server_offline).into_any(),
             }}
         </p>
     }
@@ -346,6 +361,8 @@ enum ServerStatus {
     Confirmed,
     Differs,
     Unreachable,
+    /// No network: the browser's preview, not confirmed by the server.
+    Offline,
 }
 
 impl ServerStatus {
@@ -355,6 +372,7 @@ impl ServerStatus {
             ServerStatus::Confirmed => "confirmed",
             ServerStatus::Differs => "differs",
             ServerStatus::Unreachable => "unreachable",
+            ServerStatus::Offline => "offline",
         }
     }
 }

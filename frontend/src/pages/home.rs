@@ -132,6 +132,10 @@ pub fn Home() -> impl IntoView {
             <Show when=at_a_desk>
                 <ExportButtons what="customers" />
             </Show>
+            // A rep in the field keeps their own customers for when the network is gone.
+            <Show when=move || user.has_any(&[credence_shared::Role::Sales])>
+                <crate::components::offline::KeepPortfolio />
+            </Show>
             <Show when=can_apply>
                 <div class="page-actions">
                     <a href="/apply" class="button button-secondary" data-testid="home-apply">

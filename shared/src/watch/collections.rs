@@ -330,6 +330,12 @@ pub struct NewNote {
     /// 1 to 2,000 characters once trimmed.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
     pub text: String,
+    /// Makes a retry safe: a note sent again with the same key is recorded once. The app
+    /// sends one with every note, so a note typed offline and queued goes in once however
+    /// often the queue is replayed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_.:/-]{1,128}$"))]
+    pub idempotency_key: Option<String>,
 }
 
 use crate::engine::evidence::SignalFact;

@@ -111,3 +111,36 @@ async fn a_task_for_nobody_or_without_a_reason_is_refused_on_its_field() {
     no_reason.problem(422);
     assert_eq!(no_reason.problem_field(), "reason");
 }
+
+#[tokio::test]
+async fn a_note_sent_again_with_its_key_is_recorded_once_and_a_bad_key_is_refused() {
+    // Arrange: a note typed offline is replayed from the app's queue, twice.
+    let app = spawn_app().await;
+    let sales = app.signed_in(Role::Sales);
+    let body = json!({"text": "地下车库没信号，客户说月底付", "idempotency_key": "note-offline-1"});
+
+    // Act
+    let first = sales.post("/v1/customers/C2/notes", body.clone()).await;
+    let again = sales.post("/v1/customers/C2/notes", body).await;
+    let bad = sales
+        .post(
+            "/v1/customers/C2/notes",
+            json!({"text": "x", "idempotency_key": "no spaces"}),
+        )
+        .await;
+    let activity = sales.get("/v1/customers/C2/collections").await.body;
+
+    // Assert
+    first.assert_status(201);
+    again.assert_status(200);
+    assert_eq!(again.body["at"], first.body["at"], "the note recorded then");
+    bad.problem(422);
+    assert_eq!(bad.problem_field(), "idempotency_key");
+    let notes = activity["activity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "note")
+        .count();
+    assert_eq!(notes, 1, "{activity}");
+}

@@ -558,6 +558,22 @@ impl Browser {
         Ok(())
     }
 
+    /// Takes the page's network away (or gives it back) as DevTools does: requests fail
+    /// and `navigator.onLine` follows, with its `offline`/`online` events.
+    pub async fn set_offline(&self, offline: bool) -> Result {
+        self.client
+            .issue_cmd(Cdp::new("Network.enable", json!({})))
+            .await?;
+        self.client
+            .issue_cmd(Cdp::new(
+                "Network.emulateNetworkConditions",
+                json!({"offline": offline, "latency": 0,
+                       "downloadThroughput": -1, "uploadThroughput": -1}),
+            ))
+            .await?;
+        Ok(())
+    }
+
     /// Saves `CREDENCE_SCREENSHOTS/<name>-<size>.png`.
     pub async fn screenshot(&self, name: &str) -> Result {
         // Let fonts and the last render settle so the picture shows the final state.
@@ -569,5 +585,36 @@ impl Browser {
             .join(format!("{name}-{}.png", self.size.name));
         std::fs::write(&path, png)?;
         Ok(())
+    }
+}
+
+/// A Chrome DevTools Protocol command, sent through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    body: String,
+}
+
+impl Cdp {
+    fn new(cmd: &str, params: serde_json::Value) -> Self {
+        Cdp {
+            body: json!({"cmd": cmd, "params": params}).to_string(),
+        }
+    }
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.clone()))
     }
 }

@@ -15,6 +15,7 @@ mod imports;
 mod lab;
 mod mfa;
 mod navigation;
+mod offline;
 mod orders;
 mod people;
 mod regrade;

@@ -179,14 +179,14 @@ pub async fn add_promise(
     Ok((promise, true))
 }
 
-/// `POST /v1/customers/{id}/notes`.
+/// `POST /v1/customers/{id}/notes`. `true` when new, `false` when its key was seen.
 #[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn add_note(
     ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     body: NewNote,
-) -> Result<Activity, ApiError> {
+) -> Result<(Activity, bool), ApiError> {
     let id = parse_customer(raw_id)?;
     crate::service::customers::visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::WorkCollections)?;
@@ -196,6 +196,15 @@ pub async fn add_note(
         2000,
         "write a note of at most 2000 characters",
     )?;
+    let key = body.idempotency_key.as_deref();
+    if let Some(key) = key {
+        if !credence_shared::credit::valid_idempotency_key(key) {
+            return Err(ApiError::Validation(vec![key_pattern_error()]));
+        }
+        if let Some(seen) = ctx.store.note_by_key(&who.tenant, &id, key).await? {
+            return Ok((seen, false));
+        }
+    }
     let activity = Activity {
         at: ctx.clock.now(),
         kind: ActivityKind::Note,
@@ -204,9 +213,23 @@ pub async fn add_note(
         detail: ActivityDetail::default(),
     };
     let mut writes = ctx.store.watch_writes();
-    writes.activity(&who.tenant, &id, &activity)?;
-    writes.commit().await?;
-    Ok(activity)
+    match key {
+        Some(key) => writes.new_note(&who.tenant, &id, &activity, key)?,
+        None => writes.activity(&who.tenant, &id, &activity)?,
+    }
+    match (writes.commit().await, key) {
+        (Ok(_), _) => Ok((activity, true)),
+        // The same note sent twice at once: the other request recorded it.
+        (Err(StoreError::ConditionFailed), Some(key)) => ctx
+            .store
+            .note_by_key(&who.tenant, &id, key)
+            .await?
+            .map(|seen| (seen, false))
+            .ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("note key {key} failed its condition"))
+            }),
+        (Err(e), _) => Err(e.into()),
+    }
 }
 
 /// `POST /v1/customers/{id}/signals`. `true` when new, `false` when its key was seen.
@@ -223,16 +246,7 @@ pub async fn add_signal(
     let key_ok = credence_shared::credit::valid_idempotency_key(&body.idempotency_key);
     let mut errors = Vec::new();
     if !key_ok {
-        errors.push(
-            field_error(
-                "idempotency_key",
-                code::TEXT_PATTERN,
-                "1-128 letters, digits or - _ . : /",
-            )
-            .with("min", 1)
-            .with("max", 128)
-            .with("allowed", "A-Z a-z 0-9 - _ . : /"),
-        );
+        errors.push(key_pattern_error());
     }
     if body.date > ctx.clock.today() {
         errors.push(field_error(
@@ -343,6 +357,18 @@ fn same_signal(a: &NewSignal, b: &NewSignal) -> bool {
         idempotency_key: String::new(),
         ..b.clone()
     }
+}
+
+/// An idempotency key that is not 1-128 letters, digits or `- _ . : /`.
+fn key_pattern_error() -> credence_shared::dto::FieldError {
+    field_error(
+        "idempotency_key",
+        code::TEXT_PATTERN,
+        "1-128 letters, digits or - _ . : /",
+    )
+    .with("min", 1)
+    .with("max", 128)
+    .with("allowed", "A-Z a-z 0-9 - _ . : /")
 }
 
 fn field_error(field: &str, code: &str, message: &str) -> credence_shared::dto::FieldError {

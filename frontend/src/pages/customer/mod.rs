@@ -63,7 +63,9 @@ pub fn CustomerPage() -> impl IntoView {
         let id = id.get();
         async move {
             match id {
-                Some(id) => api::credit(session, &id).await.map(|view| (id, view)),
+                Some(id) => api::credit(session, &id)
+                    .await
+                    .map(|(view, as_of)| (id, view, as_of)),
                 // An id that cannot exist: same answer as the server would give.
                 None => Err(ApiError::NotFound),
             }
@@ -79,7 +81,7 @@ pub fn CustomerPage() -> impl IntoView {
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match credit.await {
-                        Ok((id, view)) => view! { <CreditFile id view /> }.into_any(),
+                        Ok((id, view, as_of)) => view! { <CreditFile id view as_of /> }.into_any(),
                         Err(error) => view! {
                             <ErrorNotice error retry=move || credit.refetch() />
                         }
@@ -92,7 +94,7 @@ pub fn CustomerPage() -> impl IntoView {
 }
 
 #[component]
-fn CreditFile(id: CustomerId, view: CreditView) -> impl IntoView {
+fn CreditFile(id: CustomerId, view: CreditView, as_of: api::AsOf) -> impl IntoView {
     let i18n = use_i18n();
     let customer = view.customer.clone();
     let request_file = file_now(&view);
@@ -108,13 +110,17 @@ fn CreditFile(id: CustomerId, view: CreditView) -> impl IntoView {
     let collections_id = StoredValue::new(id.clone());
     let edit_id = StoredValue::new(String::from(js_sys::encode_uri_component(&customer.number)));
     let editor = crate::components::layout::use_current_user();
+    let network = crate::offline::network();
     let collections: CollectionsResource = LocalResource::new(move || {
+        // Reloaded when changes typed offline reach the server.
+        network.synced();
         let id = collections_id.get_value();
         async move { api::collections(session, &id).await }
     });
 
     view! {
-        <article class="credit-file" data-testid="customer-detail">
+        <article class="credit-file" class:stale=as_of.is_some() data-testid="customer-detail">
+            {as_of.map(|ms| view! { <crate::components::offline::KeptSince ms /> })}
             <header class="detail-head">
                 <div class="names">
                     <h1 class="page-title">{customer.name.clone()}</h1>
