@@ -320,7 +320,7 @@ fn page(
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>登录 Sign in · Credence</title>
-<link rel="stylesheet" href="/oauth2/style.css"></head>
+<style>{STYLE}</style></head>
 <body>
 <main>
 <h1>Credence</h1>
