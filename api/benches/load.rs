@@ -1,74 +1,114 @@
-//! Load generator: the credit lookup, the credit check and event ingestion through the real
-//! Router served over HTTP on DynamoDB Local, beside a raw GetItem on the same DynamoDB Local,
-//! at 50 and 200 concurrent clients. Counts the DynamoDB calls each request makes with an SDK
-//! interceptor.
+//! Load generator: what a sales rep's phone asks in the field — the customer lookup
+//! (`GET /v1/customers/{id}`) and the order credit check (`POST
+//! /v1/customers/{id}/credit-check`) — through the real Router served over HTTP on DynamoDB
+//! Local, beside raw reads of the same items on the same DynamoDB Local in the same run, at
+//! 50 and 200 concurrent clients; then event ingestion.
+//!
+//! Every client is one of the demo tenant's three sales reps (`sales`, `sales-2`, `sales-3`:
+//! the seed gives each customer one of them as its owner) asking only about their own
+//! customers, as they do in the app — a rep sees no other, so any error is a real one.
+//! Besides latency, each scenario reports the DynamoDB calls a request made (an SDK
+//! interceptor on the server's client) and CPU per request: the whole process (server and
+//! load generator), the server's own runtime (its threads are named `api-server`), and the
+//! DynamoDB Local process's when it runs on this machine.
 //!
 //! Run: `cargo xtask load` (starts DynamoDB Local), or with one already listening
 //! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench -p credence-api --bench load`.
 //! Optional: `LOAD_SECONDS` (default 10 per scenario).
 
-use aws_sdk_dynamodb::types::AttributeValue;
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::config_bag::ConfigBag;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use credence_api::{
     AppState,
-    auth::{Verifier, local::LocalIssuer},
+    auth::{Verifier, local::LocalIssuer, local::LocalUser},
     router,
     seed::{demo_tenant, demo_users, seed_demo},
     store::Store,
 };
-mod common;
-
+use credence_shared::{Role, UserId};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{
     Arc,
     atomic::{AtomicU64, Ordering},
 };
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, Default)]
-struct CountCalls(Arc<AtomicU64>);
+mod common;
+#[path = "common/cpu.rs"]
+mod cpu;
+use common::CountCalls;
 
-impl Intercept for CountCalls {
-    fn name(&self) -> &'static str {
-        "CountCalls"
-    }
+/// The sales reps the demo seed gives customers to (`seed::generate`).
+const REPS: [&str; 3] = ["sales", "sales-2", "sales-3"];
 
-    fn read_before_execution(
-        &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        self.0.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-
-    fn read_after_execution(
-        &self,
-        _context: &aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef<'_>,
-        _components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        Ok(())
-    }
-}
-
+/// What one scenario measured.
 struct Figures {
     requests: usize,
-    errors: usize,
+    /// Failed requests by HTTP status (0: no answer).
+    errors: BTreeMap<u16, usize>,
     p50: Duration,
     p99: Duration,
     per_second: f64,
+    /// DynamoDB calls by operation.
+    calls: BTreeMap<String, u64>,
+    cpu: Cpu,
 }
 
-/// Runs `clients` loops of `op` for `seconds` and reports latency percentiles.
-async fn drive<F, Fut>(clients: usize, seconds: u64, op: F) -> Figures
+impl Figures {
+    fn errors(&self) -> usize {
+        self.errors.values().sum()
+    }
+
+    fn calls_per_request(&self) -> f64 {
+        self.calls.values().sum::<u64>() as f64 / self.requests.max(1) as f64
+    }
+}
+
+/// CPU time spent during a scenario.
+#[derive(Clone, Copy, Default)]
+struct Cpu {
+    process: Duration,
+    server: Duration,
+    dynamo: Option<Duration>,
+}
+
+impl Cpu {
+    fn now(dynamo_pid: Option<u32>) -> Self {
+        Cpu {
+            process: cpu::process(),
+            server: cpu::threads("api-server"),
+            dynamo: dynamo_pid.and_then(cpu::of_pid),
+        }
+    }
+
+    fn since(self, before: Cpu) -> Cpu {
+        Cpu {
+            process: self.process.saturating_sub(before.process),
+            server: self.server.saturating_sub(before.server),
+            dynamo: self
+                .dynamo
+                .zip(before.dynamo)
+                .map(|(a, b)| a.saturating_sub(b)),
+        }
+    }
+}
+
+/// The result of one request: `Err(status)` when it failed (0: no answer).
+type Outcome = Result<(), u16>;
+
+/// Runs `clients` loops of `op(client, n)` for `seconds` and measures them.
+async fn drive<F, Fut>(
+    clients: usize,
+    seconds: u64,
+    calls: &CountCalls,
+    dynamo_pid: Option<u32>,
+    op: F,
+) -> Figures
 where
-    F: Fn(usize) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = bool> + Send,
+    F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = Outcome> + Send,
 {
+    calls.take();
+    let cpu_before = Cpu::now(dynamo_pid);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let tasks: Vec<_> = (0..clients)
@@ -76,12 +116,12 @@ where
             let op = op.clone();
             tokio::spawn(async move {
                 let mut samples = Vec::new();
-                let mut errors = 0;
+                let mut errors = BTreeMap::<u16, usize>::new();
                 let mut n = c * 7919;
                 while Instant::now() < deadline {
                     let t = Instant::now();
-                    if !op(n).await {
-                        errors += 1;
+                    if let Err(status) = op(c, n).await {
+                        *errors.entry(status).or_default() += 1;
                     }
                     samples.push(t.elapsed());
                     n += 1;
@@ -91,13 +131,16 @@ where
         })
         .collect();
     let mut all = Vec::new();
-    let mut errors = 0;
+    let mut errors = BTreeMap::new();
     for t in tasks {
-        let (s, e) = t.await.unwrap();
+        let (s, e) = t.await.expect("a client");
         all.extend(s);
-        errors += e;
+        for (status, n) in e {
+            *errors.entry(status).or_default() += n;
+        }
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu = Cpu::now(dynamo_pid).since(cpu_before);
     all.sort();
     let pick = |q: f64| all[((all.len() as f64 * q) as usize).min(all.len() - 1)];
     Figures {
@@ -106,41 +149,108 @@ where
         p50: pick(0.50),
         p99: pick(0.99),
         per_second: all.len() as f64 / elapsed,
+        calls: calls.take(),
+        cpu,
     }
 }
 
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn per_request(d: Duration, requests: usize) -> f64 {
+    d.as_secs_f64() * 1e6 / requests.max(1) as f64
+}
+
 fn report(name: &str, clients: usize, f: &Figures) {
+    let calls: Vec<String> = f
+        .calls
+        .iter()
+        .map(|(op, n)| format!("{op} {:.2}", *n as f64 / f.requests.max(1) as f64))
+        .collect();
+    let dynamo = f
+        .cpu
+        .dynamo
+        .map_or("-".into(), |d| format!("{:.0}", per_request(d, f.requests)));
     println!(
-        "{name:<28} clients {clients:>3}  requests {:>6}  errors {:>3}  {:>7.0}/s  p50 {:>8.2} ms  p99 {:>8.2} ms",
+        "{name:<26} clients {clients:>3}  requests {:>6}  errors {:>4} {:?}  {:>6.0}/s  p50 {:>7.2} ms  p99 {:>7.2} ms  \
+         DynamoDB calls/request {:.2} ({})  CPU µs/request: process {:.0}, server {:.0}, DynamoDB Local {dynamo}",
         f.requests,
+        f.errors(),
         f.errors,
         f.per_second,
-        f.p50.as_secs_f64() * 1000.0,
-        f.p99.as_secs_f64() * 1000.0
+        ms(f.p50),
+        ms(f.p99),
+        f.calls_per_request(),
+        calls.join(", "),
+        per_request(f.cpu.process, f.requests),
+        per_request(f.cpu.server, f.requests),
     );
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let seconds: u64 = std::env::var("LOAD_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10);
+/// A customer a rep may look up, and the currency its limit is kept in.
+#[derive(Clone)]
+struct Own {
+    id: String,
+    currency: String,
+}
+
+fn main() -> anyhow::Result<()> {
+    // The server on a runtime of its own, so its CPU time can be told from the load
+    // generator's (and from the raw reads', which run beside the generator).
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("api-server")
+        .enable_all()
+        .build()?;
+    let client = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("load-client")
+        .enable_all()
+        .build()?;
+    let result = client.block_on(run(server.handle().clone()));
+    server.shutdown_background();
+    client.shutdown_background();
+    result
+}
+
+async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
+    let seconds = common::env_or("LOAD_SECONDS", 10) as u64;
+    let endpoint = std::env::var("DYNAMODB_ENDPOINT").unwrap_or_default();
+    let dynamo_pid = endpoint
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.trim_end_matches('/').parse().ok())
+        .and_then(cpu::dynamodb_local);
+    // Three clients of the same DynamoDB Local: the seed's, the server's (counted) and the
+    // raw reads' (counted apart), each with its own connections on its own runtime.
+    let (seed_client, table) = common::local_table("load", CountCalls::default()).await?;
     let calls = CountCalls::default();
-    let (client, table) = common::local_table("load", calls.clone()).await?;
-    let store = Store::new(client.clone(), &table);
+    let server_client = common::local_client(calls.clone())?;
+    let raw_calls = CountCalls::default();
+    let raw = common::local_client(raw_calls.clone())?;
+
     let t = Instant::now();
     let today = time::OffsetDateTime::now_utc().date();
-    seed_demo(&store, &demo_tenant(), today, 220).await?;
+    seed_demo(&Store::new(seed_client, &table), &demo_tenant(), today, 220).await?;
     println!(
         "seeded the demo tenant in {:.1} s",
         t.elapsed().as_secs_f64()
     );
 
     let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048)?;
-    let issuer = LocalIssuer::from_key(key, "http://load", "load", demo_users())?;
+    let mut users = demo_users();
+    for rep in &REPS[1..] {
+        users.push(LocalUser {
+            username: (*rep).to_owned(),
+            password: "demo".to_owned(),
+            user_id: UserId::parse(rep)?,
+            tenant: demo_tenant(),
+            roles: vec![Role::Sales],
+        });
+    }
+    let issuer = LocalIssuer::from_key(key, "http://load", "load", users)?;
     let verifier = Verifier::with_jwks("http://load", "load", &issuer.jwks())?;
     let issuer = Arc::new(issuer);
+    let store = Store::new(server_client, &table);
     let state = AppState {
         store: store.clone(),
         verifier: Arc::new(verifier),
@@ -154,16 +264,19 @@ async fn main() -> anyhow::Result<()> {
             issuer.clone(),
         )),
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    server.spawn(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).expect("the listener");
+        axum::serve(listener, router(state)).await
+    });
 
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()?;
-    let token = |user: &'static str| {
-        let http = http.clone();
-        let base = base.clone();
+    let token = |user: &str| {
+        let (http, base, user) = (http.clone(), base.clone(), user.to_owned());
         async move {
             let r: serde_json::Value = http
                 .post(format!("{base}/auth/token"))
@@ -172,134 +285,266 @@ async fn main() -> anyhow::Result<()> {
                 .await?
                 .json()
                 .await?;
-            anyhow::Ok(r["access_token"].as_str().unwrap_or_default().to_owned())
+            let token = r["access_token"].as_str().unwrap_or_default().to_owned();
+            anyhow::ensure!(!token.is_empty(), "{user} could not sign in: {r}");
+            anyhow::Ok(format!("Bearer {token}"))
         }
     };
-    let sales = Arc::new(token("sales").await?);
     let finance = Arc::new(token("finance").await?);
-    // The sales rep's own customers (a rep sees only theirs; any other answers 403).
-    let mut own = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut url = format!("{base}/v1/customers?limit=50");
-        if let Some(c) = &cursor {
-            url.push_str(&format!("&cursor={c}"));
+    let risk = token("risk").await?;
+    // Each rep's own customers, as the app lists them for the rep.
+    let mut reps: Vec<(String, Vec<Own>)> = Vec::new();
+    for rep in REPS {
+        let auth = token(rep).await?;
+        let mut own = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut url = format!("{base}/v1/customers?limit=50");
+            if let Some(c) = &cursor {
+                url.push_str(&format!("&cursor={c}"));
+            }
+            let page: serde_json::Value = http
+                .get(url)
+                .header("authorization", &auth)
+                .send()
+                .await?
+                .json()
+                .await?;
+            for c in page["items"].as_array().into_iter().flatten() {
+                if let (Some(id), Some(currency)) =
+                    (c["id"].as_str(), c["credit_limit"]["currency"].as_str())
+                {
+                    own.push(Own {
+                        id: id.to_owned(),
+                        currency: currency.to_owned(),
+                    });
+                }
+            }
+            cursor = page["next_cursor"].as_str().map(str::to_owned);
+            if cursor.is_none() {
+                break;
+            }
         }
-        let page: serde_json::Value = http
-            .get(url)
-            .header("authorization", format!("Bearer {sales}"))
-            .send()
-            .await?
-            .json()
-            .await?;
-        for c in page["items"].as_array().into_iter().flatten() {
-            own.extend(c["id"].as_str().map(str::to_owned));
-        }
-        cursor = page["next_cursor"].as_str().map(str::to_owned);
-        if cursor.is_none() || own.len() >= 220 {
-            break;
-        }
+        anyhow::ensure!(!own.is_empty(), "the sales rep {rep} owns no customer");
+        println!("{rep}: {} own customers", own.len());
+        reps.push((auth, own));
     }
-    anyhow::ensure!(!own.is_empty(), "the sales rep sees no customer");
-    println!("the sales rep's customers looked up: {}", own.len());
-    let ids: Arc<Vec<String>> = Arc::new(own);
+    let reps = Arc::new(reps);
+    let all: Arc<Vec<String>> = Arc::new(
+        reps.iter()
+            .flat_map(|(_, own)| own.iter().map(|o| o.id.clone()))
+            .collect(),
+    );
 
-    // DynamoDB calls per request, measured one request at a time.
-    let count = |label: &str, before: u64| {
+    // DynamoDB calls of one request at a time, after one of each has warmed the caches
+    // (the tenant's engine is cached for 30 s, tokens' registry entries for 2 min).
+    let (auth, own) = &reps[0];
+    let one = &own[0];
+    let check_body =
+        |o: &Own| serde_json::json!({"amount": {"amount": "5000.00", "currency": o.currency}});
+    let requests: Vec<(&str, reqwest::RequestBuilder)> = vec![
+        (
+            "lookup (GET customer)",
+            http.get(format!("{base}/v1/customers/{}", one.id))
+                .header("authorization", auth),
+        ),
+        (
+            "credit check (sales rep)",
+            http.post(format!("{base}/v1/customers/{}/credit-check", one.id))
+                .header("authorization", auth)
+                .json(&check_body(one)),
+        ),
+        (
+            "credit check (risk)",
+            http.post(format!("{base}/v1/customers/{}/credit-check", one.id))
+                .header("authorization", &risk)
+                .json(&check_body(one)),
+        ),
+        (
+            "credit card (GET credit)",
+            http.get(format!("{base}/v1/customers/{}/credit", one.id))
+                .header("authorization", auth),
+        ),
+        (
+            "search by name part",
+            http.get(format!("{base}/v1/customers?q=%E4%B8%8A%E6%B5%B7"))
+                .header("authorization", auth),
+        ),
+    ];
+    for (label, request) in requests {
+        let again = request.try_clone().expect("a plain body");
+        request.send().await?.error_for_status()?;
+        calls.take();
+        again.send().await?.error_for_status()?;
+        let counted = calls.take();
         println!(
-            "{label:<28} {} DynamoDB call(s)",
-            calls.0.load(Ordering::Relaxed) - before
-        )
-    };
-    let auth = |t: &str| format!("Bearer {t}");
-    let b = calls.0.load(Ordering::Relaxed);
-    http.get(format!("{base}/v1/customers/{}", ids[0]))
-        .header("authorization", auth(&sales))
-        .send()
-        .await?;
-    count("lookup (GET customer)", b);
-    let b = calls.0.load(Ordering::Relaxed);
-    http.post(format!("{base}/v1/customers/{}/credit-check", ids[0]))
-        .header("authorization", auth(&sales))
-        .json(&serde_json::json!({"amount": {"amount": "1000.00", "currency": "CNY"}}))
-        .send()
-        .await?;
-    count("credit check", b);
-    let b = calls.0.load(Ordering::Relaxed);
-    http.get(format!("{base}/v1/customers?q=%E4%B8%8A%E6%B5%B7"))
-        .header("authorization", auth(&sales))
-        .send()
-        .await?;
-    count("search by name part", b);
-    let b = calls.0.load(Ordering::Relaxed);
-    http.get(format!("{base}/v1/customers/{}/credit", ids[0]))
-        .header("authorization", auth(&sales))
-        .send()
-        .await?;
-    count("credit file (sales)", b);
+            "{label:<26} {} DynamoDB call(s) {counted:?}",
+            counted.values().sum::<u64>()
+        );
+    }
 
+    let mut table_rows = Vec::new();
     for clients in [50, 200] {
-        let (h, bs, s, i) = (http.clone(), base.clone(), sales.clone(), ids.clone());
-        let f = drive(clients, seconds, move |n| {
-            let (h, bs, s, i) = (h.clone(), bs.clone(), s.clone(), i.clone());
+        let (h, bs, r) = (http.clone(), base.clone(), reps.clone());
+        let lookup = drive(clients, seconds, &calls, dynamo_pid, move |c, n| {
+            let (h, bs, r) = (h.clone(), bs.clone(), r.clone());
             async move {
-                let id = &i[n % i.len()];
-                h.get(format!("{bs}/v1/customers/{id}"))
-                    .header("authorization", format!("Bearer {s}"))
+                let (auth, own) = &r[c % r.len()];
+                let id = &own[n % own.len()].id;
+                let answer = h
+                    .get(format!("{bs}/v1/customers/{id}"))
+                    .header("authorization", auth)
                     .send()
-                    .await
-                    .is_ok_and(|r| r.status().is_success())
+                    .await;
+                status_of(answer).await
             }
         })
         .await;
-        report("lookup (GET customer)", clients, &f);
+        report("lookup (GET customer)", clients, &lookup);
 
-        let (h, bs, s, i) = (http.clone(), base.clone(), sales.clone(), ids.clone());
-        let f = drive(clients, seconds, move |n| {
-            let (h, bs, s, i) = (h.clone(), bs.clone(), s.clone(), i.clone());
+        let (h, bs, r) = (http.clone(), base.clone(), reps.clone());
+        let check = drive(clients, seconds, &calls, dynamo_pid, move |c, n| {
+            let (h, bs, r) = (h.clone(), bs.clone(), r.clone());
             async move {
-                let id = &i[n % i.len()];
-                h.post(format!("{bs}/v1/customers/{id}/credit-check"))
-                    .header("authorization", format!("Bearer {s}"))
-                    .json(&serde_json::json!({"amount": {"amount": "5000.00", "currency": "CNY"}}))
+                let (auth, own) = &r[c % r.len()];
+                let o = &own[n % own.len()];
+                let answer = h
+                    .post(format!("{bs}/v1/customers/{}/credit-check", o.id))
+                    .header("authorization", auth)
+                    .json(&serde_json::json!({"amount": {"amount": "5000.00", "currency": o.currency}}))
                     .send()
-                    .await
-                    .is_ok_and(|r| r.status().is_success())
+                    .await;
+                status_of(answer).await
             }
         })
         .await;
-        report("credit check", clients, &f);
+        report("credit check", clients, &check);
 
-        let (c, tb, i) = (client.clone(), table.clone(), ids.clone());
-        let f = drive(clients, seconds, move |n| {
-            let (c, tb, i) = (c.clone(), tb.clone(), i.clone());
+        // The same customers' profiles, read straight from the table.
+        let (db, tb, r) = (raw.clone(), table.clone(), reps.clone());
+        let get = drive(clients, seconds, &raw_calls, dynamo_pid, move |c, n| {
+            let (db, tb, r) = (db.clone(), tb.clone(), r.clone());
             async move {
-                c.get_item()
+                let (_, own) = &r[c % r.len()];
+                let pk = format!("T#demo#C#{}", own[n % own.len()].id);
+                db.get_item()
                     .table_name(tb)
-                    .key(
-                        "PK",
-                        AttributeValue::S(format!("T#demo#C#{}", i[n % i.len()])),
-                    )
+                    .key("PK", AttributeValue::S(pk))
                     .key("SK", AttributeValue::S("PROFILE".into()))
                     .send()
                     .await
-                    .is_ok()
+                    .map(|_| ())
+                    .map_err(|_| 0)
             }
         })
         .await;
-        report("raw GetItem (same table)", clients, &f);
+        report("raw GetItem (profile)", clients, &get);
+
+        // What a rep's check reads: the profile (its owner) and the credit file, together.
+        let (db, tb, r) = (raw.clone(), table.clone(), reps.clone());
+        let batch = drive(clients, seconds, &raw_calls, dynamo_pid, move |c, n| {
+            let (db, tb, r) = (db.clone(), tb.clone(), r.clone());
+            async move {
+                let (_, own) = &r[c % r.len()];
+                let pk = format!("T#demo#C#{}", own[n % own.len()].id);
+                let mut keys = KeysAndAttributes::builder().consistent_read(true);
+                for sk in ["PROFILE", "CREDIT"] {
+                    keys = keys.keys(HashMap::from([
+                        ("PK".to_owned(), AttributeValue::S(pk.clone())),
+                        ("SK".to_owned(), AttributeValue::S(sk.to_owned())),
+                    ]));
+                }
+                let keys = keys.build().map_err(|_| 0u16)?;
+                db.batch_get_item()
+                    .request_items(tb, keys)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|_| 0)
+            }
+        })
+        .await;
+        report("raw BatchGetItem (file)", clients, &batch);
+        table_rows.push((clients, lookup, check, get, batch));
     }
 
-    // Ingestion: batches of 20 payments, each batch on its own customer, 8 posters.
+    println!();
+    println!(
+        "| clients | scenario | p50 ms | p99 ms | p50 / raw GetItem | p99 / raw GetItem | errors | req/s | DynamoDB calls/req | CPU µs/req process | server | DynamoDB Local |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let mut failed = 0;
+    for (clients, lookup, check, get, batch) in &table_rows {
+        for (name, f) in [
+            ("lookup", lookup),
+            ("credit check", check),
+            ("raw GetItem", get),
+            ("raw BatchGetItem (profile + file)", batch),
+        ] {
+            failed += f.errors();
+            println!(
+                "| {clients} | {name} | {:.1} | {:.1} | {:.2}× | {:.2}× | {} | {:.0} | {:.2} | {:.0} | {:.0} | {} |",
+                ms(f.p50),
+                ms(f.p99),
+                f.p50.as_secs_f64() / get.p50.as_secs_f64(),
+                f.p99.as_secs_f64() / get.p99.as_secs_f64(),
+                f.errors(),
+                f.per_second,
+                f.calls_per_request(),
+                per_request(f.cpu.process, f.requests),
+                per_request(f.cpu.server, f.requests),
+                f.cpu
+                    .dynamo
+                    .map_or("-".into(), |d| format!("{:.0}", per_request(d, f.requests))),
+            );
+        }
+    }
+    println!();
+
+    ingest(
+        &http, &base, &finance, &all, seconds, &calls, dynamo_pid, today,
+    )
+    .await?;
+    anyhow::ensure!(failed == 0, "{failed} lookups, checks or raw reads failed");
+    Ok(())
+}
+
+/// `Ok` for a 2xx answer, else its status (0: no answer).
+async fn status_of(answer: reqwest::Result<reqwest::Response>) -> Outcome {
+    let answer = answer.map_err(|_| 0u16)?;
+    let status = answer.status();
+    // Read the body, as a phone does.
+    let _ = answer.bytes().await;
+    if status.is_success() {
+        Ok(())
+    } else {
+        Err(status.as_u16())
+    }
+}
+
+/// Ingestion: batches of 20 payments, each batch on its own customer, 8 posters; then three
+/// full batches of 500 events over 50 customers, one request at a time, as an ERP's nightly
+/// export posts them (the API function's timeout is 29 s).
+#[allow(clippy::too_many_arguments)]
+async fn ingest(
+    http: &reqwest::Client,
+    base: &str,
+    finance: &Arc<String>,
+    ids: &Arc<Vec<String>>,
+    seconds: u64,
+    calls: &CountCalls,
+    dynamo_pid: Option<u32>,
+    today: time::Date,
+) -> anyhow::Result<()> {
     let counter = Arc::new(AtomicU64::new(0));
     let (h, bs, fi, i, ctr) = (
         http.clone(),
-        base.clone(),
+        base.to_owned(),
         finance.clone(),
         ids.clone(),
         counter.clone(),
     );
-    let f = drive(8, seconds, move |n| {
+    let f = drive(8, seconds, calls, dynamo_pid, move |_, n| {
         let (h, bs, fi, i, ctr) = (h.clone(), bs.clone(), fi.clone(), i.clone(), ctr.clone());
         async move {
             let id = &i[n % i.len()];
@@ -314,17 +559,17 @@ async fn main() -> anyhow::Result<()> {
                     })
                 })
                 .collect();
-            let ok = h
+            let answer = h
                 .post(format!("{bs}/v1/ledger/events"))
-                .header("authorization", format!("Bearer {fi}"))
+                .header("authorization", fi.as_str())
                 .json(&serde_json::json!({ "events": events }))
                 .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            if ok {
+                .await;
+            let outcome = status_of(answer).await;
+            if outcome.is_ok() {
                 ctr.fetch_add(20, Ordering::Relaxed);
             }
-            ok
+            outcome
         }
     })
     .await;
@@ -334,8 +579,6 @@ async fn main() -> anyhow::Result<()> {
         counter.load(Ordering::Relaxed) as f64 / seconds as f64
     );
 
-    // Full batches: 500 events over 50 customers (10 invoices each), one request at a
-    // time, as an ERP's nightly export posts them. The API function's timeout is 29 s.
     for round in 0..3 {
         let events: Vec<_> = (0..500)
             .map(|k| {
@@ -353,7 +596,7 @@ async fn main() -> anyhow::Result<()> {
         let t = Instant::now();
         let answer = http
             .post(format!("{base}/v1/ledger/events"))
-            .header("authorization", auth(&finance))
+            .header("authorization", finance.as_str())
             .json(&serde_json::json!({ "events": events }))
             .send()
             .await?;

@@ -20,5 +20,14 @@ async fn main() -> Result<(), lambda_http::Error> {
     }
     credence_api::watcher::refuse_shifted_clock()?;
     let state = AppState::from_settings(&settings, Vec::new(), Vec::new()).await?;
+    // Open the DynamoDB connection during init: otherwise the first request after a cold
+    // start pays for the TLS handshake. A failure here is the first request's to report.
+    if let Err(e) = state.store.warm().await {
+        let e = anyhow::Error::from(e);
+        tracing::warn!(
+            error = format!("{e:#}"),
+            "could not open the DynamoDB connection at start"
+        );
+    }
     lambda_http::run(router(state)).await
 }

@@ -223,8 +223,6 @@ fn has_finance_rights(who: &Principal) -> bool {
     policy::allows(who, Action::SeeInvoiceDetail)
 }
 
-/// Reads the credit file; a customer without one yet gets it computed (and stored) now.
-/// `engine` is the tenant's, resolved once by the caller for the whole use case.
 /// The file as the engine in force computes it: a file the re-grade after a publish has
 /// not reached yet is recomputed (and stored, guarded) when it is read, so the card, the
 /// check and the decisions never answer from an engine that is no longer in force.
@@ -263,20 +261,43 @@ async fn on_engine(
     Ok(record)
 }
 
+/// Reads the credit file; a customer without one yet gets it computed (and stored) now.
+/// `engine` is the tenant's, resolved once by the caller for the whole use case.
 pub async fn load_or_init(
     ctx: &Ctx<'_>,
     engine: &CreditEngine,
     who: &Principal,
     id: &CustomerId,
 ) -> Result<CreditRecord, ApiError> {
+    let record = ctx.store.get_credit(&who.tenant, id).await?;
+    current_or_init(ctx, engine, who, id, record, None).await
+}
+
+/// [`load_or_init`] on a file already read (`None`: the customer has none yet), with the
+/// customer's profile when it was read with it.
+async fn current_or_init(
+    ctx: &Ctx<'_>,
+    engine: &CreditEngine,
+    who: &Principal,
+    id: &CustomerId,
+    record: Option<CreditRecord>,
+    customer: Option<&credence_shared::dto::CustomerSummary>,
+) -> Result<CreditRecord, ApiError> {
     let (store, clock) = (ctx.store, ctx.clock);
-    if let Some(record) = store.get_credit(&who.tenant, id).await? {
+    if let Some(record) = record {
         return on_engine(ctx, engine, who, id, record).await;
     }
-    let customer = store
-        .get_customer(&who.tenant, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let read;
+    let customer = match customer {
+        Some(customer) => customer,
+        None => {
+            read = store
+                .get_customer(&who.tenant, id)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            &read
+        }
+    };
     let entries: Vec<LedgerEntry> = store
         .get_ledger(&who.tenant, id)
         .await?
@@ -290,7 +311,7 @@ pub async fn load_or_init(
         None,
         currency,
         &entries,
-        profile_of(&customer),
+        profile_of(customer),
         CreditDecision::default(),
         clock.today(),
     )
@@ -417,8 +438,10 @@ async fn view_with(
     let (store, clock) = (ctx.store, ctx.clock);
     policy::require(who, Action::ReadCustomers)?;
     let id = parse_id(raw_id)?;
-    let customer = super::customers::visible_customer(ctx, who, &id).await?;
-    let record = load_or_init(ctx, engine, who, &id).await?;
+    // The profile and the file in one read.
+    let (customer, record) = super::customers::visible_file(ctx, who, &id, true).await?;
+    let customer = customer.ok_or(ApiError::NotFound)?;
+    let record = current_or_init(ctx, engine, who, &id, record, Some(&customer)).await?;
     let as_of = clock.today();
     let state = &record.state;
     let file = state.decision.effective_file(&state.recommendation, as_of);
@@ -514,10 +537,11 @@ pub async fn check(
     let engine = ctx.engine(&who.tenant).await?;
     policy::require(who, Action::CheckOrder)?;
     let id = parse_id(raw_id)?;
-    super::customers::require_visible(ctx, who, &id).await?;
+    // One read: the file, with the profile only when its owner decides (a sales rep).
+    let (customer, record) = super::customers::visible_file(ctx, who, &id, false).await?;
     let order = OrderRequest::new(request.amount)
         .map_err(|e| ApiError::field("amount.amount", code::NUMBER_NOT_POSITIVE, e.to_string()))?;
-    let record = load_or_init(ctx, &engine, who, &id).await?;
+    let record = current_or_init(ctx, &engine, who, &id, record, customer.as_ref()).await?;
     let mut result = check_against(&engine, &record.state, &order, ctx.clock.today())?;
     let group = check_group(ctx, who, &record.state, &order, &mut result).await?;
     Ok(CreditCheckResponse { result, group })

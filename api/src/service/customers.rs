@@ -10,6 +10,7 @@ use crate::{
     },
     error::ApiError,
     service::Ctx,
+    store::credit::CreditRecord,
 };
 use credence_shared::{
     CustomerId,
@@ -121,6 +122,26 @@ pub async fn visible_customer(
         .ok_or(ApiError::NotFound)?;
     policy::require_customer(who, customer.owner.as_ref())?;
     Ok(customer)
+}
+
+/// The customer's profile and credit file (`None`: not there), checked as
+/// [`visible_customer`] checks, in one call: the profile is read when it is needed —
+/// `with_profile`, or for a sales rep, whose own customer it must be — in the same
+/// `BatchGetItem` as the file (`Some`); otherwise the file alone is one `GetItem`.
+pub async fn visible_file(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    id: &CustomerId,
+    with_profile: bool,
+) -> Result<(Option<CustomerSummary>, Option<CreditRecord>), ApiError> {
+    policy::require(who, Action::ReadCustomers)?;
+    if !with_profile && policy::may_see_customer(who, None) {
+        return Ok((None, ctx.store.get_credit(&who.tenant, id).await?));
+    }
+    let file = ctx.store.get_file(&who.tenant, id).await?;
+    let customer = file.customer.ok_or(ApiError::NotFound)?;
+    policy::require_customer(who, customer.owner.as_ref())?;
+    Ok((Some(customer), file.credit))
 }
 
 /// Like [`visible_customer`] for callers that do not need the record: only a sales rep's

@@ -37,18 +37,30 @@ use std::{
 /// Lambda instance sees a newly published version within this time.
 pub const ENGINE_TTL: Duration = Duration::from_secs(30);
 
-/// The engine in force per tenant, cached for [`ENGINE_TTL`].
+/// The engine in force per tenant, cached for [`ENGINE_TTL`]. One request reads an engine
+/// that expired while the others in flight wait for it: a busy process reads it once, not
+/// once per request.
 #[derive(Clone, Default)]
 pub struct Engines {
     cache: Arc<Mutex<HashMap<TenantId, (Instant, CreditEngine)>>>,
+    loading: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Engines {
+    fn cached(&self, tenant: &TenantId) -> Option<CreditEngine> {
+        let cache = self.cache.lock().expect("engine cache");
+        let (at, engine) = cache.get(tenant)?;
+        (at.elapsed() < ENGINE_TTL).then(|| engine.clone())
+    }
+
     pub async fn get(&self, store: &Store, tenant: &TenantId) -> Result<CreditEngine, ApiError> {
-        if let Some((at, engine)) = self.cache.lock().expect("engine cache").get(tenant)
-            && at.elapsed() < ENGINE_TTL
-        {
-            return Ok(engine.clone());
+        if let Some(engine) = self.cached(tenant) {
+            return Ok(engine);
+        }
+        let _loading = self.loading.lock().await;
+        // Another request may have read it while this one waited.
+        if let Some(engine) = self.cached(tenant) {
+            return Ok(engine);
         }
         let engine = match store.engine_pointer(tenant).await? {
             None => CreditEngine::defaults(),

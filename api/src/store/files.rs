@@ -1,6 +1,6 @@
-//! A batch of customers' profiles and credit files read together: what a ledger import
-//! needs of every customer of a batch before it folds their rows, in one `BatchGetItem` per
-//! 50 customers instead of two `GetItem`s each.
+//! Customers' profiles and credit files read together: what a ledger import needs of every
+//! customer of a batch before it folds their rows, in one `BatchGetItem` per 50 customers
+//! instead of two `GetItem`s each; and one customer's, for the order check and the card.
 
 use super::codec::s;
 use super::credit::{CreditRecord, record_of};
@@ -21,6 +21,14 @@ pub struct File {
 const CUSTOMERS_PER_READ: usize = 50;
 
 impl Store {
+    /// One customer's profile and credit file in one `BatchGetItem` (strongly consistent):
+    /// an order check or a credit card that needs the profile too (its owner decides whether
+    /// a sales rep may see it) pays one call, not two.
+    pub async fn get_file(&self, tenant: &TenantId, id: &CustomerId) -> Result<File, StoreError> {
+        let mut files = self.get_files(tenant, std::slice::from_ref(id)).await?;
+        Ok(files.remove(id).unwrap_or_default())
+    }
+
     /// The profiles and credit files of `ids` (strongly consistent). A credit file whose
     /// open invoices are on pages is read whole, as [`Store::get_credit`] reads it.
     pub async fn get_files(

@@ -12,7 +12,7 @@
 //! |---|---|---|---|
 //! | a customer's profile and credit summary | GetItem | `PK = T#{t}#C#{id}`, `SK = PROFILE` | table |
 //! | several customers by id (search hits) | BatchGetItem | as above | table |
-//! | a customer's credit file (the check's one read) | GetItem | `PK = T#{t}#C#{id}`, `SK = CREDIT` | table |
+//! | a customer's credit file (the check's one read, for a role that sees every customer) | GetItem | `PK = T#{t}#C#{id}`, `SK = CREDIT` | table |
 //! | a credit file's open invoices when paged (`openPages` on `CREDIT`) | Query | `PK = T#{t}#C#{id}`, `SK begins_with OPEN#` | table |
 //! | a customer's ledger, by date | Query | `PK = T#{t}#C#{id}`, `SK begins_with L#` | table |
 //! | a customer's credit history | Query | `PK = T#{t}#C#{id}`, `SK begins_with H#` | table |
@@ -43,7 +43,7 @@
 //! | every watched customer (KPIs) | Query | `GSI1PK = T#{t}#WATCHED` | GSI1 |
 //! | customers time alone changes on or before a day (the daily pass) | Query | `GSI2PK = T#{t}#WAKE`, `GSI2SK <= {date}#~` | GSI2 |
 //! | credit reviews due on or before a day, earliest first (`REVIEW` under the customer) | Query | `GSI2PK = T#{t}#REVIEWS`, `GSI2SK <= {date}#~` | GSI2 |
-//! | a batch's profiles and credit files together (ledger import) | BatchGetItem | `PK = T#{t}#C#{id}`, `SK = PROFILE / CREDIT` | table |
+//! | a batch's profiles and credit files together (ledger import); one customer's (a sales rep's order check, whose owner decides; the credit card) | BatchGetItem | `PK = T#{t}#C#{id}`, `SK = PROFILE / CREDIT` | table |
 //! | a customer's alerts (one per rule) | Query / GetItem | `PK = T#{t}#C#{id}`, `SK = AL#{rule}` | table |
 //! | open / resolved alerts of the tenant, newest first | Query | `GSI1PK = T#{t}#ALERTS#OPEN` or `#RESOLVED` | GSI1 |
 //! | a customer's collection tasks, promises, signals, activity | Query | `PK = T#{t}#C#{id}`, `SK begins_with TK# / PR# / SG# / ACT#` | table |
@@ -56,6 +56,7 @@
 //! | warning rules, dunning ladder, webhooks | GetItem | `PK = T#{t}#CFG`, `SK = WARNING_RULES / DUNNING / WEBHOOKS` | table |
 //! | the import history, a run's error rows, remembered mappings | Query / UpdateItem / GetItem | `PK = T#{t}#IMPORTS`, `SK = RUN#{id}` / `ERR#{id}#{batch}` / `MAP#{layout}` | table |
 //! | the tenant of a token's subject (a person's stable id, a machine client's id) | GetItem / conditional PutItem | `PK = REG#SUB#{subject}`, `SK = TENANT` | table |
+//! | nothing: the start-up read that opens the connection (never written) | GetItem | `PK = REG#WARM`, `SK = WARM` | table |
 //! | yesterday's KPI snapshot (grade drift) | Query | `PK = T#{t}#KPI`, `SK begins_with K#`, newest first | table |
 
 use credence_shared::{CustomerId, TenantId, workflow::Subject};
@@ -82,6 +83,11 @@ pub fn subject_pk(subject: &str) -> String {
     format!("REG#SUB#{subject}")
 }
 pub const SUBJECT_TENANT_SK: &str = "TENANT";
+
+/// The key a function reads at start-up to open its connection to DynamoDB (TLS, signing
+/// credentials) before its first request; no item is ever written there.
+pub const WARM_PK: &str = "REG#WARM";
+pub const WARM_SK: &str = "WARM";
 
 /// The registry of tenants: one partition, one item per tenant (the daily jobs walk it).
 pub const TENANTS_PK: &str = "REG#TENANTS";

@@ -167,6 +167,21 @@ impl Store {
         &self.table
     }
 
+    /// Opens the connection to DynamoDB before the first request needs it: one `GetItem` of
+    /// a key nothing is written to ([`keys::WARM_PK`]), which resolves the credentials,
+    /// makes the TLS handshake and leaves the connection in the client's pool. A function
+    /// calls it while it starts, where the time is not a user's.
+    pub async fn warm(&self) -> Result<(), StoreError> {
+        self.client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, codec::s(keys::WARM_PK))
+            .key(keys::SK, codec::s(keys::WARM_SK))
+            .send()
+            .await?;
+        Ok(())
+    }
+
     pub fn raw_client(&self) -> &Client {
         &self.client
     }

@@ -238,7 +238,7 @@ async fn a_request_approved_after_the_grade_fell_to_d_or_e_waits_for_the_extra_a
 // ----- ownership ------------------------------------------------------------------------
 
 #[tokio::test]
-async fn a_sales_rep_cannot_see_or_file_for_another_reps_customer_but_risk_can() {
+async fn a_sales_rep_cannot_see_check_or_file_for_another_reps_customer_but_risk_can() {
     let app = spawn_app().await;
     let sales = app.signed_in(Role::Sales);
     let risk = app.signed_in(Role::Risk);
@@ -246,6 +246,8 @@ async fn a_sales_rep_cannot_see_or_file_for_another_reps_customer_but_risk_can()
 
     let customer = sales.get("/v1/customers/C4").await;
     let file = sales.get("/v1/customers/C4/credit").await;
+    let check = sales.credit_check("C4", "100.00").await;
+    let own_check = sales.credit_check("C1", "100.00").await;
     let request = sales.file_request("C4", change.clone()).await;
     let requests = sales.get("/v1/customers/C4/requests").await;
     let audit = sales.get("/v1/customers/C4/audit").await;
@@ -253,6 +255,8 @@ async fn a_sales_rep_cannot_see_or_file_for_another_reps_customer_but_risk_can()
 
     customer.problem(403);
     file.problem(403);
+    check.problem(403);
+    own_check.assert_status(200);
     request.problem(403);
     requests.problem(403);
     audit.problem(403);
@@ -260,6 +264,7 @@ async fn a_sales_rep_cannot_see_or_file_for_another_reps_customer_but_risk_can()
     assert!(!ids_in(&search.body["items"]).contains(&"C4"));
     assert_eq!(risk.get("/v1/customers/C4").await.status, 200);
     risk.credit("C4").await;
+    risk.credit_check("C4", "100.00").await.assert_status(200);
     let by_risk = risk.file_request("C4", change).await;
     by_risk.assert_status(201);
     let open = sales.get("/v1/requests").await;

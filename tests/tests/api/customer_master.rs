@@ -243,11 +243,12 @@ async fn the_profile_in_the_master_reaches_the_scorecard() {
 }
 
 #[tokio::test]
-async fn customers_handed_to_another_rep_leave_the_first_rep_s_list_at_once() {
-    // Arrange: C1 and C2 are the sales rep's.
+async fn customers_handed_to_another_rep_leave_the_first_rep_s_list_and_checks_at_once() {
+    // Arrange: C1 and C2 are the sales rep's, who has checked an order of C1's.
     let app = spawn_app().await;
     let risk = app.signed_in(Role::Risk);
     let sales = app.signed_in(Role::Sales);
+    sales.credit_check("C1", "100.00").await.assert_status(200);
 
     // Act
     let moved = risk
@@ -263,6 +264,8 @@ async fn customers_handed_to_another_rep_leave_the_first_rep_s_list_at_once() {
         )
         .await;
     let card = sales.get("/v1/customers/C1").await;
+    let file = sales.get("/v1/customers/C1/credit").await;
+    let check = sales.credit_check("C1", "100.00").await;
     let listed = sales.get("/v1/customers").await;
 
     // Assert
@@ -271,6 +274,8 @@ async fn customers_handed_to_another_rep_leave_the_first_rep_s_list_at_once() {
     assert_eq!(moved["unknown"], json!(["NOPE-1"]));
     assert_eq!(again.assert_status(200)["unchanged"], 1);
     card.problem(403);
+    file.problem(403);
+    check.problem(403);
     let ids: Vec<&str> = listed.body["items"]
         .as_array()
         .unwrap()
