@@ -41,10 +41,11 @@ IMMUTABLE="public, max-age=31536000, immutable"
 # 1. Trunk puts a content hash in the names of the .js, .css and .wasm files
 #    it emits, so they can be cached for a year. .wasm gets its MIME type
 #    explicitly: WebAssembly.instantiateStreaming requires application/wasm.
-#    (An unhashed .js/.css you add yourself, such as a service worker, must
-#    be excluded here and uploaded with no-cache in step 2.)
+#    The service worker and its registration script keep their names from
+#    build to build: they are uploaded with no-cache in step 2.
 aws s3 sync "$DIST" "s3://$BUCKET" \
   --exclude "*" --include "*.js" --include "*.css" \
+  --exclude "sw.js" --exclude "sw-register.js" \
   --cache-control "$IMMUTABLE"
 aws s3 sync "$DIST" "s3://$BUCKET" \
   --exclude "*" --include "*.wasm" \
@@ -56,12 +57,13 @@ aws s3 sync "$DIST" "s3://$BUCKET" \
 #    are not uploaded.
 aws s3 sync "$DIST" "s3://$BUCKET" \
   --exclude "*.js" --exclude "*.css" --exclude "*.wasm" --exclude "index.html" \
-  --exclude "office/index.html" \
   --exclude "*.gz" --exclude "*.br" --cache-control "no-cache"
+for script in sw.js sw-register.js; do
+  aws s3 cp "$DIST/$script" "s3://$BUCKET/$script" \
+    --cache-control "no-cache" --content-type "text/javascript; charset=utf-8"
+done
 
-# 3. The two index.html files last, so they never point at assets that are not there yet.
-aws s3 cp "$DIST/office/index.html" "s3://$BUCKET/office/index.html" \
-  --cache-control "no-cache" --content-type "text/html; charset=utf-8"
+# 3. index.html last, so it never points at assets that are not there yet.
 aws s3 cp "$DIST/index.html" "s3://$BUCKET/index.html" \
   --cache-control "no-cache" --content-type "text/html; charset=utf-8"
 
