@@ -36,14 +36,15 @@ pub fn write(public: &Path, dist: &Path, app_dir: &str) -> Result<()> {
     Ok(())
 }
 
-/// The script without its whole-line `//` comments and blank lines.
+/// The script without its whole-line `//` comments, blank lines and indentation (our
+/// scripts have no multi-line strings).
 fn without_comments(js: &str) -> String {
     js.lines()
         .filter(|line| {
             let code = line.trim_start();
             !code.is_empty() && !code.starts_with("//")
         })
-        .map(|line| format!("{line}\n"))
+        .map(|line| format!("{}\n", line.trim()))
         .collect()
 }
 
@@ -120,7 +121,7 @@ mod tests {
     }
 
     #[test]
-    fn comment_lines_are_left_out_of_the_served_scripts() {
+    fn comments_and_indentation_are_left_out_of_the_served_scripts() {
         // Arrange
         let js =
             "// what it does\n(function () {\n  // why\n  var a = \"//not a comment\";\n\n})();\n";
@@ -131,7 +132,7 @@ mod tests {
         // Assert
         assert_eq!(
             served,
-            "(function () {\n  var a = \"//not a comment\";\n})();\n"
+            "(function () {\nvar a = \"//not a comment\";\n})();\n"
         );
     }
 

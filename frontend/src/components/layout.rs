@@ -447,7 +447,12 @@ pub fn Shell() -> impl IntoView {
                         type="button"
                         class="button button-secondary signout"
                         data-testid="signout"
-                        on:click=move |_| leptos::task::spawn_local(crate::oidc::sign_out(session))
+                        on:click=move |_| {
+                            let question = t_string!(i18n, sign_out_with_pending);
+                            if crate::components::offline::may_sign_out(question) {
+                                leptos::task::spawn_local(crate::oidc::sign_out(session));
+                            }
+                        }
                     >
                         <IconSignOut />
                         {t!(i18n, sign_out)}

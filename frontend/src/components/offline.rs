@@ -29,6 +29,30 @@ pub fn watch_network(session: Session) {
     });
 }
 
+/// Sign-out deletes what is kept on the device, the changes still waiting to be sent too:
+/// when there are any, the person is asked first.
+/// `question` has `{count}` where the number goes.
+pub fn may_sign_out(question: &str) -> bool {
+    let waiting = offline::network()
+        .queue_untracked()
+        .iter()
+        .filter(|q| q.refused.is_none())
+        .count();
+    if waiting == 0 {
+        return true;
+    }
+    let question = question.replace("{count}", &waiting.to_string());
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(&question).ok())
+        .unwrap_or(true)
+}
+
+/// The styles of the offline pieces (the banner, the age of a kept card, the dashed stale
+/// figures, the pending changes, "keep my customers offline"). They come with the signed-in
+/// frame, which always shows [`OfflineBanner`], rather than in `style.css`: the sign-in
+/// page's first load has no use for them.
+const OFFLINE_CSS: &str = ".offline-banner, .kept-since { display: flex; align-items: center; gap: 0.5rem; margin: 0 0 0.75rem; padding: 0.5rem 0.75rem; border-radius: var(--radius); background: var(--warn-soft); color: var(--warn); font-weight: 600; font-size: 0.9rem; } .offline-dot { flex: none; width: 0.6rem; height: 0.6rem; border-radius: 50%; background: var(--warn); } .credit-file.stale .card { border: 1px dashed var(--warn); box-shadow: none; } .credit-file.stale .amount { color: var(--muted); } .pending-changes { margin-top: 0.75rem; padding: 0.5rem 0.75rem; border: 1px dashed var(--warn); border-radius: var(--radius); background: var(--warn-soft); } .pending-change { padding: 0.25rem 0; overflow-wrap: anywhere; } .pending-kind { font-weight: 600; color: var(--warn); } .keep-portfolio { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; margin-bottom: 0.75rem; } .main:has(.offline-banner) .customer-card { border: 1px dashed var(--warn); box-shadow: none; } .main:has(.offline-banner) .customer-card .amount { color: var(--muted); }";
+
 /// The bar under the header while offline: the figures are the ones kept on this device,
 /// and how many changes wait to be sent.
 #[component]
@@ -43,6 +67,7 @@ pub fn OfflineBanner() -> impl IntoView {
             .count()
     };
     view! {
+        <style>{OFFLINE_CSS}</style>
         <Show when=move || !network.online()>
             <p class="offline-banner" role="status" data-testid="offline-banner">
                 <span class="offline-dot" aria-hidden="true"></span>

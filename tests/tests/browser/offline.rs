@@ -152,6 +152,17 @@ async fn a_rep_offline_still_finds_both_cards_previews_an_order_and_queues_a_not
         let pending = browser.visible("pending-change").await?.text().await?;
         check!(pending.contains(&note), "{pending}");
         browser.screenshot("offline-pending-note").await?;
+        // Signing out now would delete the note with the rest: the rep is asked first.
+        browser.open_account_menu_if_needed().await?;
+        browser.tap("signout").await?;
+        let question = browser.client.get_alert_text().await?;
+        browser.client.dismiss_alert().await?;
+        check!(question.contains('1'), "{question}");
+        check!(
+            browser.is_visible("search-input").await?
+                || browser.is_visible("customer-detail").await?,
+            "still signed in after saying no"
+        );
 
         // The network returns: the order is confirmed and the note is sent, once.
         browser.set_offline(false).await?;
