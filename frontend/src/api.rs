@@ -31,7 +31,9 @@ use transport::{authorised_ignoring_answer, network, read, send_authorised};
 mod lab;
 pub use lab::*;
 mod offline;
-pub use offline::{AsOf, Sent, discard_queued, keep_portfolio, post_or_queue, send_queued};
+pub use offline::{
+    AsOf, Sent, discard_queued, file_request_or_queue, keep_portfolio, post_or_queue, send_queued,
+};
 mod outside;
 pub use outside::*;
 

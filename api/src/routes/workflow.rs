@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
     request_body = NewRequest,
     responses(
         (status = 201, description = "The request, routed by the approval matrix (`CreditRequest`)"),
+        (status = 200, description = "Sent again with the same `idempotency_key`: the request filed the first time (`CreditRequest`)"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "not one of your customers"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json", description = "the same request is already open"),
@@ -46,8 +47,13 @@ pub async fn file(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewRequest>,
 ) -> Result<(StatusCode, Json<CreditRequest>), ApiError> {
-    let request = workflow::file(&state.ctx(), &who, &id, body).await?;
-    Ok((StatusCode::CREATED, Json(request)))
+    let (request, new) = workflow::file(&state.ctx(), &who, &id, body).await?;
+    let status = if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(request)))
 }
 
 #[utoipa::path(get, path = "/v1/customers/{id}/requests", tag = "workflow", security(("bearer" = [])),

@@ -201,6 +201,7 @@ pub async fn seed_workflow(
                 limit: Money::new(bigger, c.credit_limit.currency),
             },
             justification: "客户新开两家门店，月采购量预计增加三成".into(),
+            idempotency_key: None,
         },
     )
     .await
@@ -221,13 +222,14 @@ pub async fn seed_workflow(
                 until,
             },
             justification: "双十一备货，需临时额度".into(),
+            idempotency_key: None,
         },
     )
     .await
     .map_err(|e| anyhow::anyhow!("seeding a request: {e}"))?;
     // 3. A terms change risk returned for more information.
     let (c, at) = file(Clock::fixed(clock.now() - Duration::hours(20))).await?;
-    let filed = workflow::file(
+    let (filed, _) = workflow::file(
         &Ctx { clock: &at, ..ctx },
         &sales,
         c.id.as_str(),
@@ -236,6 +238,7 @@ pub async fn seed_workflow(
                 terms_days: u16::try_from(c.terms_days + 30).unwrap_or(90).min(180),
             },
             justification: "客户要求延长账期以匹配其下游回款周期".into(),
+            idempotency_key: None,
         },
     )
     .await

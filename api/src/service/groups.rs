@@ -256,6 +256,7 @@ async fn join(
             state,
             summary,
             new_entries: Vec::new(),
+            ledger: None,
             history: None,
             blocked: Vec::new(),
             group_delta: Some((group.to_owned(), exposure)),

@@ -277,7 +277,8 @@ const CUSTOMERS_AT_ONCE: usize = 16;
 #[derive(Default)]
 struct LedgerCache {
     version: Option<u64>,
-    entries: Vec<LedgerEntry>,
+    /// With their keys: a write that adds entries packs the whole ledger.
+    stored: Vec<StoredEntry>,
 }
 
 impl LedgerCache {
@@ -292,21 +293,25 @@ impl LedgerCache {
     ) -> Result<Vec<LedgerEntry>, ApiError> {
         let version = record.map(|r| r.version);
         if version.is_none() || self.version != version {
-            self.entries = if record.and_then(|r| r.entries) == Some(0) {
+            self.stored = if record.and_then(|r| r.entries) == Some(0) {
                 Vec::new()
             } else {
-                let stored = store.get_ledger(&who.tenant, id).await?;
-                stored.into_iter().map(|e| e.entry).collect()
+                store.get_ledger(&who.tenant, id).await?
             };
             self.version = version;
         }
-        Ok(self.entries.clone())
+        Ok(self.stored.iter().map(|e| e.entry.clone()).collect())
     }
 
-    /// After a write at `version` whose ledger is `entries`.
-    fn keep(&mut self, version: u64, entries: Vec<LedgerEntry>) {
-        self.version = Some(version);
-        self.entries = entries;
+    /// The whole ledger once `accepted` is added to what is kept.
+    fn with(&self, accepted: &[StoredEntry]) -> Vec<StoredEntry> {
+        self.stored.iter().chain(accepted).cloned().collect()
+    }
+
+    /// After a write (or a dry run) at `version` whose ledger is `stored`.
+    fn keep(&mut self, version: Option<u64>, stored: Vec<StoredEntry>) {
+        self.version = version;
+        self.stored = stored;
     }
 }
 
@@ -576,7 +581,8 @@ async fn apply_chunk(
         }
         if mode == Mode::DryRun {
             // The next chunk of this customer folds over these, as it would after the write.
-            ledger.entries = entries;
+            let whole = ledger.with(&accepted);
+            ledger.keep(ledger.version, whole);
             results.extend(accepted_outcomes(chunk, accepted, checks));
             return Ok(results);
         }
@@ -615,6 +621,7 @@ async fn apply_chunk(
             state,
             summary,
             new_entries: accepted.clone(),
+            ledger: Some(ledger.with(&accepted)),
             blocked,
             group_delta,
             extra,
@@ -624,7 +631,9 @@ async fn apply_chunk(
             .await
         {
             Ok(version) => {
-                ledger.keep(version, entries);
+                if let Some(whole) = write.ledger {
+                    ledger.keep(Some(version), whole);
+                }
                 results.extend(accepted_outcomes(chunk, accepted, checks));
                 return Ok(results);
             }

@@ -145,8 +145,9 @@ pub(super) type Walked = (
     Option<(crate::store::credit::CreditRecord, Vec<LedgerEntry>)>,
 );
 
-/// The credit files and ledgers of a page of customers, in the page's order: the files in
-/// `BatchGetItem`s of a hundred, then the ledgers [`READS_IN_FLIGHT`] at a time.
+/// The credit files and ledgers of a page of customers, in the page's order: the files
+/// with their ledger packs in `BatchGetItem`s of fifty customers, then the ledgers no pack
+/// holds [`READS_IN_FLIGHT`] at a time.
 pub(super) fn files_of<'a>(
     ctx: &'a Ctx<'a>,
     tenant: &'a TenantId,
@@ -156,7 +157,7 @@ pub(super) fn files_of<'a>(
     use futures_util::{StreamExt, stream};
     stream::once(async move {
         let ids: Vec<_> = customers.iter().map(|c| c.id.clone()).collect();
-        let records = ctx.store.get_credits(tenant, &ids).await;
+        let records = ctx.store.get_credits_and_ledgers(tenant, &ids).await;
         (customers, records)
     })
     .flat_map(move |(customers, records)| match records {
@@ -164,14 +165,17 @@ pub(super) fn files_of<'a>(
         Ok(mut records) => Either::Right(
             stream::iter(customers)
                 .map(move |customer| {
-                    let record = records.remove(&customer.id);
+                    let file = records.remove(&customer.id);
                     async move {
-                        let Some(record) = record else {
+                        let Some((record, packed)) = file else {
                             return Ok((customer, None));
                         };
-                        // A file known to have no ledger is not asked for one.
+                        // A file known to have no ledger is not asked for one, nor one
+                        // whose pack holds all of it.
                         let entries = if record.entries == Some(0) {
                             Vec::new()
+                        } else if let Some(entries) = packed {
+                            entries
                         } else {
                             ctx.store
                                 .get_ledger(tenant, &customer.id)

@@ -159,6 +159,10 @@ pub struct CreditWrite {
     pub state: CreditState,
     pub summary: SummaryUpdate,
     pub new_entries: Vec<StoredEntry>,
+    /// The customer's whole ledger after this write, when it adds entries: its pack
+    /// (`ledger_pack.rs`) is rewritten in the same transaction. `None` leaves the pack as
+    /// it is (a walk then sees its count fall behind the file's and queries the ledger).
+    pub ledger: Option<Vec<StoredEntry>>,
     pub history: Option<HistoryPoint>,
     pub blocked: Vec<BlockedOrder>,
     /// Change of the customer's exposure to add to its group's (same transaction).
@@ -187,8 +191,8 @@ pub enum WriteConflict {
 }
 
 /// DynamoDB allows 100 items per transaction. Each event takes up to three (entry, marker,
-/// blocked order); this leaves room for the state, summary, history and group items and
-/// the [`open_pages::PAGES`] pages a paged file may rewrite.
+/// blocked order); this leaves room for the state, summary, history, group and ledger-pack
+/// items and the [`open_pages::PAGES`] pages a paged file may rewrite.
 pub const MAX_EVENTS_PER_WRITE: usize = 25;
 
 impl Store {
@@ -383,7 +387,12 @@ impl Store {
         let mut items = Vec::new();
 
         // 0: the credit state, guarded by its version.
-        let entries = write.expected.entries_after(write.new_entries.len());
+        // Counted exactly when the write carries the whole ledger (a file the ledger's first
+        // events create included); otherwise from the count read.
+        let entries = match &write.ledger {
+            Some(ledger) => Some(ledger.len() as u64),
+            None => write.expected.entries_after(write.new_entries.len()),
+        };
         let (state, layout) = credit_item(&pk, version, &write.state, entries)?;
         let mut put = Put::builder().table_name(&self.table).set_item(Some(state));
         put = match write.expected.version() {
@@ -455,6 +464,22 @@ impl Store {
             marker.insert("customer".into(), s(id.to_string()));
             marker.insert("recordedAt".into(), s(now));
             items.push(new_item(&self.table, marker)?);
+        }
+
+        // The pack of the whole ledger, or none when it is too long to pack.
+        if let Some(ledger) = &write.ledger {
+            match super::ledger_pack::pack_item(&pk, ledger)? {
+                Some(pack) => items.push(plain_put(&self.table, pack)?),
+                None => {
+                    let delete = Delete::builder()
+                        .table_name(&self.table)
+                        .key(keys::PK, s(pk.clone()))
+                        .key(keys::SK, s(keys::LEDGER_PACK_SK))
+                        .build()
+                        .map_err(|e| StoreError::Other(e.into()))?;
+                    items.push(TransactWriteItem::builder().delete(delete).build());
+                }
+            }
         }
 
         if let Some(point) = &write.history {
@@ -642,6 +667,9 @@ pub fn seed_items(
                 .iter()
                 .map(|(page, content)| open_pages::page_item(&pk, *page, content)),
         );
+    }
+    if let Some(pack) = super::ledger_pack::pack_item(&pk, entries)? {
+        items.push(pack);
     }
     for e in entries {
         let mut entry = Item::new();

@@ -15,6 +15,7 @@
 //! | a customer's credit file (the check's one read, for a role that sees every customer) | GetItem | `PK = T#{t}#C#{id}`, `SK = CREDIT` | table |
 //! | a credit file's open invoices when paged (`openPages` on `CREDIT`) | Query | `PK = T#{t}#C#{id}`, `SK begins_with OPEN#` | table |
 //! | a customer's ledger, by date | Query | `PK = T#{t}#C#{id}`, `SK begins_with L#` | table |
+//! | the whole ledgers and credit files of fifty customers (the portfolio walks; `ledger_pack.rs`) | BatchGetItem | `PK = T#{t}#C#{id}`, `SK = LPACK / CREDIT` | table |
 //! | a customer's credit history | Query | `PK = T#{t}#C#{id}`, `SK begins_with H#` | table |
 //! | has this event been applied (idempotency) | BatchGetItem | `PK = T#{t}#IDEM#{key}`, `SK = IDEM` | table |
 //! | blocked orders, oldest first | Query | `GSI1PK = T#{t}#BLOCKED` | GSI1 |
@@ -26,6 +27,7 @@
 //! | has the demo tenant been seeded | GetItem | `PK = T#{t}#META`, `SK = SEED` | table |
 //! | a credit request (of a customer, group, party or challenger) | GetItem | `PK = T#{t}#C#{id}` / `T#{t}#G#{group}` / `T#{t}#BLRQ` / `T#{t}#LABRQ`, `SK = RQ#{rid}` | table |
 //! | a customer's (group's, parties') requests, oldest first | Query | the same `PK`, `SK begins_with RQ#` | table |
+//! | the request filed under an idempotency key (a request sent again from the offline queue) | GetItem / new PutItem | `PK = T#{t}#C#{id}`, `SK = RQK#{key}` | table |
 //! | open requests of the tenant (inboxes) | Query | `GSI1PK = T#{t}#RQ#OPEN` | GSI1 |
 //! | closed requests, newest first | Query | `GSI1PK = T#{t}#RQ#CLOSED`, descending | GSI1 |
 //! | a customer's audit trail | Query | `PK = T#{t}#C#{id}`, `SK begins_with A#` | table |
@@ -122,6 +124,9 @@ pub fn ledger_sk(date: &str, idempotency_key: &str) -> String {
 }
 
 pub const LEDGER_PREFIX: &str = "L#";
+
+/// A copy of the customer's whole ledger in one item (`ledger_pack.rs`).
+pub const LEDGER_PACK_SK: &str = "LPACK";
 
 /// History points sort by date, then by the credit file version that produced them.
 pub fn history_sk(date: &str, version: u64) -> String {
@@ -410,6 +415,12 @@ pub fn promise_key_sk(key: &str) -> String {
 /// (`NTK#` does not begin with [`ACTIVITY_PREFIX`], so markers never list as activity.)
 pub fn note_key_sk(key: &str) -> String {
     format!("NTK#{key}")
+}
+
+/// The marker of a credit request's idempotency key: it names the request filed under the
+/// key. (`RQK#` does not begin with [`REQUEST_PREFIX`], so markers never list as requests.)
+pub fn request_key_sk(key: &str) -> String {
+    format!("RQK#{key}")
 }
 
 pub fn signal_sk(key: &str) -> String {

@@ -11,6 +11,7 @@ pub mod files;
 pub mod groups;
 pub mod imports;
 pub mod keys;
+pub mod ledger_pack;
 pub mod letters;
 pub mod master;
 pub mod open_pages;

@@ -7,7 +7,7 @@
 //! by the version that was read; audit entries are conditioned on not existing and never
 //! updated or deleted (append-only).
 
-use super::codec::{Cancellation, decode, json, n, new_item, plain_put, s, versioned_put};
+use super::codec::{Cancellation, attr, decode, json, n, new_item, plain_put, s, versioned_put};
 pub use super::workflow_writes::{StoredApplication, WorkflowWrite};
 use super::{Item, Store, StoreError, decode_cursor, encode_cursor, keys, resumed};
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
@@ -407,6 +407,43 @@ impl Store {
     // ----- applications and blocked orders ------------------------------------------------
 
     /// The application a customer was onboarded with (kept as filed).
+    /// The marker naming the request filed under `key` (new).
+    pub fn request_key_put(
+        &self,
+        tenant: &TenantId,
+        customer: &CustomerId,
+        key: &str,
+        request_id: &str,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let mut item = Item::new();
+        item.insert(keys::PK.into(), s(keys::customer_pk(tenant, customer)));
+        item.insert(keys::SK.into(), s(keys::request_key_sk(key)));
+        item.insert("entity".into(), s("requestKey"));
+        item.insert("request".into(), s(request_id));
+        new_item(&self.table, item)
+    }
+
+    /// The id of the request filed for `customer` under idempotency key `key`, if one was.
+    pub async fn request_by_key(
+        &self,
+        tenant: &TenantId,
+        customer: &CustomerId,
+        key: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, s(keys::customer_pk(tenant, customer)))
+            .key(keys::SK, s(keys::request_key_sk(key)))
+            .consistent_read(true)
+            .send()
+            .await?;
+        out.item
+            .map(|item| attr(&item, "request").map(str::to_owned))
+            .transpose()
+    }
+
     pub fn application_put<T: Serialize>(
         &self,
         tenant: &TenantId,

@@ -21,6 +21,13 @@ pub enum WorkflowWrite {
         request: CreditRequest,
         expected: Option<u64>,
     },
+    /// The marker of the idempotency key a customer's request was filed under (new: a
+    /// second filing under the key fails).
+    RequestKey {
+        customer: CustomerId,
+        key: String,
+        request_id: String,
+    },
     /// An append-only audit entry.
     Audit(AuditEntry),
     /// A new blacklist entry under its key (fails if the key is taken).
@@ -97,6 +104,11 @@ impl Store {
                 WorkflowWrite::Request { request, expected } => {
                     self.request_write(tenant, &request, expected)
                 }
+                WorkflowWrite::RequestKey {
+                    customer,
+                    key,
+                    request_id,
+                } => self.request_key_put(tenant, &customer, &key, &request_id),
                 WorkflowWrite::Audit(entry) => self.audit_write(tenant, &entry),
                 WorkflowWrite::BlacklistPut(entry) => self.blacklist_put(tenant, &entry),
                 WorkflowWrite::BlacklistDelete(key) => self.blacklist_delete(tenant, &key, false),

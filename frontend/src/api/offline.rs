@@ -131,6 +131,25 @@ pub async fn post_or_queue<T: DeserializeOwned, B: Serialize>(
     Ok(Sent::Queued)
 }
 
+/// `POST /v1/customers/{id}/requests` with the request's idempotency key; without a
+/// network it is queued (a request needs the server's checks and routing: it is filed when
+/// it is sent).
+pub async fn file_request_or_queue(
+    session: Session,
+    id: &credence_shared::CustomerId,
+    body: &credence_shared::workflow::NewRequest,
+) -> Result<Sent<credence_shared::workflow::CreditRequest>, ApiError> {
+    let url = format!("/v1/customers/{id}/requests");
+    let key = body.idempotency_key.clone().unwrap_or_default();
+    let change = (
+        QueuedKind::Request,
+        id.as_str(),
+        key.as_str(),
+        body.justification.clone(),
+    );
+    post_or_queue(session, url, body, change).await
+}
+
 thread_local! {
     static SENDING: Cell<bool> = const { Cell::new(false) };
 }

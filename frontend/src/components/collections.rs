@@ -449,7 +449,8 @@ pub fn read_promise(
 }
 
 /// A key no other promise form has used: the browser's clock and a random number.
-fn new_promise_key() -> String {
+/// A fresh idempotency key for a change typed in the app (sent now or queued offline).
+pub(crate) fn new_key() -> String {
     let random = (js_sys::Math::random() * 1e15) as u64;
     format!("app:{}:{random}", js_sys::Date::now() as u64)
 }
@@ -465,7 +466,7 @@ fn PromiseForm(
     let i18n = use_i18n();
     let session = use_session();
     let draft = RwSignal::new(PromiseDraft {
-        key: new_promise_key(),
+        key: new_key(),
         ..PromiseDraft::default()
     });
     let fields = RwSignal::new(FieldErrors::default());
@@ -599,7 +600,7 @@ fn NoteForm(id: CustomerId, on_saved: Callback<()>) -> impl IntoView {
         fields.set(FieldErrors::default());
         save.dispatch_local(NewNote {
             text: note,
-            idempotency_key: Some(new_promise_key()),
+            idempotency_key: Some(new_key()),
         });
     };
     view! {

@@ -97,9 +97,10 @@ pub fn KeptSince(ms: f64) -> impl IntoView {
     }
 }
 
-/// The changes for this customer that wait to be sent (or that the server refused).
+/// The changes for this customer that wait to be sent (or that the server refused): its
+/// credit requests (`requests`), or its notes and promises.
 #[component]
-pub fn PendingChanges(customer: String) -> impl IntoView {
+pub fn PendingChanges(customer: String, #[prop(optional)] requests: bool) -> impl IntoView {
     let i18n = use_i18n();
     let session = crate::session::use_session();
     let network = offline::network();
@@ -107,7 +108,7 @@ pub fn PendingChanges(customer: String) -> impl IntoView {
         network
             .queue()
             .into_iter()
-            .filter(|q| q.customer == customer)
+            .filter(|q| q.customer == customer && (q.kind == QueuedKind::Request) == requests)
             .collect::<Vec<_>>()
     };
     view! {
@@ -128,6 +129,7 @@ pub fn PendingChanges(customer: String) -> impl IntoView {
                                         {match change.kind {
                                             QueuedKind::Note => t!(i18n, pending_note).into_any(),
                                             QueuedKind::Promise => t!(i18n, pending_promise).into_any(),
+                                            QueuedKind::Request => t!(i18n, request_action).into_any(),
                                         }}
                                     </span>
                                     " "

@@ -55,6 +55,8 @@ pub struct SavedCard {
 pub enum QueuedKind {
     Note,
     Promise,
+    /// A credit request (a limit, terms…) filed offline.
+    Request,
 }
 
 /// A change typed without a network, waiting to be sent.

@@ -274,6 +274,7 @@ fn DecideForm(
             let body = NewRequest {
                 change,
                 justification,
+                idempotency_key: None,
             };
             match api::file_request(session, &id, &body).await {
                 Ok(request) => filed.set(Some(request.id)),

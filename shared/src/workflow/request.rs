@@ -246,6 +246,10 @@ pub struct CreditRequest {
 pub struct NewRequest {
     pub change: Change,
     pub justification: String,
+    /// Sent with a request typed offline and sent late: the same key again answers with
+    /// the request filed the first time (200) instead of filing it twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
 }
 
 /// `POST /v1/customers/{id}/requests/{rid}/review`.

@@ -31,6 +31,7 @@ mod inbox;
 mod lab;
 mod lambda;
 mod ledger;
+mod ledger_packs;
 mod letters;
 mod matrix_gate;
 mod meta;

@@ -12,16 +12,7 @@ async fn publishing_a_stricter_policy_re_grades_every_customer_and_the_check_ans
     let app = spawn_app().await;
     let admin = app.signed_in(Role::Admin);
     let risk = app.signed_in(Role::Risk);
-    let page = risk.get("/v1/customers?limit=50").await;
-    let ids: Vec<String> = page.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_owned())
-        .collect();
-    for id in &ids {
-        risk.credit(id).await;
-    }
+    let ids = risk.open_every_file().await;
     let engine = admin.get("/v1/engine").await;
     let mut policy = engine.body["policy"].clone();
     for grade in ["A", "B", "C", "D", "E"] {
@@ -96,13 +87,7 @@ async fn before_publishing_the_admin_sees_how_many_customers_a_candidate_would_c
     let app = spawn_app().await;
     let admin = app.signed_in(Role::Admin);
     let risk = app.signed_in(Role::Risk);
-    let page = risk.get("/v1/customers?limit=50").await;
-    let ids: Vec<String> = page.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids = risk.open_every_file().await;
     let mut before = Vec::new();
     for id in &ids {
         before.push(risk.credit(id).await["version"].clone());
@@ -198,10 +183,7 @@ async fn the_what_if_shows_who_loses_credit_and_which_recent_orders_a_stricter_p
     let app = spawn_app().await;
     let admin = app.signed_in(Role::Admin);
     let risk = app.signed_in(Role::Risk);
-    let page = risk.get("/v1/customers?limit=50").await;
-    for c in page.body["items"].as_array().unwrap() {
-        risk.credit(c["id"].as_str().unwrap()).await;
-    }
+    risk.open_every_file().await;
     let today = app.clock.today();
     let day = |n: i64| today - time::Duration::days(n);
     let mut events = Vec::new();
@@ -246,31 +228,9 @@ async fn the_what_if_shows_who_loses_credit_and_which_recent_orders_a_stricter_p
     }
 
     // Act
-    let whole = |policy: Value| {
-        let admin = &admin;
-        let model = engine.body["model"].clone();
-        async move {
-            let mut pages = Vec::new();
-            let mut cursor = Value::Null;
-            loop {
-                let page = admin
-                    .post(
-                        "/v1/admin/engine-versions/preview",
-                        json!({"model": model, "policy": policy, "cursor": cursor}),
-                    )
-                    .await
-                    .assert_status(200)
-                    .clone();
-                cursor = page.get("next_cursor").cloned().unwrap_or(Value::Null);
-                pages.push(page);
-                if cursor.is_null() {
-                    return pages;
-                }
-            }
-        }
-    };
-    let strict = whole(strict).await;
-    let lenient = whole(lenient).await;
+    let model = &engine.body["model"];
+    let strict = admin.what_if(model, &strict).await;
+    let lenient = admin.what_if(model, &lenient).await;
 
     // Assert
     let sum = |pages: &[Value], pick: &dyn Fn(&Value) -> u64| pages.iter().map(pick).sum::<u64>();

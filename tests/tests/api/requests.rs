@@ -199,6 +199,42 @@ async fn the_same_request_filed_twice_while_open_is_a_conflict() {
 }
 
 #[tokio::test]
+async fn a_request_sent_again_with_its_key_is_filed_once_and_a_bad_key_is_refused() {
+    // Arrange: a limit request typed offline is replayed from the app's queue, twice.
+    let app = spawn_app().await;
+    let sales = app.signed_in(Role::Sales);
+    app.customer_with_limit("C1", "10000.00").await;
+    let body = json!({
+        "change": limit_change("80000.00"),
+        "justification": "车库里没信号时填的",
+        "idempotency_key": "request-offline-1",
+    });
+
+    // Act
+    let first = sales.post("/v1/customers/C1/requests", body.clone()).await;
+    let again = sales.post("/v1/customers/C1/requests", body).await;
+    let bad = sales
+        .post(
+            "/v1/customers/C1/requests",
+            json!({
+                "change": limit_change("90000.00"),
+                "justification": "x",
+                "idempotency_key": "no spaces",
+            }),
+        )
+        .await;
+    let list = sales.get("/v1/customers/C1/requests").await.body;
+
+    // Assert
+    first.assert_status(201);
+    again.assert_status(200);
+    assert_eq!(again.body["id"], first.body["id"], "the request filed then");
+    bad.problem(422);
+    assert_eq!(bad.problem_field(), "idempotency_key");
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
+}
+
+#[tokio::test]
 async fn a_terms_change_needs_risk_then_finance_and_sets_the_terms() {
     let app = spawn_app().await;
     let sales = app.signed_in(Role::Sales);

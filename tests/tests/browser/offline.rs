@@ -1,8 +1,8 @@
 //! The rep's phone without a network: after signing in and opening two customers, the
 //! network goes (DevTools network emulation) and the page is reloaded. The app comes from
 //! the service worker, search and both cards from the device with the offline banner and
-//! their as-of time, the order check is marked as not confirmed, and a note typed offline
-//! is queued and reaches the server once the network returns.
+//! their as-of time, the order check is marked as not confirmed, and a note and a limit
+//! request typed offline are queued and reach the server once the network returns.
 
 use crate::helpers::*;
 use serde_json::{Value, json};
@@ -152,19 +152,39 @@ async fn a_rep_offline_still_finds_both_cards_previews_an_order_and_queues_a_not
         let pending = browser.visible("pending-change").await?.text().await?;
         check!(pending.contains(&note), "{pending}");
         browser.screenshot("offline-pending-note").await?;
-        // Signing out now would delete the note with the rest: the rep is asked first.
+        // So does a limit request: it needs the server's checks, so it is filed when sent.
+        let asked = format!("离线申请 {second}");
+        browser.scroll_to("request-open").await?;
+        browser.tap("request-open").await?;
+        browser
+            .visible("request-kind")
+            .await?
+            .select_by_value("limit")
+            .await?;
+        browser.retype("request-limit", "1234000").await?;
+        browser.retype("request-justification", &asked).await?;
+        browser.tap("request-submit").await?;
+        browser
+            .eventually("the request pending", || async {
+                let pending = browser.texts(&testid("pending-change")).await?;
+                Ok(pending.iter().any(|p| p.contains(&asked)).then_some(()))
+            })
+            .await?;
+        browser.screenshot("offline-pending-request").await?;
+        // Signing out now would delete them with the rest: the rep is asked first.
         browser.open_account_menu_if_needed().await?;
         browser.tap("signout").await?;
         let question = browser.client.get_alert_text().await?;
         browser.client.dismiss_alert().await?;
-        check!(question.contains('1'), "{question}");
+        check!(question.contains('2'), "{question}");
         check!(
             browser.is_visible("search-input").await?
                 || browser.is_visible("customer-detail").await?,
             "still signed in after saying no"
         );
 
-        // The network returns: the order is confirmed and the note is sent, once.
+        // The network returns: the order is confirmed, the note and the request are sent,
+        // each once.
         browser.set_offline(false).await?;
         browser
             .eventually("the preview confirmed by the server", || async {
@@ -189,6 +209,22 @@ async fn a_rep_offline_still_finds_both_cards_previews_an_order_and_queues_a_not
             .map(|all| all.iter().filter(|a| a["text"] == note.as_str()).count())
             .unwrap_or(0);
         check!(sent == 1, "the note reached the server once: {collections}");
+        let requests = browser
+            .api_get(&format!("/v1/customers/{second}/requests"))
+            .await?;
+        let filed = requests["items"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter(|r| {
+                        r["amount"]["amount"]
+                            .as_str()
+                            .is_some_and(|a| a.starts_with("1234000"))
+                    })
+                    .count()
+            })
+            .unwrap_or(0);
+        check!(filed == 1, "the request was filed once: {requests}");
         check!(
             !browser.is_visible("offline-banner").await?,
             "the banner leaves with the network"

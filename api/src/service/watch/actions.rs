@@ -106,6 +106,7 @@ async fn take_action(
                     limit: Money::new(cut, file.limit.currency),
                 },
                 justification: reason,
+                idempotency_key: None,
             };
             for _ in 0..RACE_TRIES {
                 match wf::file(ctx, &who, id.as_str(), body.clone()).await {

@@ -360,7 +360,7 @@ fn same_signal(a: &NewSignal, b: &NewSignal) -> bool {
 }
 
 /// An idempotency key that is not 1-128 letters, digits or `- _ . : /`.
-fn key_pattern_error() -> credence_shared::dto::FieldError {
+pub(crate) fn key_pattern_error() -> credence_shared::dto::FieldError {
     field_error(
         "idempotency_key",
         code::TEXT_PATTERN,

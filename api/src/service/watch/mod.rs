@@ -16,7 +16,7 @@
 
 mod actions;
 mod alerts;
-mod collections;
+pub(crate) mod collections;
 mod evaluate;
 mod letters;
 mod orders;

@@ -23,17 +23,29 @@ use credence_shared::workflow::{
 };
 use tracing::instrument;
 
-/// `POST /v1/customers/{id}/requests`.
+/// `POST /v1/customers/{id}/requests`: the request, and `true` when it is new (`false`: the
+/// one filed before under the same idempotency key).
 #[instrument(skip_all, fields(tenant = %who.tenant, user = %who.username, customer = %raw_id))]
 pub async fn file(
     ctx: &Ctx<'_>,
     who: &Principal,
     raw_id: &str,
     body: NewRequest,
-) -> Result<CreditRequest, ApiError> {
+) -> Result<(CreditRequest, bool), ApiError> {
     let id = parse_customer(raw_id)?;
     let customer = visible_customer(ctx, who, &id).await?;
     policy::require(who, Action::FileRequest)?;
+    let key = body.idempotency_key.clone();
+    if let Some(key) = &key {
+        if !credence_shared::credit::valid_idempotency_key(key) {
+            return Err(ApiError::Validation(vec![
+                crate::service::watch::collections::key_pattern_error(),
+            ]));
+        }
+        if let Some(filed) = filed_under(ctx, who, &id, key).await? {
+            return Ok((filed, false));
+        }
+    }
     let now = ctx.clock.now();
     body.change.validate(now.date()).map_err(validation)?;
     validate_justification("justification", &body.justification).map_err(validation)?;
@@ -86,8 +98,36 @@ pub async fn file(
         evidence,
         now,
     );
-    commit_filed(ctx, who, &request).await?;
-    Ok(request)
+    let marker = key.as_ref().map(|key| WorkflowWrite::RequestKey {
+        customer: id.clone(),
+        key: key.clone(),
+        request_id: request.id.clone(),
+    });
+    match (commit_filed(ctx, who, &request, marker).await, &key) {
+        (Ok(()), _) => Ok((request, true)),
+        // The same request sent twice at once: the other filed it.
+        (Err(e), Some(key)) => match filed_under(ctx, who, &id, key).await? {
+            Some(filed) => Ok((filed, false)),
+            None => Err(e),
+        },
+        (Err(e), None) => Err(e),
+    }
+}
+
+/// The request filed for `id` under idempotency key `key`, if one was.
+async fn filed_under(
+    ctx: &Ctx<'_>,
+    who: &Principal,
+    id: &credence_shared::CustomerId,
+    key: &str,
+) -> Result<Option<CreditRequest>, ApiError> {
+    let Some(rid) = ctx.store.request_by_key(&who.tenant, id, key).await? else {
+        return Ok(None);
+    };
+    let subject = Subject::Customer {
+        customer_id: id.clone(),
+    };
+    Ok(ctx.store.get_request(&who.tenant, &subject, &rid).await?)
 }
 
 /// Writes a newly filed request (of any subject) with its `submit` audit entry.
@@ -95,6 +135,7 @@ pub(super) async fn commit_filed(
     ctx: &Ctx<'_>,
     who: &Principal,
     request: &CreditRequest,
+    marker: Option<WorkflowWrite>,
 ) -> Result<(), ApiError> {
     let entry = audit(
         who,
@@ -107,12 +148,13 @@ pub(super) async fn commit_filed(
         to_value(&request.change),
         &request.justification,
     );
-    let writes = vec![
+    let mut writes = vec![
         WorkflowWrite::Request {
             request: request.clone(),
             expected: None,
         },
         WorkflowWrite::Audit(entry),
     ];
+    writes.extend(marker);
     Ok(ctx.store.commit_workflow(&who.tenant, writes).await?)
 }

@@ -105,6 +105,7 @@ pub async fn file_promotion(
             challenger: challenger.id,
         },
         justification: body.justification,
+        idempotency_key: None,
     };
     let kind = RequestKind::ModelPromotion;
     let rule_of =

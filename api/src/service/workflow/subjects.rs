@@ -272,9 +272,12 @@ pub async fn file_for_party(
     let request = NewRequest {
         change: Change::BlacklistRemove,
         justification: body.justification,
+        idempotency_key: None,
     };
     if let Some(id) = &entry.customer_id {
-        return super::file(ctx, who, id.as_str(), request).await;
+        return super::file(ctx, who, id.as_str(), request)
+            .await
+            .map(|(filed, _)| filed);
     }
     validate_justification("justification", &request.justification).map_err(validation)?;
     let currency = ctx.engine(&who.tenant).await?.policy.currency();
@@ -332,7 +335,7 @@ pub(super) async fn file_new(
         evidence,
         now,
     );
-    super::filing::commit_filed(ctx, who, &request).await?;
+    super::filing::commit_filed(ctx, who, &request, None).await?;
     Ok(request)
 }
 

@@ -8,10 +8,12 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Sent};
 use crate::components::audit_list::AuditList;
+use crate::components::collections::new_key;
 use crate::components::form::FieldErrors;
 use crate::components::notice::{ErrorNotice, Loading};
+use crate::components::offline::PendingChanges;
 use crate::components::request_form::{FileNow, RequestForm};
 use crate::components::request_list::RequestList;
 use crate::i18n::{t, t_string, use_i18n};
@@ -47,18 +49,28 @@ pub(super) fn RequestAction(id: CustomerId, file: FileNow) -> impl IntoView {
     let open = RwSignal::new(false);
     let server_errors = RwSignal::new(FieldErrors::default());
     let failure = RwSignal::new(None::<ApiError>);
+    let customer = id.as_str().to_owned();
     let id = StoredValue::new(id);
+    // One key per request typed: sent again (from the offline queue, or after a lost
+    // answer) it is filed once.
+    let key = StoredValue::new(new_key());
     let submit = Action::new_local(move |body: &NewRequest| {
         let body = body.clone();
         let navigate = navigate.clone();
         async move {
             let id = id.get_value();
-            match api::file_request(session, &id, &body).await {
-                Ok(request) => {
+            match api::file_request_or_queue(session, &id, &body).await {
+                Ok(Sent::Now(request)) => {
                     navigate(
                         &format!("/customers/{id}/requests/{}", request.id),
                         NavigateOptions::default(),
                     );
+                }
+                // Offline: it waits in the queue (listed under the button) and is filed
+                // when the network returns.
+                Ok(Sent::Queued) => {
+                    key.set_value(new_key());
+                    open.set(false);
                 }
                 Err(error) => {
                     server_errors.set(FieldErrors::from_api(&error));
@@ -73,6 +85,7 @@ pub(super) fn RequestAction(id: CustomerId, file: FileNow) -> impl IntoView {
         submit.dispatch_local(NewRequest {
             change,
             justification,
+            idempotency_key: Some(key.get_value()),
         });
     });
     let busy = submit.pending();
@@ -92,6 +105,7 @@ pub(super) fn RequestAction(id: CustomerId, file: FileNow) -> impl IntoView {
                 {t!(i18n, request_action)}
             </button>
         </div>
+        <PendingChanges customer requests=true />
         <Show when=move || open.get()>
             <section class="card request-panel" id="request-panel" aria-labelledby="request-panel-title">
                 <h2 class="section-title" id="request-panel-title">{t!(i18n, request_title)}</h2>

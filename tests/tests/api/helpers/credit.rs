@@ -20,6 +20,43 @@ pub fn amount(money: &Value) -> Decimal {
 }
 
 impl SignedIn<'_> {
+    /// Reads the credit file of every customer of the tenant (the first 50), so each has
+    /// one computed; answers their ids.
+    pub async fn open_every_file(&self) -> Vec<String> {
+        let page = self.get("/v1/customers?limit=50").await;
+        let ids: Vec<String> = page.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        for id in &ids {
+            self.credit(id).await;
+        }
+        ids
+    }
+
+    /// Every page of the what-if of `model` and `policy`, as the engines tab walks it.
+    pub async fn what_if(&self, model: &Value, policy: &Value) -> Vec<Value> {
+        let mut pages = Vec::new();
+        let mut cursor = Value::Null;
+        loop {
+            let page = self
+                .post(
+                    "/v1/admin/engine-versions/preview",
+                    json!({"model": model, "policy": policy, "cursor": cursor}),
+                )
+                .await
+                .assert_status(200)
+                .clone();
+            cursor = page.get("next_cursor").cloned().unwrap_or(Value::Null);
+            pages.push(page);
+            if cursor.is_null() {
+                return pages;
+            }
+        }
+    }
+
     /// The customer's credit file as this user sees it (must be readable).
     pub async fn credit(&self, customer: &str) -> Value {
         self.get(&format!("/v1/customers/{customer}/credit"))

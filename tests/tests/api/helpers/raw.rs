@@ -114,4 +114,33 @@ impl TestApp {
             .map(|e| e.idempotency_key)
             .collect()
     }
+
+    /// Deletes the item of `customer` (tenant `alpha`) under sort key `sk`, as a version
+    /// that never wrote it would have left the customer.
+    pub async fn delete_item(&self, customer: &str, sk: &str) {
+        self.store
+            .raw_client()
+            .delete_item()
+            .table_name(self.store.table())
+            .key("PK", AttributeValue::S(customer_pk(customer)))
+            .key("SK", AttributeValue::S(sk.into()))
+            .send()
+            .await
+            .expect("deleting an item");
+    }
+
+    /// Sets the ledger entry count the credit file of `customer` (tenant `alpha`) keeps.
+    pub async fn set_ledger_count(&self, customer: &str, entries: u64) {
+        self.store
+            .raw_client()
+            .update_item()
+            .table_name(self.store.table())
+            .key("PK", AttributeValue::S(customer_pk(customer)))
+            .key("SK", AttributeValue::S("CREDIT".into()))
+            .update_expression("SET entries = :n")
+            .expression_attribute_values(":n", AttributeValue::N(entries.to_string()))
+            .send()
+            .await
+            .expect("writing the ledger count");
+    }
 }
