@@ -141,12 +141,16 @@ pub async fn file_request_or_queue(
 ) -> Result<Sent<credence_shared::workflow::CreditRequest>, ApiError> {
     let url = format!("/v1/customers/{id}/requests");
     let key = body.idempotency_key.clone().unwrap_or_default();
-    let change = (
-        QueuedKind::Request,
-        id.as_str(),
-        key.as_str(),
-        body.justification.clone(),
-    );
+    // The amount asked for first, then the rep's reason.
+    let summary = match body.change.amount() {
+        Some(amount) => format!(
+            "{} · {}",
+            credence_shared::money::format_money(&amount),
+            body.justification
+        ),
+        None => body.justification.clone(),
+    };
+    let change = (QueuedKind::Request, id.as_str(), key.as_str(), summary);
     post_or_queue(session, url, body, change).await
 }
 

@@ -167,7 +167,10 @@ async fn a_rep_offline_still_finds_both_cards_previews_an_order_and_queues_a_not
         browser
             .eventually("the request pending", || async {
                 let pending = browser.texts(&testid("pending-change")).await?;
-                Ok(pending.iter().any(|p| p.contains(&asked)).then_some(()))
+                let shown = pending
+                    .iter()
+                    .any(|p| p.contains(&asked) && p.contains("1,234,000"));
+                Ok(shown.then_some(()))
             })
             .await?;
         browser.screenshot("offline-pending-request").await?;
