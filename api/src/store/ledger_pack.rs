@@ -22,9 +22,11 @@ use super::codec::{n, s};
 use super::credit::StoredEntry;
 use super::{Item, StoreError, keys};
 
-/// Ledgers longer than this are not packed (the write would spend more time packing than a
-/// walk saves; the walk queries them).
-pub const MAX_PACKED_ENTRIES: usize = 20_000;
+/// Ledgers longer than this are not packed: the pack saves a walk one request per customer,
+/// which matters for the many small ledgers of a portfolio; for a long one the query is a
+/// small share of what the walk does with it, while repacking it on every write of its
+/// customer is not (the walk queries them).
+pub const MAX_PACKED_ENTRIES: usize = 1_000;
 
 /// The largest pack written, deflated: well inside DynamoDB's 400 KB item.
 pub const MAX_PACK_BYTES: usize = 300 * 1024;
