@@ -67,8 +67,8 @@ pub fn pack_item(pk: &str, ledger: &[StoredEntry]) -> Result<Option<Item>, Store
     Ok(Some(item))
 }
 
-/// The entries a pack item holds, in the ledger's order, with the count it was written
-/// with (checked against the entries decoded).
+/// The entries a pack item holds, in the ledger's order; a pack whose entries are not the
+/// count it was written with is corrupt.
 pub fn unpack(item: &Item) -> Result<Vec<LedgerEntry>, StoreError> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("ledger pack: {what}"));
     let count: usize = item
