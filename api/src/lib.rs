@@ -6,6 +6,7 @@
 
 pub mod admin_cli;
 pub mod auth;
+pub mod aws;
 pub mod clock;
 pub mod directory;
 pub mod egress;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod import_cli;
+pub mod lambda;
 pub mod mail;
 pub mod pdf;
 pub mod router;

@@ -141,8 +141,7 @@ impl Mailer {
                 let raw = build(mail, from)?;
                 let client = client
                     .get_or_init(|| async {
-                        let config =
-                            aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+                        let config = crate::aws::config(None).await;
                         aws_sdk_sesv2::Client::new(&config)
                     })
                     .await;

@@ -204,9 +204,10 @@ const API_PREFIXES: [&str; 6] = [
     "/openapi.json",
 ];
 
-/// The whole HTTP API.
-pub fn router(state: AppState) -> Router {
-    let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The field's routes, served by the `api` Lambda: lookups, credit checks, the card,
+/// requests and approvals, collections, settings — small reads and writes, all day long.
+fn field_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .routes(routes!(routes::health::health))
         .routes(routes!(routes::me::me))
         .routes(routes!(routes::me::begin_mfa))
@@ -214,12 +215,9 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::customers::list))
         .routes(routes!(routes::customers::get, routes::customers::put))
         .routes(routes!(routes::customers::reassign))
-        .routes(routes!(routes::imports::import))
         .routes(routes!(routes::imports::runs))
         .routes(routes!(routes::imports::errors))
         .routes(routes!(routes::imports::mapping))
-        .routes(routes!(routes::imports::template))
-        .routes(routes!(routes::exports::export))
         .routes(routes!(routes::credit::view))
         .routes(routes!(routes::credit::check))
         .routes(routes!(routes::credit::decide))
@@ -229,7 +227,6 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::orders::queue))
         .routes(routes!(routes::orders::one))
         .routes(routes!(routes::orders::of_customer))
-        .routes(routes!(routes::report::credit_report))
         .routes(routes!(routes::credit::reviews))
         .routes(routes!(
             routes::workflow::file,
@@ -268,7 +265,6 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::workflow::remove_from_blacklist))
         .routes(routes!(routes::workflow::customer_audit))
         .routes(routes!(routes::workflow::tenant_audit))
-        .routes(routes!(routes::workflow::export_audit))
         .routes(routes!(routes::workflow::users))
         .routes(routes!(routes::workflow::put_user))
         .routes(routes!(routes::workflow::sign_out_user))
@@ -297,10 +293,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(routes::watch::task_done))
         .routes(routes!(routes::tasks::open))
         .routes(routes!(routes::tasks::reassign))
-        .routes(routes!(
-            routes::disputes::letters,
-            routes::disputes::send_letter
-        ))
+        .routes(routes!(routes::disputes::letters))
         .routes(routes!(routes::disputes::letter_pdf))
         .routes(routes!(
             routes::disputes::disputes,
@@ -315,15 +308,12 @@ pub fn router(state: AppState) -> Router {
             routes::watch::add_signal,
             routes::evidence::signals
         ))
-        .routes(routes!(routes::regrade::status, routes::regrade::step))
-        .routes(routes!(routes::regrade::preview))
         .routes(routes!(
             routes::evidence::statements,
             routes::evidence::record_statement
         ))
         .routes(routes!(routes::watch::aging))
         .routes(routes!(routes::watch::kpis))
-        .routes(routes!(routes::watch::run))
         .routes(routes!(
             routes::watch::warning_rules,
             routes::watch::put_warning_rules
@@ -341,9 +331,34 @@ pub fn router(state: AppState) -> Router {
             routes::watch::put_data_feeds
         ))
         .routes(routes!(routes::feeds::push))
+        .routes(routes!(routes::watch::deliveries))
+        .routes(routes!(routes::lab_requests::file_promotion))
+        .routes(routes!(
+            routes::lab_requests::detail,
+            routes::lab_requests::resubmit
+        ))
+        .routes(routes!(routes::lab_requests::review))
+        .routes(routes!(routes::lab_requests::withdraw))
+}
+
+/// The office's routes, served by the `office` Lambda: files in and out (imports, exports,
+/// templates), PDFs (the credit report, letters), the scoring lab and the walks over the
+/// whole portfolio. Only these link the XLSX writer, the PDF engine and the lab's fitting,
+/// which keeps the field's function small. [`OfficeDoc`] lists the same operations, and
+/// `infra/template.yaml` routes each of them to the office function.
+fn office_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(routes::imports::import))
+        .routes(routes!(routes::imports::template))
+        .routes(routes!(routes::exports::export))
+        .routes(routes!(routes::report::credit_report))
+        .routes(routes!(routes::workflow::export_audit))
+        .routes(routes!(routes::disputes::send_letter))
+        .routes(routes!(routes::regrade::status, routes::regrade::step))
+        .routes(routes!(routes::regrade::preview))
+        .routes(routes!(routes::watch::run))
         .routes(routes!(routes::feeds::pull))
         .routes(routes!(routes::feeds::import))
-        .routes(routes!(routes::watch::deliveries))
         .routes(routes!(routes::lab::sample))
         .routes(routes!(routes::lab::report))
         .routes(routes!(
@@ -352,24 +367,96 @@ pub fn router(state: AppState) -> Router {
         ))
         .routes(routes!(routes::lab::stop_challenger))
         .routes(routes!(routes::lab::comparison))
-        .routes(routes!(routes::lab_requests::file_promotion))
-        .routes(routes!(
-            routes::lab_requests::detail,
-            routes::lab_requests::resubmit
-        ))
-        .routes(routes!(routes::lab_requests::review))
-        .routes(routes!(routes::lab_requests::withdraw))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(routes::lab::fit))
                 .layer(DefaultBodyLimit::max(routes::lab::FIT_BODY_LIMIT)),
-        );
+        )
+}
+
+/// The office's operations for the field's `/openapi.json`, which describes the whole API:
+/// their descriptions, not their handlers, so the field's function links none of their code.
+#[derive(OpenApi)]
+#[openapi(paths(
+    crate::routes::imports::import,
+    crate::routes::imports::template,
+    crate::routes::exports::export,
+    crate::routes::report::credit_report,
+    crate::routes::workflow::export_audit,
+    crate::routes::disputes::send_letter,
+    crate::routes::regrade::status,
+    crate::routes::regrade::step,
+    crate::routes::regrade::preview,
+    crate::routes::watch::run,
+    crate::routes::feeds::pull,
+    crate::routes::feeds::import,
+    crate::routes::lab::sample,
+    crate::routes::lab::report,
+    crate::routes::lab::challenger,
+    crate::routes::lab::start_challenger,
+    crate::routes::lab::stop_challenger,
+    crate::routes::lab::comparison,
+    crate::routes::lab::fit,
+))]
+struct OfficeDoc;
+
+/// The whole HTTP API: the local server's and the tests'.
+pub fn router(state: AppState) -> Router {
+    app(field_routes().merge(office_routes()), None, state)
+}
+
+/// The `api` Lambda's Router: the field's routes; its `/openapi.json` still describes the
+/// whole API.
+pub fn field_router(state: AppState) -> Router {
+    app(field_routes(), Some(OfficeDoc::openapi()), state)
+}
+
+/// The `office` Lambda's Router: the office's routes only.
+pub fn office_router(state: AppState) -> Router {
+    app(office_routes(), None, state)
+}
+
+/// The operations the office serves, as `METHOD /path` (API Gateway's route keys).
+pub fn office_operations() -> std::collections::BTreeSet<String> {
+    operations(&office_routes().split_for_parts().1)
+}
+
+fn operations(openapi: &utoipa::openapi::OpenApi) -> std::collections::BTreeSet<String> {
+    openapi
+        .paths
+        .paths
+        .iter()
+        .flat_map(|(path, item)| {
+            [
+                ("GET", &item.get),
+                ("PUT", &item.put),
+                ("POST", &item.post),
+                ("DELETE", &item.delete),
+                ("PATCH", &item.patch),
+            ]
+            .into_iter()
+            .filter(|(_, op)| op.is_some())
+            .map(move |(method, _)| format!("{method} {path}"))
+        })
+        .collect()
+}
+
+/// `routes` with the layers, `/openapi.json` (with `more` documented) and the frontend.
+fn app(
+    routes: OpenApiRouter<AppState>,
+    more: Option<utoipa::openapi::OpenApi>,
+    state: AppState,
+) -> Router {
+    let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(routes);
     if state.local_issuer.is_some() {
         api = api
             .routes(routes!(routes::auth::token))
             .routes(routes!(routes::auth::jwks));
     }
     let (router, mut openapi) = api.split_for_parts();
+    if let Some(more) = more {
+        openapi.merge(more);
+    }
     close_tagged_enums(&mut openapi);
     let openapi = Arc::new(openapi);
     let request_id = HeaderName::from_static("x-request-id");
@@ -505,7 +592,34 @@ fn cache_control(path: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::cache_control;
+    use super::{OfficeDoc, cache_control, field_routes, office_operations, operations};
+    use utoipa::OpenApi;
+
+    #[test]
+    fn the_field_documents_exactly_the_operations_the_office_serves() {
+        // Arrange
+        let served = office_operations();
+
+        // Act
+        let documented = operations(&OfficeDoc::openapi());
+
+        // Assert
+        assert!(served.contains("POST /v1/imports/{kind}"), "{served:?}");
+        assert_eq!(documented, served);
+    }
+
+    #[test]
+    fn no_operation_is_served_by_both_functions() {
+        // Arrange
+        let office = office_operations();
+
+        // Act
+        let field = operations(&field_routes().split_for_parts().1);
+
+        // Assert
+        assert!(field.contains("GET /v1/customers/{id}"), "{field:?}");
+        assert_eq!(field.intersection(&office).count(), 0);
+    }
 
     #[test]
     fn hashed_assets_are_cached_for_a_year_and_everything_else_is_revalidated() {

@@ -66,10 +66,7 @@ impl AppState {
                             settings.jwt_issuer
                         )
                     })?;
-                let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-                    .region(aws_config::Region::new(settings.region.clone()))
-                    .load()
-                    .await;
+                let config = crate::aws::config(Some(&settings.region)).await;
                 (
                     Verifier::remote(&settings.jwt_issuer, &settings.jwt_audience, jwks_url)
                         .await?

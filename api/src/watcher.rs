@@ -196,6 +196,7 @@ pub async fn deliver_for(watcher: &Watcher, tenants: &[TenantId]) -> anyhow::Res
 pub async fn consume_local_stream(watcher: Watcher, endpoint: String, region: String) {
     let config = aws_sdk_dynamodbstreams::Config::builder()
         .behavior_version(aws_config::BehaviorVersion::latest())
+        .http_client(crate::aws::https_client())
         .region(aws_config::Region::new(region))
         .endpoint_url(endpoint)
         .credentials_provider(aws_credential_types::Credentials::new(

@@ -35,7 +35,7 @@ const USAGE: &str = "usage:
                                  Lighthouse (mobile, simulated slow 4G) on sign-in, search and a customer card;
                                  --accessibility: that category only, failing below 100 (as `test` runs it)
   cargo xtask frontend           build the frontend into frontend/dist and print the first-load table
-  cargo xtask lambda             cargo lambda build --release --arm64 (api, watch-stream, watch-daily)
+  cargo xtask lambda             cargo lambda build --profile lambda --arm64 (api, office, watch-stream, watch-daily)
   cargo xtask tenant create --id ID --name NAME --admin USERNAME [--email EMAIL] [--display-name NAME]
   cargo xtask tenant list        tenants of the running local app (or of CREDENCE_TABLE's deployment)";
 
@@ -738,21 +738,38 @@ fn browser_tests(filter: Option<&str>) -> Result<()> {
 
 fn lambda() -> Result<()> {
     tools::ensure_lambda()?;
-    // The HTTP API and the two early-warning functions (stream consumer, daily pass).
-    for bin in ["api", "watch-stream", "watch-daily"] {
-        step(&format!("cargo lambda build --release --arm64 --bin {bin}"));
+    // The HTTP API's two functions (the field's, the office's) and the two early-warning
+    // functions (stream consumer, daily pass).
+    for bin in ["api", "office", "watch-stream", "watch-daily"] {
+        step(&format!(
+            "cargo lambda build --profile lambda --arm64 --bin {bin}"
+        ));
         run(Command::new(tools::venv_bin("cargo-lambda"))
-            .args(["lambda", "build", "--release", "--arm64", "--bin", bin])
+            .args([
+                "lambda",
+                "build",
+                "--profile",
+                "lambda",
+                "--arm64",
+                "--bin",
+                bin,
+            ])
             .env("PATH", tools::path_with_tools())
             .env("CARGO_TARGET_DIR", tools::target_dir()))?;
         let bootstrap = tools::target_dir().join(format!("lambda/{bin}/bootstrap"));
         let size = std::fs::metadata(&bootstrap)
             .with_context(|| format!("{} was not built", bootstrap.display()))?
             .len();
+        // What the deployment zip holds: the one file, deflated as zip does by default.
+        let mut deflate =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::copy(&mut std::fs::File::open(&bootstrap)?, &mut deflate)?;
+        let zipped = deflate.finish()?.len();
         println!(
-            "built {} ({:.1} MB)",
+            "built {} ({:.1} MB, {:.1} MB zipped; Lambda's budget here is 6 MB zipped)",
             bootstrap.display(),
-            size as f64 / 1e6
+            size as f64 / 1e6,
+            zipped as f64 / 1e6
         );
     }
     // The credit report's font layer (infra/template.yaml, ReportFontLayer).

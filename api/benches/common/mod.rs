@@ -89,6 +89,7 @@ pub fn local_client(
         .map_err(|_| anyhow::anyhow!("set DYNAMODB_ENDPOINT to a running DynamoDB Local"))?;
     let config = aws_sdk_dynamodb::Config::builder()
         .behavior_version(aws_config::BehaviorVersion::latest())
+        .http_client(credence_api::aws::https_client())
         .region(aws_config::Region::new("local"))
         .endpoint_url(&endpoint)
         .credentials_provider(aws_credential_types::Credentials::new(

@@ -1,33 +1,7 @@
-//! The `api` Lambda function: the shared Router behind API Gateway (HTTP API, payload v2).
-
-use credence_api::{AppState, Settings, router, telemetry};
+//! The `api` Lambda function: the field's routes ([`credence_api::router::field_router`])
+//! behind API Gateway (HTTP API, payload v2) — everything but the office's work.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    let settings = Settings::from_env().map_err(|e| {
-        eprintln!("configuration error: {e}");
-        e
-    })?;
-    telemetry::init(settings.log_format);
-    // The local issuer hands out tokens for demo passwords: refuse to run it in AWS.
-    if matches!(
-        settings.issuer,
-        credence_api::settings::IssuerSettings::Local { .. }
-    ) {
-        return Err(
-            "LOCAL_ISSUER_KEY is set: the local issuer never runs in Lambda; set JWKS_URL".into(),
-        );
-    }
-    credence_api::watcher::refuse_shifted_clock()?;
-    let state = AppState::from_settings(&settings, Vec::new(), Vec::new()).await?;
-    // Open the DynamoDB connection during init: otherwise the first request after a cold
-    // start pays for the TLS handshake. A failure here is the first request's to report.
-    if let Err(e) = state.store.warm().await {
-        let e = anyhow::Error::from(e);
-        tracing::warn!(
-            error = format!("{e:#}"),
-            "could not open the DynamoDB connection at start"
-        );
-    }
-    lambda_http::run(router(state)).await
+    credence_api::lambda::serve(credence_api::router::field_router).await
 }

@@ -203,27 +203,29 @@ pub async fn pdf_of(
         })
 }
 
-/// Renders and keeps `report` as the snapshot of its request. A snapshot that cannot be
-/// kept does not undo the decision (it is already written); it is logged as an error.
+/// Keeps `report`'s data as the snapshot of its request; its PDF is made from it the first
+/// time someone asks ([`snapshot_pdf`], the office's). A snapshot that cannot be kept does
+/// not undo the decision (it is already written); it is logged as an error.
 pub async fn keep_snapshot(ctx: &Ctx<'_>, who: &Principal, report: CreditReport) {
     let Some(rid) = report.snapshot.as_ref().map(|s| s.request_id.clone()) else {
         return;
     };
     let customer = report.customer.id.clone();
-    let kept = match pdf_of(&report, Lang::ZhCn, SNAPSHOT_OFFSET).await {
-        Ok(pdf) => ctx
+    let kept = match serde_json::to_vec(&report) {
+        Ok(data) => ctx
             .store
-            .put_report_snapshot(&who.tenant, &customer, &rid, &pdf)
+            .put_report_data(&who.tenant, &customer, &rid, &data)
             .await
             .map_err(ApiError::from),
-        Err(e) => Err(e),
+        Err(e) => Err(ApiError::Internal(e.into())),
     };
     if let Err(e) = kept {
         tracing::error!(request = %rid, customer = %customer, error = %e, "the decision's report snapshot was not kept");
     }
 }
 
-/// The snapshot PDF kept with request `rid` of the customer.
+/// The snapshot PDF kept with request `rid` of the customer: the one made before, or made
+/// now from the kept data (printed in Chinese at [`SNAPSHOT_OFFSET`]) and kept.
 pub async fn snapshot_pdf(
     ctx: &Ctx<'_>,
     who: &Principal,
@@ -232,10 +234,23 @@ pub async fn snapshot_pdf(
 ) -> Result<Vec<u8>, ApiError> {
     let id = credence_shared::customer::customer_id_of(raw_id);
     super::customers::visible_customer(ctx, who, &id).await?;
-    ctx.store
-        .report_snapshot(&who.tenant, &id, rid)
+    if let Some(pdf) = ctx.store.report_snapshot(&who.tenant, &id, rid).await? {
+        return Ok(pdf);
+    }
+    let data = ctx
+        .store
+        .report_data(&who.tenant, &id, rid)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NotFound)?;
+    let report: CreditReport = serde_json::from_slice(&data).map_err(|e| {
+        ApiError::Internal(anyhow::anyhow!("the snapshot of {rid} does not read: {e}"))
+    })?;
+    let pdf = pdf_of(&report, Lang::ZhCn, SNAPSHOT_OFFSET).await?;
+    // Made at the same time by another reader: theirs is kept, and is the same report.
+    ctx.store
+        .put_rendered_snapshot(&who.tenant, &id, rid, &pdf)
+        .await?;
+    Ok(pdf)
 }
 
 #[cfg(test)]

@@ -481,6 +481,12 @@ pub fn letters_pending_gsi1pk(t: &TenantId) -> String {
     format!("{}#LTR#PENDING", tenant(t))
 }
 
+/// The data (JSON) of request `rid`'s report snapshot, kept like its PDF
+/// (`RPT#DATA-{rid}#…`).
+pub fn report_data_name(rid: &str) -> String {
+    format!("DATA-{rid}")
+}
+
 /// The PDF of a letter, kept like a report snapshot (`RPT#LTR-{id}#…`).
 pub fn letter_pdf_name(id: &str) -> String {
     format!("LTR-{id}")

@@ -141,12 +141,12 @@ impl Store {
     /// A client for the real service (`endpoint = None`) or DynamoDB Local. Local gets
     /// fixed credentials so the default chain never probes instance metadata.
     pub async fn client(region: &str, endpoint: Option<&str>) -> Client {
-        let region = aws_config::Region::new(region.to_owned());
         match endpoint {
             Some(url) => {
                 let config = aws_sdk_dynamodb::Config::builder()
                     .behavior_version(aws_config::BehaviorVersion::latest())
-                    .region(region)
+                    .http_client(crate::aws::https_client())
+                    .region(aws_config::Region::new(region.to_owned()))
                     .endpoint_url(url)
                     .credentials_provider(aws_credential_types::Credentials::new(
                         "local", "local", None, None, "static",
@@ -154,13 +154,7 @@ impl Store {
                     .build();
                 Client::from_conf(config)
             }
-            None => {
-                let shared = aws_config::defaults(aws_config::BehaviorVersion::latest())
-                    .region(region)
-                    .load()
-                    .await;
-                Client::new(&shared)
-            }
+            None => Client::new(&crate::aws::config(Some(region)).await),
         }
     }
 

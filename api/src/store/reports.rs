@@ -1,6 +1,8 @@
-//! The credit report kept with each approved credit decision, as the PDF the approvers'
-//! report printed: under the customer, `RPT#{request}#{part}`, in parts of at most
-//! [`PART_BYTES`] (an item holds 400 KB), written together in one transaction.
+//! The credit report kept with each approved credit decision: its data (JSON) under the
+//! customer, `RPT#DATA-{request}#{part}`, written with the decision; and the PDF made from
+//! it the first time someone asks, `RPT#{request}#{part}` (older decisions kept only the
+//! PDF). Both in parts of at most [`PART_BYTES`] (an item holds 400 KB), written together
+//! in one transaction.
 
 use aws_sdk_dynamodb::{
     primitives::Blob,
@@ -8,8 +10,24 @@ use aws_sdk_dynamodb::{
 };
 use credence_shared::{CustomerId, TenantId};
 
-use super::codec::s;
+use super::codec::{Cancellation, s};
 use super::{Item, Store, StoreError, keys};
+
+/// Why a snapshot's parts were not written.
+enum PutError {
+    /// A part was there already, and the write asked for none.
+    Taken,
+    Store(StoreError),
+}
+
+impl PutError {
+    fn into_store(self) -> StoreError {
+        match self {
+            PutError::Taken => StoreError::ConditionFailed,
+            PutError::Store(e) => e,
+        }
+    }
+}
 
 /// The most bytes of the PDF one item keeps.
 pub const PART_BYTES: usize = 350 * 1024;
@@ -25,12 +43,66 @@ impl Store {
         rid: &str,
         pdf: &[u8],
     ) -> Result<(), StoreError> {
+        self.put_parts(tenant, customer, rid, pdf, false)
+            .await
+            .map_err(PutError::into_store)
+    }
+
+    /// Keeps `pdf`, made from the kept data, as the snapshot of request `rid` unless one is
+    /// there already (another reader's, made at the same time): `Ok(false)` then.
+    pub async fn put_rendered_snapshot(
+        &self,
+        tenant: &TenantId,
+        customer: &CustomerId,
+        rid: &str,
+        pdf: &[u8],
+    ) -> Result<bool, StoreError> {
+        match self.put_parts(tenant, customer, rid, pdf, true).await {
+            Ok(()) => Ok(true),
+            Err(PutError::Taken) => Ok(false),
+            Err(PutError::Store(e)) => Err(e),
+        }
+    }
+
+    /// Keeps `data` (the report's JSON) as the snapshot of request `rid`, with its decision.
+    pub async fn put_report_data(
+        &self,
+        tenant: &TenantId,
+        customer: &CustomerId,
+        rid: &str,
+        data: &[u8],
+    ) -> Result<(), StoreError> {
+        let name = keys::report_data_name(rid);
+        self.put_parts(tenant, customer, &name, data, false)
+            .await
+            .map_err(PutError::into_store)
+    }
+
+    /// The report data kept with request `rid`, if any.
+    pub async fn report_data(
+        &self,
+        tenant: &TenantId,
+        customer: &CustomerId,
+        rid: &str,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        self.report_snapshot(tenant, customer, &keys::report_data_name(rid))
+            .await
+    }
+
+    async fn put_parts(
+        &self,
+        tenant: &TenantId,
+        customer: &CustomerId,
+        rid: &str,
+        pdf: &[u8],
+        if_absent: bool,
+    ) -> Result<(), PutError> {
         let parts: Vec<&[u8]> = pdf.chunks(PART_BYTES).collect();
         if parts.len() > MAX_PARTS {
-            return Err(StoreError::Corrupt(format!(
+            return Err(PutError::Store(StoreError::Corrupt(format!(
                 "a report of {} bytes is more than a snapshot keeps",
                 pdf.len()
-            )));
+            ))));
         }
         let mut writes = Vec::with_capacity(parts.len());
         for (n, part) in parts.iter().enumerate() {
@@ -43,16 +115,27 @@ impl Store {
             let put = Put::builder()
                 .table_name(&self.table)
                 .set_item(Some(item))
+                .set_condition_expression(if_absent.then(|| "attribute_not_exists(#sk)".to_owned()))
+                .set_expression_attribute_names(
+                    if_absent.then(|| [("#sk".to_owned(), keys::SK.to_owned())].into()),
+                )
                 .build()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                .map_err(|e| PutError::Store(StoreError::Corrupt(e.to_string())))?;
             writes.push(TransactWriteItem::builder().put(put).build());
         }
-        self.client
+        let written = self
+            .client
             .transact_write_items()
             .set_transact_items(Some(writes))
             .send()
-            .await?;
-        Ok(())
+            .await;
+        match written {
+            Ok(_) => Ok(()),
+            Err(e) if Cancellation::of(&e).is_some_and(|c| c.failed_from(0)) => {
+                Err(PutError::Taken)
+            }
+            Err(e) => Err(PutError::Store(e.into())),
+        }
     }
 
     /// The snapshot PDF of request `rid`, if one was kept.

@@ -166,6 +166,12 @@ async fn an_approved_decision_keeps_the_report_the_approvers_saw() {
             "application/pdf",
         )
         .await;
+    let (_, _, again) = risk
+        .get_accepting(
+            &format!("/v1/customers/C1/credit-report?decision={rid}"),
+            "application/pdf",
+        )
+        .await;
     let as_json = risk
         .get(&format!("/v1/customers/C1/credit-report?decision={rid}"))
         .await;
@@ -189,6 +195,10 @@ async fn an_approved_decision_keeps_the_report_the_approvers_saw() {
     assert!(
         text.contains(&limit_then),
         "the limit as the approvers saw it ({limit_then}): {text}"
+    );
+    assert_eq!(
+        again, pdf,
+        "the PDF made at the first reading is the one kept"
     );
     as_json.problem(422);
     assert_eq!(as_json.problem_field(), "decision");

@@ -283,14 +283,66 @@ fn served_operations() -> BTreeSet<String> {
     serde_json::from_str(json).unwrap()
 }
 
+/// An HTTP API event's route key, `METHOD /path`.
+fn route_key(event: &Value) -> Option<String> {
+    (event["Type"] == "HttpApi").then(|| {
+        format!(
+            "{} {}",
+            event["Properties"]["Method"]
+                .as_str()
+                .unwrap()
+                .to_uppercase(),
+            event["Properties"]["Path"].as_str().unwrap()
+        )
+    })
+}
+
+fn routes_of(t: &Value, function: &str) -> BTreeSet<String> {
+    t["Resources"][function]["Properties"]["Events"]
+        .as_mapping()
+        .unwrap_or_else(|| panic!("{function} has no events"))
+        .values()
+        .filter_map(route_key)
+        .collect()
+}
+
+#[test]
+fn the_office_function_gets_exactly_the_office_routes_and_the_api_function_everything_else() {
+    // Arrange
+    let t = template();
+    let office = credence_api::router::office_operations();
+
+    // Act
+    let to_office = routes_of(&t, "OfficeFunction");
+    let to_api = routes_of(&t, "ApiFunction");
+
+    // Assert
+    assert_eq!(to_office, office);
+    assert!(to_api.contains("ANY /{proxy+}"), "{to_api:?}");
+    assert_eq!(to_api.intersection(&to_office).count(), 0);
+    let office = &t["Resources"]["OfficeFunction"]["Properties"];
+    assert_eq!(office["CodeUri"], "../target/lambda/office/");
+    assert_eq!(
+        office["Environment"]["Variables"]["CREDENCE_REPORT_FONTS"],
+        "/opt/fonts"
+    );
+    assert_eq!(office["Layers"][0]["Ref"], "ReportFontLayer");
+}
+
 #[test]
 fn the_api_stage_throttles_every_route_and_the_expensive_ones_tighter() {
     // Arrange
     let t = template();
     let api = &t["Resources"]["HttpApi"]["Properties"];
-    let events = t["Resources"]["ApiFunction"]["Properties"]["Events"]
-        .as_mapping()
-        .unwrap();
+    let events: Vec<&Value> = ["ApiFunction", "OfficeFunction"]
+        .iter()
+        .flat_map(|f| {
+            t["Resources"][f]["Properties"]["Events"]
+                .as_mapping()
+                .unwrap()
+                .values()
+        })
+        .collect();
     let expensive = [
         "POST /v1/imports/{kind}",
         "GET /v1/exports/{what}",
@@ -321,17 +373,7 @@ fn the_api_stage_throttles_every_route_and_the_expensive_ones_tighter() {
             default_of(&t, &settings["ThrottlingBurstLimit"]),
         )
     };
-    let routes: BTreeSet<String> = events
-        .values()
-        .filter(|e| e["Type"] == "HttpApi")
-        .map(|e| {
-            format!(
-                "{} {}",
-                e["Properties"]["Method"].as_str().unwrap().to_uppercase(),
-                e["Properties"]["Path"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let routes: BTreeSet<String> = events.into_iter().filter_map(route_key).collect();
     let served = served_operations();
 
     // Assert
