@@ -7,12 +7,27 @@
 //! `request` line and followed by its `request_id` into the services it called.
 
 use crate::settings::LogFormat;
-use tracing_subscriber::{EnvFilter, fmt, fmt::format::FmtSpan, prelude::*};
+use tracing::Level;
+use tracing_subscriber::{filter::Targets, fmt, fmt::format::FmtSpan, prelude::*};
+
+/// What is logged: `RUST_LOG` (levels by target, e.g. `info,credence_api=debug`; no regex
+/// field filters, which would cost every function a regex engine), else info and the SDK's
+/// and HTTP client's warnings.
+fn filter() -> Targets {
+    std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|directives| directives.parse().ok())
+        .unwrap_or_else(|| {
+            Targets::new()
+                .with_default(Level::INFO)
+                .with_target("aws_smithy_runtime", Level::WARN)
+                .with_target("aws_config", Level::WARN)
+                .with_target("hyper", Level::WARN)
+        })
+}
 
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        EnvFilter::new("info,aws_smithy_runtime=warn,aws_config=warn,hyper=warn")
-    });
+    let filter = filter();
     let registry = tracing_subscriber::registry().with(filter);
     let result = match format {
         LogFormat::Json => registry

@@ -35,7 +35,7 @@ const USAGE: &str = "usage:
                                  Lighthouse (mobile, simulated slow 4G) on sign-in, search and a customer card;
                                  --accessibility: that category only, failing below 100 (as `test` runs it)
   cargo xtask frontend           build the frontend into frontend/dist and print the first-load table
-  cargo xtask lambda             cargo lambda build --profile lambda --arm64 (api, office, watch-stream, watch-daily)
+  cargo xtask lambda             cargo lambda build --arm64 (api, office, watch-stream, watch-daily)
   cargo xtask tenant create --id ID --name NAME --admin USERNAME [--email EMAIL] [--display-name NAME]
   cargo xtask tenant list        tenants of the running local app (or of CREDENCE_TABLE's deployment)";
 
@@ -739,17 +739,23 @@ fn browser_tests(filter: Option<&str>) -> Result<()> {
 fn lambda() -> Result<()> {
     tools::ensure_lambda()?;
     // The HTTP API's two functions (the field's, the office's) and the two early-warning
-    // functions (stream consumer, daily pass).
-    for bin in ["api", "office", "watch-stream", "watch-daily"] {
+    // functions (stream consumer, daily pass), which isolate one customer's panic and so
+    // unwind (the profiles are in Cargo.toml).
+    for (bin, profile) in [
+        ("api", "lambda"),
+        ("office", "lambda"),
+        ("watch-stream", "lambda-unwind"),
+        ("watch-daily", "lambda-unwind"),
+    ] {
         step(&format!(
-            "cargo lambda build --profile lambda --arm64 --bin {bin}"
+            "cargo lambda build --profile {profile} --arm64 --bin {bin}"
         ));
         run(Command::new(tools::venv_bin("cargo-lambda"))
             .args([
                 "lambda",
                 "build",
                 "--profile",
-                "lambda",
+                profile,
                 "--arm64",
                 "--bin",
                 bin,
