@@ -742,10 +742,10 @@ fn lambda() -> Result<()> {
     // functions (stream consumer, daily pass), which isolate one customer's panic and so
     // unwind (the profiles are in Cargo.toml).
     for (bin, profile) in [
-        ("api", "lambda"),
-        ("office", "lambda"),
-        ("watch-stream", "lambda-unwind"),
-        ("watch-daily", "lambda-unwind"),
+        ("api", "aws-lambda"),
+        ("office", "aws-lambda"),
+        ("watch-stream", "aws-lambda-unwind"),
+        ("watch-daily", "aws-lambda-unwind"),
     ] {
         step(&format!(
             "cargo lambda build --profile {profile} --arm64 --bin {bin}"
