@@ -56,3 +56,50 @@ async fn a_recorded_search_event_with_a_token_reaches_the_store() {
     let body: serde_json::Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
     assert_eq!(body["items"][0]["id"], "C2");
 }
+
+/// `GET path` with `token` through `router`: the status and the body.
+async fn get_on(router: axum::Router, path: &str, token: &str) -> (u16, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = http::Request::get(path)
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = router
+        .oneshot(request)
+        .await
+        .expect("the router never fails");
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, body.to_vec())
+}
+
+#[tokio::test]
+async fn each_function_serves_its_own_routes_and_the_field_describes_them_all() {
+    // Arrange
+    let app = spawn_app().await;
+    let token = app.token_for("risk").await;
+    let field = credence_api::router::field_router(app.state.clone());
+    let office = credence_api::router::office_router(app.state.clone());
+    let template = "/v1/imports/templates/customers";
+
+    // Act
+    let (search_on_field, _) = get_on(field.clone(), "/v1/customers?q=C", &token).await;
+    let (search_on_office, _) = get_on(office.clone(), "/v1/customers?q=C", &token).await;
+    let (template_on_office, xlsx) = get_on(office, template, &token).await;
+    let (template_on_field, _) = get_on(field.clone(), template, &token).await;
+    let (_, doc) = get_on(field, "/openapi.json", &token).await;
+
+    // Assert
+    assert_eq!((search_on_field, search_on_office), (200, 404));
+    assert_eq!((template_on_office, template_on_field), (200, 404));
+    assert!(xlsx.starts_with(b"PK"), "an XLSX file (a zip)");
+    let doc: serde_json::Value = serde_json::from_slice(&doc).unwrap();
+    for path in [
+        "/v1/customers",
+        "/v1/imports/templates/{kind}",
+        "/v1/lab/fits",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} is not described");
+    }
+}

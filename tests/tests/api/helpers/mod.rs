@@ -108,6 +108,8 @@ pub fn customer(id: &str, name: &str, name_en: Option<&str>, usci: Option<&str>)
 
 pub struct TestApp {
     pub router: Router,
+    /// The state the router serves, for the Lambda functions' own routers.
+    pub state: AppState,
     pub issuer: Arc<LocalIssuer>,
     pub store: Store,
     /// The server's clock: stopped at the start of the test, moved on only by the test.
@@ -228,7 +230,8 @@ async fn spawn_app_configured(
         directory: Arc::new(LocalDirectory::new(store.clone(), issuer.clone())),
     };
     TestApp {
-        router: router(state),
+        router: router(state.clone()),
+        state,
         issuer,
         store,
         clock,
