@@ -7,7 +7,7 @@ also serves the JWKS the API fetches at start), and measures:
     (settings, the JWKS, the DynamoDB connection opened by `Store::warm`);
   - resident memory when ready, and after answering one request (`GET /health`, API
     Gateway HTTP API payload v2), from /proc (VmRSS, VmHWM: what Lambda reports as
-    "Max Memory Used" is the peak).
+    "Max Memory Used" is the peak). The office serves no /health; its 404 is its answer.
 
 Usage (DynamoDB Local listening; the table need not exist, the warm-up read may fail):
   python3 xtask/lambda/init.py target/release/api http://127.0.0.1:8000 [runs]
@@ -192,11 +192,12 @@ def main():
         proc.kill()
         proc.wait()
         status = (run.answer or {}).get("statusCode")
-        if status != 200:
+        # The office serves no /health: its 404 problem is an answer all the same.
+        if not isinstance(status, int) or status >= 500:
             sys.exit(f"GET /health answered {run.answer!r}")
         results.append(run)
     init = [(r.ready - r.started) * 1000 for r in results]
-    print(f"{binary}: {runs} cold starts, GET /health answered 200 each time")
+    print(f"{binary}: {runs} cold starts, GET /health answered {status} each time")
     print(f"  init (spawn to first invocation/next): median {statistics.median(init):.1f} ms, "
           f"min {min(init):.1f}, max {max(init):.1f}")
     mb = lambda kb: kb / 1024
@@ -204,6 +205,7 @@ def main():
     print(f"  resident after one request: median {mb(statistics.median(r.rss_after for r in results)):.1f} MB, "
           f"peak (VmHWM) max {mb(max(r.hwm_after for r in results)):.1f} MB")
     print(f"  binary: {os.path.getsize(binary) / 1e6:.1f} MB")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":
