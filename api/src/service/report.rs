@@ -246,10 +246,15 @@ pub async fn snapshot_pdf(
         ApiError::Internal(anyhow::anyhow!("the snapshot of {rid} does not read: {e}"))
     })?;
     let pdf = pdf_of(&report, Lang::ZhCn, SNAPSHOT_OFFSET).await?;
-    // Made at the same time by another reader: theirs is kept, and is the same report.
-    ctx.store
+    // One made at the same time by another reader is kept instead (the same report). One
+    // that cannot be kept now is made again by the next reader; this one is answered.
+    if let Err(e) = ctx
+        .store
         .put_rendered_snapshot(&who.tenant, &id, rid, &pdf)
-        .await?;
+        .await
+    {
+        tracing::warn!(request = %rid, customer = %id, error = %e, "the snapshot's PDF was made but not kept");
+    }
     Ok(pdf)
 }
 

@@ -49,17 +49,16 @@ impl Store {
     }
 
     /// Keeps `pdf`, made from the kept data, as the snapshot of request `rid` unless one is
-    /// there already (another reader's, made at the same time): `Ok(false)` then.
+    /// there already (another reader's, made at the same time), which stays.
     pub async fn put_rendered_snapshot(
         &self,
         tenant: &TenantId,
         customer: &CustomerId,
         rid: &str,
         pdf: &[u8],
-    ) -> Result<bool, StoreError> {
+    ) -> Result<(), StoreError> {
         match self.put_parts(tenant, customer, rid, pdf, true).await {
-            Ok(()) => Ok(true),
-            Err(PutError::Taken) => Ok(false),
+            Ok(()) | Err(PutError::Taken) => Ok(()),
             Err(PutError::Store(e)) => Err(e),
         }
     }

@@ -88,18 +88,30 @@ async fn each_function_serves_its_own_routes_and_the_field_describes_them_all() 
     let (search_on_office, _) = get_on(office.clone(), "/v1/customers?q=C", &token).await;
     let (template_on_office, xlsx) = get_on(office, template, &token).await;
     let (template_on_field, _) = get_on(field.clone(), template, &token).await;
-    let (_, doc) = get_on(field, "/openapi.json", &token).await;
+    let (_, field_doc) = get_on(field, "/openapi.json", &token).await;
+    let (_, whole_doc) = get_on(app.router.clone(), "/openapi.json", &token).await;
 
     // Assert
     assert_eq!((search_on_field, search_on_office), (200, 404));
     assert_eq!((template_on_office, template_on_field), (200, 404));
     assert!(xlsx.starts_with(b"PK"), "an XLSX file (a zip)");
-    let doc: serde_json::Value = serde_json::from_slice(&doc).unwrap();
-    for path in [
-        "/v1/customers",
-        "/v1/imports/templates/{kind}",
-        "/v1/lab/fits",
-    ] {
-        assert!(doc["paths"][path].is_object(), "{path} is not described");
+    let field_ops = operations(&field_doc);
+    assert!(field_ops.contains("POST /v1/lab/fits"), "{field_ops:?}");
+    assert!(field_ops.contains("POST /v1/customers/{id}/letters"));
+    assert!(field_ops.contains("GET /v1/customers/{id}/letters"));
+    assert_eq!(field_ops, operations(&whole_doc));
+}
+
+/// The operations an OpenAPI description lists, as `METHOD /path`.
+fn operations(doc: &[u8]) -> std::collections::BTreeSet<String> {
+    let doc: serde_json::Value = serde_json::from_slice(doc).unwrap();
+    let mut ops = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in ["get", "put", "post", "delete", "patch"] {
+            if item.get(method).is_some() {
+                ops.insert(format!("{} {path}", method.to_uppercase()));
+            }
+        }
     }
+    ops
 }
