@@ -13,22 +13,6 @@ use credence_shared::{CustomerId, TenantId};
 use super::codec::{Cancellation, s};
 use super::{Item, Store, StoreError, keys};
 
-/// Why a snapshot's parts were not written.
-enum PutError {
-    /// A part was there already, and the write asked for none.
-    Taken,
-    Store(StoreError),
-}
-
-impl PutError {
-    fn into_store(self) -> StoreError {
-        match self {
-            PutError::Taken => StoreError::ConditionFailed,
-            PutError::Store(e) => e,
-        }
-    }
-}
-
 /// The most bytes of the PDF one item keeps.
 pub const PART_BYTES: usize = 350 * 1024;
 /// The most parts a snapshot has: a transaction writes at most 4 MB in all.
@@ -43,9 +27,7 @@ impl Store {
         rid: &str,
         pdf: &[u8],
     ) -> Result<(), StoreError> {
-        self.put_parts(tenant, customer, rid, pdf, false)
-            .await
-            .map_err(PutError::into_store)
+        self.put_parts(tenant, customer, rid, pdf, false).await
     }
 
     /// Keeps `pdf`, made from the kept data, as the snapshot of request `rid` unless one is
@@ -58,8 +40,8 @@ impl Store {
         pdf: &[u8],
     ) -> Result<(), StoreError> {
         match self.put_parts(tenant, customer, rid, pdf, true).await {
-            Ok(()) | Err(PutError::Taken) => Ok(()),
-            Err(PutError::Store(e)) => Err(e),
+            Ok(()) | Err(StoreError::ConditionFailed) => Ok(()),
+            Err(e) => Err(e),
         }
     }
 
@@ -71,10 +53,8 @@ impl Store {
         rid: &str,
         data: &[u8],
     ) -> Result<(), StoreError> {
-        let name = keys::report_data_name(rid);
-        self.put_parts(tenant, customer, &name, data, false)
+        self.put_report_snapshot(tenant, customer, &keys::report_data_name(rid), data)
             .await
-            .map_err(PutError::into_store)
     }
 
     /// The report data kept with request `rid`, if any.
@@ -88,6 +68,8 @@ impl Store {
             .await
     }
 
+    /// Writes the parts of `rid` in one transaction; with `if_absent`, only where none is
+    /// ([`StoreError::ConditionFailed`] otherwise).
     async fn put_parts(
         &self,
         tenant: &TenantId,
@@ -95,13 +77,13 @@ impl Store {
         rid: &str,
         pdf: &[u8],
         if_absent: bool,
-    ) -> Result<(), PutError> {
+    ) -> Result<(), StoreError> {
         let parts: Vec<&[u8]> = pdf.chunks(PART_BYTES).collect();
         if parts.len() > MAX_PARTS {
-            return Err(PutError::Store(StoreError::Corrupt(format!(
+            return Err(StoreError::Corrupt(format!(
                 "a report of {} bytes is more than a snapshot keeps",
                 pdf.len()
-            ))));
+            )));
         }
         let mut writes = Vec::with_capacity(parts.len());
         for (n, part) in parts.iter().enumerate() {
@@ -119,7 +101,7 @@ impl Store {
                     if_absent.then(|| [("#sk".to_owned(), keys::SK.to_owned())].into()),
                 )
                 .build()
-                .map_err(|e| PutError::Store(StoreError::Corrupt(e.to_string())))?;
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             writes.push(TransactWriteItem::builder().put(put).build());
         }
         let written = self
@@ -131,9 +113,9 @@ impl Store {
         match written {
             Ok(_) => Ok(()),
             Err(e) if Cancellation::of(&e).is_some_and(|c| c.failed_from(0)) => {
-                Err(PutError::Taken)
+                Err(StoreError::ConditionFailed)
             }
-            Err(e) => Err(PutError::Store(e.into())),
+            Err(e) => Err(e.into()),
         }
     }
 
