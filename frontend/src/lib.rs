@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod components;
+pub mod first_paint;
 pub mod i18n;
 pub mod offline;
 pub mod oidc;

@@ -4,6 +4,7 @@
 mod bundle;
 mod fuzz;
 mod lighthouse;
+mod minify;
 mod procs;
 mod shell;
 mod tenant;

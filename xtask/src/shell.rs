@@ -2,6 +2,7 @@
 //! `dist/sw.js` is written from `public/sw.js` with this build's version and the list of
 //! files to precache (the page, its CSS, the icons and manifest, and every file of the
 //! app's hashed directory, lazily loaded chunks included, so every page opens offline).
+//! Trunk's stylesheet and our scripts are written without comments (`minify.rs`).
 
 use anyhow::{Context, Result, bail};
 use std::path::Path;
@@ -11,6 +12,7 @@ const PRECACHE_MARK: &str = "__CREDENCE_PRECACHE__";
 
 /// Copies `public/` into `dist/` and writes `dist/sw.js` for the app in `dist/app_dir`.
 pub fn write(public: &Path, dist: &Path, app_dir: &str) -> Result<()> {
+    crate::minify::stylesheets(dist)?;
     for entry in std::fs::read_dir(public)? {
         let path = entry?.path();
         if !path.is_file() {
@@ -18,34 +20,22 @@ pub fn write(public: &Path, dist: &Path, app_dir: &str) -> Result<()> {
         }
         let name = path.file_name().context("a file has a name")?;
         if path.extension().is_some_and(|e| e == "js") {
-            // `sw-register.js` is part of the first load: its comments stay in the source.
+            // Our scripts are part of the first load: their comments stay in the source.
             std::fs::write(
                 dist.join(name),
-                without_comments(&std::fs::read_to_string(&path)?),
+                crate::minify::js(&std::fs::read_to_string(&path)?),
             )?;
         } else {
             std::fs::copy(&path, dist.join(name))?;
         }
     }
-    let template = without_comments(&std::fs::read_to_string(public.join("sw.js"))?);
+    let template = crate::minify::js(&std::fs::read_to_string(public.join("sw.js"))?);
     let files = precache(dist, app_dir)?;
     let index = std::fs::read(dist.join("index.html"))?;
     let worker = render(&template, &files, &index)?;
     std::fs::write(dist.join("sw.js"), worker)?;
     println!("service worker: {} files precached", files.len());
     Ok(())
-}
-
-/// The script without its whole-line `//` comments, blank lines and indentation (our
-/// scripts have no multi-line strings).
-fn without_comments(js: &str) -> String {
-    js.lines()
-        .filter(|line| {
-            let code = line.trim_start();
-            !code.is_empty() && !code.starts_with("//")
-        })
-        .map(|line| format!("{}\n", line.trim()))
-        .collect()
 }
 
 /// The URL paths to precache: the files at the top of `dist/` and in the app's directory,
@@ -118,22 +108,6 @@ mod tests {
         );
         assert!(!one.contains("__CREDENCE"));
         assert_ne!(one, two, "another page, another version");
-    }
-
-    #[test]
-    fn comments_and_indentation_are_left_out_of_the_served_scripts() {
-        // Arrange
-        let js =
-            "// what it does\n(function () {\n  // why\n  var a = \"//not a comment\";\n\n})();\n";
-
-        // Act
-        let served = without_comments(js);
-
-        // Assert
-        assert_eq!(
-            served,
-            "(function () {\nvar a = \"//not a comment\";\n})();\n"
-        );
     }
 
     #[test]

@@ -82,7 +82,8 @@ pub fn build_app(dist: &Path) -> Result<String> {
                     .arg(out.join(&name)),
             )?;
         } else if name.ends_with(".js") {
-            std::fs::copy(&file, out.join(&name))?;
+            let glue = std::fs::read_to_string(&file)?;
+            std::fs::write(out.join(&name), crate::minify::js(&glue))?;
         }
     }
 
@@ -132,17 +133,17 @@ fn split(input: &Path, stage: &Path) -> Result<BTreeMap<String, Vec<String>>> {
 const BOOT_FILE: &str = "boot.js";
 const BOOT_SCRIPT: &str = "import init from './main.js';\ninit({ module_or_path: new URL('./main_bg.wasm', import.meta.url) });\n";
 
-/// The tags that load the app from `/dir/`: the two scripts and the main module are
-/// fetched at once (no waterfall), then `boot.js` starts the app.
+/// The tag that names the app's files in `/dir/`: `public/first-paint.js` starts the app
+/// from it once the page has painted its first figures (the three files fetched at once,
+/// then `boot.js`). A tag that loaded the app itself would start its download before that
+/// paint, on a slow network in competition with it.
 fn insert_tags(html: &str, dir: &str) -> Result<String> {
     if !html.contains(PLACEHOLDER) {
         bail!("index.html has no {PLACEHOLDER} for the app's tags");
     }
     let tags = format!(
-        r#"<link rel="modulepreload" href="/{dir}/main.js" />
-    <link rel="modulepreload" href="/{dir}/__wasm_split.js" />
-    <link rel="preload" href="/{dir}/main_bg.wasm" as="fetch" type="application/wasm" crossorigin />
-    <script type="module" src="/{dir}/boot.js"></script>"#
+        r#"<meta name="credence-app" content="/{dir}/boot.js" data-main="/{dir}/main.js"
+      data-split="/{dir}/__wasm_split.js" data-wasm="/{dir}/main_bg.wasm" />"#
     );
     Ok(html.replace(PLACEHOLDER, &tags))
 }

@@ -1,5 +1,6 @@
 //! Pieces the pages share: the app frame and navigation, money, customer cards, notices,
 //! the order check, check findings in words, the history chart, bar charts and the scoring lab's charts, the
+//! rendering below the fold a task later (`later`), the
 //! workflow pieces (form helpers, labels, request lists, the request form, the audit list),
 //! and the early-warning and collections pieces (alert and task lines, a customer's
 //! collections, and activity lines and task reasons worded in the reader's language), and
@@ -18,6 +19,7 @@ pub mod form;
 pub mod history_chart;
 pub mod lab_charts;
 pub mod labels;
+pub mod later;
 pub mod layout;
 pub mod letters;
 pub mod messages;

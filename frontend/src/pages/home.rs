@@ -12,10 +12,14 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::components::customer_card::CustomerCard;
 use crate::components::download::ExportButtons;
+use crate::components::later::Later;
 use crate::components::layout::{APPLICANTS, use_current_user};
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::use_session;
+
+/// How many results render with the list; the rest of the page follows a task later.
+const SHOWN_AT_ONCE: usize = 6;
 
 /// Quiet time after the last keystroke before searching.
 const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -186,7 +190,10 @@ pub fn Home() -> impl IntoView {
             <section class="results-section" aria-busy=move || searching.get().to_string()>
                 <Transition fallback=|| view! { <Loading /> } set_pending=searching>
                     {move || Suspend::new(async move {
-                        match first_page.await {
+                        let page = first_page.await;
+                        // The list is here: the figures painted before the app go.
+                        crate::first_paint::release();
+                        match page {
                             None => ().into_any(),
                             Some(Ok(page)) => view! {
                                 <Results first=page more loading_more on_load_more />
@@ -225,14 +232,23 @@ fn Results(
             .unwrap_or_else(|| first_cursor.clone())
     };
     let count = move || first_count + more.with(|m| m.items.len());
+    // The cards a phone shows at once now, the rest of the page a task later.
+    let mut shown = first.items;
+    let below = StoredValue::new(shown.split_off(shown.len().min(SHOWN_AT_ONCE)));
 
     view! {
         <ul class="results" data-testid="results">
-            {first
-                .items
+            {shown
                 .into_iter()
                 .map(|customer| view! { <CustomerCard customer /> })
                 .collect_view()}
+            <Later>
+                {below
+                    .get_value()
+                    .into_iter()
+                    .map(|customer| view! { <CustomerCard customer /> })
+                    .collect_view()}
+            </Later>
             <For
                 each=move || more.with(|m| m.items.clone())
                 key=|customer| customer.id.clone()

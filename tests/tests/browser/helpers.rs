@@ -482,6 +482,13 @@ impl Browser {
 
     pub async fn sign_in(&self, username: &str, password: &str) -> Result {
         self.open("/signin").await?;
+        self.submit_signin_form(username, password).await?;
+        self.visible("search-input").await?;
+        Ok(())
+    }
+
+    /// Types into the identity provider's sign-in form and sends it.
+    pub async fn submit_signin_form(&self, username: &str, password: &str) -> Result {
         self.visible("signin-username")
             .await?
             .send_keys(username)
@@ -491,7 +498,6 @@ impl Browser {
             .send_keys(password)
             .await?;
         self.visible("signin-submit").await?.click().await?;
-        self.visible("search-input").await?;
         Ok(())
     }
 
@@ -569,6 +575,27 @@ impl Browser {
                 "Network.emulateNetworkConditions",
                 json!({"offline": offline, "latency": 0,
                        "downloadThroughput": -1, "uploadThroughput": -1}),
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// Holds back every request whose URL matches one of `patterns` (DevTools' request
+    /// blocking, past the service worker); none to let everything through again.
+    pub async fn hold_back(&self, patterns: &[&str]) -> Result {
+        self.client
+            .issue_cmd(Cdp::new("Network.enable", json!({})))
+            .await?;
+        self.client
+            .issue_cmd(Cdp::new(
+                "Network.setBypassServiceWorker",
+                json!({"bypass": !patterns.is_empty()}),
+            ))
+            .await?;
+        self.client
+            .issue_cmd(Cdp::new(
+                "Network.setBlockedURLs",
+                json!({"urls": patterns}),
             ))
             .await?;
         Ok(())

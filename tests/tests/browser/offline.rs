@@ -2,7 +2,8 @@
 //! network goes (DevTools network emulation) and the page is reloaded. The app comes from
 //! the service worker, search and both cards from the device with the offline banner and
 //! their as-of time, the order check is marked as not confirmed, and a note and a limit
-//! request typed offline are queued and reach the server once the network returns.
+//! request typed offline are queued and reach the server once the network returns. On a
+//! slow network, the card and the list show their figures before the app has arrived.
 
 use crate::helpers::*;
 use serde_json::{Value, json};
@@ -291,6 +292,65 @@ impl Drop for ServedWorker {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn a_reps_card_and_list_show_their_figures_before_the_app_has_loaded() {
+    with_browser(PHONE, async |browser| -> Result {
+        // Arrange: signed in, a customer of the rep's own, and the app's code held back
+        // (a phone on a slow network, before it has arrived).
+        browser.sign_in("sales", "demo").await?;
+        let (number, name) = own_customer(browser, "F").await?;
+        browser.hold_back(&["*main_bg.wasm*"]).await?;
+
+        // Act: the card is opened.
+        browser.open(&format!("/customers/{number}")).await?;
+
+        // Assert: the shell of index.html shows the customer and the figures.
+        let painted = browser
+            .visible("first-paint-customer")
+            .await?
+            .text()
+            .await?;
+        check!(painted.contains(&name), "the name first: {painted}");
+        check!(painted.contains("可用额度"), "{painted}");
+        check!(
+            painted.contains("¥1,200.00"),
+            "the overdue invoice: {painted}"
+        );
+        browser.screenshot("first-paint-customer").await?;
+        check!(
+            !browser.is_visible("customer-detail").await?,
+            "the app itself was held back"
+        );
+
+        // The list: the rep's customers, first page.
+        browser.open("/").await?;
+        browser.visible("first-paint-row").await?;
+        browser.screenshot("first-paint-search").await?;
+
+        // Act: the app's code arrives.
+        browser.hold_back(&[]).await?;
+        browser.open(&format!("/customers/{number}")).await?;
+
+        // Assert: the app's card shows the same available credit, and the shell is gone
+        // once it does.
+        let available = browser.visible("customer-available").await?.text().await?;
+        browser
+            .eventually("the shell gone once the card shows", || async {
+                let gone = browser
+                    .js("return document.getElementById('boot-shell') === null")
+                    .await?;
+                Ok((gone == Value::Bool(true)).then_some(()))
+            })
+            .await?;
+        check!(
+            painted.contains(&available),
+            "the shell painted {painted}, the app shows {available}"
+        );
+        Ok(())
+    })
+    .await;
 }
 
 async fn shell_caches(browser: &Browser) -> Result<Vec<String>> {

@@ -1,6 +1,6 @@
 //! Signing in and out.
 
-use crate::helpers::{Result, at_each_size, check};
+use crate::helpers::{PHONE, Result, at_each_size, check, with_browser};
 
 #[tokio::test]
 async fn a_sales_user_signs_in_and_sees_customer_search_with_available_credit() {
@@ -252,6 +252,39 @@ async fn a_session_the_issuer_will_not_renew_asks_to_sign_in_again_in_a_popup_an
         check!(
             browser.path().await?.starts_with("/customers/"),
             "the page never left: {}",
+            browser.path().await?
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn signin_goes_on_to_the_identity_provider_before_the_app_has_loaded() {
+    with_browser(PHONE, async |browser| -> Result {
+        // Arrange: the app's code held back (a phone on a slow network).
+        browser.hold_back(&["*main_bg.wasm*"]).await?;
+
+        // Act
+        browser.open("/signin?next=/alerts").await?;
+
+        // Assert: the identity provider's form, with the app's callback and a PKCE challenge.
+        browser.visible("signin-username").await?;
+        let url = browser.client.current_url().await?;
+        let query = url.query().unwrap_or_default().to_owned();
+        check!(url.path() == "/oauth2/authorize", "{url}");
+        check!(query.contains("code_challenge_method=S256"), "{url}");
+        check!(query.contains("redirect_uri=http"), "{url}");
+
+        // Act: the app arrives, and the person signs in.
+        browser.hold_back(&[]).await?;
+        browser.submit_signin_form("sales", "demo").await?;
+
+        // Assert: the app takes the code and opens the page asked for.
+        browser.visible("alerts-severity").await?;
+        check!(
+            browser.path().await? == "/alerts",
+            "{}",
             browser.path().await?
         );
         Ok(())

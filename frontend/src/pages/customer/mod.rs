@@ -35,6 +35,7 @@ use crate::api::{self, ApiError};
 use crate::components::collections::{CollectionsResource, CollectionsSection};
 use crate::components::customer_card::{GradeBadge, StatusBadges};
 use crate::components::history_chart::HistoryChart;
+use crate::components::later::Later;
 use crate::components::notice::{ErrorNotice, Loading};
 use crate::components::order_check::OrderCheck;
 use crate::i18n::{t, t_string, use_i18n};
@@ -80,7 +81,10 @@ pub fn CustomerPage() -> impl IntoView {
             </A>
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
-                    match credit.await {
+                    let answer = credit.await;
+                    // The file is here: the figures painted before the app go.
+                    crate::first_paint::release();
+                    match answer {
                         Ok((id, view, as_of)) => view! { <CreditFile id view as_of /> }.into_any(),
                         Err(error) => view! {
                             <ErrorNotice error retry=move || credit.refetch() />
@@ -101,9 +105,11 @@ fn CreditFile(id: CustomerId, view: CreditView, as_of: api::AsOf) -> impl IntoVi
     let ledger = view.ledger.clone();
     let ledger_truncated = view.ledger_truncated;
     let has_ledger = ledger.is_some();
-    let history = view.history.clone();
+    let history = StoredValue::new(view.history.clone());
     let currency = view.file.limit.currency;
     let overdue = view.exposure.overdue;
+    let facts = StoredValue::new(customer.clone());
+    let sections_id = StoredValue::new(id.clone());
     let stored = StoredValue::new(view);
     let v = stored.get_value();
     let session = use_session();
@@ -162,36 +168,45 @@ fn CreditFile(id: CustomerId, view: CreditView, as_of: api::AsOf) -> impl IntoVi
                 <a href="#section-requests">{t!(i18n, section_requests)}</a>
                 <a href="#section-audit">{t!(i18n, section_audit)}</a>
             </nav>
+            // Below the fold: each group in a task of its own, after the top is drawn.
             <div class="credit-sections">
-                <CollectionsSection id=id.clone() currency overdue collections />
-                <crate::components::orders::CustomerOrdersSection id=id.clone() />
-                <AssessmentSection assessment=v.assessment.clone() />
-                <LimitsSection view=v.clone() />
-                <ExposureSection view=v.clone() />
-                <Section id="section-customer" title=move || t_string!(i18n, customer_info)>
-                    <dl class="facts two">
-                        <div>
-                            <dt>{t!(i18n, customer_number)}</dt>
-                            <dd>{customer.number.clone()}</dd>
-                        </div>
-                        {customer.usci.clone().map(|usci| view! {
+                <Later>
+                    <CollectionsSection id=sections_id.get_value() currency overdue collections />
+                    <crate::components::orders::CustomerOrdersSection id=sections_id.get_value() />
+                </Later>
+                <Later>
+                    <AssessmentSection assessment=v.assessment.clone() />
+                    <LimitsSection view=v.clone() />
+                    <ExposureSection view=v.clone() />
+                </Later>
+                <Later>
+                    <Section id="section-customer" title=move || t_string!(i18n, customer_info)>
+                        <dl class="facts two">
                             <div>
-                                <dt>{t!(i18n, usci)}</dt>
-                                <dd class="mono">{usci.to_string()}</dd>
+                                <dt>{t!(i18n, customer_number)}</dt>
+                                <dd>{facts.with_value(|c| c.number.clone())}</dd>
                             </div>
-                        })}
-                        <div>
-                            <dt>{t!(i18n, country)}</dt>
-                            <dd>{customer.country.clone()}</dd>
-                        </div>
-                    </dl>
-                </Section>
-                <Section id="section-history" title=move || t_string!(i18n, history_title)>
-                    <HistoryChart points=history />
-                </Section>
-                <RequestsSection id=id.clone() />
-                <AuditSection id=id.clone() />
-                {ledger.map(|lines| view! { <LedgerSection lines truncated=ledger_truncated /> })}
+                            {facts.with_value(|c| c.usci.clone()).map(|usci| view! {
+                                <div>
+                                    <dt>{t!(i18n, usci)}</dt>
+                                    <dd class="mono">{usci.to_string()}</dd>
+                                </div>
+                            })}
+                            <div>
+                                <dt>{t!(i18n, country)}</dt>
+                                <dd>{facts.with_value(|c| c.country.clone())}</dd>
+                            </div>
+                        </dl>
+                    </Section>
+                    <Section id="section-history" title=move || t_string!(i18n, history_title)>
+                        <HistoryChart points=history.get_value() />
+                    </Section>
+                </Later>
+                <Later>
+                    <RequestsSection id=sections_id.get_value() />
+                    <AuditSection id=sections_id.get_value() />
+                    {ledger.clone().map(|lines| view! { <LedgerSection lines truncated=ledger_truncated /> })}
+                </Later>
             </div>
         </article>
     }

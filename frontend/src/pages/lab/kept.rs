@@ -37,6 +37,7 @@ pub fn KeptReportPage() -> impl IntoView {
     let allowed = move || user.has_any(&LAB_USERS);
     let shown = move || version().map_or_else(|| "—".to_owned(), |v| v.to_string());
     view! {
+        <style>{super::LAB_CSS}</style>
         <div class="page page-lab">
             <h1 class="page-title">{move || t!(i18n, lab_stored_report, version = shown())}</h1>
             <p class="muted page-lead">{move || t!(i18n, lab_stored_report_lead, version = shown())}</p>

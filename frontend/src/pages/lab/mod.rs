@@ -15,6 +15,9 @@ mod model;
 mod report;
 mod words;
 
+/// The lab's styles, with its pages rather than in the stylesheet every page loads first.
+const LAB_CSS: &str = include_str!("lab.css");
+
 pub use kept::KeptReportPage;
 
 use std::collections::BTreeMap;
@@ -180,6 +183,7 @@ pub fn LabPage() -> impl IntoView {
     let loaded = move || user.0.get().is_some();
     let allowed = move || user.has_any(&LAB_USERS);
     view! {
+        <style>{LAB_CSS}</style>
         <div class="page page-lab">
             <h1 class="page-title">{t!(i18n, lab_title)}</h1>
             <p class="muted page-lead">{t!(i18n, lab_lead)}</p>
