@@ -154,20 +154,26 @@ fn CreditFile(id: CustomerId, view: CreditView, as_of: api::AsOf) -> impl IntoVi
             <RequestAction id=id.clone() file=request_file />
             <div class="credit-top">
                 <Position view=v.clone() collections />
-                <OrderCheck id=id.clone() view=stored />
+                // The check's form is for typing into: it can come a task after the figures.
+                <Later>
+                    <OrderCheck id=sections_id.get_value() view=stored />
+                </Later>
             </div>
-            <nav class="section-nav" data-testid="section-nav" aria-label=move || t_string!(i18n, sections_label)>
-                <a href="#section-collections">{t!(i18n, section_collections)}</a>
-                <a href="#section-assessment">{t!(i18n, section_assessment)}</a>
-                <a href="#section-limits">{t!(i18n, section_limits)}</a>
-                <a href="#section-exposure">{t!(i18n, section_exposure)}</a>
-                <a href="#section-history">{t!(i18n, section_history)}</a>
-                {has_ledger.then(|| view! {
-                    <a href="#section-ledger">{t!(i18n, section_ledger)}</a>
-                })}
-                <a href="#section-requests">{t!(i18n, section_requests)}</a>
-                <a href="#section-audit">{t!(i18n, section_audit)}</a>
-            </nav>
+            // Below the check (a task later too, so nothing drawn moves down when it comes).
+            <Later>
+                <nav class="section-nav" data-testid="section-nav" aria-label=move || t_string!(i18n, sections_label)>
+                    <a href="#section-collections">{t!(i18n, section_collections)}</a>
+                    <a href="#section-assessment">{t!(i18n, section_assessment)}</a>
+                    <a href="#section-limits">{t!(i18n, section_limits)}</a>
+                    <a href="#section-exposure">{t!(i18n, section_exposure)}</a>
+                    <a href="#section-history">{t!(i18n, section_history)}</a>
+                    {has_ledger.then(|| view! {
+                        <a href="#section-ledger">{t!(i18n, section_ledger)}</a>
+                    })}
+                    <a href="#section-requests">{t!(i18n, section_requests)}</a>
+                    <a href="#section-audit">{t!(i18n, section_audit)}</a>
+                </nav>
+            </Later>
             // Below the fold: each group in a task of its own, after the top is drawn.
             <div class="credit-sections">
                 <Later>
