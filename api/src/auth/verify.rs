@@ -172,6 +172,10 @@ pub trait TenantRegistry: Send + Sync {
 const TENANT_CACHE_TTL: Duration = Duration::from_secs(120);
 const TENANT_CACHE_MAX: usize = 10_000;
 
+/// How many verified tokens are remembered (cleared when full): a token seen again skips
+/// the RSA check and the parsing of its claims.
+const VERIFIED_CACHE_MAX: usize = 1_000;
+
 /// Verifies tokens with keys from a JWKS. Remote key sets are refreshed when a token
 /// names a key id we have not seen (key rotation), at most once a minute.
 pub struct Verifier {
@@ -183,6 +187,10 @@ pub struct Verifier {
     http: reqwest::Client,
     registry: Option<std::sync::Arc<dyn TenantRegistry>>,
     tenants: RwLock<HashMap<String, (Option<Registered>, Instant)>>,
+    /// The claims of tokens whose signature and issuer were checked, by the token's text.
+    /// Their expiry is checked again at each use, and everything after the signature (the
+    /// token's use, its client, the registry) runs every time.
+    verified: RwLock<HashMap<String, Claims>>,
     /// Roles a person may use only once they set up two-step verification.
     mfa_roles: Vec<Role>,
 }
@@ -199,6 +207,7 @@ impl Verifier {
             http: reqwest::Client::new(),
             registry: None,
             tenants: RwLock::new(HashMap::new()),
+            verified: RwLock::new(HashMap::new()),
             mfa_roles: Vec::new(),
         })
     }
@@ -216,6 +225,7 @@ impl Verifier {
                 .build()?,
             registry: None,
             tenants: RwLock::new(HashMap::new()),
+            verified: RwLock::new(HashMap::new()),
             mfa_roles: Vec::new(),
         };
         verifier.refresh().await?;
@@ -312,7 +322,52 @@ impl Verifier {
             .cloned()
     }
 
+    /// The claims of `token` if it was verified before and has not expired since.
+    fn seen(&self, token: &str) -> Result<Option<Claims>, ApiError> {
+        let Some(claims) = self
+            .verified
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(token)
+            .cloned()
+        else {
+            return Ok(None);
+        };
+        let now = super::local::now_secs();
+        if claims.exp.saturating_add(LEEWAY_SECS) < now {
+            self.verified
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(token);
+            return Err(ApiError::Unauthorized("token has expired".into()));
+        }
+        if claims
+            .nbf
+            .is_some_and(|nbf| nbf > now.saturating_add(LEEWAY_SECS))
+        {
+            return Err(ApiError::Unauthorized("token is not valid yet".into()));
+        }
+        Ok(Some(claims))
+    }
+
     pub async fn verify(&self, token: &str) -> Result<Principal, ApiError> {
+        let claims = match self.seen(token)? {
+            Some(claims) => claims,
+            None => {
+                let claims = self.signed(token).await?;
+                let mut verified = self.verified.write().unwrap_or_else(|e| e.into_inner());
+                if verified.len() >= VERIFIED_CACHE_MAX {
+                    verified.clear();
+                }
+                verified.insert(token.to_owned(), claims.clone());
+                claims
+            }
+        };
+        self.accepted(claims).await
+    }
+
+    /// The claims of a token whose signature, issuer, expiry and not-before hold.
+    async fn signed(&self, token: &str) -> Result<Claims, ApiError> {
         let invalid = |why: &str| ApiError::Unauthorized(why.to_owned());
         let header = decode_header(token).map_err(|_| invalid("token is not a JWT"))?;
         if header.alg != Algorithm::RS256 {
@@ -354,7 +409,13 @@ impl Verifier {
                 _ => invalid("token is invalid"),
             }
         })?;
-        let mut claims = data.claims;
+        Ok(data.claims)
+    }
+
+    /// The caller of verified claims: an access token of a known client, and, for a
+    /// person, what the registry says of them now.
+    async fn accepted(&self, mut claims: Claims) -> Result<Principal, ApiError> {
+        let invalid = |why: &str| ApiError::Unauthorized(why.to_owned());
         if claims.token_use.as_deref() != Some("access") {
             return Err(invalid("only access tokens are accepted (not ID tokens)"));
         }
@@ -420,4 +481,60 @@ fn keys_of(jwks: &JwkSet) -> anyhow::Result<HashMap<String, DecodingKey>> {
     }
     anyhow::ensure!(!keys.is_empty(), "the JWKS has no usable keys");
     Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::local::{LocalIssuer, now_secs};
+
+    const ISSUER: &str = "https://issuer.test";
+    const CLIENT: &str = "app";
+
+    fn claims(exp: u64) -> Claims {
+        Claims {
+            sub: "sales".into(),
+            iss: ISSUER.into(),
+            aud: None,
+            token_use: Some("access".into()),
+            client_id: Some(CLIENT.into()),
+            scope: None,
+            exp,
+            iat: now_secs(),
+            nbf: None,
+            tenant: Some("alpha".into()),
+            cognito_tenant: None,
+            roles: vec!["sales".into()],
+            cognito_groups: Vec::new(),
+            username: None,
+            cognito_username: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_remembered_token_is_accepted_again_and_refused_once_it_has_expired() {
+        // Arrange: a token verified once, so remembered.
+        let key = std::env::temp_dir().join(format!("credence-verify-{}.pem", std::process::id()));
+        let issuer = LocalIssuer::load_or_create(&key, ISSUER, CLIENT, Vec::new()).unwrap();
+        let _ = std::fs::remove_file(&key);
+        let verifier = Verifier::with_jwks(ISSUER, CLIENT, &issuer.jwks()).unwrap();
+        let token = issuer.sign(&claims(now_secs() + 600)).unwrap();
+        let first = verifier.verify(&token).await.unwrap();
+
+        // Act: used again; then its expiry passes (here: the remembered one is moved back).
+        let again = verifier.verify(&token).await.unwrap();
+        if let Some(kept) = verifier.verified.write().unwrap().get_mut(&token) {
+            kept.exp = now_secs() - 3600;
+        }
+        let expired = verifier.verify(&token).await;
+
+        // Assert
+        assert_eq!(again.user_id, first.user_id);
+        assert_eq!(again.roles, first.roles);
+        assert!(
+            matches!(&expired, Err(ApiError::Unauthorized(why)) if why == "token has expired"),
+            "{expired:?}"
+        );
+        assert!(!verifier.verified.read().unwrap().contains_key(&token));
+    }
 }
