@@ -302,7 +302,11 @@
           var search = pairs.map(function (pair) {
             return pair[0] + "=" + encodeURIComponent(pair[1]);
           });
-          location.assign(discovery.authorization_endpoint + "?" + search.join("&"));
+          var target = discovery.authorization_endpoint + "?" + search.join("&");
+          // After this page's own load, as the app's redirect always was: once, a
+          // navigation begun before it left Lighthouse waiting 45 s for a load.
+          if (document.readyState === "complete") location.assign(target);
+          else addEventListener("load", function () { location.assign(target); });
         });
       });
   }
