@@ -12,6 +12,11 @@
 //! load generator), the server's own runtime (its threads are named `api-server`), and the
 //! DynamoDB Local process's when it runs on this machine.
 //!
+//! Each round runs twice when DynamoDB Local runs here on a machine of two CPUs or more:
+//! first with DynamoDB Local on CPUs of its own (as in AWS, where the database never shares
+//! the API's CPU), then with everything sharing every CPU (where latency follows the CPU
+//! time the three spend per request together).
+//!
 //! Run: `cargo xtask load` (starts DynamoDB Local), or with one already listening
 //! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench -p credence-api --bench load`.
 //! Optional: `LOAD_SECONDS` (default 10 per scenario), `LOAD_WARMUP_SECONDS` (default 5 per
@@ -90,6 +95,56 @@ impl Cpu {
                 .zip(before.dynamo)
                 .map(|(a, b)| a.saturating_sub(b)),
         }
+    }
+}
+
+/// Where the load generator with the server and DynamoDB Local run.
+#[derive(Clone, Copy)]
+enum Cpus {
+    /// DynamoDB Local on half the CPUs, this process (server and load generator) on the
+    /// other half: as in AWS, where the database never runs on the API's CPU. The latency is
+    /// then the slower side's, as it is there.
+    Apart,
+    /// Everything on every CPU: the latency follows the CPU time all three spend per request.
+    Shared,
+}
+
+impl Cpus {
+    fn apply(self, dynamo_pid: Option<u32>) {
+        let n = cpu::count();
+        let (own, dynamo) = match self {
+            Cpus::Apart => (0..n / 2, n / 2..n),
+            Cpus::Shared => (0..n, 0..n),
+        };
+        let moved =
+            cpu::pin(std::process::id(), own) && dynamo_pid.is_none_or(|pid| cpu::pin(pid, dynamo));
+        if !moved {
+            println!(
+                "could not place the processes on their CPUs ({})",
+                self.label()
+            );
+        }
+    }
+
+    fn label(self) -> String {
+        let n = cpu::count();
+        match self {
+            Cpus::Apart => format!(
+                "apart: bench {}, DynamoDB Local {}",
+                range(0, n / 2),
+                range(n / 2, n)
+            ),
+            Cpus::Shared => format!("shared: {}", range(0, n)),
+        }
+    }
+}
+
+/// CPUs `from..to` as `0` or `0–3`.
+fn range(from: usize, to: usize) -> String {
+    if to - from <= 1 {
+        from.to_string()
+    } else {
+        format!("{from}–{}", to - 1)
     }
 }
 
@@ -388,11 +443,17 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
     // A first round, not measured, warms DynamoDB Local's JIT: otherwise the scenario that
     // happens to run first pays for compiling its request paths, and looks slower.
     let warmup = common::env_or("LOAD_WARMUP_SECONDS", 5) as u64;
-    for (clients, seconds, measured) in [
-        (50, warmup, false),
-        (50, seconds, true),
-        (200, seconds, true),
-    ] {
+    let mut layouts = vec![Cpus::Shared];
+    if cpu::count() >= 2 && dynamo_pid.is_some() {
+        layouts.insert(0, Cpus::Apart);
+    }
+    let rounds = std::iter::once((Cpus::Shared, 50, warmup, false)).chain(
+        layouts
+            .iter()
+            .flat_map(|&l| [(l, 50, seconds, true), (l, 200, seconds, true)]),
+    );
+    for (layout, clients, seconds, measured) in rounds {
+        layout.apply(dynamo_pid);
         if !measured {
             println!("warming up for {seconds} s per scenario (not measured)");
         }
@@ -483,17 +544,17 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
         .await;
         if measured {
             report("raw BatchGetItem (file)", clients, &batch);
-            table_rows.push((clients, lookup, check, get, batch));
+            table_rows.push((layout, clients, lookup, check, get, batch));
         }
     }
 
     println!();
     println!(
-        "| clients | scenario | p50 ms | p99 ms | p50 / raw GetItem | p99 / raw GetItem | errors | req/s | DynamoDB calls/req | CPU µs/req process | server | DynamoDB Local |"
+        "| CPUs | clients | scenario | p50 ms | p99 ms | p50 / raw GetItem | p99 / raw GetItem | errors | req/s | DynamoDB calls/req | CPU µs/req process | server | DynamoDB Local |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut failed = 0;
-    for (clients, lookup, check, get, batch) in &table_rows {
+    for (layout, clients, lookup, check, get, batch) in &table_rows {
         for (name, f) in [
             ("lookup", lookup),
             ("credit check", check),
@@ -502,7 +563,8 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
         ] {
             failed += f.errors();
             println!(
-                "| {clients} | {name} | {:.1} | {:.1} | {:.2}× | {:.2}× | {} | {:.0} | {:.2} | {:.0} | {:.0} | {} |",
+                "| {} | {clients} | {name} | {:.1} | {:.1} | {:.2}× | {:.2}× | {} | {:.0} | {:.2} | {:.0} | {:.0} | {} |",
+                layout.label(),
                 ms(f.p50),
                 ms(f.p99),
                 f.p50.as_secs_f64() / get.p50.as_secs_f64(),
@@ -519,6 +581,7 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
         }
     }
     println!();
+    Cpus::Shared.apply(dynamo_pid);
 
     ingest(
         &http, &base, &finance, &all, seconds, &calls, dynamo_pid, today,

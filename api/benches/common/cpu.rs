@@ -77,3 +77,41 @@ fn ticks(stat: &str) -> Option<Duration> {
         (user + system) * 1_000_000_000 / per_second,
     ))
 }
+
+/// The CPUs this machine has online (not only those this process may use now, as
+/// `available_parallelism` answers: [`pin`] changes that).
+pub fn count() -> usize {
+    // SAFETY: `sysconf` reads a constant of the system.
+    usize::try_from(unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) })
+        .ok()
+        .filter(|n| *n > 0)
+        .unwrap_or(1)
+}
+
+/// Keeps every thread of process `pid` (this one: `std::process::id()`) on `cpus`; threads
+/// it starts later inherit that from the thread that starts them. `false` when a thread could
+/// not be moved (another user's process, say).
+pub fn pin(pid: u32, cpus: std::ops::Range<usize>) -> bool {
+    // SAFETY: `cpu_set_t` is a plain bit set; `CPU_ZERO`/`CPU_SET` only write into it.
+    let set = unsafe {
+        let mut set = std::mem::zeroed::<libc::cpu_set_t>();
+        libc::CPU_ZERO(&mut set);
+        for cpu in cpus {
+            libc::CPU_SET(cpu, &mut set);
+        }
+        set
+    };
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks
+        .flatten()
+        .filter_map(|task| task.file_name().to_str()?.parse::<libc::pid_t>().ok())
+        .fold(true, |all, tid| {
+            // SAFETY: `set` is a valid `cpu_set_t` of the size given.
+            let moved = unsafe {
+                libc::sched_setaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), &set) == 0
+            };
+            all && moved
+        })
+}
