@@ -515,10 +515,11 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
     // A first round, not measured, warms DynamoDB Local's JIT: otherwise the scenario that
     // happens to run first pays for compiling its request paths, and looks slower.
     let warmup = common::env_or("LOAD_WARMUP_SECONDS", 5) as u64;
-    let mut layouts = vec![Cpus::Shared];
-    if cpu::count() >= 2 && dynamo_pid.is_some() {
-        layouts.insert(0, Cpus::Apart);
-    }
+    let layouts = if cpu::count() >= 2 && dynamo_pid.is_some() {
+        vec![Cpus::Apart, Cpus::Shared]
+    } else {
+        vec![Cpus::Shared]
+    };
     let rounds = std::iter::once((Cpus::Shared, 50, warmup, false)).chain(
         layouts
             .iter()
