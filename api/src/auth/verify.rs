@@ -187,10 +187,11 @@ pub struct Verifier {
     http: reqwest::Client,
     registry: Option<std::sync::Arc<dyn TenantRegistry>>,
     tenants: RwLock<HashMap<String, (Option<Registered>, Instant)>>,
-    /// The claims of tokens whose signature and issuer were checked, by the token's text.
-    /// Their expiry is checked again at each use, and everything after the signature (the
+    /// The claims of tokens whose signature and issuer were checked, by the token's text,
+    /// with the id of the key that signed them. Their expiry, and that the key is still in
+    /// the key set, are checked again at each use; everything after the signature (the
     /// token's use, its client, the registry) runs every time.
-    verified: RwLock<HashMap<String, Claims>>,
+    verified: RwLock<HashMap<String, (Claims, String)>>,
     /// Roles a person may use only once they set up two-step verification.
     mfa_roles: Vec<Role>,
 }
@@ -322,9 +323,11 @@ impl Verifier {
             .cloned()
     }
 
-    /// The claims of `token` if it was verified before and has not expired since.
+    /// The claims of `token` if it was verified before and has not expired since. A token
+    /// whose key has left the key set (a refresh after a rotation dropped it) is forgotten,
+    /// and so verified again, as if never seen.
     fn seen(&self, token: &str) -> Result<Option<Claims>, ApiError> {
-        let Some(claims) = self
+        let Some((claims, kid)) = self
             .verified
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -334,6 +337,18 @@ impl Verifier {
             return Ok(None);
         };
         let now = super::local::now_secs();
+        let key_kept = self
+            .keys
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(&kid);
+        if !key_kept {
+            self.verified
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(token);
+            return Ok(None);
+        }
         if claims.exp.saturating_add(LEEWAY_SECS) < now {
             self.verified
                 .write()
@@ -354,20 +369,21 @@ impl Verifier {
         let claims = match self.seen(token)? {
             Some(claims) => claims,
             None => {
-                let claims = self.signed(token).await?;
+                let (claims, kid) = self.signed(token).await?;
                 let mut verified = self.verified.write().unwrap_or_else(|e| e.into_inner());
                 if verified.len() >= VERIFIED_CACHE_MAX {
                     verified.clear();
                 }
-                verified.insert(token.to_owned(), claims.clone());
+                verified.insert(token.to_owned(), (claims.clone(), kid));
                 claims
             }
         };
         self.accepted(claims).await
     }
 
-    /// The claims of a token whose signature, issuer, expiry and not-before hold.
-    async fn signed(&self, token: &str) -> Result<Claims, ApiError> {
+    /// The claims of a token whose signature, issuer, expiry and not-before hold, with the
+    /// id of the key that signed it.
+    async fn signed(&self, token: &str) -> Result<(Claims, String), ApiError> {
         let invalid = |why: &str| ApiError::Unauthorized(why.to_owned());
         let header = decode_header(token).map_err(|_| invalid("token is not a JWT"))?;
         if header.alg != Algorithm::RS256 {
@@ -409,7 +425,7 @@ impl Verifier {
                 _ => invalid("token is invalid"),
             }
         })?;
-        Ok(data.claims)
+        Ok((data.claims, kid))
     }
 
     /// The caller of verified claims: an access token of a known client, and, for a
@@ -523,7 +539,7 @@ mod tests {
 
         // Act: used again; then its expiry passes (here: the remembered one is moved back).
         let again = verifier.verify(&token).await.unwrap();
-        if let Some(kept) = verifier.verified.write().unwrap().get_mut(&token) {
+        if let Some((kept, _)) = verifier.verified.write().unwrap().get_mut(&token) {
             kept.exp = now_secs() - 3600;
         }
         let expired = verifier.verify(&token).await;
@@ -534,6 +550,29 @@ mod tests {
         assert!(
             matches!(&expired, Err(ApiError::Unauthorized(why)) if why == "token has expired"),
             "{expired:?}"
+        );
+        assert!(!verifier.verified.read().unwrap().contains_key(&token));
+    }
+
+    #[tokio::test]
+    async fn a_remembered_token_is_refused_once_its_key_has_left_the_key_set() {
+        // Arrange: a token verified once, so remembered.
+        let key = std::env::temp_dir().join(format!("credence-rotate-{}.pem", std::process::id()));
+        let issuer = LocalIssuer::load_or_create(&key, ISSUER, CLIENT, Vec::new()).unwrap();
+        let _ = std::fs::remove_file(&key);
+        let verifier = Verifier::with_jwks(ISSUER, CLIENT, &issuer.jwks()).unwrap();
+        let token = issuer.sign(&claims(now_secs() + 600)).unwrap();
+        verifier.verify(&token).await.unwrap();
+
+        // Act: the issuer's key set no longer holds the key (as after a refresh that
+        // follows a rotation).
+        verifier.keys.write().unwrap().clear();
+        let after = verifier.verify(&token).await;
+
+        // Assert
+        assert!(
+            matches!(&after, Err(ApiError::Unauthorized(why)) if why == "token signed by an unknown key"),
+            "{after:?}"
         );
         assert!(!verifier.verified.read().unwrap().contains_key(&token));
     }

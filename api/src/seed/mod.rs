@@ -144,7 +144,14 @@ pub async fn seed_demo(
         let mut record = record_of(c);
         record.take_summary(&summary);
         records.push(record);
-        items.extend(seed_items(tenant, &c.id, &state, &entries, &history)?);
+        items.extend(seed_items(
+            tenant,
+            &c.id,
+            c.owner.as_ref(),
+            &state,
+            &entries,
+            &history,
+        )?);
         if let Some(due) = state.decision.review_due {
             items.push(crate::store::reviews::review_item(tenant, &c.id, due));
         }

@@ -180,6 +180,7 @@ pub fn recomputed_write(
         blocked: Vec::new(),
         group_delta: None,
         extra: Vec::new(),
+        profile_owner: None,
     }
 }
 
@@ -250,7 +251,13 @@ async fn on_engine(
             .await
         {
             Ok(version) => {
-                return Ok(CreditRecord::written(version, write.state, record.entries)?);
+                let owner = write.owner();
+                return Ok(CreditRecord::written(
+                    version,
+                    write.state,
+                    record.entries,
+                    owner,
+                )?);
             }
             Err(WriteConflict::Store(e)) => return Err(e.into()),
             Err(_) => match ctx.store.get_credit(&who.tenant, id).await? {
@@ -327,12 +334,13 @@ async fn current_or_init(
         blocked: Vec::new(),
         group_delta: None,
         extra: Vec::new(),
+        profile_owner: Some(customer.owner.clone()),
     };
     match store
         .write_credit(&who.tenant, id, &write, &clock.stamp())
         .await
     {
-        Ok(version) => Ok(CreditRecord::written(version, state, None)?),
+        Ok(version) => Ok(CreditRecord::written(version, state, None, write.owner())?),
         // Someone else initialised it first: theirs is as good.
         Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => store
             .get_credit(&who.tenant, id)
@@ -785,6 +793,7 @@ pub async fn decide(
         blocked: Vec::new(),
         group_delta: None,
         extra,
+        profile_owner: None,
     };
     match store
         .write_credit(&who.tenant, &id, &write, &clock.stamp())

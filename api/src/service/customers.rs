@@ -10,7 +10,7 @@ use crate::{
     },
     error::ApiError,
     service::Ctx,
-    store::credit::CreditRecord,
+    store::{credit::CreditRecord, file_owner::FileOwner},
 };
 use credence_shared::{
     CustomerId,
@@ -125,9 +125,11 @@ pub async fn visible_customer(
 }
 
 /// The customer's profile and credit file (`None`: not there), checked as
-/// [`visible_customer`] checks, in one call: the profile is read when it is needed —
-/// `with_profile`, or for a sales rep, whose own customer it must be — in the same
-/// `BatchGetItem` as the file (`Some`); otherwise the file alone is one `GetItem`.
+/// [`visible_customer`] checks, in one call. Without `with_profile` the file alone is one
+/// `GetItem`: for a sales rep, whose own customer it must be, the owner the file carries
+/// decides. The profile is read, in the same `BatchGetItem` as the file (`Some`), when it
+/// is asked for, or when a rep's file carries no owner (a customer without a file yet, or
+/// one written before files carried it).
 pub async fn visible_file(
     ctx: &Ctx<'_>,
     who: &Principal,
@@ -135,8 +137,16 @@ pub async fn visible_file(
     with_profile: bool,
 ) -> Result<(Option<CustomerSummary>, Option<CreditRecord>), ApiError> {
     policy::require(who, Action::ReadCustomers)?;
-    if !with_profile && policy::may_see_customer(who, None) {
-        return Ok((None, ctx.store.get_credit(&who.tenant, id).await?));
+    if !with_profile {
+        if policy::may_see_customer(who, None) {
+            return Ok((None, ctx.store.get_credit(&who.tenant, id).await?));
+        }
+        if let Some(record) = ctx.store.get_credit(&who.tenant, id).await?
+            && let FileOwner::Known(owner) = &record.owner
+        {
+            policy::require_customer(who, owner.as_ref())?;
+            return Ok((None, Some(record)));
+        }
     }
     let file = ctx.store.get_file(&who.tenant, id).await?;
     let customer = file.customer.ok_or(ApiError::NotFound)?;

@@ -260,6 +260,7 @@ async fn join(
             history: None,
             blocked: Vec::new(),
             group_delta: Some((group.to_owned(), exposure)),
+            profile_owner: None,
             extra: Vec::new(),
         };
         match store

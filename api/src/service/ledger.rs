@@ -625,6 +625,7 @@ async fn apply_chunk(
             blocked,
             group_delta,
             extra,
+            profile_owner: Some(customer.owner.clone()),
         };
         match store
             .write_credit(&who.tenant, id, &write, &clock.stamp())

@@ -9,13 +9,14 @@
 //! tries again, so no update is ever lost.
 
 use super::codec::{Cancellation, attr, decode, json, n, new_item, plain_put, s};
+use super::file_owner::{self, FileOwner};
 use super::open_pages::{self, Layout, PageDigests};
 use super::{Item, Store, StoreError, keys};
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
 };
 use credence_shared::{
-    Currency, CustomerId, Money, TenantId,
+    Currency, CustomerId, Money, TenantId, UserId,
     credit::{CreditDecision, HistoryPoint},
     engine::{Assessment, LedgerEntry, OpenItems, Recommendation},
     money::FxRate,
@@ -87,14 +88,18 @@ pub struct CreditRecord {
     /// How many ledger entries the file has (`None`: a file written before it was counted),
     /// so a file known to have none is folded without reading its ledger.
     pub entries: Option<u64>,
+    /// The customer's owner as the file carries it (`file_owner.rs`).
+    pub owner: FileOwner,
 }
 
 impl CreditRecord {
-    /// The file as [`Store::write_credit`] just wrote it at `version`.
+    /// The file as [`Store::write_credit`] just wrote it at `version` (`owner`:
+    /// [`CreditWrite::owner`]).
     pub fn written(
         version: u64,
         state: CreditState,
         entries: Option<u64>,
+        owner: FileOwner,
     ) -> Result<Self, StoreError> {
         let pages = open_pages::digests(&open_pages::layout(&state.open_items)?);
         Ok(Self {
@@ -102,30 +107,50 @@ impl CreditRecord {
             state,
             pages,
             entries,
+            owner,
         })
     }
 
     /// What a write of a new state needs to know of the file it replaces.
     pub fn expected(record: Option<&CreditRecord>) -> Expected {
-        Expected(record.map(|r| (r.version, r.pages.clone(), r.entries)))
+        Expected(record.map(|r| Replaced {
+            version: r.version,
+            pages: r.pages.clone(),
+            entries: r.entries,
+            owner: r.owner.clone(),
+        }))
     }
 }
 
-/// The version, the open-items pages and the ledger count of the credit file a write
-/// replaces (`None`: the customer has no credit file yet).
+/// What a write needs to know of the credit file it replaces (`None`: the customer has no
+/// credit file yet).
 #[derive(Debug, Clone, Default)]
-pub struct Expected(Option<(u64, PageDigests, Option<u64>)>);
+pub struct Expected(Option<Replaced>);
+
+#[derive(Debug, Clone)]
+struct Replaced {
+    version: u64,
+    pages: PageDigests,
+    entries: Option<u64>,
+    owner: FileOwner,
+}
 
 impl Expected {
     pub fn version(&self) -> Option<u64> {
-        self.0.as_ref().map(|(v, _, _)| *v)
+        self.0.as_ref().map(|r| r.version)
     }
 
     /// The ledger count after `added` new entries (`None` while the file's is unknown: a
     /// file written before it was counted, or a first file over a ledger already stored).
     pub fn entries_after(&self, added: usize) -> Option<u64> {
-        let (_, _, before) = self.0.as_ref()?;
-        before.map(|n| n + added as u64)
+        self.0.as_ref()?.entries.map(|n| n + added as u64)
+    }
+
+    /// The owner the file carries (unknown for a file not there yet).
+    pub fn owner(&self) -> FileOwner {
+        self.0
+            .as_ref()
+            .map_or(FileOwner::Unknown, |r| r.owner.clone())
     }
 }
 
@@ -171,6 +196,29 @@ pub struct CreditWrite {
     /// version, audit entries, a blacklist entry). If one of their conditions fails, the
     /// write is [`WriteConflict::Stale`].
     pub extra: Vec<TransactWriteItem>,
+    /// The owner on the customer's profile as the writer read it with the file (`None`: it
+    /// did not read the profile). A file that carries no owner yet takes it, on condition
+    /// that the profile still names it (`file_owner.rs`).
+    pub profile_owner: Option<Option<UserId>>,
+}
+
+impl CreditWrite {
+    /// The owner the write leaves on the file: the one it carries, else the profile's.
+    pub fn owner(&self) -> FileOwner {
+        match (self.expected.owner(), &self.profile_owner) {
+            (FileOwner::Unknown, Some(owner)) => FileOwner::Known(owner.clone()),
+            (carried, _) => carried,
+        }
+    }
+
+    /// Whether the write copies the profile's owner onto the file (and so is conditioned on
+    /// the profile still naming it).
+    fn copies_profile_owner(&self) -> Option<Option<&UserId>> {
+        match (self.expected.owner(), &self.profile_owner) {
+            (FileOwner::Unknown, Some(owner)) => Some(owner.as_ref()),
+            _ => None,
+        }
+    }
 }
 
 /// Why a guarded write did not happen.
@@ -393,12 +441,22 @@ impl Store {
             Some(ledger) => Some(ledger.len() as u64),
             None => write.expected.entries_after(write.new_entries.len()),
         };
-        let (state, layout) = credit_item(&pk, version, &write.state, entries)?;
+        let (mut state, layout) = credit_item(&pk, version, &write.state, entries)?;
+        write.owner().put_into(&mut state);
         let mut put = Put::builder().table_name(&self.table).set_item(Some(state));
         put = match write.expected.version() {
-            Some(v) => put
-                .condition_expression("version = :v")
-                .expression_attribute_values(":v", n(v)),
+            // The version, and the owner's copy (a master update sets it without a version).
+            Some(v) => {
+                let (owner_is, value) = write.expected.owner().unchanged();
+                let put = put
+                    .condition_expression(format!("version = :v AND {owner_is}"))
+                    .expression_attribute_names(file_owner::NAME, file_owner::OWNER_ATTR)
+                    .expression_attribute_values(":v", n(v));
+                match value {
+                    Some(value) => put.expression_attribute_values(file_owner::VALUE, value),
+                    None => put,
+                }
+            }
             None => put.condition_expression("attribute_not_exists(PK)"),
         };
         items.push(
@@ -407,16 +465,28 @@ impl Store {
                 .build(),
         );
 
-        // 1: the customer's summary (the profile must exist).
+        // 1: the customer's summary (the profile must exist, and still name the owner the
+        // write copies from it).
         let sum = &write.summary;
-        let update = Update::builder()
+        let copied = write.copies_profile_owner();
+        let mut update = Update::builder()
             .table_name(&self.table)
             .key(keys::PK, s(pk.clone()))
             .key(keys::SK, s(keys::PROFILE_SK))
             .update_expression(
                 "SET #g = :g, #l = :l, #e = :e, #o = :o, #d = :d, #t = :t, #h = :h, #b = :b, #c = :c",
-            )
-            .condition_expression("attribute_exists(PK)")
+            );
+        update = match copied {
+            Some(owner) => {
+                let (names, value) = file_owner::profile_names(owner);
+                update
+                    .condition_expression(format!("attribute_exists(PK) AND {names}"))
+                    .expression_attribute_names(file_owner::NAME, file_owner::OWNER_ATTR)
+                    .expression_attribute_values(file_owner::VALUE, value)
+            }
+            None => update.condition_expression("attribute_exists(PK)"),
+        };
+        let update = update
             .expression_attribute_names("#g", "grade")
             .expression_attribute_names("#l", "creditLimit")
             .expression_attribute_names("#e", "exposure")
@@ -518,7 +588,7 @@ impl Store {
             .expected
             .0
             .as_ref()
-            .map(|(_, pages, _)| pages.clone())
+            .map(|r| r.pages.clone())
             .unwrap_or_default();
         let (put_pages, delete_pages) = open_pages::changes(&previous, &layout);
         for (page, content) in put_pages {
@@ -559,6 +629,9 @@ impl Store {
         } else if cancelled.failed_from(2) {
             Err(WriteConflict::Duplicate)
         } else if cancelled.conflict() {
+            Err(WriteConflict::Version)
+        } else if cancelled.failed(1) && copied.is_some() {
+            // The owner changed since it was read with the file: read both again.
             Err(WriteConflict::Version)
         } else if cancelled.failed(1) {
             Err(WriteConflict::Store(StoreError::Corrupt(format!(
@@ -636,6 +709,7 @@ pub(super) fn record_of(item: &Item) -> Result<CreditRecord, StoreError> {
         state: decode(item, "state", "credit file")?,
         pages: PageDigests::of_item(item)?,
         entries: entries_of(item),
+        owner: FileOwner::of_item(item)?,
     })
 }
 
@@ -648,18 +722,20 @@ fn entries_of(item: &Item) -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-/// Seeding: items for a customer's initial credit file, ledger and history, for
-/// [`Store::batch_put`] into an empty table.
+/// Seeding: items for a customer's initial credit file (carrying its `owner`), ledger and
+/// history, for [`Store::batch_put`] into an empty table.
 pub fn seed_items(
     tenant: &TenantId,
     id: &CustomerId,
+    owner: Option<&UserId>,
     state: &CreditState,
     entries: &[StoredEntry],
     history: &[HistoryPoint],
 ) -> Result<Vec<Item>, StoreError> {
     let pk = keys::customer_pk(tenant, id);
     let mut items = Vec::new();
-    let (credit, layout) = credit_item(&pk, 1, state, Some(entries.len() as u64))?;
+    let (mut credit, layout) = credit_item(&pk, 1, state, Some(entries.len() as u64))?;
+    FileOwner::Known(owner.cloned()).put_into(&mut credit);
     items.push(credit);
     if let Layout::Paged(pages) = &layout {
         items.extend(

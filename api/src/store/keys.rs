@@ -12,7 +12,7 @@
 //! |---|---|---|---|
 //! | a customer's profile and credit summary | GetItem | `PK = T#{t}#C#{id}`, `SK = PROFILE` | table |
 //! | several customers by id (search hits) | BatchGetItem | as above | table |
-//! | a customer's credit file (the check's one read, for a role that sees every customer) | GetItem | `PK = T#{t}#C#{id}`, `SK = CREDIT` | table |
+//! | a customer's credit file (the order check's one read; a sales rep's too, the file carrying the owner: `file_owner.rs`) | GetItem | `PK = T#{t}#C#{id}`, `SK = CREDIT` | table |
 //! | a credit file's open invoices when paged (`openPages` on `CREDIT`) | Query | `PK = T#{t}#C#{id}`, `SK begins_with OPEN#` | table |
 //! | a customer's ledger, by date | Query | `PK = T#{t}#C#{id}`, `SK begins_with L#` | table |
 //! | the whole ledgers and credit files of fifty customers (the portfolio walks; `ledger_pack.rs`) | BatchGetItem | `PK = T#{t}#C#{id}`, `SK = LPACK / CREDIT` | table |
@@ -45,7 +45,7 @@
 //! | every watched customer (KPIs) | Query | `GSI1PK = T#{t}#WATCHED` | GSI1 |
 //! | customers time alone changes on or before a day (the daily pass) | Query | `GSI2PK = T#{t}#WAKE`, `GSI2SK <= {date}#~` | GSI2 |
 //! | credit reviews due on or before a day, earliest first (`REVIEW` under the customer) | Query | `GSI2PK = T#{t}#REVIEWS`, `GSI2SK <= {date}#~` | GSI2 |
-//! | a batch's profiles and credit files together (ledger import); one customer's (a sales rep's order check, whose owner decides; the credit card) | BatchGetItem | `PK = T#{t}#C#{id}`, `SK = PROFILE / CREDIT` | table |
+//! | a batch's profiles and credit files together (ledger import); one customer's (the credit card; a rep's order check on a file that carries no owner yet) | BatchGetItem | `PK = T#{t}#C#{id}`, `SK = PROFILE / CREDIT` | table |
 //! | a customer's alerts (one per rule) | Query / GetItem | `PK = T#{t}#C#{id}`, `SK = AL#{rule}` | table |
 //! | open / resolved alerts of the tenant, newest first | Query | `GSI1PK = T#{t}#ALERTS#OPEN` or `#RESOLVED` | GSI1 |
 //! | a customer's collection tasks, promises, signals, activity | Query | `PK = T#{t}#C#{id}`, `SK begins_with TK# / PR# / SG# / ACT#` | table |

@@ -1,6 +1,7 @@
-//! The customer master's update: the profile's master fields over the version read, its
-//! search terms and code guard moved with it, and the audit entry, in one transaction. (A
-//! new customer is written like an onboarded one: [`Store::onboard_with`].)
+//! The customer master's update: the profile's master fields over the version read, the
+//! owner's copy on the credit file (`file_owner.rs`), its search terms and code guard moved
+//! with it, and the audit entry, in one transaction. (A new customer is written like an
+//! onboarded one: [`Store::onboard_with`].)
 //!
 //! The credit summary on the same `PROFILE` item is written by credit-file changes, which
 //! touch only their own attributes; a master update touches only the master's, so neither
@@ -21,6 +22,13 @@ const MASTER_ATTRIBUTES: [&str; 11] = [
 
 /// Most items of one transaction.
 const MAX_TRANSACTION: usize = 100;
+
+/// Where the owner's copy goes in the transaction: after the profile.
+const COPY_AT: usize = 1;
+
+/// Most attempts when a credit file appears (or goes) between its read and the update, or
+/// a write of the file (which touches the profile's summary) runs at the same moment.
+const ATTEMPTS: u32 = 6;
 
 fn terms_of(name: &str, name_en: Option<&str>, number: &str, usci: Option<&Usci>) -> Vec<String> {
     search::index_terms(name, name_en, number, usci.map(Usci::as_str))
@@ -137,27 +145,51 @@ impl Store {
             }
         }
         items.push(self.audit_write(tenant, audit)?);
-        let room = MAX_TRANSACTION.saturating_sub(items.len()).min(later.len());
+        // Room for the owner's copy, inserted at `COPY_AT` below.
+        let guard_at = guard_at.map(|i| i + 1);
+        let room = (MAX_TRANSACTION - 1)
+            .saturating_sub(items.len())
+            .min(later.len());
         let rest = later.split_off(room);
         items.extend(later);
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => {}
-            Err(e) => {
-                return Err(match Cancellation::of(&e) {
-                    Some(c) if guard_at.is_some_and(|i| c.failed(i)) => OnboardConflict::CodeTaken,
-                    Some(c) if c.failed_from(0) || c.conflict() => {
-                        OnboardConflict::Store(StoreError::ConditionFailed)
-                    }
-                    Some(c) => OnboardConflict::Store(c.unavailable(e)),
-                    None => OnboardConflict::Store(e.into()),
-                });
-            }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let exists = self.has_credit(tenant, &after.id).await?;
+            let mut tx = items.clone();
+            tx.insert(
+                COPY_AT,
+                self.owner_copy(tenant, &after.id, after.owner.as_ref(), exists)?,
+            );
+            let Err(e) = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(tx))
+                .send()
+                .await
+            else {
+                break;
+            };
+            return Err(match Cancellation::of(&e) {
+                // A credit file appeared since it was looked for, or was being written: the
+                // version read still holds, so look again.
+                Some(c)
+                    if !c.failed(0)
+                        && (c.failed(COPY_AT) || c.conflict())
+                        && attempt < ATTEMPTS =>
+                {
+                    let jitter = u64::from(rand::random::<u8>()) % 20;
+                    let wait = (5 << attempt) + jitter;
+                    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                    continue;
+                }
+                Some(c) if guard_at.is_some_and(|i| c.failed(i)) => OnboardConflict::CodeTaken,
+                Some(c) if c.failed_from(0) || c.conflict() => {
+                    OnboardConflict::Store(StoreError::ConditionFailed)
+                }
+                Some(c) => OnboardConflict::Store(c.unavailable(e)),
+                None => OnboardConflict::Store(e.into()),
+            });
         }
         for chunk in rest.chunks(MAX_TRANSACTION) {
             self.transact(chunk.to_vec()).await?;

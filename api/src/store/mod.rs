@@ -7,6 +7,7 @@ pub mod customers;
 pub mod documents;
 pub mod evidence;
 pub mod feeds;
+pub mod file_owner;
 pub mod files;
 pub mod groups;
 pub mod imports;

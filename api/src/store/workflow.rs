@@ -477,10 +477,17 @@ impl Store {
     ) -> Result<(), OnboardConflict> {
         let mut items = super::customers::customer_items(tenant, customer)?;
         let profile = items.remove(0);
-        let credit = super::credit::seed_items(tenant, &customer.id, state, &[], &[])?
-            .into_iter()
-            .next()
-            .ok_or_else(|| StoreError::Other("no credit item".into()))?;
+        let credit = super::credit::seed_items(
+            tenant,
+            &customer.id,
+            customer.owner.as_ref(),
+            state,
+            &[],
+            &[],
+        )?
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::Other("no credit item".into()))?;
         let mut tx = vec![
             new_item(&self.table, profile)?,
             new_item(&self.table, credit)?,

@@ -23,6 +23,7 @@ mod exports;
 mod fact_imports;
 mod faults;
 mod feeds;
+mod file_owner;
 mod group_party_requests;
 mod hostile;
 mod import_cli;

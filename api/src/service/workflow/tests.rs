@@ -65,7 +65,7 @@ pub(super) fn record(decision: CreditDecision) -> CreditRecord {
         TODAY,
     )
     .expect("the default engine computes an empty credit file");
-    CreditRecord::written(7, state, Some(0)).expect("an empty file is inline")
+    CreditRecord::written(7, state, Some(0), Default::default()).expect("an empty file is inline")
 }
 
 fn message(e: &ApiError) -> String {

@@ -111,13 +111,15 @@ const WRITES: [&str; 5] = [
 
 /// A proxy in front of a DynamoDB that answers the next `n` write requests (each attempt of
 /// the SDK counts) with `ProvisionedThroughputExceededException`, as DynamoDB does when a
-/// table is throttled, and passes everything else through.
+/// table is throttled, and passes everything else through. It notes the operation of every
+/// request it sees ([`Throttle::take_operations`]).
 #[derive(Clone)]
 pub struct Throttle {
     upstream: String,
     client: Client<HttpConnector, Body>,
     refuse_next: Arc<AtomicUsize>,
     refused: Arc<AtomicUsize>,
+    operations: Arc<std::sync::Mutex<Vec<String>>>,
     port: u16,
 }
 
@@ -132,6 +134,7 @@ impl Throttle {
             client: Client::builder(TokioExecutor::new()).build_http(),
             refuse_next: Arc::default(),
             refused: Arc::default(),
+            operations: Arc::default(),
             port,
         };
         let app = Router::new().fallback(forward).with_state(proxy.clone());
@@ -152,6 +155,11 @@ impl Throttle {
     pub fn refused(&self) -> usize {
         self.refused.load(Ordering::SeqCst)
     }
+
+    /// The operations of the requests seen since the last call (`GetItem`, …), in order.
+    pub fn take_operations(&self) -> Vec<String> {
+        std::mem::take(&mut self.operations.lock().unwrap())
+    }
 }
 
 async fn forward(State(proxy): State<Throttle>, request: Request) -> Response {
@@ -161,6 +169,7 @@ async fn forward(State(proxy): State<Throttle>, request: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|t| t.rsplit('.').next())
         .unwrap_or_default();
+    proxy.operations.lock().unwrap().push(operation.to_owned());
     let refuse = WRITES.contains(&operation)
         && proxy
             .refuse_next
