@@ -250,15 +250,7 @@ async fn on_engine(
             .write_credit(&who.tenant, id, &write, &ctx.clock.stamp())
             .await
         {
-            Ok(version) => {
-                let owner = write.owner();
-                return Ok(CreditRecord::written(
-                    version,
-                    write.state,
-                    record.entries,
-                    owner,
-                )?);
-            }
+            Ok(version) => return Ok(write.into_record(version, record.entries)?),
             Err(WriteConflict::Store(e)) => return Err(e.into()),
             Err(_) => match ctx.store.get_credit(&who.tenant, id).await? {
                 Some(again) => record = again,
@@ -340,7 +332,7 @@ async fn current_or_init(
         .write_credit(&who.tenant, id, &write, &clock.stamp())
         .await
     {
-        Ok(version) => Ok(CreditRecord::written(version, state, None, write.owner())?),
+        Ok(version) => Ok(write.into_record(version, None)?),
         // Someone else initialised it first: theirs is as good.
         Err(WriteConflict::Version | WriteConflict::Duplicate | WriteConflict::Stale) => store
             .get_credit(&who.tenant, id)

@@ -1,6 +1,7 @@
 //! Credit files: the ledger of immutable events, the computed credit state of each customer
-//! (one `CREDIT` item, versioned), its history, idempotency markers, blocked orders, exchange
-//! rates, and the exposure a member adds to its group (the groups themselves: `groups.rs`).
+//! (one `CREDIT` item, versioned), its history, idempotency markers, blocked orders, and the
+//! exposure a member adds to its group (the groups themselves: `groups.rs`; exchange rates:
+//! `fx_rates.rs`).
 //!
 //! Every change to a credit file is one `TransactWriteItems`: the new state conditioned on the
 //! version that was read, the customer's summary, the new ledger entries with their
@@ -19,7 +20,6 @@ use credence_shared::{
     Currency, CustomerId, Money, TenantId, UserId,
     credit::{CreditDecision, HistoryPoint},
     engine::{Assessment, LedgerEntry, OpenItems, Recommendation},
-    money::FxRate,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -209,6 +209,16 @@ impl CreditWrite {
             (FileOwner::Unknown, Some(owner)) => FileOwner::Known(owner.clone()),
             (carried, _) => carried,
         }
+    }
+
+    /// The file as this write left it at `version` (`entries`: its ledger count).
+    pub fn into_record(
+        self,
+        version: u64,
+        entries: Option<u64>,
+    ) -> Result<CreditRecord, StoreError> {
+        let owner = self.owner();
+        CreditRecord::written(version, self.state, entries, owner)
     }
 
     /// Whether the write copies the profile's owner onto the file (and so is conditioned on
@@ -640,59 +650,6 @@ impl Store {
         } else {
             Err(WriteConflict::Store(cancelled.unavailable(err)))
         }
-    }
-
-    /// Records a dated exchange rate (replaces the rate of the same pair and day).
-    pub async fn put_fx_rate(&self, tenant: &TenantId, rate: &FxRate) -> Result<(), StoreError> {
-        let mut item = Item::new();
-        item.insert(keys::PK.into(), s(keys::fx_pk(tenant)));
-        item.insert(
-            keys::SK.into(),
-            s(keys::fx_sk(
-                &rate.from().to_string(),
-                &rate.to().to_string(),
-                &rate.date().to_string(),
-            )),
-        );
-        item.insert("entity".into(), s("fx_rate"));
-        item.insert("rate".into(), s(json(rate)?));
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await?;
-        Ok(())
-    }
-
-    /// The latest rate from `from` to `to` dated on or before `date`.
-    pub async fn fx_rate_on(
-        &self,
-        tenant: &TenantId,
-        from: Currency,
-        to: Currency,
-        date: Date,
-    ) -> Result<Option<FxRate>, StoreError> {
-        let (f, t) = (from.to_string(), to.to_string());
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
-            .expression_attribute_names("#pk", keys::PK)
-            .expression_attribute_names("#sk", keys::SK)
-            .expression_attribute_values(":pk", s(keys::fx_pk(tenant)))
-            .expression_attribute_values(":lo", s(keys::fx_sk(&f, &t, "")))
-            .expression_attribute_values(":hi", s(keys::fx_sk(&f, &t, &date.to_string())))
-            .scan_index_forward(false)
-            .limit(1)
-            .send()
-            .await?;
-        out.items
-            .unwrap_or_default()
-            .first()
-            .map(|item| decode(item, "rate", "exchange rate"))
-            .transpose()
     }
 }
 

@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod feeds;
 pub mod file_owner;
 pub mod files;
+pub mod fx_rates;
 pub mod groups;
 pub mod imports;
 pub mod keys;
