@@ -17,6 +17,12 @@
 //! the API's CPU), then with everything sharing every CPU (where latency follows the CPU
 //! time the three spend per request together).
 //!
+//! Each layout has three rounds: closed loops of 50 and 200 clients (each client asks again
+//! as soon as it is answered, so the machine runs at capacity and latency includes the
+//! queue of whatever saturates first), and 200 clients paced together at `LOAD_PACE`
+//! requests a second (default 1,000), below capacity, each request timed from when it was
+//! due: the request's own latency, without the queues.
+//!
 //! Run: `cargo xtask load` (starts DynamoDB Local), or with one already listening
 //! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench -p credence-api --bench load`.
 //! Optional: `LOAD_SECONDS` (default 10 per scenario), `LOAD_WARMUP_SECONDS` (default 5 per
@@ -155,9 +161,30 @@ fn range(from: usize, to: usize) -> String {
 /// The result of one request: `Err(status)` when it failed (0: no answer).
 type Outcome = Result<(), u16>;
 
-/// Runs `clients` loops of `op(client, n)` for `seconds` and measures them.
-async fn drive<F, Fut>(
+/// How a scenario loads the server: `clients` loops, each sending its next request as soon
+/// as the last is answered (a closed loop: the machine runs at capacity, and latency
+/// includes the queues of whatever saturates), or, with `pace`, all of them together
+/// sending that many requests a second on a fixed schedule (an open loop below capacity:
+/// latency is the request's own, counted from when it was due, so a late answer delays no
+/// measurement).
+#[derive(Clone, Copy)]
+struct Load {
     clients: usize,
+    pace: Option<u32>,
+}
+
+impl std::fmt::Display for Load {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.pace {
+            None => write!(f, "{}", self.clients),
+            Some(pace) => write!(f, "{} at {pace}/s", self.clients),
+        }
+    }
+}
+
+/// Runs `load.clients` loops of `op(client, n)` for `seconds` and measures them.
+async fn drive<F, Fut>(
+    load: Load,
     seconds: u64,
     calls: &CountCalls,
     dynamo_pid: Option<u32>,
@@ -171,6 +198,12 @@ where
     let cpu_before = Cpu::now(dynamo_pid);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
+    let clients = load.clients;
+    // Each client's interval between requests when paced; the clients' schedules are
+    // spread evenly over it.
+    let interval = load
+        .pace
+        .map(|pace| Duration::from_secs_f64(clients as f64 / f64::from(pace.max(1))));
     let tasks: Vec<_> = (0..clients)
         .map(|c| {
             let op = op.clone();
@@ -178,8 +211,21 @@ where
                 let mut samples = Vec::new();
                 let mut errors = BTreeMap::<u16, usize>::new();
                 let mut n = c * 7919;
+                let mut due = started
+                    + interval.map_or(Duration::ZERO, |i| i.mul_f64(c as f64 / clients as f64));
                 while Instant::now() < deadline {
-                    let t = Instant::now();
+                    let t = match interval {
+                        Some(interval) => {
+                            tokio::time::sleep_until(due.into()).await;
+                            let t = due;
+                            due += interval;
+                            t
+                        }
+                        None => Instant::now(),
+                    };
+                    if t >= deadline {
+                        break;
+                    }
                     if let Err(status) = op(c, n).await {
                         *errors.entry(status).or_default() += 1;
                     }
@@ -222,7 +268,7 @@ fn per_request(d: Duration, requests: usize) -> f64 {
     d.as_secs_f64() * 1e6 / requests.max(1) as f64
 }
 
-fn report(name: &str, clients: usize, f: &Figures) {
+fn report(name: &str, clients: impl std::fmt::Display, f: &Figures) {
     let calls: Vec<String> = f
         .calls
         .iter()
@@ -520,10 +566,24 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
     } else {
         vec![Cpus::Shared]
     };
-    let rounds = std::iter::once((Cpus::Shared, 50, warmup, false)).chain(
-        layouts
-            .iter()
-            .flat_map(|&l| [(l, 50, seconds, true), (l, 200, seconds, true)]),
+    // Besides the closed loops, one paced round below capacity (`LOAD_PACE` requests/s).
+    let pace = common::env_or("LOAD_PACE", 1000) as u32;
+    let closed = |clients| Load {
+        clients,
+        pace: None,
+    };
+    let paced = Load {
+        clients: 200,
+        pace: Some(pace),
+    };
+    let rounds = std::iter::once((Cpus::Shared, closed(50), warmup, false)).chain(
+        layouts.iter().flat_map(|&l| {
+            [
+                (l, closed(50), seconds, true),
+                (l, closed(200), seconds, true),
+                (l, paced, seconds, true),
+            ]
+        }),
     );
     for (layout, clients, seconds, measured) in rounds {
         layout.apply(dynamo_pid);
@@ -686,7 +746,11 @@ async fn ingest(
         ids.clone(),
         counter.clone(),
     );
-    let f = drive(8, seconds, calls, dynamo_pid, move |_, n| {
+    let posters = Load {
+        clients: 8,
+        pace: None,
+    };
+    let f = drive(posters, seconds, calls, dynamo_pid, move |_, n| {
         let (h, bs, fi, i, ctr) = (h.clone(), bs.clone(), fi.clone(), i.clone(), ctr.clone());
         async move {
             let id = &i[n % i.len()];
