@@ -1,6 +1,7 @@
 //! CPU time for the benches (Linux): the whole process's (`getrusage(RUSAGE_SELF)`), its
 //! threads' by name (`/proc/self/task/*/stat`, so a bench can tell its server's runtime from
-//! its load generator's) and another process's (DynamoDB Local's, found by its port).
+//! its load generator's) and another process's (DynamoDB Local's, found by its port); [`Cpu`]
+//! holds the three for a load-bench scenario.
 #![allow(dead_code)]
 
 use std::time::Duration;
@@ -114,4 +115,34 @@ pub fn pin(pid: u32, cpus: std::ops::Range<usize>) -> bool {
             };
             all && moved
         })
+}
+
+/// CPU time spent during a load-bench scenario: the whole process's, its server runtime's
+/// (threads named `api-server…`) and DynamoDB Local's.
+#[derive(Clone, Copy, Default)]
+pub struct Cpu {
+    pub process: Duration,
+    pub server: Duration,
+    pub dynamo: Option<Duration>,
+}
+
+impl Cpu {
+    pub fn now(dynamo_pid: Option<u32>) -> Self {
+        Cpu {
+            process: process(),
+            server: threads("api-server"),
+            dynamo: dynamo_pid.and_then(of_pid),
+        }
+    }
+
+    pub fn since(self, before: Cpu) -> Cpu {
+        Cpu {
+            process: self.process.saturating_sub(before.process),
+            server: self.server.saturating_sub(before.server),
+            dynamo: self
+                .dynamo
+                .zip(before.dynamo)
+                .map(|(a, b)| a.saturating_sub(b)),
+        }
+    }
 }
