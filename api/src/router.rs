@@ -19,7 +19,7 @@ use std::sync::Arc;
 use tower::ServiceExt;
 use tower_http::{
     catch_panic::CatchPanicLayer,
-    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     services::{ServeDir, ServeFile},
     set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
@@ -493,7 +493,7 @@ fn app(
                 tenant = tracing::field::Empty,
             )
         }))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+        .layer(SetRequestIdLayer::new(request_id, RandomRequestId));
     // The local issuer's OAuth endpoints answer errors as OAuth says, not as problems.
     let local = oauth.is_some();
     let app = match oauth {
@@ -501,6 +501,21 @@ fn app(
         None => app,
     };
     security_headers(app, local)
+}
+
+/// A request id for a request that came without one: a random (v4) UUID drawn from the
+/// thread's generator, which tower-http's `MakeRequestUuid` would draw from the kernel, one
+/// system call per request.
+#[derive(Clone, Copy)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<RequestId> {
+        let id = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
+        HeaderValue::from_str(&id.to_string())
+            .ok()
+            .map(RequestId::new)
+    }
 }
 
 /// The page's Content-Security-Policy: scripts only from the app's own files (and its

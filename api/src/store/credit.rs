@@ -266,7 +266,7 @@ impl Store {
             let out = self
                 .client
                 .get_item()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .key(keys::PK, s(pk.clone()))
                 .key(keys::SK, s(keys::CREDIT_SK))
                 .consistent_read(true)
@@ -402,7 +402,7 @@ impl Store {
                 request = request.keys(k);
             }
             let mut pending = Some(HashMap::from([(
-                self.table.clone(),
+                self.table().to_owned(),
                 request.build().map_err(|e| StoreError::Other(e.into()))?,
             )]));
             let mut backoff = super::Backoff::new("idempotency lookup", 40);
@@ -421,7 +421,7 @@ impl Store {
                 for item in out
                     .responses
                     .unwrap_or_default()
-                    .remove(&self.table)
+                    .remove(self.table())
                     .unwrap_or_default()
                 {
                     seen.insert(attr(&item, "key")?.to_owned());
@@ -453,7 +453,9 @@ impl Store {
         };
         let (mut state, layout) = credit_item(&pk, version, &write.state, entries)?;
         write.owner().put_into(&mut state);
-        let mut put = Put::builder().table_name(&self.table).set_item(Some(state));
+        let mut put = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(state));
         put = match write.expected.version() {
             // The version, and the owner's copy (a master update sets it without a version).
             Some(v) => {
@@ -480,7 +482,7 @@ impl Store {
         let sum = &write.summary;
         let copied = write.copies_profile_owner();
         let mut update = Update::builder()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(pk.clone()))
             .key(keys::SK, s(keys::PROFILE_SK))
             .update_expression(
@@ -531,7 +533,7 @@ impl Store {
             entry.insert("entity".into(), s("ledger"));
             entry.insert("event".into(), s(json(e)?));
             entry.insert("recordedAt".into(), s(now));
-            items.push(new_item(&self.table, entry)?);
+            items.push(new_item(self.table(), entry)?);
 
             let mut marker = Item::new();
             marker.insert(
@@ -543,16 +545,16 @@ impl Store {
             marker.insert("key".into(), s(e.idempotency_key.clone()));
             marker.insert("customer".into(), s(id.to_string()));
             marker.insert("recordedAt".into(), s(now));
-            items.push(new_item(&self.table, marker)?);
+            items.push(new_item(self.table(), marker)?);
         }
 
         // The pack of the whole ledger, or none when it is too long to pack.
         if let Some(ledger) = &write.ledger {
             match super::ledger_pack::pack_item(&pk, ledger)? {
-                Some(pack) => items.push(plain_put(&self.table, pack)?),
+                Some(pack) => items.push(plain_put(self.table(), pack)?),
                 None => {
                     let delete = Delete::builder()
-                        .table_name(&self.table)
+                        .table_name(self.table())
                         .key(keys::PK, s(pk.clone()))
                         .key(keys::SK, s(keys::LEDGER_PACK_SK))
                         .build()
@@ -571,7 +573,7 @@ impl Store {
             );
             h.insert("entity".into(), s("history"));
             h.insert("point".into(), s(json(point)?));
-            items.push(plain_put(&self.table, h)?);
+            items.push(plain_put(self.table(), h)?);
         }
 
         for b in &write.blocked {
@@ -582,7 +584,7 @@ impl Store {
             && !delta.is_zero()
         {
             let update = Update::builder()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .key(keys::PK, s(keys::group_pk(tenant, group)))
                 .key(keys::SK, s(keys::GROUP_SK))
                 .update_expression("ADD exposure :d")
@@ -603,13 +605,13 @@ impl Store {
         let (put_pages, delete_pages) = open_pages::changes(&previous, &layout);
         for (page, content) in put_pages {
             items.push(plain_put(
-                &self.table,
+                self.table(),
                 open_pages::page_item(&pk, page, content),
             )?);
         }
         for page in delete_pages {
             let delete = Delete::builder()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .key(keys::PK, s(pk.clone()))
                 .key(keys::SK, s(keys::open_page_sk(page)))
                 .build()

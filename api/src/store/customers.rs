@@ -273,7 +273,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(
                 keys::PK,
                 AttributeValue::S(keys::usci_guard_pk(tenant, usci.as_str())),
@@ -298,7 +298,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, AttributeValue::S(keys::customer_pk(tenant, id)))
             .key(keys::SK, AttributeValue::S(keys::PROFILE_SK.to_owned()))
             .send()
@@ -360,7 +360,7 @@ impl Store {
             let out = self
                 .client
                 .query()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .index_name(keys::GSI1)
                 .key_condition_expression("#pk = :pk")
                 .expression_attribute_names("#pk", keys::GSI1PK)

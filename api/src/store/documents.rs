@@ -318,7 +318,7 @@ impl Store {
         item.insert("entity".into(), s("config"));
         item.insert("version".into(), n(version));
         item.insert("doc".into(), s(json(doc)?));
-        versioned_put(&self.table, item, (replaces != 0).then_some(replaces))
+        versioned_put(self.table(), item, (replaces != 0).then_some(replaces))
     }
 }
 

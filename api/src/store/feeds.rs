@@ -17,7 +17,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, AttributeValue::S(keys::config_pk(tenant)))
             .key(keys::SK, AttributeValue::S(keys::feed_cursor_sk(provider)))
             .consistent_read(true)
@@ -47,7 +47,7 @@ impl Store {
         item.insert("cursor".into(), s(cursor));
         self.client
             .put_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .set_item(Some(item))
             .send()
             .await?;

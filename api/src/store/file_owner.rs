@@ -97,7 +97,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::customer_pk(tenant, id)))
             .key(keys::SK, s(keys::CREDIT_SK))
             .projection_expression("PK")
@@ -121,7 +121,7 @@ impl Store {
         let sk = s(keys::CREDIT_SK);
         let built = if exists {
             let update = Update::builder()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .key(keys::PK, pk)
                 .key(keys::SK, sk)
                 .update_expression("SET #ow = :ow")
@@ -133,7 +133,7 @@ impl Store {
             TransactWriteItem::builder().update(update).build()
         } else {
             let check = ConditionCheck::builder()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .key(keys::PK, pk)
                 .key(keys::SK, sk)
                 .condition_expression("attribute_not_exists(PK)")

@@ -23,7 +23,7 @@ impl Store {
         item.insert("rate".into(), s(json(rate)?));
         self.client
             .put_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .set_item(Some(item))
             .send()
             .await?;
@@ -42,7 +42,7 @@ impl Store {
         let out = self
             .client
             .query()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
             .expression_attribute_names("#pk", keys::PK)
             .expression_attribute_names("#sk", keys::SK)

@@ -49,7 +49,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::group_pk(tenant, group)))
             .key(keys::SK, s(keys::GROUP_SK))
             .consistent_read(true)
@@ -136,7 +136,7 @@ impl Store {
             Some(v) => ("version = :seen", v + 1),
         };
         let mut update = Update::builder()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::group_pk(tenant, group)))
             .key(keys::SK, s(keys::GROUP_SK))
             .update_expression(
@@ -167,7 +167,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.client
             .update_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::group_pk(tenant, group)))
             .key(keys::SK, s(keys::GROUP_SK))
             .update_expression("ADD members :m")

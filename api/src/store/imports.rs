@@ -48,7 +48,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let kind_text = kind.as_str();
         let update = Update::builder()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::imports_pk(tenant)))
             .key(keys::SK, s(keys::import_run_sk(&run.id)))
             .update_expression(
@@ -96,7 +96,7 @@ impl Store {
             );
             item.insert("entity".into(), s("import_errors"));
             item.insert("rows".into(), s(json(&kept)?));
-            items.push(plain_put(&self.table, item)?);
+            items.push(plain_put(self.table(), item)?);
         }
         let result = self
             .client
@@ -198,7 +198,7 @@ impl Store {
         item.insert("mapping".into(), s(json(mapping)?));
         self.client
             .put_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .set_item(Some(item))
             .send()
             .await?;
@@ -213,7 +213,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::imports_pk(tenant)))
             .key(keys::SK, s(keys::import_mapping_sk(layout)))
             .send()

@@ -73,7 +73,7 @@ impl Store {
         let out = self
             .client
             .query()
-            .table_name(&self.table)
+            .table_name(self.table())
             .index_name(keys::GSI1)
             .key_condition_expression("#pk = :pk AND #sk <= :now")
             .expression_attribute_names("#pk", keys::GSI1PK)

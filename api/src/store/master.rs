@@ -53,7 +53,7 @@ impl Store {
         let mut sets = vec!["version = :next".to_owned()];
         let mut removes = Vec::new();
         let mut update = Update::builder()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(pk.clone()))
             .key(keys::SK, s(keys::PROFILE_SK))
             .condition_expression("version = :seen")
@@ -100,7 +100,7 @@ impl Store {
             ]
             .into();
             let delete = Delete::builder()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .set_key(Some(key))
                 .build()
                 .map_err(|e| StoreError::Other(e.into()))?;
@@ -112,7 +112,7 @@ impl Store {
                 (keys::SK.to_owned(), s(keys::search_sk(term, &after.id))),
             ]
             .into();
-            later.push(plain_put(&self.table, item)?);
+            later.push(plain_put(self.table(), item)?);
         }
 
         // The code guard moves with the code.
@@ -128,7 +128,7 @@ impl Store {
                 ]
                 .into();
                 let delete = Delete::builder()
-                    .table_name(&self.table)
+                    .table_name(self.table())
                     .set_key(Some(key))
                     .condition_expression("customer_id = :id")
                     .expression_attribute_values(":id", s(after.id.as_str()))
@@ -138,7 +138,7 @@ impl Store {
             }
             if let Some(new) = &after.usci {
                 items.push(super::codec::new_item(
-                    &self.table,
+                    self.table(),
                     usci_guard_item(tenant, new, &after.id),
                 )?);
                 guard_at = Some(items.len() - 1);

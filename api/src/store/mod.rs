@@ -35,6 +35,7 @@ use aws_sdk_dynamodb::{
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -129,14 +130,14 @@ where
 #[derive(Clone)]
 pub struct Store {
     client: Client,
-    table: String,
+    table: Arc<str>,
 }
 
 impl Store {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
         Self {
             client,
-            table: table.into(),
+            table: Arc::from(Into::<String>::into(table)),
         }
     }
 
@@ -171,7 +172,7 @@ impl Store {
     pub async fn warm(&self) -> Result<(), StoreError> {
         self.client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, codec::s(keys::WARM_PK))
             .key(keys::SK, codec::s(keys::WARM_SK))
             .send()
@@ -192,7 +193,7 @@ impl Store {
     ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
         self.client
             .query()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key_condition_expression("#pk = :pk AND begins_with(#sk, :p)")
             .expression_attribute_names("#pk", keys::PK)
             .expression_attribute_names("#sk", keys::SK)
@@ -223,12 +224,12 @@ impl Store {
                 let out = self
                     .client
                     .batch_write_item()
-                    .request_items(&self.table, pending)
+                    .request_items(self.table(), pending)
                     .send()
                     .await?;
                 pending = out
                     .unprocessed_items()
-                    .and_then(|m| m.get(&self.table).cloned())
+                    .and_then(|m| m.get(self.table()).cloned())
                     .unwrap_or_default();
                 if !pending.is_empty() {
                     backoff.wait().await?;
@@ -254,17 +255,17 @@ impl Store {
             let out = self
                 .client
                 .batch_get_item()
-                .request_items(&self.table, keys_left)
+                .request_items(self.table(), keys_left)
                 .send()
                 .await?;
             items.extend(
                 out.responses
-                    .and_then(|mut r| r.remove(&self.table))
+                    .and_then(|mut r| r.remove(self.table()))
                     .unwrap_or_default(),
             );
             pending = out
                 .unprocessed_keys
-                .and_then(|mut u| u.remove(&self.table))
+                .and_then(|mut u| u.remove(self.table()))
                 .filter(|k| !k.keys().is_empty());
             if pending.is_some() {
                 backoff.wait().await?;

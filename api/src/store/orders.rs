@@ -70,7 +70,7 @@ impl Store {
         tenant: &TenantId,
         order: &BlockedOrder,
     ) -> Result<TransactWriteItem, StoreError> {
-        super::codec::new_item(&self.table, order_item(tenant, order)?)
+        super::codec::new_item(self.table(), order_item(tenant, order)?)
     }
 
     /// `order` over the version `seen` that was read (its own `version` is the next one).
@@ -81,7 +81,7 @@ impl Store {
         seen: u64,
     ) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()
-            .table_name(&self.table)
+            .table_name(self.table())
             .set_item(Some(order_item(tenant, order)?));
         let put = if seen == 0 {
             put.condition_expression("attribute_exists(PK) AND attribute_not_exists(version)")
@@ -104,7 +104,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::customer_pk(tenant, customer)))
             .key(keys::SK, s(keys::blocked_sk(key)))
             .consistent_read(true)
@@ -161,7 +161,7 @@ impl Store {
         let out = self
             .client
             .query()
-            .table_name(&self.table)
+            .table_name(self.table())
             .index_name(keys::GSI1)
             .key_condition_expression("#pk = :pk")
             .expression_attribute_names("#pk", keys::GSI1PK)

@@ -60,7 +60,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::subject_pk(subject)))
             .key(keys::SK, s(keys::SUBJECT_TENANT_SK))
             .consistent_read(true)
@@ -77,7 +77,7 @@ impl Store {
         access: &PersonAccess<'_>,
     ) -> Result<TransactWriteItem, StoreError> {
         let mut update = Update::builder()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::subject_pk(access.subject)))
             .key(keys::SK, s(keys::SUBJECT_TENANT_SK))
             .condition_expression("attribute_not_exists(PK) OR tenant = :t")
@@ -144,7 +144,7 @@ impl Store {
         let put = self
             .client
             .put_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(PK)")
             .send()
@@ -227,7 +227,7 @@ impl Store {
         now: time::OffsetDateTime,
     ) -> Result<TransactWriteItem, StoreError> {
         let update = Update::builder()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::subject_pk(subject)))
             .key(keys::SK, s(keys::SUBJECT_TENANT_SK))
             .condition_expression("attribute_not_exists(PK) OR tenant = :t")
@@ -250,7 +250,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::local_totp_pk(username)))
             .key(keys::SK, s(keys::LOCAL_CREDENTIAL_SK))
             .consistent_read(true)
@@ -271,7 +271,7 @@ impl Store {
     pub async fn begin_local_totp(&self, username: &str, secret: &str) -> Result<(), StoreError> {
         self.client
             .update_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::local_totp_pk(username)))
             .key(keys::SK, s(keys::LOCAL_CREDENTIAL_SK))
             .update_expression("SET entity = :e, pending = :p")
@@ -292,7 +292,7 @@ impl Store {
         let update = self
             .client
             .update_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::local_totp_pk(username)))
             .key(keys::SK, s(keys::LOCAL_CREDENTIAL_SK))
             .condition_expression("pending = :p")
@@ -332,7 +332,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::local_credential_pk(username)))
             .key(keys::SK, s(keys::LOCAL_CREDENTIAL_SK))
             .consistent_read(true)

@@ -94,7 +94,7 @@ impl Store {
             item.insert("parts".into(), AttributeValue::N(parts.len().to_string()));
             item.insert("pdf".into(), AttributeValue::B(Blob::new(part.to_vec())));
             let put = Put::builder()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .set_item(Some(item))
                 .set_condition_expression(if_absent.then(|| "attribute_not_exists(#sk)".to_owned()))
                 .set_expression_attribute_names(

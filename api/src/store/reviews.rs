@@ -20,7 +20,7 @@ impl Store {
         let pk = keys::customer_pk(tenant, id);
         let Some(due) = due else {
             let delete = Delete::builder()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .key(keys::PK, s(pk))
                 .key(keys::SK, s(keys::REVIEW_SK))
                 .build()
@@ -28,7 +28,7 @@ impl Store {
             return Ok(TransactWriteItem::builder().delete(delete).build());
         };
         let put = Put::builder()
-            .table_name(&self.table)
+            .table_name(self.table())
             .set_item(Some(review_item(tenant, id, due)))
             .build()
             .map_err(|e| StoreError::Other(e.into()))?;
@@ -49,7 +49,7 @@ impl Store {
             let out = self
                 .client
                 .query()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .index_name(keys::GSI2)
                 .key_condition_expression("#pk = :pk AND #sk <= :until")
                 .expression_attribute_names("#pk", keys::GSI2PK)

@@ -10,7 +10,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, AttributeValue::S(keys::meta_pk(tenant)))
             .key(keys::SK, AttributeValue::S(keys::SEED_SK.to_owned()))
             .consistent_read(true)
@@ -29,7 +29,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.client
             .put_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .item(keys::PK, AttributeValue::S(keys::meta_pk(tenant)))
             .item(keys::SK, AttributeValue::S(keys::SEED_SK.to_owned()))
             .item("customers", AttributeValue::N(customers.to_string()))

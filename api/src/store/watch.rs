@@ -114,7 +114,7 @@ impl Store {
         item.insert("entity".into(), s(entity));
         item.insert("version".into(), n(version));
         item.insert("doc".into(), s(json(doc)?));
-        versioned_put(&self.table, item, expected)
+        versioned_put(self.table(), item, expected)
     }
 
     /// One document and its version (also the tenant's configuration items).
@@ -126,7 +126,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(pk))
             .key(keys::SK, s(sk))
             .consistent_read(true)
@@ -186,7 +186,7 @@ impl Store {
             let out = self
                 .client
                 .query()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .index_name(keys::GSI2)
                 .key_condition_expression("#pk = :pk AND #sk <= :until")
                 .expression_attribute_names("#pk", keys::GSI2PK)
@@ -230,7 +230,7 @@ impl Store {
         let result = self
             .client
             .update_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::customer_pk(tenant, id)))
             .key(keys::SK, s(keys::WATCH_SK))
             .update_expression("SET #wpk = :wpk, #wsk = :wsk")
@@ -509,7 +509,7 @@ impl Store {
         let out = self
             .client
             .query()
-            .table_name(&self.table)
+            .table_name(self.table())
             .index_name(keys::GSI1)
             .key_condition_expression("#pk = :pk AND #sk <= :now")
             .expression_attribute_names("#pk", keys::GSI1PK)
@@ -531,7 +531,7 @@ impl Store {
         let out = self
             .client
             .describe_table()
-            .table_name(&self.table)
+            .table_name(self.table())
             .send()
             .await?;
         Ok(out

@@ -81,7 +81,7 @@ impl Store {
         item.insert("entity".into(), s("request"));
         item.insert("version".into(), n(request.version));
         item.insert("request".into(), s(json(request)?));
-        versioned_put(&self.table, item, expected)
+        versioned_put(self.table(), item, expected)
     }
 
     pub async fn get_request(
@@ -93,7 +93,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::request_pk(tenant, subject)))
             .key(keys::SK, s(keys::request_sk(rid)))
             .consistent_read(true)
@@ -207,7 +207,7 @@ impl Store {
         item.insert(keys::GSI1SK.into(), s(keys::audit_gsi1sk(&at, &unique)));
         item.insert("entity".into(), s("audit"));
         item.insert("entry".into(), s(json(entry)?));
-        new_item(&self.table, item)
+        new_item(self.table(), item)
     }
 
     /// A customer's audit trail, newest first, a page at a time.
@@ -289,7 +289,7 @@ impl Store {
             let out = self
                 .client
                 .query()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .index_name(keys::GSI1)
                 .key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
                 .expression_attribute_names("#pk", keys::GSI1PK)
@@ -359,7 +359,7 @@ impl Store {
             let out = self
                 .client
                 .get_item()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .key(keys::PK, s(keys::blacklist_pk(tenant)))
                 .key(keys::SK, s(keys::blacklist_sk(key)))
                 .send()
@@ -382,7 +382,7 @@ impl Store {
         item.insert(keys::SK.into(), s(keys::blacklist_sk(&entry.key)));
         item.insert("entity".into(), s("blacklist"));
         item.insert("entry".into(), s(json(entry)?));
-        new_item(&self.table, item)
+        new_item(self.table(), item)
     }
 
     /// Deletes the entry under `key`; when `must_exist`, only if it is still there.
@@ -393,7 +393,7 @@ impl Store {
         must_exist: bool,
     ) -> Result<TransactWriteItem, StoreError> {
         let mut delete = Delete::builder()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::blacklist_pk(tenant)))
             .key(keys::SK, s(keys::blacklist_sk(key)));
         if must_exist {
@@ -420,7 +420,7 @@ impl Store {
         item.insert(keys::SK.into(), s(keys::request_key_sk(key)));
         item.insert("entity".into(), s("requestKey"));
         item.insert("request".into(), s(request_id));
-        new_item(&self.table, item)
+        new_item(self.table(), item)
     }
 
     /// The id of the request filed for `customer` under idempotency key `key`, if one was.
@@ -433,7 +433,7 @@ impl Store {
         let out = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(self.table())
             .key(keys::PK, s(keys::customer_pk(tenant, customer)))
             .key(keys::SK, s(keys::request_key_sk(key)))
             .consistent_read(true)
@@ -455,7 +455,7 @@ impl Store {
         item.insert(keys::SK.into(), s(keys::APPLICATION_SK));
         item.insert("entity".into(), s("application"));
         item.insert("application".into(), s(json(application)?));
-        plain_put(&self.table, item)
+        plain_put(self.table(), item)
     }
 
     /// Creates a customer (an applicant, an imported or a new master record) in one
@@ -489,13 +489,13 @@ impl Store {
         .next()
         .ok_or_else(|| StoreError::Other("no credit item".into()))?;
         let mut tx = vec![
-            new_item(&self.table, profile)?,
-            new_item(&self.table, credit)?,
+            new_item(self.table(), profile)?,
+            new_item(self.table(), credit)?,
         ];
         let guard_at = match &customer.usci {
             Some(usci) => {
                 tx.push(new_item(
-                    &self.table,
+                    self.table(),
                     super::customers::usci_guard_item(tenant, usci, &customer.id),
                 )?);
                 Some(tx.len() - 1)
@@ -553,7 +553,7 @@ impl Store {
             let mut q = self
                 .client
                 .query()
-                .table_name(&self.table)
+                .table_name(self.table())
                 .set_index_name(index.map(str::to_owned))
                 .expression_attribute_names("#pk", pk_attr)
                 .expression_attribute_values(":pk", s(pk))
