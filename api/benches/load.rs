@@ -23,6 +23,11 @@
 //! requests a second (default 1,000), below capacity: the request's own latency, without
 //! the queues. A paced round also times `GET /health`, one HTTP hop that touches nothing.
 //!
+//! A round runs its scenarios side by side, in turns of `LOAD_TURN_MS` (default 1,000 ms)
+//! until each has had `LOAD_SECONDS`, so a scenario and the raw read it is compared with
+//! meet the same DynamoDB Local (`common/rounds.rs`). Each client is a phone with its own
+//! HTTP/1.1 connection to the server, kept open (`common/phones.rs`).
+//!
 //! Run: `cargo xtask load` (starts DynamoDB Local), or with one already listening
 //! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench -p credence-api --bench load`.
 //! Optional: `LOAD_SECONDS` (default 10 per scenario), `LOAD_WARMUP_SECONDS` (default 5 per
@@ -38,10 +43,6 @@ use credence_api::{
     store::Store,
 };
 use credence_shared::{Role, UserId};
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::{Client, connect::HttpConnector};
-use hyper_util::rt::TokioExecutor;
-use std::collections::BTreeMap;
 use std::sync::{
     Arc,
     atomic::{AtomicU64, Ordering},
@@ -51,139 +52,19 @@ use std::time::{Duration, Instant};
 mod common;
 #[path = "common/cpu.rs"]
 mod cpu;
-use cpu::Cpu;
 #[path = "common/placement.rs"]
 mod placement;
 use common::CountCalls;
 use placement::Cpus;
+#[path = "common/phones.rs"]
+mod phones;
+#[path = "common/rounds.rs"]
+mod rounds;
+use phones::Phones;
+use rounds::{Figures, Load, Outcome, Scenario, op, side_by_side};
 
 /// The sales reps the demo seed gives customers to (`seed::generate`).
 const REPS: [&str; 3] = ["sales", "sales-2", "sales-3"];
-
-/// What one scenario measured.
-struct Figures {
-    requests: usize,
-    /// Failed requests by HTTP status (0: no answer).
-    errors: BTreeMap<u16, usize>,
-    p50: Duration,
-    p99: Duration,
-    per_second: f64,
-    /// DynamoDB calls by operation.
-    calls: BTreeMap<String, u64>,
-    cpu: Cpu,
-}
-
-impl Figures {
-    fn errors(&self) -> usize {
-        self.errors.values().sum()
-    }
-
-    fn calls_per_request(&self) -> f64 {
-        self.calls.values().sum::<u64>() as f64 / self.requests.max(1) as f64
-    }
-}
-
-/// The result of one request: `Err(status)` when it failed (0: no answer).
-type Outcome = Result<(), u16>;
-
-/// How a scenario loads the server: `clients` loops, each sending its next request as soon
-/// as the last is answered (a closed loop: the machine runs at capacity, and latency
-/// includes the queues of whatever saturates), or, with `pace`, all of them together
-/// sending that many requests a second on a fixed schedule (below capacity: latency is the
-/// request's own). A paced request is timed from when it is sent, not from when it was due:
-/// tokio's timer wakes up to 1 ms late, and timed from the due instant a `GET /health` that
-/// touches nothing measured 1.1–1.6 ms, as long as a raw read.
-#[derive(Clone, Copy)]
-struct Load {
-    clients: usize,
-    pace: Option<u32>,
-}
-
-impl std::fmt::Display for Load {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.pace {
-            None => write!(f, "{}", self.clients),
-            Some(pace) => write!(f, "{} at {pace}/s", self.clients),
-        }
-    }
-}
-
-/// Runs `load.clients` loops of `op(client, n)` for `seconds` and measures them.
-async fn drive<F, Fut>(
-    load: Load,
-    seconds: u64,
-    calls: &CountCalls,
-    dynamo_pid: Option<u32>,
-    op: F,
-) -> Figures
-where
-    F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = Outcome> + Send,
-{
-    calls.take();
-    let cpu_before = Cpu::now(dynamo_pid);
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let started = Instant::now();
-    let clients = load.clients;
-    // Each client's interval between requests when paced; the clients' schedules are
-    // spread evenly over it.
-    let interval = load
-        .pace
-        .map(|pace| Duration::from_secs_f64(clients as f64 / f64::from(pace.max(1))));
-    let tasks: Vec<_> = (0..clients)
-        .map(|c| {
-            let op = op.clone();
-            tokio::spawn(async move {
-                let mut samples = Vec::new();
-                let mut errors = BTreeMap::<u16, usize>::new();
-                let mut n = c * 7919;
-                let mut due = started
-                    + interval.map_or(Duration::ZERO, |i| i.mul_f64(c as f64 / clients as f64));
-                while Instant::now() < deadline {
-                    let t = match interval {
-                        Some(interval) => {
-                            tokio::time::sleep_until(due.into()).await;
-                            due += interval;
-                            Instant::now()
-                        }
-                        None => Instant::now(),
-                    };
-                    if t >= deadline {
-                        break;
-                    }
-                    if let Err(status) = op(c, n).await {
-                        *errors.entry(status).or_default() += 1;
-                    }
-                    samples.push(t.elapsed());
-                    n += 1;
-                }
-                (samples, errors)
-            })
-        })
-        .collect();
-    let mut all = Vec::new();
-    let mut errors = BTreeMap::new();
-    for t in tasks {
-        let (s, e) = t.await.expect("a client");
-        all.extend(s);
-        for (status, n) in e {
-            *errors.entry(status).or_default() += n;
-        }
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    let cpu = Cpu::now(dynamo_pid).since(cpu_before);
-    all.sort();
-    let pick = |q: f64| all[((all.len() as f64 * q) as usize).min(all.len() - 1)];
-    Figures {
-        requests: all.len(),
-        errors,
-        p50: pick(0.50),
-        p99: pick(0.99),
-        per_second: all.len() as f64 / elapsed,
-        calls: calls.take(),
-        cpu,
-    }
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
@@ -226,10 +107,6 @@ struct Own {
     currency: String,
 }
 
-/// The load generator's HTTP client for the measured requests: hyper's own, with no more
-/// work per request than HTTP/1.1 over a kept connection needs.
-type Fast = Client<HttpConnector, Full<Bytes>>;
-
 /// A rep's lookups and checks, built once (URIs parsed, bodies encoded), so the measured
 /// loop spends on the load generator's side only what sending them takes.
 struct Asks {
@@ -239,14 +116,14 @@ struct Asks {
 }
 
 impl Asks {
-    fn of(base: &str, auth: &str, own: &[Own]) -> anyhow::Result<Self> {
+    fn of(auth: &str, own: &[Own]) -> anyhow::Result<Self> {
         let mut lookups = Vec::new();
         let mut checks = Vec::new();
         for o in own {
-            lookups.push(format!("{base}/v1/customers/{}", o.id).parse()?);
+            lookups.push(format!("/v1/customers/{}", o.id).parse()?);
             let body = serde_json::json!({"amount": {"amount": "5000.00", "currency": o.currency}});
             checks.push((
-                format!("{base}/v1/customers/{}/credit-check", o.id).parse()?,
+                format!("/v1/customers/{}/credit-check", o.id).parse()?,
                 Bytes::from(serde_json::to_vec(&body)?),
             ));
         }
@@ -255,34 +132,6 @@ impl Asks {
             lookups,
             checks,
         })
-    }
-}
-
-/// Sends one request and reads its whole answer, as a phone does.
-async fn ask(
-    fast: &Fast,
-    method: http::Method,
-    uri: &http::Uri,
-    auth: Option<&http::HeaderValue>,
-    body: Option<Bytes>,
-) -> Outcome {
-    let mut request = http::Request::builder().method(method).uri(uri.clone());
-    if let Some(auth) = auth {
-        request = request.header(http::header::AUTHORIZATION, auth.clone());
-    }
-    if body.is_some() {
-        request = request.header(http::header::CONTENT_TYPE, "application/json");
-    }
-    let request = request
-        .body(Full::new(body.unwrap_or_default()))
-        .map_err(|_| 0u16)?;
-    let answer = fast.request(request).await.map_err(|_| 0u16)?;
-    let status = answer.status();
-    let read = answer.into_body().collect().await;
-    match (status.is_success(), read) {
-        (true, Ok(_)) => Ok(()),
-        (true, Err(_)) => Err(0),
-        (false, _) => Err(status.as_u16()),
     }
 }
 
@@ -357,7 +206,8 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
     };
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     listener.set_nonblocking(true)?;
-    let base = format!("http://{}", listener.local_addr()?);
+    let address = listener.local_addr()?;
+    let base = format!("http://{address}");
     server.spawn(async move {
         let listener = tokio::net::TcpListener::from_std(listener).expect("the listener");
         axum::serve(listener, router(state)).await
@@ -422,12 +272,11 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
     }
     let asks = Arc::new(
         reps.iter()
-            .map(|(auth, own)| Asks::of(&base, auth, own))
+            .map(|(auth, own)| Asks::of(auth, own))
             .collect::<anyhow::Result<Vec<_>>>()?,
     );
-    let fast: Fast = Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(256)
-        .build_http();
+    // One connection per client, as many as the largest round has.
+    let fast = Arc::new(Phones::new(address, 200)?);
     let reps = Arc::new(reps);
     let all: Arc<Vec<String>> = Arc::new(
         reps.iter()
@@ -484,7 +333,7 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
 
     let mut table_rows = Vec::new();
     let mut hops = Vec::new();
-    let health: http::Uri = format!("{base}/health").parse()?;
+    let health: http::Uri = "/health".parse()?;
     // A first round, not measured, warms DynamoDB Local's JIT: otherwise the scenario that
     // happens to run first pays for compiling its request paths, and looks slower.
     let warmup = common::env_or("LOAD_WARMUP_SECONDS", 5) as u64;
@@ -512,104 +361,104 @@ async fn run(server: tokio::runtime::Handle) -> anyhow::Result<()> {
             ]
         }),
     );
+    // Each round runs its scenarios side by side, in turns of `LOAD_TURN_MS` each.
+    let turn = Duration::from_millis(common::env_or("LOAD_TURN_MS", 1000) as u64);
+    let (f, a) = (fast.clone(), asks.clone());
+    let lookup = op(move |c, n| {
+        let (f, a) = (f.clone(), a.clone());
+        async move {
+            let rep = &a[c % a.len()];
+            let uri = &rep.lookups[n % rep.lookups.len()];
+            f.ask(c, http::Method::GET, uri, Some(&rep.auth), None)
+                .await
+        }
+    });
+    let (f, a) = (fast.clone(), asks.clone());
+    let check = op(move |c, n| {
+        let (f, a) = (f.clone(), a.clone());
+        async move {
+            let rep = &a[c % a.len()];
+            let (uri, body) = &rep.checks[n % rep.checks.len()];
+            let body = Some(body.clone());
+            f.ask(c, http::Method::POST, uri, Some(&rep.auth), body)
+                .await
+        }
+    });
+    // The same customers' profiles, read straight from the table; and what a rep's check
+    // reads, the credit file (which carries the owner), strongly consistent.
+    let raw_read = |sk: &'static str, consistent: bool| {
+        let (db, tb, r) = (raw.clone(), table.clone(), reps.clone());
+        op(move |c, n| {
+            let (db, tb, r) = (db.clone(), tb.clone(), r.clone());
+            async move {
+                let (_, own) = &r[c % r.len()];
+                let pk = format!("T#demo#C#{}", own[n % own.len()].id);
+                db.get_item()
+                    .table_name(tb)
+                    .key("PK", AttributeValue::S(pk))
+                    .key("SK", AttributeValue::S(sk.into()))
+                    .consistent_read(consistent)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|_| 0)
+            }
+        })
+    };
+    // Below capacity, what one HTTP hop to the server costs on its own: `/health` touches
+    // nothing, so the lookup less this is the handler and its one read.
+    let (f, h) = (fast.clone(), health.clone());
+    let hop = op(move |c, _| {
+        let (f, h) = (f.clone(), h.clone());
+        async move { f.ask(c, http::Method::GET, &h, None, None).await }
+    });
+    let scenario = |op: &rounds::Op, calls: &CountCalls| Scenario {
+        op: op.clone(),
+        calls: calls.clone(),
+    };
+    let mut scenarios = vec![
+        scenario(&lookup, &calls),
+        scenario(&check, &calls),
+        scenario(&raw_read("PROFILE", false), &raw_calls),
+        scenario(&raw_read("CREDIT", true), &raw_calls),
+    ];
+    let names = [
+        "lookup (GET customer)",
+        "credit check",
+        "raw GetItem (profile)",
+        "raw GetItem (file)",
+        "HTTP hop (GET /health)",
+    ];
     for (layout, clients, seconds, measured) in rounds {
         layout.apply(dynamo_pid);
         if !measured {
             println!("warming up for {seconds} s per scenario (not measured)");
         }
-        let (f, a) = (fast.clone(), asks.clone());
-        let lookup = drive(clients, seconds, &calls, dynamo_pid, move |c, n| {
-            let (f, a) = (f.clone(), a.clone());
-            async move {
-                let rep = &a[c % a.len()];
-                let uri = &rep.lookups[n % rep.lookups.len()];
-                ask(&f, http::Method::GET, uri, Some(&rep.auth), None).await
-            }
-        })
-        .await;
-        if measured {
-            report("lookup (GET customer)", clients, &lookup);
+        let paced = clients.pace.is_some() && measured;
+        if paced {
+            scenarios.push(scenario(&hop, &calls));
         }
-
-        let (f, a) = (fast.clone(), asks.clone());
-        let check = drive(clients, seconds, &calls, dynamo_pid, move |c, n| {
-            let (f, a) = (f.clone(), a.clone());
-            async move {
-                let rep = &a[c % a.len()];
-                let (uri, body) = &rep.checks[n % rep.checks.len()];
-                ask(
-                    &f,
-                    http::Method::POST,
-                    uri,
-                    Some(&rep.auth),
-                    Some(body.clone()),
-                )
-                .await
-            }
-        })
-        .await;
-        if measured {
-            report("credit check", clients, &check);
+        let mut figures = side_by_side(clients, seconds, turn, &scenarios, dynamo_pid).await;
+        if paced {
+            scenarios.pop();
         }
-
-        // The same customers' profiles, read straight from the table.
-        let (db, tb, r) = (raw.clone(), table.clone(), reps.clone());
-        let get = drive(clients, seconds, &raw_calls, dynamo_pid, move |c, n| {
-            let (db, tb, r) = (db.clone(), tb.clone(), r.clone());
-            async move {
-                let (_, own) = &r[c % r.len()];
-                let pk = format!("T#demo#C#{}", own[n % own.len()].id);
-                db.get_item()
-                    .table_name(tb)
-                    .key("PK", AttributeValue::S(pk))
-                    .key("SK", AttributeValue::S("PROFILE".into()))
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|_| 0)
-            }
-        })
-        .await;
-        if measured {
-            report("raw GetItem (profile)", clients, &get);
+        if !measured {
+            continue;
         }
-
-        // What a rep's check reads: the credit file (which carries the owner), strongly
-        // consistent.
-        let (db, tb, r) = (raw.clone(), table.clone(), reps.clone());
-        let file = drive(clients, seconds, &raw_calls, dynamo_pid, move |c, n| {
-            let (db, tb, r) = (db.clone(), tb.clone(), r.clone());
-            async move {
-                let (_, own) = &r[c % r.len()];
-                let pk = format!("T#demo#C#{}", own[n % own.len()].id);
-                db.get_item()
-                    .table_name(tb)
-                    .key("PK", AttributeValue::S(pk))
-                    .key("SK", AttributeValue::S("CREDIT".into()))
-                    .consistent_read(true)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|_| 0)
-            }
-        })
-        .await;
-        if measured {
-            report("raw GetItem (file)", clients, &file);
+        for (name, f) in names.iter().zip(&figures) {
+            report(name, clients, f);
+        }
+        if paced && let Some(h) = figures.pop() {
+            hops.push((layout, h));
+        }
+        let mut figures = figures.into_iter();
+        if let (Some(lookup), Some(check), Some(get), Some(file)) = (
+            figures.next(),
+            figures.next(),
+            figures.next(),
+            figures.next(),
+        ) {
             table_rows.push((layout, clients, lookup, check, get, file));
-        }
-
-        // Below capacity, what one HTTP hop to the server costs on its own: `/health`
-        // touches nothing, so the lookup less this is the handler and its one read.
-        if measured && clients.pace.is_some() {
-            let (f, h) = (fast.clone(), health.clone());
-            let hop = drive(clients, seconds, &calls, dynamo_pid, move |_, _| {
-                let (f, h) = (f.clone(), h.clone());
-                async move { ask(&f, http::Method::GET, &h, None, None).await }
-            })
-            .await;
-            report("HTTP hop (GET /health)", clients, &hop);
-            hops.push((layout, hop));
         }
     }
 
@@ -710,7 +559,7 @@ async fn ingest(
         clients: 8,
         pace: None,
     };
-    let f = drive(posters, seconds, calls, dynamo_pid, move |_, n| {
+    let post = op(move |_, n| {
         let (h, bs, fi, i, ctr) = (h.clone(), bs.clone(), fi.clone(), i.clone(), ctr.clone());
         async move {
             let id = &i[n % i.len()];
@@ -737,9 +586,14 @@ async fn ingest(
             }
             outcome
         }
-    })
-    .await;
-    report("ingest (batches of 20)", 8, &f);
+    });
+    let posts = [Scenario {
+        op: post,
+        calls: calls.clone(),
+    }];
+    let whole = Duration::from_secs(seconds);
+    let f = side_by_side(posters, seconds, whole, &posts, dynamo_pid).await;
+    report("ingest (batches of 20)", 8, &f[0]);
     println!(
         "events ingested per second: {:.0}",
         counter.load(Ordering::Relaxed) as f64 / seconds as f64

@@ -135,6 +135,15 @@ impl Cpu {
         }
     }
 
+    /// This and `other` together (DynamoDB Local's only when both have it).
+    pub fn plus(self, other: Cpu) -> Cpu {
+        Cpu {
+            process: self.process + other.process,
+            server: self.server + other.server,
+            dynamo: self.dynamo.zip(other.dynamo).map(|(a, b)| a + b),
+        }
+    }
+
     pub fn since(self, before: Cpu) -> Cpu {
         Cpu {
             process: self.process.saturating_sub(before.process),
